@@ -1,0 +1,38 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "nasbook",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "nasbook", targets: ["nasbook"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // Tables and other text rendering; no knowledge of the language or the engine.
+        .target(name: "NasRender"),
+        // The .nas language: lexer, parser, resolver, interpreter, values, builtins registry.
+        .target(name: "NasLang", dependencies: ["NasRender"]),
+        // libedit, as Debian's libedit-dev installs it.
+        .systemLibrary(name: "CLibEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
+        // C shim for libedit's variadic and global APIs, and the SIGINT flag.
+        .target(name: "CLineEditorShim", dependencies: ["CLibEdit"]),
+        // Interactive line editing (history, completion, Ctrl-C) with a plain fallback.
+        .target(name: "LineEditor", dependencies: ["CLineEditorShim"]),
+        // The notebook-style REPL: multi-line cells, :commands, completion, evaluation.
+        .target(name: "NasREPL", dependencies: ["NasLang", "LineEditor"]),
+        // The command-line front end: REPL, run, check, replay.
+        .executableTarget(
+            name: "nasbook",
+            dependencies: [
+                "NasLang", "NasREPL", "LineEditor",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "NasLangTests", dependencies: ["NasLang", "NasRender"], exclude: ["Golden"]),
+        .testTarget(name: "NasREPLTests", dependencies: ["NasREPL", "NasLang"]),
+        .testTarget(name: "NasbookCLITests", dependencies: ["nasbook"]),
+    ]
+)

@@ -1,0 +1,24 @@
+import CLineEditorShim
+
+/// Facts about the process's terminal.
+public enum Terminal {
+    /// True when both stdin and stdout are terminals: only then do prompts and line editing help.
+    public static func isInteractive() -> Bool {
+        nas_stdin_is_tty() != 0 && nas_stdout_is_tty() != 0
+    }
+
+    public static var columns: Int { Int(nas_terminal_columns()) }
+}
+
+/// Ctrl-C as a polled flag, so a long evaluation stops at a safe point and the session survives.
+public enum Interrupt {
+    public static func install() { nas_interrupt_install() }
+
+    /// Whether Ctrl-C was pressed since the last call; clears the flag.
+    public static func take() -> Bool { nas_interrupt_take() != 0 }
+
+    public static var pending: Bool { nas_interrupt_pending() != 0 }
+
+    /// Sets the flag as the signal would; for tests and for cancelling from code.
+    public static func raise() { nas_interrupt_raise() }
+}

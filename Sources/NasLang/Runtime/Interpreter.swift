@@ -1,0 +1,113 @@
+/// Tree-walking evaluator. One instance holds a session's global scope: the REPL feeds it one
+/// cell at a time, `nasbook run` feeds it a whole file.
+public final class Interpreter: CallContext {
+    public let globals: Environment
+    public let registry: BuiltinRegistry
+    let modules: ModuleLoader
+    /// Where program output goes; a closure so the REPL, files and tests can each capture it.
+    public var output: (String) -> Void
+    /// Print the value of bare expression statements at top level, as a notebook does.
+    public var echoResults = false
+    /// Polled between statements and loop iterations; true cancels evaluation (Ctrl-C).
+    public var shouldInterrupt: () -> Bool = { false }
+    /// Evaluation steps allowed per `execute`, for fuzzing; nil = unlimited.
+    public var stepLimit: Int?
+
+    var steps = 0
+    var callDepth = 0
+    /// Recursion deeper than this is almost surely a bug in the program, and deeper still
+    /// would overflow the native stack.
+    static let maxCallDepth = 200
+
+    public convenience init(registry: BuiltinRegistry = .standard(), modulePaths: [String] = StdlibLocator.searchPaths(),
+                            output: @escaping (String) -> Void = { print($0, terminator: "") }) {
+        self.init(registry: registry, modules: ModuleLoader(searchPaths: modulePaths), output: output)
+    }
+
+    /// Modules share their loader with the interpreter that uses them, so each loads once.
+    init(registry: BuiltinRegistry, modules: ModuleLoader, output: @escaping (String) -> Void) {
+        self.registry = registry
+        self.modules = modules
+        self.output = output
+        self.globals = Environment()
+        for (name, value) in registry.globalValues() { globals.define(name, value) }
+    }
+
+    /// Parses, checks and runs a whole file. Syntax and name errors are all reported before
+    /// anything runs, so a typo near the end never wastes a long search at the top.
+    public func run(_ file: SourceFile) throws {
+        let statements = try check(file)
+        _ = try execute(statements)
+    }
+
+    /// Parses and resolves without running; throws every diagnostic found.
+    public func check(_ file: SourceFile) throws -> [Stmt] {
+        let (statements, syntaxErrors) = Parser.parse(file)
+        let resolver = Resolver(known: globals.visibleNames, modules: modules, registry: registry)
+        let nameErrors = syntaxErrors.isEmpty ? resolver.resolve(statements) : []
+        let all = syntaxErrors + nameErrors
+        if !all.isEmpty { throw DiagnosticList(all) }
+        return statements
+    }
+
+    /// Runs statements at top level; returns the value of a final bare expression, if any.
+    @discardableResult
+    public func execute(_ statements: [Stmt]) throws -> Value? {
+        steps = 0
+        callDepth = 0
+        var last: Value?
+        for statement in statements {
+            last = nil
+            if case .expression(let expr) = statement.kind {
+                let value = try evaluate(expr, in: globals)
+                if echoResults, !value.isNone { output(value.rendered + "\n") }
+                last = value
+                continue
+            }
+            if case .returned = try execute(statement, in: globals) {
+                throw Diagnostic("'return' outside a function", at: statement.span)
+            }
+        }
+        return last
+    }
+
+    /// Every name a user can refer to now, for Tab completion.
+    public var visibleNames: [String] { globals.visibleNames.sorted() }
+
+    /// Member names of the value bound to a dotted path (`boards`, `cnn`), for completion.
+    public func memberNames(ofPath path: [String]) -> [String] {
+        guard let first = path.first, var value = globals.lookup(first) else { return [] }
+        for name in path.dropFirst() {
+            guard let next = Members.get(value, name) else { return [] }
+            value = next
+        }
+        return Members.names(of: value)
+    }
+
+    // MARK: - CallContext
+
+    public func write(_ text: String) { output(text) }
+
+    public func call(_ function: Function, _ arguments: [Value], at span: SourceSpan) throws -> Value {
+        try invoke(function, positional: arguments.map { ($0, span) }, named: [], at: span)
+    }
+
+    // MARK: - Bookkeeping
+
+    func tick(_ span: SourceSpan) throws {
+        steps += 1
+        if shouldInterrupt() { throw Interruption(span: span) }
+        if let stepLimit, steps > stepLimit {
+            throw Diagnostic("evaluation step limit (\(stepLimit)) reached", at: span)
+        }
+    }
+}
+
+/// Evaluation stopped by the user (Ctrl-C). Carries where it stopped, for the message.
+public struct Interruption: Error {
+    public let span: SourceSpan
+}
+
+extension Value {
+    var isNone: Bool { if case .none = self { return true }; return false }
+}

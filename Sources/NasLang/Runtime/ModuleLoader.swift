@@ -1,0 +1,108 @@
+import Foundation
+
+/// Finds, runs and caches modules named by `use "name"`. A module is an ordinary .nas file;
+/// what it defines becomes the members of a record bound to its name.
+final class ModuleLoader {
+    struct Module {
+        let bindingName: String
+        let record: Record
+    }
+
+    let searchPaths: [String]
+    private var cache: [String: Module] = [:]
+    private var loading: Set<String> = []
+
+    init(searchPaths: [String]) {
+        self.searchPaths = searchPaths
+    }
+
+    /// The file `use "name"` refers to: next to the using file first, then the stdlib paths.
+    func locate(_ name: String, from directory: String?) -> String? {
+        let file = name.hasSuffix(".nas") ? name : name + ".nas"
+        if file.hasPrefix("/") { return FileManager.default.fileExists(atPath: file) ? file : nil }
+        let local = directory.map { [$0] } ?? [FileManager.default.currentDirectoryPath]
+        for dir in local + searchPaths {
+            let path = (dir as NSString).appendingPathComponent(file)
+            if FileManager.default.fileExists(atPath: path) { return (path as NSString).standardizingPath }
+        }
+        return nil
+    }
+
+    /// `use "lib/helpers.nas"` binds `helpers`.
+    static func bindingName(for path: String) -> String {
+        let file = path.split(separator: "/").last.map(String.init) ?? path
+        return file.hasSuffix(".nas") ? String(file.dropLast(4)) : file
+    }
+
+    /// The names of every module `use` can find without a path, for hints.
+    var availableModules: [String] {
+        searchPaths.flatMap { dir in
+            ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [])
+                .filter { $0.hasSuffix(".nas") }.map { String($0.dropLast(4)) }
+        }.sorted()
+    }
+
+    func load(_ name: String, from span: SourceSpan, registry: BuiltinRegistry,
+              output: @escaping (String) -> Void) throws -> Module {
+        guard let path = locate(name, from: span.file.directory) else {
+            throw Diagnostic("no module named '\(name)'", at: span,
+                             hint: Suggestions.hint(for: name, in: availableModules)
+                                ?? "looked next to this file and in: \(searchPaths.joined(separator: ", "))")
+        }
+        if let module = cache[path] { return module }
+        guard !loading.contains(path) else {
+            throw Diagnostic("module '\(name)' uses itself (circular 'use')", at: span)
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw Diagnostic("cannot read module '\(name)' at \(path)", at: span)
+        }
+        let bindingName = Self.bindingName(for: path)
+        guard bindingName.first.map({ $0.isLetter || $0 == "_" }) == true,
+              bindingName.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+            throw Diagnostic("module file name '\(bindingName)' is not a valid name", at: span,
+                             hint: "rename the file to letters, digits and underscores")
+        }
+        loading.insert(path)
+        defer { loading.remove(path) }
+        let interpreter = Interpreter(registry: registry, modules: self, output: output)
+        try interpreter.run(SourceFile(name: path, text: String(decoding: data, as: UTF8.self)))
+        let builtinNames = Set(registry.globalValues().map(\.0))
+        var record = Record(kind: "module \(bindingName)")
+        for name in interpreter.globals.localNames where !builtinNames.contains(name) && !name.hasPrefix("_") {
+            record[name] = interpreter.globals.lookup(name)
+        }
+        let module = Module(bindingName: bindingName, record: record)
+        cache[path] = module
+        return module
+    }
+}
+
+/// Where the standard library (`stdlib/`) lives: `$NASBOOK_PATH` entries first, then a
+/// `stdlib` folder found walking up from the executable (a checkout's `.build/debug/` finds
+/// the repository's), then `share/nasbook/stdlib` beside an installed binary.
+public enum StdlibLocator {
+    public static func searchPaths() -> [String] {
+        var paths: [String] = []
+        if let env = ProcessInfo.processInfo.environment["NASBOOK_PATH"] {
+            paths += env.split(separator: ":").map(String.init)
+        }
+        var dir = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath()
+            .deletingLastPathComponent()
+        for _ in 0..<6 {
+            for candidate in ["stdlib", "share/nasbook/stdlib"] {
+                let path = dir.appendingPathComponent(candidate).path
+                if FileManager.default.fileExists(atPath: path + "/boards.nas") { return paths + [path] }
+            }
+            dir.deleteLastPathComponent()
+        }
+        return paths
+    }
+}
+
+extension SourceFile {
+    /// The directory relative `use` paths start from; nil for typed input (the working directory).
+    var directory: String? {
+        guard !name.hasPrefix("<"), name.contains("/") else { return nil }
+        return (name as NSString).deletingLastPathComponent
+    }
+}

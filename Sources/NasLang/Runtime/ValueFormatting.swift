@@ -1,0 +1,84 @@
+import NasRender
+
+extension Value {
+    /// One-line form: how a value appears inside a list, a table cell, or after `=` in the REPL.
+    public var inline: String {
+        switch self {
+        case .none: return "none"
+        case .bool(let b): return b ? "true" : "false"
+        case .number(let q): return q.description
+        case .string(let s): return "\"" + s + "\""
+        case .list(let items):
+            let parts = items.prefix(20).map(\.inline)
+            return "[" + parts.joined(separator: ", ") + (items.count > 20 ? ", ... (\(items.count) items)" : "") + "]"
+        case .record(let r):
+            if let kind = r.kind, let name = r["name"], case .string(let n) = name { return "<\(kind) \(n)>" }
+            if let kind = r.kind, kind.hasPrefix("module") { return "<\(kind)>" }
+            return "{" + r.fields.map { "\($0.key): \($0.value.inline)" }.joined(separator: ", ") + "}"
+        case .range(let lo, let hi): return "\(lo)..\(hi)"
+        case .function(let f): return "<fn \(f.name)(\(f.parameterNames.joined(separator: ", ")))>"
+        case .space(let s): return "<space \(s.name): \(s.parameters.count) parameters>"
+        case .objectives(let o):
+            return "<objectives: " + o.objectives.map { ($0.maximize ? "max " : "min ") + $0.metric.rawValue }
+                .joined(separator: ", ") + ">"
+        case .budget(let b):
+            return "<budget: " + b.constraints.map { "\($0.metric.rawValue) \($0.op.rawValue) \($0.limit.description)" }
+                .joined(separator: ", ") + ">"
+        case .native(let n): return n.summary
+        }
+    }
+
+    /// Text for printing: strings without quotes, everything else inline.
+    public var printed: String {
+        if case .string(let s) = self { return s }
+        return inline
+    }
+
+    /// Full form for `show` and REPL results: records and lists of records become aligned
+    /// tables; declarations become tables of their entries.
+    public var rendered: String {
+        switch self {
+        case .record(let r):
+            let table = TextTable(title: r.kind.map { kind in
+                if let name = r["name"], case .string(let n) = name { return "\(kind) \(n)" }
+                return kind
+            }, columns: [.init("field"), .init("value")], rows: r.fields.map { [$0.key, $0.value.cell] })
+            return table.render()
+        case .list(let items) where !items.isEmpty && items.allSatisfy({ if case .record = $0 { return true }; return false }):
+            var columns: [String] = []
+            for case .record(let r) in items { for k in r.keys where !columns.contains(k) { columns.append(k) } }
+            let rows = items.map { item -> [String] in
+                guard case .record(let r) = item else { return [] }
+                return columns.map { r[$0]?.cell ?? "" }
+            }
+            let numeric = columns.map { key in
+                items.allSatisfy { item in
+                    guard case .record(let r) = item, let v = r[key] else { return true }
+                    if case .number = v { return true }
+                    return false
+                }
+            }
+            return TextTable(columns: zip(columns, numeric).map { .init($0, $1 ? .right : .left) }, rows: rows).render()
+        case .space(let s):
+            return TextTable(title: "space \(s.name)",
+                             columns: [.init("parameter"), .init("domain"), .init("kind"), .init("per layer")],
+                             rows: s.parameters.map { [$0.name, $0.domainDescription, $0.kindDescription, $0.perLayer ? "yes" : ""] })
+                .render()
+        case .objectives(let o):
+            return TextTable(title: "objectives \(o.name)", columns: [.init("goal"), .init("metric"), .init("meaning")],
+                             rows: o.objectives.map { [$0.maximize ? "maximize" : "minimize", $0.metric.rawValue, $0.metric.meaning] })
+                .render()
+        case .budget(let b):
+            return TextTable(title: "budget \(b.name)", columns: [.init("metric"), .init("limit", .right)],
+                             rows: b.constraints.map { ["\($0.metric.rawValue) \($0.op.rawValue)", $0.limit.description] })
+                .render()
+        case .native(let n):
+            return n.render()
+        default:
+            return printed
+        }
+    }
+
+    /// Table cells show strings bare.
+    var cell: String { printed }
+}

@@ -1,0 +1,32 @@
+import ArgumentParser
+import NasLang
+
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Parse and resolve .nas files without running them; report every error."
+    )
+
+    @Argument(help: "The .nas files to check.", completion: .file(extensions: ["nas"]))
+    var files: [String]
+
+    func run() throws {
+        var failed = false
+        for file in files {
+            guard let text = try? Console.readSource(file) else {
+                failed = true
+                continue
+            }
+            do {
+                _ = try LargeStack.run { try Interpreter(output: { _ in }).check(SourceFile(name: file, text: text)) }
+                Console.out("\(file): ok\n")
+            } catch let list as DiagnosticList {
+                Console.err(list.render())
+                let n = list.diagnostics.count
+                Console.err("\(file): \(n) error\(n == 1 ? "" : "s")\n")
+                failed = true
+            }
+        }
+        if failed { throw ExitCode(1) }
+    }
+}

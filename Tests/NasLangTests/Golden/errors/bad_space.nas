@@ -1,0 +1,3 @@
+space s {
+  lr in 0.0 ~ 0.1 log
+}

@@ -1,0 +1,2 @@
+widths = [8, 16, 32]
+print(widths[3])

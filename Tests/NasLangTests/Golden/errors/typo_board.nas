@@ -1,0 +1,2 @@
+use "boards"
+target = boards.nucleo_f764zg

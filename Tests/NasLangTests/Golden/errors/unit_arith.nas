@@ -1,0 +1,2 @@
+arena = 64 KB
+print(arena + 1)

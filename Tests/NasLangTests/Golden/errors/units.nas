@@ -1,0 +1,1 @@
+budget { ram <= 128; flash <= 1 MB }

@@ -19,7 +19,7 @@ show [{ width: 8, params: 1.2 k }, { width: 16, params: 4.6 k }, { width: 32, pa
 
 # Functions: one-line or with a block; named arguments and defaults.
 fn conv_params(cin, cout, k = 3) = cin * cout * k * k + cout
-fn describe(w, depth: 1) {
+fn describe(w, depth = 1) {
   p = conv_params(3, w)
   return "width " + str(w) + ": " + str(p) + " params"
 }

@@ -68,7 +68,7 @@ public final class InteractiveLineReader: LineReader {
         var text = ""
         for (index, word) in words.enumerated() {
             let last = index % perRow == perRow - 1 || index == words.count - 1
-            text += last ? word + "\n" : word.padding(toLength: cell, withPad: " ", startingAt: 0)
+            text += last ? word + "\n" : word + String(repeating: " ", count: cell - word.count)
         }
         return text
     }

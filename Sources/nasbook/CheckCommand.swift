@@ -7,7 +7,7 @@ struct CheckCommand: ParsableCommand {
         abstract: "Parse and resolve .nas files without running them; report every error."
     )
 
-    @Argument(help: "The .nas files to check.", completion: .file(extensions: ["nas"]))
+    @ArgumentParser.Argument(help: "The .nas files to check.", completion: .file(extensions: ["nas"]))
     var files: [String]
 
     func run() throws {

@@ -4,13 +4,11 @@ import Foundation
 /// the order they happened, on a terminal and in a pipe alike.
 enum Console {
     static func out(_ text: String) {
-        fputs(text, stdout)
-        fflush(stdout)
+        FileHandle.standardOutput.write(Data(text.utf8))
     }
 
     static func err(_ text: String) {
-        fflush(stdout)
-        fputs(text, stderr)
+        FileHandle.standardError.write(Data(text.utf8))
     }
 
     /// Reads a program file, or fails with a one-line message naming it.

@@ -6,7 +6,7 @@ struct ReplayCommand: ParsableCommand {
         abstract: "Re-run a saved notebook session and report cells whose output differs."
     )
 
-    @Argument(help: "The .nasbook session file.")
+    @ArgumentParser.Argument(help: "The .nasbook session file.")
     var file: String
 
     @Flag(help: "Take trial results from the study database instead of retraining.")

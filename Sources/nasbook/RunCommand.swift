@@ -8,7 +8,7 @@ struct RunCommand: ParsableCommand {
         abstract: "Run a .nas program. Every syntax and name error is reported before anything runs."
     )
 
-    @Argument(help: "The .nas file to run.", completion: .file(extensions: ["nas"]))
+    @ArgumentParser.Argument(help: "The .nas file to run.", completion: .file(extensions: ["nas"]))
     var file: String
 
     func run() throws {

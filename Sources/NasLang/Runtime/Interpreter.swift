@@ -44,8 +44,18 @@ public final class Interpreter: CallContext {
     public func check(_ file: SourceFile) throws -> [Stmt] {
         let (statements, syntaxErrors) = Parser.parse(file)
         let resolver = Resolver(known: globals.visibleNames, modules: modules, registry: registry)
-        let nameErrors = syntaxErrors.isEmpty ? resolver.resolve(statements) : []
-        let all = syntaxErrors + nameErrors
+        var nameErrors = resolver.resolve(statements)
+        // A statement that failed to parse may have bound names later code uses; name errors
+        // after the first syntax error could be echoes of it, so only earlier ones are reported.
+        if let firstSyntax = syntaxErrors.map(\.span.start).min() {
+            nameErrors.removeAll { $0.span.file.name == file.name && $0.span.start >= firstSyntax }
+        }
+        // In source order; errors inside used modules come first, as their `use` lines do.
+        let all = (syntaxErrors + nameErrors).enumerated().sorted { a, b in
+            let ka = (a.element.span.file.name == file.name ? 1 : 0, a.element.span.start, a.offset)
+            let kb = (b.element.span.file.name == file.name ? 1 : 0, b.element.span.start, b.offset)
+            return ka < kb
+        }.map(\.element)
         if !all.isEmpty { throw DiagnosticList(all) }
         return statements
     }

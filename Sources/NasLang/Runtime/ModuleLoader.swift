@@ -17,13 +17,15 @@ final class ModuleLoader {
     }
 
     /// The file `use "name"` refers to: next to the using file first, then the stdlib paths.
-    func locate(_ name: String, from directory: String?) -> String? {
+    /// A file never finds itself, so `examples/boards.nas` can `use "boards"` from the stdlib.
+    func locate(_ name: String, from user: SourceFile) -> String? {
         let file = name.hasSuffix(".nas") ? name : name + ".nas"
         if file.hasPrefix("/") { return FileManager.default.fileExists(atPath: file) ? file : nil }
-        let local = directory.map { [$0] } ?? [FileManager.default.currentDirectoryPath]
+        let local = user.directory.map { [$0] } ?? [FileManager.default.currentDirectoryPath]
+        let itself = URL(fileURLWithPath: user.name).standardizedFileURL.path
         for dir in local + searchPaths {
-            let path = (dir as NSString).appendingPathComponent(file)
-            if FileManager.default.fileExists(atPath: path) { return (path as NSString).standardizingPath }
+            let path = URL(fileURLWithPath: (dir as NSString).appendingPathComponent(file)).standardizedFileURL.path
+            if path != itself, FileManager.default.fileExists(atPath: path) { return path }
         }
         return nil
     }
@@ -44,7 +46,7 @@ final class ModuleLoader {
 
     func load(_ name: String, from span: SourceSpan, registry: BuiltinRegistry,
               output: @escaping (String) -> Void) throws -> Module {
-        guard let path = locate(name, from: span.file.directory) else {
+        guard let path = locate(name, from: span.file) else {
             throw Diagnostic("no module named '\(name)'", at: span,
                              hint: Suggestions.hint(for: name, in: availableModules)
                                 ?? "looked next to this file and in: \(searchPaths.joined(separator: ", "))")

@@ -60,16 +60,16 @@ extension Value {
             }
             return TextTable(columns: zip(columns, numeric).map { .init($0, $1 ? .right : .left) }, rows: rows).render()
         case .space(let s):
-            return TextTable(title: "space \(s.name)",
+            return TextTable(title: Self.title("space", s.name),
                              columns: [.init("parameter"), .init("domain"), .init("kind"), .init("per layer")],
                              rows: s.parameters.map { [$0.name, $0.domainDescription, $0.kindDescription, $0.perLayer ? "yes" : ""] })
                 .render()
         case .objectives(let o):
-            return TextTable(title: "objectives \(o.name)", columns: [.init("goal"), .init("metric"), .init("meaning")],
+            return TextTable(title: Self.title("objectives", o.name), columns: [.init("goal"), .init("metric"), .init("meaning")],
                              rows: o.objectives.map { [$0.maximize ? "maximize" : "minimize", $0.metric.rawValue, $0.metric.meaning] })
                 .render()
         case .budget(let b):
-            return TextTable(title: "budget \(b.name)", columns: [.init("metric"), .init("limit", .right)],
+            return TextTable(title: Self.title("budget", b.name), columns: [.init("metric"), .init("limit", .right)],
                              rows: b.constraints.map { ["\($0.metric.rawValue) \($0.op.rawValue)", $0.limit.description] })
                 .render()
         case .native(let n):
@@ -77,6 +77,11 @@ extension Value {
         default:
             return printed
         }
+    }
+
+    /// `budget` for an unnamed block (whose name is its kind), `budget tight` for a named one.
+    private static func title(_ kind: String, _ name: String) -> String {
+        name == kind ? kind : "\(kind) \(name)"
     }
 
     /// Table cells show strings bare.

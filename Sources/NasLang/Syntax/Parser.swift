@@ -115,12 +115,15 @@ public struct Parser {
             let t = current()
             if case .end = t.kind { break }
             if let closer, case .symbol(closer) = t.kind { break }
+            let start = index
             do {
                 statements.append(try parseStatement())
                 try endStatement()
             } catch let error as Diagnostic {
                 diagnostics.append(error)
                 synchronize()
+                // A stray closer stops synchronize where it began; step over it so parsing goes on.
+                if index == start { index += 1 }
             } catch {
                 preconditionFailure("parser throws only diagnostics")
             }
@@ -294,7 +297,12 @@ public struct Parser {
             try p.expect(.rparen, "to close the parameter list")
             return params
         }
-        if match(.assign) {
+        if check(.assign) {
+            let equals = advance()
+            if check(.lbrace), !startsRecordLiteral(at: index) {
+                throw Diagnostic("a function body block follows the parameters without '='", at: equals.span,
+                                 hint: "write fn name(...) { ... }, or fn name(...) = expression")
+            }
             let value = try parseExpression()
             return FunctionDecl(name: name, parameters: parameters,
                                 body: [Stmt(kind: .returnValue(value), span: value.span)])
@@ -304,6 +312,19 @@ public struct Parser {
                              at: current().span, hint: "fn area(w, h) = w * h   or   fn area(w, h) { return w * h }")
         }
         return FunctionDecl(name: name, parameters: parameters, body: try parseBlock("for the function body"))
+    }
+
+    /// Whether the `{` at `position` opens a record (`{}` or `{name: ...`) rather than a block.
+    private func startsRecordLiteral(at position: Int) -> Bool {
+        var i = position + 1
+        while i < tokens.count, case .newline = tokens[i].kind { i += 1 }
+        guard i < tokens.count else { return false }
+        if case .symbol(.rbrace) = tokens[i].kind { return true }
+        guard case .identifier = tokens[i].kind else { return false }
+        var j = i + 1
+        while j < tokens.count, case .newline = tokens[j].kind { j += 1 }
+        if j < tokens.count, case .symbol(.colon) = tokens[j].kind { return true }
+        return false
     }
 
     // MARK: - Declarations: space, objectives, budget
@@ -359,7 +380,12 @@ public struct Parser {
 
     private mutating func parseSpaceEntry() throws -> SpaceEntry {
         let name = try expectName("a parameter name")
-        if match(.assign) {
+        if check(.assign) {
+            let equals = advance()
+            if check(.lbrace), !startsRecordLiteral(at: index) {
+                throw Diagnostic("a function body block follows the parameters without '='", at: equals.span,
+                                 hint: "write fn name(...) { ... }, or fn name(...) = expression")
+            }
             let value = try parseExpression()
             return SpaceEntry(name: name, domain: .fixed(value), perLayer: false, span: name.span.to(value.span))
         }

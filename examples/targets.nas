@@ -13,5 +13,5 @@ for b in roomy {
 
 # Cycles available per inference at 10 inferences per second.
 for b in sort(boards.all, by: "clock", descending: true) {
-  print(b.name, ":", round(value_in(b.clock, "Hz") / 10 / 1e6, 1), "M cycles per inference")
+  print(b.name + ":", round(value_in(b.clock, "Hz") / 10 / 1e6, 1), "M cycles per inference")
 }

@@ -1,0 +1,102 @@
+import Foundation
+import XCTest
+
+/// Runs the built `nasbook` binary as a user would, checking output and exit codes.
+final class CLITests: XCTestCase {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+
+    static var binary: URL {
+        // The test bundle sits next to the products in .build/<config>/ (on Linux its URL is that folder).
+        let bundle = Bundle(for: CLITests.self).bundleURL
+        let beside = bundle.appendingPathComponent("nasbook")
+        return FileManager.default.isExecutableFile(atPath: beside.path)
+            ? beside : bundle.deletingLastPathComponent().appendingPathComponent("nasbook")
+    }
+
+    struct Result {
+        var status: Int32
+        var out: String
+        var err: String
+    }
+
+    func nasbook(_ arguments: [String], stdin: String? = nil, env: [String: String] = [:]) throws -> Result {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        process.currentDirectoryURL = Self.root
+        var environment = ProcessInfo.processInfo.environment
+        environment.merge(env) { $1 }
+        process.environment = environment
+        let out = Pipe(), err = Pipe(), input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, out: String(decoding: outData, as: UTF8.self),
+                      err: String(decoding: errData, as: UTF8.self))
+    }
+
+    func temp(_ name: String, _ text: String) throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("nasbook-cli-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let url = dir.appendingPathComponent(name)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
+    func testRunExample() throws {
+        let r = try nasbook(["run", "examples/targets.nas"])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertTrue(r.out.contains("NUCLEO-F746ZG") || r.out.contains("STM32F746ZG"), r.out)
+    }
+
+    func testRunReportsErrorsAndFails() throws {
+        let path = try temp("bad.nas", "x = 1\ny = x +\nz = nope\n")
+        let r = try nasbook(["run", path])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.err.contains("bad.nas:2:"), r.err)
+        XCTAssertTrue(r.err.contains("^"), r.err)
+        XCTAssertEqual(r.out, "", "nothing runs when the program has errors")
+    }
+
+    func testCheckReportsEveryError() throws {
+        let bad = try temp("several.nas", "a = nope1\nb = nope2\nc = (1 +\n")
+        let r = try nasbook(["check", "examples/quickstart.nas", bad])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.out.contains("examples/quickstart.nas: ok"), r.out)
+        XCTAssertTrue(r.err.contains("several.nas:1:5"), r.err)
+        XCTAssertTrue(r.err.contains("several.nas:2:5"), r.err)
+        XCTAssertTrue(r.err.contains("3 errors"), r.err)
+    }
+
+    func testMissingFile() throws {
+        let r = try nasbook(["run", "does/not/exist.nas"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.err.contains("cannot read 'does/not/exist.nas'"), r.err)
+    }
+
+    func testReplayIsNotYetAvailable() throws {
+        let r = try nasbook(["replay", "session.nasbook"])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.err.contains("not yet available"), r.err)
+    }
+
+    func testPipedScriptPrintsOnlyResults() throws {
+        let r = try nasbook([], stdin: "x = 20\nfn f(a) {\n  return a + 1\n}\nf(x) * 2\n")
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertEqual(r.out, "42\n")
+    }
+
+    func testPipedScriptWithErrorExitsNonZero() throws {
+        let r = try nasbook([], stdin: "1 + 1\nbogus\n")
+        XCTAssertEqual(r.status, 1)
+        XCTAssertEqual(r.out, "2\n")
+        XCTAssertTrue(r.err.contains("<stdin>:2:1: error"), r.err)
+    }
+}

@@ -141,6 +141,12 @@ int nas_editor_insert(NasEditor *editor, const char *text) {
     return el_insertstr(editor->el, text);
 }
 
+void nas_editor_print(NasEditor *editor, const char *text) {
+    (void)editor;
+    fputs(text, stdout);
+    fflush(stdout);
+}
+
 int nas_terminal_columns(void) {
     struct winsize size;
     if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;

@@ -49,7 +49,7 @@ public final class InteractiveLineReader: LineReader {
             nas_editor_insert(editor, insertion)
             return UInt8(NAS_CC_REFRESH)
         }
-        print("\n" + Self.columns(candidates, width: Int(nas_terminal_columns())), terminator: "")
+        nas_editor_print(editor, "\n" + Self.columns(candidates, width: Int(nas_terminal_columns())))
         return UInt8(NAS_CC_REDISPLAY)
     }
 

@@ -103,7 +103,8 @@ public final class Repl {
         } catch let d as Diagnostic {
             fail(d.render())
         } catch let stop as Interruption {
-            fail("interrupted at \(stop.span)\n")
+            // On a terminal the ^C echo ends the line the cell was printing on.
+            fail((interactive ? "\n" : "") + "interrupted at \(stop.span)\n")
         } catch {
             fail("error: \(error)\n")
         }

@@ -85,7 +85,7 @@ final class FuzzTests: XCTestCase {
         let corpus = try corpus()
         var rng = Rng(state: 42)
         try LargeStack.run {
-            for _ in 0..<2_500 {
+            for _ in 0..<6_000 {
                 exercise(mutate(corpus[rng.below(corpus.count)], &rng))
             }
         }
@@ -94,7 +94,7 @@ final class FuzzTests: XCTestCase {
     func testRandomFragmentSoupNeverCrashes() throws {
         var rng = Rng(state: 7)
         try LargeStack.run {
-            for _ in 0..<1_500 {
+            for _ in 0..<4_000 {
                 let text = (0..<rng.below(40)).map { _ in Self.fragments[rng.below(Self.fragments.count)] }.joined()
                 exercise(text)
             }

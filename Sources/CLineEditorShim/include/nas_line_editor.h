@@ -25,6 +25,8 @@ void nas_editor_add_history(NasEditor *editor, const char *line);
 /* Editing primitives for the completion callback. */
 void nas_editor_delete_before_cursor(NasEditor *editor, int characters);
 int nas_editor_insert(NasEditor *editor, const char *text);
+/* Writes text to the editor's output stream, in order with libedit's own redisplay. */
+void nas_editor_print(NasEditor *editor, const char *text);
 
 /* Terminal columns of stdout, or 80 when unknown. */
 int nas_terminal_columns(void);

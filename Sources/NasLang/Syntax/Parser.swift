@@ -380,12 +380,7 @@ public struct Parser {
 
     private mutating func parseSpaceEntry() throws -> SpaceEntry {
         let name = try expectName("a parameter name")
-        if check(.assign) {
-            let equals = advance()
-            if check(.lbrace), !startsRecordLiteral(at: index) {
-                throw Diagnostic("a function body block follows the parameters without '='", at: equals.span,
-                                 hint: "write fn name(...) { ... }, or fn name(...) = expression")
-            }
+        if match(.assign) {
             let value = try parseExpression()
             return SpaceEntry(name: name, domain: .fixed(value), perLayer: false, span: name.span.to(value.span))
         }

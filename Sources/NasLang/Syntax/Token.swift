@@ -18,7 +18,7 @@ public enum Keyword: String, CaseIterable, Sendable {
 public enum Symbol: String, CaseIterable, Sendable {
     case lparen = "(", rparen = ")", lbracket = "[", rbracket = "]", lbrace = "{", rbrace = "}"
     case comma = ",", dot = ".", colon = ":", semicolon = ";", tilde = "~"
-    case assign = "=", plusAssign = "+=", minusAssign = "-=", arrow = "=>"
+    case assign = "=", plusAssign = "+=", minusAssign = "-="
     case equal = "==", notEqual = "!=", less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">="
     case plus = "+", minus = "-", star = "*", slash = "/", percent = "%", dotdot = ".."
 }

@@ -23,6 +23,10 @@ let package = Package(
         .target(name: "LineEditor", dependencies: ["CLineEditorShim"]),
         // The notebook-style REPL: multi-line cells, :commands, completion, evaluation.
         .target(name: "NasREPL", dependencies: ["NasLang", "LineEditor"]),
+        // Hot loops of the training engine (GEMM, im2col) with runtime AVX-512/AVX2 dispatch.
+        .target(name: "CNasKernels", cSettings: [.unsafeFlags(["-O3"])]),
+        // Tensors, layers with explicit forward/backward, losses, optimizers, schedules.
+        .target(name: "NasNN", dependencies: ["CNasKernels"]),
         // The command-line front end: REPL, run, check, replay.
         .executableTarget(
             name: "nasbook",
@@ -32,6 +36,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "NasLangTests", dependencies: ["NasLang", "NasRender"], exclude: ["Golden"]),
+        .testTarget(name: "NasNNTests", dependencies: ["NasNN"]),
         .testTarget(name: "NasREPLTests", dependencies: ["NasREPL", "NasLang"]),
         .testTarget(name: "NasbookCLITests", dependencies: ["nasbook"]),
     ]

@@ -1,0 +1,28 @@
+#ifndef NAS_KERNELS_H
+#define NAS_KERNELS_H
+
+/* Hot loops of the training engine, in C so they can use AVX-512/AVX2 with runtime dispatch.
+   Everything here is single-threaded; the engine splits work across threads above this level. */
+
+#include <stddef.h>
+
+/* C[M,N] (row-major, leading dimension ldc) = (accumulate ? C : 0) + A[M,K] * B[K,N].
+   A(i,k) is A[i*rsa + k*csa] and B(k,j) is B[k*rsb + j*csb], so transposed operands need no copy. */
+void nas_sgemm(int M, int N, int K,
+               const float *A, long rsa, long csa,
+               const float *B, long rsb, long csb,
+               float *C, long ldc, int accumulate);
+
+/* im2col for one NHWC image: cols[(oy*OW+ox), (ky*KW+kx)*C + c] = x[iy, ix, c], zero outside.
+   Only the channels of one group (c0 .. c0+gc) are gathered; cx is the image's channel count. */
+void nas_im2col(const float *x, int H, int W, int cx, int c0, int gc,
+                int KH, int KW, int stride, int pad, int OH, int OW, float *cols);
+
+/* The adjoint of nas_im2col: adds cols back into dx (which must be zeroed by the caller). */
+void nas_col2im(const float *cols, int H, int W, int cx, int c0, int gc,
+                int KH, int KW, int stride, int pad, int OH, int OW, float *dx);
+
+/* Which instruction set nas_sgemm chose: "avx512", "avx2" or "scalar". */
+const char *nas_kernels_isa(void);
+
+#endif

@@ -1,0 +1,214 @@
+#include "nas_kernels.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define NAS_X86 1
+#endif
+
+/* Goto-style blocking: B is packed into NR-wide column panels and A into MR-tall row panels
+   for each KC-deep slice, so the micro-kernel streams both from L1/L2 with unit stride. */
+enum { KC = 256, MC = 96 };
+
+typedef void (*micro_kernel)(int kc, const float *a, const float *b, float *c, long ldc, int accumulate);
+
+static _Thread_local float *pack_a_buffer, *pack_b_buffer;
+static _Thread_local size_t pack_a_size, pack_b_size;
+
+static float *grow(float **buffer, size_t *size, size_t need) {
+    if (*size < need) {
+        free(*buffer);
+        *buffer = aligned_alloc(64, ((need * sizeof(float)) + 63) / 64 * 64);
+        *size = need;
+    }
+    return *buffer;
+}
+
+/* Packs rows i0..i0+mc of A's k0..k0+kc slice into MR-row panels, zero-padding the last one. */
+static void pack_a(const float *A, long rsa, long csa, int i0, int mc, int k0, int kc, int mr, float *out) {
+    for (int ip = 0; ip < mc; ip += mr) {
+        int rows = mc - ip < mr ? mc - ip : mr;
+        for (int k = 0; k < kc; k++) {
+            const float *col = A + (long)(k0 + k) * csa + (long)(i0 + ip) * rsa;
+            int r = 0;
+            for (; r < rows; r++) out[r] = col[(long)r * rsa];
+            for (; r < mr; r++) out[r] = 0.0f;
+            out += mr;
+        }
+    }
+}
+
+/* Packs columns j0..j0+nc of B's k0..k0+kc slice into NR-column panels, zero-padding the last. */
+static void pack_b(const float *B, long rsb, long csb, int j0, int nc, int k0, int kc, int nr, float *out) {
+    for (int jp = 0; jp < nc; jp += nr) {
+        int cols = nc - jp < nr ? nc - jp : nr;
+        for (int k = 0; k < kc; k++) {
+            const float *row = B + (long)(k0 + k) * rsb + (long)(j0 + jp) * csb;
+            int c = 0;
+            if (csb == 1) {
+                memcpy(out, row, (size_t)cols * sizeof(float));
+                c = cols;
+            } else {
+                for (; c < cols; c++) out[c] = row[(long)c * csb];
+            }
+            for (; c < nr; c++) out[c] = 0.0f;
+            out += nr;
+        }
+    }
+}
+
+/* Portable kernel: 4x8 tile. */
+static void kernel_scalar(int kc, const float *a, const float *b, float *c, long ldc, int accumulate) {
+    float acc[4][8] = {{0}};
+    for (int k = 0; k < kc; k++) {
+        for (int i = 0; i < 4; i++)
+            for (int j = 0; j < 8; j++) acc[i][j] += a[i] * b[j];
+        a += 4;
+        b += 8;
+    }
+    for (int i = 0; i < 4; i++)
+        for (int j = 0; j < 8; j++) c[i * ldc + j] = accumulate ? c[i * ldc + j] + acc[i][j] : acc[i][j];
+}
+
+#ifdef NAS_X86
+/* AVX2: 6x16 tile, 12 accumulators. */
+__attribute__((target("avx2,fma")))
+static void kernel_avx2(int kc, const float *a, const float *b, float *c, long ldc, int accumulate) {
+    __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps(), c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
+    __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps(), c30 = _mm256_setzero_ps(), c31 = _mm256_setzero_ps();
+    __m256 c40 = _mm256_setzero_ps(), c41 = _mm256_setzero_ps(), c50 = _mm256_setzero_ps(), c51 = _mm256_setzero_ps();
+    for (int k = 0; k < kc; k++) {
+        __m256 b0 = _mm256_load_ps(b), b1 = _mm256_load_ps(b + 8);
+        __m256 a0 = _mm256_broadcast_ss(a + 0);
+        c00 = _mm256_fmadd_ps(a0, b0, c00); c01 = _mm256_fmadd_ps(a0, b1, c01);
+        __m256 a1 = _mm256_broadcast_ss(a + 1);
+        c10 = _mm256_fmadd_ps(a1, b0, c10); c11 = _mm256_fmadd_ps(a1, b1, c11);
+        __m256 a2 = _mm256_broadcast_ss(a + 2);
+        c20 = _mm256_fmadd_ps(a2, b0, c20); c21 = _mm256_fmadd_ps(a2, b1, c21);
+        __m256 a3 = _mm256_broadcast_ss(a + 3);
+        c30 = _mm256_fmadd_ps(a3, b0, c30); c31 = _mm256_fmadd_ps(a3, b1, c31);
+        __m256 a4 = _mm256_broadcast_ss(a + 4);
+        c40 = _mm256_fmadd_ps(a4, b0, c40); c41 = _mm256_fmadd_ps(a4, b1, c41);
+        __m256 a5 = _mm256_broadcast_ss(a + 5);
+        c50 = _mm256_fmadd_ps(a5, b0, c50); c51 = _mm256_fmadd_ps(a5, b1, c51);
+        a += 6;
+        b += 16;
+    }
+    __m256 rows[6][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
+    for (int i = 0; i < 6; i++) {
+        float *out = c + i * ldc;
+        if (accumulate) {
+            rows[i][0] = _mm256_add_ps(rows[i][0], _mm256_loadu_ps(out));
+            rows[i][1] = _mm256_add_ps(rows[i][1], _mm256_loadu_ps(out + 8));
+        }
+        _mm256_storeu_ps(out, rows[i][0]);
+        _mm256_storeu_ps(out + 8, rows[i][1]);
+    }
+}
+
+/* AVX-512: 12x32 tile, 24 accumulators. */
+__attribute__((target("avx512f")))
+static void kernel_avx512(int kc, const float *a, const float *b, float *c, long ldc, int accumulate) {
+    __m512 acc[12][2];
+    for (int i = 0; i < 12; i++) acc[i][0] = acc[i][1] = _mm512_setzero_ps();
+    for (int k = 0; k < kc; k++) {
+        __m512 b0 = _mm512_load_ps(b), b1 = _mm512_load_ps(b + 16);
+        for (int i = 0; i < 12; i++) {
+            __m512 ai = _mm512_set1_ps(a[i]);
+            acc[i][0] = _mm512_fmadd_ps(ai, b0, acc[i][0]);
+            acc[i][1] = _mm512_fmadd_ps(ai, b1, acc[i][1]);
+        }
+        a += 12;
+        b += 32;
+    }
+    for (int i = 0; i < 12; i++) {
+        float *out = c + i * ldc;
+        if (accumulate) {
+            acc[i][0] = _mm512_add_ps(acc[i][0], _mm512_loadu_ps(out));
+            acc[i][1] = _mm512_add_ps(acc[i][1], _mm512_loadu_ps(out + 16));
+        }
+        _mm512_storeu_ps(out, acc[i][0]);
+        _mm512_storeu_ps(out + 16, acc[i][1]);
+    }
+}
+#endif
+
+typedef struct {
+    micro_kernel kernel;
+    int mr, nr;
+    const char *name;
+} kernel_choice;
+
+static kernel_choice choose(void) {
+#ifdef NAS_X86
+    __builtin_cpu_init();
+    const char *forced = getenv("NASBOOK_ISA");
+    int allow512 = !forced || strcmp(forced, "avx2") != 0;
+    int allow2 = !forced || strcmp(forced, "scalar") != 0;
+    if (allow512 && allow2 && __builtin_cpu_supports("avx512f")) return (kernel_choice){kernel_avx512, 12, 32, "avx512"};
+    if (allow2 && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return (kernel_choice){kernel_avx2, 6, 16, "avx2"};
+#endif
+    return (kernel_choice){kernel_scalar, 4, 8, "scalar"};
+}
+
+static kernel_choice chosen;
+static int chosen_ready;
+
+static kernel_choice current(void) {
+    /* A benign race: every thread computes the same answer. */
+    if (!__atomic_load_n(&chosen_ready, __ATOMIC_ACQUIRE)) {
+        chosen = choose();
+        __atomic_store_n(&chosen_ready, 1, __ATOMIC_RELEASE);
+    }
+    return chosen;
+}
+
+const char *nas_kernels_isa(void) { return current().name; }
+
+void nas_sgemm(int M, int N, int K,
+               const float *A, long rsa, long csa,
+               const float *B, long rsb, long csb,
+               float *C, long ldc, int accumulate) {
+    if (M <= 0 || N <= 0) return;
+    if (K <= 0) {
+        if (!accumulate)
+            for (int i = 0; i < M; i++) memset(C + (long)i * ldc, 0, (size_t)N * sizeof(float));
+        return;
+    }
+    kernel_choice kc_choice = current();
+    const int mr = kc_choice.mr, nr = kc_choice.nr;
+    const int n_padded = (N + nr - 1) / nr * nr;
+    float *packed_b = grow(&pack_b_buffer, &pack_b_size, (size_t)KC * n_padded);
+    float *packed_a = grow(&pack_a_buffer, &pack_a_size, (size_t)KC * ((MC + mr - 1) / mr * mr));
+    float edge[12 * 32];
+
+    for (int k0 = 0; k0 < K; k0 += KC) {
+        int kc = K - k0 < KC ? K - k0 : KC;
+        int acc = accumulate || k0 > 0;
+        pack_b(B, rsb, csb, 0, N, k0, kc, nr, packed_b);
+        for (int i0 = 0; i0 < M; i0 += MC) {
+            int mc = M - i0 < MC ? M - i0 : MC;
+            pack_a(A, rsa, csa, i0, mc, k0, kc, mr, packed_a);
+            for (int jp = 0; jp < N; jp += nr) {
+                int cols = N - jp < nr ? N - jp : nr;
+                const float *bp = packed_b + (long)(jp / nr) * kc * nr;
+                for (int ip = 0; ip < mc; ip += mr) {
+                    int rows = mc - ip < mr ? mc - ip : mr;
+                    const float *ap = packed_a + (long)(ip / mr) * kc * mr;
+                    float *out = C + (long)(i0 + ip) * ldc + jp;
+                    if (rows == mr && cols == nr) {
+                        kc_choice.kernel(kc, ap, bp, out, ldc, acc);
+                    } else {
+                        /* Edge tile: compute into a full scratch tile, copy the valid part. */
+                        kc_choice.kernel(kc, ap, bp, edge, nr, 0);
+                        for (int r = 0; r < rows; r++)
+                            for (int c = 0; c < cols; c++)
+                                out[(long)r * ldc + c] = acc ? out[(long)r * ldc + c] + edge[r * nr + c] : edge[r * nr + c];
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,308 @@
+import CNasKernels
+
+/// 2-D convolution over [N, H, W, C] (or 1-D over [N, T, C] with a kernel height of one), with
+/// stride, zero padding and groups; groups == channels is a depthwise convolution.
+/// Weights are [KH, KW, Cin/groups, Cout], the layout im2col rows multiply against.
+public final class Conv2D: Layer {
+    public let kind: String
+    public let kernel: (height: Int, width: Int)
+    public let stride: Int
+    public let padding: Int
+    public let groups: Int
+    public let inChannels: Int
+    public let outChannels: Int
+    public let weight: Parameter
+    public let bias: Parameter?
+    public var needsInputGradient = true
+    private var input: Tensor?
+
+    public init(inChannels: Int, outChannels: Int, kernel: Int, stride: Int = 1, padding: Int? = nil,
+                groups: Int = 1, bias: Bool = true, oneDimensional: Bool = false,
+                rng: inout some RandomNumberGenerator) {
+        precondition(inChannels % groups == 0 && outChannels % groups == 0, "channels must divide into groups")
+        self.kind = oneDimensional ? "Conv1D" : (groups == inChannels && groups > 1 ? "DepthwiseConv2D" : "Conv2D")
+        self.kernel = (oneDimensional ? 1 : kernel, kernel)
+        self.stride = stride
+        self.padding = padding ?? kernel / 2
+        self.groups = groups
+        self.inChannels = inChannels
+        self.outChannels = outChannels
+        let perGroup = inChannels / groups
+        let fanIn = self.kernel.height * kernel * perGroup
+        weight = Parameter(name: "weight", shape: [self.kernel.height, kernel, perGroup, outChannels],
+                           value: Initialization.he(count: fanIn * outChannels, fanIn: fanIn, &rng), isWeight: true)
+        self.bias = bias ? Parameter(name: "bias", shape: [outChannels], value: .init(repeating: 0, count: outChannels), isWeight: false) : nil
+    }
+
+    public var parameters: [Parameter] { [weight] + (bias.map { [$0] } ?? []) }
+
+    private var isDepthwise: Bool { groups == inChannels && groups == outChannels && groups > 1 }
+    private var isPointwise: Bool { kernel == (1, 1) && stride == 1 && padding == 0 && groups == 1 }
+
+    func outputSpatial(_ s: Spatial) -> Spatial {
+        let padH = kernel.height == 1 ? 0 : padding
+        return Spatial(height: (s.height + 2 * padH - kernel.height) / stride + 1,
+                       width: (s.width + 2 * padding - kernel.width) / stride + 1, channels: outChannels)
+    }
+
+    public func outputShape(_ input: [Int]) throws -> [Int] {
+        let s = try Spatial(input)
+        guard s.channels == inChannels else {
+            throw ShapeError("\(kind) expects \(inChannels) input channels, got \(s.channels) (input \(input))")
+        }
+        let o = outputSpatial(s)
+        guard o.height > 0, o.width > 0 else {
+            throw ShapeError("\(kind) kernel \(kernel.height)x\(kernel.width) stride \(stride) does not fit input \(input)")
+        }
+        return o.shape(like: input)
+    }
+
+    public func macs(_ input: [Int]) -> Int {
+        guard let s = try? Spatial(input) else { return 0 }
+        return outputSpatial(s).positions * outChannels * kernel.height * kernel.width * (inChannels / groups)
+    }
+
+    // MARK: - Forward
+
+    public func forward(_ x: Tensor, training: Bool) -> Tensor {
+        let sample = Array(x.shape.dropFirst())
+        let s = try! Spatial(sample)
+        let o = outputSpatial(s)
+        var y = Tensor(zeros: [x.batch] + o.shape(like: sample))
+        if training { input = x }
+        x.data.withUnsafeBufferPointer { xp in
+            weight.value.withUnsafeBufferPointer { wp in
+                y.data.withUnsafeMutableBufferPointer { yp in
+                    let xb = xp.baseAddress!, wb = wp.baseAddress!, yb = yp.baseAddress!
+                    if isPointwise {
+                        Parallel.chunks(x.batch) { range, _ in
+                            let rows = range.count * s.positions
+                            nas_sgemm(Int32(rows), Int32(outChannels), Int32(inChannels),
+                                      xb + range.lowerBound * s.positions * inChannels, inChannels, 1,
+                                      wb, outChannels, 1, yb + range.lowerBound * o.positions * outChannels, outChannels, 0)
+                        }
+                    } else if isDepthwise {
+                        Parallel.chunks(x.batch) { range, _ in
+                            for n in range { depthwiseForward(xb + n * s.positions * inChannels, s, wb, yb + n * o.positions * outChannels, o) }
+                        }
+                    } else {
+                        Parallel.chunks(x.batch) { range, _ in
+                            convolve(xb, s, wb, yb, o, samples: range)
+                        }
+                    }
+                }
+            }
+        }
+        if let bias { addBias(&y, bias.value) }
+        return y
+    }
+
+    /// Samples per im2col block: enough rows to keep the GEMM efficient, few enough to stay in cache.
+    private func block(_ o: Spatial) -> Int { max(1, 512 / max(1, o.positions)) }
+
+    private func convolve(_ x: UnsafePointer<Float>, _ s: Spatial, _ w: UnsafePointer<Float>,
+                          _ y: UnsafeMutablePointer<Float>, _ o: Spatial, samples: Range<Int>) {
+        let gc = inChannels / groups, gco = outChannels / groups
+        let row = kernel.height * kernel.width * gc
+        let perBlock = block(o)
+        var cols = [Float](repeating: 0, count: perBlock * o.positions * row)
+        cols.withUnsafeMutableBufferPointer { cp in
+            let c = cp.baseAddress!
+            var n0 = samples.lowerBound
+            while n0 < samples.upperBound {
+                let count = min(perBlock, samples.upperBound - n0)
+                for g in 0..<groups {
+                    for i in 0..<count {
+                        im2col(x + (n0 + i) * s.positions * inChannels, s, g * gc, gc, o, c + i * o.positions * row)
+                    }
+                    nas_sgemm(Int32(count * o.positions), Int32(gco), Int32(row), c, row, 1,
+                              w + g * gco, outChannels, 1, y + n0 * o.positions * outChannels + g * gco, outChannels, 0)
+                }
+                n0 += count
+            }
+        }
+    }
+
+    private func im2col(_ x: UnsafePointer<Float>, _ s: Spatial, _ c0: Int, _ gc: Int, _ o: Spatial, _ cols: UnsafeMutablePointer<Float>) {
+        nas_im2col(x, Int32(s.height), Int32(s.width), Int32(s.channels), Int32(c0), Int32(gc),
+                   Int32(kernel.height), Int32(kernel.width), Int32(stride), Int32(kernel.height == 1 ? 0 : padding),
+                   Int32(o.height), Int32(o.width), cols)
+        // The 1-D case pads only along time: its height padding is zero above.
+    }
+
+    private func depthwiseForward(_ x: UnsafePointer<Float>, _ s: Spatial, _ w: UnsafePointer<Float>,
+                                  _ y: UnsafeMutablePointer<Float>, _ o: Spatial) {
+        let c = inChannels, padH = kernel.height == 1 ? 0 : padding
+        for oy in 0..<o.height {
+            for ox in 0..<o.width {
+                let out = y + (oy * o.width + ox) * c
+                for ky in 0..<kernel.height {
+                    let iy = oy * stride - padH + ky
+                    if iy < 0 || iy >= s.height { continue }
+                    for kx in 0..<kernel.width {
+                        let ix = ox * stride - padding + kx
+                        if ix < 0 || ix >= s.width { continue }
+                        let src = x + (iy * s.width + ix) * c, k = w + (ky * kernel.width + kx) * c
+                        for ch in 0..<c { out[ch] += src[ch] * k[ch] }
+                    }
+                }
+            }
+        }
+    }
+
+    private func addBias(_ y: inout Tensor, _ b: [Float]) {
+        let c = outChannels
+        y.data.withUnsafeMutableBufferPointer { yp in
+            b.withUnsafeBufferPointer { bp in
+                let rows = yp.count / c
+                for r in 0..<rows {
+                    let out = yp.baseAddress! + r * c
+                    for ch in 0..<c { out[ch] += bp[ch] }
+                }
+            }
+        }
+    }
+
+    // MARK: - Backward
+
+    public func backward(_ dy: Tensor) -> Tensor {
+        guard let x = input else { preconditionFailure("\(kind).backward without a training forward") }
+        let sample = Array(x.shape.dropFirst())
+        let s = try! Spatial(sample)
+        let o = outputSpatial(s)
+        var dx = Tensor(zeros: needsInputGradient ? x.shape : [0])
+        let workers = Parallel.workers(x.batch)
+        var partial = [Float](repeating: 0, count: workers * weight.count)
+        x.data.withUnsafeBufferPointer { xp in
+            dy.data.withUnsafeBufferPointer { dyp in
+                weight.value.withUnsafeBufferPointer { wp in
+                    dx.data.withUnsafeMutableBufferPointer { dxp in
+                        partial.withUnsafeMutableBufferPointer { pp in
+                            let xb = xp.baseAddress!, db = dyp.baseAddress!, wb = wp.baseAddress!
+                            let dxb = needsInputGradient ? dxp.baseAddress : nil, pb = pp.baseAddress!
+                            Parallel.chunks(x.batch) { range, worker in
+                                let dw = pb + worker * weight.count
+                                if isPointwise {
+                                    pointwiseBackward(xb, db, wb, dxb, dw, s, range)
+                                } else if isDepthwise {
+                                    for n in range {
+                                        depthwiseBackward(xb + n * s.positions * inChannels, s, db + n * o.positions * outChannels, o,
+                                                          wb, dxb.map { $0 + n * s.positions * inChannels }, dw)
+                                    }
+                                } else {
+                                    convolveBackward(xb, s, db, o, wb, dxb, dw, range)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        reduce(partial, workers: workers, into: weight)
+        if let bias { accumulateBiasGradient(dy, bias) }
+        input = nil
+        return dx
+    }
+
+    private func pointwiseBackward(_ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, _ w: UnsafePointer<Float>,
+                                   _ dx: UnsafeMutablePointer<Float>?, _ dw: UnsafeMutablePointer<Float>,
+                                   _ s: Spatial, _ range: Range<Int>) {
+        let rows = range.count * s.positions, first = range.lowerBound * s.positions
+        // dW[Cin, Cout] += X^T dY
+        nas_sgemm(Int32(inChannels), Int32(outChannels), Int32(rows), x + first * inChannels, 1, inChannels,
+                  dy + first * outChannels, outChannels, 1, dw, outChannels, 1)
+        // dX[rows, Cin] = dY W^T
+        if let dx {
+            nas_sgemm(Int32(rows), Int32(inChannels), Int32(outChannels), dy + first * outChannels, outChannels, 1,
+                      w, 1, outChannels, dx + first * inChannels, inChannels, 0)
+        }
+    }
+
+    private func convolveBackward(_ x: UnsafePointer<Float>, _ s: Spatial, _ dy: UnsafePointer<Float>, _ o: Spatial,
+                                  _ w: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>?,
+                                  _ dw: UnsafeMutablePointer<Float>, _ samples: Range<Int>) {
+        let gc = inChannels / groups, gco = outChannels / groups
+        let row = kernel.height * kernel.width * gc
+        let perBlock = block(o)
+        var cols = [Float](repeating: 0, count: perBlock * o.positions * row)
+        cols.withUnsafeMutableBufferPointer { cp in
+            let c = cp.baseAddress!
+            var n0 = samples.lowerBound
+            while n0 < samples.upperBound {
+                let count = min(perBlock, samples.upperBound - n0)
+                let rows = count * o.positions
+                let dyBlock = dy + n0 * o.positions * outChannels
+                for g in 0..<groups {
+                    for i in 0..<count {
+                        im2col(x + (n0 + i) * s.positions * inChannels, s, g * gc, gc, o, c + i * o.positions * row)
+                    }
+                    // dW_g[row, gco] += cols^T dY_g
+                    nas_sgemm(Int32(row), Int32(gco), Int32(rows), c, 1, row,
+                              dyBlock + g * gco, outChannels, 1, dw + g * gco, outChannels, 1)
+                    guard let dx else { continue }
+                    // dCols[rows, row] = dY_g W_g^T, then scattered back into dx.
+                    nas_sgemm(Int32(rows), Int32(row), Int32(gco), dyBlock + g * gco, outChannels, 1,
+                              w + g * gco, 1, outChannels, c, row, 0)
+                    for i in 0..<count {
+                        nas_col2im(c + i * o.positions * row, Int32(s.height), Int32(s.width), Int32(s.channels),
+                                   Int32(g * gc), Int32(gc), Int32(kernel.height), Int32(kernel.width), Int32(stride),
+                                   Int32(kernel.height == 1 ? 0 : padding), Int32(o.height), Int32(o.width),
+                                   dx + (n0 + i) * s.positions * inChannels)
+                    }
+                }
+                n0 += count
+            }
+        }
+    }
+
+    private func depthwiseBackward(_ x: UnsafePointer<Float>, _ s: Spatial, _ dy: UnsafePointer<Float>, _ o: Spatial,
+                                   _ w: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>?,
+                                   _ dw: UnsafeMutablePointer<Float>) {
+        let c = inChannels, padH = kernel.height == 1 ? 0 : padding
+        for oy in 0..<o.height {
+            for ox in 0..<o.width {
+                let g = dy + (oy * o.width + ox) * c
+                for ky in 0..<kernel.height {
+                    let iy = oy * stride - padH + ky
+                    if iy < 0 || iy >= s.height { continue }
+                    for kx in 0..<kernel.width {
+                        let ix = ox * stride - padding + kx
+                        if ix < 0 || ix >= s.width { continue }
+                        let offset = (iy * s.width + ix) * c, k = (ky * kernel.width + kx) * c
+                        let src = x + offset
+                        for ch in 0..<c { dw[k + ch] += src[ch] * g[ch] }
+                        if let dx {
+                            let d = dx + offset
+                            for ch in 0..<c { d[ch] += w[k + ch] * g[ch] }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private func accumulateBiasGradient(_ dy: Tensor, _ bias: Parameter) {
+        let c = outChannels
+        dy.data.withUnsafeBufferPointer { dp in
+            bias.gradient.withUnsafeMutableBufferPointer { gp in
+                for r in 0..<(dp.count / c) {
+                    let row = dp.baseAddress! + r * c
+                    for ch in 0..<c { gp[ch] += row[ch] }
+                }
+            }
+        }
+    }
+}
+
+/// Sums per-worker gradient partials in worker order (deterministic) into the parameter.
+func reduce(_ partial: [Float], workers: Int, into parameter: Parameter) {
+    let n = parameter.count
+    partial.withUnsafeBufferPointer { pp in
+        parameter.gradient.withUnsafeMutableBufferPointer { gp in
+            for w in 0..<workers {
+                let src = pp.baseAddress! + w * n
+                for i in 0..<n { gp[i] += src[i] }
+            }
+        }
+    }
+}

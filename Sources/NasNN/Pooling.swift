@@ -1,0 +1,178 @@
+/// Max or average pooling over [N, H, W, C] (or [N, T, C] along time), no padding.
+public final class Pool: Layer {
+    public enum Mode: String, Sendable { case max = "MaxPool", average = "AvgPool" }
+
+    public let mode: Mode
+    public let size: Int
+    public let stride: Int
+    public let oneDimensional: Bool
+    public var kind: String { mode.rawValue + (oneDimensional ? "1D" : "2D") }
+    public var needsInputGradient = true
+    private var inputShape: [Int] = []
+    private var argmax: [Int32] = []
+
+    public init(_ mode: Mode, size: Int = 2, stride: Int? = nil, oneDimensional: Bool = false) {
+        self.mode = mode
+        self.size = size
+        self.stride = stride ?? size
+        self.oneDimensional = oneDimensional
+    }
+
+    private var window: (height: Int, width: Int) { (oneDimensional ? 1 : size, size) }
+
+    func outputSpatial(_ s: Spatial) -> Spatial {
+        Spatial(height: oneDimensional ? s.height : (s.height - size) / stride + 1,
+                width: (s.width - size) / stride + 1, channels: s.channels)
+    }
+
+    public func outputShape(_ input: [Int]) throws -> [Int] {
+        let s = try Spatial(input)
+        let o = outputSpatial(s)
+        guard o.height > 0, o.width > 0 else { throw ShapeError("\(kind) of size \(size) does not fit input \(input)") }
+        return o.shape(like: input)
+    }
+
+    public func macs(_ input: [Int]) -> Int {
+        guard let s = try? Spatial(input) else { return 0 }
+        return mode == .average ? outputSpatial(s).positions * s.channels * window.height * window.width : 0
+    }
+
+    public func forward(_ x: Tensor, training: Bool) -> Tensor {
+        let sample = Array(x.shape.dropFirst())
+        let s = try! Spatial(sample), o = outputSpatial(s), c = s.channels
+        var y = Tensor(zeros: [x.batch] + o.shape(like: sample))
+        let strideY = oneDimensional ? 1 : stride
+        let (wh, ww) = window
+        let keepArgmax = training && mode == .max
+        var arg = [Int32](repeating: 0, count: keepArgmax ? y.count : 0)
+        x.data.withUnsafeBufferPointer { xp in
+            y.data.withUnsafeMutableBufferPointer { yp in
+                arg.withUnsafeMutableBufferPointer { ap in
+                    let xb = xp.baseAddress!, yb = yp.baseAddress!, ab = keepArgmax ? ap.baseAddress : nil
+                    let inverse = 1 / Float(wh * ww)
+                    Parallel.chunks(x.batch) { range, _ in
+                        for n in range {
+                            let xs = xb + n * s.positions * c
+                            for oy in 0..<o.height {
+                                for ox in 0..<o.width {
+                                    let outIndex = ((n * o.height + oy) * o.width + ox) * c
+                                    for ch in 0..<c {
+                                        var best = -Float.infinity, bestAt = 0, sum: Float = 0
+                                        for ky in 0..<wh {
+                                            for kx in 0..<ww {
+                                                let at = ((oy * strideY + ky) * s.width + ox * stride + kx) * c + ch
+                                                let v = xs[at]
+                                                sum += v
+                                                if v > best { best = v; bestAt = at }
+                                            }
+                                        }
+                                        yb[outIndex + ch] = mode == .max ? best : sum * inverse
+                                        if let ab { ab[outIndex + ch] = Int32(bestAt) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if training {
+            inputShape = x.shape
+            argmax = arg
+        }
+        return y
+    }
+
+    public func backward(_ dy: Tensor) -> Tensor {
+        let sample = Array(inputShape.dropFirst())
+        let s = try! Spatial(sample), o = outputSpatial(s), c = s.channels
+        var dx = Tensor(zeros: inputShape)
+        let strideY = oneDimensional ? 1 : stride
+        let (wh, ww) = window
+        dy.data.withUnsafeBufferPointer { dp in
+            dx.data.withUnsafeMutableBufferPointer { xp in
+                argmax.withUnsafeBufferPointer { ap in
+                    let db = dp.baseAddress!, xb = xp.baseAddress!, ab = ap.baseAddress
+                    let inverse = 1 / Float(wh * ww)
+                    Parallel.chunks(inputShape[0]) { range, _ in
+                        for n in range {
+                            let xs = xb + n * s.positions * c
+                            for oy in 0..<o.height {
+                                for ox in 0..<o.width {
+                                    let outIndex = ((n * o.height + oy) * o.width + ox) * c
+                                    for ch in 0..<c {
+                                        let g = db[outIndex + ch]
+                                        if mode == .max {
+                                            xs[Int(ab![outIndex + ch])] += g
+                                        } else {
+                                            for ky in 0..<wh {
+                                                for kx in 0..<ww {
+                                                    xs[((oy * strideY + ky) * s.width + ox * stride + kx) * c + ch] += g * inverse
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        argmax = []
+        return dx
+    }
+}
+
+/// Mean over all positions: [N, H, W, C] or [N, T, C] to [N, C].
+public final class GlobalAvgPool: Layer {
+    public let kind = "GlobalAvgPool"
+    public var needsInputGradient = true
+    private var inputShape: [Int] = []
+
+    public init() {}
+
+    public func outputShape(_ input: [Int]) throws -> [Int] {
+        [try Spatial(input).channels]
+    }
+
+    public func macs(_ input: [Int]) -> Int { input.reduce(1, *) }
+
+    public func forward(_ x: Tensor, training: Bool) -> Tensor {
+        let c = x.shape.last!, positions = x.sampleSize / c
+        var y = Tensor(zeros: [x.batch, c])
+        let inverse = 1 / Float(positions)
+        x.data.withUnsafeBufferPointer { xp in
+            y.data.withUnsafeMutableBufferPointer { yp in
+                for n in 0..<x.batch {
+                    let out = yp.baseAddress! + n * c
+                    for p in 0..<positions {
+                        let row = xp.baseAddress! + (n * positions + p) * c
+                        for ch in 0..<c { out[ch] += row[ch] }
+                    }
+                    for ch in 0..<c { out[ch] *= inverse }
+                }
+            }
+        }
+        if training { inputShape = x.shape }
+        return y
+    }
+
+    public func backward(_ dy: Tensor) -> Tensor {
+        var dx = Tensor(zeros: inputShape)
+        let c = inputShape.last!, positions = dx.sampleSize / c
+        let inverse = 1 / Float(positions)
+        dy.data.withUnsafeBufferPointer { dp in
+            dx.data.withUnsafeMutableBufferPointer { xp in
+                for n in 0..<inputShape[0] {
+                    let g = dp.baseAddress! + n * c
+                    for p in 0..<positions {
+                        let row = xp.baseAddress! + (n * positions + p) * c
+                        for ch in 0..<c { row[ch] = g[ch] * inverse }
+                    }
+                }
+            }
+        }
+        return dx
+    }
+}

@@ -1,0 +1,155 @@
+/// Layers applied in order; also the body of blocks.
+public final class Sequential: Layer {
+    public let kind: String
+    public private(set) var layers: [Layer]
+    public var needsInputGradient = true {
+        didSet { layers.first?.needsInputGradient = needsInputGradient }
+    }
+
+    public init(_ layers: [Layer], kind: String = "Sequential") {
+        self.layers = layers
+        self.kind = kind
+    }
+
+    public var children: [Layer] { layers }
+    public var parameters: [Parameter] { layers.flatMap(\.parameters) }
+
+    public func outputShape(_ input: [Int]) throws -> [Int] {
+        try layers.reduce(input) { try $1.outputShape($0) }
+    }
+
+    public func macs(_ input: [Int]) -> Int {
+        var shape = input, total = 0
+        for layer in layers {
+            total += layer.macs(shape)
+            guard let next = try? layer.outputShape(shape) else { break }
+            shape = next
+        }
+        return total
+    }
+
+    public func forward(_ x: Tensor, training: Bool) -> Tensor {
+        layers.reduce(x) { $1.forward($0, training: training) }
+    }
+
+    public func backward(_ dy: Tensor) -> Tensor {
+        layers.reversed().reduce(dy) { $1.backward($0) }
+    }
+}
+
+/// y = body(x) + shortcut(x), the residual add; an empty shortcut is the identity.
+public final class Residual: Layer {
+    public let kind = "Residual"
+    public let body: Sequential
+    public let shortcut: Sequential
+    public var needsInputGradient = true
+
+    public init(body: [Layer], shortcut: [Layer] = []) {
+        self.body = Sequential(body, kind: "Body")
+        self.shortcut = Sequential(shortcut, kind: "Shortcut")
+    }
+
+    public var children: [Layer] { body.layers + shortcut.layers }
+    public var parameters: [Parameter] { body.parameters + shortcut.parameters }
+
+    public func outputShape(_ input: [Int]) throws -> [Int] {
+        let main = try body.outputShape(input), side = try shortcut.outputShape(input)
+        guard main == side else {
+            throw ShapeError("residual add of \(main) and \(side): the shortcut must match the body's output (add a 1x1 convolution)")
+        }
+        return main
+    }
+
+    public func macs(_ input: [Int]) -> Int {
+        body.macs(input) + shortcut.macs(input) + ((try? body.outputShape(input))?.reduce(1, *) ?? 0)
+    }
+
+    public func forward(_ x: Tensor, training: Bool) -> Tensor {
+        var y = body.forward(x, training: training)
+        let side = shortcut.forward(x, training: training)
+        for i in 0..<y.count { y.data[i] += side.data[i] }
+        return y
+    }
+
+    public func backward(_ dy: Tensor) -> Tensor {
+        var dx = body.backward(dy)
+        let side = shortcut.backward(dy)
+        guard needsInputGradient else { return dx }
+        for i in 0..<dx.count { dx.data[i] += side.data[i] }
+        return dx
+    }
+}
+
+/// Squeeze-and-excitation: channel weights from a bottleneck MLP on the pooled input rescale
+/// the input's channels (MobileNetV3 uses ReLU then hard-sigmoid).
+public final class SqueezeExcite: Layer {
+    public let kind = "SqueezeExcite"
+    public let channels: Int
+    let pool = GlobalAvgPool()
+    let reduce: Dense
+    let relu = Activation(.relu)
+    let expand: Dense
+    let gate = Activation(.hardSigmoid)
+    public var needsInputGradient = true
+    private var input: Tensor?
+    private var scale: Tensor?
+
+    public init(channels: Int, reduction: Int = 4, rng: inout some RandomNumberGenerator) {
+        self.channels = channels
+        let hidden = max(1, channels / reduction)
+        reduce = Dense(inFeatures: channels, outFeatures: hidden, rng: &rng)
+        expand = Dense(inFeatures: hidden, outFeatures: channels, rng: &rng)
+    }
+
+    public var children: [Layer] { [pool, reduce, relu, expand, gate] }
+    public var parameters: [Parameter] { reduce.parameters + expand.parameters }
+
+    public func outputShape(_ input: [Int]) throws -> [Int] {
+        guard input.last == channels else { throw ShapeError("SqueezeExcite expects \(channels) channels, got \(input)") }
+        return input
+    }
+
+    public func macs(_ input: [Int]) -> Int {
+        input.reduce(1, *) * 2 + reduce.macs([channels]) + expand.macs([reduce.outFeatures])
+    }
+
+    public func forward(_ x: Tensor, training: Bool) -> Tensor {
+        let s = gate.forward(expand.forward(relu.forward(reduce.forward(pool.forward(x, training: training),
+                                                                       training: training), training: training),
+                                            training: training), training: training)
+        if training {
+            input = x
+            scale = s
+        }
+        var y = x
+        let c = channels, positions = x.sampleSize / c
+        for n in 0..<x.batch {
+            for p in 0..<positions {
+                let base = (n * positions + p) * c
+                for ch in 0..<c { y.data[base + ch] *= s.data[n * c + ch] }
+            }
+        }
+        return y
+    }
+
+    public func backward(_ dy: Tensor) -> Tensor {
+        guard let x = input, let s = scale else { preconditionFailure("SqueezeExcite.backward without a training forward") }
+        let c = channels, positions = x.sampleSize / c
+        var dx = dy
+        var ds = Tensor(zeros: [x.batch, c])
+        for n in 0..<x.batch {
+            for p in 0..<positions {
+                let base = (n * positions + p) * c
+                for ch in 0..<c {
+                    ds.data[n * c + ch] += dy.data[base + ch] * x.data[base + ch]
+                    dx.data[base + ch] = dy.data[base + ch] * s.data[n * c + ch]
+                }
+            }
+        }
+        let dpooled = pool.backward(reduce.backward(relu.backward(expand.backward(gate.backward(ds)))))
+        for i in 0..<dx.count { dx.data[i] += dpooled.data[i] }
+        input = nil
+        scale = nil
+        return dx
+    }
+}

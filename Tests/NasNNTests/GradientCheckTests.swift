@@ -1,0 +1,147 @@
+import XCTest
+@testable import NasNN
+
+/// SplitMix64 for test data: seeded, platform-independent.
+struct TestRng: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func uniform(_ lo: Float = -1, _ hi: Float = 1) -> Float {
+        lo + (hi - lo) * Float(next() >> 40) * 0x1p-24
+    }
+    mutating func tensor(_ shape: [Int]) -> Tensor {
+        Tensor(shape: shape, data: (0..<shape.reduce(1, *)).map { _ in uniform() })
+    }
+}
+
+/// Central-difference checks of every layer's backward pass: for L = sum(y * r) with fixed
+/// random r, dL/dx and dL/dparameters from backward must match (L(x+h) - L(x-h)) / 2h.
+final class GradientCheckTests: XCTestCase {
+    func loss(_ layer: Layer, _ x: Tensor, _ r: [Float]) -> Double {
+        let y = layer.forward(x, training: true)
+        var total = 0.0
+        for i in 0..<y.count { total += Double(y.data[i]) * Double(r[i]) }
+        return total
+    }
+
+    func check(_ layer: Layer, input shape: [Int], seed: UInt64 = 1, step: Float = 3e-3,
+               file: StaticString = #filePath, line: UInt = #line) throws {
+        var rng = TestRng(state: seed)
+        let x = rng.tensor(shape)
+        let outShape = [shape[0]] + (try layer.outputShape(Array(shape.dropFirst())))
+        let y = layer.forward(x, training: true)
+        XCTAssertEqual(y.shape, outShape, "forward shape", file: file, line: line)
+        let r = (0..<y.count).map { _ in rng.uniform() }
+        layer.parameters.forEach { $0.zeroGradient() }
+        _ = layer.forward(x, training: true)
+        let dx = layer.backward(Tensor(shape: y.shape, data: r))
+        XCTAssertEqual(dx.shape, x.shape, "gradient shape", file: file, line: line)
+
+        func compare(_ analytic: Float, _ numeric: Double, _ what: String) {
+            let tolerance = 2e-2 * max(1, abs(numeric), Double(abs(analytic)))
+            XCTAssertEqual(Double(analytic), numeric, accuracy: tolerance, "\(layer.kind) \(what)", file: file, line: line)
+        }
+        // Up to 40 input positions and 40 entries of each parameter, spread over the arrays.
+        for i in stride(from: 0, to: x.count, by: max(1, x.count / 40)) {
+            var plus = x, minus = x
+            plus.data[i] += step
+            minus.data[i] -= step
+            compare(dx.data[i], (loss(layer, plus, r) - loss(layer, minus, r)) / Double(2 * step), "dx[\(i)]")
+        }
+        for p in layer.parameters {
+            let analytic = p.gradient
+            for i in stride(from: 0, to: p.count, by: max(1, p.count / 40)) {
+                let saved = p.value[i]
+                p.value[i] = saved + step
+                let up = loss(layer, x, r)
+                p.value[i] = saved - step
+                let down = loss(layer, x, r)
+                p.value[i] = saved
+                compare(analytic[i], (up - down) / Double(2 * step), "d\(p.name)[\(i)]")
+            }
+        }
+    }
+
+    func rng() -> TestRng { TestRng(state: 99) }
+
+    func testConvolutions() throws {
+        var g = rng()
+        try check(Conv2D(inChannels: 3, outChannels: 4, kernel: 3, rng: &g), input: [2, 5, 5, 3])
+        try check(Conv2D(inChannels: 3, outChannels: 5, kernel: 3, stride: 2, rng: &g), input: [2, 7, 6, 3])
+        try check(Conv2D(inChannels: 2, outChannels: 3, kernel: 5, stride: 2, padding: 0, rng: &g), input: [3, 9, 9, 2])
+        try check(Conv2D(inChannels: 4, outChannels: 6, kernel: 3, groups: 2, rng: &g), input: [2, 5, 4, 4])
+        try check(Conv2D(inChannels: 4, outChannels: 4, kernel: 3, stride: 2, groups: 4, rng: &g), input: [2, 7, 7, 4])
+        try check(Conv2D(inChannels: 5, outChannels: 3, kernel: 1, padding: 0, rng: &g), input: [3, 4, 4, 5])
+        try check(Conv2D(inChannels: 3, outChannels: 4, kernel: 5, stride: 2, oneDimensional: true, rng: &g), input: [2, 16, 3])
+        try check(Conv2D(inChannels: 3, outChannels: 3, kernel: 3, groups: 3, oneDimensional: true, rng: &g), input: [2, 9, 3])
+        try check(Conv2D(inChannels: 3, outChannels: 8, kernel: 3, bias: false, rng: &g), input: [2, 3, 3, 3])
+    }
+
+    func testDenseAndNormalization() throws {
+        var g = rng()
+        try check(Dense(inFeatures: 7, outFeatures: 4, rng: &g), input: [5, 7])
+        try check(BatchNorm(channels: 3), input: [4, 3, 3, 3])
+        try check(BatchNorm(channels: 6), input: [8, 6])
+    }
+
+    func testActivations() throws {
+        for f in Activation.Function.allCases {
+            try check(Activation(f), input: [3, 4, 4, 2], seed: 5)
+        }
+    }
+
+    func testPoolingAndReshaping() throws {
+        try check(Pool(.max, size: 2), input: [2, 6, 6, 3])
+        try check(Pool(.average, size: 3, stride: 2), input: [2, 7, 7, 2])
+        try check(Pool(.max, size: 2, oneDimensional: true), input: [2, 10, 3])
+        try check(GlobalAvgPool(), input: [3, 4, 5, 2])
+        try check(Flatten(), input: [2, 3, 3, 2])
+    }
+
+    func testBlocks() throws {
+        var g = rng()
+        try check(Residual(body: [Conv2D(inChannels: 2, outChannels: 4, kernel: 3, stride: 2, rng: &g), BatchNorm(channels: 4),
+                                  Activation(.relu), Conv2D(inChannels: 4, outChannels: 4, kernel: 3, rng: &g)],
+                           shortcut: [Conv2D(inChannels: 2, outChannels: 4, kernel: 1, stride: 2, padding: 0, rng: &g)]),
+                  input: [2, 6, 6, 2])
+        try check(Residual(body: [Conv2D(inChannels: 3, outChannels: 3, kernel: 3, rng: &g)]), input: [2, 4, 4, 3])
+        try check(SqueezeExcite(channels: 8, reduction: 4, rng: &g), input: [2, 3, 3, 8])
+        try check(Sequential([Conv2D(inChannels: 3, outChannels: 4, kernel: 3, rng: &g), Activation(.relu6),
+                              Pool(.max), GlobalAvgPool(), Dense(inFeatures: 4, outFeatures: 3, rng: &g)]),
+                  input: [3, 6, 6, 3])
+    }
+
+    func testSoftmaxCrossEntropyGradient() {
+        var g = rng()
+        let logits = g.tensor([4, 5])
+        let labels: [Int32] = [0, 3, 4, 1]
+        let (_, gradient, _) = SoftmaxCrossEntropy.evaluate(logits: logits, labels: labels[...])
+        let h: Float = 1e-3
+        for i in 0..<logits.count {
+            var plus = logits, minus = logits
+            plus.data[i] += h
+            minus.data[i] -= h
+            let numeric = (SoftmaxCrossEntropy.evaluate(logits: plus, labels: labels[...]).loss
+                - SoftmaxCrossEntropy.evaluate(logits: minus, labels: labels[...]).loss) / Double(2 * h)
+            XCTAssertEqual(Double(gradient.data[i]), numeric, accuracy: 1e-3)
+        }
+    }
+
+    /// The threaded paths must not change results beyond summation order.
+    func testThreadCountDoesNotChangeResults() throws {
+        var g = rng()
+        let conv = Conv2D(inChannels: 3, outChannels: 8, kernel: 3, stride: 2, rng: &g)
+        let x = g.tensor([6, 9, 9, 3])
+        Parallel.threads = 1
+        let one = conv.forward(x, training: false)
+        Parallel.threads = 3
+        let three = conv.forward(x, training: false)
+        Parallel.threads = 0
+        XCTAssertEqual(one, three)
+    }
+}

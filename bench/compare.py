@@ -1,0 +1,110 @@
+#!/usr/bin/env python3
+"""Joins benchmark JSON lines from PyTorch and nasbook into one comparison table.
+
+Usage: compare.py [FILE ...]     (no FILE, or "-": read standard input)
+
+Each input line that is a JSON object with "engine", "model" and "batch" is one measurement, as
+printed by bench/pytorch/train_bench.py --json and `nasbook-bench train --json`. Anything else
+(build logs, blank lines) is skipped, so raw command output can be piped in as it is. When a
+(engine, model, batch) appears more than once, the last line wins.
+
+Standard library only: it runs under whichever python3 is at hand, venv or not.
+"""
+
+import json
+import sys
+
+ENGINES = ("pytorch", "nasbook")
+# Known models first, in the benchmark's order; any others after, alphabetically.
+MODEL_ORDER = ("resnet8", "smallcnn", "cnn1d")
+
+
+def read_records(paths):
+    records = {}
+    for path in paths or ["-"]:
+        stream = sys.stdin if path == "-" else open(path)
+        with stream:
+            for line in stream:
+                line = line.strip()
+                if not line.startswith("{"):
+                    continue
+                try:
+                    rec = json.loads(line)
+                except json.JSONDecodeError:
+                    continue
+                if isinstance(rec, dict) and {"engine", "model", "batch"} <= rec.keys():
+                    records[(rec["engine"], rec["model"], int(rec["batch"]))] = rec
+    return records
+
+
+def fmt_num(value, digits=1):
+    return "-" if value is None else f"{value:,.{digits}f}"
+
+
+def ratio(num, den):
+    return None if num is None or den in (None, 0) else num / den
+
+
+def main():
+    records = read_records(sys.argv[1:])
+    if not records:
+        print("compare.py: no benchmark records found", file=sys.stderr)
+        return 1
+
+    keys = sorted(
+        {(m, b) for (_, m, b) in records},
+        key=lambda k: (MODEL_ORDER.index(k[0]) if k[0] in MODEL_ORDER else len(MODEL_ORDER), k[0], k[1]),
+    )
+    header = ["model", "batch", "pytorch img/s", "nasbook img/s", "speed ratio",
+              "pytorch peak MB", "nasbook peak MB", "memory ratio"]
+    rows = []
+    notes = []
+    for model, batch in keys:
+        pt = records.get(("pytorch", model, batch), {})
+        nb = records.get(("nasbook", model, batch), {})
+        pt_ips, nb_ips = pt.get("images_per_s"), nb.get("images_per_s")
+        pt_mem, nb_mem = pt.get("peak_rss_mb"), nb.get("peak_rss_mb")
+        speed, mem = ratio(nb_ips, pt_ips), ratio(nb_mem, pt_mem)
+        rows.append([model, str(batch), fmt_num(pt_ips), fmt_num(nb_ips),
+                     "-" if speed is None else f"{speed:.2f}x",
+                     fmt_num(pt_mem), fmt_num(nb_mem),
+                     "-" if mem is None else f"{mem:.2f}x"])
+        # A ratio between runs with different thread counts or parameter counts compares
+        # different work; say so next to the table rather than hide it.
+        if pt and nb:
+            for field in ("threads", "params"):
+                if field in pt and field in nb and pt[field] != nb[field]:
+                    notes.append(f"{model} batch {batch}: {field} differ "
+                                 f"(pytorch {pt[field]}, nasbook {nb[field]})")
+
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
+    line = lambda cells: "  ".join(
+        c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths)))
+    print(line(header))
+    print("  ".join("-" * w for w in widths))
+    for r in rows:
+        print(line(r))
+
+    print()
+    print("speed ratio = nasbook img/s / pytorch img/s (above 1: nasbook trains faster)")
+    print("memory ratio = nasbook peak RSS / pytorch peak RSS (below 1: nasbook uses less)")
+    pt_any = [r for (e, _, _), r in records.items() if e == "pytorch"]
+    if pt_any:
+        base = [r["baseline_rss_mb"] for r in pt_any if r.get("baseline_rss_mb") is not None]
+        formats = sorted({f"{r['model']}/{r['batch']}: {r.get('memory_format', '?')}" for r in pt_any},
+                         key=lambda s: (MODEL_ORDER.index(s.split("/")[0]) if s.split("/")[0] in MODEL_ORDER else 99, s))
+        threads = sorted({r.get("threads") for r in pt_any}, key=str)
+        print(f"pytorch: threads {', '.join(map(str, threads))}; torch {pt_any[0].get('torch', '?')}; "
+              f"memory format {'; '.join(formats)}")
+        if base:
+            print(f"pytorch RSS after import torch + model build: {min(base):.1f}-{max(base):.1f} MB "
+                  "(framework overhead included in its peak)")
+    if not any(e == "nasbook" for (e, _, _) in records):
+        print("nasbook: no results (see the message above the table)")
+    for n in notes:
+        print(f"warning: {n}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -35,6 +35,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Benchmarks (bench/train-bench runs them next to their peers).
+        .executableTarget(
+            name: "nasbook-bench",
+            dependencies: ["NasNN", "CNasKernels", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "bench/Sources/nasbook-bench"
+        ),
         .testTarget(name: "NasLangTests", dependencies: ["NasLang", "NasRender"], exclude: ["Golden"]),
         .testTarget(name: "NasNNTests", dependencies: ["NasNN"]),
         .testTarget(name: "NasREPLTests", dependencies: ["NasREPL", "NasLang"]),

@@ -10,9 +10,12 @@
 
 /* Goto-style blocking: B is packed into NR-wide column panels and A into MR-tall row panels
    for each KC-deep slice, so the micro-kernel streams both from L1/L2 with unit stride. */
-enum { KC = 256, MC = 96 };
+enum { KC = 256, MC = 144 };
 
 typedef void (*micro_kernel)(int kc, const float *a, const float *b, float *c, long ldc, int accumulate);
+/* A kernel that reads A in place (A(i,k) = a[i*rsa + k*csa]) and stores partial tiles itself. */
+typedef void (*edge_kernel)(int kc, const float *a, long rsa, long csa, const float *b, float *c, long ldc,
+                            int accumulate, int rows, int cols);
 
 static _Thread_local float *pack_a_buffer, *pack_b_buffer;
 static _Thread_local size_t pack_a_size, pack_b_size;
@@ -28,6 +31,20 @@ static float *grow(float **buffer, size_t *size, size_t need) {
 
 /* Packs rows i0..i0+mc of A's k0..k0+kc slice into MR-row panels, zero-padding the last one. */
 static void pack_a(const float *A, long rsa, long csa, int i0, int mc, int k0, int kc, int mr, float *out) {
+    if (csa == 1) {
+        /* Row-major A: read each row contiguously and scatter into the panel. */
+        for (int ip = 0; ip < mc; ip += mr) {
+            int rows = mc - ip < mr ? mc - ip : mr;
+            for (int r = 0; r < rows; r++) {
+                const float *row = A + (long)(i0 + ip + r) * rsa + k0;
+                for (int k = 0; k < kc; k++) out[k * mr + r] = row[k];
+            }
+            for (int r = rows; r < mr; r++)
+                for (int k = 0; k < kc; k++) out[k * mr + r] = 0.0f;
+            out += (long)kc * mr;
+        }
+        return;
+    }
     for (int ip = 0; ip < mc; ip += mr) {
         int rows = mc - ip < mr ? mc - ip : mr;
         for (int k = 0; k < kc; k++) {
@@ -108,49 +125,89 @@ static void kernel_avx2(int kc, const float *a, const float *b, float *c, long l
     }
 }
 
-/* AVX-512: 12x32 tile, 24 accumulators. */
+/* AVX-512 kernels store partial tiles themselves with masks, so no edge tile goes through
+   scratch memory; rows beyond `rows` are computed on zero padding and not stored. */
+static inline __mmask16 column_mask(int cols) {
+    return cols >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (cols > 0 ? cols : 0)) - 1u);
+}
+
+/* The AVX-512 kernels read A in place through row pointers (a row-major A steps 1 per k, an
+   im2col matrix read transposed steps by its row length), so A is never packed: for the narrow
+   N of small networks, packing A cost more than the multiply itself. Rows past `rows` repeat
+   the last valid row and are not stored. */
+#define NAS_ROW_POINTERS(MR)                                                        \
+    const float *p[MR];                                                             \
+    for (int i = 0; i < MR; i++) p[i] = a + (long)(i < rows ? i : rows - 1) * rsa;
+
+/* 12x32 tile, 24 accumulators: for N > 16. */
 __attribute__((target("avx512f")))
-static void kernel_avx512(int kc, const float *a, const float *b, float *c, long ldc, int accumulate) {
+static void kernel_avx512_wide(int kc, const float *a, long rsa, long csa, const float *b, float *c, long ldc,
+                               int accumulate, int rows, int cols) {
+    NAS_ROW_POINTERS(12)
     __m512 acc[12][2];
     for (int i = 0; i < 12; i++) acc[i][0] = acc[i][1] = _mm512_setzero_ps();
-    for (int k = 0; k < kc; k++) {
+    for (long k = 0, ka = 0; k < kc; k++, ka += csa) {
         __m512 b0 = _mm512_load_ps(b), b1 = _mm512_load_ps(b + 16);
         for (int i = 0; i < 12; i++) {
-            __m512 ai = _mm512_set1_ps(a[i]);
+            __m512 ai = _mm512_set1_ps(p[i][ka]);
             acc[i][0] = _mm512_fmadd_ps(ai, b0, acc[i][0]);
             acc[i][1] = _mm512_fmadd_ps(ai, b1, acc[i][1]);
         }
-        a += 12;
         b += 32;
     }
-    for (int i = 0; i < 12; i++) {
+    __mmask16 m0 = column_mask(cols), m1 = column_mask(cols - 16);
+    for (int i = 0; i < rows; i++) {
         float *out = c + i * ldc;
         if (accumulate) {
-            acc[i][0] = _mm512_add_ps(acc[i][0], _mm512_loadu_ps(out));
-            acc[i][1] = _mm512_add_ps(acc[i][1], _mm512_loadu_ps(out + 16));
+            acc[i][0] = _mm512_add_ps(acc[i][0], _mm512_maskz_loadu_ps(m0, out));
+            acc[i][1] = _mm512_add_ps(acc[i][1], _mm512_maskz_loadu_ps(m1, out + 16));
         }
-        _mm512_storeu_ps(out, acc[i][0]);
-        _mm512_storeu_ps(out + 16, acc[i][1]);
+        _mm512_mask_storeu_ps(out, m0, acc[i][0]);
+        _mm512_mask_storeu_ps(out + 16, m1, acc[i][1]);
+    }
+}
+
+/* 24x16 tile, 24 accumulators: for N <= 16 (narrow layers waste half of a 32-wide tile). */
+__attribute__((target("avx512f")))
+static void kernel_avx512_narrow(int kc, const float *a, long rsa, long csa, const float *b, float *c, long ldc,
+                                 int accumulate, int rows, int cols) {
+    NAS_ROW_POINTERS(24)
+    __m512 acc[24];
+    for (int i = 0; i < 24; i++) acc[i] = _mm512_setzero_ps();
+    for (long k = 0, ka = 0; k < kc; k++, ka += csa) {
+        __m512 b0 = _mm512_load_ps(b);
+        for (int i = 0; i < 24; i++) acc[i] = _mm512_fmadd_ps(_mm512_set1_ps(p[i][ka]), b0, acc[i]);
+        b += 16;
+    }
+    __mmask16 m0 = column_mask(cols);
+    for (int i = 0; i < rows; i++) {
+        float *out = c + i * ldc;
+        if (accumulate) acc[i] = _mm512_add_ps(acc[i], _mm512_maskz_loadu_ps(m0, out));
+        _mm512_mask_storeu_ps(out, m0, acc[i]);
     }
 }
 #endif
 
 typedef struct {
-    micro_kernel kernel;
-    int mr, nr;
+    micro_kernel kernel;     /* full tiles only; edges go through scratch */
+    edge_kernel wide, narrow; /* when set: handle edges themselves, narrow for N <= 16 */
+    int mr, nr, narrow_mr, narrow_nr;
     const char *name;
 } kernel_choice;
 
-static kernel_choice choose(void) {
+static kernel_choice choose(const char *forced) {
 #ifdef NAS_X86
     __builtin_cpu_init();
-    const char *forced = getenv("NASBOOK_ISA");
     int allow512 = !forced || strcmp(forced, "avx2") != 0;
     int allow2 = !forced || strcmp(forced, "scalar") != 0;
-    if (allow512 && allow2 && __builtin_cpu_supports("avx512f")) return (kernel_choice){kernel_avx512, 12, 32, "avx512"};
-    if (allow2 && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return (kernel_choice){kernel_avx2, 6, 16, "avx2"};
+    if (allow512 && allow2 && __builtin_cpu_supports("avx512f"))
+        return (kernel_choice){NULL, kernel_avx512_wide, kernel_avx512_narrow, 12, 32, 24, 16, "avx512"};
+    if (allow2 && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+        return (kernel_choice){kernel_avx2, NULL, NULL, 6, 16, 6, 16, "avx2"};
+#else
+    (void)forced;
 #endif
-    return (kernel_choice){kernel_scalar, 4, 8, "scalar"};
+    return (kernel_choice){kernel_scalar, NULL, NULL, 4, 8, 4, 8, "scalar"};
 }
 
 static kernel_choice chosen;
@@ -159,10 +216,18 @@ static int chosen_ready;
 static kernel_choice current(void) {
     /* A benign race: every thread computes the same answer. */
     if (!__atomic_load_n(&chosen_ready, __ATOMIC_ACQUIRE)) {
-        chosen = choose();
+        chosen = choose(getenv("NASBOOK_ISA"));
         __atomic_store_n(&chosen_ready, 1, __ATOMIC_RELEASE);
     }
     return chosen;
+}
+
+int nas_kernels_select(const char *isa) {
+    kernel_choice choice = choose(isa);
+    if (isa && strcmp(choice.name, isa) != 0) return 0;
+    chosen = choice;
+    __atomic_store_n(&chosen_ready, 1, __ATOMIC_RELEASE);
+    return 1;
 }
 
 const char *nas_kernels_isa(void) { return current().name; }
@@ -178,16 +243,29 @@ void nas_sgemm(int M, int N, int K,
         return;
     }
     kernel_choice kc_choice = current();
-    const int mr = kc_choice.mr, nr = kc_choice.nr;
+    const int narrow = N <= 16 && kc_choice.narrow;
+    const int mr = narrow ? kc_choice.narrow_mr : kc_choice.mr, nr = narrow ? kc_choice.narrow_nr : kc_choice.nr;
+    edge_kernel edges = narrow ? kc_choice.narrow : kc_choice.wide;
     const int n_padded = (N + nr - 1) / nr * nr;
     float *packed_b = grow(&pack_b_buffer, &pack_b_size, (size_t)KC * n_padded);
     float *packed_a = grow(&pack_a_buffer, &pack_a_size, (size_t)KC * ((MC + mr - 1) / mr * mr));
-    float edge[12 * 32];
+    float edge[6 * 16];
 
     for (int k0 = 0; k0 < K; k0 += KC) {
         int kc = K - k0 < KC ? K - k0 : KC;
         int acc = accumulate || k0 > 0;
         pack_b(B, rsb, csb, 0, N, k0, kc, nr, packed_b);
+        if (edges) {
+            for (int i0 = 0; i0 < M; i0 += mr) {
+                int rows = M - i0 < mr ? M - i0 : mr;
+                const float *ap = A + (long)i0 * rsa + (long)k0 * csa;
+                for (int jp = 0; jp < N; jp += nr) {
+                    int cols = N - jp < nr ? N - jp : nr;
+                    edges(kc, ap, rsa, csa, packed_b + (long)(jp / nr) * kc * nr, C + (long)i0 * ldc + jp, ldc, acc, rows, cols);
+                }
+            }
+            continue;
+        }
         for (int i0 = 0; i0 < M; i0 += MC) {
             int mc = M - i0 < MC ? M - i0 : MC;
             pack_a(A, rsa, csa, i0, mc, k0, kc, mr, packed_a);

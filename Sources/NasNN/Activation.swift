@@ -20,12 +20,21 @@ public final class Activation: Layer {
 
     public func forward(_ x: Tensor, training: Bool) -> Tensor {
         if training { input = x }
-        var y = x
+        var y = Tensor(uninitialized: x.shape)
         let f = function
-        y.data.withUnsafeMutableBufferPointer { p in
-            let b = p.baseAddress!
-            Parallel.chunks(p.count) { range, _ in
-                for i in range { b[i] = Self.apply(f, b[i]) }
+        x.data.withUnsafeBufferPointer { xp in
+            y.data.withUnsafeMutableBufferPointer { yp in
+                let src = xp.baseAddress!, dst = yp.baseAddress!
+                Parallel.chunks(xp.count) { range, _ in
+                    // One loop per function so each vectorizes.
+                    switch f {
+                    case .relu: for i in range { dst[i] = max(src[i], 0) }
+                    case .relu6: for i in range { dst[i] = min(max(src[i], 0), 6) }
+                    case .hardSwish: for i in range { dst[i] = src[i] * min(max(src[i] + 3, 0), 6) * (1 / 6) }
+                    case .hardSigmoid: for i in range { dst[i] = min(max(src[i] + 3, 0), 6) * (1 / 6) }
+                    case .sigmoid: for i in range { dst[i] = 1 / (1 + Foundation.exp(-src[i])) }
+                    }
+                }
             }
         }
         return y
@@ -33,29 +42,33 @@ public final class Activation: Layer {
 
     public func backward(_ dy: Tensor) -> Tensor {
         guard let x = input else { preconditionFailure("\(kind).backward without a training forward") }
-        var dx = dy
+        var dx = Tensor(uninitialized: dy.shape)
         let f = function
         x.data.withUnsafeBufferPointer { xp in
-            dx.data.withUnsafeMutableBufferPointer { dp in
-                let xb = xp.baseAddress!, db = dp.baseAddress!
-                Parallel.chunks(dp.count) { range, _ in
-                    for i in range { db[i] *= Self.derivative(f, xb[i]) }
+            dy.data.withUnsafeBufferPointer { gp in
+                dx.data.withUnsafeMutableBufferPointer { dp in
+                    let xb = xp.baseAddress!, g = gp.baseAddress!, d = dp.baseAddress!
+                    Parallel.chunks(dp.count) { range, _ in
+                        switch f {
+                        // Both loads before the select, so LLVM can vectorize it.
+                        case .relu:
+                            for i in range {
+                                let v = xb[i], grad = g[i]
+                                d[i] = v > 0 ? grad : 0
+                            }
+                        case .relu6:
+                            for i in range {
+                                let v = xb[i], grad = g[i]
+                                d[i] = v > 0 && v < 6 ? grad : 0
+                            }
+                        default: for i in range { d[i] = g[i] * Self.derivative(f, xb[i]) }
+                        }
+                    }
                 }
             }
         }
         input = nil
         return dx
-    }
-
-    @inline(__always)
-    static func apply(_ f: Function, _ v: Float) -> Float {
-        switch f {
-        case .relu: return max(v, 0)
-        case .relu6: return min(max(v, 0), 6)
-        case .hardSwish: return v * min(max(v + 3, 0), 6) / 6
-        case .sigmoid: return 1 / (1 + Foundation.exp(-v))
-        case .hardSigmoid: return min(max(v + 3, 0), 6) / 6
-        }
     }
 
     @inline(__always)

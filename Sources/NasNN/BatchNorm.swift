@@ -38,15 +38,31 @@ public final class BatchNorm: Layer {
             var sums = [Double](repeating: 0, count: workers * 2 * c)
             x.data.withUnsafeBufferPointer { xp in
                 sums.withUnsafeMutableBufferPointer { sp in
-                    let s = sp.baseAddress!
+                    let s = sp.baseAddress!, x0 = xp.baseAddress!
                     Parallel.chunks(rows) { range, worker in
-                        let sum = s + worker * 2 * c, square = sum + c
-                        for r in range {
-                            let row = xp.baseAddress! + r * c
-                            for ch in 0..<c {
-                                let v = Double(row[ch])
-                                sum[ch] += v
-                                square[ch] += v * v
+                        // Float sums over blocks of 256 rows, flushed into doubles: vectorizes and stays accurate.
+                        var blockSum = [Float](repeating: 0, count: c), blockSquare = [Float](repeating: 0, count: c)
+                        blockSum.withUnsafeMutableBufferPointer { bs in
+                            blockSquare.withUnsafeMutableBufferPointer { bq in
+                                let sum = s + worker * 2 * c, square = sum + c
+                                var flushed = range.lowerBound
+                                for r in range {
+                                    let row = x0 + r * c
+                                    for ch in 0..<c {
+                                        let v = row[ch]
+                                        bs[ch] += v
+                                        bq[ch] += v * v
+                                    }
+                                    if r - flushed == 255 || r == range.upperBound - 1 {
+                                        for ch in 0..<c {
+                                            sum[ch] += Double(bs[ch])
+                                            square[ch] += Double(bq[ch])
+                                            bs[ch] = 0
+                                            bq[ch] = 0
+                                        }
+                                        flushed = r + 1
+                                    }
+                                }
                             }
                         }
                     }
@@ -68,18 +84,32 @@ public final class BatchNorm: Layer {
             }
         }
         let inv = variance.map { 1 / ($0 + epsilon).squareRoot() }
-        var xhat = x
-        var y = x
-        xhat.data.withUnsafeMutableBufferPointer { hp in
-            y.data.withUnsafeMutableBufferPointer { yp in
-                let h = hp.baseAddress!, out = yp.baseAddress!
-                Parallel.chunks(rows) { range, _ in
-                    for r in range {
-                        let hr = h + r * c, yr = out + r * c
-                        for ch in 0..<c {
-                            let n = (hr[ch] - mean[ch]) * inv[ch]
-                            hr[ch] = n
-                            yr[ch] = n * gamma.value[ch] + beta.value[ch]
+        var xhat = Tensor(uninitialized: training ? x.shape : [0])
+        var y = Tensor(uninitialized: x.shape)
+        let scale = (0..<c).map { gamma.value[$0] * inv[$0] }
+        let shift = (0..<c).map { beta.value[$0] - mean[$0] * scale[$0] }
+        x.data.withUnsafeBufferPointer { xp in
+            xhat.data.withUnsafeMutableBufferPointer { hp in
+                y.data.withUnsafeMutableBufferPointer { yp in
+                    mean.withUnsafeBufferPointer { mp in
+                        inv.withUnsafeBufferPointer { ip in
+                            scale.withUnsafeBufferPointer { sp in
+                                shift.withUnsafeBufferPointer { tp in
+                                    let src = xp.baseAddress!, out = yp.baseAddress!
+                                    let h = training ? hp.baseAddress : nil
+                                    let m = mp.baseAddress!, iv = ip.baseAddress!, sc = sp.baseAddress!, sh = tp.baseAddress!
+                                    Parallel.chunks(rows) { range, _ in
+                                        for r in range {
+                                            let xr = src + r * c, yr = out + r * c
+                                            for ch in 0..<c { yr[ch] = xr[ch] * sc[ch] + sh[ch] }
+                                            if let h {
+                                                let hr = h + r * c
+                                                for ch in 0..<c { hr[ch] = (xr[ch] - m[ch]) * iv[ch] }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
                         }
                     }
                 }
@@ -95,23 +125,53 @@ public final class BatchNorm: Layer {
     public func backward(_ dy: Tensor) -> Tensor {
         guard let xhat = normalized else { preconditionFailure("BatchNorm.backward without a training forward") }
         let c = channels, rows = dy.count / c
-        var dgamma = [Double](repeating: 0, count: c), dbeta = [Double](repeating: 0, count: c)
+        // Per-worker partial sums (float within a chunk row block, double across), in worker order.
+        let workers = Parallel.workers(rows)
+        var partial = [Double](repeating: 0, count: workers * 2 * c)
         dy.data.withUnsafeBufferPointer { dp in
             xhat.data.withUnsafeBufferPointer { hp in
-                for r in 0..<rows {
-                    let d = dp.baseAddress! + r * c, h = hp.baseAddress! + r * c
-                    for ch in 0..<c {
-                        dgamma[ch] += Double(d[ch] * h[ch])
-                        dbeta[ch] += Double(d[ch])
+                partial.withUnsafeMutableBufferPointer { pp in
+                    let d0 = dp.baseAddress!, h0 = hp.baseAddress!, p0 = pp.baseAddress!
+                    Parallel.chunks(rows) { range, worker in
+                        var sumDH = [Float](repeating: 0, count: c), sumD = [Float](repeating: 0, count: c)
+                        sumDH.withUnsafeMutableBufferPointer { a in
+                            sumD.withUnsafeMutableBufferPointer { b in
+                                let out = p0 + worker * 2 * c
+                                var flushed = range.lowerBound
+                                for r in range {
+                                    let d = d0 + r * c, h = h0 + r * c
+                                    for ch in 0..<c {
+                                        a[ch] += d[ch] * h[ch]
+                                        b[ch] += d[ch]
+                                    }
+                                    if r - flushed == 255 || r == range.upperBound - 1 {
+                                        for ch in 0..<c {
+                                            out[ch] += Double(a[ch])
+                                            out[c + ch] += Double(b[ch])
+                                            a[ch] = 0
+                                            b[ch] = 0
+                                        }
+                                        flushed = r + 1
+                                    }
+                                }
+                            }
+                        }
                     }
                 }
+            }
+        }
+        var dgamma = [Double](repeating: 0, count: c), dbeta = [Double](repeating: 0, count: c)
+        for w in 0..<workers {
+            for ch in 0..<c {
+                dgamma[ch] += partial[w * 2 * c + ch]
+                dbeta[ch] += partial[w * 2 * c + c + ch]
             }
         }
         for ch in 0..<c {
             gamma.gradient[ch] += Float(dgamma[ch])
             beta.gradient[ch] += Float(dbeta[ch])
         }
-        var dx = Tensor(zeros: needsInputGradient ? dy.shape : [0])
+        var dx = Tensor(uninitialized: needsInputGradient ? dy.shape : [0])
         if needsInputGradient {
             let m = Float(rows)
             let scale = (0..<c).map { gamma.value[$0] * inverseStd[$0] / m }
@@ -120,10 +180,17 @@ public final class BatchNorm: Layer {
                 xhat.data.withUnsafeBufferPointer { hp in
                     dx.data.withUnsafeMutableBufferPointer { xp in
                         let d0 = dp.baseAddress!, h0 = hp.baseAddress!, x0 = xp.baseAddress!
-                        Parallel.chunks(rows) { range, _ in
-                            for r in range {
-                                let d = d0 + r * c, h = h0 + r * c, out = x0 + r * c
-                                for ch in 0..<c { out[ch] = scale[ch] * (m * d[ch] - sumD[ch] - h[ch] * sumDH[ch]) }
+                        scale.withUnsafeBufferPointer { sp in
+                            sumD.withUnsafeBufferPointer { bp in
+                                sumDH.withUnsafeBufferPointer { ap in
+                                    let k = sp.baseAddress!, b = bp.baseAddress!, a = ap.baseAddress!
+                                    Parallel.chunks(rows) { range, _ in
+                                        for r in range {
+                                            let d = d0 + r * c, h = h0 + r * c, out = x0 + r * c
+                                            for ch in 0..<c { out[ch] = k[ch] * (m * d[ch] - b[ch] - h[ch] * a[ch]) }
+                                        }
+                                    }
+                                }
                             }
                         }
                     }

@@ -7,7 +7,7 @@ public final class Conv2D: Layer {
     public let kind: String
     public let kernel: (height: Int, width: Int)
     public let stride: Int
-    public let padding: Int
+    public let padding: (height: Int, width: Int)
     public let groups: Int
     public let inChannels: Int
     public let outChannels: Int
@@ -16,20 +16,30 @@ public final class Conv2D: Layer {
     public var needsInputGradient = true
     private var input: Tensor?
 
-    public init(inChannels: Int, outChannels: Int, kernel: Int, stride: Int = 1, padding: Int? = nil,
-                groups: Int = 1, bias: Bool = true, oneDimensional: Bool = false,
+    /// A square kernel (or a length-`kernel` 1-D kernel) with "same"-style padding by default.
+    public convenience init(inChannels: Int, outChannels: Int, kernel: Int, stride: Int = 1, padding: Int? = nil,
+                            groups: Int = 1, bias: Bool = true, oneDimensional: Bool = false,
+                            rng: inout some RandomNumberGenerator) {
+        self.init(inChannels: inChannels, outChannels: outChannels, kernel: (oneDimensional ? 1 : kernel, kernel),
+                  stride: stride, padding: (oneDimensional ? 0 : padding ?? kernel / 2, padding ?? kernel / 2),
+                  groups: groups, bias: bias, kind: oneDimensional ? "Conv1D" : nil, rng: &rng)
+    }
+
+    /// Any kernel shape, e.g. DS-CNN's 10x4 first layer; padding (height, width) on both sides.
+    public init(inChannels: Int, outChannels: Int, kernel: (height: Int, width: Int), stride: Int = 1,
+                padding: (height: Int, width: Int), groups: Int = 1, bias: Bool = true, kind: String? = nil,
                 rng: inout some RandomNumberGenerator) {
         precondition(inChannels % groups == 0 && outChannels % groups == 0, "channels must divide into groups")
-        self.kind = oneDimensional ? "Conv1D" : (groups == inChannels && groups > 1 ? "DepthwiseConv2D" : "Conv2D")
-        self.kernel = (oneDimensional ? 1 : kernel, kernel)
+        self.kind = kind ?? (groups == inChannels && groups > 1 ? "DepthwiseConv2D" : "Conv2D")
+        self.kernel = kernel
         self.stride = stride
-        self.padding = padding ?? kernel / 2
+        self.padding = padding
         self.groups = groups
         self.inChannels = inChannels
         self.outChannels = outChannels
         let perGroup = inChannels / groups
-        let fanIn = self.kernel.height * kernel * perGroup
-        weight = Parameter(name: "weight", shape: [self.kernel.height, kernel, perGroup, outChannels],
+        let fanIn = kernel.height * kernel.width * perGroup
+        weight = Parameter(name: "weight", shape: [kernel.height, kernel.width, perGroup, outChannels],
                            value: Initialization.he(count: fanIn * outChannels, fanIn: fanIn, &rng), isWeight: true)
         self.bias = bias ? Parameter(name: "bias", shape: [outChannels], value: .init(repeating: 0, count: outChannels), isWeight: false) : nil
     }
@@ -37,12 +47,11 @@ public final class Conv2D: Layer {
     public var parameters: [Parameter] { [weight] + (bias.map { [$0] } ?? []) }
 
     private var isDepthwise: Bool { groups == inChannels && groups == outChannels && groups > 1 }
-    private var isPointwise: Bool { kernel == (1, 1) && stride == 1 && padding == 0 && groups == 1 }
+    private var isPointwise: Bool { kernel == (1, 1) && stride == 1 && padding == (0, 0) && groups == 1 }
 
     func outputSpatial(_ s: Spatial) -> Spatial {
-        let padH = kernel.height == 1 ? 0 : padding
-        return Spatial(height: (s.height + 2 * padH - kernel.height) / stride + 1,
-                       width: (s.width + 2 * padding - kernel.width) / stride + 1, channels: outChannels)
+        Spatial(height: (s.height + 2 * padding.height - kernel.height) / stride + 1,
+                width: (s.width + 2 * padding.width - kernel.width) / stride + 1, channels: outChannels)
     }
 
     public func outputShape(_ input: [Int]) throws -> [Int] {
@@ -105,7 +114,7 @@ public final class Conv2D: Layer {
         let gc = inChannels / groups, gco = outChannels / groups
         let row = kernel.height * kernel.width * gc
         let perBlock = block(o)
-        var cols = [Float](repeating: 0, count: perBlock * o.positions * row)
+        var cols = [Float](unsafeUninitializedCapacity: perBlock * o.positions * row) { _, n in n = perBlock * o.positions * row }
         cols.withUnsafeMutableBufferPointer { cp in
             let c = cp.baseAddress!
             var n0 = samples.lowerBound
@@ -125,14 +134,13 @@ public final class Conv2D: Layer {
 
     private func im2col(_ x: UnsafePointer<Float>, _ s: Spatial, _ c0: Int, _ gc: Int, _ o: Spatial, _ cols: UnsafeMutablePointer<Float>) {
         nas_im2col(x, Int32(s.height), Int32(s.width), Int32(s.channels), Int32(c0), Int32(gc),
-                   Int32(kernel.height), Int32(kernel.width), Int32(stride), Int32(kernel.height == 1 ? 0 : padding),
+                   Int32(kernel.height), Int32(kernel.width), Int32(stride), Int32(padding.height), Int32(padding.width),
                    Int32(o.height), Int32(o.width), cols)
-        // The 1-D case pads only along time: its height padding is zero above.
     }
 
     private func depthwiseForward(_ x: UnsafePointer<Float>, _ s: Spatial, _ w: UnsafePointer<Float>,
                                   _ y: UnsafeMutablePointer<Float>, _ o: Spatial) {
-        let c = inChannels, padH = kernel.height == 1 ? 0 : padding
+        let c = inChannels, padH = padding.height, padW = padding.width
         for oy in 0..<o.height {
             for ox in 0..<o.width {
                 let out = y + (oy * o.width + ox) * c
@@ -140,7 +148,7 @@ public final class Conv2D: Layer {
                     let iy = oy * stride - padH + ky
                     if iy < 0 || iy >= s.height { continue }
                     for kx in 0..<kernel.width {
-                        let ix = ox * stride - padding + kx
+                        let ix = ox * stride - padW + kx
                         if ix < 0 || ix >= s.width { continue }
                         let src = x + (iy * s.width + ix) * c, k = w + (ky * kernel.width + kx) * c
                         for ch in 0..<c { out[ch] += src[ch] * k[ch] }
@@ -224,7 +232,7 @@ public final class Conv2D: Layer {
         let gc = inChannels / groups, gco = outChannels / groups
         let row = kernel.height * kernel.width * gc
         let perBlock = block(o)
-        var cols = [Float](repeating: 0, count: perBlock * o.positions * row)
+        var cols = [Float](unsafeUninitializedCapacity: perBlock * o.positions * row) { _, n in n = perBlock * o.positions * row }
         cols.withUnsafeMutableBufferPointer { cp in
             let c = cp.baseAddress!
             var n0 = samples.lowerBound
@@ -246,7 +254,7 @@ public final class Conv2D: Layer {
                     for i in 0..<count {
                         nas_col2im(c + i * o.positions * row, Int32(s.height), Int32(s.width), Int32(s.channels),
                                    Int32(g * gc), Int32(gc), Int32(kernel.height), Int32(kernel.width), Int32(stride),
-                                   Int32(kernel.height == 1 ? 0 : padding), Int32(o.height), Int32(o.width),
+                                   Int32(padding.height), Int32(padding.width), Int32(o.height), Int32(o.width),
                                    dx + (n0 + i) * s.positions * inChannels)
                     }
                 }
@@ -258,7 +266,7 @@ public final class Conv2D: Layer {
     private func depthwiseBackward(_ x: UnsafePointer<Float>, _ s: Spatial, _ dy: UnsafePointer<Float>, _ o: Spatial,
                                    _ w: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>?,
                                    _ dw: UnsafeMutablePointer<Float>) {
-        let c = inChannels, padH = kernel.height == 1 ? 0 : padding
+        let c = inChannels, padH = padding.height, padW = padding.width
         for oy in 0..<o.height {
             for ox in 0..<o.width {
                 let g = dy + (oy * o.width + ox) * c
@@ -266,7 +274,7 @@ public final class Conv2D: Layer {
                     let iy = oy * stride - padH + ky
                     if iy < 0 || iy >= s.height { continue }
                     for kx in 0..<kernel.width {
-                        let ix = ox * stride - padding + kx
+                        let ix = ox * stride - padW + kx
                         if ix < 0 || ix >= s.width { continue }
                         let offset = (iy * s.width + ix) * c, k = (ky * kernel.width + kx) * c
                         let src = x + offset

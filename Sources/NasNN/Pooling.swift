@@ -40,35 +40,46 @@ public final class Pool: Layer {
     public func forward(_ x: Tensor, training: Bool) -> Tensor {
         let sample = Array(x.shape.dropFirst())
         let s = try! Spatial(sample), o = outputSpatial(s), c = s.channels
-        var y = Tensor(zeros: [x.batch] + o.shape(like: sample))
+        var y = Tensor(uninitialized: [x.batch] + o.shape(like: sample))
         let strideY = oneDimensional ? 1 : stride
         let (wh, ww) = window
         let keepArgmax = training && mode == .max
         var arg = [Int32](repeating: 0, count: keepArgmax ? y.count : 0)
+        let isMax = mode == .max, inverse = 1 / Float(wh * ww)
         x.data.withUnsafeBufferPointer { xp in
             y.data.withUnsafeMutableBufferPointer { yp in
                 arg.withUnsafeMutableBufferPointer { ap in
                     let xb = xp.baseAddress!, yb = yp.baseAddress!, ab = keepArgmax ? ap.baseAddress : nil
-                    let inverse = 1 / Float(wh * ww)
                     Parallel.chunks(x.batch) { range, _ in
                         for n in range {
                             let xs = xb + n * s.positions * c
                             for oy in 0..<o.height {
                                 for ox in 0..<o.width {
+                                    // Channels innermost: contiguous in NHWC, so the loops vectorize.
                                     let outIndex = ((n * o.height + oy) * o.width + ox) * c
-                                    for ch in 0..<c {
-                                        var best = -Float.infinity, bestAt = 0, sum: Float = 0
-                                        for ky in 0..<wh {
-                                            for kx in 0..<ww {
-                                                let at = ((oy * strideY + ky) * s.width + ox * stride + kx) * c + ch
-                                                let v = xs[at]
-                                                sum += v
-                                                if v > best { best = v; bestAt = at }
+                                    let out = yb + outIndex
+                                    let first = (oy * strideY * s.width + ox * stride) * c
+                                    out.update(from: xs + first, count: c)
+                                    if let ab { for ch in 0..<c { ab[outIndex + ch] = Int32(first + ch) } }
+                                    for ky in 0..<wh {
+                                        for kx in 0..<ww where ky > 0 || kx > 0 {
+                                            let at = ((oy * strideY + ky) * s.width + ox * stride + kx) * c
+                                            let src = xs + at
+                                            if isMax {
+                                                if let ab {
+                                                    for ch in 0..<c where src[ch] > out[ch] {
+                                                        out[ch] = src[ch]
+                                                        ab[outIndex + ch] = Int32(at + ch)
+                                                    }
+                                                } else {
+                                                    for ch in 0..<c { out[ch] = max(out[ch], src[ch]) }
+                                                }
+                                            } else {
+                                                for ch in 0..<c { out[ch] += src[ch] }
                                             }
                                         }
-                                        yb[outIndex + ch] = mode == .max ? best : sum * inverse
-                                        if let ab { ab[outIndex + ch] = Int32(bestAt) }
                                     }
+                                    if !isMax { for ch in 0..<c { out[ch] *= inverse } }
                                 }
                             }
                         }
@@ -89,27 +100,26 @@ public final class Pool: Layer {
         var dx = Tensor(zeros: inputShape)
         let strideY = oneDimensional ? 1 : stride
         let (wh, ww) = window
+        let isMax = mode == .max, inverse = 1 / Float(wh * ww)
         dy.data.withUnsafeBufferPointer { dp in
             dx.data.withUnsafeMutableBufferPointer { xp in
                 argmax.withUnsafeBufferPointer { ap in
                     let db = dp.baseAddress!, xb = xp.baseAddress!, ab = ap.baseAddress
-                    let inverse = 1 / Float(wh * ww)
                     Parallel.chunks(inputShape[0]) { range, _ in
                         for n in range {
                             let xs = xb + n * s.positions * c
                             for oy in 0..<o.height {
                                 for ox in 0..<o.width {
                                     let outIndex = ((n * o.height + oy) * o.width + ox) * c
-                                    for ch in 0..<c {
-                                        let g = db[outIndex + ch]
-                                        if mode == .max {
-                                            xs[Int(ab![outIndex + ch])] += g
-                                        } else {
-                                            for ky in 0..<wh {
-                                                for kx in 0..<ww {
-                                                    xs[((oy * strideY + ky) * s.width + ox * stride + kx) * c + ch] += g * inverse
-                                                }
-                                            }
+                                    let g = db + outIndex
+                                    if isMax {
+                                        for ch in 0..<c { xs[Int(ab![outIndex + ch])] += g[ch] }
+                                        continue
+                                    }
+                                    for ky in 0..<wh {
+                                        for kx in 0..<ww {
+                                            let d = xs + ((oy * strideY + ky) * s.width + ox * stride + kx) * c
+                                            for ch in 0..<c { d[ch] += g[ch] * inverse }
                                         }
                                     }
                                 }

@@ -66,8 +66,7 @@ public final class Residual: Layer {
 
     public func forward(_ x: Tensor, training: Bool) -> Tensor {
         var y = body.forward(x, training: training)
-        let side = shortcut.forward(x, training: training)
-        for i in 0..<y.count { y.data[i] += side.data[i] }
+        add(shortcut.forward(x, training: training), into: &y)
         return y
     }
 
@@ -75,8 +74,20 @@ public final class Residual: Layer {
         var dx = body.backward(dy)
         let side = shortcut.backward(dy)
         guard needsInputGradient else { return dx }
-        for i in 0..<dx.count { dx.data[i] += side.data[i] }
+        add(side, into: &dx)
         return dx
+    }
+}
+
+/// target += other, elementwise (same shapes).
+func add(_ other: Tensor, into target: inout Tensor) {
+    other.data.withUnsafeBufferPointer { src in
+        target.data.withUnsafeMutableBufferPointer { dst in
+            let s = src.baseAddress!, d = dst.baseAddress!
+            Parallel.chunks(dst.count) { range, _ in
+                for i in range { d[i] += s[i] }
+            }
+        }
     }
 }
 
@@ -146,8 +157,7 @@ public final class SqueezeExcite: Layer {
                 }
             }
         }
-        let dpooled = pool.backward(reduce.backward(relu.backward(expand.backward(gate.backward(ds)))))
-        for i in 0..<dx.count { dx.data[i] += dpooled.data[i] }
+        add(pool.backward(reduce.backward(relu.backward(expand.backward(gate.backward(ds))))), into: &dx)
         input = nil
         scale = nil
         return dx

@@ -16,6 +16,13 @@ public struct Tensor: Sendable, Equatable {
         self.data = [Float](repeating: 0, count: shape.reduce(1, *))
     }
 
+    /// For outputs a kernel overwrites completely: skips zero-filling.
+    init(uninitialized shape: [Int]) {
+        self.shape = shape
+        let n = shape.reduce(1, *)
+        self.data = [Float](unsafeUninitializedCapacity: n) { _, count in count = n }
+    }
+
     public var count: Int { data.count }
     /// The leading (batch) dimension.
     public var batch: Int { shape[0] }

@@ -80,6 +80,8 @@ final class GradientCheckTests: XCTestCase {
         try check(Conv2D(inChannels: 3, outChannels: 4, kernel: 5, stride: 2, oneDimensional: true, rng: &g), input: [2, 16, 3])
         try check(Conv2D(inChannels: 3, outChannels: 3, kernel: 3, groups: 3, oneDimensional: true, rng: &g), input: [2, 9, 3])
         try check(Conv2D(inChannels: 3, outChannels: 8, kernel: 3, bias: false, rng: &g), input: [2, 3, 3, 3])
+        try check(Conv2D(inChannels: 2, outChannels: 3, kernel: (height: 4, width: 3), stride: 2, padding: (height: 1, width: 1),
+                         rng: &g), input: [2, 9, 7, 2])
     }
 
     func testDenseAndNormalization() throws {

@@ -109,6 +109,7 @@ INPUT_LAYOUT = {"resnet8": "NHWC", "smallcnn": "NHWC", "cnn1d": "NWC"}
 CLASSES = {"resnet8": 10, "smallcnn": 10, "cnn1d": 6}
 
 LR, MOMENTUM, WEIGHT_DECAY = 0.05, 0.9, 5e-4
+WINDOW_S = 1.0  # length of the windows the throughput spread is reported over
 
 
 def log(msg):
@@ -228,6 +229,28 @@ def to_torch_layout(x, model, fmt):
 # Child: one (model, batch, memory format) measurement
 
 
+def window_rates(start, step_ends, batch, window_s=WINDOW_S):
+    """min/median/max images/s over consecutive windows of at least window_s seconds.
+
+    The headline images_per_s is the mean over the whole timed section. On a shared or
+    throttled host (like the 2-vCPU VMs this was written on, where the same matrix product
+    swings by 10x from second to second) that mean says as much about the neighbours as about
+    the engine; the spread between the windows shows how much, and max is the closest to what
+    the engine does undisturbed.
+    """
+    rates, w_start, w_steps = [], start, 0
+    for end in step_ends:
+        w_steps += 1
+        if end - w_start >= window_s:
+            rates.append(w_steps * batch / (end - w_start))
+            w_start, w_steps = end, 0
+    if not rates:
+        return None
+    rates.sort()
+    median = rates[len(rates) // 2] if len(rates) % 2 else (rates[len(rates) // 2 - 1] + rates[len(rates) // 2]) / 2
+    return {"windows": len(rates), "min": round(rates[0], 1), "median": round(median, 1), "max": round(rates[-1], 1)}
+
+
 def worker(args):
     # Set before torch is imported: its OpenMP pool reads these once, at load time.
     os.environ["OMP_NUM_THREADS"] = str(args.threads)
@@ -275,13 +298,17 @@ def worker(args):
     peak_resettable = reset_peak_rss()
     steps = 0
     start = time.perf_counter()
+    step_ends = []  # one float per step: negligible next to a training step
     while True:
         loss = step(steps)
         steps += 1
-        elapsed = time.perf_counter() - start
+        now = time.perf_counter()
+        step_ends.append(now)
+        elapsed = now - start
         if elapsed >= args.seconds:
             break
     hwm_kb = _proc_status_kb("VmHWM") if peak_resettable else None
+    windows = window_rates(start, step_ends, batch)
 
     final_loss = float(loss.detach())
     record = {
@@ -300,6 +327,7 @@ def worker(args):
         "steps": steps,
         "seconds": round(elapsed, 3),
         "warmup_steps": args.warmup_steps,
+        "window_images_per_s": windows,
         "final_loss": round(final_loss, 4),
         "torch": torch.__version__,
         "torch_threads": torch.get_num_threads(),

@@ -16,13 +16,18 @@ void nas_sgemm(int M, int N, int K,
 /* im2col for one NHWC image: cols[(oy*OW+ox), (ky*KW+kx)*C + c] = x[iy, ix, c], zero outside.
    Only the channels of one group (c0 .. c0+gc) are gathered; cx is the image's channel count. */
 void nas_im2col(const float *x, int H, int W, int cx, int c0, int gc,
-                int KH, int KW, int stride, int pad, int OH, int OW, float *cols);
+                int KH, int KW, int stride, int pad_h, int pad_w, int OH, int OW, float *cols);
 
 /* The adjoint of nas_im2col: adds cols back into dx (which must be zeroed by the caller). */
 void nas_col2im(const float *cols, int H, int W, int cx, int c0, int gc,
-                int KH, int KW, int stride, int pad, int OH, int OW, float *dx);
+                int KH, int KW, int stride, int pad_h, int pad_w, int OH, int OW, float *dx);
 
-/* Which instruction set nas_sgemm chose: "avx512", "avx2" or "scalar". */
+/* Which instruction set nas_sgemm chose: "avx512", "avx2" or "scalar". NASBOOK_ISA=avx2 or
+   NASBOOK_ISA=scalar in the environment caps the choice. */
 const char *nas_kernels_isa(void);
+
+/* Switches to "avx512", "avx2" or "scalar" (NULL: the best available); 0 if the CPU lacks it.
+   For tests that check every kernel on one machine; not to be called while a GEMM runs. */
+int nas_kernels_select(const char *isa);
 
 #endif

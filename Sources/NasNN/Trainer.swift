@@ -1,0 +1,181 @@
+import Foundation
+
+/// What the trainer needs from a dataset; the data module's datasets conform to it, so the
+/// engine does not depend on where samples come from.
+public protocol LabeledSamples {
+    var sampleShape: [Int] { get }
+    var inputs: [Float] { get }
+    var labels: [Int32] { get }
+}
+
+public struct TrainingOptions: Sendable {
+    public enum OptimizerChoice: Sendable, Equatable {
+        case sgd(momentum: Float, weightDecay: Float)
+        case adam(weightDecay: Float)
+    }
+
+    public var epochs = 3
+    public var batchSize = 32
+    public var learningRate: Float = 0.05
+    public var optimizer = OptimizerChoice.sgd(momentum: 0.9, weightDecay: 5e-4)
+    public var schedule = LearningRateSchedule.cosine
+    public var seed: UInt64 = 1
+    /// Called on each training batch (inputs, sample count, a generator seeded per step).
+    public var augment: (@Sendable (inout [Float], Int, inout SplitMix64) -> Void)?
+
+    public init() {}
+}
+
+public struct EpochRecord: Sendable, Equatable {
+    public let epoch: Int
+    public let trainLoss: Double
+    public let trainAccuracy: Double
+    public let validationLoss: Double?
+    public let validationAccuracy: Double?
+    public let seconds: Double
+}
+
+public struct TrainingProgress: Sendable {
+    public let epoch: Int
+    public let epochs: Int
+    public let step: Int
+    public let steps: Int
+    public let loss: Double
+    public let accuracy: Double
+    public let samplesPerSecond: Double
+    public let secondsLeft: Double
+}
+
+public struct TrainingReport: Sendable {
+    public let epochs: [EpochRecord]
+    /// Validation accuracy after the last epoch (training accuracy without validation data).
+    public let accuracy: Double
+    public let loss: Double
+    public let seconds: Double
+    public let samplesPerSecond: Double
+    /// Why training stopped early (NaN, divergence, interruption); nil when it ran to the end.
+    public let failure: String?
+}
+
+/// SplitMix64: the engine's own seeded generator for shuffling and augmentation.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+    public var state: UInt64
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+public enum Trainer {
+    /// Loss above this (cross-entropy of a 10-class guess is 2.3) means training has diverged.
+    static let divergedLoss = 1e3
+
+    public static func train(_ model: Model, on train: some LabeledSamples, validation: (any LabeledSamples)? = nil,
+                             options: TrainingOptions, progress: (TrainingProgress) -> Void = { _ in },
+                             shouldStop: () -> Bool = { false }) -> TrainingReport {
+        let count = train.labels.count
+        let batch = max(1, min(options.batchSize, count))
+        let stepsPerEpoch = max(1, count / batch)
+        let totalSteps = stepsPerEpoch * options.epochs
+        let optimizer: Optimizer = switch options.optimizer {
+        case .sgd(let momentum, let decay): SGD(momentum: momentum, weightDecay: decay)
+        case .adam(let decay): Adam(weightDecay: decay)
+        }
+        let parameters = model.parameters
+        let sampleSize = train.sampleShape.reduce(1, *)
+        var shuffle = SplitMix64(seed: options.seed)
+        var order = Array(0..<count)
+        var records: [EpochRecord] = []
+        var failure: String?
+        let start = Date()
+        var step = 0
+        training: for epoch in 1...max(1, options.epochs) {
+            let epochStart = Date()
+            order.shuffle(using: &shuffle)
+            var lossSum = 0.0, correct = 0, seen = 0
+            for s in 0..<stepsPerEpoch {
+                if shouldStop() {
+                    failure = "interrupted in epoch \(epoch), step \(s + 1) of \(stepsPerEpoch)"
+                    break training
+                }
+                let indices = order[s * batch ..< (s + 1) * batch]
+                var x = gather(train, indices, sampleSize: sampleSize)
+                if let augment = options.augment {
+                    var rng = SplitMix64(seed: options.seed &+ UInt64(step) &* 0x2545_F491_4F6C_DD1D)
+                    augment(&x.data, batch, &rng)
+                }
+                let labels = indices.map { train.labels[$0] }
+                parameters.forEach { $0.zeroGradient() }
+                let logits = model.forward(x, training: true)
+                let result = SoftmaxCrossEntropy.evaluate(logits: logits, labels: labels[...])
+                guard result.loss.isFinite, result.loss < divergedLoss else {
+                    failure = result.loss.isFinite
+                        ? "training diverged (loss \(String(format: "%.3g", result.loss))) in epoch \(epoch), step \(s + 1)"
+                        : "loss became NaN in epoch \(epoch), step \(s + 1); try a lower learning rate"
+                    break training
+                }
+                model.backward(result.gradient)
+                let rate = options.schedule.rate(base: options.learningRate, step: step, totalSteps: totalSteps,
+                                                 stepsPerEpoch: stepsPerEpoch)
+                optimizer.step(parameters, learningRate: rate)
+                step += 1
+                lossSum += result.loss * Double(batch)
+                correct += result.correct
+                seen += batch
+                let elapsed = Date().timeIntervalSince(start)
+                let rate2 = Double(step * batch) / max(elapsed, 1e-9)
+                progress(TrainingProgress(epoch: epoch, epochs: options.epochs, step: s + 1, steps: stepsPerEpoch,
+                                          loss: lossSum / Double(seen), accuracy: Double(correct) / Double(seen),
+                                          samplesPerSecond: rate2,
+                                          secondsLeft: Double((totalSteps - step) * batch) / max(rate2, 1e-9)))
+            }
+            let validationResult = validation.map { evaluate(model, on: $0) }
+            records.append(EpochRecord(epoch: epoch, trainLoss: lossSum / Double(max(1, seen)),
+                                       trainAccuracy: Double(correct) / Double(max(1, seen)),
+                                       validationLoss: validationResult?.loss, validationAccuracy: validationResult?.accuracy,
+                                       seconds: Date().timeIntervalSince(epochStart)))
+        }
+        let seconds = Date().timeIntervalSince(start)
+        let last = records.last
+        return TrainingReport(epochs: records,
+                              accuracy: last.map { $0.validationAccuracy ?? $0.trainAccuracy } ?? 0,
+                              loss: last.map { $0.validationLoss ?? $0.trainLoss } ?? .nan,
+                              seconds: seconds, samplesPerSecond: Double(step * batch) / max(seconds, 1e-9),
+                              failure: failure)
+    }
+
+    /// Mean loss and accuracy in inference mode (batch norm uses its running statistics).
+    public static func evaluate(_ model: Model, on data: any LabeledSamples, batchSize: Int = 256) -> (loss: Double, accuracy: Double) {
+        let count = data.labels.count
+        guard count > 0 else { return (.nan, 0) }
+        let sampleSize = data.sampleShape.reduce(1, *)
+        var lossSum = 0.0, correct = 0
+        var start = 0
+        while start < count {
+            let indices = start ..< min(count, start + batchSize)
+            let x = gather(data, indices, sampleSize: sampleSize)
+            let logits = model.forward(x, training: false)
+            let result = SoftmaxCrossEntropy.evaluate(logits: logits, labels: data.labels[indices])
+            lossSum += result.loss * Double(indices.count)
+            correct += result.correct
+            start = indices.upperBound
+        }
+        return (lossSum / Double(count), Double(correct) / Double(count))
+    }
+
+    static func gather<C: Collection<Int>>(_ data: any LabeledSamples, _ indices: C, sampleSize: Int) -> Tensor {
+        var values = [Float](repeating: 0, count: indices.count * sampleSize)
+        data.inputs.withUnsafeBufferPointer { src in
+            values.withUnsafeMutableBufferPointer { dst in
+                for (row, index) in indices.enumerated() {
+                    (dst.baseAddress! + row * sampleSize).update(from: src.baseAddress! + index * sampleSize, count: sampleSize)
+                }
+            }
+        }
+        return Tensor(shape: [indices.count] + data.sampleShape, data: values)
+    }
+}

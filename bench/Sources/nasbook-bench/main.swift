@@ -1,0 +1,102 @@
+import ArgumentParser
+import CNasKernels
+import Foundation
+import NasNN
+
+/// Benchmarks for the engine, each printing JSON lines that bench/compare.py joins with the
+/// peer's numbers. Run through bench/train-bench, which also runs the PyTorch side.
+@main
+struct NasbookBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "nasbook-bench",
+        abstract: "nasbook engine benchmarks.",
+        subcommands: [TrainBench.self]
+    )
+}
+
+struct RandomSamples: LabeledSamples {
+    let sampleShape: [Int]
+    let inputs: [Float]
+    let labels: [Int32]
+
+    init(shape: [Int], count: Int, classes: Int, seed: UInt64) {
+        var rng = SplitMix64(seed: seed)
+        sampleShape = shape
+        inputs = (0..<(count * shape.reduce(1, *))).map { _ in Float(rng.next() >> 40) * 0x1p-24 * 2 - 1 }
+        labels = (0..<count).map { _ in Int32(rng.next() % UInt64(classes)) }
+    }
+}
+
+struct TrainBench: ParsableCommand {
+    /// User plus system CPU time of the process, so a busy machine can be told from a slow engine.
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    }
+
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Training throughput (forward, backward, SGD step) of a fixed network on fixed random data."
+    )
+
+    @Option(help: "resnet8, smallcnn or cnn1d.") var model = "resnet8"
+    @Option(help: "Batch size.") var batch = 32
+    @Option(help: "Seconds to measure after warm-up.") var seconds = 10.0
+    @Option(help: "Worker threads.") var threads = 2
+    @Option(help: "Warm-up steps (not measured).") var warmupSteps = 3
+    @Flag(help: "Print one JSON object instead of text.") var json = false
+
+    func run() throws {
+        Parallel.threads = threads
+        var rng = SplitMix64(seed: 7)
+        let network: Model
+        let shape: [Int]
+        switch model {
+        case "resnet8":
+            shape = [32, 32, 3]
+            network = try Architectures.resnet(input: shape, classes: 10, rng: &rng)
+        case "smallcnn":
+            shape = [32, 32, 3]
+            network = try Architectures.plainCNN(input: shape, classes: 10, width: 16, depth: 3, batchNorm: false, seed: 7, rng: &rng)
+        case "cnn1d":
+            shape = [128, 3]
+            network = try Architectures.plainCNN(input: shape, classes: 6, width: 16, depth: 3, kernel: 5, batchNorm: false,
+                                                 seed: 7, rng: &rng)
+        default:
+            throw ValidationError("unknown model '\(model)': use resnet8, smallcnn or cnn1d")
+        }
+        let data = RandomSamples(shape: shape, count: batch * 16, classes: network.classes, seed: 11)
+        var options = TrainingOptions()
+        options.batchSize = batch
+        options.epochs = 1
+        options.schedule = .constant
+        options.learningRate = 0.01
+        // Warm-up: first-touch page faults and packing buffers.
+        var warm = options
+        warm.epochs = 1
+        _ = Trainer.train(network, on: RandomSamples(shape: shape, count: batch * warmupSteps, classes: network.classes, seed: 3),
+                          options: warm)
+        var images = 0
+        let cpuStart = Self.cpuSeconds()
+        let start = Date()
+        var epoch: UInt64 = 0
+        while Date().timeIntervalSince(start) < seconds {
+            epoch += 1
+            options.seed = epoch
+            let report = Trainer.train(network, on: data, options: options)
+            images += report.epochs.count * (data.labels.count / batch) * batch
+        }
+        let elapsed = Date().timeIntervalSince(start)
+        let cpu = Self.cpuSeconds() - cpuStart
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        let peakMB = Double(usage.ru_maxrss) / 1024
+        let rate = Double(images) / elapsed
+        if json {
+            print(#"{"engine":"nasbook","model":"\#(model)","batch":\#(batch),"threads":\#(threads),"images_per_s":\#(String(format: "%.1f", rate)),"peak_rss_mb":\#(String(format: "%.1f", peakMB)),"images_per_cpu_s":\#(String(format: "%.1f", Double(images) / cpu)),"params":\#(network.parameterCount),"isa":"\#(String(cString: nas_kernels_isa()))"}"#)
+        } else {
+            print("\(model) batch \(batch), \(threads) threads, \(String(cString: nas_kernels_isa())): \(String(format: "%.0f", rate)) images/s (\(String(format: "%.0f", Double(images) / cpu)) per CPU-second), peak RSS \(String(format: "%.1f", peakMB)) MB, \(network.parameterCount) params")
+        }
+    }
+}

@@ -33,18 +33,18 @@ public final class BatchNorm: Layer {
         let c = channels, rows = x.count / c
         var mean = runningMean, variance = runningVariance
         if training {
-            // Per-worker sums in double precision, combined in worker order.
-            let workers = Parallel.workers(rows)
-            var sums = [Double](repeating: 0, count: workers * 2 * c)
+            // Per-chunk sums in double precision, combined in chunk order.
+            let chunks = Parallel.chunkCount(rows)
+            var sums = [Double](repeating: 0, count: chunks * 2 * c)
             x.data.withUnsafeBufferPointer { xp in
                 sums.withUnsafeMutableBufferPointer { sp in
                     let s = sp.baseAddress!, x0 = xp.baseAddress!
-                    Parallel.chunks(rows) { range, worker in
+                    Parallel.chunks(rows) { range, chunk in
                         // Float sums over blocks of 256 rows, flushed into doubles: vectorizes and stays accurate.
                         var blockSum = [Float](repeating: 0, count: c), blockSquare = [Float](repeating: 0, count: c)
                         blockSum.withUnsafeMutableBufferPointer { bs in
                             blockSquare.withUnsafeMutableBufferPointer { bq in
-                                let sum = s + worker * 2 * c, square = sum + c
+                                let sum = s + chunk * 2 * c, square = sum + c
                                 var flushed = range.lowerBound
                                 for r in range {
                                     let row = x0 + r * c
@@ -70,7 +70,7 @@ public final class BatchNorm: Layer {
             }
             for ch in 0..<c {
                 var sum = 0.0, square = 0.0
-                for w in 0..<workers {
+                for w in 0..<chunks {
                     sum += sums[w * 2 * c + ch]
                     square += sums[w * 2 * c + c + ch]
                 }
@@ -125,18 +125,18 @@ public final class BatchNorm: Layer {
     public func backward(_ dy: Tensor) -> Tensor {
         guard let xhat = normalized else { preconditionFailure("BatchNorm.backward without a training forward") }
         let c = channels, rows = dy.count / c
-        // Per-worker partial sums (float within a chunk row block, double across), in worker order.
-        let workers = Parallel.workers(rows)
-        var partial = [Double](repeating: 0, count: workers * 2 * c)
+        // Per-chunk partial sums (float over blocks of rows, double across), in chunk order.
+        let chunks = Parallel.chunkCount(rows)
+        var partial = [Double](repeating: 0, count: chunks * 2 * c)
         dy.data.withUnsafeBufferPointer { dp in
             xhat.data.withUnsafeBufferPointer { hp in
                 partial.withUnsafeMutableBufferPointer { pp in
                     let d0 = dp.baseAddress!, h0 = hp.baseAddress!, p0 = pp.baseAddress!
-                    Parallel.chunks(rows) { range, worker in
+                    Parallel.chunks(rows) { range, chunk in
                         var sumDH = [Float](repeating: 0, count: c), sumD = [Float](repeating: 0, count: c)
                         sumDH.withUnsafeMutableBufferPointer { a in
                             sumD.withUnsafeMutableBufferPointer { b in
-                                let out = p0 + worker * 2 * c
+                                let out = p0 + chunk * 2 * c
                                 var flushed = range.lowerBound
                                 for r in range {
                                     let d = d0 + r * c, h = h0 + r * c
@@ -161,7 +161,7 @@ public final class BatchNorm: Layer {
             }
         }
         var dgamma = [Double](repeating: 0, count: c), dbeta = [Double](repeating: 0, count: c)
-        for w in 0..<workers {
+        for w in 0..<chunks {
             for ch in 0..<c {
                 dgamma[ch] += partial[w * 2 * c + ch]
                 dbeta[ch] += partial[w * 2 * c + c + ch]

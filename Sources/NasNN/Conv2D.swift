@@ -179,8 +179,8 @@ public final class Conv2D: Layer {
         let s = try! Spatial(sample)
         let o = outputSpatial(s)
         var dx = Tensor(zeros: needsInputGradient ? x.shape : [0])
-        let workers = Parallel.workers(x.batch)
-        var partial = [Float](repeating: 0, count: workers * weight.count)
+        let chunks = Parallel.chunkCount(x.batch)
+        var partial = [Float](repeating: 0, count: chunks * weight.count)
         x.data.withUnsafeBufferPointer { xp in
             dy.data.withUnsafeBufferPointer { dyp in
                 weight.value.withUnsafeBufferPointer { wp in
@@ -188,8 +188,8 @@ public final class Conv2D: Layer {
                         partial.withUnsafeMutableBufferPointer { pp in
                             let xb = xp.baseAddress!, db = dyp.baseAddress!, wb = wp.baseAddress!
                             let dxb = needsInputGradient ? dxp.baseAddress : nil, pb = pp.baseAddress!
-                            Parallel.chunks(x.batch) { range, worker in
-                                let dw = pb + worker * weight.count
+                            Parallel.chunks(x.batch) { range, chunk in
+                                let dw = pb + chunk * weight.count
                                 if isPointwise {
                                     pointwiseBackward(xb, db, wb, dxb, dw, s, range)
                                 } else if isDepthwise {
@@ -206,7 +206,7 @@ public final class Conv2D: Layer {
                 }
             }
         }
-        reduce(partial, workers: workers, into: weight)
+        reduce(partial, chunks: chunks, into: weight)
         if let bias { accumulateBiasGradient(dy, bias) }
         input = nil
         return dx
@@ -302,12 +302,12 @@ public final class Conv2D: Layer {
     }
 }
 
-/// Sums per-worker gradient partials in worker order (deterministic) into the parameter.
-func reduce(_ partial: [Float], workers: Int, into parameter: Parameter) {
+/// Sums per-chunk gradient partials in chunk order (deterministic) into the parameter.
+func reduce(_ partial: [Float], chunks: Int, into parameter: Parameter) {
     let n = parameter.count
     partial.withUnsafeBufferPointer { pp in
         parameter.gradient.withUnsafeMutableBufferPointer { gp in
-            for w in 0..<workers {
+            for w in 0..<chunks {
                 let src = pp.baseAddress! + w * n
                 for i in 0..<n { gp[i] += src[i] }
             }

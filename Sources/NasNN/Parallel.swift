@@ -1,36 +1,44 @@
 import Dispatch
 import Foundation
 
-/// Splits batch work across threads. Layers divide the batch into fixed contiguous chunks, so
-/// with the same thread count the arithmetic, and thus the result, is the same on every run.
+/// Splits batch work across threads.
+///
+/// Work is always cut into the same chunks (at most `partitions`), whatever the thread count,
+/// and each chunk owns its partial sums; so results are bit-identical with 1, 2 or 16
+/// threads, and a session replays exactly on another machine.
 public enum Parallel {
+    /// Fixed chunk count: enough to keep 8 cores busy, few enough to keep GEMMs large.
+    static let partitions = 8
     nonisolated(unsafe) private static var configured = 0
     /// Read once: Foundation reads cgroup files on every call.
     private static let cores = ProcessInfo.processInfo.activeProcessorCount
 
-    /// Worker threads used by the engine; defaults to the machine's active cores.
+    /// Worker threads used by the engine; 0 (the default) means one per active core.
     public static var threads: Int {
         get { configured > 0 ? configured : cores }
-        set { configured = max(1, newValue) }
+        set { configured = max(0, newValue) }
     }
 
-    /// How many chunks `chunks` will use for `count` items.
-    static func workers(_ count: Int) -> Int {
-        max(1, min(threads, count))
+    /// How many chunks `chunks` cuts `count` items into.
+    static func chunkCount(_ count: Int) -> Int {
+        max(1, min(partitions, count))
     }
 
-    /// Calls `body(range, worker)` for `workers(count)` contiguous chunks of 0..<count, concurrently.
+    /// Calls `body(range, chunk)` for each of `chunkCount(count)` contiguous chunks of
+    /// 0..<count, on up to `threads` threads.
     static func chunks(_ count: Int, _ body: (Range<Int>, Int) -> Void) {
-        let workers = workers(count)
+        let chunks = chunkCount(count)
+        @Sendable func range(_ chunk: Int) -> Range<Int> { count * chunk / chunks ..< count * (chunk + 1) / chunks }
+        let workers = min(threads, chunks)
         if workers == 1 {
-            body(0..<count, 0)
+            for chunk in 0..<chunks { body(range(chunk), chunk) }
             return
         }
-        // Workers touch disjoint chunks of the buffers `body` captures; that is the whole contract.
+        // Chunks touch disjoint parts of the buffers `body` captures; that is the whole contract.
         withoutActuallyEscaping(body) { body in
             nonisolated(unsafe) let work = body
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                work(count * worker / workers ..< count * (worker + 1) / workers, worker)
+                for chunk in stride(from: worker, to: chunks, by: workers) { work(range(chunk), chunk) }
             }
         }
     }

@@ -134,16 +134,29 @@ final class GradientCheckTests: XCTestCase {
         }
     }
 
-    /// The threaded paths must not change results beyond summation order.
-    func testThreadCountDoesNotChangeResults() throws {
+    /// Chunking is fixed, so training is bit-identical whatever the thread count.
+    func testThreadCountDoesNotChangeTraining() throws {
+        struct Samples: LabeledSamples {
+            let sampleShape: [Int]
+            let inputs: [Float]
+            let labels: [Int32]
+        }
         var g = rng()
-        let conv = Conv2D(inChannels: 3, outChannels: 8, kernel: 3, stride: 2, rng: &g)
-        let x = g.tensor([6, 9, 9, 3])
-        Parallel.threads = 1
-        let one = conv.forward(x, training: false)
-        Parallel.threads = 3
-        let three = conv.forward(x, training: false)
-        Parallel.threads = 0
-        XCTAssertEqual(one, three)
+        let data = Samples(sampleShape: [8, 8, 3], inputs: (0..<(40 * 192)).map { _ in g.uniform() },
+                           labels: (0..<40).map { Int32($0 % 4) })
+        func run(threads: Int) throws -> [Float] {
+            Parallel.threads = threads
+            var weights = TestRng(state: 3)
+            let model = try Architectures.resnet(input: [8, 8, 3], classes: 4, width: 4, stacks: 2, rng: &weights)
+            var options = TrainingOptions()
+            options.epochs = 2
+            options.batchSize = 10
+            _ = Trainer.train(model, on: data, options: options)
+            return model.parameters.flatMap(\.value)
+        }
+        defer { Parallel.threads = 0 }
+        let one = try run(threads: 1)
+        XCTAssertEqual(one, try run(threads: 2))
+        XCTAssertEqual(one, try run(threads: 3))
     }
 }

@@ -15,6 +15,9 @@ let package = Package(
         .target(name: "NasRender"),
         // The .nas language: lexer, parser, resolver, interpreter, values, builtins registry.
         .target(name: "NasLang", dependencies: ["NasRender"]),
+        // Datasets for training: synthetic generators, file loaders (IDX, CIFAR-10, .ts, CSV, .npy),
+        // stratified splits, normalization and augmentation. Foundation only.
+        .target(name: "NasData"),
         // libedit, as Debian's libedit-dev installs it.
         .systemLibrary(name: "CLibEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
         // C shim for libedit's variadic and global APIs, and the SIGINT flag.
@@ -26,23 +29,27 @@ let package = Package(
         // Hot loops of the training engine (GEMM, im2col) with runtime AVX-512/AVX2 dispatch.
         .target(name: "CNasKernels", cSettings: [.unsafeFlags(["-O3"])]),
         // Tensors, layers with explicit forward/backward, losses, optimizers, schedules.
-        .target(name: "NasNN", dependencies: ["CNasKernels"]),
+        .target(name: "NasNN", dependencies: ["CNasKernels", "NasData"]),
+        // The engine's builtins for the language: datasets, models, training, summaries.
+        .target(name: "EngineBuiltins", dependencies: ["NasLang", "NasRender", "NasNN", "NasData"]),
         // The command-line front end: REPL, run, check, replay.
         .executableTarget(
             name: "nasbook",
             dependencies: [
-                "NasLang", "NasREPL", "LineEditor",
+                "NasLang", "NasREPL", "LineEditor", "EngineBuiltins",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // Benchmarks (bench/train-bench runs them next to their peers).
         .executableTarget(
             name: "nasbook-bench",
-            dependencies: ["NasNN", "CNasKernels", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["NasNN", "NasData", "CNasKernels", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "bench/Sources/nasbook-bench"
         ),
         .testTarget(name: "NasLangTests", dependencies: ["NasLang", "NasRender"], exclude: ["Golden"]),
-        .testTarget(name: "NasNNTests", dependencies: ["NasNN"]),
+        .testTarget(name: "NasNNTests", dependencies: ["NasNN", "NasData"]),
+        .testTarget(name: "NasDataTests", dependencies: ["NasData"]),
+        .testTarget(name: "EngineBuiltinsTests", dependencies: ["EngineBuiltins", "NasLang"]),
         .testTarget(name: "NasREPLTests", dependencies: ["NasREPL", "NasLang"]),
         .testTarget(name: "NasbookCLITests", dependencies: ["nasbook"]),
     ]

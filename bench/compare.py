@@ -17,6 +17,9 @@ import sys
 ENGINES = ("pytorch", "nasbook")
 # Known models first, in the benchmark's order; any others after, alphabetically.
 MODEL_ORDER = ("resnet8", "smallcnn", "cnn1d")
+# A record whose other_load_pct (others' share of the CPUs while it was timed) is above this
+# was measured on a busy machine; train_bench.py uses the same default.
+BUSY_WARN_PCT = 5.0
 
 
 def read_records(paths):
@@ -101,6 +104,11 @@ def main():
                   "(framework overhead included in its peak)")
     if not any(e == "nasbook" for (e, _, _) in records):
         print("nasbook: no results (see the message above the table)")
+    for (engine, model, batch), r in sorted(records.items(), key=lambda kv: str(kv[0])):
+        load = r.get("other_load_pct")
+        if load is not None and load > BUSY_WARN_PCT:
+            notes.append(f"{engine} {model} batch {batch}: other processes used {load}% of the CPUs "
+                         "during the run; its numbers are not trustworthy")
     for n in notes:
         print(f"warning: {n}")
     return 0

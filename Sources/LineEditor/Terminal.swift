@@ -8,6 +8,9 @@ public enum Terminal {
     }
 
     public static var columns: Int { Int(nas_terminal_columns()) }
+
+    /// Whether stdout is a terminal (progress bars redraw in place only there).
+    public static var outputIsTerminal: Bool { nas_stdout_is_tty() != 0 }
 }
 
 /// Ctrl-C as a polled flag, so a long evaluation stops at a safe point and the session survives.

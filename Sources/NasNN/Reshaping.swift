@@ -1,3 +1,5 @@
+import NasData
+
 /// [N, ...] to [N, F]: the bridge from feature maps to Dense layers.
 public final class Flatten: Layer {
     public let kind = "Flatten"
@@ -19,8 +21,8 @@ public final class Flatten: Layer {
 }
 
 /// Inverted dropout: zeroes a fraction `rate` of activations while training and scales the rest,
-/// so inference needs no change. Masks come from a counter-based hash of a seed, so a training
-/// run is reproducible without threading a generator through every layer.
+/// so inference needs no change. Each call's mask comes from a stream derived from the seed and
+/// the call count, so a training run is reproducible without threading a generator through.
 public final class Dropout: Layer {
     public let kind = "Dropout"
     public let rate: Float
@@ -41,8 +43,8 @@ public final class Dropout: Layer {
         guard training, rate > 0 else { return x }
         calls += 1
         let keep = 1 - rate, scale = 1 / keep
-        let base = seed &+ calls &* 0x9E37_79B9_7F4A_7C15
-        mask = (0..<x.count).map { i in Float(Self.mix(base &+ UInt64(i)) >> 40) * 0x1p-24 < keep ? scale : 0 }
+        var rng = SeededGenerator(seed: seed).derived(stream: calls)
+        mask = (0..<x.count).map { _ in rng.nextFloat() < keep ? scale : 0 }
         var y = x
         for i in 0..<y.count { y.data[i] *= mask[i] }
         return y
@@ -54,13 +56,5 @@ public final class Dropout: Layer {
         for i in 0..<dx.count { dx.data[i] *= mask[i] }
         mask = []
         return dx
-    }
-
-    /// SplitMix64's finalizer: a good 64-bit mix of a counter.
-    static func mix(_ v: UInt64) -> UInt64 {
-        var z = v &+ 0x9E37_79B9_7F4A_7C15
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import NasData
 
 /// What the trainer needs from a dataset; the data module's datasets conform to it, so the
 /// engine does not depend on where samples come from.
@@ -21,7 +22,7 @@ public struct TrainingOptions: Sendable {
     public var schedule = LearningRateSchedule.cosine
     public var seed: UInt64 = 1
     /// Called on each training batch (inputs, sample count, a generator seeded per step).
-    public var augment: (@Sendable (inout [Float], Int, inout SplitMix64) -> Void)?
+    public var augment: (@Sendable (inout [Float], Int, inout SeededGenerator) -> Void)?
 
     public init() {}
 }
@@ -57,25 +58,13 @@ public struct TrainingReport: Sendable {
     public let failure: String?
 }
 
-/// SplitMix64: the engine's own seeded generator for shuffling and augmentation.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-    public var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 public enum Trainer {
     /// Loss above this (cross-entropy of a 10-class guess is 2.3) means training has diverged.
     static let divergedLoss = 1e3
 
     public static func train(_ model: Model, on train: some LabeledSamples, validation: (any LabeledSamples)? = nil,
                              options: TrainingOptions, progress: (TrainingProgress) -> Void = { _ in },
+                             epochDone: (EpochRecord) -> Void = { _ in },
                              shouldStop: () -> Bool = { false }) -> TrainingReport {
         let count = train.labels.count
         let batch = max(1, min(options.batchSize, count))
@@ -87,7 +76,7 @@ public enum Trainer {
         }
         let parameters = model.parameters
         let sampleSize = train.sampleShape.reduce(1, *)
-        var shuffle = SplitMix64(seed: options.seed)
+        var shuffle = SeededGenerator(seed: options.seed)
         var order = Array(0..<count)
         var records: [EpochRecord] = []
         var failure: String?
@@ -95,7 +84,7 @@ public enum Trainer {
         var step = 0
         training: for epoch in 1...max(1, options.epochs) {
             let epochStart = Date()
-            order.shuffle(using: &shuffle)
+            shuffle.shuffle(&order)
             var lossSum = 0.0, correct = 0, seen = 0
             for s in 0..<stepsPerEpoch {
                 if shouldStop() {
@@ -105,7 +94,7 @@ public enum Trainer {
                 let indices = order[s * batch ..< (s + 1) * batch]
                 var x = gather(train, indices, sampleSize: sampleSize)
                 if let augment = options.augment {
-                    var rng = SplitMix64(seed: options.seed &+ UInt64(step) &* 0x2545_F491_4F6C_DD1D)
+                    var rng = shuffle.derived(stream: UInt64(step))
                     augment(&x.data, batch, &rng)
                 }
                 let labels = indices.map { train.labels[$0] }
@@ -134,10 +123,12 @@ public enum Trainer {
                                           secondsLeft: Double((totalSteps - step) * batch) / max(rate2, 1e-9)))
             }
             let validationResult = validation.map { evaluate(model, on: $0) }
-            records.append(EpochRecord(epoch: epoch, trainLoss: lossSum / Double(max(1, seen)),
-                                       trainAccuracy: Double(correct) / Double(max(1, seen)),
-                                       validationLoss: validationResult?.loss, validationAccuracy: validationResult?.accuracy,
-                                       seconds: Date().timeIntervalSince(epochStart)))
+            let record = EpochRecord(epoch: epoch, trainLoss: lossSum / Double(max(1, seen)),
+                                     trainAccuracy: Double(correct) / Double(max(1, seen)),
+                                     validationLoss: validationResult?.loss, validationAccuracy: validationResult?.accuracy,
+                                     seconds: Date().timeIntervalSince(epochStart))
+            records.append(record)
+            epochDone(record)
         }
         let seconds = Date().timeIntervalSince(start)
         let last = records.last

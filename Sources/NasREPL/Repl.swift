@@ -26,6 +26,7 @@ public final class Repl {
         interpreter.echoResults = true
         interpreter.output = writeOut
         interpreter.shouldInterrupt = { Interrupt.take() }
+        interpreter.liveProgress = interactive
     }
 
     /// Runs until end of input or `:quit`.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import EngineBuiltins
 import NasLang
 
 struct CheckCommand: ParsableCommand {
@@ -18,7 +19,7 @@ struct CheckCommand: ParsableCommand {
                 continue
             }
             do {
-                _ = try LargeStack.run { try Interpreter(output: { _ in }).check(SourceFile(name: file, text: text)) }
+                _ = try LargeStack.run { try Interpreter(registry: .withEngine(), output: { _ in }).check(SourceFile(name: file, text: text)) }
                 Console.out("\(file): ok\n")
             } catch let list as DiagnosticList {
                 Console.err(list.render())

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LineEditor
+import EngineBuiltins
 import NasLang
 import NasREPL
 
@@ -14,7 +15,7 @@ struct ReplCommandLine: ParsableCommand {
     var history: String?
 
     func run() throws {
-        let interpreter = Interpreter(output: Console.out)
+        let interpreter = Interpreter(registry: .withEngine(), output: Console.out)
         let interactive = Terminal.isInteractive()
         Interrupt.install()
         let reader: LineReader

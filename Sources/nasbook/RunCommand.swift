@@ -1,5 +1,6 @@
 import ArgumentParser
 import LineEditor
+import EngineBuiltins
 import NasLang
 
 struct RunCommand: ParsableCommand {
@@ -13,9 +14,10 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let source = SourceFile(name: file, text: try Console.readSource(file))
-        let interpreter = Interpreter(output: Console.out)
+        let interpreter = Interpreter(registry: .withEngine(), output: Console.out)
         Interrupt.install()
         interpreter.shouldInterrupt = { Interrupt.take() }
+        interpreter.liveProgress = Terminal.outputIsTerminal
         do {
             try LargeStack.run { try interpreter.run(source) }
         } catch let list as DiagnosticList {

@@ -33,6 +33,10 @@ final class PtyReplTests: XCTestCase {
     /// tmux server forks off the first client and keeps the descriptors Process watches for exit.
     @discardableResult
     func tmux(_ arguments: [String]) throws -> String {
+        try tmuxWithStatus(arguments).output
+    }
+
+    func tmuxWithStatus(_ arguments: [String]) throws -> (output: String, status: Int32) {
         let argv = [Self.tmuxPath!, "-L", socket, "-f", "/dev/null"] + arguments
         var fds: [Int32] = [0, 0]
         guard pipe(&fds) == 0 else { throw POSIXError(.EMFILE) }
@@ -66,13 +70,20 @@ final class PtyReplTests: XCTestCase {
         close(fds[0])
         var exitStatus: Int32 = 0
         waitpid(pid, &exitStatus, 0)
-        return String(decoding: output, as: UTF8.self)
+        return (String(decoding: output, as: UTF8.self), exitStatus)
     }
 
     func start() throws {
         let history = home.appendingPathComponent("history").path
         let command = "cd '\(CLITests.root.path)' && env HOME='\(home.path)' NASBOOK_HISTORY='\(history)' TERM=xterm '\(CLITests.binary.path)'; echo \"[exit $?]\"; sleep 30"
-        try tmux(["new-session", "-d", "-s", "repl", "-x", "100", "-y", "50", command])
+        // A tmux server now and then dies while starting on a loaded machine ("server exited
+        // unexpectedly"); that says nothing about nasbook, so starting is retried.
+        for _ in 0..<3 {
+            try tmux(["new-session", "-d", "-s", "repl", "-x", "100", "-y", "50", command])
+            Thread.sleep(forTimeInterval: 0.2)
+            if try tmuxWithStatus(["has-session", "-t", "repl"]).status == 0 { return }
+        }
+        XCTFail("tmux could not start a session")
     }
 
     func screen() throws -> String {

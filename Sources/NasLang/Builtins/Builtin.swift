@@ -44,6 +44,11 @@ public protocol CallContext: AnyObject {
     func write(_ text: String)
     /// Calls a .nas function value, for higher-order builtins such as `map`.
     func call(_ function: Function, _ arguments: [Value], at span: SourceSpan) throws -> Value
+    /// True when output goes to a terminal, so progress may redraw one line in place; otherwise
+    /// long builtins print one stable line per step of note (files and goldens stay clean).
+    var liveProgress: Bool { get }
+    /// Throws `Interruption` at `span` if the user pressed Ctrl-C; long builtins poll it.
+    func checkInterrupt(at span: SourceSpan) throws
 }
 
 /// The arguments of one builtin call, bound to parameter names, with typed accessors whose

@@ -10,6 +10,8 @@ public final class Interpreter: CallContext {
     public var echoResults = false
     /// Polled between statements and loop iterations; true cancels evaluation (Ctrl-C).
     public var shouldInterrupt: () -> Bool = { false }
+    /// Set by the REPL when stdout is a terminal; see `CallContext.liveProgress`.
+    public var liveProgress = false
     /// Evaluation steps allowed per `execute`, for fuzzing; nil = unlimited.
     public var stepLimit: Int?
 
@@ -98,6 +100,10 @@ public final class Interpreter: CallContext {
 
     public func write(_ text: String) { output(text) }
 
+    public func checkInterrupt(at span: SourceSpan) throws {
+        if shouldInterrupt() { throw Interruption(span: span) }
+    }
+
     public func call(_ function: Function, _ arguments: [Value], at span: SourceSpan) throws -> Value {
         try invoke(function, positional: arguments.map { ($0, span) }, named: [], at: span)
     }
@@ -114,8 +120,10 @@ public final class Interpreter: CallContext {
 }
 
 /// Evaluation stopped by the user (Ctrl-C). Carries where it stopped, for the message.
+/// Ctrl-C stopped evaluation at `span`; the REPL reports it and keeps the session.
 public struct Interruption: Error {
     public let span: SourceSpan
+    public init(span: SourceSpan) { self.span = span }
 }
 
 extension Value {

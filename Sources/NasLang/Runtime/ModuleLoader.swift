@@ -102,8 +102,9 @@ public enum StdlibLocator {
 }
 
 extension SourceFile {
-    /// The directory relative `use` paths start from; nil for typed input (the working directory).
-    var directory: String? {
+    /// The directory relative paths (`use`, data files) start from; nil for typed input and
+    /// files in the working directory.
+    public var directory: String? {
         guard !name.hasPrefix("<"), name.contains("/") else { return nil }
         return (name as NSString).deletingLastPathComponent
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CNasKernels
 import Foundation
+import NasData
 import NasNN
 
 /// Benchmarks for the engine, each printing JSON lines that bench/compare.py joins with the
@@ -20,10 +21,10 @@ struct RandomSamples: LabeledSamples {
     let labels: [Int32]
 
     init(shape: [Int], count: Int, classes: Int, seed: UInt64) {
-        var rng = SplitMix64(seed: seed)
+        var rng = SeededGenerator(seed: seed)
         sampleShape = shape
-        inputs = (0..<(count * shape.reduce(1, *))).map { _ in Float(rng.next() >> 40) * 0x1p-24 * 2 - 1 }
-        labels = (0..<count).map { _ in Int32(rng.next() % UInt64(classes)) }
+        inputs = (0..<(count * shape.reduce(1, *))).map { _ in rng.uniform(-1, 1) }
+        labels = (0..<count).map { _ in Int32(rng.nextInt(below: classes)) }
     }
 }
 
@@ -49,7 +50,7 @@ struct TrainBench: ParsableCommand {
 
     func run() throws {
         Parallel.threads = threads
-        var rng = SplitMix64(seed: 7)
+        var rng = SeededGenerator(seed: 7)
         let network: Model
         let shape: [Int]
         switch model {

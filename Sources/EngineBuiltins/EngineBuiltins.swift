@@ -1,0 +1,75 @@
+import NasLang
+
+/// The engine's capabilities as language builtins. The language knows none of this: the
+/// command line composes the standard registry with these.
+public enum EngineBuiltins {
+    public static func register(into registry: inout BuiltinRegistry) {
+        DatasetBuiltins.register(into: &registry)
+        ModelBuiltins.register(into: &registry)
+        TrainingBuiltins.register(into: &registry)
+    }
+}
+
+extension BuiltinRegistry {
+    /// The standard builtins plus the engine's: what `nasbook` runs programs with.
+    public static func withEngine() -> BuiltinRegistry {
+        var registry = BuiltinRegistry.standard()
+        EngineBuiltins.register(into: &registry)
+        return registry
+    }
+}
+
+extension BuiltinCall {
+    /// The argument if given (not none).
+    func optional(_ parameter: String) -> Value? {
+        if case .none = self[parameter] { return nil }
+        return self[parameter]
+    }
+
+    func optionalInteger(_ parameter: String) throws -> Int? {
+        optional(parameter) == nil ? nil : try integer(parameter)
+    }
+
+    func positiveInteger(_ parameter: String) throws -> Int {
+        let v = try integer(parameter)
+        guard v >= 1 else { throw error("\(name): '\(parameter)' must be at least 1, not \(v)", at: parameter) }
+        return v
+    }
+
+    func seed(_ parameter: String = "seed") throws -> UInt64 {
+        let v = try integer(parameter)
+        guard v >= 0 else { throw error("\(name): '\(parameter)' must not be negative", at: parameter) }
+        return UInt64(v)
+    }
+
+    func bool(_ parameter: String) throws -> Bool {
+        guard case .bool(let b) = self[parameter] else {
+            throw error("\(name): '\(parameter)' must be true or false, not \(self[parameter].typeName)", at: parameter)
+        }
+        return b
+    }
+
+    /// A path argument, relative to the directory of the file that made the call.
+    func path(_ parameter: String) throws -> String {
+        let p = try string(parameter)
+        return Self.resolve(p, from: span)
+    }
+
+    static func resolve(_ path: String, from span: SourceSpan) -> String {
+        guard !path.hasPrefix("/"), let directory = span.file.directory else { return path }
+        return directory + "/" + path
+    }
+}
+
+/// Shapes as users read them: `32x32x3`.
+func describe(shape: [Int]) -> String {
+    shape.map(String.init).joined(separator: "x")
+}
+
+/// Large counts as `78.2k`, `1.2M`.
+func compact(_ n: Int) -> String {
+    let v = Double(n)
+    if v >= 1e6 { return Quantity.format((v / 1e5).rounded() / 10) + "M" }
+    if v >= 1e4 { return Quantity.format((v / 1e2).rounded() / 10) + "k" }
+    return String(n)
+}

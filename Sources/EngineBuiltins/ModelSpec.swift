@@ -1,0 +1,130 @@
+import NasData
+import NasLang
+import NasNN
+import NasRender
+
+/// An architecture as the language holds it: a family and its hyperparameters, built into
+/// weights only when the input is known (at `train`, or for a `summary`). So
+/// `cnn(width: 16)` is a plain value a search space can vary.
+struct ModelSpec: NativeValue {
+    enum Family: String {
+        case cnn, cnn1d, resnet, mobilenet, dscnn
+
+        /// What `summary` and `show` assume without data: each family's usual task.
+        var defaultInput: (shape: [Int], classes: Int) {
+            switch self {
+            case .cnn, .resnet, .mobilenet: return ([32, 32, 3], 10)
+            case .cnn1d: return ([128, 3], 6)
+            case .dscnn: return ([49, 10, 1], 12)
+            }
+        }
+    }
+
+    let family: Family
+    /// Hyperparameters in the order the builder takes them, as the user sees them.
+    let settings: [(String, Value)]
+
+    var typeName: String { "model" }
+    var memberNames: [String] { ["family"] + settings.map(\.0) + ["params", "macs"] }
+
+    func member(_ name: String) -> Value? {
+        if name == "family" { return .string(family.rawValue) }
+        if let setting = settings.first(where: { $0.0 == name }) { return setting.1 }
+        let input = family.defaultInput
+        guard let model = try? build(input: input.shape, classes: input.classes, seed: 1) else { return nil }
+        switch name {
+        case "params": return .number(Double(model.parameterCount))
+        case "macs": return .number(Double(model.macs))
+        default: return nil
+        }
+    }
+
+    var summary: String {
+        family.rawValue + "(" + settings.map { "\($0.0): \($0.1.inline)" }.joined(separator: ", ") + ")"
+    }
+
+    func render() -> String {
+        let input = family.defaultInput
+        do {
+            let model = try build(input: input.shape, classes: input.classes, seed: 1)
+            return LayerTable.render(model, title: "\(summary) on \(describe(shape: input.shape)) input, \(input.classes) classes")
+        } catch {
+            return summary + "\n(cannot build for \(describe(shape: input.shape)): \(error))\n"
+        }
+    }
+
+    private func int(_ name: String) -> Int {
+        guard case .number(let q)? = settings.first(where: { $0.0 == name })?.1 else { return 0 }
+        return Int(q.value)
+    }
+
+    private func double(_ name: String) -> Double {
+        guard case .number(let q)? = settings.first(where: { $0.0 == name })?.1 else { return 0 }
+        return q.value
+    }
+
+    private func flag(_ name: String) -> Bool {
+        if case .bool(let b)? = settings.first(where: { $0.0 == name })?.1 { return b }
+        return false
+    }
+
+    /// Weights for this input shape and class count, from the seed.
+    func build(input: [Int], classes: Int, seed: UInt64) throws -> Model {
+        var rng = SeededGenerator(seed: seed)
+        switch family {
+        case .cnn, .cnn1d:
+            return try Architectures.plainCNN(input: input, classes: classes, width: int("width"), depth: int("depth"),
+                                              kernel: int("kernel"), batchNorm: flag("batchnorm"),
+                                              dropout: Float(double("dropout")), seed: seed, rng: &rng)
+        case .resnet:
+            return try Architectures.resnet(input: input, classes: classes, width: int("width"), stacks: int("stacks"),
+                                            blocks: int("blocks"), rng: &rng)
+        case .mobilenet:
+            return try Architectures.mobileNetV3(input: input, classes: classes, width: double("width"),
+                                                 blocks: int("blocks"), rng: &rng)
+        case .dscnn:
+            return try Architectures.dsCNN(input: input, classes: classes, filters: int("filters"), blocks: int("blocks"),
+                                           rng: &rng)
+        }
+    }
+}
+
+/// A trained network: its weights, the spec it came from and the normalization it expects.
+struct TrainedModel: NativeValue {
+    let spec: ModelSpec
+    let model: Model
+    let normalization: Normalization?
+
+    var typeName: String { "trained model" }
+    var memberNames: [String] { ["spec", "params", "macs", "input", "classes"] }
+
+    func member(_ name: String) -> Value? {
+        switch name {
+        case "spec": return .native(spec)
+        case "params": return .number(Double(model.parameterCount))
+        case "macs": return .number(Double(model.macs))
+        case "input": return .list(model.inputShape.map { .number(Double($0)) })
+        case "classes": return .number(Double(model.classes))
+        default: return nil
+        }
+    }
+
+    var summary: String { "trained \(spec.summary), \(compact(model.parameterCount)) params" }
+
+    func render() -> String {
+        LayerTable.render(model, title: "trained \(spec.summary) on \(describe(shape: model.inputShape)) input, \(model.classes) classes")
+    }
+}
+
+/// The per-layer table `summary` and `show` print.
+enum LayerTable {
+    static func render(_ model: Model, title: String) -> String {
+        let rows = model.summary().map { row in
+            [String(repeating: "  ", count: row.depth) + row.kind, describe(shape: row.outputShape),
+             String(row.parameters), String(row.macs)]
+        }
+        let table = TextTable(title: title, columns: [.init("layer"), .init("output"), .init("params", .right), .init("MACs", .right)],
+                              rows: rows).render()
+        return table + "\(model.parameterCount) parameters, \(model.macs) MACs per inference\n"
+    }
+}

@@ -1,0 +1,175 @@
+import Foundation
+import NasData
+import NasLang
+import NasNN
+import NasRender
+
+/// `train(model, data, ...)`: builds the model for the data, trains it with a progress bar
+/// and returns a record of what happened; a NaN or diverging run is recorded, not fatal.
+enum TrainingBuiltins {
+    static func register(into r: inout BuiltinRegistry) {
+        r.register(Builtin("train", [
+            .init("model"), .init("data"),
+            .init("epochs", default: .number(3)), .init("lr", default: .number(0.05)),
+            .init("batch", default: .number(32)), .init("seed", default: .number(1)),
+            .init("optimizer", default: .string("sgd")), .init("schedule", default: .string("cosine")),
+            .init("validation", default: .number(0.2)), .init("augment", default: .bool(false)),
+            .init("normalize", default: .bool(true)), .init("threads", default: Value.none),
+        ], doc: "Trains a model on a dataset: SGD (momentum 0.9, weight decay 5e-4) or \"adam\"; schedule \"cosine\", \"step\" or \"constant\"; validation is a fraction held out (stratified) or a dataset. Returns accuracy, loss, per-epoch curves, timing and the trained model.") { call in
+            try train(call)
+        })
+    }
+
+    static func train(_ call: BuiltinCall) throws -> Value {
+        let spec = try call.modelSpec("model")
+        var data = try call.dataset("data")
+        var options = TrainingOptions()
+        options.epochs = try call.positiveInteger("epochs")
+        options.batchSize = try call.positiveInteger("batch")
+        options.seed = try call.seed()
+        let lr = try call.number("lr")
+        guard lr > 0, lr.isFinite else { throw call.error("train: lr must be positive", at: "lr") }
+        options.learningRate = Float(lr)
+        switch try call.string("optimizer") {
+        case "sgd": options.optimizer = .sgd(momentum: 0.9, weightDecay: 5e-4)
+        case "adam": options.optimizer = .adam(weightDecay: 0)
+        case let other:
+            throw call.error("train: unknown optimizer \"\(other)\"", at: "optimizer", hint: "use \"sgd\" or \"adam\"")
+        }
+        switch try call.string("schedule") {
+        case "cosine": options.schedule = .cosine
+        case "constant": options.schedule = .constant
+        case "step": options.schedule = .step(every: max(1, options.epochs / 3), factor: 0.1)
+        case let other:
+            throw call.error("train: unknown schedule \"\(other)\"", at: "schedule", hint: "use \"cosine\", \"step\" or \"constant\"")
+        }
+        if let threads = try call.optionalInteger("threads") {
+            guard threads >= 1 else { throw call.error("train: threads must be at least 1", at: "threads") }
+            Parallel.threads = threads
+        }
+
+        var validation: Dataset?
+        switch call["validation"] {
+        case .native:
+            let held = try call.dataset("validation")
+            guard held.sampleShape == data.sampleShape else {
+                throw call.error("train: validation samples are \(describe(shape: held.sampleShape)), training samples \(describe(shape: data.sampleShape))", at: "validation")
+            }
+            validation = held
+        default:
+            let fraction = try call.number("validation")
+            guard (0..<1).contains(fraction) else {
+                throw call.error("train: validation must be a fraction in [0, 1) or a dataset", at: "validation")
+            }
+            if fraction > 0 {
+                let parts = data.split(validationFraction: fraction, seed: options.seed)
+                data = parts.train
+                validation = parts.validation
+            }
+        }
+        guard data.count >= 1 else { throw call.error("train: no training samples left after the validation split", at: "data") }
+
+        var normalization: Normalization?
+        if try call.bool("normalize") {
+            let stats = data.channelStatistics()
+            data = stats.apply(to: data)
+            validation = validation.map { stats.apply(to: $0) }
+            normalization = stats
+        }
+        if try call.bool("augment") {
+            let augment = augmentation(for: data.sampleShape)
+            let shape = data.sampleShape
+            options.augment = { batch, count, rng in
+                Augment.apply(&batch, sampleShape: shape, count: count, options: augment, rng: &rng)
+            }
+        }
+
+        let model = try ModelBuiltins.build(spec, input: data.sampleShape, classes: data.classCount, seed: options.seed, call: call)
+        let progress = ProgressPrinter(context: call.context, live: call.context.liveProgress, model: spec.summary)
+        var interrupted = false
+        let report = Trainer.train(model, on: data, validation: validation, options: options,
+                                   progress: { progress.update($0) },
+                                   epochDone: { progress.epoch($0, of: options.epochs) },
+                                   shouldStop: {
+                                       do { try call.context.checkInterrupt(at: call.span) } catch { interrupted = true }
+                                       return interrupted
+                                   })
+        progress.finish(report, parameters: model.parameterCount)
+        if interrupted { throw Interruption(span: call.span) }
+        return result(report, spec: spec, model: model, normalization: normalization)
+    }
+
+    /// Defaults that help without hurting: flips and 4-pixel shifts for images, small time
+    /// shifts and noise for sequences.
+    static func augmentation(for shape: [Int]) -> AugmentOptions {
+        if shape.count == 3 {
+            return AugmentOptions(horizontalFlip: true, cropPadding: shape[0] >= 16 ? 4 : 1)
+        }
+        return AugmentOptions(cropPadding: shape.count == 2 ? max(1, shape[0] / 32) : 0, noiseStd: 0.05)
+    }
+
+    static func result(_ report: TrainingReport, spec: ModelSpec, model: Model, normalization: Normalization?) -> Value {
+        let epochs: [Value] = report.epochs.map { e in
+            var fields: [(String, Value)] = [("epoch", .number(Double(e.epoch))), ("loss", .number(e.trainLoss)),
+                                             ("accuracy", .number(e.trainAccuracy))]
+            if let vl = e.validationLoss, let va = e.validationAccuracy {
+                fields += [("val_loss", .number(vl)), ("val_accuracy", .number(va))]
+            }
+            return .record(Record(fields))
+        }
+        return .record(Record(kind: "training", [
+            ("accuracy", .number(report.accuracy)),
+            ("loss", .number(report.loss)),
+            ("epochs", .list(epochs)),
+            ("params", .number(Double(model.parameterCount))),
+            ("macs", .number(Double(model.macs))),
+            ("seconds", .number(report.seconds, .time)),
+            ("samples_per_s", .number(report.samplesPerSecond)),
+            ("failed", report.failure.map { .string($0) } ?? .none),
+            ("model", .native(TrainedModel(spec: spec, model: model, normalization: normalization))),
+        ]))
+    }
+}
+
+/// Progress as the user sees it: on a terminal one line redrawn in place (bar, loss, accuracy,
+/// speed, time left) and a line per epoch; elsewhere only the per-epoch lines, which hold no
+/// timings, so piped output and golden files are the same on every run.
+final class ProgressPrinter {
+    let context: any CallContext
+    let live: Bool
+    let model: String
+    private var lastDraw = Date.distantPast
+
+    init(context: any CallContext, live: Bool, model: String) {
+        self.context = context
+        self.live = live
+        self.model = model
+    }
+
+    func update(_ p: TrainingProgress) {
+        guard live, Date().timeIntervalSince(lastDraw) > 0.1 || p.step == p.steps else { return }
+        lastDraw = Date()
+        let fraction = (Double(p.epoch - 1) + Double(p.step) / Double(p.steps)) / Double(p.epochs)
+        context.write("\r\u{1B}[K" + "epoch \(p.epoch)/\(p.epochs) " + ProgressBar.render(fraction: fraction, width: 20)
+                      + String(format: "  loss %.4f  acc %.3f  %.0f samples/s  ETA ", p.loss, p.accuracy, p.samplesPerSecond)
+                      + ProgressBar.duration(p.secondsLeft))
+    }
+
+    func epoch(_ e: EpochRecord, of total: Int) {
+        var line = String(format: "epoch %d/%d  loss %.4f  acc %.4f", e.epoch, total, e.trainLoss, e.trainAccuracy)
+        if let vl = e.validationLoss, let va = e.validationAccuracy {
+            line += String(format: "  val_loss %.4f  val_acc %.4f", vl, va)
+        }
+        if live { line = "\r\u{1B}[K" + line + "  (" + ProgressBar.duration(e.seconds) + ")" }
+        context.write(line + "\n")
+    }
+
+    func finish(_ report: TrainingReport, parameters: Int) {
+        if let failure = report.failure {
+            context.write((live ? "\r\u{1B}[K" : "") + "training stopped: \(failure)\n")
+        } else if live {
+            context.write(String(format: "trained %@ (%@ params) in %@, %.0f samples/s\n", model, compact(parameters),
+                                 ProgressBar.duration(report.seconds), report.samplesPerSecond))
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import EngineBuiltins
+import Foundation
+import XCTest
+@testable import NasLang
+
+/// The engine driven from the language, as a user would.
+final class EngineBuiltinsTests: XCTestCase {
+    func run(_ text: String) -> (out: String, error: String?) {
+        var out = ""
+        let interpreter = Interpreter(registry: .withEngine(), modulePaths: [], output: { out += $0 })
+        interpreter.echoResults = true
+        do {
+            try LargeStack.run { try interpreter.run(SourceFile(name: "t.nas", text: text)) }
+            return (out, nil)
+        } catch let list as DiagnosticList {
+            return (out, list.render())
+        } catch let d as Diagnostic {
+            return (out, d.render())
+        } catch {
+            return (out, "\(error)")
+        }
+    }
+
+    func accuracy(_ program: String, file: StaticString = #filePath, line: UInt = #line) throws -> Double {
+        let (out, error) = run(program)
+        XCTAssertNil(error, file: file, line: line)
+        return try XCTUnwrap(Double(out.split(separator: "\n").last.map(String.init) ?? ""), out, file: file, line: line)
+    }
+
+    /// Held-out accuracy well above chance (1/10 and 1/6) proves the whole path learns.
+    func testSmallCNNLearnsSyntheticImages() throws {
+        let accuracy = try accuracy("""
+        data = dataset.shapes(count: 2000, size: 16, seed: 3)
+        r = train(cnn(width: 16, depth: 3), data, epochs: 12, lr: 0.1, seed: 1)
+        print(r.accuracy)
+        """)
+        XCTAssertGreaterThan(accuracy, 0.75)
+    }
+
+    func testSmallCNNLearnsSyntheticMotion() throws {
+        let accuracy = try accuracy("""
+        data = dataset.motion(count: 600, length: 64, seed: 3)
+        r = train(cnn1d(width: 16, depth: 2), data, epochs: 8, seed: 1)
+        print(r.accuracy)
+        """)
+        XCTAssertGreaterThan(accuracy, 0.85)
+    }
+
+    func testSameSeedSameResult() {
+        let program = """
+        data = dataset.motion(count: 300, seed: 2)
+        r = train(cnn1d(width: 4, depth: 2), data, epochs: 2, seed: 9)
+        print(r.loss, r.accuracy)
+        """
+        let a = run(program), b = run(program)
+        XCTAssertNil(a.error)
+        XCTAssertEqual(a.out, b.out)
+    }
+
+    func testDivergenceIsRecordedNotFatal() {
+        let (out, error) = run("""
+        data = dataset.shapes(count: 200, size: 16, seed: 1)
+        r = train(cnn(width: 8, depth: 2, batchnorm: false), data, epochs: 3, lr: 1e6, normalize: false)
+        print(r.failed)
+        """)
+        XCTAssertNil(error)
+        XCTAssertTrue(out.contains("training stopped:"), out)
+        XCTAssertTrue(out.contains("NaN") || out.contains("diverged"), out)
+    }
+
+    func testSummaryPrintsLayerTable() {
+        let (out, error) = run("summary(resnet())")
+        XCTAssertNil(error)
+        XCTAssertTrue(out.contains("Residual"), out)
+        XCTAssertTrue(out.contains("78186 parameters"), out)
+    }
+
+    func testErrorsPointAtArguments() {
+        let (_, e1) = run("train(cnn(), 3)")
+        XCTAssertTrue(e1?.contains("'data' must be a dataset") == true, e1 ?? "")
+        let (_, e2) = run("cnn(kernel: 4)")
+        XCTAssertTrue(e2?.contains("kernel must be odd") == true, e2 ?? "")
+        let (_, e3) = run("dataset.idx(\"missing-images\", \"missing-labels\")")
+        XCTAssertTrue(e3?.contains("missing-images") == true, e3 ?? "")
+        let (_, e4) = run("summary(resnet(), dataset.motion(count: 20))")
+        XCTAssertTrue(e4?.contains("resnet needs image input") == true, e4 ?? "")
+    }
+}

@@ -46,7 +46,8 @@ let package = Package(
             dependencies: ["NasNN", "NasData", "CNasKernels", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "bench/Sources/nasbook-bench"
         ),
-        .testTarget(name: "NasLangTests", dependencies: ["NasLang", "NasRender"], exclude: ["Golden"]),
+        .testTarget(name: "NasLangTests", dependencies: ["NasLang", "NasRender", "EngineBuiltins", "CNasKernels"],
+                    exclude: ["Golden"]),
         .testTarget(name: "NasNNTests", dependencies: ["NasNN", "NasData"]),
         .testTarget(name: "NasDataTests", dependencies: ["NasData"]),
         .testTarget(name: "EngineBuiltinsTests", dependencies: ["EngineBuiltins", "NasLang"]),

@@ -125,6 +125,6 @@ enum LayerTable {
         }
         let table = TextTable(title: title, columns: [.init("layer"), .init("output"), .init("params", .right), .init("MACs", .right)],
                               rows: rows).render()
-        return table + "\(model.parameterCount) parameters, \(model.macs) MACs per inference\n"
+        return table + "\n\(model.parameterCount) parameters, \(model.macs) MACs per inference\n"
     }
 }

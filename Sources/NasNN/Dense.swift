@@ -14,7 +14,7 @@ public final class Dense: Layer {
         self.inFeatures = inFeatures
         self.outFeatures = outFeatures
         weight = Parameter(name: "weight", shape: [inFeatures, outFeatures],
-                           value: Initialization.he(count: inFeatures * outFeatures, fanIn: inFeatures, &rng), isWeight: true)
+                           value: Initialization.classifier(count: inFeatures * outFeatures, fanIn: inFeatures, &rng), isWeight: true)
         bias = Parameter(name: "bias", shape: [outFeatures], value: .init(repeating: 0, count: outFeatures), isWeight: false)
     }
 

@@ -1,3 +1,4 @@
+import CNasKernels
 import XCTest
 @testable import NasLang
 
@@ -5,6 +6,8 @@ import XCTest
 /// `Golden/errors` must fail with exactly its golden diagnostics.
 final class GoldenTests: XCTestCase {
     func testEveryExampleMatchesItsGoldenOutput() throws {
+        useReproducibleKernels()
+        defer { _ = nas_kernels_select(nil) }
         let examples = Repo.files(in: Repo.examples, ext: "nas")
         XCTAssertGreaterThanOrEqual(examples.count, 3)
         for example in examples {

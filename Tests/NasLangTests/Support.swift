@@ -1,3 +1,5 @@
+import CNasKernels
+import EngineBuiltins
 import Foundation
 import XCTest
 @testable import NasLang
@@ -19,7 +21,7 @@ enum Repo {
 /// Runs a program the way `nasbook run` does and returns what it printed, diagnostics included.
 func runProgram(_ text: String, name: String = "test.nas", stepLimit: Int? = nil) -> String {
     var out = ""
-    let interpreter = Interpreter(modulePaths: [Repo.stdlib], output: { out += $0 })
+    let interpreter = Interpreter(registry: .withEngine(), modulePaths: [Repo.stdlib], output: { out += $0 })
     interpreter.stepLimit = stepLimit
     do {
         try LargeStack.run { try interpreter.run(SourceFile(name: name, text: text)) }
@@ -31,6 +33,12 @@ func runProgram(_ text: String, name: String = "test.nas", stepLimit: Int? = nil
         out += "unexpected error: \(error)\n"
     }
     return out
+}
+
+/// Training results depend on summation order, which differs between the AVX-512 and AVX2
+/// kernels; goldens are recorded with AVX2 (on every x86-64 CI machine) so they match anywhere.
+func useReproducibleKernels() {
+    _ = nas_kernels_select("avx2")
 }
 
 /// Compares with a golden file; `NASBOOK_UPDATE_GOLDEN=1 swift test` rewrites it instead.

@@ -431,7 +431,6 @@ def run_child(args, model, batch, fmt, seconds):
     for attempt in range(1, args.retries + 2):
         wait_for_quiet(args.busy_threshold, args.max_wait)
         record = run_child_once(args, model, batch, fmt, seconds)
-        record["attempts"] = attempt
         load = record.get("other_load_pct")
         if best is None or (load or 0) < (best.get("other_load_pct") or 0):
             best = record
@@ -439,6 +438,7 @@ def run_child(args, model, batch, fmt, seconds):
             break
         log(f"{model} batch {batch} ({fmt}): other processes used {load}% of the CPUs during the run "
             f"({record['images_per_s']:.1f} images/s); " + ("repeating it" if attempt <= args.retries else "giving up"))
+    best["attempts"] = attempt  # runs made for this measurement, disturbed ones included
     load = best.get("other_load_pct")
     if load is not None and load > args.busy_threshold:
         log(f"WARNING: {model} batch {batch} ({fmt}) measured with other processes at {load}% of "

@@ -2,79 +2,143 @@
 
 #include <string.h>
 
-/* Copies of a few channels are loops, not memcpy calls: at 3-16 floats the call costs more
-   than the copy. When the group spans all channels, the KW taps of a kernel row are one
-   contiguous run of the input row, copied at once. */
-static inline void copy_floats(float *dst, const float *src, int n) {
-    if (n >= 64) {
-        memcpy(dst, src, (size_t)n * sizeof(float));
-    } else {
-        for (int i = 0; i < n; i++) dst[i] = src[i];
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define NAS_X86 1
+#endif
+
+/* im2col and col2im move a few channels at a time (3 to a few hundred floats). As library
+   calls those copies cost more in call overhead than in bytes, so the AVX-512 build copies
+   with masked vector loads and stores inline; other CPUs use memcpy. The loop bodies are
+   written once, as macros, and instantiated per instruction set. */
+
+static inline void copy_generic(float *dst, const float *src, int n) {
+    memcpy(dst, src, (size_t)n * sizeof(float));
+}
+
+static inline void add_generic(float *restrict dst, const float *restrict src, int n) {
+    for (int i = 0; i < n; i++) dst[i] += src[i];
+}
+
+#ifdef NAS_X86
+__attribute__((target("avx512f"), always_inline))
+static inline void copy_avx512(float *dst, const float *src, int n) {
+    int i = 0;
+    for (; i + 16 <= n; i += 16) _mm512_storeu_ps(dst + i, _mm512_loadu_ps(src + i));
+    if (i < n) {
+        __mmask16 m = (__mmask16)((1u << (n - i)) - 1u);
+        _mm512_mask_storeu_ps(dst + i, m, _mm512_maskz_loadu_ps(m, src + i));
     }
 }
 
-void nas_im2col(const float *x, int H, int W, int cx, int c0, int gc,
-                int KH, int KW, int stride, int pad_h, int pad_w, int OH, int OW, float *cols) {
-    const long row = (long)KH * KW * gc;
-    const int whole = gc == cx;
-    for (int oy = 0; oy < OH; oy++) {
-        for (int ox = 0; ox < OW; ox++) {
-            float *out = cols + ((long)oy * OW + ox) * row;
-            const int ix0 = ox * stride - pad_w;
-            const int inside_x = ix0 >= 0 && ix0 + KW <= W;
-            for (int ky = 0; ky < KH; ky++) {
-                int iy = oy * stride - pad_h + ky;
-                float *dst = out + (long)ky * KW * gc;
-                if (iy < 0 || iy >= H) {
-                    memset(dst, 0, (size_t)KW * gc * sizeof(float));
-                    continue;
-                }
-                const float *src_row = x + (long)iy * W * cx + c0;
-                if (whole && inside_x) {
-                    copy_floats(dst, src_row + (long)ix0 * cx, KW * gc);
-                    continue;
-                }
-                for (int kx = 0; kx < KW; kx++) {
-                    int ix = ix0 + kx;
-                    if (ix < 0 || ix >= W) {
-                        for (int c = 0; c < gc; c++) dst[kx * gc + c] = 0.0f;
-                    } else {
-                        copy_floats(dst + kx * gc, src_row + (long)ix * cx, gc);
-                    }
-                }
-            }
-        }
+__attribute__((target("avx512f"), always_inline))
+static inline void add_avx512(float *dst, const float *src, int n) {
+    int i = 0;
+    for (; i + 16 <= n; i += 16) _mm512_storeu_ps(dst + i, _mm512_add_ps(_mm512_loadu_ps(dst + i), _mm512_loadu_ps(src + i)));
+    if (i < n) {
+        __mmask16 m = (__mmask16)((1u << (n - i)) - 1u);
+        _mm512_mask_storeu_ps(dst + i, m, _mm512_add_ps(_mm512_maskz_loadu_ps(m, dst + i), _mm512_maskz_loadu_ps(m, src + i)));
     }
 }
+#endif
 
-void nas_col2im(const float *cols, int H, int W, int cx, int c0, int gc,
-                int KH, int KW, int stride, int pad_h, int pad_w, int OH, int OW, float *dx) {
-    const long row = (long)KH * KW * gc;
-    const int whole = gc == cx;
-    for (int oy = 0; oy < OH; oy++) {
-        for (int ox = 0; ox < OW; ox++) {
-            const float *in = cols + ((long)oy * OW + ox) * row;
-            const int ix0 = ox * stride - pad_w;
-            const int inside_x = ix0 >= 0 && ix0 + KW <= W;
-            for (int ky = 0; ky < KH; ky++) {
-                int iy = oy * stride - pad_h + ky;
-                if (iy < 0 || iy >= H) continue;
-                const float *src = in + (long)ky * KW * gc;
-                float *dst_row = dx + (long)iy * W * cx + c0;
-                if (whole && inside_x) {
-                    float *dst = dst_row + (long)ix0 * cx;
-                    const int n = KW * gc;
-                    for (int i = 0; i < n; i++) dst[i] += src[i];
-                    continue;
-                }
-                for (int kx = 0; kx < KW; kx++) {
-                    int ix = ix0 + kx;
-                    if (ix < 0 || ix >= W) continue;
-                    float *dst = dst_row + (long)ix * cx;
-                    const float *s = src + kx * gc;
-                    for (int c = 0; c < gc; c++) dst[c] += s[c];
-                }
-            }
-        }
+/* When the group spans all channels, the KW taps of a kernel row are one contiguous run of the
+   input row and move at once. */
+#define NAS_IM2COL_BODY(COPY)                                                                   \
+    const long row = (long)KH * KW * gc;                                                        \
+    const int whole = gc == cx;                                                                 \
+    for (int oy = 0; oy < OH; oy++) {                                                           \
+        for (int ox = 0; ox < OW; ox++) {                                                       \
+            float *out = cols + ((long)oy * OW + ox) * row;                                     \
+            const int ix0 = ox * stride - pad_w;                                                \
+            const int inside_x = ix0 >= 0 && ix0 + KW <= W;                                     \
+            for (int ky = 0; ky < KH; ky++) {                                                   \
+                int iy = oy * stride - pad_h + ky;                                              \
+                float *dst = out + (long)ky * KW * gc;                                          \
+                if (iy < 0 || iy >= H) {                                                        \
+                    memset(dst, 0, (size_t)KW * gc * sizeof(float));                            \
+                    continue;                                                                   \
+                }                                                                               \
+                const float *src_row = x + (long)iy * W * cx + c0;                              \
+                if (whole && inside_x) {                                                        \
+                    COPY(dst, src_row + (long)ix0 * cx, KW * gc);                               \
+                    continue;                                                                   \
+                }                                                                               \
+                for (int kx = 0; kx < KW; kx++) {                                               \
+                    int ix = ix0 + kx;                                                          \
+                    if (ix < 0 || ix >= W) {                                                    \
+                        memset(dst + kx * gc, 0, (size_t)gc * sizeof(float));                   \
+                    } else {                                                                    \
+                        COPY(dst + kx * gc, src_row + (long)ix * cx, gc);                       \
+                    }                                                                           \
+                }                                                                               \
+            }                                                                                   \
+        }                                                                                       \
     }
+
+#define NAS_COL2IM_BODY(ADD)                                                                    \
+    const long row = (long)KH * KW * gc;                                                        \
+    const int whole = gc == cx;                                                                 \
+    for (int oy = 0; oy < OH; oy++) {                                                           \
+        for (int ox = 0; ox < OW; ox++) {                                                       \
+            const float *in = cols + ((long)oy * OW + ox) * row;                                \
+            const int ix0 = ox * stride - pad_w;                                                \
+            const int inside_x = ix0 >= 0 && ix0 + KW <= W;                                     \
+            for (int ky = 0; ky < KH; ky++) {                                                   \
+                int iy = oy * stride - pad_h + ky;                                              \
+                if (iy < 0 || iy >= H) continue;                                                \
+                const float *src = in + (long)ky * KW * gc;                                     \
+                float *dst_row = dx + (long)iy * W * cx + c0;                                   \
+                if (whole && inside_x) {                                                        \
+                    ADD(dst_row + (long)ix0 * cx, src, KW * gc);                                \
+                    continue;                                                                   \
+                }                                                                               \
+                for (int kx = 0; kx < KW; kx++) {                                               \
+                    int ix = ix0 + kx;                                                          \
+                    if (ix < 0 || ix >= W) continue;                                            \
+                    ADD(dst_row + (long)ix * cx, src + kx * gc, gc);                            \
+                }                                                                               \
+            }                                                                                   \
+        }                                                                                       \
+    }
+
+#define NAS_IM2COL_PARAMS const float *x, int H, int W, int cx, int c0, int gc, int KH, int KW, \
+    int stride, int pad_h, int pad_w, int OH, int OW, float *cols
+#define NAS_COL2IM_PARAMS const float *cols, int H, int W, int cx, int c0, int gc, int KH, int KW, \
+    int stride, int pad_h, int pad_w, int OH, int OW, float *dx
+
+static void im2col_generic(NAS_IM2COL_PARAMS) { NAS_IM2COL_BODY(copy_generic) }
+static void col2im_generic(NAS_COL2IM_PARAMS) { NAS_COL2IM_BODY(add_generic) }
+
+#ifdef NAS_X86
+__attribute__((target("avx512f"))) static void im2col_avx512(NAS_IM2COL_PARAMS) { NAS_IM2COL_BODY(copy_avx512) }
+__attribute__((target("avx512f"))) static void col2im_avx512(NAS_COL2IM_PARAMS) { NAS_COL2IM_BODY(add_avx512) }
+#endif
+
+static int use_avx512(void) {
+#ifdef NAS_X86
+    return strcmp(nas_kernels_isa(), "avx512") == 0;
+#else
+    return 0;
+#endif
+}
+
+void nas_im2col(NAS_IM2COL_PARAMS) {
+#ifdef NAS_X86
+    if (use_avx512()) {
+        im2col_avx512(x, H, W, cx, c0, gc, KH, KW, stride, pad_h, pad_w, OH, OW, cols);
+        return;
+    }
+#endif
+    im2col_generic(x, H, W, cx, c0, gc, KH, KW, stride, pad_h, pad_w, OH, OW, cols);
+}
+
+void nas_col2im(NAS_COL2IM_PARAMS) {
+#ifdef NAS_X86
+    if (use_avx512()) {
+        col2im_avx512(cols, H, W, cx, c0, gc, KH, KW, stride, pad_h, pad_w, OH, OW, dx);
+        return;
+    }
+#endif
+    col2im_generic(cols, H, W, cx, c0, gc, KH, KW, stride, pad_h, pad_w, OH, OW, dx);
 }

@@ -60,7 +60,7 @@ public final class Conv2D: Layer {
             throw ShapeError("\(kind) expects \(inChannels) input channels, got \(s.channels) (input \(input))")
         }
         let o = outputSpatial(s)
-        guard o.height > 0, o.width > 0 else {
+        guard s.height + 2 * padding.height >= kernel.height, s.width + 2 * padding.width >= kernel.width else {
             throw ShapeError("\(kind) kernel \(kernel.height)x\(kernel.width) stride \(stride) does not fit input \(input)")
         }
         return o.shape(like: input)

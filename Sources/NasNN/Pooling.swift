@@ -27,8 +27,10 @@ public final class Pool: Layer {
 
     public func outputShape(_ input: [Int]) throws -> [Int] {
         let s = try Spatial(input)
+        guard s.height >= window.height, s.width >= window.width else {
+            throw ShapeError("\(kind) of size \(size) does not fit input \(input)")
+        }
         let o = outputSpatial(s)
-        guard o.height > 0, o.width > 0 else { throw ShapeError("\(kind) of size \(size) does not fit input \(input)") }
         return o.shape(like: input)
     }
 

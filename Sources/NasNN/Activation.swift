@@ -25,7 +25,7 @@ public final class Activation: Layer {
         x.data.withUnsafeBufferPointer { xp in
             y.data.withUnsafeMutableBufferPointer { yp in
                 let src = xp.baseAddress!, dst = yp.baseAddress!
-                Parallel.chunks(xp.count) { range, _ in
+                Parallel.chunks(xp.count, work: xp.count) { range, _ in
                     // One loop per function so each vectorizes.
                     switch f {
                     case .relu: for i in range { dst[i] = max(src[i], 0) }
@@ -48,7 +48,7 @@ public final class Activation: Layer {
             dy.data.withUnsafeBufferPointer { gp in
                 dx.data.withUnsafeMutableBufferPointer { dp in
                     let xb = xp.baseAddress!, g = gp.baseAddress!, d = dp.baseAddress!
-                    Parallel.chunks(dp.count) { range, _ in
+                    Parallel.chunks(dp.count, work: dp.count) { range, _ in
                         switch f {
                         // Both loads before the select, so LLVM can vectorize it.
                         case .relu:

@@ -39,7 +39,7 @@ public final class BatchNorm: Layer {
             x.data.withUnsafeBufferPointer { xp in
                 sums.withUnsafeMutableBufferPointer { sp in
                     let s = sp.baseAddress!, x0 = xp.baseAddress!
-                    Parallel.chunks(rows) { range, chunk in
+                    Parallel.chunks(rows, work: rows * c) { range, chunk in
                         // Float sums over blocks of 256 rows, flushed into doubles: vectorizes and stays accurate.
                         var blockSum = [Float](repeating: 0, count: c), blockSquare = [Float](repeating: 0, count: c)
                         blockSum.withUnsafeMutableBufferPointer { bs in
@@ -98,7 +98,7 @@ public final class BatchNorm: Layer {
                                     let src = xp.baseAddress!, out = yp.baseAddress!
                                     let h = training ? hp.baseAddress : nil
                                     let m = mp.baseAddress!, iv = ip.baseAddress!, sc = sp.baseAddress!, sh = tp.baseAddress!
-                                    Parallel.chunks(rows) { range, _ in
+                                    Parallel.chunks(rows, work: rows * c) { range, _ in
                                         for r in range {
                                             let xr = src + r * c, yr = out + r * c
                                             for ch in 0..<c { yr[ch] = xr[ch] * sc[ch] + sh[ch] }
@@ -132,7 +132,7 @@ public final class BatchNorm: Layer {
             xhat.data.withUnsafeBufferPointer { hp in
                 partial.withUnsafeMutableBufferPointer { pp in
                     let d0 = dp.baseAddress!, h0 = hp.baseAddress!, p0 = pp.baseAddress!
-                    Parallel.chunks(rows) { range, chunk in
+                    Parallel.chunks(rows, work: rows * c) { range, chunk in
                         var sumDH = [Float](repeating: 0, count: c), sumD = [Float](repeating: 0, count: c)
                         sumDH.withUnsafeMutableBufferPointer { a in
                             sumD.withUnsafeMutableBufferPointer { b in
@@ -184,7 +184,7 @@ public final class BatchNorm: Layer {
                             sumD.withUnsafeBufferPointer { bp in
                                 sumDH.withUnsafeBufferPointer { ap in
                                     let k = sp.baseAddress!, b = bp.baseAddress!, a = ap.baseAddress!
-                                    Parallel.chunks(rows) { range, _ in
+                                    Parallel.chunks(rows, work: rows * c) { range, _ in
                                         for r in range {
                                             let d = d0 + r * c, h = h0 + r * c, out = x0 + r * c
                                             for ch in 0..<c { out[ch] = k[ch] * (m * d[ch] - b[ch] - h[ch] * a[ch]) }

@@ -78,24 +78,25 @@ public final class Conv2D: Layer {
         let s = try! Spatial(sample)
         let o = outputSpatial(s)
         var y = Tensor(zeros: [x.batch] + o.shape(like: sample))
+        let work = x.batch * macs(sample)
         if training { input = x }
         x.data.withUnsafeBufferPointer { xp in
             weight.value.withUnsafeBufferPointer { wp in
                 y.data.withUnsafeMutableBufferPointer { yp in
                     let xb = xp.baseAddress!, wb = wp.baseAddress!, yb = yp.baseAddress!
                     if isPointwise {
-                        Parallel.chunks(x.batch) { range, _ in
+                        Parallel.chunks(x.batch, work: work) { range, _ in
                             let rows = range.count * s.positions
                             nas_sgemm(Int32(rows), Int32(outChannels), Int32(inChannels),
                                       xb + range.lowerBound * s.positions * inChannels, inChannels, 1,
                                       wb, outChannels, 1, yb + range.lowerBound * o.positions * outChannels, outChannels, 0)
                         }
                     } else if isDepthwise {
-                        Parallel.chunks(x.batch) { range, _ in
+                        Parallel.chunks(x.batch, work: work) { range, _ in
                             for n in range { depthwiseForward(xb + n * s.positions * inChannels, s, wb, yb + n * o.positions * outChannels, o) }
                         }
                     } else {
-                        Parallel.chunks(x.batch) { range, _ in
+                        Parallel.chunks(x.batch, work: work) { range, _ in
                             convolve(xb, s, wb, yb, o, samples: range)
                         }
                     }
@@ -180,6 +181,7 @@ public final class Conv2D: Layer {
         let o = outputSpatial(s)
         var dx = Tensor(zeros: needsInputGradient ? x.shape : [0])
         let chunks = Parallel.chunkCount(x.batch)
+        let work = 2 * x.batch * macs(sample)
         var partial = [Float](repeating: 0, count: chunks * weight.count)
         x.data.withUnsafeBufferPointer { xp in
             dy.data.withUnsafeBufferPointer { dyp in
@@ -188,7 +190,7 @@ public final class Conv2D: Layer {
                         partial.withUnsafeMutableBufferPointer { pp in
                             let xb = xp.baseAddress!, db = dyp.baseAddress!, wb = wp.baseAddress!
                             let dxb = needsInputGradient ? dxp.baseAddress : nil, pb = pp.baseAddress!
-                            Parallel.chunks(x.batch) { range, chunk in
+                            Parallel.chunks(x.batch, work: work) { range, chunk in
                                 let dw = pb + chunk * weight.count
                                 if isPointwise {
                                     pointwiseBackward(xb, db, wb, dxb, dw, s, range)

@@ -24,12 +24,17 @@ public enum Parallel {
         max(1, min(partitions, count))
     }
 
+    /// Below this many units of work (about one multiply-add or element each) waking a second
+    /// thread costs more than it saves.
+    static let serialWork = 1 << 17
+
     /// Calls `body(range, chunk)` for each of `chunkCount(count)` contiguous chunks of
-    /// 0..<count, on up to `threads` threads.
-    static func chunks(_ count: Int, _ body: (Range<Int>, Int) -> Void) {
+    /// 0..<count, on up to `threads` threads; on one thread when `work` is small. The chunks
+    /// are the same either way.
+    static func chunks(_ count: Int, work: Int, _ body: (Range<Int>, Int) -> Void) {
         let chunks = chunkCount(count)
         @Sendable func range(_ chunk: Int) -> Range<Int> { count * chunk / chunks ..< count * (chunk + 1) / chunks }
-        let workers = min(threads, chunks)
+        let workers = work < serialWork ? 1 : min(threads, chunks)
         if workers == 1 {
             for chunk in 0..<chunks { body(range(chunk), chunk) }
             return
@@ -37,8 +42,14 @@ public enum Parallel {
         // Chunks touch disjoint parts of the buffers `body` captures; that is the whole contract.
         withoutActuallyEscaping(body) { body in
             nonisolated(unsafe) let work = body
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                for chunk in stride(from: worker, to: chunks, by: workers) { work(range(chunk), chunk) }
+            if workers >= cores {
+                // Let Dispatch hand out chunks as threads free up: a late-waking thread then
+                // takes fewer chunks instead of leaving the caller to do its share.
+                DispatchQueue.concurrentPerform(iterations: chunks) { chunk in work(range(chunk), chunk) }
+            } else {
+                DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                    for chunk in stride(from: worker, to: chunks, by: workers) { work(range(chunk), chunk) }
+                }
             }
         }
     }

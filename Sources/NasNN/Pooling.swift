@@ -46,13 +46,14 @@ public final class Pool: Layer {
         let strideY = oneDimensional ? 1 : stride
         let (wh, ww) = window
         let keepArgmax = training && mode == .max
-        var arg = [Int32](repeating: 0, count: keepArgmax ? y.count : 0)
+        let outputCount = y.count
+        var arg = [Int32](repeating: 0, count: keepArgmax ? outputCount : 0)
         let isMax = mode == .max, inverse = 1 / Float(wh * ww)
         x.data.withUnsafeBufferPointer { xp in
             y.data.withUnsafeMutableBufferPointer { yp in
                 arg.withUnsafeMutableBufferPointer { ap in
                     let xb = xp.baseAddress!, yb = yp.baseAddress!, ab = keepArgmax ? ap.baseAddress : nil
-                    Parallel.chunks(x.batch) { range, _ in
+                    Parallel.chunks(x.batch, work: outputCount * wh * ww) { range, _ in
                         for n in range {
                             let xs = xb + n * s.positions * c
                             for oy in 0..<o.height {
@@ -107,7 +108,7 @@ public final class Pool: Layer {
             dx.data.withUnsafeMutableBufferPointer { xp in
                 argmax.withUnsafeBufferPointer { ap in
                     let db = dp.baseAddress!, xb = xp.baseAddress!, ab = ap.baseAddress
-                    Parallel.chunks(inputShape[0]) { range, _ in
+                    Parallel.chunks(inputShape[0], work: dy.count * wh * ww) { range, _ in
                         for n in range {
                             let xs = xb + n * s.positions * c
                             for oy in 0..<o.height {

@@ -84,7 +84,7 @@ func add(_ other: Tensor, into target: inout Tensor) {
     other.data.withUnsafeBufferPointer { src in
         target.data.withUnsafeMutableBufferPointer { dst in
             let s = src.baseAddress!, d = dst.baseAddress!
-            Parallel.chunks(dst.count) { range, _ in
+            Parallel.chunks(dst.count, work: dst.count) { range, _ in
                 for i in range { d[i] += s[i] }
             }
         }

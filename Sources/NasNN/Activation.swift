@@ -1,3 +1,4 @@
+import CNasKernels
 import Foundation
 
 /// Elementwise nonlinearities. One layer type with a function choice, because they differ only
@@ -28,8 +29,8 @@ public final class Activation: Layer {
                 Parallel.chunks(xp.count, work: xp.count) { range, _ in
                     // One loop per function so each vectorizes.
                     switch f {
-                    case .relu: for i in range { dst[i] = max(src[i], 0) }
-                    case .relu6: for i in range { dst[i] = min(max(src[i], 0), 6) }
+                    case .relu: nas_relu_forward(src + range.lowerBound, dst + range.lowerBound, range.count, .infinity)
+                    case .relu6: nas_relu_forward(src + range.lowerBound, dst + range.lowerBound, range.count, 6)
                     case .hardSwish: for i in range { dst[i] = src[i] * min(max(src[i] + 3, 0), 6) * (1 / 6) }
                     case .hardSigmoid: for i in range { dst[i] = min(max(src[i] + 3, 0), 6) * (1 / 6) }
                     case .sigmoid: for i in range { dst[i] = 1 / (1 + Foundation.exp(-src[i])) }
@@ -50,17 +51,10 @@ public final class Activation: Layer {
                     let xb = xp.baseAddress!, g = gp.baseAddress!, d = dp.baseAddress!
                     Parallel.chunks(dp.count, work: dp.count) { range, _ in
                         switch f {
-                        // Both loads before the select, so LLVM can vectorize it.
                         case .relu:
-                            for i in range {
-                                let v = xb[i], grad = g[i]
-                                d[i] = v > 0 ? grad : 0
-                            }
+                            nas_relu_backward(xb + range.lowerBound, g + range.lowerBound, d + range.lowerBound, range.count, .infinity)
                         case .relu6:
-                            for i in range {
-                                let v = xb[i], grad = g[i]
-                                d[i] = v > 0 && v < 6 ? grad : 0
-                            }
+                            nas_relu_backward(xb + range.lowerBound, g + range.lowerBound, d + range.lowerBound, range.count, 6)
                         default: for i in range { d[i] = g[i] * Self.derivative(f, xb[i]) }
                         }
                     }

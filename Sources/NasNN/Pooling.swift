@@ -1,3 +1,5 @@
+import CNasKernels
+
 /// Max or average pooling over [N, H, W, C] (or [N, T, C] along time), no padding.
 public final class Pool: Layer {
     public enum Mode: String, Sendable { case max = "MaxPool", average = "AvgPool" }
@@ -55,34 +57,25 @@ public final class Pool: Layer {
                     let xb = xp.baseAddress!, yb = yp.baseAddress!, ab = keepArgmax ? ap.baseAddress : nil
                     Parallel.chunks(x.batch, work: outputCount * wh * ww) { range, _ in
                         for n in range {
-                            let xs = xb + n * s.positions * c
+                            let xs = xb + n * s.positions * c, ys = yb + n * o.positions * c
+                            if isMax {
+                                nas_maxpool_forward(xs, Int32(s.width), Int32(c), Int32(wh), Int32(ww), Int32(strideY),
+                                                    Int32(stride), Int32(o.height), Int32(o.width), ys,
+                                                    ab.map { $0 + n * o.positions * c })
+                                continue
+                            }
                             for oy in 0..<o.height {
                                 for ox in 0..<o.width {
                                     // Channels innermost: contiguous in NHWC, so the loops vectorize.
-                                    let outIndex = ((n * o.height + oy) * o.width + ox) * c
-                                    let out = yb + outIndex
-                                    let first = (oy * strideY * s.width + ox * stride) * c
-                                    out.update(from: xs + first, count: c)
-                                    if let ab { for ch in 0..<c { ab[outIndex + ch] = Int32(first + ch) } }
+                                    let out = ys + (oy * o.width + ox) * c
+                                    out.update(repeating: 0, count: c)
                                     for ky in 0..<wh {
-                                        for kx in 0..<ww where ky > 0 || kx > 0 {
-                                            let at = ((oy * strideY + ky) * s.width + ox * stride + kx) * c
-                                            let src = xs + at
-                                            if isMax {
-                                                if let ab {
-                                                    for ch in 0..<c where src[ch] > out[ch] {
-                                                        out[ch] = src[ch]
-                                                        ab[outIndex + ch] = Int32(at + ch)
-                                                    }
-                                                } else {
-                                                    for ch in 0..<c { out[ch] = max(out[ch], src[ch]) }
-                                                }
-                                            } else {
-                                                for ch in 0..<c { out[ch] += src[ch] }
-                                            }
+                                        for kx in 0..<ww {
+                                            let src = xs + ((oy * strideY + ky) * s.width + ox * stride + kx) * c
+                                            for ch in 0..<c { out[ch] += src[ch] }
                                         }
                                     }
-                                    if !isMax { for ch in 0..<c { out[ch] *= inverse } }
+                                    for ch in 0..<c { out[ch] *= inverse }
                                 }
                             }
                         }

@@ -1,3 +1,5 @@
+import CNasKernels
+
 /// Layers applied in order; also the body of blocks.
 public final class Sequential: Layer {
     public let kind: String
@@ -85,7 +87,7 @@ func add(_ other: Tensor, into target: inout Tensor) {
         target.data.withUnsafeMutableBufferPointer { dst in
             let s = src.baseAddress!, d = dst.baseAddress!
             Parallel.chunks(dst.count, work: dst.count) { range, _ in
-                for i in range { d[i] += s[i] }
+                nas_add(d + range.lowerBound, s + range.lowerBound, range.count)
             }
         }
     }

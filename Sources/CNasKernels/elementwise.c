@@ -1,0 +1,134 @@
+#include "nas_kernels.h"
+
+/* Elementwise and reduction loops of the layers. Swift compiles for baseline x86-64 (SSE2),
+   where these loops do not vectorize well; here each is cloned for AVX-512, AVX2 and baseline
+   and the loader picks the clone for the CPU it runs on. */
+/* No fused multiply-adds: every clone must round exactly alike, so results do not depend on
+   the CPU a session is replayed on. */
+#pragma clang fp contract(off)
+
+#if defined(__x86_64__) && defined(__clang__)
+#define NAS_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define NAS_CLONES
+#endif
+
+NAS_CLONES
+void nas_relu_forward(const float *restrict x, float *restrict y, long n, float cap) {
+    for (long i = 0; i < n; i++) {
+        float v = x[i] > 0 ? x[i] : 0;
+        y[i] = v < cap ? v : cap;
+    }
+}
+
+NAS_CLONES
+void nas_relu_backward(const float *restrict x, const float *restrict g, float *restrict d, long n, float cap) {
+    for (long i = 0; i < n; i++) d[i] = (x[i] > 0 && x[i] < cap) ? g[i] : 0;
+}
+
+NAS_CLONES
+void nas_add(float *restrict y, const float *restrict x, long n) {
+    for (long i = 0; i < n; i++) y[i] += x[i];
+}
+
+NAS_CLONES
+void nas_maxpool_forward(const float *restrict x, int W, int C, int KH, int KW, int stride_h, int stride_w,
+                         int OH, int OW, float *restrict y, int *restrict argmax) {
+    for (int oy = 0; oy < OH; oy++) {
+        for (int ox = 0; ox < OW; ox++) {
+            float *out = y + ((long)oy * OW + ox) * C;
+            int *arg = argmax ? argmax + ((long)oy * OW + ox) * C : 0;
+            const int first = (oy * stride_h * W + ox * stride_w) * C;
+            for (int c = 0; c < C; c++) out[c] = x[first + c];
+            if (arg) for (int c = 0; c < C; c++) arg[c] = first + c;
+            for (int ky = 0; ky < KH; ky++) {
+                for (int kx = 0; kx < KW; kx++) {
+                    if (ky == 0 && kx == 0) continue;
+                    const int at = ((oy * stride_h + ky) * W + ox * stride_w + kx) * C;
+                    const float *src = x + at;
+                    if (arg) {
+                        for (int c = 0; c < C; c++) {
+                            int better = src[c] > out[c];
+                            out[c] = better ? src[c] : out[c];
+                            arg[c] = better ? at + c : arg[c];
+                        }
+                    } else {
+                        for (int c = 0; c < C; c++) out[c] = src[c] > out[c] ? src[c] : out[c];
+                    }
+                }
+            }
+        }
+    }
+}
+
+/* Per-channel sum and sum of squares of rows x C values, added into double accumulators
+   after every 256 rows so float rounding stays small. */
+NAS_CLONES
+void nas_channel_moments(const float *restrict x, long rows, int C, double *restrict sum, double *restrict square) {
+    float s[C], q[C];
+    for (int c = 0; c < C; c++) s[c] = q[c] = 0;
+    for (long r = 0; r < rows; r++) {
+        const float *row = x + r * C;
+        for (int c = 0; c < C; c++) {
+            s[c] += row[c];
+            q[c] += row[c] * row[c];
+        }
+        if ((r & 255) == 255 || r == rows - 1) {
+            for (int c = 0; c < C; c++) {
+                sum[c] += s[c];
+                square[c] += q[c];
+                s[c] = q[c] = 0;
+            }
+        }
+    }
+}
+
+/* The same for the batch-norm backward pass: sums of g and of g * xhat. */
+NAS_CLONES
+void nas_channel_dot(const float *restrict g, const float *restrict h, long rows, int C,
+                     double *restrict sum_g, double *restrict sum_gh) {
+    float s[C], q[C];
+    for (int c = 0; c < C; c++) s[c] = q[c] = 0;
+    for (long r = 0; r < rows; r++) {
+        const float *gr = g + r * C, *hr = h + r * C;
+        for (int c = 0; c < C; c++) {
+            s[c] += gr[c];
+            q[c] += gr[c] * hr[c];
+        }
+        if ((r & 255) == 255 || r == rows - 1) {
+            for (int c = 0; c < C; c++) {
+                sum_g[c] += s[c];
+                sum_gh[c] += q[c];
+                s[c] = q[c] = 0;
+            }
+        }
+    }
+}
+
+/* y = x * scale + shift per channel; and, when xhat is given, xhat = (x - mean) * inv. */
+NAS_CLONES
+void nas_channel_affine(const float *restrict x, long rows, int C, const float *restrict scale,
+                        const float *restrict shift, float *restrict y, const float *restrict mean,
+                        const float *restrict inv, float *restrict xhat) {
+    for (long r = 0; r < rows; r++) {
+        const float *xr = x + r * C;
+        float *yr = y + r * C;
+        for (int c = 0; c < C; c++) yr[c] = xr[c] * scale[c] + shift[c];
+        if (xhat) {
+            float *hr = xhat + r * C;
+            for (int c = 0; c < C; c++) hr[c] = (xr[c] - mean[c]) * inv[c];
+        }
+    }
+}
+
+/* Batch-norm input gradient: dx = k * (m * g - sum_g - xhat * sum_gh) per channel. */
+NAS_CLONES
+void nas_bn_input_gradient(const float *restrict g, const float *restrict h, long rows, int C, float m,
+                           const float *restrict k, const float *restrict sum_g, const float *restrict sum_gh,
+                           float *restrict dx) {
+    for (long r = 0; r < rows; r++) {
+        const float *gr = g + r * C, *hr = h + r * C;
+        float *out = dx + r * C;
+        for (int c = 0; c < C; c++) out[c] = k[c] * (m * gr[c] - sum_g[c] - hr[c] * sum_gh[c]);
+    }
+}

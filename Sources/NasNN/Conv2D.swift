@@ -77,7 +77,8 @@ public final class Conv2D: Layer {
         let sample = Array(x.shape.dropFirst())
         let s = try! Spatial(sample)
         let o = outputSpatial(s)
-        var y = Tensor(zeros: [x.batch] + o.shape(like: sample))
+        // Only the depthwise kernel accumulates into its output; the GEMMs overwrite theirs.
+        var y = isDepthwise ? Tensor(zeros: [x.batch] + o.shape(like: sample)) : Tensor(uninitialized: [x.batch] + o.shape(like: sample))
         let work = x.batch * macs(sample)
         if training { input = x }
         x.data.withUnsafeBufferPointer { xp in

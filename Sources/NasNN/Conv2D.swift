@@ -96,6 +96,10 @@ public final class Conv2D: Layer {
                         Parallel.chunks(x.batch, work: work) { range, _ in
                             for n in range { depthwiseForward(xb + n * s.positions * inChannels, s, wb, yb + n * o.positions * outChannels, o) }
                         }
+                    } else if usesShiftedRows(s) {
+                        Parallel.chunks(x.batch, work: work) { range, _ in
+                            shiftedForward(xb, s, wb, yb, samples: range)
+                        }
                     } else {
                         Parallel.chunks(x.batch, work: work) { range, _ in
                             convolve(xb, s, wb, yb, o, samples: range)
@@ -200,6 +204,8 @@ public final class Conv2D: Layer {
                                         depthwiseBackward(xb + n * s.positions * inChannels, s, db + n * o.positions * outChannels, o,
                                                           wb, dxb.map { $0 + n * s.positions * inChannels }, dw)
                                     }
+                                } else if usesShiftedRows(s) {
+                                    shiftedBackward(xb, s, db, wb, dxb, dw, samples: range)
                                 } else {
                                     convolveBackward(xb, s, db, o, wb, dxb, dw, range)
                                 }

@@ -87,7 +87,7 @@ final class PtyReplTests: XCTestCase {
     }
 
     func screen() throws -> String {
-        try tmux(["capture-pane", "-p", "-N", "-t", "repl", "-S", "-200"])
+        try tmux(["capture-pane", "-p", "-J", "-N", "-t", "repl", "-S", "-200"])
     }
 
     func keys(_ keys: String...) throws {
@@ -154,6 +154,12 @@ final class PtyReplTests: XCTestCase {
         try type("n > 0"); try keys("Enter")
         try waitFor("\ntrue\n")
 
+        // Training draws a live progress line and ends with a summary of the run.
+        try type("r = train(cnn1d(width: 4, depth: 1), dataset.motion(count: 64, length: 32), epochs: 1, batch: 16)")
+        try keys("Enter")
+        try waitFor("samples/s")
+        try waitFor("nas> ", count: 12)
+
         // Ctrl-D leaves with status 0 and the history file keeps the session's lines.
         try keys("C-d")
         try waitFor("[exit 0]")
@@ -165,7 +171,7 @@ final class PtyReplTests: XCTestCase {
         try start()
         try waitFor("nas> ")
         try keys("Up")
-        try waitFor("nas> n > 0")
+        try waitFor("nas> r = train(")
         try keys("C-u"); try type(":quit"); try keys("Enter")
         try waitFor("[exit 0]")
     }

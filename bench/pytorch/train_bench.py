@@ -364,6 +364,9 @@ def worker(args):
         "window_images_per_s": windows,
         "other_load_pct": other_load,
         "cpu_s": round(own1 - own0, 2),
+        # CPU time includes OpenMP threads spin-waiting between parallel regions, so this is
+        # work per CPU-second *spent*, not per CPU-second usefully busy.
+        "images_per_cpu_s": round(steps * batch / (own1 - own0), 1) if own1 > own0 else None,
         "final_loss": round(final_loss, 4),
         "torch": torch.__version__,
         "torch_threads": torch.get_num_threads(),
@@ -484,7 +487,8 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--memory-format", choices=["auto", *FORMATS], default="auto",
                     help="auto: probe both, measure with the faster")
-    ap.add_argument("--probe-seconds", type=float, default=3.0, help="length of each auto probe")
+    ap.add_argument("--probe-seconds", type=float, default=None,
+                    help="length of each auto probe (default: 3, or --seconds if shorter)")
     ap.add_argument("--pool", type=int, default=512, help="synthetic samples, reused in order")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--json", action="store_true", help="one JSON object per (model, batch) line")
@@ -498,6 +502,8 @@ def main():
     ap.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
 
+    if args.probe_seconds is None:
+        args.probe_seconds = min(3.0, args.seconds)
     if args.worker:
         return worker(args)
     if args.wait_quiet_only:

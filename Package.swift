@@ -30,8 +30,10 @@ let package = Package(
         .target(name: "CNasKernels", cSettings: [.unsafeFlags(["-O3"])]),
         // Tensors, layers with explicit forward/backward, losses, optimizers, schedules.
         .target(name: "NasNN", dependencies: ["CNasKernels", "NasData"]),
+        // Deployment cost: lowering to runtime ops, the tensor-arena plan, flash/RAM/latency per board.
+        .target(name: "NasCost", dependencies: ["NasNN"]),
         // The engine's builtins for the language: datasets, models, training, summaries.
-        .target(name: "EngineBuiltins", dependencies: ["NasLang", "NasRender", "NasNN", "NasData"]),
+        .target(name: "EngineBuiltins", dependencies: ["NasLang", "NasRender", "NasNN", "NasData", "NasCost"]),
         // The command-line front end: REPL, run, check, replay.
         .executableTarget(
             name: "nasbook",
@@ -50,6 +52,7 @@ let package = Package(
                     exclude: ["Golden"]),
         .testTarget(name: "NasNNTests", dependencies: ["NasNN", "NasData"]),
         .testTarget(name: "NasDataTests", dependencies: ["NasData"]),
+        .testTarget(name: "NasCostTests", dependencies: ["NasCost", "NasNN", "NasData"]),
         .testTarget(name: "EngineBuiltinsTests", dependencies: ["EngineBuiltins", "NasLang"]),
         .testTarget(name: "NasREPLTests", dependencies: ["NasREPL", "NasLang"]),
         .testTarget(name: "NasbookCLITests", dependencies: ["nasbook"]),

@@ -99,10 +99,10 @@ public final class SqueezeExcite: Layer {
     public let kind = "SqueezeExcite"
     public let channels: Int
     let pool = GlobalAvgPool()
-    let reduce: Dense
+    public let reduce: Dense
     let relu = Activation(.relu)
-    let expand: Dense
-    let gate = Activation(.hardSigmoid)
+    public let expand: Dense
+    public let gate = Activation(.hardSigmoid)
     public var needsInputGradient = true
     private var input: Tensor?
     private var scale: Tensor?

@@ -7,6 +7,7 @@ public enum EngineBuiltins {
         DatasetBuiltins.register(into: &registry)
         ModelBuiltins.register(into: &registry)
         TrainingBuiltins.register(into: &registry)
+        CostBuiltins.register(into: &registry)
     }
 }
 

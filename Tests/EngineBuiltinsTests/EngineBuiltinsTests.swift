@@ -3,23 +3,26 @@ import Foundation
 import XCTest
 @testable import NasLang
 
+/// Runs a program with the engine's builtins; returns what it printed and its errors.
+func runWithEngine(_ text: String) -> (out: String, error: String?) {
+    var out = ""
+    let interpreter = Interpreter(registry: .withEngine(), modulePaths: [], output: { out += $0 })
+    interpreter.echoResults = true
+    do {
+        try LargeStack.run { try interpreter.run(SourceFile(name: "t.nas", text: text)) }
+        return (out, nil)
+    } catch let list as DiagnosticList {
+        return (out, list.render())
+    } catch let d as Diagnostic {
+        return (out, d.render())
+    } catch {
+        return (out, "\(error)")
+    }
+}
+
 /// The engine driven from the language, as a user would.
 final class EngineBuiltinsTests: XCTestCase {
-    func run(_ text: String) -> (out: String, error: String?) {
-        var out = ""
-        let interpreter = Interpreter(registry: .withEngine(), modulePaths: [], output: { out += $0 })
-        interpreter.echoResults = true
-        do {
-            try LargeStack.run { try interpreter.run(SourceFile(name: "t.nas", text: text)) }
-            return (out, nil)
-        } catch let list as DiagnosticList {
-            return (out, list.render())
-        } catch let d as Diagnostic {
-            return (out, d.render())
-        } catch {
-            return (out, "\(error)")
-        }
-    }
+    func run(_ text: String) -> (out: String, error: String?) { runWithEngine(text) }
 
     func accuracy(_ program: String, file: StaticString = #filePath, line: UInt = #line) throws -> Double {
         let (out, error) = run(program)
@@ -84,5 +87,30 @@ final class EngineBuiltinsTests: XCTestCase {
         XCTAssertTrue(e3?.contains("missing-images") == true, e3 ?? "")
         let (_, e4) = run("summary(resnet(), dataset.motion(count: 20))")
         XCTAssertTrue(e4?.contains("resnet needs image input") == true, e4 ?? "")
+    }
+}
+
+final class CostBuiltinsTests: XCTestCase {
+    func run(_ text: String) -> (out: String, error: String?) { runWithEngine(text) }
+
+    func testCostAndFitsFromTheLanguage() {
+        let (out, error) = run("""
+        pico = board(name: "Pico", mcu: "RP2040", core: "Cortex-M0+", clock: 133 MHz, ram: 264 KB, flash: 2 MB)
+        c = cost(cnn(width: 8, depth: 2), pico, data: dataset.motion(count: 10, length: 64))
+        print(c.params, c.ram > 0 KB, c.flash > 0 KB, c.latency > 0 ms)
+        budget { ram <= 1 KB }
+        f = fits(cnn(width: 8, depth: 2), pico, budget)
+        print(f.fits, len(f.violations))
+        """)
+        XCTAssertNil(error)
+        XCTAssertTrue(out.contains("true true true"), out)
+        XCTAssertTrue(out.hasSuffix("false 1\n"), out)
+    }
+
+    func testCostErrors() {
+        XCTAssertTrue(run("cost(resnet(), 3)").error?.contains("'target' must be a board") == true)
+        let pico = "board(name: \"P\", mcu: \"m\", core: \"Cortex-M0+\", clock: 1 MHz, ram: 1 KB, flash: 1 KB)"
+        XCTAssertTrue(run("cost(resnet(), \(pico), bits: 9)").error?.contains("bits must be 2...8") == true)
+        XCTAssertTrue(run("cost(resnet(), \(pico), bits: [8, 8])").error?.contains("weighted layers") == true)
     }
 }

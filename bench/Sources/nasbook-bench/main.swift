@@ -1,6 +1,7 @@
 import ArgumentParser
 import CNasKernels
 import Foundation
+import NasCost
 import NasData
 import NasNN
 
@@ -11,7 +12,7 @@ struct NasbookBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nasbook-bench",
         abstract: "nasbook engine benchmarks.",
-        subcommands: [TrainBench.self]
+        subcommands: [TrainBench.self, CostBench.self]
     )
 }
 
@@ -99,5 +100,35 @@ struct TrainBench: ParsableCommand {
         } else {
             print("\(model) batch \(batch), \(threads) threads, \(String(cString: nas_kernels_isa())): \(String(format: "%.0f", rate)) images/s (\(String(format: "%.0f", Double(images) / cpu)) per CPU-second), peak RSS \(String(format: "%.1f", peakMB)) MB, \(network.parameterCount) params")
         }
+    }
+}
+
+struct CostBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cost",
+        abstract: "Time to cost a deep model on a board: lowering, arena plan, flash/RAM/latency (target: under 1 ms at 50 layers)."
+    )
+
+    @Option(help: "Residual blocks per stack (3 stacks; 8 gives a 50+ layer ResNet).") var blocks = 8
+    @Option(help: "Repetitions to time.") var repetitions = 200
+
+    func run() throws {
+        var rng = SeededGenerator(seed: 1)
+        let model = try Architectures.resnet(input: [32, 32, 3], classes: 10, stacks: 3, blocks: blocks, rng: &rng)
+        let layers = model.summary().count
+        let board = TargetBoard(name: "NUCLEO-F746ZG", core: .cortexM7, clockHz: 216e6, ramBytes: 320 << 10, flashBytes: 1 << 20)
+        var times: [Double] = []
+        var ops = 0
+        for _ in 0..<repetitions {
+            let start = DispatchTime.now().uptimeNanoseconds
+            let graph = try DeploymentGraph(model)
+            let report = CostReport(graph, board: board)
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+            ops = graph.ops.count
+            precondition(report.ramBytes > 0)
+        }
+        times.sort()
+        print(String(format: "cost of a %d-layer model (%d runtime ops): median %.3f ms, p90 %.3f ms over %d runs",
+                     layers, ops, times[times.count / 2], times[times.count * 9 / 10], repetitions))
     }
 }

@@ -1,0 +1,146 @@
+import NasCost
+import NasLang
+import NasNN
+import NasRender
+
+/// `cost(model, target)` and `fits(model, target, budget)`: what a model needs on a board,
+/// computed from its shape alone, so budgets are checked before anything is trained.
+enum CostBuiltins {
+    static func register(into r: inout BuiltinRegistry) {
+        r.register(Builtin("cost", [
+            .init("model"), .init("target"), .init("bits", default: .number(8)), .init("data", default: Value.none),
+        ], doc: "Flash, RAM (tensor-arena plan), MACs and estimated latency of a model on a board, with a per-layer table. bits: weight bit-width, one number or a list per weighted layer.") { call in
+            let (report, board) = try evaluate(call)
+            return .native(CostValue(report: report, board: board.name))
+        })
+        r.register(Builtin("fits", [
+            .init("model"), .init("target"), .init("budget", default: Value.none), .init("bits", default: .number(8)),
+            .init("data", default: Value.none),
+        ], doc: "Whether a model fits the board's RAM and flash and the budget's ram/flash/macs/params/latency limits; lists what does not.") { call in
+            let (report, board) = try evaluate(call)
+            var violations: [Value] = []
+            func check(_ what: String, _ value: Quantity, _ limit: Quantity, admits: Bool) {
+                if !admits { violations.append(.string("\(what) \(value.description) exceeds the board's \(limit.description)")) }
+            }
+            check("ram", .init(value: Double(report.ramBytes), dimension: .memory), .init(value: Double(board.ramBytes), dimension: .memory),
+                  admits: report.ramBytes <= board.ramBytes)
+            check("flash", .init(value: Double(report.flashBytes), dimension: .memory),
+                  .init(value: Double(board.flashBytes), dimension: .memory), admits: report.flashBytes <= board.flashBytes)
+            if case .budget(let budget) = call["budget"] {
+                for constraint in budget.constraints {
+                    let value: Quantity? = switch constraint.metric {
+                    case .ram: .init(value: Double(report.ramBytes), dimension: .memory)
+                    case .flash: .init(value: Double(report.flashBytes), dimension: .memory)
+                    case .macs: .init(value: Double(report.macs))
+                    case .params: .init(value: Double(report.parameters))
+                    case .latency: .init(value: report.latencySeconds, dimension: .time)
+                    case .accuracy, .loss: nil  // known only after training
+                    }
+                    if let value, !constraint.admits(value) {
+                        violations.append(.string("\(constraint.metric.rawValue) \(value.description) violates \(constraint.metric.rawValue) \(constraint.op.rawValue) \(constraint.limit.description)"))
+                    }
+                }
+            } else if call.optional("budget") != nil {
+                throw call.error("fits: 'budget' must be a budget, not \(call["budget"].typeName)", at: "budget")
+            }
+            return .record(Record(kind: "fit", [("fits", .bool(violations.isEmpty)), ("violations", .list(violations))]
+                                  + summaryRecord(report).fields.map { ($0.key, $0.value) }))
+        })
+    }
+
+    static func evaluate(_ call: BuiltinCall) throws -> (CostReport, TargetBoard) {
+        let board = try target(call)
+        let model: Model
+        switch call["model"] {
+        case .native(let trained as TrainedModel):
+            model = trained.model
+        case .native(let spec as ModelSpec):
+            if call.optional("data") != nil {
+                let data = try call.dataset("data")
+                model = try ModelBuiltins.build(spec, input: data.sampleShape, classes: data.classCount, seed: 1, call: call)
+            } else {
+                let input = spec.family.defaultInput
+                model = try ModelBuiltins.build(spec, input: input.shape, classes: input.classes, seed: 1, call: call)
+            }
+        default:
+            throw call.error("\(call.name): 'model' must be a model, not \(call["model"].typeName)", at: "model")
+        }
+        let graph: DeploymentGraph
+        do {
+            graph = try DeploymentGraph(model)
+        } catch let error as ShapeError {
+            throw call.error("\(call.name): \(error.description)", at: "model")
+        }
+        let weighted = graph.ops.filter { $0.weights > 0 }.count
+        let bits: [Int]
+        switch call["bits"] {
+        case .list(let items):
+            guard items.count == weighted else {
+                throw call.error("\(call.name): 'bits' lists \(items.count) widths, the model has \(weighted) weighted layers", at: "bits")
+            }
+            bits = try items.map { item in
+                guard case .number(let q) = item, let b = q.exactInt, (2...8).contains(b) else {
+                    throw call.error("\(call.name): bit-widths must be whole numbers from 2 to 8", at: "bits")
+                }
+                return b
+            }
+        default:
+            let b = try call.integer("bits")
+            guard (2...8).contains(b) else { throw call.error("\(call.name): bits must be 2...8, not \(b)", at: "bits") }
+            bits = Array(repeating: b, count: weighted)
+        }
+        return (CostReport(graph, board: board, bits: bits), board)
+    }
+
+    /// A board record from `stdlib/boards.nas` (or `board(...)`) as the cost model's target.
+    static func target(_ call: BuiltinCall) throws -> TargetBoard {
+        guard case .record(let r) = call["target"], r.kind == "board",
+              case .string(let name)? = r["name"], case .string(let core)? = r["core"],
+              case .number(let clock)? = r["clock"], case .number(let ram)? = r["ram"], case .number(let flash)? = r["flash"] else {
+            throw call.error("\(call.name): 'target' must be a board, not \(call["target"].typeName)", at: "target",
+                             hint: "use \"boards\" and pass boards.nucleo_f746zg, or make one with board(...)")
+        }
+        return TargetBoard(name: name, core: CoreProfile.named(core), clockHz: clock.value, ramBytes: Int(ram.value),
+                           flashBytes: Int(flash.value))
+    }
+
+    static func summaryRecord(_ report: CostReport) -> Record {
+        Record(kind: "cost", [
+            ("flash", .number(Double(report.flashBytes), .memory)),
+            ("ram", .number(Double(report.ramBytes), .memory)),
+            ("macs", .number(Double(report.macs))),
+            ("params", .number(Double(report.parameters))),
+            ("latency", .number(report.latencySeconds, .time)),
+        ])
+    }
+
+    static func table(_ report: CostReport, board: String) -> String {
+        let rows = report.layers.map { l in
+            [l.op.rawValue, describe(shape: l.outputShape), String(l.parameters), String(l.macs), String(l.activationBytes),
+             String(l.liveBytes), String(l.flashBytes)]
+        }
+        let table = TextTable(title: "cost on \(board)", columns: [.init("op"), .init("output"), .init("params", .right), .init("MACs", .right),
+                                        .init("act B", .right), .init("live B", .right), .init("flash B", .right)],
+                              rows: rows).render()
+        let flash = Quantity(value: Double(report.flashBytes), dimension: .memory).description
+        let ram = Quantity(value: Double(report.ramBytes), dimension: .memory).description
+        let latency = Quantity(value: report.latencySeconds, dimension: .time).description
+        return table + "\nflash \(flash), RAM \(ram) (tensor arena), \(report.macs) MACs, latency ~\(latency)\n"
+    }
+}
+
+/// `cost(...)`'s result: members for the totals, the per-layer table when shown.
+struct CostValue: NativeValue {
+    let report: CostReport
+    let board: String
+
+    var typeName: String { "cost" }
+    var memberNames: [String] { CostBuiltins.summaryRecord(report).keys }
+    func member(_ name: String) -> Value? { CostBuiltins.summaryRecord(report)[name] }
+
+    var summary: String {
+        CostBuiltins.summaryRecord(report).fields.map { "\($0.key): \($0.value.inline)" }.joined(separator: ", ")
+    }
+
+    func render() -> String { CostBuiltins.table(report, board: board) }
+}

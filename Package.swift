@@ -32,8 +32,10 @@ let package = Package(
         .target(name: "NasNN", dependencies: ["CNasKernels", "NasData"]),
         // Deployment cost: lowering to runtime ops, the tensor-arena plan, flash/RAM/latency per board.
         .target(name: "NasCost", dependencies: ["NasNN"]),
+        // Compression: magnitude pruning masks, per-channel weight quantization, fine-tuning constraints.
+        .target(name: "NasCompress", dependencies: ["NasNN"]),
         // The engine's builtins for the language: datasets, models, training, summaries.
-        .target(name: "EngineBuiltins", dependencies: ["NasLang", "NasRender", "NasNN", "NasData", "NasCost"]),
+        .target(name: "EngineBuiltins", dependencies: ["NasLang", "NasRender", "NasNN", "NasData", "NasCost", "NasCompress"]),
         // The command-line front end: REPL, run, check, replay.
         .executableTarget(
             name: "nasbook",
@@ -53,6 +55,7 @@ let package = Package(
         .testTarget(name: "NasNNTests", dependencies: ["NasNN", "NasData"]),
         .testTarget(name: "NasDataTests", dependencies: ["NasData"]),
         .testTarget(name: "NasCostTests", dependencies: ["NasCost", "NasNN", "NasData"]),
+        .testTarget(name: "NasCompressTests", dependencies: ["NasCompress", "NasNN", "NasData"]),
         .testTarget(name: "EngineBuiltinsTests", dependencies: ["EngineBuiltins", "NasLang"]),
         .testTarget(name: "NasREPLTests", dependencies: ["NasREPL", "NasLang"]),
         .testTarget(name: "NasbookCLITests", dependencies: ["nasbook"]),

@@ -8,13 +8,13 @@ import NasRender
 enum CostBuiltins {
     static func register(into r: inout BuiltinRegistry) {
         r.register(Builtin("cost", [
-            .init("model"), .init("target"), .init("bits", default: .number(8)), .init("data", default: Value.none),
-        ], doc: "Flash, RAM (tensor-arena plan), MACs and estimated latency of a model on a board, with a per-layer table. bits: weight bit-width, one number or a list per weighted layer.") { call in
+            .init("model"), .init("target"), .init("bits", default: Value.none), .init("data", default: Value.none),
+        ], doc: "Flash, RAM (tensor-arena plan), MACs and estimated latency of a model on a board, with a per-layer table. bits: weight bit-width, one number or a list per weighted layer (default: the model's own, 8 unless compressed).") { call in
             let (report, board) = try evaluate(call)
             return .native(CostValue(report: report, board: board.name))
         })
         r.register(Builtin("fits", [
-            .init("model"), .init("target"), .init("budget", default: Value.none), .init("bits", default: .number(8)),
+            .init("model"), .init("target"), .init("budget", default: Value.none), .init("bits", default: Value.none),
             .init("data", default: Value.none),
         ], doc: "Whether a model fits the board's RAM and flash and the budget's ram/flash/macs/params/latency limits; lists what does not.") { call in
             let (report, board) = try evaluate(call)
@@ -51,9 +51,11 @@ enum CostBuiltins {
     static func evaluate(_ call: BuiltinCall) throws -> (CostReport, TargetBoard) {
         let board = try target(call)
         let model: Model
+        var compressedBits: [Int]?
         switch call["model"] {
         case .native(let trained as TrainedModel):
             model = trained.model
+            compressedBits = trained.bits
         case .native(let spec as ModelSpec):
             if call.optional("data") != nil {
                 let data = try call.dataset("data")
@@ -84,6 +86,8 @@ enum CostBuiltins {
                 }
                 return b
             }
+        case .none:
+            bits = compressedBits ?? Array(repeating: 8, count: weighted)
         default:
             let b = try call.integer("bits")
             guard (2...8).contains(b) else { throw call.error("\(call.name): bits must be 2...8, not \(b)", at: "bits") }

@@ -8,6 +8,7 @@ public enum EngineBuiltins {
         ModelBuiltins.register(into: &registry)
         TrainingBuiltins.register(into: &registry)
         CostBuiltins.register(into: &registry)
+        CompressBuiltins.register(into: &registry)
     }
 }
 

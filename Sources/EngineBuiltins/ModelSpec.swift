@@ -94,6 +94,8 @@ struct TrainedModel: NativeValue {
     let spec: ModelSpec
     let model: Model
     let normalization: Normalization?
+    /// Weight bit-widths per weighted layer once compressed; nil: 8-bit.
+    var bits: [Int]? = nil
 
     var typeName: String { "trained model" }
     var memberNames: [String] { ["spec", "params", "macs", "input", "classes"] }

@@ -58,6 +58,16 @@ public struct TrainingReport: Sendable {
     public let failure: String?
 }
 
+/// Constrains weights during training, e.g. pruning masks and fake quantization: the forward
+/// pass sees constrained weights, the optimizer updates the underlying float weights (the
+/// straight-through estimator).
+public protocol WeightConstraint: AnyObject {
+    /// Swap constrained weights in before a forward pass.
+    func constrain()
+    /// Restore the float weights and mask their gradients before the optimizer step.
+    func release()
+}
+
 public enum Trainer {
     /// Loss above this (cross-entropy of a 10-class guess is 2.3) means training has diverged.
     static let divergedLoss = 1e3
@@ -65,6 +75,7 @@ public enum Trainer {
     public static func train(_ model: Model, on train: some LabeledSamples, validation: (any LabeledSamples)? = nil,
                              options: TrainingOptions, progress: (TrainingProgress) -> Void = { _ in },
                              epochDone: (EpochRecord) -> Void = { _ in },
+                             constraint: WeightConstraint? = nil,
                              shouldStop: () -> Bool = { false }) -> TrainingReport {
         let count = train.labels.count
         let batch = max(1, min(options.batchSize, count))
@@ -99,15 +110,18 @@ public enum Trainer {
                 }
                 let labels = indices.map { train.labels[$0] }
                 parameters.forEach { $0.zeroGradient() }
+                constraint?.constrain()
                 let logits = model.forward(x, training: true)
                 let result = SoftmaxCrossEntropy.evaluate(logits: logits, labels: labels[...])
                 guard result.loss.isFinite, result.loss < divergedLoss else {
+                    constraint?.release()
                     failure = result.loss.isFinite
                         ? "training diverged (loss \(String(format: "%.3g", result.loss))) in epoch \(epoch), step \(s + 1)"
                         : "loss became NaN in epoch \(epoch), step \(s + 1); try a lower learning rate"
                     break training
                 }
                 model.backward(result.gradient)
+                constraint?.release()
                 let rate = options.schedule.rate(base: options.learningRate, step: step, totalSteps: totalSteps,
                                                  stepsPerEpoch: stepsPerEpoch)
                 optimizer.step(parameters, learningRate: rate)
@@ -122,7 +136,9 @@ public enum Trainer {
                                           samplesPerSecond: rate2,
                                           secondsLeft: Double((totalSteps - step) * batch) / max(rate2, 1e-9)))
             }
+            constraint?.constrain()
             let validationResult = validation.map { evaluate(model, on: $0) }
+            constraint?.release()
             let record = EpochRecord(epoch: epoch, trainLoss: lossSum / Double(max(1, seen)),
                                      trainAccuracy: Double(correct) / Double(max(1, seen)),
                                      validationLoss: validationResult?.loss, validationAccuracy: validationResult?.accuracy,

@@ -114,3 +114,24 @@ final class CostBuiltinsTests: XCTestCase {
         XCTAssertTrue(run("cost(resnet(), \(pico), bits: [8, 8])").error?.contains("weighted layers") == true)
     }
 }
+
+final class CompressBuiltinsTests: XCTestCase {
+    func testCompressKeepsTheOriginalAndShrinksFlash() {
+        let (out, error) = runWithEngine("""
+        pico = board(name: "Pico", mcu: "RP2040", core: "Cortex-M0+", clock: 133 MHz, ram: 264 KB, flash: 2 MB)
+        data = dataset.motion(count: 300, length: 48, seed: 3)
+        r = train(cnn1d(width: 8, depth: 2), data, epochs: 3, seed: 1)
+        z = compress(r.model, data, prune: 0.5, bits: 4, epochs: 1)
+        print(z.sparsity > 0.45, z.bits)
+        print(cost(z.model, pico).flash < cost(r.model, pico).flash)
+        print(z.accuracy_before == compress(r.model, data, epochs: 1).accuracy_before)
+        """)
+        XCTAssertNil(error)
+        let lines = out.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("epoch") }
+        XCTAssertEqual(lines, ["true [4, 4, 4]", "true", "true"], out)
+    }
+
+    func testCompressErrors() {
+        XCTAssertTrue(runWithEngine("compress(cnn(), dataset.shapes(count: 10))").error?.contains("must be a trained model") == true)
+    }
+}

@@ -1,0 +1,108 @@
+import NasCompress
+import NasData
+import NasLang
+import NasNN
+
+/// `compress(trained, data, prune:, bits:, epochs:)`: prunes and quantizes a copy of a trained
+/// model, fine-tunes it under those constraints and reports accuracy before and after.
+enum CompressBuiltins {
+    static func register(into r: inout BuiltinRegistry) {
+        r.register(Builtin("compress", [
+            .init("model"), .init("data"), .init("prune", default: .number(0)), .init("bits", default: .number(8)),
+            .init("epochs", default: .number(1)), .init("lr", default: .number(0.01)), .init("seed", default: .number(1)),
+            .init("validation", default: .number(0.2)), .init("batch", default: .number(32)),
+        ], doc: "Prunes (unstructured, by magnitude) and quantizes (per-channel symmetric, 2-8 bits) a copy of a trained model, then fine-tunes it with the weights constrained. prune and bits: one value or a list per weighted layer.") { call in
+            try compress(call)
+        })
+    }
+
+    static func compress(_ call: BuiltinCall) throws -> Value {
+        guard case .native(let trained as TrainedModel) = call["model"] else {
+            throw call.error("compress: 'model' must be a trained model, not \(call["model"].typeName)", at: "model",
+                             hint: "train first: r = train(model, data), then compress(r.model, data)")
+        }
+        var data = try call.dataset("data")
+        guard data.sampleShape == trained.model.inputShape else {
+            throw call.error("compress: the data's samples are \(describe(shape: data.sampleShape)), the model takes \(describe(shape: trained.model.inputShape))", at: "data")
+        }
+        let layerCount = weightedLayers(trained.model).count
+        func perLayer<T>(_ name: String, _ convert: (Double) throws -> T) throws -> [T] {
+            switch call[name] {
+            case .list(let items):
+                guard items.count == layerCount else {
+                    throw call.error("compress: '\(name)' lists \(items.count) values, the model has \(layerCount) weighted layers", at: name)
+                }
+                return try items.map { item in
+                    guard case .number(let q) = item else { throw call.error("compress: '\(name)' must hold numbers", at: name) }
+                    return try convert(q.value)
+                }
+            default:
+                let v = try call.number(name)
+                return Array(repeating: try convert(v), count: layerCount)
+            }
+        }
+        let prune = try perLayer("prune") { v -> Double in
+            guard (0..<1).contains(v) else { throw call.error("compress: prune rates must be in [0, 1)", at: "prune") }
+            return v
+        }
+        let bits = try perLayer("bits") { v -> Int in
+            guard v.rounded() == v, (2...8).contains(Int(v)) else { throw call.error("compress: bit-widths must be whole numbers 2...8", at: "bits") }
+            return Int(v)
+        }
+        var options = TrainingOptions()
+        options.epochs = try call.positiveInteger("epochs")
+        options.batchSize = try call.positiveInteger("batch")
+        options.seed = try call.seed()
+        options.learningRate = Float(try call.number("lr"))
+        options.schedule = .cosine
+
+        // The same split and normalization the model was trained with.
+        var validation: Dataset?
+        let fraction = try call.number("validation")
+        guard (0..<1).contains(fraction) else { throw call.error("compress: validation must be in [0, 1)", at: "validation") }
+        if fraction > 0 {
+            let parts = data.split(validationFraction: fraction, seed: options.seed)
+            data = parts.train
+            validation = parts.validation
+        }
+        if let stats = trained.normalization {
+            data = stats.apply(to: data)
+            validation = validation.map { stats.apply(to: $0) }
+        }
+        let reference = validation ?? data
+        let before = Trainer.evaluate(trained.model, on: reference).accuracy
+
+        let model = try ModelBuiltins.build(trained.spec, input: trained.model.inputShape, classes: trained.model.classes,
+                                            seed: options.seed, call: call)
+        try model.copyWeights(from: trained.model)
+        let compressor: Compressor
+        do {
+            compressor = try Compressor(model, plan: CompressionPlan(prune: prune, bits: bits))
+        } catch let error as ShapeError {
+            throw call.error("compress: \(error.description)")
+        }
+        let progress = ProgressPrinter(context: call.context, live: call.context.liveProgress, model: "compressed " + trained.spec.summary)
+        var interrupted = false
+        let report = Trainer.train(model, on: data, validation: validation, options: options,
+                                   progress: { progress.update($0) }, epochDone: { progress.epoch($0, of: options.epochs) },
+                                   constraint: compressor,
+                                   shouldStop: {
+                                       do { try call.context.checkInterrupt(at: call.span) } catch { interrupted = true }
+                                       return interrupted
+                                   })
+        progress.finish(report, parameters: model.parameterCount)
+        if interrupted { throw Interruption(span: call.span) }
+        compressor.finish()
+        let after = Trainer.evaluate(model, on: reference).accuracy
+        var compressed = TrainedModel(spec: trained.spec, model: model, normalization: trained.normalization)
+        compressed.bits = bits
+        return .record(Record(kind: "compression", [
+            ("accuracy", .number(after)),
+            ("accuracy_before", .number(before)),
+            ("sparsity", .number(compressor.sparsity)),
+            ("bits", .list(bits.map { .number(Double($0)) })),
+            ("failed", report.failure.map { .string($0) } ?? .none),
+            ("model", .native(compressed)),
+        ]))
+    }
+}

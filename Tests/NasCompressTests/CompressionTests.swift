@@ -1,0 +1,68 @@
+import NasData
+import XCTest
+@testable import NasCompress
+@testable import NasNN
+
+final class CompressionTests: XCTestCase {
+    func testMagnitudeMaskDropsTheSmallest() {
+        let mask = magnitudeMask([0.5, -0.1, 0.3, -0.9, 0.05], rate: 0.4)
+        XCTAssertEqual(mask, [1, 0, 1, 1, 0])
+        XCTAssertEqual(magnitudeMask([1, 2], rate: 0), [1, 1])
+    }
+
+    /// Quantized weights are within half a step of the originals and use at most 2^(b-1)-1
+    /// levels per sign per channel.
+    func testPerChannelQuantization() {
+        var rng = SeededGenerator(seed: 3)
+        let channels = 4
+        let w = (0..<(9 * 3 * channels)).map { i in rng.uniform(-1, 1) * Float(1 + i % channels) }
+        for bits in [2, 4, 8] {
+            let q = fakeQuantize(w, channels: channels, bits: bits)
+            let levels = Float((1 << (bits - 1)) - 1)
+            for c in 0..<channels {
+                let column = stride(from: c, to: w.count, by: channels).map { w[$0] }
+                let step = column.map(abs).max()! / levels
+                for i in stride(from: c, to: w.count, by: channels) {
+                    XCTAssertLessThanOrEqual(abs(q[i] - w[i]), step / 2 + 1e-6, "bits \(bits)")
+                    let k = q[i] / step
+                    XCTAssertEqual(k, k.rounded(), accuracy: 1e-3)
+                }
+            }
+        }
+    }
+
+    func testWeightedLayersFollowDeploymentOrder() throws {
+        var rng = SeededGenerator(seed: 1)
+        let resnet = try Architectures.resnet(input: [32, 32, 3], classes: 10, rng: &rng)
+        XCTAssertEqual(weightedLayers(resnet).map(\.channels), [16, 16, 16, 32, 32, 32, 64, 64, 64, 10])
+        let mobile = try Architectures.mobileNetV3(input: [32, 32, 3], classes: 10, blocks: 1, rng: &rng)
+        XCTAssertEqual(weightedLayers(mobile).count, 1 + 4 + 1 + 1)  // stem, dw + SE pair + project, head, classifier
+    }
+
+    /// Pruned weights stay zero through fine-tuning, and the finished weights are quantized.
+    func testPruningSurvivesFineTuningAndAccuracyHolds() throws {
+        struct Samples: LabeledSamples { let sampleShape: [Int]; let inputs: [Float]; let labels: [Int32] }
+        let motion = Synthetic.motion(count: 400, length: 48, seed: 5)
+        let data = Samples(sampleShape: motion.sampleShape, inputs: motion.channelStatistics().apply(to: motion).inputs,
+                           labels: motion.labels)
+        var rng = SeededGenerator(seed: 2)
+        let model = try Architectures.plainCNN(input: data.sampleShape, classes: 6, width: 16, depth: 2, kernel: 5, seed: 1, rng: &rng)
+        var options = TrainingOptions()
+        options.epochs = 6
+        let before = Trainer.train(model, on: data, options: options).accuracy
+        let layers = weightedLayers(model)
+        let compressor = try Compressor(model, plan: CompressionPlan(prune: .init(repeating: 0.5, count: layers.count),
+                                                                     bits: .init(repeating: 4, count: layers.count)))
+        options.epochs = 3
+        options.learningRate = 0.01
+        let after = Trainer.train(model, on: data, options: options, constraint: compressor)
+        compressor.finish()
+        let zeros = layers.reduce(0) { $0 + $1.weight.value.filter { $0 == 0 }.count }
+        let total = layers.reduce(0) { $0 + $1.weight.count }
+        XCTAssertGreaterThanOrEqual(Double(zeros) / Double(total), 0.5 - 0.01)
+        XCTAssertEqual(compressor.sparsity, 0.5, accuracy: 0.01)
+        XCTAssertGreaterThan(after.accuracy, before - 0.1, "50% pruning and 4-bit weights keep accuracy close after fine-tuning")
+        let evaluated = Trainer.evaluate(model, on: data).accuracy
+        XCTAssertGreaterThan(evaluated, before - 0.1)
+    }
+}

@@ -8,21 +8,24 @@ enum DatasetBuiltins {
             .init("count", default: .number(2000)), .init("size", default: .number(32)),
             .init("seed", default: .number(1)), .init("noise", default: .number(0.1)),
         ], doc: "Synthetic RGB images (size x size x 3) of 10 kinds of coloured shapes on noisy backgrounds; deterministic from the seed.") { call in
-            let size = try call.positiveInteger("size")
+            let size = try call.positiveInteger("size", limit: 512)
             guard size >= 8 else { throw call.error("dataset.shapes: size must be at least 8", at: "size") }
+            let count = try call.positiveInteger("count")
+            try call.requireMemory(count * size * size * 3, for: "\(count) images of \(size)x\(size)x3")
             let noise = try call.number("noise")
             guard noise >= 0 else { throw call.error("dataset.shapes: noise must not be negative", at: "noise") }
-            return wrap(Synthetic.shapes(count: try call.positiveInteger("count"), size: size, seed: try call.seed(),
+            return wrap(Synthetic.shapes(count: count, size: size, seed: try call.seed(),
                                          noise: Float(noise)))
         })
         r.register(Builtin("dataset.motion", [
             .init("count", default: .number(2000)), .init("length", default: .number(128)),
             .init("channels", default: .number(3)), .init("seed", default: .number(1)),
         ], doc: "Synthetic accelerometer-like windows (length x channels) of 6 activities; deterministic from the seed.") { call in
-            let length = try call.positiveInteger("length")
+            let length = try call.positiveInteger("length", limit: 1 << 16)
             guard length >= 16 else { throw call.error("dataset.motion: length must be at least 16", at: "length") }
-            return wrap(Synthetic.motion(count: try call.positiveInteger("count"), length: length,
-                                         channels: try call.positiveInteger("channels"), seed: try call.seed()))
+            let count = try call.positiveInteger("count"), channels = try call.positiveInteger("channels", limit: 64)
+            try call.requireMemory(count * length * channels, for: "\(count) windows of \(length)x\(channels)")
+            return wrap(Synthetic.motion(count: count, length: length, channels: channels, seed: try call.seed()))
         })
         r.register(Builtin("dataset.fashion_mnist", [
             .init("split", default: .string("train")), .init("directory", default: Value.none),

@@ -32,10 +32,21 @@ extension BuiltinCall {
         optional(parameter) == nil ? nil : try integer(parameter)
     }
 
-    func positiveInteger(_ parameter: String) throws -> Int {
+    /// A whole number from 1 to `limit`: sizes past any sensible network or dataset are
+    /// errors, not an out-of-memory crash minutes later.
+    func positiveInteger(_ parameter: String, limit: Int = 1 << 20) throws -> Int {
         let v = try integer(parameter)
         guard v >= 1 else { throw error("\(name): '\(parameter)' must be at least 1, not \(v)", at: parameter) }
+        guard v <= limit else { throw error("\(name): '\(parameter)' must be at most \(limit), not \(v)", at: parameter) }
         return v
+    }
+
+    /// Refuses allocations above 4 GiB with a message instead of letting the process die.
+    func requireMemory(_ floats: Int, for what: String) throws {
+        let bytes = Double(floats) * 4
+        guard bytes <= 4 * 1_073_741_824 else {
+            throw error("\(name): \(what) would need \(Quantity(value: bytes, dimension: .memory).description), more than the 4 GB nasbook allows")
+        }
     }
 
     func seed(_ parameter: String = "seed") throws -> UInt64 {

@@ -42,7 +42,7 @@ enum ModelBuiltins {
                         if name == "width", v <= 0 { throw call.error("\(call.name): width must be positive", at: name) }
                         settings.append((name, .number(v)))
                     default:
-                        let v = try call.positiveInteger(name)
+                        let v = try call.positiveInteger(name, limit: name == "depth" || name == "stacks" ? 8 : 1024)
                         if name == "kernel", v % 2 == 0 {
                             throw call.error("\(call.name): kernel must be odd, not \(v)", at: name, hint: "3, 5 or 7")
                         }
@@ -67,7 +67,9 @@ enum ModelBuiltins {
                     let model = try build(spec, input: data.sampleShape, classes: data.classCount, seed: 1, call: call)
                     text = LayerTable.render(model, title: "\(spec.summary) on \(data.name) (\(describe(shape: data.sampleShape)), \(data.classCount) classes)")
                 } else {
-                    text = spec.render()
+                    let input = spec.family.defaultInput
+                    let model = try build(spec, input: input.shape, classes: input.classes, seed: 1, call: call)
+                    text = LayerTable.render(model, title: "\(spec.summary) on \(describe(shape: input.shape)) input, \(input.classes) classes")
                 }
             default:
                 throw call.error("summary: 'model' must be a model, not \(call["model"].typeName)", at: "model",

@@ -68,8 +68,34 @@ struct ModelSpec: NativeValue {
         return false
     }
 
+    /// An upper estimate of the weights, checked before building so a huge request is an error
+    /// rather than an allocation that takes the machine down.
+    func estimatedParameters(inputChannels: Int) -> Double {
+        switch family {
+        case .cnn, .cnn1d:
+            var total = 0.0, channels = Double(inputChannels)
+            for stage in 0..<int("depth") {
+                let out = Double(int("width") << min(stage, 6))
+                total += Double(int("kernel") * int("kernel")) * channels * out
+                channels = out
+            }
+            return total
+        case .resnet:
+            let top = Double(int("width") << min(int("stacks") - 1, 6))
+            return 18 * top * top * Double(int("blocks") * int("stacks"))
+        case .mobilenet, .dscnn:
+            return 0  // bounded by their argument limits
+        }
+    }
+
+    static let parameterLimit = 50_000_000.0
+
     /// Weights for this input shape and class count, from the seed.
     func build(input: [Int], classes: Int, seed: UInt64) throws -> Model {
+        let estimate = estimatedParameters(inputChannels: input.last ?? 1)
+        guard estimate <= Self.parameterLimit else {
+            throw ShapeError("\(summary) would have about \(Int(estimate)) parameters; nasbook builds models up to \(Int(Self.parameterLimit))")
+        }
         var rng = SeededGenerator(seed: seed)
         switch family {
         case .cnn, .cnn1d:

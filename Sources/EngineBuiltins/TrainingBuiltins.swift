@@ -24,8 +24,8 @@ enum TrainingBuiltins {
         let spec = try call.modelSpec("model")
         var data = try call.dataset("data")
         var options = TrainingOptions()
-        options.epochs = try call.positiveInteger("epochs")
-        options.batchSize = try call.positiveInteger("batch")
+        options.epochs = try call.positiveInteger("epochs", limit: 10_000)
+        options.batchSize = try call.positiveInteger("batch", limit: 4096)
         options.seed = try call.seed()
         let lr = try call.number("lr")
         guard lr > 0, lr.isFinite else { throw call.error("train: lr must be positive", at: "lr") }

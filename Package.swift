@@ -34,8 +34,10 @@ let package = Package(
         .target(name: "NasCost", dependencies: ["NasNN"]),
         // Compression: magnitude pruning masks, per-channel weight quantization, fine-tuning constraints.
         .target(name: "NasCompress", dependencies: ["NasNN"]),
+        // Integer-only inference: folded float reference, int8 calibration, fixed-point requantization.
+        .target(name: "NasQuant", dependencies: ["NasNN", "NasCost"]),
         // The engine's builtins for the language: datasets, models, training, summaries.
-        .target(name: "EngineBuiltins", dependencies: ["NasLang", "NasRender", "NasNN", "NasData", "NasCost", "NasCompress"]),
+        .target(name: "EngineBuiltins", dependencies: ["NasLang", "NasRender", "NasNN", "NasData", "NasCost", "NasCompress", "NasQuant"]),
         // The command-line front end: REPL, run, check, replay.
         .executableTarget(
             name: "nasbook",
@@ -56,6 +58,7 @@ let package = Package(
         .testTarget(name: "NasDataTests", dependencies: ["NasData"]),
         .testTarget(name: "NasCostTests", dependencies: ["NasCost", "NasNN", "NasData"]),
         .testTarget(name: "NasCompressTests", dependencies: ["NasCompress", "NasNN", "NasData"]),
+        .testTarget(name: "NasQuantTests", dependencies: ["NasQuant", "NasNN", "NasData", "NasCost"]),
         .testTarget(name: "EngineBuiltinsTests", dependencies: ["EngineBuiltins", "NasLang"]),
         .testTarget(name: "NasREPLTests", dependencies: ["NasREPL", "NasLang"]),
         .testTarget(name: "NasbookCLITests", dependencies: ["nasbook"]),

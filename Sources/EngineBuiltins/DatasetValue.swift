@@ -3,7 +3,6 @@ import NasLang
 import NasNN
 import NasRender
 
-extension Dataset: LabeledSamples {}
 
 /// A dataset in the language: `data.count`, `data.shape`, `data.classes`; `show data` prints
 /// its size, shape and class balance.

@@ -9,6 +9,7 @@ public enum EngineBuiltins {
         TrainingBuiltins.register(into: &registry)
         CostBuiltins.register(into: &registry)
         CompressBuiltins.register(into: &registry)
+        QuantizeBuiltins.register(into: &registry)
     }
 }
 

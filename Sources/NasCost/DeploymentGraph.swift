@@ -4,14 +4,17 @@ import NasNN
 /// batch norm folded into the preceding convolution or dense layer, ReLU/ReLU6 fused into it,
 /// dropout gone, flatten an alias, residual adds and squeeze-excite products as their own ops.
 /// Tensors are int8 activations, so a tensor's size in bytes is its element count.
-public struct DeploymentGraph: Sendable {
+public struct DeploymentGraph {
     public enum OpKind: String, Sendable {
         case conv, depthwiseConv = "depthwise_conv", fullyConnected = "fully_connected"
         case maxPool = "max_pool", avgPool = "avg_pool", mean, add, mul
         case hardSwish = "hard_swish", logistic, hardSigmoid = "hard_sigmoid", batchNorm = "batch_norm"
     }
 
-    public struct Op: Sendable, Equatable {
+    /// An activation the runtime applies while requantizing an op's output.
+    public enum FusedActivation: Sendable, Equatable { case none, relu, relu6 }
+
+    public struct Op {
         public let kind: OpKind
         public let inputs: [Int]
         public let output: Int
@@ -25,6 +28,10 @@ public struct DeploymentGraph: Sendable {
         public let scratchBytes: Int
         /// Elements the op reads and writes, for element-bound kernels' cost.
         public let elements: Int
+        /// The layers this op executes: the weighted or pooling layer first, then any batch norm
+        /// folded into it; for a squeeze-excite's parts, its dense layer.
+        public let sources: [Layer]
+        public internal(set) var activation: FusedActivation
     }
 
     public struct TensorInfo: Sendable, Equatable {
@@ -48,12 +55,18 @@ public struct DeploymentGraph: Sendable {
     }
 
     private mutating func emit(_ kind: OpKind, _ inputs: [Int], shape: [Int], weights: Int = 0, biases: Int = 0,
-                               channels: Int = 0, macs: Int = 0, scratch: Int = 0) -> Int {
+                               channels: Int = 0, macs: Int = 0, scratch: Int = 0, sources: [Layer] = [],
+                               activation: FusedActivation = .none) -> Int {
         let out = newTensor(shape)
         let elements = inputs.reduce(0) { $0 + tensors[$1].bytes } + shape.reduce(1, *)
         ops.append(Op(kind: kind, inputs: inputs, output: out, weights: weights, biases: biases, outputChannels: channels,
-                      macs: macs, scratchBytes: scratch, elements: elements))
+                      macs: macs, scratchBytes: scratch, elements: elements, sources: sources, activation: activation))
         return out
+    }
+
+    private static func fused(_ layer: Layer?) -> FusedActivation {
+        guard let a = layer as? Activation else { return .none }
+        return a.function == .relu ? .relu : a.function == .relu6 ? .relu6 : .none
     }
 
     /// Lowers layers in order; returns the last tensor and its shape.
@@ -65,13 +78,16 @@ public struct DeploymentGraph: Sendable {
             let outShape = try layer.outputShape(shape)
             // Batch norm right after a weighted op folds into it; ReLU/ReLU6 after that fuses.
             var consumed = 1
+            var sources: [Layer] = [layer]
+            var activation = FusedActivation.none
             func absorbFollowers(biasFromBN: inout Bool) {
                 if index + consumed < layers.count, layers[index + consumed] is BatchNorm {
+                    sources.append(layers[index + consumed])
                     consumed += 1
                     biasFromBN = true
                 }
-                if index + consumed < layers.count, let a = layers[index + consumed] as? Activation,
-                   a.function == .relu || a.function == .relu6 {
+                if index + consumed < layers.count, Self.fused(layers[index + consumed]) != .none {
+                    activation = Self.fused(layers[index + consumed])
                     consumed += 1
                 }
             }
@@ -85,41 +101,50 @@ public struct DeploymentGraph: Sendable {
                 let scratch = pointwise ? 0 : 2 * (depthwise ? conv.inChannels : conv.inChannels / conv.groups) * k * (depthwise ? 1 : 2)
                 tensor = emit(depthwise ? .depthwiseConv : .conv, [tensor], shape: outShape, weights: conv.weight.count,
                               biases: bias ? conv.outChannels : 0, channels: conv.outChannels, macs: conv.macs(shape),
-                              scratch: scratch)
+                              scratch: scratch, sources: sources, activation: activation)
             case let dense as Dense:
                 var bias = true
                 absorbFollowers(biasFromBN: &bias)
                 tensor = emit(.fullyConnected, [tensor], shape: outShape, weights: dense.weight.count, biases: dense.outFeatures,
-                              channels: dense.outFeatures, macs: dense.macs(shape))
+                              channels: dense.outFeatures, macs: dense.macs(shape), sources: sources, activation: activation)
             case let bn as BatchNorm:
                 tensor = emit(.batchNorm, [tensor], shape: outShape, weights: bn.channels, biases: bn.channels,
-                              channels: bn.channels, macs: outShape.reduce(1, *))
+                              channels: bn.channels, macs: outShape.reduce(1, *), sources: [bn])
             case let activation as Activation:
                 let kind: OpKind? = switch activation.function {
-                case .relu, .relu6: nil  // a standalone ReLU still fuses into the runtime's requantization
+                case .relu, .relu6: nil  // a standalone ReLU fuses into the producing op's requantization
                 case .hardSwish: .hardSwish
                 case .sigmoid: .logistic
                 case .hardSigmoid: .hardSigmoid
                 }
-                if let kind { tensor = emit(kind, [tensor], shape: outShape) }
+                if let kind {
+                    tensor = emit(kind, [tensor], shape: outShape, sources: [activation])
+                } else if let last = ops.indices.last, ops[last].output == tensor, ops[last].activation == .none {
+                    ops[last].activation = Self.fused(activation)
+                } else {
+                    throw ShapeError("a \(activation.kind) that does not follow an op cannot be fused")
+                }
             case let pool as Pool:
-                tensor = emit(pool.mode == .max ? .maxPool : .avgPool, [tensor], shape: outShape, macs: pool.macs(shape))
+                tensor = emit(pool.mode == .max ? .maxPool : .avgPool, [tensor], shape: outShape, macs: pool.macs(shape),
+                              sources: [pool])
             case is GlobalAvgPool:
-                tensor = emit(.mean, [tensor], shape: outShape, macs: shape.reduce(1, *))
+                tensor = emit(.mean, [tensor], shape: outShape, macs: shape.reduce(1, *), sources: [layer])
             case is Flatten, is Dropout:
                 break  // an alias of its input at inference
             case let residual as Residual:
                 let body = try lower(residual.body.layers, from: tensor, shape: shape)
                 let side = try lower(residual.shortcut.layers, from: tensor, shape: shape)
-                tensor = emit(.add, [body.tensor, side.tensor], shape: outShape, macs: outShape.reduce(1, *))
+                tensor = emit(.add, [body.tensor, side.tensor], shape: outShape, macs: outShape.reduce(1, *), sources: [residual])
             case let se as SqueezeExcite:
-                let pooled = emit(.mean, [tensor], shape: [se.channels], macs: shape.reduce(1, *))
+                let pooled = emit(.mean, [tensor], shape: [se.channels], macs: shape.reduce(1, *), sources: [se])
                 let hidden = emit(.fullyConnected, [pooled], shape: [se.reduce.outFeatures], weights: se.reduce.weight.count,
-                                  biases: se.reduce.outFeatures, channels: se.reduce.outFeatures, macs: se.reduce.macs([se.channels]))
+                                  biases: se.reduce.outFeatures, channels: se.reduce.outFeatures, macs: se.reduce.macs([se.channels]),
+                                  sources: [se.reduce], activation: .relu)
                 let scale = emit(.fullyConnected, [hidden], shape: [se.channels], weights: se.expand.weight.count,
-                                 biases: se.channels, channels: se.channels, macs: se.expand.macs([se.reduce.outFeatures]))
-                let gate = emit(.hardSigmoid, [scale], shape: [se.channels])
-                tensor = emit(.mul, [tensor, gate], shape: outShape, macs: outShape.reduce(1, *))
+                                 biases: se.channels, channels: se.channels, macs: se.expand.macs([se.reduce.outFeatures]),
+                                 sources: [se.expand])
+                let gate = emit(.hardSigmoid, [scale], shape: [se.channels], sources: [se.gate])
+                tensor = emit(.mul, [tensor, gate], shape: outShape, macs: outShape.reduce(1, *), sources: [se])
             case let sequence as Sequential:
                 tensor = try lower(sequence.layers, from: tensor, shape: shape).tensor
             default:

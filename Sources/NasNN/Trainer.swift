@@ -186,3 +186,5 @@ public enum Trainer {
         return Tensor(shape: [indices.count] + data.sampleShape, data: values)
     }
 }
+
+extension Dataset: LabeledSamples {}

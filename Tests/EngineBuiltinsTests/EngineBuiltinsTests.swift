@@ -135,3 +135,16 @@ final class CompressBuiltinsTests: XCTestCase {
         XCTAssertTrue(runWithEngine("compress(cnn(), dataset.shapes(count: 10))").error?.contains("must be a trained model") == true)
     }
 }
+
+final class QuantizeBuiltinsTests: XCTestCase {
+    func testInt8AccuracyFromTheLanguage() throws {
+        let (out, error) = runWithEngine("""
+        data = dataset.motion(count: 300, length: 48, seed: 3)
+        r = train(cnn1d(width: 8, depth: 2), data, epochs: 4, seed: 1)
+        q = quantize(r.model, data, calibration: 50)
+        print(q.accuracy_float == r.accuracy, abs(q.accuracy_int8 - q.accuracy_float) <= 0.1)
+        """)
+        XCTAssertNil(error)
+        XCTAssertTrue(out.hasSuffix("true true\n"), out)
+    }
+}

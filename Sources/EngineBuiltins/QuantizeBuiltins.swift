@@ -1,0 +1,63 @@
+import NasCost
+import NasData
+import NasLang
+import NasNN
+import NasQuant
+
+/// `quantize(trained, data)`: the accuracy the board would get, from the integer-only path.
+enum QuantizeBuiltins {
+    static func register(into r: inout BuiltinRegistry) {
+        r.register(Builtin("quantize", [
+            .init("model"), .init("data"), .init("calibration", default: .number(100)), .init("samples", default: .number(500)),
+            .init("validation", default: .number(0.2)), .init("seed", default: .number(1)),
+        ], doc: "Runs a trained model in int8 (per-channel weights at its bit-widths, int8 activations calibrated on training samples, int32 accumulators, fixed-point requantization) and reports float and integer accuracy on up to `samples` held-out samples.") { call in
+            guard case .native(let trained as TrainedModel) = call["model"] else {
+                throw call.error("quantize: 'model' must be a trained model, not \(call["model"].typeName)", at: "model",
+                                 hint: "train first: r = train(model, data), then quantize(r.model, data)")
+            }
+            let fraction = try call.number("validation")
+            guard (0..<1).contains(fraction) else { throw call.error("quantize: validation must be in [0, 1)", at: "validation") }
+            let (float, int8) = try evaluate(trained, data: try call.dataset("data"), validation: fraction, seed: try call.seed(),
+                                             calibration: try call.positiveInteger("calibration", limit: 10_000),
+                                             samples: try call.positiveInteger("samples", limit: 1 << 20), call: call)
+            return .record(Record(kind: "quantization", [
+                ("accuracy_float", .number(float)), ("accuracy_int8", .number(int8)),
+                ("bits", .list((trained.bits ?? []).map { .number(Double($0)) })),
+            ]))
+        })
+    }
+
+    /// Float and int8 accuracy on the held-out part of `data` (the split training used).
+    static func evaluate(_ trained: TrainedModel, data: Dataset, validation fraction: Double, seed: UInt64, calibration: Int,
+                         samples: Int, call: BuiltinCall) throws -> (Double, Double) {
+        guard data.sampleShape == trained.model.inputShape else {
+            throw call.error("\(call.name): the data's samples are \(describe(shape: data.sampleShape)), the model takes \(describe(shape: trained.model.inputShape))", at: "data")
+        }
+        var train = data, held = data
+        if fraction > 0 {
+            (train, held) = data.split(validationFraction: fraction, seed: seed)
+        }
+        if let stats = trained.normalization {
+            train = stats.apply(to: train)
+            held = stats.apply(to: held)
+        }
+        let folded: FoldedNetwork
+        do {
+            folded = try FoldedNetwork(trained.model)
+        } catch let error as ShapeError {
+            throw call.error("\(call.name): \(error.description)", at: "model")
+        }
+        let calibrationSet = (0..<min(calibration, train.count)).map { Array(train.sample($0)) }
+        let network = IntegerNetwork(folded, calibration: calibrationSet, bits: trained.bits ?? [])
+        let count = min(samples, held.count)
+        var floatCorrect = 0, intCorrect = 0
+        for i in 0..<count {
+            try call.context.checkInterrupt(at: call.span)
+            let sample = Array(held.sample(i)), label = Int(held.labels[i])
+            let logits = folded.run(sample)[folded.graph.output]
+            if logits.indices.max(by: { logits[$0] < logits[$1] }) == label { floatCorrect += 1 }
+            if network.classify(sample) == label { intCorrect += 1 }
+        }
+        return (Double(floatCorrect) / Double(max(1, count)), Double(intCorrect) / Double(max(1, count)))
+    }
+}

@@ -8,10 +8,11 @@ import NasNN
 enum CompressBuiltins {
     static func register(into r: inout BuiltinRegistry) {
         r.register(Builtin("compress", [
-            .init("model"), .init("data"), .init("prune", default: .number(0)), .init("bits", default: .number(8)),
+            .init("model"), .init("data"), .init("channels", default: .number(0)), .init("prune", default: .number(0)),
+            .init("bits", default: .number(8)),
             .init("epochs", default: .number(1)), .init("lr", default: .number(0.01)), .init("seed", default: .number(1)),
             .init("validation", default: .number(0.2)), .init("batch", default: .number(32)),
-        ], doc: "Prunes (unstructured, by magnitude) and quantizes (per-channel symmetric, 2-8 bits) a copy of a trained model, then fine-tunes it with the weights constrained. prune and bits: one value or a list per weighted layer.") { call in
+        ], doc: "Compresses a copy of a trained model: channels removes that fraction of every prunable convolution's channels (structured, by L1 norm; a smaller dense model), prune zeroes that fraction of each weighted layer's weights (by magnitude), bits quantizes weights per channel (2-8); then fine-tunes with those constraints. prune and bits: one value or a list per weighted layer.") { call in
             try compress(call)
         })
     }
@@ -72,9 +73,14 @@ enum CompressBuiltins {
         let reference = validation ?? data
         let before = Trainer.evaluate(trained.model, on: reference).accuracy
 
-        let model = try ModelBuiltins.build(trained.spec, input: trained.model.inputShape, classes: trained.model.classes,
-                                            seed: options.seed, call: call)
-        try model.copyWeights(from: trained.model)
+        let channels = try call.number("channels")
+        guard (0..<1).contains(channels) else { throw call.error("compress: channels must be a fraction in [0, 1)", at: "channels") }
+        let model: Model
+        do {
+            model = try StructuredPruning.prune(trained.model, fraction: channels)
+        } catch let error as ShapeError {
+            throw call.error("compress: \(error.description)", at: "channels")
+        }
         let compressor: Compressor
         do {
             compressor = try Compressor(model, plan: CompressionPlan(prune: prune, bits: bits))
@@ -100,6 +106,8 @@ enum CompressBuiltins {
             ("accuracy", .number(after)),
             ("accuracy_before", .number(before)),
             ("sparsity", .number(compressor.sparsity)),
+            ("params", .number(Double(model.parameterCount))),
+            ("macs", .number(Double(model.macs))),
             ("bits", .list(bits.map { .number(Double($0)) })),
             ("failed", report.failure.map { .string($0) } ?? .none),
             ("model", .native(compressed)),

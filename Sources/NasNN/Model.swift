@@ -72,19 +72,4 @@ extension Model {
         func flatten(_ layer: Layer) -> [Layer] { [layer] + layer.children.flatMap(flatten) }
         return network.layers.flatMap(flatten)
     }
-
-    /// Copies weights and batch-norm statistics from a model of the same architecture, so a
-    /// compressed or fine-tuned copy leaves the original untouched.
-    public func copyWeights(from other: Model) throws {
-        let mine = parameters, theirs = other.parameters
-        guard mine.count == theirs.count, zip(mine, theirs).allSatisfy({ $0.shape == $1.shape }) else {
-            throw ShapeError("cannot copy weights between different architectures")
-        }
-        for (to, from) in zip(mine, theirs) { to.value = from.value }
-        let norms = allLayers.compactMap { $0 as? BatchNorm }, otherNorms = other.allLayers.compactMap { $0 as? BatchNorm }
-        for (to, from) in zip(norms, otherNorms) {
-            to.runningMean = from.runningMean
-            to.runningVariance = from.runningVariance
-        }
-    }
 }

@@ -27,7 +27,7 @@ public final class Dropout: Layer {
     public let kind = "Dropout"
     public let rate: Float
     public var needsInputGradient = true
-    private let seed: UInt64
+    public let seed: UInt64
     private var calls: UInt64 = 0
     private var mask: [Float] = []
 

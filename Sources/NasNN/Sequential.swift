@@ -107,9 +107,12 @@ public final class SqueezeExcite: Layer {
     private var input: Tensor?
     private var scale: Tensor?
 
-    public init(channels: Int, reduction: Int = 4, rng: inout some RandomNumberGenerator) {
+    public convenience init(channels: Int, reduction: Int = 4, rng: inout some RandomNumberGenerator) {
+        self.init(channels: channels, hidden: max(1, channels / reduction), rng: &rng)
+    }
+
+    public init(channels: Int, hidden: Int, rng: inout some RandomNumberGenerator) {
         self.channels = channels
-        let hidden = max(1, channels / reduction)
         reduce = Dense(inFeatures: channels, outFeatures: hidden, rng: &rng)
         expand = Dense(inFeatures: hidden, outFeatures: channels, rng: &rng)
     }

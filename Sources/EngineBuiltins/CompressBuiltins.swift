@@ -9,10 +9,10 @@ enum CompressBuiltins {
     static func register(into r: inout BuiltinRegistry) {
         r.register(Builtin("compress", [
             .init("model"), .init("data"), .init("channels", default: .number(0)), .init("prune", default: .number(0)),
-            .init("bits", default: .number(8)),
+            .init("bits", default: .number(8)), .init("activations", default: .bool(true)),
             .init("epochs", default: .number(1)), .init("lr", default: .number(0.01)), .init("seed", default: .number(1)),
             .init("validation", default: .number(0.2)), .init("batch", default: .number(32)),
-        ], doc: "Compresses a copy of a trained model: channels removes that fraction of every prunable convolution's channels (structured, by L1 norm; a smaller dense model), prune zeroes that fraction of each weighted layer's weights (by magnitude), bits quantizes weights per channel (2-8); then fine-tunes with those constraints. prune and bits: one value or a list per weighted layer.") { call in
+        ], doc: "Compresses a copy of a trained model: channels removes that fraction of every prunable convolution's channels (structured, by L1 norm; a smaller dense model), prune zeroes that fraction of each weighted layer's weights (by magnitude), bits quantizes weights per channel (2-8); then fine-tunes with those constraints, and with int8 activations simulated unless activations: false. prune and bits: one value or a list per weighted layer.") { call in
             try compress(call)
         })
     }
@@ -89,7 +89,9 @@ enum CompressBuiltins {
         }
         let progress = ProgressPrinter(context: call.context, live: call.context.liveProgress, model: "compressed " + trained.spec.summary)
         var interrupted = false
-        let report = Trainer.train(model, on: data, validation: validation, options: options,
+        // Fine-tuning sees int8 activations through fake-quant layers in a view sharing the weights.
+        let trainee = try call.bool("activations") ? try ActivationQuantization.trainingView(of: model) : model
+        let report = Trainer.train(trainee, on: data, validation: validation, options: options,
                                    progress: { progress.update($0) }, epochDone: { progress.epoch($0, of: options.epochs) },
                                    constraint: compressor,
                                    shouldStop: {

@@ -66,3 +66,23 @@ final class CompressionTests: XCTestCase {
         XCTAssertGreaterThan(evaluated, before - 0.1)
     }
 }
+
+final class ActivationQuantizationTests: XCTestCase {
+    func testViewSharesWeightsAndRoundsActivations() throws {
+        var rng = SeededGenerator(seed: 1)
+        for model in [try Architectures.resnet(input: [8, 8, 3], classes: 4, width: 4, stacks: 2, rng: &rng),
+                      try Architectures.mobileNetV3(input: [16, 16, 3], classes: 4, width: 0.5, blocks: 4, rng: &rng)] {
+            let view = try ActivationQuantization.trainingView(of: model)
+            XCTAssertTrue(zip(view.parameters, model.parameters).allSatisfy { $0 === $1 }, "same parameter objects")
+            XCTAssertEqual(view.parameters.count, model.parameters.count)
+            XCTAssertGreaterThan(view.allLayers.filter { $0 is FakeQuant }.count, 3)
+            let x = Tensor(shape: [4] + model.inputShape, data: (0..<(4 * model.inputShape.reduce(1, *))).map { _ in rng.uniform(-1, 1) })
+            let y = view.forward(x, training: true)
+            // Logits sit on a 256-level grid.
+            let levels = Set(y.data.map { ($0 * 1e4).rounded() })
+            XCTAssertLessThanOrEqual(levels.count, 256)
+            view.backward(Tensor(shape: y.shape, data: .init(repeating: 0.1, count: y.count)))
+            XCTAssertTrue(model.parameters.contains { $0.gradient.contains { $0 != 0 } }, "gradients reach the shared weights")
+        }
+    }
+}

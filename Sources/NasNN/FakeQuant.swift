@@ -46,10 +46,7 @@ public final class FakeQuant: Layer {
     }
 
     public func backward(_ dy: Tensor) -> Tensor {
-        guard !mask.isEmpty else { return dy }
-        var dx = dy
-        for i in 0..<dx.count { dx.data[i] *= mask[i] }
-        mask = []
-        return dx
+        defer { mask = [] }
+        return mask.isEmpty ? dy : dy.scaled(by: mask)
     }
 }

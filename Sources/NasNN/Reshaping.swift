@@ -45,16 +45,11 @@ public final class Dropout: Layer {
         let keep = 1 - rate, scale = 1 / keep
         var rng = SeededGenerator(seed: seed).derived(stream: calls)
         mask = (0..<x.count).map { _ in rng.nextFloat() < keep ? scale : 0 }
-        var y = x
-        for i in 0..<y.count { y.data[i] *= mask[i] }
-        return y
+        return x.scaled(by: mask)
     }
 
     public func backward(_ dy: Tensor) -> Tensor {
-        guard !mask.isEmpty else { return dy }
-        var dx = dy
-        for i in 0..<dx.count { dx.data[i] *= mask[i] }
-        mask = []
-        return dx
+        defer { mask = [] }
+        return mask.isEmpty ? dy : dy.scaled(by: mask)
     }
 }

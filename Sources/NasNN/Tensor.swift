@@ -24,6 +24,11 @@ public struct Tensor: Sendable, Equatable {
     }
 
     public var count: Int { data.count }
+
+    /// Elementwise product with a mask or scale of the same size (dropout, straight-through gradients).
+    func scaled(by factors: [Float]) -> Tensor {
+        Tensor(shape: shape, data: zip(data, factors).map { $0 * $1 })
+    }
     /// The leading (batch) dimension.
     public var batch: Int { shape[0] }
     /// Values per sample.

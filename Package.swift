@@ -36,8 +36,10 @@ let package = Package(
         .target(name: "NasCompress", dependencies: ["NasNN"]),
         // Integer-only inference: folded float reference, int8 calibration, fixed-point requantization.
         .target(name: "NasQuant", dependencies: ["NasNN", "NasCost"]),
+        // Multi-objective optimization: Pareto sorting, hypervolume.
+        .target(name: "NasOptimize"),
         // The engine's builtins for the language: datasets, models, training, summaries.
-        .target(name: "EngineBuiltins", dependencies: ["NasLang", "NasRender", "NasNN", "NasData", "NasCost", "NasCompress", "NasQuant"]),
+        .target(name: "EngineBuiltins", dependencies: ["NasLang", "NasRender", "NasNN", "NasData", "NasCost", "NasCompress", "NasQuant", "NasOptimize"]),
         // The command-line front end: REPL, run, check, replay.
         .executableTarget(
             name: "nasbook",
@@ -49,7 +51,7 @@ let package = Package(
         // Benchmarks (bench/train-bench runs them next to their peers).
         .executableTarget(
             name: "nasbook-bench",
-            dependencies: ["NasNN", "NasData", "NasCost", "CNasKernels", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["NasNN", "NasData", "NasCost", "NasOptimize", "CNasKernels", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "bench/Sources/nasbook-bench"
         ),
         .testTarget(name: "NasLangTests", dependencies: ["NasLang", "NasRender", "EngineBuiltins", "CNasKernels"],
@@ -58,6 +60,7 @@ let package = Package(
         .testTarget(name: "NasDataTests", dependencies: ["NasData"]),
         .testTarget(name: "NasCostTests", dependencies: ["NasCost", "NasNN", "NasData"]),
         .testTarget(name: "NasCompressTests", dependencies: ["NasCompress", "NasNN", "NasData"]),
+        .testTarget(name: "NasOptimizeTests", dependencies: ["NasOptimize", "NasData"]),
         .testTarget(name: "NasQuantTests", dependencies: ["NasQuant", "NasNN", "NasData", "NasCost"]),
         .testTarget(name: "EngineBuiltinsTests", dependencies: ["EngineBuiltins", "NasLang"]),
         .testTarget(name: "NasREPLTests", dependencies: ["NasREPL", "NasLang"]),

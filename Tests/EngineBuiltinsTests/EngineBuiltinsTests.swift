@@ -150,3 +150,15 @@ final class QuantizeBuiltinsTests: XCTestCase {
         XCTAssertTrue(out.hasSuffix("true true\n"), out)
     }
 }
+
+final class OptimizeBuiltinsTests: XCTestCase {
+    func testParetoAndHypervolume() {
+        let (out, error) = runWithEngine("""
+        points = [[1, 3], [2, 2], [3, 1], [3, 3]]
+        print(pareto(points), hypervolume(points, [4, 4]))
+        """)
+        XCTAssertNil(error)
+        XCTAssertEqual(out, "[0, 1, 2] 6\n")
+        XCTAssertTrue(runWithEngine("hypervolume([[1, 2]], [3])").error?.contains("needs 1 objectives") == true)
+    }
+}

@@ -4,6 +4,7 @@ import Foundation
 import NasCost
 import NasData
 import NasNN
+import NasOptimize
 
 /// Benchmarks for the engine, each printing JSON lines that bench/compare.py joins with the
 /// peer's numbers. Run through bench/train-bench, which also runs the PyTorch side.
@@ -12,7 +13,7 @@ struct NasbookBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nasbook-bench",
         abstract: "nasbook engine benchmarks.",
-        subcommands: [TrainBench.self, CostBench.self]
+        subcommands: [TrainBench.self, CostBench.self, HypervolumeBench.self]
     )
 }
 
@@ -130,5 +131,41 @@ struct CostBench: ParsableCommand {
         times.sort()
         print(String(format: "cost of a %d-layer model (%d runtime ops): median %.3f ms, p90 %.3f ms over %d runs",
                      layers, ops, times[times.count / 2], times[times.count * 9 / 10], repetitions))
+    }
+}
+
+struct HypervolumeBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hypervolume",
+        abstract: "Exact hypervolume of points on the DTLZ2 front (all mutually non-dominated), timed; --write saves them for the moocore peer."
+    )
+
+    @Option(help: "Number of points.") var points = 10_000
+    @Option(help: "Objectives.") var objectives = 3
+    @Option(help: "Repetitions to time.") var repetitions = 20
+    @Option(help: "Write the points as text (one per line) to this file.") var write: String?
+
+    func run() throws {
+        var rng = SeededGenerator(seed: 3)
+        let set: [[Double]] = (0..<points).map { _ in
+            let v = (0..<objectives).map { _ in abs(Double(rng.nextNormal())) + 1e-9 }
+            let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            return v.map { $0 / norm }
+        }
+        if let write {
+            try set.map { $0.map { String($0) }.joined(separator: " ") }.joined(separator: "\n")
+                .write(toFile: write, atomically: true, encoding: .utf8)
+        }
+        let reference = [Double](repeating: 1.1, count: objectives)
+        var times: [Double] = []
+        var volume = 0.0
+        for _ in 0..<repetitions {
+            let start = DispatchTime.now().uptimeNanoseconds
+            volume = Hypervolume.of(set, reference: reference)
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+        }
+        times.sort()
+        print(String(format: "hypervolume of %d points in %dD: %.6f, median %.3f ms over %d runs", points, objectives, volume,
+                     times[times.count / 2], repetitions))
     }
 }

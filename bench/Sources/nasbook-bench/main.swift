@@ -13,7 +13,7 @@ struct NasbookBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nasbook-bench",
         abstract: "nasbook engine benchmarks.",
-        subcommands: [TrainBench.self, CostBench.self, HypervolumeBench.self]
+        subcommands: [TrainBench.self, CostBench.self, HypervolumeBench.self, SobolDump.self]
     )
 }
 
@@ -167,5 +167,16 @@ struct HypervolumeBench: ParsableCommand {
         times.sort()
         print(String(format: "hypervolume of %d points in %dD: %.6f, median %.3f ms over %d runs", points, objectives, volume,
                      times[times.count / 2], repetitions))
+    }
+}
+
+/// Prints Sobol points, for checking against another implementation.
+struct SobolDump: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "sobol", abstract: "Print unscrambled Sobol points.")
+    @Option var points = 64
+    @Option var dimensions = 21
+    func run() {
+        var s = Sobol(dimensions: dimensions)
+        for _ in 0..<points { print(s.next().map { String($0) }.joined(separator: " ")) }
     }
 }

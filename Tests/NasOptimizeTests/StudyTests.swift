@@ -1,0 +1,42 @@
+import XCTest
+@testable import NasOptimize
+
+final class StudyTests: XCTestCase {
+    func testSobolMatchesItsDefinition() {
+        // First points of the unscrambled sequence in two dimensions.
+        var s = Sobol(dimensions: 2)
+        let points = (0..<4).map { _ in s.next() }
+        XCTAssertEqual(points, [[0, 0], [0.5, 0.5], [0.75, 0.25], [0.25, 0.75]])
+        // Every 2^k prefix puts exactly one point in each interval of width 2^-k, per coordinate.
+        var t = Sobol(dimensions: Sobol.maxDimensions, seed: 5)
+        let many = (0..<256).map { _ in t.next() }
+        for d in 0..<Sobol.maxDimensions {
+            XCTAssertEqual(Set(many.map { Int($0[d] * 256) }).count, 256, "dimension \(d)")
+        }
+    }
+
+    func testStudiesAreDeterministicAndHypervolumeGrows() {
+        let problem = TestProblem.dtlz2(dimensions: 4, objectives: 3)
+        for make in [{ (seed: UInt64) -> any Strategy in RandomSearch(seed: seed) }, { SobolSearch(seed: $0) }] {
+            var a = make(7), b = make(7), c = make(8)
+            let s1 = Study.run(problem, strategy: &a, trials: 60)
+            let s2 = Study.run(problem, strategy: &b, trials: 60)
+            let s3 = Study.run(problem, strategy: &c, trials: 60)
+            XCTAssertEqual(s1.observations, s2.observations)
+            XCTAssertNotEqual(s1.observations, s3.observations)
+            XCTAssertGreaterThan(s1.hypervolume, 0)
+            // Never falls (up to the rounding of summing the same volume in another order).
+            XCTAssertTrue(zip(s1.hypervolumeHistory, s1.hypervolumeHistory.dropFirst()).allSatisfy { $1 >= $0 - 1e-12 })
+        }
+    }
+
+    func testProblemsAtKnownPoints() {
+        XCTAssertEqual(TestProblem.zdt1(dimensions: 3).evaluate([0.25, 0, 0]), [0.25, 0.5])
+        let dtlz = TestProblem.dtlz2(dimensions: 3, objectives: 2).evaluate([0, 0.5, 0.5])
+        XCTAssertEqual(dtlz[0], 1, accuracy: 1e-12)
+        XCTAssertEqual(dtlz[1], 0, accuracy: 1e-12)
+        // Branin's minimum value 0.397887 at (pi, 2.275), i.e. x = ((pi + 5) / 15, 2.275 / 15).
+        let branin = TestProblem.braninCurrin.evaluate([(Double.pi + 5) / 15, 2.275 / 15])[0]
+        XCTAssertEqual(branin, 0.397887, accuracy: 1e-5)
+    }
+}

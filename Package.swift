@@ -37,7 +37,9 @@ let package = Package(
         // Integer-only inference: folded float reference, int8 calibration, fixed-point requantization.
         .target(name: "NasQuant", dependencies: ["NasNN", "NasCost"]),
         // Multi-objective optimization: Pareto sorting, hypervolume.
-        .target(name: "NasOptimize", dependencies: ["NasData"]),
+        // Optimized even in debug builds: the strategies' inner loops (GP fits, EHVI) would make
+        // the test suite minutes long at -Onone.
+        .target(name: "NasOptimize", dependencies: ["NasData"], swiftSettings: [.unsafeFlags(["-O"])]),
         // The engine's builtins for the language: datasets, models, training, summaries.
         .target(name: "EngineBuiltins", dependencies: ["NasLang", "NasRender", "NasNN", "NasData", "NasCost", "NasCompress", "NasQuant", "NasOptimize"]),
         // The command-line front end: REPL, run, check, replay.

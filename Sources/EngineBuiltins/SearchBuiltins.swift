@@ -4,7 +4,7 @@ import NasRender
 
 /// `problem.*` test problems and `search(problem, strategy:, trials:, seed:)` on them.
 enum SearchBuiltins {
-    static let strategies = ["random", "sobol"]
+    static let strategies = ["random", "sobol", "nsga2", "parego", "mobo"]
 
     static func register(into r: inout BuiltinRegistry) {
         r.register(Builtin("problem.zdt1", [.init("dims", default: .number(10))],
@@ -24,7 +24,7 @@ enum SearchBuiltins {
         r.register(Builtin("search", [
             .init("problem"), .init("strategy", default: .string("sobol")), .init("trials", default: .number(50)),
             .init("seed", default: .number(1)),
-        ], doc: "Searches a problem with a strategy (\"random\", \"sobol\"; the model-based ones arrive with the search core) and returns the study: its Pareto front, hypervolume and trials.") { call in
+        ], doc: "Searches a problem with a strategy (\"random\", \"sobol\", \"nsga2\", \"parego\", \"mobo\" = EHVI; ARS-MOBO arrives with the search core) and returns the study: its Pareto front, hypervolume and trials.") { call in
             guard case .native(let p as ProblemValue) = call["problem"] else {
                 throw call.error("search: 'problem' must be a problem, not \(call["problem"].typeName)", at: "problem",
                                  hint: "for example: search(problem.zdt1(dims: 10), strategy: \"sobol\", trials: 50)")
@@ -32,22 +32,22 @@ enum SearchBuiltins {
             let trials = try call.positiveInteger("trials", limit: 100_000)
             let seed = try call.seed()
             let name = try call.string("strategy")
-            let study: Study
+            let needsSobol = ["sobol", "parego", "mobo"].contains(name)
+            if needsSobol, p.problem.dimensions > Sobol.maxDimensions {
+                throw call.error("search: \(name) supports up to \(Sobol.maxDimensions) dimensions", at: "strategy")
+            }
+            var strategy: any Strategy
             switch name {
-            case "random":
-                var s = RandomSearch(seed: seed)
-                study = Study.run(p.problem, strategy: &s, trials: trials)
-            case "sobol":
-                guard p.problem.dimensions <= Sobol.maxDimensions else {
-                    throw call.error("search: sobol supports up to \(Sobol.maxDimensions) dimensions", at: "strategy")
-                }
-                var s = SobolSearch(seed: seed)
-                study = Study.run(p.problem, strategy: &s, trials: trials)
+            case "random": strategy = RandomSearch(seed: seed)
+            case "sobol": strategy = SobolSearch(seed: seed)
+            case "nsga2": strategy = NSGA2(seed: seed)
+            case "parego": strategy = ParEGO(seed: seed)
+            case "mobo": strategy = ExpectedHypervolumeSearch(seed: seed, reference: p.problem.reference)
             default:
                 throw call.error("search: unknown strategy \"\(name)\"", at: "strategy",
                                  hint: Suggestions.hint(for: name, in: strategies) ?? "use one of: " + strategies.joined(separator: ", "))
             }
-            return .native(StudyValue(study: study))
+            return .native(StudyValue(study: Study.run(p.problem, strategy: &strategy, trials: trials)))
         })
     }
 }

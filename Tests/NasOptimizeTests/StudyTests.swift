@@ -40,3 +40,29 @@ final class StudyTests: XCTestCase {
         XCTAssertEqual(branin, 0.397887, accuracy: 1e-5)
     }
 }
+
+final class StrategyTests: XCTestCase {
+    /// Every strategy ends with more hypervolume than its initial design had, on ZDT1 and DTLZ2.
+    func testStrategiesImproveOnTheirInitialDesign() {
+        for problem in [TestProblem.zdt1(dimensions: 2), .dtlz2(dimensions: 3, objectives: 3)] {
+            let initial = 2 * (problem.dimensions + 1)
+            var strategies: [any Strategy] = [NSGA2(seed: 3, populationSize: 8), ParEGO(seed: 3),
+                                              ExpectedHypervolumeSearch(seed: 3, reference: problem.reference, samples: 16)]
+            for index in strategies.indices {
+                let study = Study.run(problem, strategy: &strategies[index], trials: 30)
+                let start = study.hypervolumeHistory[(strategies[index].name == "nsga2" ? 8 : initial) - 1]
+                XCTAssertGreaterThan(study.hypervolume, start + 1e-6, "\(strategies[index].name) on \(problem.name)")
+            }
+        }
+    }
+
+    /// Model-based search beats random search at equal evaluations on ZDT1.
+    func testModelBasedSearchBeatsRandom() {
+        let problem = TestProblem.zdt1(dimensions: 3)
+        var random: any Strategy = RandomSearch(seed: 5)
+        var mobo: any Strategy = ExpectedHypervolumeSearch(seed: 5, reference: problem.reference, samples: 16)
+        let r = Study.run(problem, strategy: &random, trials: 30).hypervolume
+        let m = Study.run(problem, strategy: &mobo, trials: 30).hypervolume
+        XCTAssertGreaterThan(m, r)
+    }
+}

@@ -118,19 +118,14 @@ struct CostBench: ParsableCommand {
         let model = try Architectures.resnet(input: [32, 32, 3], classes: 10, stacks: 3, blocks: blocks, rng: &rng)
         let layers = model.summary().count
         let board = TargetBoard(name: "NUCLEO-F746ZG", core: .cortexM7, clockHz: 216e6, ramBytes: 320 << 10, flashBytes: 1 << 20)
-        var times: [Double] = []
         var ops = 0
-        for _ in 0..<repetitions {
-            let start = DispatchTime.now().uptimeNanoseconds
+        let (median, p90) = try milliseconds(repetitions) {
             let graph = try DeploymentGraph(model)
-            let report = CostReport(graph, board: board)
-            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+            precondition(CostReport(graph, board: board).ramBytes > 0)
             ops = graph.ops.count
-            precondition(report.ramBytes > 0)
         }
-        times.sort()
         print(String(format: "cost of a %d-layer model (%d runtime ops): median %.3f ms, p90 %.3f ms over %d runs",
-                     layers, ops, times[times.count / 2], times[times.count * 9 / 10], repetitions))
+                     layers, ops, median, p90, repetitions))
     }
 }
 
@@ -157,16 +152,10 @@ struct HypervolumeBench: ParsableCommand {
                 .write(toFile: write, atomically: true, encoding: .utf8)
         }
         let reference = [Double](repeating: 1.1, count: objectives)
-        var times: [Double] = []
         var volume = 0.0
-        for _ in 0..<repetitions {
-            let start = DispatchTime.now().uptimeNanoseconds
-            volume = Hypervolume.of(set, reference: reference)
-            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
-        }
-        times.sort()
+        let (median, _) = milliseconds(repetitions) { volume = Hypervolume.of(set, reference: reference) }
         print(String(format: "hypervolume of %d points in %dD: %.6f, median %.3f ms over %d runs", points, objectives, volume,
-                     times[times.count / 2], repetitions))
+                     median, repetitions))
     }
 }
 
@@ -179,4 +168,16 @@ struct SobolDump: ParsableCommand {
         var s = Sobol(dimensions: dimensions)
         for _ in 0..<points { print(s.next().map { String($0) }.joined(separator: " ")) }
     }
+}
+
+/// Median and 90th-percentile wall time of `body`, in milliseconds.
+func milliseconds(_ repetitions: Int, _ body: () throws -> Void) rethrows -> (median: Double, p90: Double) {
+    var times: [Double] = []
+    for _ in 0..<max(1, repetitions) {
+        let start = DispatchTime.now().uptimeNanoseconds
+        try body()
+        times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+    }
+    times.sort()
+    return (times[times.count / 2], times[times.count * 9 / 10])
 }

@@ -27,8 +27,17 @@ void nas_relu_backward(const float *restrict x, const float *restrict g, float *
 }
 
 NAS_CLONES
-void nas_add(float *restrict y, const float *restrict x, long n) {
-    for (long i = 0; i < n; i++) y[i] += x[i];
+void nas_add(float *restrict y, const float *restrict x, long n, float lo, float hi) {
+    for (long i = 0; i < n; i++) {
+        float v = y[i] + x[i];
+        v = v > lo ? v : lo;
+        y[i] = v < hi ? v : hi;
+    }
+}
+
+NAS_CLONES
+void nas_clamp_gradient(float *restrict g, const float *restrict y, long n, float lo, float hi) {
+    for (long i = 0; i < n; i++) g[i] = (y[i] > lo && y[i] < hi) ? g[i] : 0;
 }
 
 NAS_CLONES
@@ -105,15 +114,20 @@ void nas_channel_dot(const float *restrict g, const float *restrict h, long rows
     }
 }
 
-/* y = x * scale + shift per channel; and, when xhat is given, xhat = (x - mean) * inv. */
+/* y = clamp(x * scale + shift, lo, hi) per channel (a fused ReLU/ReLU6, or +-inf for none);
+   and, when xhat is given, xhat = (x - mean) * inv. */
 NAS_CLONES
 void nas_channel_affine(const float *restrict x, long rows, int C, const float *restrict scale,
                         const float *restrict shift, float *restrict y, const float *restrict mean,
-                        const float *restrict inv, float *restrict xhat) {
+                        const float *restrict inv, float *restrict xhat, float lo, float hi) {
     for (long r = 0; r < rows; r++) {
         const float *xr = x + r * C;
         float *yr = y + r * C;
-        for (int c = 0; c < C; c++) yr[c] = xr[c] * scale[c] + shift[c];
+        for (int c = 0; c < C; c++) {
+            float v = xr[c] * scale[c] + shift[c];
+            v = v > lo ? v : lo;
+            yr[c] = v < hi ? v : hi;
+        }
         if (xhat) {
             float *hr = xhat + r * C;
             for (int c = 0; c < C; c++) hr[c] = (xr[c] - mean[c]) * inv[c];
@@ -130,5 +144,43 @@ void nas_bn_input_gradient(const float *restrict g, const float *restrict h, lon
         const float *gr = g + r * C, *hr = h + r * C;
         float *out = dx + r * C;
         for (int c = 0; c < C; c++) out[c] = k[c] * (m * gr[c] - sum_g[c] - hr[c] * sum_gh[c]);
+    }
+}
+
+/* The batch-norm backward sums and input gradient with a fused ReLU/ReLU6: the incoming gradient
+   counts only where the clamped output y was strictly inside (lo, hi). */
+NAS_CLONES
+void nas_channel_dot_masked(const float *restrict g, const float *restrict h, const float *restrict y, float lo, float hi,
+                            long rows, int C, double *restrict sum_g, double *restrict sum_gh) {
+    float s[C], q[C];
+    for (int c = 0; c < C; c++) s[c] = q[c] = 0;
+    for (long r = 0; r < rows; r++) {
+        const float *gr = g + r * C, *hr = h + r * C, *yr = y + r * C;
+        for (int c = 0; c < C; c++) {
+            float gv = (yr[c] > lo && yr[c] < hi) ? gr[c] : 0;
+            s[c] += gv;
+            q[c] += gv * hr[c];
+        }
+        if ((r & 255) == 255 || r == rows - 1) {
+            for (int c = 0; c < C; c++) {
+                sum_g[c] += s[c];
+                sum_gh[c] += q[c];
+                s[c] = q[c] = 0;
+            }
+        }
+    }
+}
+
+NAS_CLONES
+void nas_bn_input_gradient_masked(const float *restrict g, const float *restrict h, const float *restrict y, float lo, float hi,
+                                  long rows, int C, float m, const float *restrict k, const float *restrict sum_g,
+                                  const float *restrict sum_gh, float *restrict dx) {
+    for (long r = 0; r < rows; r++) {
+        const float *gr = g + r * C, *hr = h + r * C, *yr = y + r * C;
+        float *out = dx + r * C;
+        for (int c = 0; c < C; c++) {
+            float gv = (yr[c] > lo && yr[c] < hi) ? gr[c] : 0;
+            out[c] = k[c] * (m * gv - sum_g[c] - hr[c] * sum_gh[c]);
+        }
     }
 }

@@ -3,7 +3,7 @@ import CNasKernels
 /// Batch normalization over the last (channel) axis, with running statistics for inference.
 /// Sums run per chunk of rows (float within 256-row blocks, double across) and combine in chunk
 /// order, so statistics do not depend on the thread count.
-public final class BatchNorm: Layer {
+public final class BatchNorm: ClampFusing {
     public let kind = "BatchNorm"
     public let channels: Int
     public let gamma: Parameter
@@ -15,6 +15,9 @@ public final class BatchNorm: Layer {
     public var needsInputGradient = true
     private var normalized: Tensor?
     private var inverseStd: [Float] = []
+    /// A fused ReLU/ReLU6 of the last training forward, and the output its gradient needs.
+    private var clamp: ClosedRange<Float>?
+    private var output: Tensor?
 
     public init(channels: Int, momentum: Float = 0.1, epsilon: Float = 1e-5) {
         self.channels = channels
@@ -55,7 +58,12 @@ public final class BatchNorm: Layer {
     }
 
     public func forward(_ x: Tensor, training: Bool) -> Tensor {
+        forward(x, training: training, clamp: nil)
+    }
+
+    public func forward(_ x: Tensor, training: Bool, clamp: ClosedRange<Float>?) -> Tensor {
         let c = channels, rows = x.count / c
+        let lo = clamp?.lowerBound ?? -.infinity, hi = clamp?.upperBound ?? .infinity
         var mean = runningMean, variance = runningVariance
         if training {
             let (sum, square) = x.data.withUnsafeBufferPointer { xp in
@@ -85,7 +93,7 @@ public final class BatchNorm: Layer {
                     Parallel.chunks(rows, work: rows * c) { range, _ in
                         let offset = range.lowerBound * c
                         nas_channel_affine(src + offset, range.count, Int32(c), scale, shift, out + offset,
-                                           mean, inv, h.map { $0 + offset })
+                                           mean, inv, h.map { $0 + offset }, lo, hi)
                     }
                 }
             }
@@ -93,6 +101,8 @@ public final class BatchNorm: Layer {
         if training {
             normalized = xhat
             inverseStd = inv
+            self.clamp = clamp
+            output = clamp == nil ? nil : y
         }
         return y
     }
@@ -100,11 +110,20 @@ public final class BatchNorm: Layer {
     public func backward(_ dy: Tensor) -> Tensor {
         guard let xhat = normalized else { preconditionFailure("BatchNorm.backward without a training forward") }
         let c = channels, rows = dy.count / c
+        let clamp = self.clamp, y = output ?? Tensor(zeros: [0])
+        let lo = clamp?.lowerBound ?? 0, hi = clamp?.upperBound ?? 0
         let (dbeta, dgamma) = dy.data.withUnsafeBufferPointer { dp in
             xhat.data.withUnsafeBufferPointer { hp in
-                channelSums(rows: rows) { range, g, gh in
-                    let offset = range.lowerBound * c
-                    nas_channel_dot(dp.baseAddress! + offset, hp.baseAddress! + offset, range.count, Int32(c), g, gh)
+                y.data.withUnsafeBufferPointer { yp in
+                    channelSums(rows: rows) { range, g, gh in
+                        let offset = range.lowerBound * c
+                        if clamp != nil {
+                            nas_channel_dot_masked(dp.baseAddress! + offset, hp.baseAddress! + offset, yp.baseAddress! + offset,
+                                                   lo, hi, range.count, Int32(c), g, gh)
+                        } else {
+                            nas_channel_dot(dp.baseAddress! + offset, hp.baseAddress! + offset, range.count, Int32(c), g, gh)
+                        }
+                    }
                 }
             }
         }
@@ -119,17 +138,25 @@ public final class BatchNorm: Layer {
             let sumG = dbeta.map(Float.init), sumGH = dgamma.map(Float.init)
             dy.data.withUnsafeBufferPointer { dp in
                 xhat.data.withUnsafeBufferPointer { hp in
-                    dx.data.withUnsafeMutableBufferPointer { xp in
-                        let g = dp.baseAddress!, h = hp.baseAddress!, out = xp.baseAddress!
-                        Parallel.chunks(rows, work: rows * c) { range, _ in
-                            let offset = range.lowerBound * c
-                            nas_bn_input_gradient(g + offset, h + offset, range.count, Int32(c), m, k, sumG, sumGH, out + offset)
+                    y.data.withUnsafeBufferPointer { yp in
+                        dx.data.withUnsafeMutableBufferPointer { xp in
+                            let g = dp.baseAddress!, h = hp.baseAddress!, out = xp.baseAddress!, yb = yp.baseAddress
+                            Parallel.chunks(rows, work: rows * c) { range, _ in
+                                let offset = range.lowerBound * c
+                                if clamp != nil {
+                                    nas_bn_input_gradient_masked(g + offset, h + offset, yb! + offset, lo, hi, range.count, Int32(c),
+                                                                 m, k, sumG, sumGH, out + offset)
+                                } else {
+                                    nas_bn_input_gradient(g + offset, h + offset, range.count, Int32(c), m, k, sumG, sumGH, out + offset)
+                                }
+                            }
                         }
                     }
                 }
             }
         }
         normalized = nil
+        output = nil
         return dx
     }
 }

@@ -26,3 +26,22 @@ extension Layer {
     public var children: [Layer] { [] }
     public func macs(_ input: [Int]) -> Int { 0 }
 }
+
+/// A layer that can apply a following ReLU/ReLU6 in its own output pass (and its gradient in
+/// its own backward pass), saving a read and write of the whole activation each way.
+/// `Sequential` fuses when such a layer is directly followed by a ReLU or ReLU6.
+public protocol ClampFusing: Layer {
+    /// Forward with the output clamped to `clamp` (nil: as `forward`).
+    func forward(_ x: Tensor, training: Bool, clamp: ClosedRange<Float>?) -> Tensor
+}
+
+extension Activation.Function {
+    /// The clamp a ReLU or ReLU6 is; nil for the others.
+    var clamp: ClosedRange<Float>? {
+        switch self {
+        case .relu: return 0...Float.infinity
+        case .relu6: return 0...6
+        default: return nil
+        }
+    }
+}

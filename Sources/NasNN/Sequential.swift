@@ -30,21 +30,44 @@ public final class Sequential: Layer {
         return total
     }
 
+    /// Indices of activations the previous forward fused into the layer before them.
+    private var fused: Set<Int> = []
+
     public func forward(_ x: Tensor, training: Bool) -> Tensor {
-        layers.reduce(x) { $1.forward($0, training: training) }
+        var t = x
+        var index = 0
+        fused = []
+        while index < layers.count {
+            if index + 1 < layers.count, let producer = layers[index] as? ClampFusing,
+               let clamp = (layers[index + 1] as? Activation)?.function.clamp {
+                t = producer.forward(t, training: training, clamp: clamp)
+                fused.insert(index + 1)
+                index += 2
+            } else {
+                t = layers[index].forward(t, training: training)
+                index += 1
+            }
+        }
+        return t
     }
 
     public func backward(_ dy: Tensor) -> Tensor {
-        layers.reversed().reduce(dy) { $1.backward($0) }
+        var g = dy
+        for index in layers.indices.reversed() where !fused.contains(index) {
+            g = layers[index].backward(g)
+        }
+        return g
     }
 }
 
 /// y = body(x) + shortcut(x), the residual add; an empty shortcut is the identity.
-public final class Residual: Layer {
+public final class Residual: ClampFusing {
     public let kind = "Residual"
     public let body: Sequential
     public let shortcut: Sequential
     public var needsInputGradient = true
+    private var clamp: ClosedRange<Float>?
+    private var output: Tensor?
 
     public init(body: [Layer], shortcut: [Layer] = []) {
         self.body = Sequential(body, kind: "Body")
@@ -67,12 +90,21 @@ public final class Residual: Layer {
     }
 
     public func forward(_ x: Tensor, training: Bool) -> Tensor {
+        forward(x, training: training, clamp: nil)
+    }
+
+    public func forward(_ x: Tensor, training: Bool, clamp: ClosedRange<Float>?) -> Tensor {
         var y = body.forward(x, training: training)
-        add(shortcut.forward(x, training: training), into: &y)
+        add(shortcut.forward(x, training: training), into: &y, clamp: clamp)
+        self.clamp = training ? clamp : nil
+        output = training && clamp != nil ? y : nil
         return y
     }
 
     public func backward(_ dy: Tensor) -> Tensor {
+        var dy = dy
+        if let clamp, let output { clampGradient(&dy, output: output, clamp) }
+        output = nil
         var dx = body.backward(dy)
         let side = shortcut.backward(dy)
         guard needsInputGradient else { return dx }
@@ -81,13 +113,26 @@ public final class Residual: Layer {
     }
 }
 
-/// target += other, elementwise (same shapes).
-func add(_ other: Tensor, into target: inout Tensor) {
+/// target += other, elementwise (same shapes), then clamped when a ReLU is fused.
+func add(_ other: Tensor, into target: inout Tensor, clamp: ClosedRange<Float>? = nil) {
+    let lo = clamp?.lowerBound ?? -.infinity, hi = clamp?.upperBound ?? .infinity
     other.data.withUnsafeBufferPointer { src in
         target.data.withUnsafeMutableBufferPointer { dst in
             let s = src.baseAddress!, d = dst.baseAddress!
             Parallel.chunks(dst.count, work: dst.count) { range, _ in
-                nas_add(d + range.lowerBound, s + range.lowerBound, range.count)
+                nas_add(d + range.lowerBound, s + range.lowerBound, range.count, lo, hi)
+            }
+        }
+    }
+}
+
+/// The gradient through a fused clamp: zero where the output sat on a bound.
+func clampGradient(_ g: inout Tensor, output: Tensor, _ clamp: ClosedRange<Float>) {
+    output.data.withUnsafeBufferPointer { yp in
+        g.data.withUnsafeMutableBufferPointer { gp in
+            let y = yp.baseAddress!, d = gp.baseAddress!
+            Parallel.chunks(gp.count, work: gp.count) { range, _ in
+                nas_clamp_gradient(d + range.lowerBound, y + range.lowerBound, range.count, clamp.lowerBound, clamp.upperBound)
             }
         }
     }

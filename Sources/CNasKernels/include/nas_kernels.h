@@ -25,16 +25,25 @@ void nas_col2im(const float *cols, int H, int W, int cx, int c0, int gc,
 /* Elementwise and per-channel loops (channels last: `rows` rows of C values). */
 void nas_relu_forward(const float *x, float *y, long n, float cap);              /* min(max(x, 0), cap) */
 void nas_relu_backward(const float *x, const float *g, float *d, long n, float cap);
-void nas_add(float *y, const float *x, long n);
+/* y = clamp(y + x, lo, hi): a residual add with its ReLU fused (lo = 0), or +-inf for none. */
+void nas_add(float *y, const float *x, long n, float lo, float hi);
+/* g = (lo < y < hi) ? g : 0: the gradient through a fused clamp, from its output. */
+void nas_clamp_gradient(float *g, const float *y, long n, float lo, float hi);
 /* Max pooling of one [H, W, C] image; argmax (may be NULL) gets the input index of each max. */
 void nas_maxpool_forward(const float *x, int W, int C, int KH, int KW, int stride_h, int stride_w,
                          int OH, int OW, float *y, int *argmax);
 void nas_channel_moments(const float *x, long rows, int C, double *sum, double *square);
 void nas_channel_dot(const float *g, const float *h, long rows, int C, double *sum_g, double *sum_gh);
 void nas_channel_affine(const float *x, long rows, int C, const float *scale, const float *shift, float *y,
-                        const float *mean, const float *inv, float *xhat);
+                        const float *mean, const float *inv, float *xhat, float lo, float hi);
 void nas_bn_input_gradient(const float *g, const float *h, long rows, int C, float m, const float *k,
                            const float *sum_g, const float *sum_gh, float *dx);
+
+/* The same two with a fused ReLU/ReLU6 in front: g counts only where lo < y < hi. */
+void nas_channel_dot_masked(const float *g, const float *h, const float *y, float lo, float hi, long rows, int C,
+                            double *sum_g, double *sum_gh);
+void nas_bn_input_gradient_masked(const float *g, const float *h, const float *y, float lo, float hi, long rows, int C,
+                                  float m, const float *k, const float *sum_g, const float *sum_gh, float *dx);
 
 /* Which instruction set nas_sgemm chose: "avx512", "avx2" or "scalar". NASBOOK_ISA=avx2 or
    NASBOOK_ISA=scalar in the environment caps the choice. */

@@ -4,7 +4,7 @@ import NasRender
 
 /// `problem.*` test problems and `search(problem, strategy:, trials:, seed:)` on them.
 enum SearchBuiltins {
-    static let strategies = ["random", "sobol", "nsga2", "parego", "mobo"]
+    static let strategies = ["random", "sobol", "nsga2", "parego", "mobo", "ars_mobo"]
 
     static func register(into r: inout BuiltinRegistry) {
         r.register(Builtin("problem.zdt1", [.init("dims", default: .number(10))],
@@ -24,7 +24,7 @@ enum SearchBuiltins {
         r.register(Builtin("search", [
             .init("problem"), .init("strategy", default: .string("sobol")), .init("trials", default: .number(50)),
             .init("seed", default: .number(1)),
-        ], doc: "Searches a problem with a strategy (\"random\", \"sobol\", \"nsga2\", \"parego\", \"mobo\" = EHVI; ARS-MOBO arrives with the search core) and returns the study: its Pareto front, hypervolume and trials.") { call in
+        ], doc: "Searches a problem with a strategy (\"random\", \"sobol\", \"nsga2\", \"parego\", \"mobo\" = EHVI, \"ars_mobo\" = EHVI optimized by an ensemble of ARS agents) and returns the study: its Pareto front, hypervolume and trials.") { call in
             guard case .native(let p as ProblemValue) = call["problem"] else {
                 throw call.error("search: 'problem' must be a problem, not \(call["problem"].typeName)", at: "problem",
                                  hint: "for example: search(problem.zdt1(dims: 10), strategy: \"sobol\", trials: 50)")
@@ -32,7 +32,7 @@ enum SearchBuiltins {
             let trials = try call.positiveInteger("trials", limit: 100_000)
             let seed = try call.seed()
             let name = try call.string("strategy")
-            let needsSobol = ["sobol", "parego", "mobo"].contains(name)
+            let needsSobol = ["sobol", "parego", "mobo", "ars_mobo"].contains(name)
             if needsSobol, p.problem.dimensions > Sobol.maxDimensions {
                 throw call.error("search: \(name) supports up to \(Sobol.maxDimensions) dimensions", at: "strategy")
             }
@@ -43,6 +43,7 @@ enum SearchBuiltins {
             case "nsga2": strategy = NSGA2(seed: seed)
             case "parego": strategy = ParEGO(seed: seed)
             case "mobo": strategy = ExpectedHypervolumeSearch(seed: seed, reference: p.problem.reference)
+            case "ars_mobo": strategy = ARSMOBO(seed: seed, reference: p.problem.reference)
             default:
                 throw call.error("search: unknown strategy \"\(name)\"", at: "strategy",
                                  hint: Suggestions.hint(for: name, in: strategies) ?? "use one of: " + strategies.joined(separator: ", "))

@@ -100,27 +100,45 @@ public struct ExpectedHypervolumeSearch: Strategy {
 
     public mutating func propose(after history: [Observation], dimensions: Int) -> [Double] {
         guard history.count >= 2 * (dimensions + 1) else { return initial.propose(after: history, dimensions: dimensions) }
+        let ehvi = ExpectedHypervolumeImprovement(history, reference: reference, samples: samples, seed: rng.next())
+        let incumbents = Pareto.front(history.map(\.objectives)).prefix(8).map { history[$0].x }
+        return Acquisition.maximize(dimensions: dimensions, incumbents: incumbents, rng: &rng, candidates: 256) { ehvi($0) }
+    }
+}
+
+/// Monte-Carlo expected hypervolume improvement over the observed front, from one GP per
+/// objective and fixed base samples (deterministic for a seed).
+public struct ExpectedHypervolumeImprovement {
+    let models: [GaussianProcess]
+    let front: [[Double]]
+    let reference: [Double]
+    let base: Double
+    let draws: [[Double]]
+
+    /// `reference` nil: the worst observed value per objective plus 10% of its range (documented,
+    /// never zero).
+    public init(_ history: [Observation], reference: [Double]?, samples: Int, seed: UInt64) {
         let m = history[0].objectives.count
-        let reference = self.reference ?? (0..<m).map { k in
+        self.reference = reference ?? (0..<m).map { k in
             let values = history.map { $0.objectives[k] }
             return values.max()! + 0.1 * max(values.max()! - values.min()!, 1e-9)
         }
-        let models = (0..<m).map { k in GaussianProcess(x: history.map(\.x), y: history.map { $0.objectives[k] }) }
-        let front = Pareto.front(history.map(\.objectives)).map { history[$0].objectives }
-        let base = Hypervolume.of(front, reference: reference)
-        var normal = SeededGenerator(seed: rng.next())
-        let draws = (0..<samples).map { _ in (0..<m).map { _ in Double(normal.nextNormal()) } }
-        let incumbents = Pareto.front(history.map(\.objectives)).prefix(8).map { history[$0].x }
-        return Acquisition.maximize(dimensions: dimensions, incumbents: incumbents, rng: &rng, candidates: 256) { x in
-            let predictions = models.map { $0.predict(x) }
-            var gain = 0.0
-            for z in draws {
-                let y = (0..<m).map { predictions[$0].mean + predictions[$0].variance.squareRoot() * z[$0] }
-                if zip(y, reference).allSatisfy({ $0 < $1 }), !front.contains(where: { Pareto.dominates($0, y) }) {
-                    gain += Hypervolume.of(front + [y], reference: reference) - base
-                }
+        models = (0..<m).map { k in GaussianProcess(x: history.map(\.x), y: history.map { $0.objectives[k] }) }
+        front = Pareto.front(history.map(\.objectives)).map { history[$0].objectives }
+        base = Hypervolume.of(front, reference: self.reference)
+        var normal = SeededGenerator(seed: seed)
+        draws = (0..<samples).map { _ in (0..<m).map { _ in Double(normal.nextNormal()) } }
+    }
+
+    public func callAsFunction(_ x: [Double]) -> Double {
+        let predictions = models.map { $0.predict(x) }
+        var gain = 0.0
+        for z in draws {
+            let y = predictions.indices.map { predictions[$0].mean + predictions[$0].variance.squareRoot() * z[$0] }
+            if zip(y, reference).allSatisfy({ $0 < $1 }), !front.contains(where: { Pareto.dominates($0, y) }) {
+                gain += Hypervolume.of(front + [y], reference: reference) - base
             }
-            return gain / Double(samples)
         }
+        return gain / Double(draws.count)
     }
 }

@@ -47,7 +47,8 @@ final class StrategyTests: XCTestCase {
         for problem in [TestProblem.zdt1(dimensions: 2), .dtlz2(dimensions: 3, objectives: 3)] {
             let initial = 2 * (problem.dimensions + 1)
             var strategies: [any Strategy] = [NSGA2(seed: 3, populationSize: 8), ParEGO(seed: 3),
-                                              ExpectedHypervolumeSearch(seed: 3, reference: problem.reference, samples: 16)]
+                                              ExpectedHypervolumeSearch(seed: 3, reference: problem.reference, samples: 16),
+                                              ARSMOBO(seed: 3, reference: problem.reference, agents: 3, stepsPerProposal: 2, samples: 8)]
             for index in strategies.indices {
                 let study = Study.run(problem, strategy: &strategies[index], trials: 30)
                 let start = study.hypervolumeHistory[(strategies[index].name == "nsga2" ? 8 : initial) - 1]

@@ -89,31 +89,47 @@ public struct GaussianProcess: Sendable {
 
     static func cholesky(_ a: [Double], _ n: Int, jitter: Double) -> [Double]? {
         var l = [Double](repeating: 0, count: n * n)
-        for i in 0..<n {
-            for j in 0...i {
-                var sum = a[i * n + j] + (i == j ? jitter : 0)
-                for k in 0..<j { sum -= l[i * n + k] * l[j * n + k] }
-                if i == j {
-                    guard sum > 0, sum.isFinite else { return nil }
-                    l[i * n + i] = sum.squareRoot()
-                } else {
-                    l[i * n + j] = sum / l[j * n + j]
+        let ok = l.withUnsafeMutableBufferPointer { lp -> Bool in
+            a.withUnsafeBufferPointer { ap in
+                let L = lp.baseAddress!, A = ap.baseAddress!
+                for i in 0..<n {
+                    let ri = L + i * n
+                    for j in 0...i {
+                        let rj = L + j * n
+                        var sum = A[i * n + j] + (i == j ? jitter : 0)
+                        for k in 0..<j { sum -= ri[k] * rj[k] }
+                        if i == j {
+                            guard sum > 0, sum.isFinite else { return false }
+                            ri[i] = sum.squareRoot()
+                        } else {
+                            ri[j] = sum / rj[j]
+                        }
+                    }
                 }
+                return true
             }
         }
-        return l
+        return ok ? l : nil
     }
 
     /// Solves L L^T z = b.
     static func solve(_ l: [Double], _ n: Int, _ b: [Double]) -> [Double] {
         var z = b
-        for i in 0..<n {
-            for k in 0..<i { z[i] -= l[i * n + k] * z[k] }
-            z[i] /= l[i * n + i]
-        }
-        for i in stride(from: n - 1, through: 0, by: -1) {
-            for k in (i + 1)..<n { z[i] -= l[k * n + i] * z[k] }
-            z[i] /= l[i * n + i]
+        l.withUnsafeBufferPointer { lp in
+            z.withUnsafeMutableBufferPointer { zp in
+                let L = lp.baseAddress!, Z = zp.baseAddress!
+                for i in 0..<n {
+                    let ri = L + i * n
+                    var v = Z[i]
+                    for k in 0..<i { v -= ri[k] * Z[k] }
+                    Z[i] = v / ri[i]
+                }
+                for i in stride(from: n - 1, through: 0, by: -1) {
+                    var v = Z[i]
+                    for k in (i + 1)..<n { v -= L[k * n + i] * Z[k] }
+                    Z[i] = v / L[i * n + i]
+                }
+            }
         }
         return z
     }
@@ -143,44 +159,87 @@ public struct GaussianProcess: Sendable {
         return h.lengthscales.reduce(0) { $0 + gamma($1, 3, 6) } + gamma(h.outputScale, 2, 0.15) + gamma(h.noise, 1.1, 0.05)
     }
 
-    /// Maximizes the objective over log-hyperparameters by coordinate-wise golden-section
-    /// steps: robust, derivative-free, and cheap at the sizes a search sees (up to a few hundred points).
-    mutating func optimize() {
-        var best = hyperparameters
-        var bestValue = objective(best)
-        let d = best.lengthscales.count
-        for _ in 0..<3 {
-            for coordinate in 0..<(d + 2) {
-                func with(_ logValue: Double) -> Hyperparameters {
-                    var h = best
-                    let v = exp(logValue)
-                    switch coordinate {
-                    case ..<d: h.lengthscales[coordinate] = min(max(v, 1e-3), 1e2)
-                    case d: h.outputScale = min(max(v, 1e-3), 1e2)
-                    default: h.noise = min(max(v, 1e-6), 1)
-                    }
-                    return h
+    /// The objective and its gradient with respect to the log-hyperparameters
+    /// (lengthscales..., output scale, noise): d/dθ = ½ tr((α αᵀ − K⁻¹) ∂K/∂θ) plus the priors'.
+    func objectiveAndGradient(_ h: Hyperparameters) -> (Double, [Double]) {
+        let n = x.count, d = h.lengthscales.count
+        let l = Self.choleskyWithJitter(covariance(h), n)
+        let a = Self.solve(l, n, y)
+        var value = -0.5 * zip(y, a).reduce(0) { $0 + $1.0 * $1.1 } - 0.5 * Double(n) * log(2 * .pi)
+        for i in 0..<n { value -= log(l[i * n + i]) }
+        value += Self.logPrior(h)
+        // K⁻¹ column by column, then W = α αᵀ − K⁻¹.
+        var inverse = [Double](repeating: 0, count: n * n)
+        for j in 0..<n {
+            var e = [Double](repeating: 0, count: n)
+            e[j] = 1
+            let column = Self.solve(l, n, e)
+            for i in 0..<n { inverse[i * n + j] = column[i] }
+        }
+        var gradient = [Double](repeating: 0, count: d + 2)
+        let inverseLengths = h.lengthscales.map { 1 / $0 }
+        var scaled = [Double](repeating: 0, count: d)
+        for i in 0..<n {
+            let xi = x[i]
+            gradient[d + 1] += 0.5 * (a[i] * a[i] - inverse[i * n + i]) * h.noise
+            // K and W are symmetric: visit j <= i once, counting off-diagonal pairs twice.
+            for j in 0...i {
+                let w = (a[i] * a[j] - inverse[i * n + j]) * (i == j ? 1 : 2)
+                let xj = x[j]
+                var r2 = 0.0
+                for k in 0..<d {
+                    let t = (xi[k] - xj[k]) * inverseLengths[k]
+                    scaled[k] = t * t
+                    r2 += scaled[k]
                 }
-                let current = coordinate < d ? best.lengthscales[coordinate] : coordinate == d ? best.outputScale : best.noise
-                var lo = log(current) - 3, hi = log(current) + 3
-                let phi = (5.0.squareRoot() - 1) / 2
-                var a = hi - phi * (hi - lo), b = lo + phi * (hi - lo)
-                var fa = objective(with(a)), fb = objective(with(b))
-                for _ in 0..<14 {
-                    if fa > fb {
-                        hi = b; b = a; fb = fa; a = hi - phi * (hi - lo); fa = objective(with(a))
-                    } else {
-                        lo = a; a = b; fa = fb; b = lo + phi * (hi - lo); fb = objective(with(b))
-                    }
+                let corr: Double, radial: Double  // κ(r) and the factor multiplying (Δ_k/ℓ_k)² in ∂K/∂log ℓ_k
+                switch kernel {
+                case .rbf:
+                    corr = exp(-0.5 * r2)
+                    radial = h.outputScale * corr
+                case .matern52:
+                    let r = (5 * r2).squareRoot()
+                    let e = exp(-r)
+                    corr = (1 + r + r * r / 3) * e
+                    radial = h.outputScale * (5.0 / 3) * (1 + r) * e
                 }
-                let candidate = with(fa > fb ? a : b), value = max(fa, fb)
-                if value > bestValue {
-                    best = candidate
-                    bestValue = value
-                }
+                gradient[d] += 0.5 * w * h.outputScale * corr
+                let factor = 0.5 * w * radial
+                for k in 0..<d { gradient[k] += factor * scaled[k] }
             }
         }
-        hyperparameters = best
+        // Priors: d/dlog v of (shape - 1) log v - rate v.
+        for k in 0..<d { gradient[k] += 2 - 6 * h.lengthscales[k] }
+        gradient[d] += 1 - 0.15 * h.outputScale
+        gradient[d + 1] += 0.1 - 0.05 * h.noise
+        return (value, gradient)
+    }
+
+    /// Maximizes the objective by Adam on log-hyperparameters (bounded), keeping the best point
+    /// seen: one Cholesky and one inverse per step, so fits stay cheap at a few hundred points.
+    mutating func optimize() {
+        let d = hyperparameters.lengthscales.count
+        func pack(_ h: Hyperparameters) -> [Double] { h.lengthscales.map { log($0) } + [log(h.outputScale), log(h.noise)] }
+        func unpack(_ v: [Double]) -> Hyperparameters {
+            Hyperparameters(lengthscales: (0..<d).map { min(max(exp(v[$0]), 1e-3), 1e2) },
+                            outputScale: min(max(exp(v[d]), 1e-3), 1e2), noise: min(max(exp(v[d + 1]), 1e-6), 1))
+        }
+        var theta = pack(hyperparameters)
+        var m = [Double](repeating: 0, count: d + 2), v = m
+        var best = (value: -Double.infinity, h: hyperparameters)
+        for step in 1...60 {
+            let h = unpack(theta)
+            let (value, gradient) = objectiveAndGradient(h)
+            if value > best.value { best = (value, h) }
+            for k in theta.indices {
+                m[k] = 0.9 * m[k] + 0.1 * gradient[k]
+                v[k] = 0.999 * v[k] + 0.001 * gradient[k] * gradient[k]
+                let mHat = m[k] / (1 - pow(0.9, Double(step))), vHat = v[k] / (1 - pow(0.999, Double(step)))
+                theta[k] += 0.1 * mHat / (vHat.squareRoot() + 1e-8)
+            }
+            theta = pack(unpack(theta))  // stay inside the bounds
+        }
+        hyperparameters = best.h
     }
 
     // MARK: - Prediction

@@ -54,3 +54,29 @@ final class GaussianProcessTests: XCTestCase {
         XCTAssertLessThan((squared / 50).squareRoot(), 0.05)
     }
 }
+
+final class GaussianProcessGradientTests: XCTestCase {
+    /// The analytic gradient of the fitting objective matches central differences.
+    func testGradientMatchesFiniteDifferences() {
+        let xs = (0..<9).map { i in [Double(i) / 8, Double((i * 5) % 9) / 8] }
+        let ys = xs.map { sin(4 * $0[0]) + $0[1] * $0[1] }
+        for kernel in [GaussianProcess.Kernel.matern52, .rbf] {
+            let h = GaussianProcess.Hyperparameters(lengthscales: [0.4, 0.7], outputScale: 1.2, noise: 0.05)
+            let gp = GaussianProcess(x: xs, y: ys, kernel: kernel, hyperparameters: h, fit: false)
+            let (_, gradient) = gp.objectiveAndGradient(h)
+            func shifted(_ k: Int, _ e: Double) -> GaussianProcess.Hyperparameters {
+                var g = h
+                switch k {
+                case 0, 1: g.lengthscales[k] *= exp(e)
+                case 2: g.outputScale *= exp(e)
+                default: g.noise *= exp(e)
+                }
+                return g
+            }
+            for k in 0..<4 {
+                let numeric = (gp.objective(shifted(k, 1e-5)) - gp.objective(shifted(k, -1e-5))) / 2e-5
+                XCTAssertEqual(gradient[k], numeric, accuracy: 1e-4 * max(1, abs(numeric)), "\(kernel) parameter \(k)")
+            }
+        }
+    }
+}

@@ -13,7 +13,7 @@ struct NasbookBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nasbook-bench",
         abstract: "nasbook engine benchmarks.",
-        subcommands: [TrainBench.self, CostBench.self, HypervolumeBench.self, SobolDump.self]
+        subcommands: [TrainBench.self, CostBench.self, HypervolumeBench.self, ProposalBench.self, SobolDump.self]
     )
 }
 
@@ -180,4 +180,32 @@ func milliseconds(_ repetitions: Int, _ body: () throws -> Void) rethrows -> (me
     }
     times.sort()
     return (times[times.count / 2], times[times.count * 9 / 10])
+}
+
+struct ProposalBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "proposal",
+        abstract: "Time for one proposal of each model-based strategy after N observations of DTLZ2 (default 100 observations, 20 inputs, 3 objectives)."
+    )
+
+    @Option var observations = 100
+    @Option var dimensions = 20
+    @Option var objectives = 3
+    @Option var repetitions = 3
+
+    func run() {
+        let problem = TestProblem.dtlz2(dimensions: dimensions, objectives: objectives)
+        var random = RandomSearch(seed: 1)
+        let history = Study.run(problem, strategy: &random, trials: observations).observations
+        let strategies: [any Strategy] = [ARSMOBO(seed: 2, reference: problem.reference), ExpectedHypervolumeSearch(seed: 2, reference: problem.reference),
+                                          ParEGO(seed: 2), NSGA2(seed: 2)]
+        for prototype in strategies {
+            let (median, _) = milliseconds(repetitions) {
+                var strategy = prototype
+                _ = strategy.propose(after: history, dimensions: dimensions)
+            }
+            print(String(format: "%@: %.1f ms per proposal at %d observations, %d inputs, %d objectives",
+                         prototype.name, median, observations, dimensions, objectives))
+        }
+    }
 }

@@ -13,7 +13,7 @@ struct NasbookBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nasbook-bench",
         abstract: "nasbook engine benchmarks.",
-        subcommands: [TrainBench.self, CostBench.self, HypervolumeBench.self, ProposalBench.self, SobolDump.self]
+        subcommands: [TrainBench.self, CostBench.self, HypervolumeBench.self, ProposalBench.self, SearchBench.self, SobolDump.self]
     )
 }
 
@@ -206,6 +206,40 @@ struct ProposalBench: ParsableCommand {
             }
             print(String(format: "%@: %.1f ms per proposal at %d observations, %d inputs, %d objectives",
                          prototype.name, median, observations, dimensions, objectives))
+        }
+    }
+}
+
+struct SearchBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "search",
+        abstract: "Final hypervolume of every strategy on a test problem, mean and standard deviation over seeds."
+    )
+
+    @Option(help: "zdt1 or dtlz2.") var problem = "zdt1"
+    @Option var dimensions = 10
+    @Option var objectives = 3
+    @Option var trials = 60
+    @Option var seeds = 10
+
+    func run() throws {
+        let p: TestProblem = problem == "zdt1" ? .zdt1(dimensions: dimensions) : .dtlz2(dimensions: dimensions, objectives: objectives)
+        let makers: [(String, (UInt64) -> any Strategy)] = [
+            ("random", { RandomSearch(seed: $0) }), ("sobol", { SobolSearch(seed: $0) }), ("nsga2", { NSGA2(seed: $0) }),
+            ("parego", { ParEGO(seed: $0) }), ("mobo", { ExpectedHypervolumeSearch(seed: $0, reference: p.reference) }),
+            ("ars_mobo", { ARSMOBO(seed: $0, reference: p.reference) }),
+        ]
+        for (name, make) in makers {
+            var volumes: [Double] = []
+            let start = Date()
+            for seed in 0..<seeds {
+                var strategy = make(UInt64(seed))
+                volumes.append(Study.run(p, strategy: &strategy, trials: trials).hypervolume)
+            }
+            let mean = volumes.reduce(0, +) / Double(volumes.count)
+            let sd = (volumes.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(volumes.count)).squareRoot()
+            print(String(format: "nasbook-%@: hypervolume %.4f +- %.4f, %.1f s per search (%@, %d trials, %d seeds)", name, mean, sd,
+                         Date().timeIntervalSince(start) / Double(seeds), p.name, trials, seeds))
         }
     }
 }

@@ -14,11 +14,14 @@ public struct ARSMOBO: Strategy {
     let reference: [Double]?
     var rng: SeededGenerator
     var initial: SobolSearch
+    /// Proposes when EHVI is zero everywhere the agents and the uniform points looked.
+    var fallback: ParEGO
     var agents: [AugmentedRandomSearch] = []
 
     public init(seed: UInt64, reference: [Double]? = nil, agents: Int = 4, stepsPerProposal: Int = 4, samples: Int = 16) {
         rng = SeededGenerator(seed: seed)
         initial = SobolSearch(seed: seed)
+        fallback = ParEGO(seed: seed &+ 1)
         agentCount = max(1, agents)
         self.stepsPerProposal = max(1, stepsPerProposal)
         self.samples = samples
@@ -83,6 +86,6 @@ public struct ARSMOBO: Strategy {
         if let weakest = agentBest.indices.min(by: { agentBest[$0] < agentBest[$1] }), weakest != best.agent {
             agents[weakest].weights = agents[best.agent].weights.map { $0 + 0.3 * Double(rng.nextNormal()) }
         }
-        return best.x
+        return best.score > 0 ? best.x : fallback.propose(after: history, dimensions: dimensions)
     }
 }

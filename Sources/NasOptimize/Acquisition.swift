@@ -85,6 +85,9 @@ public struct ParEGO: Strategy {
 public struct ExpectedHypervolumeSearch: Strategy {
     var rng: SeededGenerator
     var initial: SobolSearch
+    /// Proposes when EHVI is zero everywhere it looked (no candidate expected to beat the front
+    /// within the reference box), which early on is common with a tight reference.
+    var fallback: ParEGO
     let samples: Int
     let reference: [Double]?
 
@@ -93,6 +96,7 @@ public struct ExpectedHypervolumeSearch: Strategy {
     public init(seed: UInt64, reference: [Double]? = nil, samples: Int = 32) {
         rng = SeededGenerator(seed: seed)
         initial = SobolSearch(seed: seed)
+        fallback = ParEGO(seed: seed &+ 1)
         self.samples = samples
         self.reference = reference
     }
@@ -102,7 +106,8 @@ public struct ExpectedHypervolumeSearch: Strategy {
         guard history.count >= 2 * (dimensions + 1) else { return initial.propose(after: history, dimensions: dimensions) }
         let ehvi = ExpectedHypervolumeImprovement(history, reference: reference, samples: samples, seed: rng.next())
         let incumbents = Pareto.front(history.map(\.objectives)).prefix(8).map { history[$0].x }
-        return Acquisition.maximize(dimensions: dimensions, incumbents: incumbents, rng: &rng, candidates: 256) { ehvi($0) }
+        let x = Acquisition.maximize(dimensions: dimensions, incumbents: incumbents, rng: &rng, candidates: 256) { ehvi($0) }
+        return ehvi(x) > 0 ? x : fallback.propose(after: history, dimensions: dimensions)
     }
 }
 

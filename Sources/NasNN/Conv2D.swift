@@ -144,23 +144,32 @@ public final class Conv2D: Layer {
                    Int32(o.height), Int32(o.width), cols)
     }
 
-    private func depthwiseForward(_ x: UnsafePointer<Float>, _ s: Spatial, _ w: UnsafePointer<Float>,
-                                  _ y: UnsafeMutablePointer<Float>, _ o: Spatial) {
-        let c = inChannels, padH = padding.height, padW = padding.width
+    /// Calls body(output offset, input offset, weight offset), each the first of `channels`
+    /// contiguous values, for every in-bounds tap of a depthwise kernel over one sample.
+    @inline(__always)
+    private func forEachDepthwiseTap(_ s: Spatial, _ o: Spatial, _ body: (Int, Int, Int) -> Void) {
+        let c = inChannels
         for oy in 0..<o.height {
             for ox in 0..<o.width {
-                let out = y + (oy * o.width + ox) * c
                 for ky in 0..<kernel.height {
-                    let iy = oy * stride - padH + ky
+                    let iy = oy * stride - padding.height + ky
                     if iy < 0 || iy >= s.height { continue }
                     for kx in 0..<kernel.width {
-                        let ix = ox * stride - padW + kx
+                        let ix = ox * stride - padding.width + kx
                         if ix < 0 || ix >= s.width { continue }
-                        let src = x + (iy * s.width + ix) * c, k = w + (ky * kernel.width + kx) * c
-                        for ch in 0..<c { out[ch] += src[ch] * k[ch] }
+                        body((oy * o.width + ox) * c, (iy * s.width + ix) * c, (ky * kernel.width + kx) * c)
                     }
                 }
             }
+        }
+    }
+
+    private func depthwiseForward(_ x: UnsafePointer<Float>, _ s: Spatial, _ w: UnsafePointer<Float>,
+                                  _ y: UnsafeMutablePointer<Float>, _ o: Spatial) {
+        let c = inChannels
+        forEachDepthwiseTap(s, o) { out, input, k in
+            let yo = y + out, xi = x + input, wk = w + k
+            for ch in 0..<c { yo[ch] += xi[ch] * wk[ch] }
         }
     }
 
@@ -275,25 +284,13 @@ public final class Conv2D: Layer {
     private func depthwiseBackward(_ x: UnsafePointer<Float>, _ s: Spatial, _ dy: UnsafePointer<Float>, _ o: Spatial,
                                    _ w: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>?,
                                    _ dw: UnsafeMutablePointer<Float>) {
-        let c = inChannels, padH = padding.height, padW = padding.width
-        for oy in 0..<o.height {
-            for ox in 0..<o.width {
-                let g = dy + (oy * o.width + ox) * c
-                for ky in 0..<kernel.height {
-                    let iy = oy * stride - padH + ky
-                    if iy < 0 || iy >= s.height { continue }
-                    for kx in 0..<kernel.width {
-                        let ix = ox * stride - padW + kx
-                        if ix < 0 || ix >= s.width { continue }
-                        let offset = (iy * s.width + ix) * c, k = (ky * kernel.width + kx) * c
-                        let src = x + offset
-                        for ch in 0..<c { dw[k + ch] += src[ch] * g[ch] }
-                        if let dx {
-                            let d = dx + offset
-                            for ch in 0..<c { d[ch] += w[k + ch] * g[ch] }
-                        }
-                    }
-                }
+        let c = inChannels
+        forEachDepthwiseTap(s, o) { out, input, k in
+            let g = dy + out, xi = x + input, dwk = dw + k
+            for ch in 0..<c { dwk[ch] += xi[ch] * g[ch] }
+            if let dx {
+                let d = dx + input, wk = w + k
+                for ch in 0..<c { d[ch] += wk[ch] * g[ch] }
             }
         }
     }

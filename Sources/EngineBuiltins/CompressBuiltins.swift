@@ -57,19 +57,10 @@ enum CompressBuiltins {
         options.learningRate = Float(try call.number("lr"))
         options.schedule = .cosine
 
-        // The same split and normalization the model was trained with.
-        var validation: Dataset?
         let fraction = try call.number("validation")
         guard (0..<1).contains(fraction) else { throw call.error("compress: validation must be in [0, 1)", at: "validation") }
-        if fraction > 0 {
-            let parts = data.split(validationFraction: fraction, seed: options.seed)
-            data = parts.train
-            validation = parts.validation
-        }
-        if let stats = trained.normalization {
-            data = stats.apply(to: data)
-            validation = validation.map { stats.apply(to: $0) }
-        }
+        let validation: Dataset?
+        (data, validation) = trained.split(data, fraction: fraction, seed: options.seed)
         let reference = validation ?? data
         let before = Trainer.evaluate(trained.model, on: reference).accuracy
 

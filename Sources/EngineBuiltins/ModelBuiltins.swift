@@ -69,7 +69,7 @@ enum ModelBuiltins {
                 } else {
                     let input = spec.family.defaultInput
                     let model = try build(spec, input: input.shape, classes: input.classes, seed: 1, call: call)
-                    text = LayerTable.render(model, title: "\(spec.summary) on \(describe(shape: input.shape)) input, \(input.classes) classes")
+                    text = LayerTable.render(model, title: spec.defaultInputTitle)
                 }
             default:
                 throw call.error("summary: 'model' must be a model, not \(call["model"].typeName)", at: "model",

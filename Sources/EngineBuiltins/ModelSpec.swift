@@ -43,11 +43,17 @@ struct ModelSpec: NativeValue {
         family.rawValue + "(" + settings.map { "\($0.0): \($0.1.inline)" }.joined(separator: ", ") + ")"
     }
 
+    /// The layer table's title for the family's default input.
+    var defaultInputTitle: String {
+        let input = family.defaultInput
+        return "\(summary) on \(describe(shape: input.shape)) input, \(input.classes) classes"
+    }
+
     func render() -> String {
         let input = family.defaultInput
         do {
             let model = try build(input: input.shape, classes: input.classes, seed: 1)
-            return LayerTable.render(model, title: "\(summary) on \(describe(shape: input.shape)) input, \(input.classes) classes")
+            return LayerTable.render(model, title: defaultInputTitle)
         } catch {
             return summary + "\n(cannot build for \(describe(shape: input.shape)): \(error))\n"
         }
@@ -138,6 +144,22 @@ struct TrainedModel: NativeValue {
     }
 
     var summary: String { "trained \(spec.summary), \(compact(model.parameterCount)) params" }
+
+    /// `data` split as `train` splits it (stratified, same fraction and seed) and normalized with
+    /// the statistics the model was trained with; no validation part when `fraction` is 0.
+    func split(_ data: Dataset, fraction: Double, seed: UInt64) -> (train: Dataset, validation: Dataset?) {
+        var train = data, validation: Dataset?
+        if fraction > 0 {
+            let parts = data.split(validationFraction: fraction, seed: seed)
+            train = parts.train
+            validation = parts.validation
+        }
+        if let normalization {
+            train = normalization.apply(to: train)
+            validation = validation.map { normalization.apply(to: $0) }
+        }
+        return (train, validation)
+    }
 
     func render() -> String {
         LayerTable.render(model, title: "trained \(spec.summary) on \(describe(shape: model.inputShape)) input, \(model.classes) classes")

@@ -33,14 +33,8 @@ enum QuantizeBuiltins {
         guard data.sampleShape == trained.model.inputShape else {
             throw call.error("\(call.name): the data's samples are \(describe(shape: data.sampleShape)), the model takes \(describe(shape: trained.model.inputShape))", at: "data")
         }
-        var train = data, held = data
-        if fraction > 0 {
-            (train, held) = data.split(validationFraction: fraction, seed: seed)
-        }
-        if let stats = trained.normalization {
-            train = stats.apply(to: train)
-            held = stats.apply(to: held)
-        }
+        let (train, validation) = trained.split(data, fraction: fraction, seed: seed)
+        let held = validation ?? train
         let folded: FoldedNetwork
         do {
             folded = try FoldedNetwork(trained.model)

@@ -144,12 +144,17 @@ public struct GaussianProcess: Sendable {
 
     /// Log marginal likelihood of the standardized outputs plus the log priors.
     public func objective(_ h: Hyperparameters) -> Double {
+        factorized(h).value
+    }
+
+    /// Cholesky factor, α = K⁻¹ y and the objective's value for hyperparameters `h`.
+    func factorized(_ h: Hyperparameters) -> (l: [Double], alpha: [Double], value: Double) {
         let n = x.count
         let l = Self.choleskyWithJitter(covariance(h), n)
         let a = Self.solve(l, n, y)
         var value = -0.5 * zip(y, a).reduce(0) { $0 + $1.0 * $1.1 } - 0.5 * Double(n) * log(2 * .pi)
         for i in 0..<n { value -= log(l[i * n + i]) }
-        return value + Self.logPrior(h)
+        return (l, a, value + Self.logPrior(h))
     }
 
     /// Gamma(3, 6) on lengthscales, Gamma(2, 0.15) on the output scale, Gamma(1.1, 0.05) on the noise
@@ -163,11 +168,7 @@ public struct GaussianProcess: Sendable {
     /// (lengthscales..., output scale, noise): d/dθ = ½ tr((α αᵀ − K⁻¹) ∂K/∂θ) plus the priors'.
     func objectiveAndGradient(_ h: Hyperparameters) -> (Double, [Double]) {
         let n = x.count, d = h.lengthscales.count
-        let l = Self.choleskyWithJitter(covariance(h), n)
-        let a = Self.solve(l, n, y)
-        var value = -0.5 * zip(y, a).reduce(0) { $0 + $1.0 * $1.1 } - 0.5 * Double(n) * log(2 * .pi)
-        for i in 0..<n { value -= log(l[i * n + i]) }
-        value += Self.logPrior(h)
+        let (l, a, value) = factorized(h)
         // K⁻¹ column by column, then W = α αᵀ − K⁻¹.
         var inverse = [Double](repeating: 0, count: n * n)
         for j in 0..<n {

@@ -178,6 +178,4 @@ int nas_interrupt_take(void) {
     return was;
 }
 
-int nas_interrupt_pending(void) { return interrupt_flag; }
-
 void nas_interrupt_raise(void) { interrupt_flag = 1; }

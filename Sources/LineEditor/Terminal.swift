@@ -7,8 +7,6 @@ public enum Terminal {
         nas_stdin_is_tty() != 0 && nas_stdout_is_tty() != 0
     }
 
-    public static var columns: Int { Int(nas_terminal_columns()) }
-
     /// Whether stdout is a terminal (progress bars redraw in place only there).
     public static var outputIsTerminal: Bool { nas_stdout_is_tty() != 0 }
 }
@@ -19,8 +17,6 @@ public enum Interrupt {
 
     /// Whether Ctrl-C was pressed since the last call; clears the flag.
     public static func take() -> Bool { nas_interrupt_take() != 0 }
-
-    public static var pending: Bool { nas_interrupt_pending() != 0 }
 
     /// Sets the flag as the signal would; for tests and for cancelling from code.
     public static func raise() { nas_interrupt_raise() }

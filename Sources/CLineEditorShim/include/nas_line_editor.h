@@ -36,7 +36,6 @@ int nas_stdout_is_tty(void);
 /* SIGINT as a flag: the handler only records it; the interpreter polls and clears it. */
 void nas_interrupt_install(void);
 int nas_interrupt_take(void);
-int nas_interrupt_pending(void);
 void nas_interrupt_raise(void);
 
 /* The CC_* codes the completion callback returns. */

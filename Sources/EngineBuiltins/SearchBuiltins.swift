@@ -42,8 +42,8 @@ enum SearchBuiltins {
             case "sobol": strategy = SobolSearch(seed: seed)
             case "nsga2": strategy = NSGA2(seed: seed)
             case "parego": strategy = ParEGO(seed: seed)
-            case "mobo": strategy = ExpectedHypervolumeSearch(seed: seed, reference: p.problem.reference)
-            case "ars_mobo": strategy = ARSMOBO(seed: seed, reference: p.problem.reference)
+            case "mobo": strategy = ExpectedHypervolumeSearch(seed: seed)
+            case "ars_mobo": strategy = ARSMOBO(seed: seed)
             default:
                 throw call.error("search: unknown strategy \"\(name)\"", at: "strategy",
                                  hint: Suggestions.hint(for: name, in: strategies) ?? "use one of: " + strategies.joined(separator: ", "))

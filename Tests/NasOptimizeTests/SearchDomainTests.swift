@@ -85,3 +85,32 @@ final class SearchDomainTests: XCTestCase {
         XCTAssertEqual(study.hypervolume, 0)
     }
 }
+
+final class CompressionProblemTests: XCTestCase {
+    func testDenseNetworkAndDomain() {
+        let problem = CompressionProblem(layers: 10, seed: 1)
+        XCTAssertEqual(problem.dimensions, 22)
+        let dense: [Double] = (0..<10).flatMap { _ -> [Double] in [0, 1] } + [1, 1]
+        let f = problem.evaluate(dense)
+        XCTAssertEqual(f[0], 1 - (0.1 + 0.82 * exp(-problem.sensitivity.reduce(0) { $0 + 0.15 * $1 * pow(4, -6) })), accuracy: 1e-12)
+        XCTAssertEqual(f[1], 1 / CompressionProblem.flashBudget, accuracy: 1e-12)
+        XCTAssertEqual(f[2], 1, accuracy: 1e-12)
+        XCTAssertFalse(problem.feasible(dense), "the dense network is over budget")
+        // Pruning and fewer bits cost accuracy and save flash; the domain's analytic objectives agree.
+        let domain = problem.domain
+        var rng = SeededGenerator(seed: 2)
+        for _ in 0..<20 {
+            let x = (0..<22).map { _ in rng.nextDouble() }
+            let exact = domain.analyticObjectives!(x)
+            XCTAssertNil(exact[0])
+            XCTAssertEqual(exact[1], problem.evaluate(x)[1])
+            XCTAssertEqual(exact[2], problem.evaluate(x)[2])
+            XCTAssertEqual(domain.feasible(x), problem.feasible(x))
+        }
+        var pruned = dense
+        pruned[8] = 0.5
+        XCTAssertGreaterThan(problem.evaluate(pruned)[0], f[0])
+        XCTAssertLessThan(problem.evaluate(pruned)[1], f[1])
+        XCTAssertEqual(domain.descriptors.filter { $0.layer == 4 }.map(\.decision), ["prune", "bits"])
+    }
+}

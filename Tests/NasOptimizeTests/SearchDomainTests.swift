@@ -5,7 +5,7 @@ import XCTest
 final class SearchDomainTests: XCTestCase {
     static func strategies() -> [any Strategy] {
         [RandomSearch(seed: 2), SobolSearch(seed: 2), NSGA2(seed: 2, populationSize: 8), ParEGO(seed: 2),
-         ExpectedHypervolumeSearch(seed: 2, samples: 8), ARSMOBO(seed: 2, agents: 2, stepsPerProposal: 2, samples: 8)]
+         ExpectedHypervolumeSearch(seed: 2, samples: 8), ARSMOBO(seed: 2, settings: .quick)]
     }
 
     /// A budget that rules out most of the space (about 8% of it is feasible) is never violated,

@@ -149,7 +149,7 @@ public struct ARSMOBO: Strategy {
         }
         // The agents' best candidates compete on EHVI times the probability of feasibility.
         let finalists = found.sorted { $0.reward > $1.reward }.prefix(settings.finalists)
-        let ehvi = settings.samples > 0 ? ExpectedHypervolumeImprovement(history, in: domain, samples: settings.samples, seed: rng.next()) : nil
+        let ehvi = settings.samples > 0 ? ExpectedHypervolumeImprovement(history, in: domain, surrogates: reward.surrogates, samples: settings.samples, seed: rng.next()) : nil
         var best: (x: [Double], score: Double, reward: Double, agent: Int)?
         for c in finalists where !history.contains(where: { $0.x == c.x }) {
             let score = ehvi?(c.x) ?? c.reward

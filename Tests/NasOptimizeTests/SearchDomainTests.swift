@@ -114,3 +114,26 @@ final class CompressionProblemTests: XCTestCase {
         XCTAssertEqual(domain.descriptors.filter { $0.layer == 4 }.map(\.decision), ["prune", "bits"])
     }
 }
+
+final class ARSMOBOStateTests: XCTestCase {
+    /// Decisions of one kind share a policy block holding their standardized layer features and
+    /// a bias; the per-decision one-hot comes after the blocks.
+    func testStatesGroupDecisionsByKind() {
+        let domain = CompressionProblem(layers: 4).domain  // prune, bits per layer; width; resolution
+        let states = ARSMOBO.states(domain, perDecision: 0.5)
+        let width = 3 + 1  // three features and a bias per kind
+        XCTAssertEqual(states.count, 10)
+        XCTAssertEqual(states[0].count, 4 * width + 10)
+        for (i, d) in domain.descriptors.enumerated() {
+            let block = ["prune", "bits", "width", "resolution"].firstIndex(of: d.decision)! * width
+            XCTAssertEqual(states[i][block + width - 1], 1, "bias of \(d.decision)")
+            XCTAssertEqual(states[i][4 * width + i], 0.5)
+            let outside = states[i].indices.filter { ($0 < block || $0 >= block + width) && $0 < 4 * width }
+            XCTAssertTrue(outside.allSatisfy { states[i][$0] == 0 })
+        }
+        // Layer 0 and layer 3 prune decisions differ in their (standardized) position feature.
+        XCTAssertLessThan(states[0][0], 0)
+        XCTAssertGreaterThan(states[6][0], 0)
+        XCTAssertEqual(states[0][0], states[1][width], "prune and bits of one layer see the same features")
+    }
+}

@@ -27,7 +27,8 @@ public struct ARSMOBO: Strategy {
         /// Optimism of the rollout reward, μ − β σ per learned objective: agent k of K uses
         /// β k / (K − 1), so the ensemble spans exploitation to exploration and EHVI arbitrates.
         public var beta = 1.0
-        /// Weight of the per-decision state coordinate (0: policies act only through descriptors).
+        /// Weight of the per-decision state coordinate, added only when two decisions of one kind
+        /// have the same features (their policy could not tell them apart otherwise).
         public var perDecision = 0.5
         /// Monte-Carlo samples of the EHVI that picks among the agents' candidates (0: the
         /// rollout reward picks).
@@ -66,7 +67,8 @@ public struct ARSMOBO: Strategy {
     public var name: String { "ars_mobo" }
 
     /// Decision i's state: its descriptor's features plus a bias, placed in the block of its
-    /// decision kind (so each kind has its own linear policy), then a scaled one-hot of i.
+    /// decision kind (so each kind has its own linear policy); then, only when descriptors alone
+    /// cannot tell two decisions apart, a scaled one-hot of i.
     static func states(_ domain: SearchDomain, perDecision: Double) -> [[Double]] {
         var kinds: [String] = []
         for d in domain.descriptors where !kinds.contains(d.decision) { kinds.append(d.decision) }
@@ -78,12 +80,15 @@ public struct ARSMOBO: Strategy {
             let sd = (c.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(c.count)).squareRoot()
             return (mean, sd > 1e-12 ? sd : 1)
         }
+        let ambiguous = domain.descriptors.indices.contains { i in
+            domain.descriptors[..<i].contains { $0.decision == domain.descriptors[i].decision && $0.features == domain.descriptors[i].features }
+        }
         return domain.descriptors.enumerated().map { i, d in
             var s = [Double](repeating: 0, count: kinds.count * width)
             let base = kinds.firstIndex(of: d.decision)! * width
             for j in 0..<(width - 1) where j < d.features.count { s[base + j] = (d.features[j] - scales[j].0) / scales[j].1 }
             s[base + width - 1] = 1
-            if perDecision > 0 {
+            if perDecision > 0, ambiguous {
                 var own = [Double](repeating: 0, count: domain.dimensions)
                 own[i] = perDecision
                 s += own

@@ -1,6 +1,6 @@
 """Optuna's samplers on the same test problems nasbook-bench searches, scored the same way.
 
-    python optuna_peer.py PROBLEM DIMS OBJECTIVES TRIALS SEEDS [SAMPLERS]
+    python optuna_peer.py PROBLEM DIMS OBJECTIVES TRIALS SEEDS [SAMPLERS [FIRST_SEED]]
 
 PROBLEM: zdt1, dtlz2 or compression (DIMS then is its number of layers). SAMPLERS: comma-separated
 subset of nsga2,tpe,gp,random (default all). Prints one line per sampler: mean and standard
@@ -24,6 +24,7 @@ optuna.logging.set_verbosity(optuna.logging.ERROR)
 warnings.filterwarnings("ignore", category=FutureWarning)
 problem, dims, m, trials, seeds = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
 chosen = sys.argv[6].split(",") if len(sys.argv) > 6 else ["nsga2", "tpe", "gp", "random"]
+first_seed = int(sys.argv[7]) if len(sys.argv) > 7 else 0
 
 if problem == "compression":
     space = Compression(dims)
@@ -54,7 +55,7 @@ samplers = {
 }
 for name in chosen:
     volumes, seconds = [], []
-    for seed in range(seeds):
+    for seed in range(first_seed, first_seed + seeds):
         study = optuna.create_study(directions=["minimize"] * m, sampler=samplers[name](seed))
         start = time.perf_counter()
         study.optimize(objective, n_trials=trials)

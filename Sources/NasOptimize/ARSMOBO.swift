@@ -110,7 +110,7 @@ public struct ARSMOBO: Strategy {
         let front = Pareto.front(successes.map(\.objectives)).map { successes[$0] }
         // Anchors: front points inside the reference box (they carry the hypervolume); while
         // there are none, the few closest to entering it.
-        let gaps = front.map { o in o.objectives.indices.map { (o.objectives[$0] - reward.reference[$0]) / reward.scale[$0] }.max()! }
+        let gaps = front.map { reward.gap($0.objectives) }
         let inside = front.indices.filter { gaps[$0] < 0 }
         let bases = inside.isEmpty ? Array(front.indices.sorted { gaps[$0] < gaps[$1] }.prefix(3)) : inside
         func anchor() -> [Double] { front[bases[rng.nextInt(below: bases.count)]].x }
@@ -126,7 +126,7 @@ public struct ARSMOBO: Strategy {
                       anchor: anchor(), length: settings.initialLength)
             }
         } else {
-            credit(history, reference: reward.reference)
+            credit(history, reward: reward)
             // The front moves: an agent whose anchor left the anchors re-anchors; one whose
             // region collapsed restarts at the initial length.
             let onFront = Set(bases.map { front[$0].x })
@@ -178,14 +178,23 @@ public struct ARSMOBO: Strategy {
         return random.propose(after: history, in: domain)
     }
 
-    /// Widens the region of the agent whose last proposal added hypervolume, narrows it after
-    /// `patience` proposals that did not.
-    mutating func credit(_ history: [Observation], reference: [Double]) {
+    /// Widens the region of the agent whose last proposal added hypervolume — or, while no
+    /// observation lies inside the reference box, came closer to it than any before — and narrows
+    /// it after `patience` proposals that did not.
+    mutating func credit(_ history: [Observation], reward: RolloutReward) {
         guard let last, last.agent < agents.count, let newest = history.last, newest.x == last.x else { return }
         self.last = nil
-        let before = Hypervolume.of(history.dropLast().successful.map(\.objectives), reference: reference)
-        let after = newest.failed ? before : Hypervolume.of(history.successful.map(\.objectives), reference: reference)
-        if after > before {
+        let earlier = Array(history.dropLast()).successful.map(\.objectives)
+        let before = Hypervolume.of(earlier, reference: reward.reference)
+        let improved: Bool
+        if newest.failed {
+            improved = false
+        } else if before > 0 {
+            improved = Hypervolume.of(history.successful.map(\.objectives), reference: reward.reference) > before
+        } else {
+            improved = earlier.allSatisfy { reward.gap(newest.objectives) < reward.gap($0) }
+        }
+        if improved {
             agents[last.agent].successes += 1
             agents[last.agent].failures = 0
             if agents[last.agent].successes >= 2 {
@@ -226,11 +235,14 @@ struct RolloutReward {
         scale = (0..<m).map { k in max(reference[k] - values[k].min()!, 1e-12) }
     }
 
+    /// How far objectives lie outside the reference box (normalized; negative inside).
+    func gap(_ y: [Double]) -> Double { y.indices.map { (y[$0] - reference[$0]) / scale[$0] }.max()! }
+
     func callAsFunction(_ x: [Double], beta: Double) -> Double {
         let p = surrogates.predict(x)
         let y = p.map { $0.mean - beta * $0.variance.squareRoot() }
         // Shift needed to leave the dominated region and enter the reference box.
-        var shift = y.indices.map { (y[$0] - reference[$0]) / scale[$0] }.max()!
+        var shift = gap(y)
         for f in front {
             let escape = y.indices.map { (y[$0] - f[$0]) / scale[$0] }.min()!
             shift = max(shift, escape)

@@ -36,12 +36,14 @@ let package = Package(
         .target(name: "NasCompress", dependencies: ["NasNN"]),
         // Integer-only inference: folded float reference, int8 calibration, fixed-point requantization.
         .target(name: "NasQuant", dependencies: ["NasNN", "NasCost"]),
+        // Trials: build -> train -> compress -> fine-tune -> int8 accuracy and exact costs.
+        .target(name: "NasTrial", dependencies: ["NasNN", "NasData", "NasCost", "NasCompress", "NasQuant"]),
         // Multi-objective optimization: Pareto sorting, hypervolume.
         // Optimized even in debug builds: the strategies' inner loops (GP fits, EHVI) would make
         // the test suite minutes long at -Onone.
         .target(name: "NasOptimize", dependencies: ["NasData"], swiftSettings: [.unsafeFlags(["-O"])]),
         // The engine's builtins for the language: datasets, models, training, summaries.
-        .target(name: "EngineBuiltins", dependencies: ["NasLang", "NasRender", "NasNN", "NasData", "NasCost", "NasCompress", "NasQuant", "NasOptimize"]),
+        .target(name: "EngineBuiltins", dependencies: ["NasLang", "NasRender", "NasNN", "NasData", "NasCost", "NasCompress", "NasQuant", "NasOptimize", "NasTrial"]),
         // The command-line front end: REPL, run, check, replay.
         .executableTarget(
             name: "nasbook",

@@ -11,7 +11,7 @@ public enum EngineBuiltins {
         CompressBuiltins.register(into: &registry)
         QuantizeBuiltins.register(into: &registry)
         OptimizeBuiltins.register(into: &registry)
-        SearchBuiltins.register(into: &registry)
+        SearchBuiltins.register(into: &registry, session: SearchSession())
     }
 }
 

@@ -56,6 +56,11 @@ public struct ObjectiveSet {
 public struct Objective: Sendable {
     public var metric: Metric
     public var maximize: Bool
+
+    public init(metric: Metric, maximize: Bool) {
+        self.metric = metric
+        self.maximize = maximize
+    }
 }
 
 /// Hard limits on metrics, usually a board's RAM and flash. Mutable from the language

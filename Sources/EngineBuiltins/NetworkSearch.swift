@@ -121,9 +121,9 @@ struct NetworkSearch {
     func line(_ t: NetworkTrial, attempted: Int, of total: Int) -> String {
         let head: String
         switch t.outcome.status {
-        case .complete: head = "trial \(attempted)/\(total)"
-        case .failed: head = "trial \(attempted)/\(total) failed"
-        case .infeasible: head = "skipped (over budget)"
+        case .complete: head = "trial \(t.number) [\(attempted)/\(total)]"
+        case .failed: head = "trial \(t.number) [\(attempted)/\(total)] failed"
+        case .infeasible: head = "trial \(t.number) skipped, over budget:"
         }
         var parts = [head]
         if let m = t.outcome.metrics {

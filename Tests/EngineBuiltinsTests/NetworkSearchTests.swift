@@ -55,7 +55,7 @@ final class NetworkSearchTests: XCTestCase {
         print(s.hypervolume > 0, len(s.history))
         """)
         XCTAssertNil(error, out)
-        for k in 1...4 { XCTAssertTrue(out.contains("trial \(k)/4  accuracy"), out) }
+        for k in 1...4 { XCTAssertTrue(out.contains("trial \(k) [\(k)/4]  accuracy"), out) }
         XCTAssertTrue(out.contains("4 true\ntrue\ntrue true\ntrue trained model\ntrue 4\n"), out)
     }
 
@@ -78,7 +78,7 @@ final class NetworkSearchTests: XCTestCase {
         print(len(filter(s.trials, fn(t) = t.status == "complete")))
         """)
         XCTAssertNil(error, out)
-        XCTAssertTrue(out.contains("skipped (over budget)"), out)
+        XCTAssertTrue(out.contains("skipped, over budget:"), out)
         XCTAssertTrue(out.hasSuffix("true true\nfalse\n3\n"), out)
     }
 
@@ -108,7 +108,7 @@ final class NetworkSearchTests: XCTestCase {
         print(map(s.trials, fn(t) = t.status))
         best = s.best(by: accuracy)
         """)
-        XCTAssertTrue(out.contains("trial 1/2 failed"), out)
+        XCTAssertTrue(out.contains("trial 1 [1/2] failed"), out)
         XCTAssertTrue(out.contains("[\"failed\", \"failed\"]"), out)
         XCTAssertTrue(error?.contains("no trial of this study fits") == true, error ?? out)
     }
@@ -117,7 +117,7 @@ final class NetworkSearchTests: XCTestCase {
         let (out, error) = run("""
         s = search(tiny, data, target, strategy: random, trials: 4, seed: 1)
         print(len(s.trials))
-        """, interruptWhen: { $0.contains("trial 2/4") })
+        """, interruptWhen: { $0.contains("trial 2 [2/4]") })
         XCTAssertNil(error, out)
         XCTAssertTrue(out.contains("search stopped by Ctrl-C: the study keeps its 2 finished trials\n2\n"), out)
     }

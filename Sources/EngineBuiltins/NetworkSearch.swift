@@ -12,6 +12,7 @@ import NasTrial
 /// the runner trains and compresses the rest, and every trial is recorded with its outcome.
 struct NetworkSearch {
     let decoder: SpaceDecoder
+    let oracle: CostOracle
     let runner: TrialRunner
     let data: TrialData
     let study: NetworkStudy
@@ -61,12 +62,11 @@ struct NetworkSearch {
 
     /// Runs until `trials` networks have trained (or were attempted and failed), Ctrl-C, or
     /// the space proves infeasible. Ctrl-C keeps every finished trial and returns the study.
-    func run(trials: Int, strategy: inout any Strategy, call: BuiltinCall) {
+    func run(trials: Int, strategy: inout any Strategy, domain: SearchDomain, call: BuiltinCall) {
         let context = call.context
         let live = context.liveProgress
         var observations: [Observation] = []
         var attempted = 0, proposals = 0
-        let input = data.train.sampleShape, classes = data.train.classCount
         let dims = decoder.dimensions.count
         context.write("searching \(dims) dimensions with \(study.strategy) for \(trials) trials on \(study.board.name), within \(study.budgetDescription)\n")
         while attempted < trials {
@@ -76,13 +76,13 @@ struct NetworkSearch {
                 return
             }
             proposals += 1
-            let x = strategy.propose(after: observations, dimensions: dims)
+            let x = strategy.propose(after: observations, in: domain)
             let configuration = decoder.decode(x)
             let number = study.trials.count + 1
             var stream = SeededGenerator(seed: study.seed).derived(stream: UInt64(number))
             let seed = stream.next()
             var outcome: TrialOutcome
-            let planned = try? runner.cost(of: configuration.plan, input: input, classes: classes)
+            let planned = oracle.cost(configuration)
             let broken = planned.map { study.violations(TrialMetrics(cost: $0)) } ?? []
             if let planned, !broken.isEmpty {
                 outcome = TrialOutcome(status: .infeasible(broken), metrics: TrialMetrics(cost: planned), epochs: [], seconds: 0,
@@ -107,8 +107,8 @@ struct NetworkSearch {
             }
             let trial = NetworkTrial(number: number, x: x, settings: configuration.settings, spec: configuration.spec, seed: seed, outcome: outcome)
             study.append(trial)
-            // Unknown accuracies count as 0, an unbuildable network as the reference point.
-            observations.append(Observation(x: x, objectives: outcome.metrics.map { study.minimized($0) } ?? study.referencePoint))
+            observations.append(outcome.status == .complete ? Observation(x: x, objectives: study.minimized(outcome.metrics!))
+                                                            : .failure(at: x))
             context.write(line(trial, attempted: attempted, of: trials) + "\n")
         }
     }

@@ -70,7 +70,9 @@ final class NetworkStudy {
     }
 
     /// Why a trial's network breaks the board or the current budget; empty when it fits.
-    func violations(_ m: TrialMetrics) -> [String] {
+    func violations(_ m: TrialMetrics) -> [String] { Self.violations(m, board: board, budget: budget) }
+
+    static func violations(_ m: TrialMetrics, board: TargetBoard, budget: Budget?) -> [String] {
         var out: [String] = []
         if m.ramBytes > board.ramBytes { out.append("ram \(Self.show(.ram, Double(m.ramBytes))) > board's \(Self.show(.ram, Double(board.ramBytes)))") }
         if m.flashBytes > board.flashBytes { out.append("flash \(Self.show(.flash, Double(m.flashBytes))) > board's \(Self.show(.flash, Double(board.flashBytes)))") }
@@ -89,9 +91,11 @@ final class NetworkStudy {
 
     /// The trial's objectives as strategies and hypervolume see them: all minimized, scaled so
     /// the reference point is 0 for accuracy (negated) and 1 for the rest.
-    func minimized(_ m: TrialMetrics) -> [Double] {
+    func minimized(_ m: TrialMetrics) -> [Double] { Self.minimized(m, objectives: objectives, reference: reference) }
+
+    static func minimized(_ m: TrialMetrics, objectives: [Objective], reference: [Double]) -> [Double] {
         objectives.enumerated().map { i, o in
-            let v = Self.value(o.metric, m)?.value ?? (o.maximize ? 0 : reference[i])
+            let v = value(o.metric, m)?.value ?? (o.maximize ? 0 : reference[i])
             return o.maximize ? -v : v / reference[i]
         }
     }

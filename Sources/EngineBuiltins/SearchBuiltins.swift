@@ -41,7 +41,7 @@ enum SearchBuiltins {
     }
 
     /// The strategy named `name`, or an error listing the known ones.
-    static func strategy(_ call: BuiltinCall, seed: UInt64, reference: [Double], dimensions: Int) throws -> any Strategy {
+    static func strategy(_ call: BuiltinCall, seed: UInt64, dimensions: Int) throws -> any Strategy {
         let name = try call.string("strategy")
         if ["sobol", "parego", "mobo", "ars_mobo"].contains(name), dimensions > Sobol.maxDimensions {
             throw call.error("search: \(name) supports up to \(Sobol.maxDimensions) dimensions, this search has \(dimensions)", at: "strategy")
@@ -51,8 +51,8 @@ enum SearchBuiltins {
         case "sobol": return SobolSearch(seed: seed)
         case "nsga2": return NSGA2(seed: seed)
         case "parego": return ParEGO(seed: seed)
-        case "mobo": return ExpectedHypervolumeSearch(seed: seed, reference: reference)
-        case "ars_mobo": return ARSMOBO(seed: seed, reference: reference)
+        case "mobo": return ExpectedHypervolumeSearch(seed: seed)
+        case "ars_mobo": return ARSMOBO(seed: seed)
         default:
             throw call.error("search: unknown strategy \"\(name)\"", at: "strategy",
                              hint: Suggestions.hint(for: name, in: strategies) ?? "use one of: " + strategies.joined(separator: ", "))
@@ -61,7 +61,7 @@ enum SearchBuiltins {
 
     static func searchProblem(_ p: ProblemValue, _ call: BuiltinCall) throws -> Value {
         let trials = try call.positiveInteger("trials", limit: 100_000)
-        var strategy = try strategy(call, seed: try call.seed(), reference: p.problem.reference, dimensions: p.problem.dimensions)
+        var strategy = try strategy(call, seed: try call.seed(), dimensions: p.problem.dimensions)
         return .native(StudyValue(study: Study.run(p.problem, strategy: &strategy, trials: trials)))
     }
 }

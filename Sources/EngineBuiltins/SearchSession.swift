@@ -41,14 +41,38 @@ final class SearchSession {
         }
         let reference = NetworkSearch.reference(for: objectives, budget: budget, board: board, largest: largest, classes: data.classCount)
         let trialData = TrialData(data, validationFraction: fraction, seed: seed)
-        var strategy = try SearchBuiltins.strategy(call, seed: seed, reference: objectives.map { $0.maximize ? 0 : 1 },
-                                                   dimensions: decoder.dimensions.count)
+        var strategy = try SearchBuiltins.strategy(call, seed: seed, dimensions: decoder.dimensions.count)
         let study = NetworkStudy(space: space.name, model: base, board: board, objectives: objectives, budget: budget,
                                  strategy: strategy.name, seed: seed, reference: reference,
                                  normalization: trialData.normalization, calibration: trialData.calibration)
         studies.append(study)
-        NetworkSearch(decoder: decoder, runner: runner, data: trialData, study: study).run(trials: trials, strategy: &strategy, call: call)
+        let oracle = CostOracle(decoder: decoder, runner: runner, input: data.sampleShape, classes: data.classCount)
+        let domain = Self.domain(decoder: decoder, oracle: oracle, board: board, budget: budget, objectives: objectives,
+                                 reference: reference, trials: trials)
+        NetworkSearch(decoder: decoder, oracle: oracle, runner: runner, data: trialData, study: study)
+            .run(trials: trials, strategy: &strategy, domain: domain, call: call)
         return .native(NetworkStudyValue(study: study))
+    }
+
+    /// What the strategies see: per-layer descriptors, the budget as a known constraint and the
+    /// cost objectives exactly, all from the cost model; a Sobol design of a third of the trials
+    /// (at least 3, at most the customary 2 (d + 1)) before models are fitted.
+    static func domain(decoder: SpaceDecoder, oracle: CostOracle, board: TargetBoard, budget: Budget?, objectives: [Objective],
+                       reference: [Double], trials: Int) -> SearchDomain {
+        let d = decoder.dimensions.count
+        return SearchDomain(
+            dimensions: d, descriptors: decoder.descriptors,
+            isFeasible: { x in
+                guard let report = oracle.cost(at: x) else { return false }
+                return NetworkStudy.violations(TrialMetrics(cost: report), board: board, budget: budget).isEmpty
+            },
+            analyticObjectives: { x in
+                guard let report = oracle.cost(at: x) else { return objectives.map { _ in nil } }
+                let scaled = NetworkStudy.minimized(TrialMetrics(cost: report), objectives: objectives, reference: reference)
+                return zip(objectives, scaled).map { o, v in o.metric == .accuracy || o.metric == .loss ? nil : v }
+            },
+            initialDesign: max(3, min(2 * (d + 1), trials / 3)),
+            reference: objectives.map { $0.maximize ? 0 : 1 })
     }
 
     /// The `objectives:` argument, else the declared `objectives`, else accuracy, RAM and flash.

@@ -2,6 +2,8 @@ import Foundation
 import NasLang
 import NasNN
 import NasCompress
+import NasCost
+import NasOptimize
 import NasTrial
 
 /// Maps points of the unit hypercube, where strategies work, to trial plans: one dimension per
@@ -34,6 +36,9 @@ struct SpaceDecoder {
     private(set) var dimensions: [Dimension] = []
     /// Per-layer slots: the weighted layer count of the space's largest network.
     private(set) var layerSlots = 0
+    /// Per slot, the largest network's layer as ARS policies see it: relative depth, share of the
+    /// weights, share of the MACs, whether it is the classifier.
+    private(set) var layerFeatures: [[Double]] = []
 
     init(space: SearchSpace, base: ModelSpec, input: [Int], classes: Int, span: SourceSpan) throws {
         self.space = space
@@ -63,7 +68,7 @@ struct SpaceDecoder {
         dimensions = space.parameters.filter { !$0.domain.isFixed && !$0.perLayer }.map { Dimension(parameter: $0, layer: nil) }
         let perLayer = space.parameters.filter { !$0.domain.isFixed && $0.perLayer }
         if !perLayer.isEmpty {
-            layerSlots = try largestLayerCount(span: span)
+            (layerSlots, layerFeatures) = try largestNetwork(span: span)
             for p in perLayer {
                 dimensions += (0..<layerSlots).map { Dimension(parameter: p, layer: $0) }
             }
@@ -82,7 +87,7 @@ struct SpaceDecoder {
 
     /// The most weighted layers any architecture choice gives: architecture parameters at
     /// both ends and every categorical choice (the families grow with their settings).
-    private func largestLayerCount(span: SourceSpan) throws -> Int {
+    private func largestNetwork(span: SourceSpan) throws -> (Int, [[Double]]) {
         let architecture = dimensions.filter { !Self.trainingKnobs.contains($0.parameter.name) && !Self.compressionKnobs.contains($0.parameter.name) }
         var probes: [[Double]] = [Array(repeating: 0, count: dimensions.count), Array(repeating: 1, count: dimensions.count)]
         for (i, d) in dimensions.enumerated() where architecture.contains(where: { $0.parameter.name == d.parameter.name }) {
@@ -94,18 +99,33 @@ struct SpaceDecoder {
                 }
             }
         }
-        var most = 0
+        var largest: [DeploymentGraph.Op] = []
         for x in probes {
             let spec = modelSpec(globals(x))
-            if let model = try? spec.build(input: input, classes: classes, seed: 0) {
-                most = max(most, weightedLayers(model).count)
+            if let model = try? spec.build(input: input, classes: classes, seed: 0), let graph = try? DeploymentGraph(model) {
+                let weighted = graph.ops.filter { $0.weights > 0 }
+                if weighted.count > largest.count { largest = weighted }
             }
         }
-        guard most > 0 else {
+        guard !largest.isEmpty else {
             throw Diagnostic("space '\(space.name)': no network of this space can be built for \(describe(shape: input)) input",
                              at: span)
         }
-        return most
+        let weights = Double(largest.reduce(0) { $0 + $1.weights }), macs = Double(max(1, largest.reduce(0) { $0 + $1.macs }))
+        let features = largest.enumerated().map { i, op in
+            [Double(i) / Double(max(1, largest.count - 1)), Double(op.weights) / weights, Double(op.macs) / macs,
+             op.kind == .fullyConnected ? 1 : 0]
+        }
+        return (largest.count, features)
+    }
+
+    /// What each dimension decides, for strategies whose policies act per layer.
+    var descriptors: [DimensionDescriptor] {
+        let width = layerFeatures.first?.count ?? 0
+        return dimensions.map { d in
+            DimensionDescriptor(layer: d.layer, decision: d.parameter.name,
+                                features: d.layer.map { layerFeatures[$0] } ?? Array(repeating: 0, count: width))
+        }
     }
 
     /// Value of every non-per-layer parameter at `x` (fixed ones included), in declaration order.

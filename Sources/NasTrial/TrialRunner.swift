@@ -19,12 +19,17 @@ public struct TrialRunner {
     /// throwaway weights and channel-pruned (channel counts depend only on the fraction), then
     /// lowered and planned with the plan's bit-widths.
     public func cost(of plan: TrialPlan, input: [Int], classes: Int) throws -> CostReport {
-        let model = try StructuredPruning.prune(try plan.architecture(input, classes, 0), fraction: plan.channels)
-        return try cost(model, bits: plan.bits)
+        cost(try graph(of: plan, input: input, classes: classes), bits: plan.bits)
     }
 
-    func cost(_ model: Model, bits: [Int]) throws -> CostReport {
-        let graph = try DeploymentGraph(model)
+    /// The runtime graph of the plan's compressed architecture; bit-widths do not change it,
+    /// so searches cache it per architecture.
+    public func graph(of plan: TrialPlan, input: [Int], classes: Int) throws -> DeploymentGraph {
+        try DeploymentGraph(try StructuredPruning.prune(try plan.architecture(input, classes, 0), fraction: plan.channels))
+    }
+
+    /// Costs of a graph with per-layer bit-widths (fitted to its weighted ops like `TrialPlan.bits`).
+    public func cost(_ graph: DeploymentGraph, bits: [Int]) -> CostReport {
         let weighted = graph.ops.filter { $0.weights > 0 }.count
         return CostReport(graph, board: board, bits: TrialPlan.perLayer(bits, count: weighted))
     }
@@ -91,7 +96,7 @@ public struct TrialRunner {
                 loss = tuned.loss
             }
             compressor.finish()
-            let report = try cost(pruned, bits: bits)
+            let report = cost(try DeploymentGraph(pruned), bits: bits)
             let (float, int8) = try score(pruned, bits: bits, on: data)
             let metrics = TrialMetrics(cost: report, accuracy: int8, floatAccuracy: float, loss: loss)
             return ended(.complete, metrics, model: pruned, bits: bits)

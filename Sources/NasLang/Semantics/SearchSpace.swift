@@ -65,7 +65,7 @@ public struct Objective: Sendable {
 
 /// Hard limits on metrics, usually a board's RAM and flash. Mutable from the language
 /// (`budget.ram = 64 KB`) so a user can tighten it and re-filter results.
-public struct Budget {
+public struct Budget: Sendable {
     public var name: String
     public var constraints: [Constraint]
 

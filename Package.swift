@@ -1,6 +1,10 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// The engine's numeric targets are optimized even in debug builds: training at -Onone is about
+/// eight times slower, which would make searches in the test suite and golden examples minutes long.
+let optimized: [SwiftSetting] = [.unsafeFlags(["-O"])]
+
 let package = Package(
     name: "nasbook",
     platforms: [.macOS(.v13)],
@@ -17,7 +21,7 @@ let package = Package(
         .target(name: "NasLang", dependencies: ["NasRender"]),
         // Datasets for training: synthetic generators, file loaders (IDX, CIFAR-10, .ts, CSV, .npy),
         // stratified splits, normalization and augmentation. Foundation only.
-        .target(name: "NasData"),
+        .target(name: "NasData", swiftSettings: optimized),
         // libedit, as Debian's libedit-dev installs it.
         .systemLibrary(name: "CLibEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
         // C shim for libedit's variadic and global APIs, and the SIGINT flag.
@@ -29,19 +33,19 @@ let package = Package(
         // Hot loops of the training engine (GEMM, im2col) with runtime AVX-512/AVX2 dispatch.
         .target(name: "CNasKernels", cSettings: [.unsafeFlags(["-O3"])]),
         // Tensors, layers with explicit forward/backward, losses, optimizers, schedules.
-        .target(name: "NasNN", dependencies: ["CNasKernels", "NasData"]),
+        .target(name: "NasNN", dependencies: ["CNasKernels", "NasData"], swiftSettings: optimized),
         // Deployment cost: lowering to runtime ops, the tensor-arena plan, flash/RAM/latency per board.
-        .target(name: "NasCost", dependencies: ["NasNN"]),
+        .target(name: "NasCost", dependencies: ["NasNN"], swiftSettings: optimized),
         // Compression: magnitude pruning masks, per-channel weight quantization, fine-tuning constraints.
-        .target(name: "NasCompress", dependencies: ["NasNN"]),
+        .target(name: "NasCompress", dependencies: ["NasNN"], swiftSettings: optimized),
         // Integer-only inference: folded float reference, int8 calibration, fixed-point requantization.
-        .target(name: "NasQuant", dependencies: ["NasNN", "NasCost"]),
+        .target(name: "NasQuant", dependencies: ["NasNN", "NasCost"], swiftSettings: optimized),
         // Trials: build -> train -> compress -> fine-tune -> int8 accuracy and exact costs.
-        .target(name: "NasTrial", dependencies: ["NasNN", "NasData", "NasCost", "NasCompress", "NasQuant"]),
+        .target(name: "NasTrial", dependencies: ["NasNN", "NasData", "NasCost", "NasCompress", "NasQuant"], swiftSettings: optimized),
         // Multi-objective optimization: Pareto sorting, hypervolume.
         // Optimized even in debug builds: the strategies' inner loops (GP fits, EHVI) would make
         // the test suite minutes long at -Onone.
-        .target(name: "NasOptimize", dependencies: ["NasData"], swiftSettings: [.unsafeFlags(["-O"])]),
+        .target(name: "NasOptimize", dependencies: ["NasData"], swiftSettings: optimized),
         // The engine's builtins for the language: datasets, models, training, summaries.
         .target(name: "EngineBuiltins", dependencies: ["NasLang", "NasRender", "NasNN", "NasData", "NasCost", "NasCompress", "NasQuant", "NasOptimize", "NasTrial"]),
         // The command-line front end: REPL, run, check, replay.

@@ -49,6 +49,8 @@ public protocol CallContext: AnyObject {
     var liveProgress: Bool { get }
     /// Throws `Interruption` at `span` if the user pressed Ctrl-C; long builtins poll it.
     func checkInterrupt(at span: SourceSpan) throws
+    /// Where searches store their trials and whether they resume.
+    var studySettings: StudySettings { get }
 }
 
 /// The arguments of one builtin call, bound to parameter names, with typed accessors whose

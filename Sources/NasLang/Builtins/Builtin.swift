@@ -52,6 +52,8 @@ public protocol CallContext: AnyObject {
     /// The value a global name holds now, so `search` can default to the declared
     /// `objectives` and `budget` without the user passing them.
     func global(_ name: String) -> Value?
+    /// Where searches store their trials and whether they resume.
+    var studySettings: StudySettings { get }
 }
 
 /// The arguments of one builtin call, bound to parameter names, with typed accessors whose

@@ -12,6 +12,8 @@ public final class Interpreter: CallContext {
     public var shouldInterrupt: () -> Bool = { false }
     /// Set by the REPL when stdout is a terminal; see `CallContext.liveProgress`.
     public var liveProgress = false
+    /// Set by `nasbook run --db/--resume`; see `CallContext.studySettings`.
+    public var studySettings = StudySettings()
     /// Evaluation steps allowed per `execute`, for fuzzing; nil = unlimited.
     public var stepLimit: Int?
 

@@ -53,7 +53,35 @@ final class NetworkStudy {
         self.calibration = calibration
     }
 
+    /// What `resume` and retraining need: how points map to networks, and the data.
+    struct Continuation {
+        let decoder: SpaceDecoder
+        let oracle: CostOracle
+        let runner: TrialRunner
+        let data: TrialData
+        let domain: SearchDomain
+        let trials: Int
+        let recorder: StudyRecorder?
+    }
+    var continuation: Continuation?
+
     func append(_ trial: NetworkTrial) { trials.append(trial) }
+    func removeAllTrials() { trials.removeAll() }
+
+    /// The trial with its network: kept from its run, or retrained from its seed for trials read
+    /// back from the database (which keeps metrics and curves, not weights). Training is
+    /// deterministic, so the retrained network is the one that was measured.
+    func withNetwork(_ t: NetworkTrial, context: any CallContext) -> NetworkTrial {
+        guard t.outcome.model == nil, t.outcome.status == .complete, let c = continuation,
+              let index = trials.firstIndex(where: { $0.number == t.number }) else { return t }
+        context.write("retraining trial \(t.number) from its seed (the database keeps metrics, not weights)\n")
+        var interrupted = false
+        let outcome = c.runner.run(c.decoder.decode(t.x).plan, on: c.data, seed: t.seed, interrupted: &interrupted)
+        guard outcome.status == .complete else { return t }
+        let trained = NetworkTrial(number: t.number, x: t.x, settings: t.settings, spec: t.spec, seed: t.seed, outcome: outcome)
+        trials[index] = trained
+        return trained
+    }
 
     /// A metric of a trial with its unit; nil when unknown (accuracy of an untrained network).
     static func value(_ metric: Metric, _ m: TrialMetrics) -> Quantity? {

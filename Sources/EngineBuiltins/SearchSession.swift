@@ -41,7 +41,7 @@ final class SearchSession {
         }
         let reference = NetworkSearch.reference(for: objectives, budget: budget, board: board, largest: largest, classes: data.classCount)
         let trialData = TrialData(data, validationFraction: fraction, seed: seed)
-        var strategy = try SearchBuiltins.strategy(call, seed: seed, dimensions: decoder.dimensions.count)
+        var strategy = try SearchBuiltins.strategy(named: try call.string("strategy"), call, seed: seed, dimensions: decoder.dimensions.count)
         let study = NetworkStudy(space: space.name, model: base, board: board, objectives: objectives, budget: budget,
                                  strategy: strategy.name, seed: seed, reference: reference,
                                  normalization: trialData.normalization, calibration: trialData.calibration)
@@ -49,8 +49,32 @@ final class SearchSession {
         let oracle = CostOracle(decoder: decoder, runner: runner, input: data.sampleShape, classes: data.classCount)
         let domain = Self.domain(decoder: decoder, oracle: oracle, board: board, budget: budget, objectives: objectives,
                                  reference: reference, trials: trials)
+        var recorder: StudyRecorder?, stored: [NetworkTrialRecord] = []
+        let settings = call.context.studySettings
+        if let path = settings.databasePath {
+            do {
+                (recorder, stored) = try StudyRecorder.open(path: path, resume: settings.resume, .init(
+                    space: space, strategy: strategy.name, seed: seed, objectives: objectives, budget: budget, trials: trials))
+            } catch {
+                throw call.error("search: study database \(path): \(error)", at: "space")
+            }
+        }
+        study.continuation = .init(decoder: decoder, oracle: oracle, runner: runner, data: trialData, domain: domain,
+                                   trials: trials, recorder: recorder)
         NetworkSearch(decoder: decoder, oracle: oracle, runner: runner, data: trialData, study: study)
-            .run(trials: trials, strategy: &strategy, domain: domain, call: call)
+            .run(trials: trials, strategy: &strategy, domain: domain, replay: stored, recorder: recorder, call: call)
+        return .native(NetworkStudyValue(study: study))
+    }
+
+    /// `resume(s, trials:)`: continues a study (after Ctrl-C, or to run more trials), replaying
+    /// its trials through a fresh strategy so the proposals go on as if it had never stopped.
+    func resume(_ study: NetworkStudy, trials: Int?, call: BuiltinCall) throws -> Value {
+        guard let c = study.continuation else { throw call.error("resume: this study cannot be continued") }
+        let total = trials ?? c.trials
+        var strategy = try SearchBuiltins.strategy(named: study.strategy, call, seed: study.seed, dimensions: c.decoder.dimensions.count)
+        let replay = study.trials.map { NetworkTrialRecord(number: $0.number, x: $0.x, seed: $0.seed, outcome: $0.outcome) }
+        NetworkSearch(decoder: c.decoder, oracle: c.oracle, runner: c.runner, data: c.data, study: study)
+            .run(trials: total, strategy: &strategy, domain: c.domain, replay: replay, recorder: c.recorder, call: call)
         return .native(NetworkStudyValue(study: study))
     }
 
@@ -141,7 +165,7 @@ struct NetworkStudyValue: NativeValue {
                 guard let trial = study.best(by: metric) else {
                     throw call.error("best: no trial of this study fits \(study.budgetDescription)")
                 }
-                return NetworkStudyValue(study: study).record(trial)
+                return NetworkStudyValue(study: study).record(study.withNetwork(trial, context: call.context))
             }))
         default: return nil
         }

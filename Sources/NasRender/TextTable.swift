@@ -53,7 +53,20 @@ public struct TextTable: Sendable {
 }
 
 /// Display width of text in a terminal: one column per character is right for everything
-/// nasbook prints (ASCII, box drawing, Braille).
+/// nasbook prints (ASCII, box drawing, Braille); ANSI colour escapes take none.
 public enum TextWidth {
-    public static func of(_ s: String) -> Int { s.count }
+    public static func of(_ s: String) -> Int {
+        guard s.contains("\u{1B}") else { return s.count }
+        var width = 0, inEscape = false
+        for ch in s {
+            if inEscape {
+                if ch == "m" { inEscape = false }
+            } else if ch == "\u{1B}" {
+                inEscape = true
+            } else {
+                width += 1
+            }
+        }
+        return width
+    }
 }

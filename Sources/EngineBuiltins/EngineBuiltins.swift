@@ -12,6 +12,7 @@ public enum EngineBuiltins {
         QuantizeBuiltins.register(into: &registry)
         OptimizeBuiltins.register(into: &registry)
         SearchBuiltins.register(into: &registry, session: SearchSession())
+        PlotBuiltins.register(into: &registry)
     }
 }
 

@@ -98,14 +98,18 @@ struct PlotCanvas {
     }
 
     /// Writes `text` at row `y` from column `x` if every cell it needs, and one on each side,
-    /// is free; returns whether it did.
-    mutating func place(_ text: String, x: Int, y: Int, colour: PlotColour) -> Bool {
+    /// is free; returns whether it did. `overLine` lets it cover reference lines (a label
+    /// written on its own line), with a blank on each side to set it apart.
+    mutating func place(_ text: String, x: Int, y: Int, colour: PlotColour, overLine: Bool = false) -> Bool {
         let count = text.count
         guard y >= 0, y < height, x >= 0, x + count <= width else { return false }
-        for cx in max(0, x - 1)..<min(width, x + count + 1) where !self[cx, y].isFree { return false }
-        for (i, ch) in text.enumerated() {
-            self[x + i, y].text = ch
-            self[x + i, y].textColour = colour
+        let around = max(0, x - 1)..<min(width, x + count + 1)
+        for cx in around where !self[cx, y].isFree || !overLine && self[cx, y].background != nil { return false }
+        let padded = overLine ? Array(around) : Array(x..<(x + count))
+        for cx in padded {
+            let i = cx - x
+            self[cx, y].text = i >= 0 && i < count ? text[text.index(text.startIndex, offsetBy: i)] : " "
+            self[cx, y].textColour = colour
         }
         return true
     }

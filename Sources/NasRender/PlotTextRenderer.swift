@@ -21,7 +21,7 @@ extension Plot {
     /// with ticks and title, then the legend. No trailing spaces.
     public func renderText(_ options: TextPlotOptions = TextPlotOptions()) -> String {
         let xScale = AxisScale(x, values: coordinates(\.x, .vertical), targetTicks: max(2, options.width / 10))
-        let yScale = AxisScale(y, values: coordinates(\.y, .horizontal), targetTicks: max(2, options.height / 4))
+        let yScale = AxisScale(y, values: coordinates(\.y, .horizontal), targetTicks: max(2, options.height / 3))
         var canvas = PlotCanvas(width: options.width, height: options.height, braille: options.braille)
         func dot(_ p: PlotPoint) -> (x: Int, y: Int)? {
             guard let fx = xScale.fraction(p.x), let fy = yScale.fraction(p.y) else { return nil }
@@ -102,16 +102,17 @@ extension Plot {
         guard let f = scale.fraction(line.value) else { return }
         let d = canvas.dot(f, f)
         let n = line.label.count
-        var spots: [(Int, Int)] = []
+        var spots: [(x: Int, y: Int, overLine: Bool)] = []
         switch line.orientation {
         case .vertical:
             let c = d.x / 2
-            for row in 0..<canvas.height { spots += [(c + 2, row), (c - 1 - n, row)] }
+            for row in 0..<canvas.height { spots += [(c + 2, row, false), (c - 1 - n, row, false)] }
         case .horizontal:
             let r = d.y / 4
-            for row in [r - 1, r + 1, r] { spots += [(canvas.width - n, row), (0, row)] }
+            for row in [r - 1, r + 1] { spots += [(canvas.width - n, row, false), (0, row, false)] }
+            spots += [(canvas.width - n, r, true), (0, r, true)]
         }
-        for (x, y) in spots where canvas.place(line.label, x: x, y: y, colour: line.colour) { return }
+        for spot in spots where canvas.place(line.label, x: spot.x, y: spot.y, colour: line.colour, overLine: spot.overLine) { return }
     }
 
     private func legend(_ options: TextPlotOptions) -> [String] {

@@ -43,7 +43,7 @@ enum ScatterData {
         let unit = DisplayUnit(dimension: dimension, magnitude: magnitude)
         let series = columns.enumerated().map { k, column in
             Series(column.name, points: column.values.enumerated().compactMap { i, v in v.map { PlotPoint(Double(i + 1), $0 / unit.divisor) } },
-                   marker: .none, connection: .lines, colour: PlotBuiltins.palette[k % PlotBuiltins.palette.count])
+                   marker: .none, connection: .lines, colour: PlotBuiltins.palette[k % PlotBuiltins.palette.count], dotted: k % 2 == 1)
         }
         let (xLog, yLog) = try logAxes(call)
         return Plot(title: try title(call),

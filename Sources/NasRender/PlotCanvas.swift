@@ -60,22 +60,27 @@ struct PlotCanvas {
         self[cx, cy].ink = colour
     }
 
-    /// A straight segment between dot coordinates (Bresenham, at dot or cell resolution).
-    mutating func line(from a: (x: Int, y: Int), to b: (x: Int, y: Int), colour: PlotColour) {
+    /// A polyline through dot coordinates (Bresenham, at dot or cell resolution). Dotted
+    /// lines keep every other dot along the whole path (Braille) or draw `.` (ASCII).
+    mutating func polyline(_ points: [(x: Int, y: Int)], colour: PlotColour, dotted: Bool = false) {
         if braille {
-            for p in Self.bresenham(a, b) { plotDot(p, colour: colour) }
+            var path: [(x: Int, y: Int)] = []
+            for (a, b) in zip(points, points.dropFirst()) { path += Self.bresenham(a, b).dropFirst(path.isEmpty ? 0 : 1) }
+            for (i, p) in path.enumerated() where !dotted || i % 2 == 0 { plotDot(p, colour: colour) }
             return
         }
-        let cellPath = Self.bresenham((a.x / 2, a.y / 4), (b.x / 2, b.y / 4))
-        for (i, (x, y)) in cellPath.enumerated() where contains(x, y) {
-            // Each cell shows the step that reaches it (the first, the step that leaves it):
-            // a shallow line reads `---/---`, not `///////`.
-            let (from, to) = i > 0 ? (cellPath[i - 1], cellPath[i]) : (cellPath[i], cellPath[min(1, cellPath.count - 1)])
-            let glyph: Character = from.y == to.y ? "-" : from.x == to.x ? "|" : (to.x - from.x) * (to.y - from.y) < 0 ? "/" : "\\"
-            let old = self[x, y].stroke
-            // A staircase turns a corner: `-` meeting `|` is drawn `+`.
-            self[x, y].stroke = old != nil && old != "." && old != glyph && "-|".contains(glyph) && "-|+".contains(old!) ? "+" : glyph
-            self[x, y].ink = colour
+        for (a, b) in zip(points, points.dropFirst()) {
+            let cellPath = Self.bresenham((a.x / 2, a.y / 4), (b.x / 2, b.y / 4))
+            for (i, (x, y)) in cellPath.enumerated() where contains(x, y) {
+                // Each cell shows the step that reaches it (the first, the step that leaves it):
+                // a shallow line reads `---/---`, not `///////`.
+                let (from, to) = i > 0 ? (cellPath[i - 1], cellPath[i]) : (cellPath[i], cellPath[min(1, cellPath.count - 1)])
+                let glyph: Character = dotted ? "." : from.y == to.y ? "-" : from.x == to.x ? "|" : (to.x - from.x) * (to.y - from.y) < 0 ? "/" : "\\"
+                let old = self[x, y].stroke
+                // A staircase turns a corner: `-` meeting `|` is drawn `+`.
+                self[x, y].stroke = old != nil && old != "." && old != glyph && "-|".contains(glyph) && "-|+".contains(old!) ? "+" : glyph
+                self[x, y].ink = colour
+            }
         }
     }
 

@@ -61,14 +61,17 @@ public struct Series: Sendable {
     public var marker: Marker
     public var connection: Connection
     public var colour: PlotColour
+    /// Draws the connection dotted, so two curves stay apart where colour is off.
+    public var dotted: Bool
 
     public init(_ name: String, points: [PlotPoint], marker: Marker = .dot, connection: Connection = .none,
-                colour: PlotColour = .blue) {
+                colour: PlotColour = .blue, dotted: Bool = false) {
         self.name = name
         self.points = points
         self.marker = marker
         self.connection = connection
         self.colour = colour
+        self.dotted = dotted
     }
 
     /// The polyline the connection draws: the points themselves, or with staircase corners between them.

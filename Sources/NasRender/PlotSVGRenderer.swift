@@ -57,7 +57,7 @@ extension Plot {
             svg.add("<g class=\"series\">")
             let path = s.path.compactMap { p in px(p.x).flatMap { x in py(p.y).map { (x, $0) } } }
             if path.count > 1 {
-                svg.add("<polyline fill=\"none\" stroke=\"\(s.colour.svgPaint)\" stroke-width=\"1.8\" points=\""
+                svg.add("<polyline fill=\"none\" stroke=\"\(s.colour.svgPaint)\" stroke-width=\"1.8\"\(s.dotted ? " stroke-dasharray=\"2 3\"" : "") points=\""
                         + path.map { SVGDocument.n($0.0) + "," + SVGDocument.n($0.1) }.joined(separator: " ") + "\"/>")
             }
             for p in s.points {
@@ -71,7 +71,8 @@ extension Plot {
         var ly = top + 8
         for s in series where !s.name.isEmpty {
             if s.marker == .none || s.marker == .dot && !s.path.isEmpty {
-                svg.line(right + 20, ly - 4, right + 36, ly - 4, stroke: s.colour.svgPaint, attributes: "stroke-width=\"1.8\"")
+                svg.line(right + 20, ly - 4, right + 36, ly - 4, stroke: s.colour.svgPaint,
+                         attributes: "stroke-width=\"1.8\"" + (s.dotted ? " stroke-dasharray=\"2 3\"" : ""))
             }
             Self.marker(s.marker, x: right + 28, y: ly - 4, paint: s.colour.svgPaint, into: &svg)
             svg.text(s.name, x: right + 42, y: ly)

@@ -36,7 +36,7 @@ extension Plot {
         }
         for s in series {
             let path = s.path.compactMap(dot)
-            for (a, b) in zip(path, path.dropFirst()) { canvas.line(from: a, to: b, colour: s.colour) }
+            canvas.polyline(path, colour: s.colour, dotted: s.dotted)
             if path.count == 1 { canvas.plotDot(path[0], colour: s.colour) }
         }
         for s in series {
@@ -121,6 +121,7 @@ extension Plot {
             let sample: String
             if let glyph = Self.glyph(s.marker, braille: options.braille) { sample = String(glyph) }
             else if s.marker == .dot, case .none = s.connection { sample = options.braille ? "⠂" : "." }
+            else if s.dotted { sample = options.braille ? "┈" : "." }
             else { sample = options.braille ? "─" : "-" }
             entries.append(s.colour.paint(sample, enabled: options.colour) + " " + s.name)
         }

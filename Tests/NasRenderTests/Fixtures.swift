@@ -37,7 +37,7 @@ enum Fixtures {
         let b = (1...40).map { i in PlotPoint(Double(i), 0.9 * (1 - exp(-Double(i) / 15))) }
         return Plot(title: "hypervolume", x: Axis("trial"), y: Axis("hypervolume"), series: [
             Series("mobo", points: a, marker: .none, connection: .lines, colour: .blue),
-            Series("sobol", points: b, marker: .none, connection: .lines, colour: .magenta),
+            Series("sobol", points: b, marker: .none, connection: .lines, colour: .magenta, dotted: true),
         ])
     }
 }

@@ -24,6 +24,9 @@ trials = [
 budget { ram <= 64 KB; flash <= 192 KB }
 plot(trials, x: "ram", y: "accuracy", budget: budget, width: 56, height: 14)
 
+# The same records as a table: ● on the front, ✗ over budget (and on what), ! failed.
+table(trials, budget: budget, sort: "accuracy")
+
 # ASCII for terminals without Braille fonts.
 plot(trials, x: "flash", y: "accuracy", budget: budget, width: 56, height: 10, ascii: true)
 

@@ -2,10 +2,12 @@ import Foundation
 import NasLang
 import NasRender
 
-/// `plot(...)` and `bars(...)`: search results and curves as text plots on the console
-/// (coloured only on a terminal) or, with `to: "file.svg"`, as SVG files for reports.
+/// `plot(...)` and `bars(...)` (and `table(...)`, their tabular companion): search results
+/// and curves as text plots on the console (coloured only on a terminal) or, with
+/// `to: "file.svg"`, as SVG files for reports.
 enum PlotBuiltins {
     static func register(into r: inout BuiltinRegistry) {
+        ResultTable.register(into: &r)
         r.register(Builtin("plot", [
             .init("data"), .init("x", default: Value.none), .init("y", default: Value.none),
             .init("budget", default: Value.none), .init("objectives", default: Value.none),

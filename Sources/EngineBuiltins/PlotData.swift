@@ -8,17 +8,10 @@ enum ScatterData {
     /// The plot, and a note for the console about trials that could not be placed.
     static func plot(_ call: BuiltinCall) throws -> (Plot, String?) {
         let data = call["data"]
+        if let (records, budget) = try TrialStanding.records(call) { return try scatter(call, records, budget: budget) }
         switch data {
         case .native(let native):
-            guard case .list(let trials)? = native.member("trials") else {
-                throw call.error("plot: cannot plot \(native.typeName)", at: "data",
-                                 hint: "plot takes records, a list of numbers or a study")
-            }
-            var budget: Budget?
-            if case .budget(let b)? = native.member("budget") { budget = b }
-            return try scatter(call, trials, defaultBudget: budget)
-        case .list(let items) where items.contains(where: { if case .record = $0 { return true }; return false }):
-            return try scatter(call, items, defaultBudget: nil)
+            throw call.error("plot: cannot plot \(native.typeName)", at: "data", hint: "plot takes records, a list of numbers or a study")
         case .list(let items) where !items.isEmpty:
             return (try lines(call, [try PlotBuiltins.numbers(data, name: "", call: call)]), nil)
         case .range:
@@ -52,14 +45,7 @@ enum ScatterData {
                     series: series)
     }
 
-    static func scatter(_ call: BuiltinCall, _ items: [Value], defaultBudget: Budget?) throws -> (Plot, String?) {
-        let records = try items.enumerated().map { i, item -> Record in
-            guard case .record(let r) = item else {
-                throw call.error("plot: item \(i + 1) is \(item.typeName); a scatter plot needs records like {ram: 40 KB, accuracy: 0.8}", at: "data")
-            }
-            return r
-        }
-        guard !records.isEmpty else { throw call.error("plot: nothing to plot: there are no trials yet", at: "data") }
+    static func scatter(_ call: BuiltinCall, _ records: [Record], budget: Budget?) throws -> (Plot, String?) {
         var fields: [String] = []
         for r in records { for (key, value) in r.fields where !fields.contains(key) { if case .number = value { fields.append(key) } } }
 
@@ -75,44 +61,20 @@ enum ScatterData {
         let x = try column(xName, of: records, call: call), y = try column(yName, of: records, call: call)
         let (xUnit, yUnit) = (x.unit, y.unit)
 
-        let budget: Budget?
-        switch call["budget"] {
-        case .budget(let b): budget = b
-        case .none: budget = defaultBudget
-        default: throw call.error("plot: 'budget' must be a budget, not \(call["budget"].typeName)", at: "budget")
-        }
-        var objectives: ObjectiveSet?
-        switch call["objectives"] {
-        case .objectives(let o): objectives = o
-        case .none: break
-        default: throw call.error("plot: 'objectives' must be objectives, not \(call["objectives"].typeName)", at: "objectives")
-        }
-        func maximized(_ name: String) -> Bool {
-            objectives?.objectives.first { $0.metric.rawValue == name }?.maximize ?? Metric(rawValue: name)?.higherIsBetter ?? false
-        }
+        let (xMax, yMax) = (try TrialStanding.maximized(xName, call), try TrialStanding.maximized(yName, call))
 
         // Classify every record: failed, over budget (or marked infeasible), or eligible for the front.
         var eligible: [PlotPoint] = [], over: [PlotPoint] = [], failed: [PlotPoint] = []
         var unplaced = 0
         for (i, r) in records.enumerated() {
-            let isFailed = Self.failed(r)
-            var feasible = true
-            if case .bool(false)? = r["feasible"] { feasible = false }
-            for constraint in budget?.constraints ?? [] {
-                guard case .number(let q)? = r[constraint.metric.rawValue] else { continue }
-                guard q.dimension == constraint.limit.dimension else {
-                    throw call.error("plot: the budget limits \(constraint.metric.rawValue) to \(constraint.limit.description), but record \(i + 1) has \(constraint.metric.rawValue) \(q.description) (\(q.dimension.noun))", at: "budget")
-                }
-                if !constraint.admits(q) { feasible = false }
-            }
+            let standing = try TrialStanding.of(r, index: i, budget: budget, call: call)
             guard let xv = x.values[i], let yv = y.values[i] else {
                 unplaced += 1
                 continue
             }
             let p = PlotPoint(xv / xUnit.divisor, yv / yUnit.divisor)
-            if isFailed { failed.append(p) } else if !feasible { over.append(p) } else { eligible.append(p) }
+            if standing.failed { failed.append(p) } else if !standing.eligible { over.append(p) } else { eligible.append(p) }
         }
-        let (xMax, yMax) = (maximized(xName), maximized(yName))
         let frontIndices = Set(Pareto.front(eligible.map { [xMax ? -$0.x : $0.x, yMax ? -$0.y : $0.y] }))
         let front = frontIndices.map { eligible[$0] }.sorted { ($0.x, $0.y) < ($1.x, $1.y) }
         let rest = eligible.indices.filter { !frontIndices.contains($0) }.map { eligible[$0] }
@@ -129,10 +91,6 @@ enum ScatterData {
         for constraint in budget?.constraints ?? [] {
             let name = constraint.metric.rawValue
             guard name == xName || name == yName else { continue }
-            let column = name == xName ? x : y
-            guard column.values.allSatisfy({ $0 == nil }) || column.dimension == constraint.limit.dimension else {
-                throw call.error("plot: the budget limits \(name) to \(constraint.limit.description), but the records' \(name) is \(column.dimension.noun)", at: "budget")
-            }
             let label = "\(name) \(constraint.op.rawValue) \(constraint.limit.description)"
             lines.append(name == xName
                 ? ReferenceLine(.vertical, at: constraint.limit.value / xUnit.divisor, label: label)
@@ -143,17 +101,6 @@ enum ScatterData {
                         y: Axis(yUnit.title(yName), scale: yLog ? .log : .linear), series: series, referenceLines: lines)
         let note = unplaced == 0 ? nil : "\(unplaced) of \(records.count) records have no \(xName) or \(yName) and are not shown"
         return (plot, note)
-    }
-
-    /// A failed trial says so: `status: "failed"`, `failed: true`, or (as `train` and
-    /// `compress` report it) `failed` holding the reason.
-    static func failed(_ r: Record) -> Bool {
-        if case .string(let status)? = r["status"], status == "failed" { return true }
-        switch r["failed"] {
-        case .bool(true)?: return true
-        case .string(let reason)?: return !reason.isEmpty
-        default: return false
-        }
     }
 
     /// The field named by parameter `x` or `y`, checked against the records; nil if not given.

@@ -24,6 +24,13 @@ public struct TextTable: Sendable {
         self.rows = rows
     }
 
+    /// A copy with a narrow first column of marks, one per row (`●` on the Pareto front, `✗`
+    /// over budget), so the eye finds the rows that matter without reading every number.
+    public func marked(_ marks: [String], title: String = "") -> TextTable {
+        TextTable(title: self.title, columns: [Column(title)] + columns,
+                  rows: rows.enumerated().map { i, row in [i < marks.count ? marks[i] : ""] + row })
+    }
+
     /// Header, a rule, then the rows; columns separated by two spaces, no trailing spaces.
     public func render() -> String {
         var widths = columns.map { TextWidth.of($0.title) }

@@ -92,6 +92,42 @@ final class PlotBuiltinsTests: XCTestCase {
         """)
     }
 
+    func testTableMarksFrontViolationsAndFailuresBestFirst() {
+        let (out, error) = runWithEngine(trials.replacingOccurrences(of: "{ram: 40 KB", with: "{trial: 1, ram: 40 KB")
+                                         + "\ntable(rs, budget: budget, sort: \"accuracy\")\ntable(rs, budget: budget, front: true, sort: \"ram\")")
+        XCTAssertNil(error)
+        XCTAssertEqual(out, """
+           trial    ram  accuracy  status  over budget
+        ─  ─────  ─────  ────────  ──────  ───────────
+        ✗         90 KB       0.9          ram
+        ●      1  40 KB      0.81
+        ●         20 KB       0.7
+                  30 KB      0.65
+        ✗         10 KB      0.55          accuracy
+        !         50 KB       0.5  failed  accuracy
+                  35 KB      none
+           trial    ram  accuracy  status
+        ─  ─────  ─────  ────────  ──────
+        ●         20 KB       0.7
+        ●      1  40 KB      0.81
+
+        """)
+    }
+
+    func testTableOfAStudyShowsTheStudysFront() {
+        let (out, error) = runWithEngine("""
+        s = search(problem.zdt1(dims: 3), strategy: "sobol", trials: 20, seed: 1)
+        table(s, front: true, sort: "f1")
+        show s
+        """)
+        XCTAssertNil(error)
+        let lines = out.split(separator: "\n").map(String.init)
+        let marked = lines.filter { $0.hasPrefix("●") }.map { String($0.dropFirst(3)) }
+        let shown = lines.drop { !$0.hasPrefix("─────") }.dropFirst().map { $0 }
+        XCTAssertFalse(marked.isEmpty)
+        XCTAssertEqual(marked, shown, out)
+    }
+
     func testBadInputGetsClearErrors() {
         let cases: [(String, String)] = [
             ("plot(rs, x: \"rma\")", "the records have no field 'rma'"),
@@ -103,6 +139,8 @@ final class PlotBuiltinsTests: XCTestCase {
             ("bars({a: [1, 2], b: [1]})", "the lists have different lengths (a: 2, b: 1)"),
             ("bars([1, 2], labels: [\"x\"])", "1 labels for 2 rows"),
             ("plot([])", "nothing to plot"),
+            ("table(rs, sort: \"acc\")", "the records have no field 'acc'"),
+            ("table([1, 2])", "'data' must be records or a study, not list"),
         ]
         for (program, message) in cases {
             let (_, error) = runWithEngine(trials + "\n" + program)

@@ -75,6 +75,17 @@ final class PlotTextTests: XCTestCase {
         XCTAssertEqual(AxisScale.format(2.5e6, decimals: 0), "2.5e6")
     }
 
+    func testMarkedTableGetsAMarkColumn() {
+        let table = TextTable(columns: [.init("trial", .right), .init("ram", .right)], rows: [["1", "40 KB"], ["2", "90 KB"], ["3", "8 KB"]])
+        XCTAssertEqual(table.marked(["●", "✗"]).render(), """
+           trial    ram
+        ─  ─────  ─────
+        ●      1  40 KB
+        ✗      2  90 KB
+               3   8 KB
+        """)
+    }
+
     func testBarChartMatchesGolden() {
         let chart = BarChart(title: "compression per layer", labelTitle: "layer", labels: ["conv1", "conv2", "conv3", "dense"], series: [
             BarSeries("prune", values: [0.1, 0.45, 0.8, 0.3], valueLabels: ["10%", "45%", "80%", "30%"], maximum: 1),

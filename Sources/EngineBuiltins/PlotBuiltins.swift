@@ -121,21 +121,27 @@ enum PlotBuiltins {
                         labels: labels ?? (1...count).map(String.init), series: series)
     }
 
-    /// A list (or range) of numbers in one dimension.
+    /// A list (or range) of numbers in one dimension; `name` is empty for the lone list of a call.
     static func numbers(_ value: Value, name: String, call: BuiltinCall) throws -> NumberColumn {
         let items: [Value]
         switch value {
         case .list(let list): items = list
-        case .range(let lo, let hi): items = (lo...max(lo, hi)).prefix(Value.maxMaterializedCount).map { .number(Double($0)) }
+        case .range(let lo, let hi):
+            guard hi < lo || hi - lo < Value.maxMaterializedCount else {
+                throw call.error("\(call.name): range \(lo)..\(hi) is too large to draw", at: "data")
+            }
+            items = hi < lo ? [] : (lo...hi).map { .number(Double($0)) }
         default: throw call.error("\(call.name): '\(name)' must be a list of numbers, not \(value.typeName)", at: "data")
         }
+        let which = name.isEmpty ? "" : " of '\(name)'"
         var dimension: NasLang.Dimension?
         let values = try items.enumerated().map { i, item -> Double? in
             guard case .number(let q) = item else {
-                throw call.error("\(call.name): item \(i + 1) of '\(name)' is \(item.typeName), not a number", at: "data")
+                throw call.error("\(call.name): item \(i + 1)\(which) is \(item.typeName), not a number", at: "data",
+                                 hint: item.typeName == "list" ? "for several curves, pass a record of lists: {a: [...], b: [...]}" : nil)
             }
             if let d = dimension, d != q.dimension {
-                throw call.error("\(call.name): '\(name)' mixes \(d.noun) and \(q.dimension.noun)", at: "data")
+                throw call.error("\(call.name): the numbers\(which) mix \(d.noun) and \(q.dimension.noun)", at: "data")
             }
             dimension = q.dimension
             return q.value.isFinite ? q.value : nil

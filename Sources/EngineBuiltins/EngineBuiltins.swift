@@ -13,6 +13,7 @@ public enum EngineBuiltins {
         OptimizeBuiltins.register(into: &registry)
         SearchBuiltins.register(into: &registry, session: SearchSession())
         PlotBuiltins.register(into: &registry)
+        ResultTable.register(into: &registry)
     }
 }
 

@@ -2,19 +2,17 @@ import Foundation
 import NasLang
 import NasRender
 
-/// `plot(...)` and `bars(...)` (and `table(...)`, their tabular companion): search results
-/// and curves as text plots on the console (coloured only on a terminal) or, with
-/// `to: "file.svg"`, as SVG files for reports.
+/// `plot(...)` and `bars(...)`: search results and curves as text plots on the console
+/// (coloured only on a terminal) or, with `to: "file.svg"`, as SVG files for reports.
 enum PlotBuiltins {
     static func register(into r: inout BuiltinRegistry) {
-        ResultTable.register(into: &r)
         r.register(Builtin("plot", [
             .init("data"), .init("x", default: Value.none), .init("y", default: Value.none),
             .init("budget", default: Value.none), .init("objectives", default: Value.none),
             .init("title", default: Value.none), .init("log", default: Value.none), .init("to", default: Value.none),
             .init("ascii", default: .bool(false)), .init("width", default: .number(60)), .init("height", default: .number(16)),
         ], doc: "Plots records (a study, s.trials, or [{ram: 40 KB, accuracy: 0.8}, ...]) as a scatter of fields x and y: the Pareto front of the two (accuracy maximized, the rest minimized, or as `objectives` says) highlighted, budget limits drawn as lines, violating or failed trials marked. A list of numbers, or a record of such lists, is a line plot. log: \"x\", \"y\" or \"xy\"; to: \"file.svg\" writes SVG instead of printing.") { call in
-            let (plot, note) = try ScatterData.plot(call)
+            let (plot, note) = try PlotData.plot(call)
             try emit(call, text: { braille, colour in
                 plot.renderText(TextPlotOptions(width: try call.positiveInteger("width", limit: 400),
                                                 height: try call.positiveInteger("height", limit: 200),
@@ -86,7 +84,7 @@ enum PlotBuiltins {
             }
             guard !names.isEmpty else { throw call.error("bars: the records have no numeric fields to draw", at: "data") }
             columns = try names.map { name in
-                try ScatterData.column(name, of: records, call: call)
+                try PlotData.column(name, of: records, call: call)
             }
         case .record(let r) where r.count > 0:
             columns = try r.fields.map { try numbers($0.value, name: $0.key, call: call) }

@@ -4,7 +4,7 @@ import NasRender
 
 /// Turns what `plot` was given into a plot description: records become a scatter with the
 /// front, budget lines and marked trials; number lists become line series.
-enum ScatterData {
+enum PlotData {
     /// The plot, and a note for the console about trials that could not be placed.
     static func plot(_ call: BuiltinCall) throws -> (Plot, String?) {
         let data = call["data"]

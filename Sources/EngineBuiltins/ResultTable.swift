@@ -39,7 +39,7 @@ enum ResultTable {
             if objectives.isEmpty { objectives = numeric.filter { $0 != "trial" } }
         }
         let signs = try objectives.map { try TrialStanding.maximized($0, call) ? -1.0 : 1.0 }
-        let columns = try objectives.map { try ScatterData.column($0, of: records, call: call) }
+        let columns = try objectives.map { try PlotData.column($0, of: records, call: call) }
         let candidates = records.indices.filter { i in standings[i].eligible && columns.allSatisfy { $0.values[i] != nil } }
         let front = Set(Pareto.front(candidates.map { i in columns.enumerated().map { k, c in signs[k] * c.values[i]! } }).map { candidates[$0] })
 
@@ -49,7 +49,7 @@ enum ResultTable {
             guard numeric.contains(name) || fields.contains(name) else {
                 throw call.error("table: the records have no field '\(name)'", at: "sort", hint: Suggestions.hint(for: name, in: fields))
             }
-            let key = try ScatterData.column(name, of: records, call: call)
+            let key = try PlotData.column(name, of: records, call: call)
             let sign = try TrialStanding.maximized(name, call) ? -1.0 : 1.0
             // Best first; records without the value last, each group in its original order.
             order.sort { a, b in

@@ -31,10 +31,10 @@ table(trials, budget: budget, sort: "accuracy")
 plot(trials, x: "flash", y: "accuracy", budget: budget, width: 56, height: 10, ascii: true)
 
 # A study plots its trials; a list of numbers, or a record of lists, is a line plot.
-a = search(problem.zdt1(dims: 3), strategy: "nsga2", trials: 60, seed: 1)
+a = search(problem.zdt1(dims: 3), strategy: "sobol", trials: 60, seed: 1)
 b = search(problem.zdt1(dims: 3), strategy: "random", trials: 60, seed: 1)
-plot(a, title: "ZDT1 with NSGA-II", width: 56, height: 12)
-plot({ nsga2: a.history, random: b.history }, x: "trial", y: "hypervolume", width: 56, height: 10)
+plot(a, title: "ZDT1 with Sobol points", width: 56, height: 12)
+plot({ sobol: a.history, random: b.history }, x: "trial", y: "hypervolume", width: 56, height: 10)
 
 # Per-layer bars, e.g. a compression plan: pruning rate and weight bit-width per layer.
 bars({ prune: [0.1, 0.5, 0.6, 0.3], bits: [8, 4, 4, 8] }, labels: ["conv1", "conv2", "conv3", "dense"])

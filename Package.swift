@@ -68,6 +68,7 @@ let package = Package(
         ),
         .testTarget(name: "NasLangTests", dependencies: ["NasLang", "NasRender", "EngineBuiltins", "CNasKernels"],
                     exclude: ["Golden"]),
+        .testTarget(name: "NasRenderTests", dependencies: ["NasRender"], exclude: ["Golden"]),
         .testTarget(name: "NasNNTests", dependencies: ["NasNN", "NasData"]),
         .testTarget(name: "NasDataTests", dependencies: ["NasData"]),
         .testTarget(name: "NasCostTests", dependencies: ["NasCost", "NasNN", "NasData"]),

@@ -12,6 +12,8 @@ public enum EngineBuiltins {
         QuantizeBuiltins.register(into: &registry)
         OptimizeBuiltins.register(into: &registry)
         SearchBuiltins.register(into: &registry, session: SearchSession())
+        PlotBuiltins.register(into: &registry)
+        ResultTable.register(into: &registry)
     }
 }
 

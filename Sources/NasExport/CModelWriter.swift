@@ -40,11 +40,11 @@ public struct CModelWriter {
     func header() -> String {
         let input = network.params[graph.input], output = network.params[graph.output]
         let inShape = graph.tensors[graph.input].shape, outShape = graph.tensors[graph.output].shape
+        let normalize = normalization == nil ? "" : "\n   x = (raw - model_input_mean[c]) / model_input_std[c] for channel c."
         var text = """
         /* model.h: a nasbook network, int8 integer-only inference. Generated; do not edit.
-           Quantize an input x (\(normalization == nil ? "" : "normalized per channel: (x - model_input_mean[c]) / model_input_std[c], then ")
-           q = round(x / MODEL_INPUT_SCALE) + MODEL_INPUT_ZERO_POINT, clamped to -128..127); read scores
-           as MODEL_OUTPUT_SCALE * (q - MODEL_OUTPUT_ZERO_POINT). The largest q is the predicted class. */
+           Input: int8 q = round(x / MODEL_INPUT_SCALE) + MODEL_INPUT_ZERO_POINT, clamped to -128..127\(normalize.isEmpty ? "." : ", where")\(normalize)
+           Output: scores s = MODEL_OUTPUT_SCALE * (q - MODEL_OUTPUT_ZERO_POINT); the largest q is the class. */
         #ifndef MODEL_H
         #define MODEL_H
 

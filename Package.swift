@@ -56,7 +56,9 @@ let package = Package(
         .executableTarget(
             name: "nasbook-bench",
             dependencies: ["NasNN", "NasData", "NasCost", "NasOptimize", "NasQuant", "NasExport", "CNasKernels", .product(name: "ArgumentParser", package: "swift-argument-parser")],
-            path: "bench/Sources/nasbook-bench"
+            path: "bench/Sources/nasbook-bench",
+            // Several files and an @main type (main.swift would otherwise be top-level code).
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         ),
         .testTarget(name: "NasLangTests", dependencies: ["NasLang", "NasRender", "EngineBuiltins", "CNasKernels"],
                     exclude: ["Golden"]),

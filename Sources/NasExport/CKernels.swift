@@ -86,8 +86,9 @@ static void gather(const int8_t *in, int16_t *column, const nas_conv_params *p, 
     }
 }
 
-/* Weights: [oc][kh][kw][c / groups]. With scratch, two output pixels' columns at a time
-   (CMSIS-NN's arm_convolve_s8 layout); without (1x1, stride 1), straight from the input. */
+/* Weights: [oc][kh][kw][c / groups]. With scratch, two output pixels' columns at a time, each
+   weight row read once for both (CMSIS-NN's arm_convolve_s8 scheme); without (1x1, stride 1),
+   straight from the input. */
 void nas_conv(const int8_t *in, int8_t *out, int16_t *scratch, const nas_conv_params *p,
               const int8_t *w, const int32_t *bias, const int32_t *q31, const int32_t *right) {
     const int gc = p->c / p->groups, goc = p->oc / p->groups, k = p->kh * p->kw * gc;
@@ -115,12 +116,18 @@ void nas_conv(const int8_t *in, int8_t *out, int16_t *scratch, const nas_conv_pa
             for (j = 0; j < count; j++) gather(in, scratch + j * k, p, (pixel + j) / p->ow, (pixel + j) % p->ow, g * gc, gc);
             for (o = g * goc; o < (g + 1) * goc; o++) {
                 const int8_t *row = w + o * k;
-                for (j = 0; j < count; j++) {
-                    const int16_t *col = scratch + j * k;
-                    int32_t acc = bias[o];
-                    for (i = 0; i < k; i++) acc += (int32_t)col[i] * row[i];
-                    out[(pixel + j) * p->oc + o] = requantize(acc, q31[o], right[o], &p->q);
+                const int16_t *col0 = scratch, *col1 = scratch + k;
+                int32_t acc0 = bias[o], acc1 = bias[o];
+                if (count == 2) {
+                    for (i = 0; i < k; i++) {
+                        acc0 += (int32_t)col0[i] * row[i];
+                        acc1 += (int32_t)col1[i] * row[i];
+                    }
+                    out[(pixel + 1) * p->oc + o] = requantize(acc1, q31[o], right[o], &p->q);
+                } else {
+                    for (i = 0; i < k; i++) acc0 += (int32_t)col0[i] * row[i];
                 }
+                out[pixel * p->oc + o] = requantize(acc0, q31[o], right[o], &p->q);
             }
         }
     }

@@ -3,11 +3,12 @@ import NasData
 import NasNN
 import NasQuant
 
-/// Small networks of every family, with batch norm statistics that make folding non-trivial.
+/// Small networks of every family, with batch norm statistics that make folding non-trivial
+/// (the first has odd pixel counts, so convolutions also take their one-column tail path).
 func exportModels() throws -> [Model] {
     var rng = SeededGenerator(seed: 4)
     let models = [
-        try Architectures.plainCNN(input: [12, 12, 3], classes: 5, width: 4, depth: 2, seed: 1, rng: &rng),
+        try Architectures.plainCNN(input: [11, 11, 3], classes: 5, width: 4, depth: 2, seed: 1, rng: &rng),
         try Architectures.plainCNN(input: [24, 2], classes: 3, width: 4, depth: 2, kernel: 5, batchNorm: false, seed: 1, rng: &rng),
         try Architectures.resnet(input: [8, 8, 3], classes: 4, width: 4, stacks: 2, rng: &rng),
         try Architectures.mobileNetV3(input: [16, 16, 3], classes: 4, width: 0.5, blocks: 4, rng: &rng),

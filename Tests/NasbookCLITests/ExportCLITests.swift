@@ -50,6 +50,19 @@ extension CLITests {
         XCTAssertEqual(cc.terminationStatus, 0)
     }
 
+    /// In the REPL (piped), the listing is the cell's output; the absolute path is shown as typed.
+    func testExportInTheReplListsFiles() throws {
+        let directory = (try temp("marker", "") as NSString).deletingLastPathComponent + "/repl-export"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let r = try nasbook([], stdin: "r = train(cnn(width: 4, depth: 1), dataset.shapes(count: 100, size: 8, seed: 1), epochs: 1)\n"
+                                + "export r.model to \"\(directory)\"\n")
+        XCTAssertEqual(r.status, 0, r.err)
+        for name in ["model.h", "model.c", "nas_kernels.h", "nas_kernels.c"] {
+            XCTAssertTrue(r.out.contains("  \(directory)/\(name)  "), r.out)
+            XCTAssertTrue(FileManager.default.fileExists(atPath: directory + "/" + name))
+        }
+    }
+
     func testExportingAnUntrainedModelIsAnError() throws {
         let path = try temp("untrained.nas", "export cnn() to \"nowhere\"\n")
         let r = try nasbook(["run", path])

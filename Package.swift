@@ -41,6 +41,8 @@ let package = Package(
         .target(name: "NasCompress", dependencies: ["NasNN"], swiftSettings: optimized),
         // Integer-only inference: folded float reference, int8 calibration, fixed-point requantization.
         .target(name: "NasQuant", dependencies: ["NasNN", "NasCost"], swiftSettings: optimized),
+        // Export: C99 sources (int8 kernels, weights, a statically planned arena) and .tflite files.
+        .target(name: "NasExport", dependencies: ["NasQuant", "NasCost", "NasNN"]),
         // Trials: build -> train -> compress -> fine-tune -> int8 accuracy and exact costs.
         .target(name: "NasTrial", dependencies: ["NasNN", "NasData", "NasCost", "NasCompress", "NasQuant"], swiftSettings: optimized),
         // Multi-objective optimization: Pareto sorting, hypervolume.
@@ -51,7 +53,7 @@ let package = Package(
         // budget re-filtering of the stored trials. No knowledge of the language.
         .target(name: "NasStudy", dependencies: ["NasOptimize", .product(name: "GRDB", package: "GRDB.swift")]),
         // The engine's builtins for the language: datasets, models, training, summaries.
-        .target(name: "EngineBuiltins", dependencies: ["NasLang", "NasRender", "NasNN", "NasData", "NasCost", "NasCompress", "NasQuant", "NasOptimize", "NasTrial", "NasStudy"]),
+        .target(name: "EngineBuiltins", dependencies: ["NasLang", "NasRender", "NasNN", "NasData", "NasCost", "NasCompress", "NasQuant", "NasOptimize", "NasTrial", "NasStudy", "NasExport"]),
         // The command-line front end: REPL, run, check, replay.
         .executableTarget(
             name: "nasbook",
@@ -63,8 +65,10 @@ let package = Package(
         // Benchmarks (bench/train-bench runs them next to their peers).
         .executableTarget(
             name: "nasbook-bench",
-            dependencies: ["NasNN", "NasData", "NasCost", "NasOptimize", "NasStudy", "CNasKernels", .product(name: "ArgumentParser", package: "swift-argument-parser")],
-            path: "bench/Sources/nasbook-bench"
+            dependencies: ["NasNN", "NasData", "NasCost", "NasOptimize", "NasStudy", "NasQuant", "NasExport", "CNasKernels", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "bench/Sources/nasbook-bench",
+            // Several files and an @main type (main.swift would otherwise be top-level code).
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         ),
         .testTarget(name: "NasLangTests", dependencies: ["NasLang", "NasRender", "EngineBuiltins", "CNasKernels"],
                     exclude: ["Golden"]),
@@ -77,6 +81,7 @@ let package = Package(
         // Test helper: writes a study trial by trial so CrashSafetyTests can kill it mid-run.
         .executableTarget(name: "nas-study-crash-writer", dependencies: ["NasStudy"], path: "Tests/NasStudyCrashWriter"),
         .testTarget(name: "NasStudyTests", dependencies: ["NasStudy", "NasOptimize", "NasData", "nas-study-crash-writer", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "NasExportTests", dependencies: ["NasExport", "NasQuant", "NasNN", "NasData", "NasCost"]),
         .testTarget(name: "NasQuantTests", dependencies: ["NasQuant", "NasNN", "NasData", "NasCost"]),
         .testTarget(name: "EngineBuiltinsTests", dependencies: ["EngineBuiltins", "NasLang"]),
         .testTarget(name: "NasREPLTests", dependencies: ["NasREPL", "NasLang"]),

@@ -187,6 +187,7 @@ struct NetworkStudyValue: NativeValue {
         if let model = t.outcome.model {
             var trained = TrainedModel(spec: t.spec, model: model, normalization: study.normalization)
             trained.bits = t.outcome.bits
+            trained.calibration = study.calibration
             fields.append(("model", .native(trained)))
         }
         return .record(Record(kind: "trial", fields))

@@ -75,7 +75,7 @@ struct NetworkSearch {
         for stored in replay {
             if !Self.same(strategy.propose(after: observations, in: domain), stored.x) { diverged += 1 }
             let configuration = decoder.decode(stored.x)
-            study.append(NetworkTrial(number: stored.number, x: stored.x, settings: configuration.settings, spec: configuration.spec,
+            study.append(NetworkTrial(number: stored.number, x: stored.x, settings: oracle.settings(configuration), spec: configuration.spec,
                                       seed: stored.seed, outcome: stored.outcome))
             observations.append(observation(stored.x, stored.outcome))
             if case .infeasible = stored.outcome.status {} else { attempted += 1 }
@@ -108,7 +108,8 @@ struct NetworkSearch {
             var stream = SeededGenerator(seed: study.seed).derived(stream: UInt64(number))
             let seed = stream.next()
             var row: StudyRecorder.Row?
-            record { row = try $0.start(number: number, x: x, settings: configuration.settings, seed: seed) }
+            let settings = oracle.settings(configuration)
+            record { row = try $0.start(number: number, x: x, settings: settings, seed: seed) }
             var outcome: TrialOutcome
             let planned = oracle.cost(configuration)
             let broken = planned.map { study.violations(TrialMetrics(cost: $0)) } ?? []
@@ -124,7 +125,7 @@ struct NetworkSearch {
                 if interrupted { return stopped(context) }
             }
             if let finished = row { record { try $0.finish(finished, outcome) } }
-            let trial = NetworkTrial(number: number, x: x, settings: configuration.settings, spec: configuration.spec, seed: seed,
+            let trial = NetworkTrial(number: number, x: x, settings: settings, spec: configuration.spec, seed: seed,
                                      outcome: outcome)
             study.append(trial)
             observations.append(observation(x, outcome))

@@ -141,7 +141,7 @@ struct NetworkStudyValue: NativeValue {
     let study: NetworkStudy
 
     var typeName: String { "study" }
-    var memberNames: [String] { ["pareto", "trials", "best", "hypervolume", "history", "strategy", "seed", "space", "board"] }
+    var memberNames: [String] { ["pareto", "trials", "best", "hypervolume", "history", "strategy", "seed", "space", "board", "budget"] }
 
     func member(_ name: String) -> Value? {
         switch name {
@@ -153,6 +153,7 @@ struct NetworkStudyValue: NativeValue {
         case "seed": return .number(Double(study.seed))
         case "space": return .string(study.space)
         case "board": return .string(study.board.name)
+        case "budget": return study.budget.map { .budget($0) } ?? Value.none
         case "best":
             let study = self.study
             return .function(.builtin(Builtin("best", [.init("by", default: .string("accuracy"))],

@@ -11,21 +11,19 @@ public struct ARSMOBO: Strategy {
     public let agentCount: Int
     public let stepsPerProposal: Int
     let samples: Int
-    let reference: [Double]?
     var rng: SeededGenerator
     var initial: SobolSearch
     /// Proposes when EHVI is zero everywhere the agents and the uniform points looked.
     var fallback: ParEGO
     var agents: [AugmentedRandomSearch] = []
 
-    public init(seed: UInt64, reference: [Double]? = nil, agents: Int = 4, stepsPerProposal: Int = 4, samples: Int = 16) {
+    public init(seed: UInt64, agents: Int = 4, stepsPerProposal: Int = 4, samples: Int = 16) {
         rng = SeededGenerator(seed: seed)
         initial = SobolSearch(seed: seed)
         fallback = ParEGO(seed: seed &+ 1)
         agentCount = max(1, agents)
         self.stepsPerProposal = max(1, stepsPerProposal)
         self.samples = samples
-        self.reference = reference
     }
 
     public var name: String { "ars_mobo" }
@@ -40,8 +38,10 @@ public struct ARSMOBO: Strategy {
         states.map { 1 / (1 + exp(-policy.act($0)[0])) }
     }
 
-    public mutating func propose(after history: [Observation], dimensions: Int) -> [Double] {
-        guard history.count >= 2 * (dimensions + 1) else { return initial.propose(after: history, dimensions: dimensions) }
+    public mutating func propose(after history: [Observation], in domain: SearchDomain) -> [Double] {
+        let dimensions = domain.dimensions
+        guard history.count >= domain.initialDesign, history.successful.count >= 2 else { return initial.propose(after: history, in: domain) }
+        let anchors = history.map(\.x)
         let states = Self.states(dimensions)
         if agents.isEmpty {
             var settings = AugmentedRandomSearch.Settings()
@@ -60,18 +60,24 @@ public struct ARSMOBO: Strategy {
                 return agent
             }
         }
-        let ehvi = ExpectedHypervolumeImprovement(history, reference: reference, samples: samples, seed: rng.next())
+        let ehvi = ExpectedHypervolumeImprovement(history, in: domain, samples: samples, seed: rng.next())
+        // Rollouts repair infeasible candidates (bisection towards the nearest feasible past
+        // point), so an agent is rewarded for the feasible point its policy leads to.
+        var repairRNG = SeededGenerator(seed: rng.next())
+        func rollout(_ policy: AugmentedRandomSearch.Policy) -> [Double] {
+            domain.repair(Self.candidate(policy, states: states), anchors: anchors, rng: &repairRNG)
+        }
         var best = (score: -Double.infinity, x: [Double](), agent: 0)
         var agentBest = [Double](repeating: -.infinity, count: agents.count)
         for index in agents.indices {
             for _ in 0..<stepsPerProposal {
                 let result = agents[index].step { policy in
-                    let x = Self.candidate(policy, states: states)
-                    return (ehvi(x), states)
+                    let x = rollout(policy)
+                    return (domain.feasible(x) ? ehvi(x) : 0, states)
                 }
                 agentBest[index] = max(agentBest[index], result.reward)
                 if result.reward > best.score {
-                    best = (result.reward, Self.candidate(result.policy, states: states), index)
+                    best = (result.reward, rollout(result.policy), index)
                 }
             }
         }
@@ -79,6 +85,7 @@ public struct ARSMOBO: Strategy {
         // (common once they converge), they keep the search from re-proposing the same point.
         for _ in 0..<64 {
             let x = (0..<dimensions).map { _ in rng.nextDouble() }
+            guard domain.feasible(x) else { continue }
             let score = ehvi(x)
             if score > best.score { best = (score, x, best.agent) }
         }
@@ -86,6 +93,6 @@ public struct ARSMOBO: Strategy {
         if let weakest = agentBest.indices.min(by: { agentBest[$0] < agentBest[$1] }), weakest != best.agent {
             agents[weakest].weights = agents[best.agent].weights.map { $0 + 0.3 * Double(rng.nextNormal()) }
         }
-        return best.score > 0 ? best.x : fallback.propose(after: history, dimensions: dimensions)
+        return best.score > 0 ? best.x : fallback.propose(after: history, in: domain)
     }
 }

@@ -19,15 +19,16 @@ public enum Acquisition {
         normalCDF((limit - mean) / max(variance.squareRoot(), 1e-12))
     }
 
-    /// Maximizes `score` over the unit hypercube: random candidates, then Gaussian perturbations
-    /// around the best candidates and the given incumbents, shrinking step by step.
-    public static func maximize(dimensions: Int, incumbents: [[Double]], rng: inout SeededGenerator,
-                                candidates: Int = 512, _ score: ([Double]) -> Double) -> [Double] {
-        var pool: [([Double], Double)] = (0..<candidates).map { _ in
-            let x = (0..<dimensions).map { _ in rng.nextDouble() }
-            return (x, score(x))
-        }
-        pool += incumbents.map { ($0, score($0)) }
+    /// Maximizes `score` over the feasible part of the unit hypercube: random candidates, then
+    /// Gaussian perturbations around the best candidates and the given incumbents, shrinking step
+    /// by step. Infeasible points are never scored; when no candidate was feasible the result is
+    /// the domain's repair of the best-looking incumbent or draw. Returns the point and its score.
+    public static func maximize(in domain: SearchDomain, incumbents: [[Double]], anchors: [[Double]],
+                                rng: inout SeededGenerator, candidates: Int = 512,
+                                _ score: ([Double]) -> Double) -> (x: [Double], score: Double) {
+        func scored(_ x: [Double]) -> ([Double], Double) { (x, domain.feasible(x) ? score(x) : -.infinity) }
+        var pool: [([Double], Double)] = (0..<candidates).map { _ in scored((0..<domain.dimensions).map { _ in rng.nextDouble() }) }
+        pool += incumbents.map(scored)
         pool.sort { $0.1 > $1.1 }
         var best = Array(pool.prefix(8))
         var step = 0.1
@@ -35,20 +36,22 @@ public enum Acquisition {
             var next = best
             for (x, _) in best {
                 for _ in 0..<16 {
-                    let y = x.map { min(max($0 + step * Double(rng.nextNormal()), 0), 1) }
-                    next.append((y, score(y)))
+                    next.append(scored(x.map { min(max($0 + step * Double(rng.nextNormal()), 0), 1) }))
                 }
             }
             next.sort { $0.1 > $1.1 }
             best = Array(next.prefix(8))
             step /= 2
         }
-        return best[0].0
+        guard best[0].1 == -.infinity else { return (best[0].0, best[0].1) }
+        let x = domain.repair(best[0].0, anchors: anchors, rng: &rng)
+        return (x, domain.feasible(x) ? score(x) : -.infinity)
     }
 }
 
 /// ParEGO (Knowles 2006): each proposal scalarizes the normalized objectives with a random
-/// augmented Chebyshev weighting, fits one GP to that, and maximizes expected improvement.
+/// augmented Chebyshev weighting, fits one GP to that, and maximizes expected improvement times
+/// the probability of feasibility (when trials have failed).
 public struct ParEGO: Strategy {
     var rng: SeededGenerator
     var initial: SobolSearch
@@ -58,30 +61,36 @@ public struct ParEGO: Strategy {
     }
     public var name: String { "parego" }
 
-    public mutating func propose(after history: [Observation], dimensions: Int) -> [Double] {
-        guard history.count >= 2 * (dimensions + 1) else { return initial.propose(after: history, dimensions: dimensions) }
-        let m = history[0].objectives.count
-        let lo = (0..<m).map { k in history.map { $0.objectives[k] }.min()! }
-        let hi = (0..<m).map { k in history.map { $0.objectives[k] }.max()! }
+    public mutating func propose(after history: [Observation], in domain: SearchDomain) -> [Double] {
+        let successes = history.successful
+        guard history.count >= domain.initialDesign, successes.count >= 2 else { return initial.propose(after: history, in: domain) }
+        let m = successes[0].objectives.count
+        let lo = (0..<m).map { k in successes.map { $0.objectives[k] }.min()! }
+        let hi = (0..<m).map { k in successes.map { $0.objectives[k] }.max()! }
         var weights = (0..<m).map { _ in -log(max(rng.nextDouble(), 1e-12)) }
         let total = weights.reduce(0, +)
         weights = weights.map { $0 / total }
-        let scalar = history.map { o -> Double in
+        let scalar = successes.map { o -> Double in
             let f = (0..<m).map { (o.objectives[$0] - lo[$0]) / max(hi[$0] - lo[$0], 1e-12) }
             return zip(weights, f).map { $0 * $1 }.max()! + 0.05 * zip(weights, f).reduce(0) { $0 + $1.0 * $1.1 }
         }
-        let gp = GaussianProcess(x: history.map(\.x), y: scalar)
+        let gp = GaussianProcess(x: successes.map(\.x), y: scalar)
+        let success = successes.count < history.count ? GaussianProcess(x: history.map(\.x), y: history.map { $0.failed ? 0 : 1 }) : nil
         let best = scalar.min()!
-        let incumbents = history.indices.sorted { scalar[$0] < scalar[$1] }.prefix(4).map { history[$0].x }
-        return Acquisition.maximize(dimensions: dimensions, incumbents: incumbents, rng: &rng) { x in
+        let incumbents = successes.indices.sorted { scalar[$0] < scalar[$1] }.prefix(4).map { successes[$0].x }
+        return Acquisition.maximize(in: domain, incumbents: incumbents, anchors: history.map(\.x), rng: &rng) { x in
             let p = gp.predict(x)
-            return Acquisition.expectedImprovement(mean: p.mean, variance: p.variance, best: best)
-        }
+            let feasibility = success.map { s in
+                let q = s.predict(x)
+                return Acquisition.probabilityBelow(mean: -q.mean, variance: q.variance, limit: -0.5)
+            } ?? 1
+            return feasibility * Acquisition.expectedImprovement(mean: p.mean, variance: p.variance, best: best)
+        }.x
     }
 }
 
-/// Multi-objective BO with one GP per objective and Monte-Carlo expected hypervolume
-/// improvement (fixed base samples, so proposals are deterministic for a seed).
+/// Multi-objective BO with one GP per learned objective (exact values for analytic ones) and
+/// Monte-Carlo expected hypervolume improvement times the probability of feasibility.
 public struct ExpectedHypervolumeSearch: Strategy {
     var rng: SeededGenerator
     var initial: SobolSearch
@@ -89,54 +98,51 @@ public struct ExpectedHypervolumeSearch: Strategy {
     /// within the reference box), which early on is common with a tight reference.
     var fallback: ParEGO
     let samples: Int
-    let reference: [Double]?
 
-    /// `reference`: the hypervolume reference (e.g. from budgets); nil: the worst observed value
-    /// per objective plus 10% of its range, recomputed each proposal (documented, never zero).
-    public init(seed: UInt64, reference: [Double]? = nil, samples: Int = 32) {
+    public init(seed: UInt64, samples: Int = 32) {
         rng = SeededGenerator(seed: seed)
         initial = SobolSearch(seed: seed)
         fallback = ParEGO(seed: seed &+ 1)
         self.samples = samples
-        self.reference = reference
     }
     public var name: String { "mobo" }
 
-    public mutating func propose(after history: [Observation], dimensions: Int) -> [Double] {
-        guard history.count >= 2 * (dimensions + 1) else { return initial.propose(after: history, dimensions: dimensions) }
-        let ehvi = ExpectedHypervolumeImprovement(history, reference: reference, samples: samples, seed: rng.next())
-        let incumbents = Pareto.front(history.map(\.objectives)).prefix(8).map { history[$0].x }
-        let x = Acquisition.maximize(dimensions: dimensions, incumbents: incumbents, rng: &rng, candidates: 256) { ehvi($0) }
-        return ehvi(x) > 0 ? x : fallback.propose(after: history, dimensions: dimensions)
+    public mutating func propose(after history: [Observation], in domain: SearchDomain) -> [Double] {
+        let successes = history.successful
+        guard history.count >= domain.initialDesign, successes.count >= 2 else { return initial.propose(after: history, in: domain) }
+        let ehvi = ExpectedHypervolumeImprovement(history, in: domain, samples: samples, seed: rng.next())
+        let incumbents = Pareto.front(successes.map(\.objectives)).prefix(8).map { successes[$0].x }
+        let best = Acquisition.maximize(in: domain, incumbents: incumbents, anchors: history.map(\.x), rng: &rng, candidates: 256) { ehvi($0) }
+        return best.score > 0 ? best.x : fallback.propose(after: history, in: domain)
     }
 }
 
-/// Monte-Carlo expected hypervolume improvement over the observed front, from one GP per
-/// objective and fixed base samples (deterministic for a seed).
+/// Monte-Carlo expected hypervolume improvement over the observed front, from `Surrogates`
+/// (fixed base samples, so deterministic for a seed), times the probability of feasibility.
 public struct ExpectedHypervolumeImprovement {
-    let models: [GaussianProcess]
+    let surrogates: Surrogates
     let front: [[Double]]
     let reference: [Double]
     let base: Double
     let draws: [[Double]]
 
-    /// `reference` nil: the worst observed value per objective plus 10% of its range (documented,
-    /// never zero).
-    public init(_ history: [Observation], reference: [Double]?, samples: Int, seed: UInt64) {
-        let m = history[0].objectives.count
-        self.reference = reference ?? (0..<m).map { k in
-            let values = history.map { $0.objectives[k] }
+    /// The domain's reference, or else the worst observed value per objective plus 10% of its range.
+    public init(_ history: [Observation], in domain: SearchDomain, samples: Int, seed: UInt64) {
+        surrogates = Surrogates(history, in: domain)
+        let successes = history.successful
+        let m = surrogates.objectiveCount
+        self.reference = domain.reference ?? (0..<m).map { k in
+            let values = successes.map { $0.objectives[k] }
             return values.max()! + 0.1 * max(values.max()! - values.min()!, 1e-9)
         }
-        models = (0..<m).map { k in GaussianProcess(x: history.map(\.x), y: history.map { $0.objectives[k] }) }
-        front = Pareto.front(history.map(\.objectives)).map { history[$0].objectives }
+        front = Pareto.front(successes.map(\.objectives)).map { successes[$0].objectives }
         base = Hypervolume.of(front, reference: self.reference)
         var normal = SeededGenerator(seed: seed)
         draws = (0..<samples).map { _ in (0..<m).map { _ in Double(normal.nextNormal()) } }
     }
 
     public func callAsFunction(_ x: [Double]) -> Double {
-        let predictions = models.map { $0.predict(x) }
+        let predictions = surrogates.predict(x)
         var gain = 0.0
         for z in draws {
             let y = predictions.indices.map { predictions[$0].mean + predictions[$0].variance.squareRoot() * z[$0] }
@@ -144,6 +150,7 @@ public struct ExpectedHypervolumeImprovement {
                 gain += Hypervolume.of(front + [y], reference: reference) - base
             }
         }
-        return gain / Double(draws.count)
+        guard gain > 0 else { return 0 }
+        return surrogates.feasibility(x) * gain / Double(draws.count)
     }
 }

@@ -19,18 +19,21 @@ public struct NSGA2: Strategy {
 
     public var name: String { "nsga2" }
 
-    public mutating func propose(after history: [Observation], dimensions: Int) -> [Double] {
+    /// Infeasible children are repaired towards the nearest past feasible point; failed trials
+    /// never become parents.
+    public mutating func propose(after history: [Observation], in domain: SearchDomain) -> [Double] {
         if queue.isEmpty {
-            if history.count < populationSize {
-                queue = [(0..<dimensions).map { _ in rng.nextDouble() }]
+            if history.count < populationSize || parents.isEmpty && history.successful.count < 2 {
+                var random = RandomSearch(seed: rng.next())
+                queue = [random.propose(after: history, in: domain)]
             } else {
-                let offspring = Array(history[consumed...])
+                let offspring = Array(history[consumed...]).successful
                 consumed = history.count
                 parents = Self.survivors(parents + offspring, count: populationSize)
-                queue = makeOffspring(dimensions: dimensions)
+                queue = makeOffspring(dimensions: domain.dimensions)
             }
         }
-        return queue.removeFirst()
+        return domain.repair(queue.removeFirst(), anchors: history.map(\.x), rng: &rng)
     }
 
     /// Rank, then crowding distance (larger first) within the last admitted front.

@@ -42,6 +42,10 @@ public enum TestProblem: Sendable, Equatable {
         }
     }
 
+    /// The unit hypercube with one global descriptor per input, no constraints and the problem's
+    /// reference point.
+    public var domain: SearchDomain { SearchDomain(dimensions: dimensions, reference: reference) }
+
     public func evaluate(_ x: [Double]) -> [Double] {
         switch self {
         case .zdt1(let d):

@@ -1,42 +1,67 @@
 import NasData
 
 /// One evaluated configuration: its point in the unit hypercube and its objectives (minimized).
+/// A failed trial (training diverged, the network did not fit the device) has no objectives:
+/// strategies fit their models to the successful trials and learn where failures happen.
 public struct Observation: Sendable, Equatable {
     public let x: [Double]
+    /// Empty for a failed trial.
     public let objectives: [Double]
 
     public init(x: [Double], objectives: [Double]) {
         self.x = x
         self.objectives = objectives
     }
+
+    /// A trial at `x` that produced no objectives.
+    public static func failure(at x: [Double]) -> Observation { Observation(x: x, objectives: []) }
+
+    public var failed: Bool { objectives.isEmpty }
 }
 
-/// Proposes where to evaluate next. Strategies see only the unit hypercube and past
-/// observations, so the study loop and the search space mapping do not care which one runs.
+extension [Observation] {
+    /// The trials that produced objectives: what surrogates and fronts are built from.
+    public var successful: [Observation] { filter { !$0.failed } }
+}
+
+/// Proposes where to evaluate next. Strategies see only the unit hypercube, its domain
+/// (descriptors, known constraints, analytic objectives) and past observations, so the study loop
+/// and the search space mapping do not care which one runs. A proposal is always feasible under
+/// `domain.isFeasible` when any feasible point can be found (see `SearchDomain.repair`).
 public protocol Strategy {
     var name: String { get }
-    mutating func propose(after history: [Observation], dimensions: Int) -> [Double]
+    mutating func propose(after history: [Observation], in domain: SearchDomain) -> [Double]
 }
 
-/// Independent uniform points: the baseline every other strategy must beat.
+/// Independent uniform points (rejected while infeasible): the baseline every other strategy must beat.
 public struct RandomSearch: Strategy {
     var rng: SeededGenerator
     public init(seed: UInt64) { rng = SeededGenerator(seed: seed) }
     public var name: String { "random" }
-    public mutating func propose(after history: [Observation], dimensions: Int) -> [Double] {
-        (0..<dimensions).map { _ in rng.nextDouble() }
+    public mutating func propose(after history: [Observation], in domain: SearchDomain) -> [Double] {
+        var x = (0..<domain.dimensions).map { _ in rng.nextDouble() }
+        for _ in 0..<SearchDomain.feasibleDraws where !domain.feasible(x) {
+            x = (0..<domain.dimensions).map { _ in rng.nextDouble() }
+        }
+        return domain.repair(x, anchors: history.map(\.x), rng: &rng)
     }
 }
 
-/// Scrambled Sobol points: an even cover of the space, as initial designs use.
+/// Scrambled Sobol points (skipping infeasible ones): an even cover of the space, as initial designs use.
 public struct SobolSearch: Strategy {
     var sequence: Sobol?
+    var rng: SeededGenerator
     let seed: UInt64
-    public init(seed: UInt64) { self.seed = seed }
+    public init(seed: UInt64) {
+        self.seed = seed
+        rng = SeededGenerator(seed: seed &+ 0x5eed)
+    }
     public var name: String { "sobol" }
-    public mutating func propose(after history: [Observation], dimensions: Int) -> [Double] {
-        if sequence == nil { sequence = Sobol(dimensions: dimensions, seed: seed) }
-        return sequence!.next()
+    public mutating func propose(after history: [Observation], in domain: SearchDomain) -> [Double] {
+        if sequence == nil { sequence = Sobol(dimensions: domain.dimensions, seed: seed) }
+        var x = sequence!.next()
+        for _ in 0..<SearchDomain.feasibleDraws where !domain.feasible(x) { x = sequence!.next() }
+        return domain.repair(x, anchors: history.map(\.x), rng: &rng)
     }
 }
 
@@ -55,18 +80,26 @@ public struct Study: Sendable {
 
     public mutating func record(_ observation: Observation) {
         observations.append(observation)
-        hypervolumeHistory.append(Hypervolume.of(observations.map(\.objectives), reference: problem.reference))
+        hypervolumeHistory.append(Hypervolume.of(observations.successful.map(\.objectives), reference: problem.reference))
     }
 
-    public var paretoIndices: [Int] { Pareto.front(observations.map(\.objectives)) }
+    /// Indices into `observations` of the successful trials on the Pareto front.
+    public var paretoIndices: [Int] {
+        let indices = observations.indices.filter { !observations[$0].failed }
+        return Pareto.front(indices.map { observations[$0].objectives }).map { indices[$0] }
+    }
     public var hypervolume: Double { hypervolumeHistory.last ?? 0 }
 
-    /// Runs `trials` evaluations with a strategy.
-    public static func run(_ problem: TestProblem, strategy: inout some Strategy, trials: Int) -> Study {
+    /// Runs `trials` evaluations with a strategy in `domain` (default: the problem's). A proposal
+    /// the domain calls infeasible (only when no feasible point could be found) is recorded as a
+    /// failed trial without being evaluated.
+    public static func run(_ problem: TestProblem, in domain: SearchDomain? = nil, strategy: inout some Strategy,
+                           trials: Int) -> Study {
+        let domain = domain ?? problem.domain
         var study = Study(problem: problem, strategy: strategy.name)
         for _ in 0..<trials {
-            let x = strategy.propose(after: study.observations, dimensions: problem.dimensions)
-            study.record(Observation(x: x, objectives: problem.evaluate(x)))
+            let x = strategy.propose(after: study.observations, in: domain)
+            study.record(domain.feasible(x) ? Observation(x: x, objectives: problem.evaluate(x)) : .failure(at: x))
         }
         return study
     }

@@ -47,8 +47,8 @@ final class StrategyTests: XCTestCase {
         for problem in [TestProblem.zdt1(dimensions: 2), .dtlz2(dimensions: 3, objectives: 3)] {
             let initial = 2 * (problem.dimensions + 1)
             var strategies: [any Strategy] = [NSGA2(seed: 3, populationSize: 8), ParEGO(seed: 3),
-                                              ExpectedHypervolumeSearch(seed: 3, reference: problem.reference, samples: 16),
-                                              ARSMOBO(seed: 3, reference: problem.reference, agents: 3, stepsPerProposal: 2, samples: 8)]
+                                              ExpectedHypervolumeSearch(seed: 3, samples: 16),
+                                              ARSMOBO(seed: 3, agents: 3, stepsPerProposal: 2, samples: 8)]
             for index in strategies.indices {
                 let study = Study.run(problem, strategy: &strategies[index], trials: 30)
                 let start = study.hypervolumeHistory[(strategies[index].name == "nsga2" ? 8 : initial) - 1]
@@ -61,7 +61,7 @@ final class StrategyTests: XCTestCase {
     func testModelBasedSearchBeatsRandom() {
         let problem = TestProblem.zdt1(dimensions: 3)
         var random: any Strategy = RandomSearch(seed: 5)
-        var mobo: any Strategy = ExpectedHypervolumeSearch(seed: 5, reference: problem.reference, samples: 16)
+        var mobo: any Strategy = ExpectedHypervolumeSearch(seed: 5, samples: 16)
         let r = Study.run(problem, strategy: &random, trials: 30).hypervolume
         let m = Study.run(problem, strategy: &mobo, trials: 30).hypervolume
         XCTAssertGreaterThan(m, r)

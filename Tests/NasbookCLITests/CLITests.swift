@@ -21,10 +21,14 @@ final class CLITests: XCTestCase {
     }
 
     func nasbook(_ arguments: [String], stdin: String? = nil, env: [String: String] = [:]) throws -> Result {
+        try Self.nasbook(arguments, stdin: stdin, env: env)
+    }
+
+    static func nasbook(_ arguments: [String], stdin: String? = nil, env: [String: String] = [:]) throws -> Result {
         let process = Process()
-        process.executableURL = Self.binary
+        process.executableURL = binary
         process.arguments = arguments
-        process.currentDirectoryURL = Self.root
+        process.currentDirectoryURL = root
         var environment = ProcessInfo.processInfo.environment
         environment.merge(env) { $1 }
         process.environment = environment

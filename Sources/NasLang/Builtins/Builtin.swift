@@ -49,6 +49,9 @@ public protocol CallContext: AnyObject {
     var liveProgress: Bool { get }
     /// Throws `Interruption` at `span` if the user pressed Ctrl-C; long builtins poll it.
     func checkInterrupt(at span: SourceSpan) throws
+    /// The value a global name holds now, so `search` can default to the declared
+    /// `objectives` and `budget` without the user passing them.
+    func global(_ name: String) -> Value?
     /// Where searches store their trials and whether they resume.
     var studySettings: StudySettings { get }
 }

@@ -106,6 +106,13 @@ public final class Interpreter: CallContext {
         if shouldInterrupt() { throw Interruption(span: span) }
     }
 
+    public func global(_ name: String) -> Value? { globals.lookup(name) }
+
+    /// Tells the registry's budget observers that `budget` now holds these limits.
+    func budgetChanged(_ budget: Budget) {
+        for observer in registry.budgetObservers { observer(budget, self) }
+    }
+
     public func call(_ function: Function, _ arguments: [Value], at span: SourceSpan) throws -> Value {
         try invoke(function, positional: arguments.map { ($0, span) }, named: [], at: span)
     }

@@ -14,7 +14,7 @@ struct NasbookBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nasbook-bench",
         abstract: "nasbook engine benchmarks.",
-        subcommands: [TrainBench.self, CostBench.self, HypervolumeBench.self, ProposalBench.self, SearchBench.self, SobolDump.self, RefilterBench.self]
+        subcommands: [TrainBench.self, CostBench.self, HypervolumeBench.self, ProposalBench.self, SearchBench.self, SobolDump.self, RefilterBench.self, ExportBench.self]
     )
 }
 
@@ -198,12 +198,12 @@ struct ProposalBench: ParsableCommand {
         let problem = TestProblem.dtlz2(dimensions: dimensions, objectives: objectives)
         var random = RandomSearch(seed: 1)
         let history = Study.run(problem, strategy: &random, trials: observations).observations
-        let strategies: [any Strategy] = [ARSMOBO(seed: 2, reference: problem.reference), ExpectedHypervolumeSearch(seed: 2, reference: problem.reference),
+        let strategies: [any Strategy] = [ARSMOBO(seed: 2), ExpectedHypervolumeSearch(seed: 2),
                                           ParEGO(seed: 2), NSGA2(seed: 2)]
         for prototype in strategies {
             let (median, _) = milliseconds(repetitions) {
                 var strategy = prototype
-                _ = strategy.propose(after: history, dimensions: dimensions)
+                _ = strategy.propose(after: history, in: problem.domain)
             }
             print(String(format: "%@: %.1f ms per proposal at %d observations, %d inputs, %d objectives",
                          prototype.name, median, observations, dimensions, objectives))
@@ -227,8 +227,8 @@ struct SearchBench: ParsableCommand {
         let p: TestProblem = problem == "zdt1" ? .zdt1(dimensions: dimensions) : .dtlz2(dimensions: dimensions, objectives: objectives)
         let makers: [(String, (UInt64) -> any Strategy)] = [
             ("random", { RandomSearch(seed: $0) }), ("sobol", { SobolSearch(seed: $0) }), ("nsga2", { NSGA2(seed: $0) }),
-            ("parego", { ParEGO(seed: $0) }), ("mobo", { ExpectedHypervolumeSearch(seed: $0, reference: p.reference) }),
-            ("ars_mobo", { ARSMOBO(seed: $0, reference: p.reference) }),
+            ("parego", { ParEGO(seed: $0) }), ("mobo", { ExpectedHypervolumeSearch(seed: $0) }),
+            ("ars_mobo", { ARSMOBO(seed: $0) }),
         ]
         for (name, make) in makers {
             var volumes: [Double] = []

@@ -136,7 +136,8 @@ public struct TrialRecord: Sendable, Equatable, Identifiable {
     }
 }
 
-/// One epoch of a trial's training curve.
+/// One epoch of a trial's training curve. SQLite keeps NaN as NULL: a NaN loss or accuracy
+/// reads back as NaN, a NaN validation value as nil (not measured).
 public struct EpochRecord: Sendable, Equatable {
     public internal(set) var trialID: Int64?
     /// 1-based.

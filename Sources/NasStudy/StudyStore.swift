@@ -10,19 +10,20 @@ import NasOptimize
 ///
 /// ```swift
 /// let store = try StudyStore(path: "kws.db")
-/// var study = try store.study(named: "kws") ?? store.createStudy(StudyRecord(
+/// let study = try store.study(named: "kws") ?? store.createStudy(StudyRecord(
 ///     name: "kws", strategy: "ars_mobo", seed: 7, searchSpace: space.description,
 ///     objectives: [Objective(Metric.accuracy, .maximize), Objective(Metric.ram, .minimize)],
 ///     budget: [Constraint(Metric.ram, .lessOrEqual, 128 * 1024)], plannedTrials: 40, script: source))
-/// let resumed = try store.resume(study)          // [] trials for a new study
-/// for trial in resumed.trials { replay the strategy with trial.x / trial.objectiveVector(...) }
-/// for _ in resumed.trials.count..<study.plannedTrials {
-///     var trial = try store.startTrial(in: study, x: x, parameters: decoded, seed: seed)
-///     ... train ...
+/// let resumed = try store.resume(study)            // no trials yet for a new study
+/// // ... replay resumed.trials through the strategy (see Resumption) ...
+/// for _ in 0..<resumed.remaining {
+///     var trial = try store.startTrial(in: study, x: x, parameters: decoded, seed: trialSeed)
+///     // ... train and measure ...
 ///     trial.complete(metrics: [Metric.accuracy: 0.91, Metric.ram: 61_440])
-///     try store.finish(trial, epochs: curve)
+///     try store.finish(trial, epochs: curve)        // committed: survives kill -9 from here on
 /// }
 /// try store.markFinished(study)
+/// // budget.ram = 64 KB:
 /// let front = try store.feasibleFront(of: study, within: [Constraint(Metric.ram, .lessOrEqual, 64 * 1024)])
 /// ```
 public final class StudyStore: Sendable {
@@ -136,11 +137,16 @@ public final class StudyStore: Sendable {
     // MARK: Resume
 
     /// Where a study stands when it is picked up again.
+    ///
+    /// Replaying: rebuild the strategy from `study.strategy` and `study.seed`, then for each of
+    /// `trials` in order ask it for a proposal after the observations so far and discard it (a
+    /// stateful strategy such as Sobol must still advance; a deterministic one proposes
+    /// `trial.x` again), recording the stored trial instead. New trials are numbered after the
+    /// last stored one by `startTrial`.
     public struct Resumption: Sendable {
-        /// The study, marked `running` again.
+        /// The study as stored (its latest budget included), marked `running` again.
         public let study: StudyRecord
-        /// The finished trials (complete, failed, infeasible) in proposal order: replay them
-        /// through the strategy, then continue with number `trials.count + 1`.
+        /// The finished trials (complete, failed, infeasible) in proposal order.
         public let trials: [TrialRecord]
         /// Numbers of trials that were running when the previous session died. Their rows are
         /// gone: the replayed strategy proposes them again and they run under the same numbers,
@@ -165,8 +171,7 @@ public final class StudyStore: Sendable {
                                                arguments: [id])
             try db.execute(sql: "DELETE FROM trial WHERE studyId = ? AND status = 'running'", arguments: [id])
             try db.execute(sql: "UPDATE study SET status = 'running' WHERE id = ?", arguments: [id])
-            var reopened = study
-            reopened.status = .running
+            guard let reopened = try StudyRecord.fetchOne(db, key: id) else { throw StudyStoreError.unsavedStudy(study.name) }
             let trials = try TrialRecord.filter(Column("studyId") == id).order(Column("number")).fetchAll(db)
             return Resumption(study: reopened, trials: trials, interrupted: interrupted)
         }

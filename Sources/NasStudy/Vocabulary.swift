@@ -74,10 +74,12 @@ public indirect enum ParameterValue: Codable, Hashable, Sendable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
-        if let b = try? container.decode(Bool.self) {
-            self = .bool(b)
-        } else if let n = try? container.decode(Double.self) {
+        // Numbers first: they are most parameters, and each failed attempt throws. A JSON
+        // `true` is not a Double to JSONDecoder, so the order cannot turn booleans into numbers.
+        if let n = try? container.decode(Double.self) {
             self = .number(n)
+        } else if let b = try? container.decode(Bool.self) {
+            self = .bool(b)
         } else if let s = try? container.decode(String.self) {
             self = .string(s)
         } else {

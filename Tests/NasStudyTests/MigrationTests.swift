@@ -41,6 +41,14 @@ final class MigrationTests: StoreTestCase {
         }
     }
 
+    func testAFileThatIsNotAStudyIsAnErrorNotACrash() throws {
+        try "checkpoint, not a database\n".write(toFile: databasePath, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try StudyStore(path: databasePath)) { error in
+            XCTAssertTrue("\(error)".contains("not a database"), "\(error)")
+        }
+        XCTAssertThrowsError(try StudyStore(path: directory.appendingPathComponent("missing/dir/study.db").path))
+    }
+
     func testTheSchemaRefusesBadRows() throws {
         let store = try StudyStore(path: databasePath)
         let study = try makeStudy(store)

@@ -62,7 +62,7 @@ enum ExportBuiltins {
             case "c":
                 let writer = CModelWriter(network, normalization: trained.normalization.map { ($0.mean, $0.std) })
                 files = try writer.write(to: path)
-                call.context.write("exported \(trained.spec.summary) as C99 to \(target), arena \(size(writer.arena.arenaSize)) (the cost model's RAM):\n")
+                call.context.write("exported \(trained.spec.summary) as C99 to \(path), arena \(size(writer.arena.arenaSize)) (the cost model's RAM):\n")
             default:
                 files = [try TFLiteWriter(network).write(to: path)]
                 call.context.write("exported \(trained.spec.summary) as TensorFlow Lite:\n")
@@ -72,8 +72,8 @@ enum ExportBuiltins {
         } catch {
             throw call.error("export: cannot write \(target): \(error.localizedDescription)", at: "to")
         }
-        // Paths as the user wrote them, sizes right-aligned.
-        let shown = files.map { format == "c" ? (target as NSString).appendingPathComponent(($0.path as NSString).lastPathComponent) : target }
+        // Paths where the files are (relative to the working directory when the script is), sizes right-aligned.
+        let shown = files.map { format == "c" ? (path as NSString).appendingPathComponent(($0.path as NSString).lastPathComponent) : path }
         let width = shown.map(\.count).max() ?? 0
         for (name, file) in zip(shown, files) {
             let bytes = size(file.bytes)

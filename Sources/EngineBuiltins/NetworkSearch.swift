@@ -51,7 +51,7 @@ struct NetworkSearch {
         objectives.map { o in
             if let c = budget?.constraint(for: o.metric), !o.maximize { return c.limit.value }
             switch o.metric {
-            case .accuracy: return 0
+            case .accuracy: return 1 / Double(max(2, classes))
             case .loss: return log(Double(max(2, classes)))
             case .ram: return Double(board.ramBytes)
             case .flash: return Double(board.flashBytes)

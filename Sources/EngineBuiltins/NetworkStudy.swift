@@ -31,7 +31,8 @@ final class NetworkStudy {
     let seed: UInt64
     /// Per objective, the value a trial must beat to count toward the hypervolume: the budget's
     /// limit when it has one, else the board's RAM/flash, else 1.1x the largest value the space
-    /// can produce (measured with the cost model); accuracy 0; loss ln(classes).
+    /// can produce (measured with the cost model); accuracy: chance (1 / classes), since a
+    /// network no better than guessing is worth nothing however small; loss: ln(classes).
     let reference: [Double]
     var budget: Budget?
     private(set) var trials: [NetworkTrial] = []
@@ -117,18 +118,22 @@ final class NetworkStudy {
         return violations(m).isEmpty
     }
 
-    /// The trial's objectives as strategies and hypervolume see them: all minimized, scaled so
-    /// the reference point is 0 for accuracy (negated) and 1 for the rest.
+    /// The trial's objectives as strategies and hypervolume see them: all minimized (accuracy
+    /// negated), costs scaled by their reference so it sits at 1.
     func minimized(_ m: TrialMetrics) -> [Double] { Self.minimized(m, objectives: objectives, reference: reference) }
 
     static func minimized(_ m: TrialMetrics, objectives: [Objective], reference: [Double]) -> [Double] {
         objectives.enumerated().map { i, o in
-            let v = value(o.metric, m)?.value ?? (o.maximize ? 0 : reference[i])
+            let v = value(o.metric, m)?.value ?? reference[i]
             return o.maximize ? -v : v / reference[i]
         }
     }
 
-    var referencePoint: [Double] { objectives.map { $0.maximize ? 0 : 1 } }
+    var referencePoint: [Double] { Self.referencePoint(objectives, reference) }
+
+    static func referencePoint(_ objectives: [Objective], _ reference: [Double]) -> [Double] {
+        zip(objectives, reference).map { $0.maximize ? -$1 : 1 }
+    }
 
     /// Indices of the feasible non-dominated trials, best first by the first objective.
     var front: [Int] {

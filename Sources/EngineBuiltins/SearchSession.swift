@@ -96,7 +96,7 @@ final class SearchSession {
                 return zip(objectives, scaled).map { o, v in o.metric == .accuracy || o.metric == .loss ? nil : v }
             },
             initialDesign: max(3, min(2 * (d + 1), trials / 3)),
-            reference: objectives.map { $0.maximize ? 0 : 1 })
+            reference: NetworkStudy.referencePoint(objectives, reference))
     }
 
     /// The `objectives:` argument, else the declared `objectives`, else accuracy, RAM and flash.

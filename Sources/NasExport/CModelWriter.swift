@@ -87,7 +87,7 @@ public struct CModelWriter {
         """
         if let normalization {
             data += array("const float", "model_input_mean", normalization.mean.map(cFloat))
-            data += array("const float", "model_input_std", normalization.std.map(cFloat))
+            data += array("const float", "model_input_std", normalization.std.map(cFloat)) + "\n"
         }
         data += """
         /* The tensor arena: \(arena.arenaSize) bytes holding every activation and scratch buffer at the

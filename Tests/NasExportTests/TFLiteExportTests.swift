@@ -62,35 +62,53 @@ final class TFLiteExportTests: XCTestCase {
     static let script = """
     import sys
     import numpy as np
-    from ai_edge_litert.interpreter import Interpreter
-    model, inputs, outputs = sys.argv[1:4]
-    interpreter = Interpreter(model_path=model)
-    interpreter.allocate_tensors()
-    i = interpreter.get_input_details()[0]
-    o = interpreter.get_output_details()[0]
-    x = np.fromfile(inputs, dtype=np.int8).reshape((-1,) + tuple(i["shape"][1:]))
+    runtime, model, inputs, outputs = sys.argv[1:5]
     results = []
-    for sample in x:
-        interpreter.set_tensor(i["index"], sample[None])
-        interpreter.invoke()
-        results.append(interpreter.get_tensor(o["index"]).reshape(-1))
+    if runtime == "litert":
+        from ai_edge_litert.interpreter import Interpreter
+        interpreter = Interpreter(model_path=model)
+        interpreter.allocate_tensors()
+        i = interpreter.get_input_details()[0]
+        o = interpreter.get_output_details()[0]
+        x = np.fromfile(inputs, dtype=np.int8).reshape((-1,) + tuple(i["shape"][1:]))
+        for sample in x:
+            interpreter.set_tensor(i["index"], sample[None])
+            interpreter.invoke()
+            results.append(interpreter.get_tensor(o["index"]).reshape(-1))
+    else:
+        from tflite_micro import runtime as micro
+        interpreter = micro.Interpreter.from_file(model)
+        shape = interpreter.get_input_details(0)["shape"]
+        x = np.fromfile(inputs, dtype=np.int8).reshape((-1,) + tuple(shape[1:]))
+        for sample in x:
+            interpreter.set_input(sample[None], 0)
+            interpreter.invoke()
+            results.append(interpreter.get_output(0).reshape(-1))
     np.array(results, dtype=np.int8).tofile(outputs)
 
     """
 
-    /// Optional: TensorFlow Lite's own interpreter (PyPI ai-edge-litert, installed by
-    /// bench/setup-litert into bench/.venv) loads the file and agrees with the integer engine
-    /// to within a few quantization steps (its kernels round differently; see TFLiteWriter).
+    /// Optional: TensorFlow Lite's interpreters (PyPI ai-edge-litert and tflite-micro, installed
+    /// by bench/setup-litert into bench/.venv) load the file and agree with the integer engine to
+    /// within a few quantization steps (their kernels round differently; see TFLiteWriter).
     func testLiteRTInterpreterAgreesWithIntegerInference() throws {
+        try compareWithInterpreter("litert", importing: "from ai_edge_litert import interpreter", package: "ai-edge-litert")
+    }
+
+    func testTFLiteMicroInterpreterAgreesWithIntegerInference() throws {
+        try compareWithInterpreter("micro", importing: "from tflite_micro import runtime", package: "tflite-micro")
+    }
+
+    func compareWithInterpreter(_ runtime: String, importing: String, package: String) throws {
         let python = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("bench/.venv/bin/python").path
         guard FileManager.default.isExecutableFile(atPath: python),
-              try shell("'\(python)' -c 'import ai_edge_litert.interpreter'", in: "/").status == 0 else {
-            throw XCTSkip("LiteRT check skipped: bench/.venv has no ai-edge-litert (run bench/setup-litert to enable it)")
+              try shell("'\(python)' -c '\(importing)'", in: "/").status == 0 else {
+            throw XCTSkip("\(package) check skipped: bench/.venv has no \(package) (run bench/setup-litert to enable it)")
         }
         for (n, model) in try exportModels().enumerated() {
             let network = try integerNetwork(model)
-            let directory = try temporaryDirectory("tflite\(n)")
+            let directory = try temporaryDirectory("\(runtime)\(n)")
             defer { try? FileManager.default.removeItem(atPath: directory) }
             _ = try TFLiteWriter(network).write(to: directory + "/model.tflite")
             try Self.script.write(toFile: directory + "/run.py", atomically: true, encoding: .utf8)
@@ -98,7 +116,7 @@ final class TFLiteExportTests: XCTestCase {
             let size = model.inputShape.reduce(1, *)
             let inputs = (0..<50).map { _ in network.quantizeInput((0..<size).map { _ in rng.uniform(-2, 2) }) }
             try Data(inputs.flatMap { $0.map { UInt8(bitPattern: $0) } }).write(to: URL(fileURLWithPath: directory + "/in.bin"))
-            let run = try shell("'\(python)' run.py model.tflite in.bin out.bin", in: directory)
+            let run = try shell("'\(python)' run.py \(runtime) model.tflite in.bin out.bin", in: directory)
             XCTAssertEqual(run.status, 0, "\(model.name): \(run.output)")
             let outputs = (try? Data(contentsOf: URL(fileURLWithPath: directory + "/out.bin")).map { Int8(bitPattern: $0) }) ?? []
             let classes = model.classes
@@ -110,9 +128,9 @@ final class TFLiteExportTests: XCTestCase {
                 worst = max(worst, zip(expected, got).map { abs(Int($0) - Int($1)) }.max()!)
                 if expected.indices.max(by: { expected[$0] < expected[$1] }) == got.indices.max(by: { got[$0] < got[$1] }) { agree += 1 }
             }
-            print("LiteRT vs integer engine, \(model.name): max difference \(worst) steps, same class on \(agree)/\(inputs.count)")
-            // Measured: 0 steps on cnn, cnn1d, dscnn; 2 on resnet (two-step rounding in ADD); 5 on
-            // mobilenet (TFLite's fixed-point hard-swish and the ADD+MUL hard sigmoid vs tables).
+            print("\(package) vs integer engine, \(model.name): max difference \(worst) steps, same class on \(agree)/\(inputs.count)")
+            // Measured (max steps; LiteRT / TFLite Micro): cnn 0/1, cnn1d 0/2, resnet 2/2, dscnn 0/2,
+            // mobilenet 4/6 (fixed-point hard-swish and the ADD+MUL hard sigmoid against tables).
             XCTAssertLessThanOrEqual(worst, 8, model.name)
             XCTAssertGreaterThanOrEqual(agree, inputs.count * 9 / 10, model.name)
         }

@@ -45,6 +45,34 @@ final class PlotBuiltinsTests: XCTestCase {
         XCTAssertTrue(out.contains("f1") && out.contains("f2"), out)
     }
 
+    /// A real network search: the table's front is the study's, and the plot reads the
+    /// trials' units and statuses.
+    func testNetworkStudyPlotsAndTables() throws {
+        let (out, error) = runWithEngine("""
+        target = board(name: "test board", mcu: "none", core: "Cortex-M4", clock: 80 MHz, ram: 256 KB, flash: 1 MB)
+        data = dataset.motion(count: 300, length: 32, seed: 2)
+        space tiny {
+          width in [4, 8]
+          depth in 1..2
+          lr = 0.1
+          epochs = 2
+          prune in 0.0 ~ 0.5 per layer
+          bits in [4, 8] per layer
+        }
+        objectives { maximize accuracy; minimize ram; minimize flash }
+        s = search(tiny, data, target, strategy: sobol, trials: 3, seed: 1)
+        plot(s, x: flash, y: accuracy)
+        table(s, front: true, sort: accuracy)
+        print("front:", map(s.pareto, fn(t) = t.trial))
+        """)
+        XCTAssertNil(error, out)
+        XCTAssertTrue(out.contains("flash (") && out.contains("Pareto front ("), out)
+        let tableRows = out.split(separator: "\n").filter { $0.hasPrefix("●") }
+        let marked = tableRows.compactMap { $0.split(separator: " ").dropFirst().first.map(String.init) }
+        let front = try XCTUnwrap(out.split(separator: "\n").last { $0.hasPrefix("front:") })
+        XCTAssertEqual("front: [" + marked.joined(separator: ", ") + "]", String(front), out)
+    }
+
     func testWritesSVGWhereAsked() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("nasbook-plot-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

@@ -70,9 +70,17 @@ enum ResultTable {
         var tableColumns = fields.map { TextTable.Column($0, numeric.contains($0) ? .right : .left) }
         if breaks { tableColumns.append(.init("over budget")) }
         let rows = order.map { i in
-            fields.map { records[i][$0]?.printed ?? "" } + (breaks ? [standings[i].violations.joined(separator: ", ")] : [])
+            fields.map { records[i][$0]?.printed ?? "" } + (breaks ? [overBudget(standings[i])] : [])
         }
         let marks = order.map { i in standings[i].failed ? "!" : !standings[i].violations.isEmpty ? "✗" : front.contains(i) ? "●" : "" }
         return TextTable(columns: tableColumns, rows: rows).marked(marks).render()
+    }
+
+    /// The limits a record breaks; a record that only says `feasible: false` (a study judged it
+    /// against the board too) says so, unless it failed, which its `!` already tells.
+    static func overBudget(_ standing: TrialStanding) -> String {
+        let limits = standing.violations.filter { $0 != "feasible" }
+        if limits.isEmpty && !standing.failed && standing.violations.contains("feasible") { return "marked infeasible" }
+        return limits.joined(separator: ", ")
     }
 }

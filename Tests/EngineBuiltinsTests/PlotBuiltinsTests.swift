@@ -9,15 +9,16 @@ final class PlotBuiltinsTests: XCTestCase {
     budget { ram <= 64 KB; accuracy >= 0.6 }
     rs = [{ram: 40 KB, accuracy: 0.81}, {ram: 20 KB, accuracy: 0.7}, {ram: 90 KB, accuracy: 0.9},
           {ram: 30 KB, accuracy: 0.65}, {ram: 50 KB, accuracy: 0.5, status: "failed"},
-          {ram: 10 KB, accuracy: 0.55}, {ram: 35 KB, accuracy: none}]
+          {ram: 10 KB, accuracy: 0.55}, {ram: 35 KB, accuracy: none}, {ram: 12 KB, accuracy: 0.9, feasible: false}]
     """
 
     func testScatterMarksTheFrontBudgetViolationsAndFailures() {
         let (out, error) = runWithEngine(trials + "\nplot(rs, budget: budget)")
         XCTAssertNil(error)
-        // Front: 20 KB/0.7 and 40 KB/0.81; 90 KB is over the RAM limit and 10 KB under the accuracy floor.
-        for expected in ["● Pareto front (2)", "× over budget (2)", "! failed (1)", "⠂ trials (1)", "ram (KB)",
-                         "┆ ram <= 64 KB", "┄ accuracy >= 0.6", "1 of 7 records have no ram or accuracy and are not shown"] {
+        // Front: 20 KB/0.7 and 40 KB/0.81; 90 KB is over the RAM limit, 10 KB under the accuracy
+        // floor and 12 KB marked infeasible.
+        for expected in ["● Pareto front (2)", "× over budget (3)", "! failed (1)", "⠂ trials (1)", "ram (KB)",
+                         "┆ ram <= 64 KB", "┄ accuracy >= 0.6", "1 of 8 records have no ram or accuracy and are not shown"] {
             XCTAssertTrue(out.contains(expected), "missing \(expected) in\n\(out)")
         }
         XCTAssertEqual(out.filter { $0 == "●" }.count, 3, out)
@@ -125,17 +126,18 @@ final class PlotBuiltinsTests: XCTestCase {
                                          + "\ntable(rs, budget: budget, sort: \"accuracy\")\ntable(rs, budget: budget, front: true, sort: \"ram\")")
         XCTAssertNil(error)
         XCTAssertEqual(out, """
-           trial    ram  accuracy  status  over budget
-        ─  ─────  ─────  ────────  ──────  ───────────
-        ✗         90 KB       0.9          ram
+           trial    ram  accuracy  status  feasible  over budget
+        ─  ─────  ─────  ────────  ──────  ────────  ─────────────────
+        ✗         90 KB       0.9                    ram
+        ✗         12 KB       0.9          false     marked infeasible
         ●      1  40 KB      0.81
         ●         20 KB       0.7
                   30 KB      0.65
-        ✗         10 KB      0.55          accuracy
-        !         50 KB       0.5  failed  accuracy
+        ✗         10 KB      0.55                    accuracy
+        !         50 KB       0.5  failed            accuracy
                   35 KB      none
-           trial    ram  accuracy  status
-        ─  ─────  ─────  ────────  ──────
+           trial    ram  accuracy  status  feasible
+        ─  ─────  ─────  ────────  ──────  ────────
         ●         20 KB       0.7
         ●      1  40 KB      0.81
 

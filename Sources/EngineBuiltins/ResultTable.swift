@@ -22,17 +22,16 @@ enum ResultTable {
         }
         let (records, budget) = (results.records, results.budget)
         // Plain values only: settings records and trained models would make every row a screen wide.
-        var fields: [String] = [], numeric: [String] = []
+        var fields: [String] = []
         for r in records {
             for (key, value) in r.fields where !fields.contains(key) {
                 switch value {
-                case .number: numeric.append(key)
-                case .string, .bool, .none: break
+                case .number, .string, .bool, .none: fields.append(key)
                 default: continue
                 }
-                fields.append(key)
             }
         }
+        let numeric = fields.filter { key in records.contains { if case .number? = $0[key] { return true }; return false } }
         let standings = try records.enumerated().map { try TrialStanding.of($1, index: $0, budget: budget, call: call) }
 
         // The front's objectives: those declared (by the call or the study), else the search's
@@ -49,8 +48,10 @@ enum ResultTable {
         var order = Array(records.indices)
         if call.optional("sort") != nil {
             let name = try call.string("sort")
-            guard numeric.contains(name) || fields.contains(name) else {
-                throw call.error("table: the records have no field '\(name)'", at: "sort", hint: Suggestions.hint(for: name, in: fields))
+            guard numeric.contains(name) else {
+                throw fields.contains(name)
+                    ? call.error("table: can sort only by a numeric field, and '\(name)' is not one", at: "sort")
+                    : call.error("table: the records have no field '\(name)'", at: "sort", hint: Suggestions.hint(for: name, in: numeric))
             }
             let key = try PlotData.column(name, of: records, call: call)
             let sign = results.maximized(name) ? -1.0 : 1.0

@@ -144,6 +144,18 @@ final class PlotBuiltinsTests: XCTestCase {
         """)
     }
 
+    func testTableColumnIsNumericWhenItsFirstValueIsNone() {
+        let (out, error) = runWithEngine("table([{ram: 1 KB, accuracy: none}, {ram: 2 KB, accuracy: 0.5}], sort: \"accuracy\")")
+        XCTAssertNil(error)
+        XCTAssertEqual(out, """
+            ram  accuracy
+        ─  ────  ────────
+        ●  2 KB       0.5
+           1 KB      none
+
+        """)
+    }
+
     func testTableOfAStudyShowsTheStudysFront() {
         let (out, error) = runWithEngine("""
         s = search(problem.zdt1(dims: 3), strategy: "sobol", trials: 20, seed: 1)
@@ -173,6 +185,7 @@ final class PlotBuiltinsTests: XCTestCase {
             ("plot([])", "nothing to plot"),
             ("table(rs, sort: \"acc\")", "the records have no field 'acc'"),
             ("table([1, 2])", "'data' must be records or a study, not list"),
+            ("table(rs, sort: \"status\")", "can sort only by a numeric field, and 'status' is not one"),
         ]
         for (program, message) in cases {
             let (_, error) = runWithEngine(trials + "\n" + program)

@@ -1,6 +1,6 @@
 # Plots: trials as a scatter with the budget and the Pareto front, curves such as the
-# hypervolume over trials, and per-layer bars. On a terminal they are in colour;
-# `to: "front.svg"` writes the same plot as an SVG file for a report.
+# hypervolume over trials, and per-layer bars. On a terminal they are in colour; given
+# a file name ending in .svg as `to:`, plot and bars write an SVG file for a report instead.
 #   nasbook run examples/plots.nas
 
 # Any list of records plots; a study's s.trials looks like this.

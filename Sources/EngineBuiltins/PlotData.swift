@@ -8,7 +8,7 @@ enum PlotData {
     /// The plot, and a note for the console about trials that could not be placed.
     static func plot(_ call: BuiltinCall) throws -> (Plot, String?) {
         let data = call["data"]
-        if let (records, budget) = try TrialStanding.records(call) { return try scatter(call, records, budget: budget) }
+        if let results = try TrialStanding.results(call) { return try scatter(call, results) }
         switch data {
         case .native(let native):
             throw call.error("plot: cannot plot \(native.typeName)", at: "data", hint: "plot takes records, a list of numbers or a study")
@@ -45,7 +45,8 @@ enum PlotData {
                     series: series)
     }
 
-    static func scatter(_ call: BuiltinCall, _ records: [Record], budget: Budget?) throws -> (Plot, String?) {
+    static func scatter(_ call: BuiltinCall, _ results: TrialStanding.Results) throws -> (Plot, String?) {
+        let (records, budget) = (results.records, results.budget)
         var fields: [String] = []
         for r in records { for (key, value) in r.fields where !fields.contains(key) { if case .number = value { fields.append(key) } } }
 
@@ -61,7 +62,7 @@ enum PlotData {
         let x = try column(xName, of: records, call: call), y = try column(yName, of: records, call: call)
         let (xUnit, yUnit) = (x.unit, y.unit)
 
-        let (xMax, yMax) = (try TrialStanding.maximized(xName, call), try TrialStanding.maximized(yName, call))
+        let (xMax, yMax) = (results.maximized(xName), results.maximized(yName))
 
         // Classify every record: failed, over budget (or marked infeasible), or eligible for the front.
         var eligible: [PlotPoint] = [], over: [PlotPoint] = [], failed: [PlotPoint] = []

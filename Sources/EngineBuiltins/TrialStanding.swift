@@ -33,46 +33,54 @@ struct TrialStanding {
         return TrialStanding(failed: failed, violations: violations)
     }
 
-    /// The records of a `data` argument: a list of records, or a study's trials (with the
-    /// study's budget, if it has one, unless the call gives its own).
-    static func records(_ call: BuiltinCall) throws -> (records: [Record], budget: Budget?)? {
-        var items: [Value]
+    /// What `plot` and `table` were given to show: records, and the budget and objectives to
+    /// judge them by.
+    struct Results {
+        var records: [Record]
         var budget: Budget?
+        var objectives: ObjectiveSet?
+
+        /// Whether larger is better for a field: as the objectives declare it, else accuracy
+        /// yes and everything else no.
+        func maximized(_ name: String) -> Bool {
+            objectives?.objectives.first { $0.metric.rawValue == name }?.maximize ?? Metric(rawValue: name)?.higherIsBetter ?? false
+        }
+    }
+
+    /// The records of a `data` argument: a list of records, or a study's trials. `budget:` and
+    /// `objectives:` come from the call, else from the study when it has them; nil when `data`
+    /// holds no records.
+    static func results(_ call: BuiltinCall) throws -> Results? {
+        var items: [Value]
+        var results = Results(records: [])
         switch call["data"] {
         case .native(let native):
             guard case .list(let trials)? = native.member("trials") else { return nil }
             items = trials
-            if case .budget(let b)? = native.member("budget") { budget = b }
+            if case .budget(let b)? = native.member("budget") { results.budget = b }
+            if case .objectives(let o)? = native.member("objectives") { results.objectives = o }
         case .list(let list) where list.contains(where: { if case .record = $0 { return true }; return false }):
             items = list
         default:
             return nil
         }
         switch call["budget"] {
-        case .budget(let b): budget = b
+        case .budget(let b): results.budget = b
         case .none: break
         default: throw call.error("\(call.name): 'budget' must be a budget, not \(call["budget"].typeName)", at: "budget")
         }
-        let records = try items.enumerated().map { i, item -> Record in
+        switch call["objectives"] {
+        case .objectives(let o): results.objectives = o
+        case .none: break
+        default: throw call.error("\(call.name): 'objectives' must be objectives, not \(call["objectives"].typeName)", at: "objectives")
+        }
+        results.records = try items.enumerated().map { i, item -> Record in
             guard case .record(let r) = item else {
                 throw call.error("\(call.name): item \(i + 1) is \(item.typeName); expected records like {ram: 40 KB, accuracy: 0.8}", at: "data")
             }
             return r
         }
-        guard !records.isEmpty else { throw call.error("\(call.name): nothing to show: there are no trials yet", at: "data") }
-        return (records, budget)
-    }
-
-    /// Whether larger is better for a field: as `objectives:` declares it, else accuracy yes
-    /// and everything else no.
-    static func maximized(_ name: String, _ call: BuiltinCall) throws -> Bool {
-        switch call["objectives"] {
-        case .objectives(let o):
-            return o.objectives.first { $0.metric.rawValue == name }?.maximize ?? Metric(rawValue: name)?.higherIsBetter ?? false
-        case .none:
-            return Metric(rawValue: name)?.higherIsBetter ?? false
-        default:
-            throw call.error("\(call.name): 'objectives' must be objectives, not \(call["objectives"].typeName)", at: "objectives")
-        }
+        guard !results.records.isEmpty else { throw call.error("\(call.name): nothing to show: there are no trials yet", at: "data") }
+        return results
     }
 }

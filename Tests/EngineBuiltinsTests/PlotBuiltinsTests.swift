@@ -9,15 +9,16 @@ final class PlotBuiltinsTests: XCTestCase {
     budget { ram <= 64 KB; accuracy >= 0.6 }
     rs = [{ram: 40 KB, accuracy: 0.81}, {ram: 20 KB, accuracy: 0.7}, {ram: 90 KB, accuracy: 0.9},
           {ram: 30 KB, accuracy: 0.65}, {ram: 50 KB, accuracy: 0.5, status: "failed"},
-          {ram: 10 KB, accuracy: 0.55}, {ram: 35 KB, accuracy: none}]
+          {ram: 10 KB, accuracy: 0.55}, {ram: 35 KB, accuracy: none}, {ram: 12 KB, accuracy: 0.9, feasible: false}]
     """
 
     func testScatterMarksTheFrontBudgetViolationsAndFailures() {
         let (out, error) = runWithEngine(trials + "\nplot(rs, budget: budget)")
         XCTAssertNil(error)
-        // Front: 20 KB/0.7 and 40 KB/0.81; 90 KB is over the RAM limit and 10 KB under the accuracy floor.
-        for expected in ["● Pareto front (2)", "× over budget (2)", "! failed (1)", "⠂ trials (1)", "ram (KB)",
-                         "┆ ram <= 64 KB", "┄ accuracy >= 0.6", "1 of 7 records have no ram or accuracy and are not shown"] {
+        // Front: 20 KB/0.7 and 40 KB/0.81; 90 KB is over the RAM limit, 10 KB under the accuracy
+        // floor and 12 KB marked infeasible.
+        for expected in ["● Pareto front (2)", "× over budget (3)", "! failed (1)", "⠂ trials (1)", "ram (KB)",
+                         "┆ ram <= 64 KB", "┄ accuracy >= 0.6", "1 of 8 records have no ram or accuracy and are not shown"] {
             XCTAssertTrue(out.contains(expected), "missing \(expected) in\n\(out)")
         }
         XCTAssertEqual(out.filter { $0 == "●" }.count, 3, out)
@@ -43,6 +44,34 @@ final class PlotBuiltinsTests: XCTestCase {
         XCTAssertTrue(out.contains("Pareto front (\(count))"), out)
         XCTAssertTrue(out.contains("trials (\(30 - Int(count)!))"), out)
         XCTAssertTrue(out.contains("f1") && out.contains("f2"), out)
+    }
+
+    /// A real network search: the table's front is the study's, and the plot reads the
+    /// trials' units and statuses.
+    func testNetworkStudyPlotsAndTables() throws {
+        let (out, error) = runWithEngine("""
+        target = board(name: "test board", mcu: "none", core: "Cortex-M4", clock: 80 MHz, ram: 256 KB, flash: 1 MB)
+        data = dataset.motion(count: 300, length: 32, seed: 2)
+        space tiny {
+          width in [4, 8]
+          depth in 1..2
+          lr = 0.1
+          epochs = 2
+          prune in 0.0 ~ 0.5 per layer
+          bits in [4, 8] per layer
+        }
+        objectives { maximize accuracy; minimize ram; minimize flash }
+        s = search(tiny, data, target, strategy: sobol, trials: 3, seed: 1)
+        plot(s, x: flash, y: accuracy)
+        table(s, front: true, sort: accuracy)
+        print("front:", map(s.pareto, fn(t) = t.trial))
+        """)
+        XCTAssertNil(error, out)
+        XCTAssertTrue(out.contains("flash (") && out.contains("Pareto front ("), out)
+        let tableRows = out.split(separator: "\n").filter { $0.hasPrefix("●") }
+        let marked = tableRows.compactMap { $0.split(separator: " ").dropFirst().first.map(String.init) }
+        let front = try XCTUnwrap(out.split(separator: "\n").last { $0.hasPrefix("front:") })
+        XCTAssertEqual("front: [" + marked.joined(separator: ", ") + "]", String(front), out)
     }
 
     func testWritesSVGWhereAsked() throws {
@@ -97,19 +126,32 @@ final class PlotBuiltinsTests: XCTestCase {
                                          + "\ntable(rs, budget: budget, sort: \"accuracy\")\ntable(rs, budget: budget, front: true, sort: \"ram\")")
         XCTAssertNil(error)
         XCTAssertEqual(out, """
-           trial    ram  accuracy  status  over budget
-        ─  ─────  ─────  ────────  ──────  ───────────
-        ✗         90 KB       0.9          ram
+           trial    ram  accuracy  status  feasible  over budget
+        ─  ─────  ─────  ────────  ──────  ────────  ─────────────────
+        ✗         90 KB       0.9                    ram
+        ✗         12 KB       0.9          false     marked infeasible
         ●      1  40 KB      0.81
         ●         20 KB       0.7
                   30 KB      0.65
-        ✗         10 KB      0.55          accuracy
-        !         50 KB       0.5  failed  accuracy
+        ✗         10 KB      0.55                    accuracy
+        !         50 KB       0.5  failed            accuracy
                   35 KB      none
-           trial    ram  accuracy  status
-        ─  ─────  ─────  ────────  ──────
+           trial    ram  accuracy  status  feasible
+        ─  ─────  ─────  ────────  ──────  ────────
         ●         20 KB       0.7
         ●      1  40 KB      0.81
+
+        """)
+    }
+
+    func testTableColumnIsNumericWhenItsFirstValueIsNone() {
+        let (out, error) = runWithEngine("table([{ram: 1 KB, accuracy: none}, {ram: 2 KB, accuracy: 0.5}], sort: \"accuracy\")")
+        XCTAssertNil(error)
+        XCTAssertEqual(out, """
+            ram  accuracy
+        ─  ────  ────────
+        ●  2 KB       0.5
+           1 KB      none
 
         """)
     }
@@ -143,6 +185,7 @@ final class PlotBuiltinsTests: XCTestCase {
             ("plot([])", "nothing to plot"),
             ("table(rs, sort: \"acc\")", "the records have no field 'acc'"),
             ("table([1, 2])", "'data' must be records or a study, not list"),
+            ("table(rs, sort: \"status\")", "can sort only by a numeric field, and 'status' is not one"),
         ]
         for (program, message) in cases {
             let (_, error) = runWithEngine(trials + "\n" + program)

@@ -97,12 +97,12 @@ struct NetworkSearch {
                     guard live, Date().timeIntervalSince(lastDraw) > 0.1 else { return }
                     lastDraw = Date()
                     let fraction = (Double(p.epoch - 1) + Double(p.step) / Double(p.steps)) / Double(p.epochs)
-                    context.write("\r\u{1B}[K\(label) \(stage) \(p.epoch)/\(p.epochs) " + ProgressBar.render(fraction: fraction, width: 20)
-                                  + String(format: "  loss %.3f  acc %.3f", p.loss, p.accuracy))
+                    context.write(live: "\r\u{1B}[K\(label) \(stage) \(p.epoch)/\(p.epochs) " + ProgressBar.render(fraction: fraction, width: 20)
+                                  + String(format: "  loss %.3f  acc %.3f", p.loss, p.accuracy), plain: "")
                 }
                 observer.shouldStop = { (try? context.checkInterrupt(at: call.span)) == nil }
                 outcome = runner.run(configuration.plan, on: data, seed: seed, observer: observer, interrupted: &interrupted)
-                if live { context.write("\r\u{1B}[K") }
+                context.write(live: "\r\u{1B}[K", plain: "")
                 if interrupted { return stopped(attempted - 1, context) }
             }
             let trial = NetworkTrial(number: number, x: x, settings: configuration.settings, spec: configuration.spec, seed: seed, outcome: outcome)

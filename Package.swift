@@ -67,7 +67,7 @@ let package = Package(
         .testTarget(name: "NasOptimizeTests", dependencies: ["NasOptimize", "NasData"]),
         .testTarget(name: "NasQuantTests", dependencies: ["NasQuant", "NasNN", "NasData", "NasCost"]),
         .testTarget(name: "EngineBuiltinsTests", dependencies: ["EngineBuiltins", "NasLang"]),
-        .testTarget(name: "NasREPLTests", dependencies: ["NasREPL", "NasLang"]),
+        .testTarget(name: "NasREPLTests", dependencies: ["NasREPL", "NasLang", "EngineBuiltins"]),
         .testTarget(name: "NasbookCLITests", dependencies: ["nasbook"]),
     ]
 )

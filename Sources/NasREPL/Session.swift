@@ -131,9 +131,10 @@ extension Session {
         }
         let cells = try header.array("cells").enumerated().map { i, item in
             let f = try Fields(item, path: "cells[\(i)]")
-            let failed = try f.bool("failed")
-            return Cell(index: try f.int("index"), line: try f.int("line"), input: try f.string("input"),
-                        output: try f.string("output"), error: failed ? try f.string("error") : nil,
+            // Fields are read in the order the file lists them, so the first bad one is named.
+            let index = try f.int("index"), line = try f.int("line"), input = try f.string("input"), output = try f.string("output")
+            let error = try f.bool("failed") ? try f.string("error") : nil
+            return Cell(index: index, line: line, input: input, output: output, error: error,
                         started: try f.date("started"), duration: try f.double("duration"),
                         seeds: try f.array("seeds").enumerated().map { j, s in
                             let seed = try Fields(s, path: "cells[\(i)].seeds[\(j)]")

@@ -10,7 +10,7 @@ import Foundation
 public enum VolatileOutput {
     static let placeholder = "<wall-clock>"
 
-    private static let number = #"-?[0-9][0-9.,]*(?:[eE][-+]?[0-9]+)?"#
+    private static let number = #"-?[0-9]+(?:[.,][0-9]+)*(?:[eE][-+]?[0-9]+)?"#
     private static let timeUnit = #"(?: ?(?:ns|us|µs|ms|s|min|h)\b)?"#
     private static let rules: [NSRegularExpression] = [
         #"\b((?:seconds|samples_per_s)(?::[ ]*|[ ]+))"# + number + timeUnit,

@@ -20,11 +20,11 @@ final class CLITests: XCTestCase {
         var err: String
     }
 
-    func nasbook(_ arguments: [String], stdin: String? = nil, env: [String: String] = [:]) throws -> Result {
+    func nasbook(_ arguments: [String], stdin: String? = nil, env: [String: String] = [:], directory: URL = CLITests.root) throws -> Result {
         let process = Process()
         process.executableURL = Self.binary
         process.arguments = arguments
-        process.currentDirectoryURL = Self.root
+        process.currentDirectoryURL = directory
         var environment = ProcessInfo.processInfo.environment
         environment.merge(env) { $1 }
         process.environment = environment
@@ -79,12 +79,6 @@ final class CLITests: XCTestCase {
         let r = try nasbook(["run", "does/not/exist.nas"])
         XCTAssertEqual(r.status, 1)
         XCTAssertTrue(r.err.contains("cannot read 'does/not/exist.nas'"), r.err)
-    }
-
-    func testReplayIsNotYetAvailable() throws {
-        let r = try nasbook(["replay", "session.nasbook"])
-        XCTAssertEqual(r.status, 2)
-        XCTAssertTrue(r.err.contains("not yet available"), r.err)
     }
 
     func testPipedScriptPrintsOnlyResults() throws {

@@ -84,7 +84,7 @@ let package = Package(
         .testTarget(name: "NasExportTests", dependencies: ["NasExport", "NasQuant", "NasNN", "NasData", "NasCost"]),
         .testTarget(name: "NasQuantTests", dependencies: ["NasQuant", "NasNN", "NasData", "NasCost"]),
         .testTarget(name: "EngineBuiltinsTests", dependencies: ["EngineBuiltins", "NasLang"]),
-        .testTarget(name: "NasREPLTests", dependencies: ["NasREPL", "NasLang"]),
+        .testTarget(name: "NasREPLTests", dependencies: ["NasREPL", "NasLang", "EngineBuiltins"]),
         .testTarget(name: "NasbookCLITests", dependencies: ["nasbook"]),
     ]
 )

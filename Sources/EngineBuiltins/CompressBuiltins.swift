@@ -78,7 +78,7 @@ enum CompressBuiltins {
         } catch let error as ShapeError {
             throw call.error("compress: \(error.description)")
         }
-        let progress = ProgressPrinter(context: call.context, live: call.context.liveProgress, model: "compressed " + trained.spec.summary)
+        let progress = ProgressPrinter(context: call.context, model: "compressed " + trained.spec.summary)
         var interrupted = false
         // Fine-tuning sees int8 activations through fake-quant layers in a view sharing the weights.
         let trainee = try call.bool("activations") ? try ActivationQuantization.trainingView(of: model) : model

@@ -55,9 +55,11 @@ extension BuiltinCall {
         }
     }
 
+    /// The seed argument, reported to the context so a session records it.
     func seed(_ parameter: String = "seed") throws -> UInt64 {
         let v = try integer(parameter)
         guard v >= 0 else { throw error("\(name): '\(parameter)' must not be negative", at: parameter) }
+        context.seedDrawn(UInt64(v), by: name)
         return UInt64(v)
     }
 

@@ -65,22 +65,27 @@ struct NetworkSearch {
     /// `replay` holds trials finished earlier (a resumed or cached study): each goes through the
     /// strategy exactly as when it ran, so the strategy's state, and every later proposal, is
     /// what an uninterrupted search would have had.
+    /// `echoReplay` prints replayed trials exactly as when they ran (`replay --cached`).
     func run(trials: Int, strategy: inout any Strategy, domain: SearchDomain, replay: [NetworkTrialRecord] = [],
-             recorder: StudyRecorder?, call: BuiltinCall) {
+             echoReplay: Bool = false, recorder: StudyRecorder?, call: BuiltinCall) {
         let context = call.context
         let live = context.liveProgress
         var observations: [Observation] = []
         var attempted = 0, proposals = 0, diverged = 0
         study.removeAllTrials()
+        let header = "searching \(decoder.dimensions.count) dimensions with \(study.strategy) for \(trials) trials on \(study.board.name), within \(study.budgetDescription)\n"
+        if echoReplay { context.write(header) }
         for stored in replay {
             if !Self.same(strategy.propose(after: observations, in: domain), stored.x) { diverged += 1 }
             let configuration = decoder.decode(stored.x)
-            study.append(NetworkTrial(number: stored.number, x: stored.x, settings: oracle.settings(configuration), spec: configuration.spec,
-                                      seed: stored.seed, outcome: stored.outcome))
+            let trial = NetworkTrial(number: stored.number, x: stored.x, settings: oracle.settings(configuration), spec: configuration.spec,
+                                     seed: stored.seed, outcome: stored.outcome)
+            study.append(trial)
             observations.append(observation(stored.x, stored.outcome))
             if case .infeasible = stored.outcome.status {} else { attempted += 1 }
+            if echoReplay { context.write(line(trial, attempted: attempted, of: trials) + "\n") }
         }
-        if !replay.isEmpty {
+        if !replay.isEmpty, !echoReplay {
             context.write("resumed: \(replay.count) finished trials replayed through \(study.strategy), continuing at trial \(replay.count + 1)\n")
             if diverged > 0 {
                 context.write("note: \(diverged) replayed trials differ from what \(study.strategy) proposes now (the script or nasbook changed); their results are kept as stored\n")
@@ -94,7 +99,7 @@ struct NetworkSearch {
                 recording = nil
             }
         }
-        context.write("searching \(decoder.dimensions.count) dimensions with \(study.strategy) for \(trials) trials on \(study.board.name), within \(study.budgetDescription)\n")
+        if !echoReplay { context.write(header) }
         while attempted < trials {
             if (try? context.checkInterrupt(at: call.span)) == nil { return stopped(context) }
             guard proposals < trials * Self.proposalsPerTrial else {
@@ -121,7 +126,7 @@ struct NetworkSearch {
                 outcome = runner.run(configuration.plan, on: data, seed: seed,
                                      observer: observer(label: "trial \(number) [\(attempted)/\(trials)]", live: live, call: call),
                                      interrupted: &interrupted)
-                if live { context.write("\r\u{1B}[K") }
+                context.write(live: "\r\u{1B}[K", plain: "")
                 if interrupted { return stopped(context) }
             }
             if let finished = row { record { try $0.finish(finished, outcome) } }
@@ -152,8 +157,8 @@ struct NetworkSearch {
             guard live, Date().timeIntervalSince(lastDraw) > 0.1 else { return }
             lastDraw = Date()
             let fraction = (Double(p.epoch - 1) + Double(p.step) / Double(p.steps)) / Double(p.epochs)
-            context.write("\r\u{1B}[K\(label) \(stage) \(p.epoch)/\(p.epochs) " + ProgressBar.render(fraction: fraction, width: 20)
-                          + String(format: "  loss %.3f  acc %.3f", p.loss, p.accuracy))
+            context.write(live: "\r\u{1B}[K\(label) \(stage) \(p.epoch)/\(p.epochs) " + ProgressBar.render(fraction: fraction, width: 20)
+                          + String(format: "  loss %.3f  acc %.3f", p.loss, p.accuracy), plain: "")
         }
         observer.shouldStop = { (try? context.checkInterrupt(at: call.span)) == nil }
         return observer

@@ -75,7 +75,7 @@ final class NetworkStudy {
     func withNetwork(_ t: NetworkTrial, context: any CallContext) -> NetworkTrial {
         guard t.outcome.model == nil, t.outcome.status == .complete, let c = continuation,
               let index = trials.firstIndex(where: { $0.number == t.number }) else { return t }
-        context.write("retraining trial \(t.number) from its seed (the database keeps metrics, not weights)\n")
+        context.write(live: "retraining trial \(t.number) from its seed (the database keeps metrics, not weights)\n", plain: "")
         var interrupted = false
         let outcome = c.runner.run(c.decoder.decode(t.x).plan, on: c.data, seed: t.seed, interrupted: &interrupted)
         guard outcome.status == .complete else { return t }

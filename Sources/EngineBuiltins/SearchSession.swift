@@ -1,3 +1,4 @@
+import Foundation
 import NasCost
 import NasData
 import NasLang
@@ -9,6 +10,8 @@ import NasTrial
 /// study that was searched under that budget and print what now fits.
 final class SearchSession {
     private(set) var studies: [NetworkStudy] = []
+    /// Searches run so far per space name: `replay --cached` pairs the k-th with the k-th stored study.
+    private var searches: [String: Int] = [:]
 
     /// `search(space, data, target, ...)`.
     func search(_ space: SearchSpace, _ call: BuiltinCall) throws -> Value {
@@ -51,10 +54,15 @@ final class SearchSession {
                                  reference: reference, trials: trials)
         var recorder: StudyRecorder?, stored: [NetworkTrialRecord] = []
         let settings = call.context.studySettings
-        if let path = settings.databasePath {
+        let occurrence = searches[space.name, default: 0]
+        searches[space.name] = occurrence + 1
+        if let path = settings.databasePath, !settings.cached || FileManager.default.fileExists(atPath: path) {
+            let pick: StudyRecorder.Pick = settings.cached ? .index(occurrence) : settings.resume ? .latest : .new
             do {
-                (recorder, stored) = try StudyRecorder.open(path: path, resume: settings.resume, .init(
-                    space: space, strategy: strategy.name, seed: seed, objectives: objectives, budget: budget, trials: trials))
+                if let opened = try StudyRecorder.open(path: path, pick: pick, .init(
+                    space: space, strategy: strategy.name, seed: seed, objectives: objectives, budget: budget, trials: trials)) {
+                    (recorder, stored) = opened
+                }
             } catch {
                 throw call.error("search: study database \(path): \(error)", at: "space")
             }
@@ -62,7 +70,8 @@ final class SearchSession {
         study.continuation = .init(decoder: decoder, oracle: oracle, runner: runner, data: trialData, domain: domain,
                                    trials: trials, recorder: recorder)
         NetworkSearch(decoder: decoder, oracle: oracle, runner: runner, data: trialData, study: study)
-            .run(trials: trials, strategy: &strategy, domain: domain, replay: stored, recorder: recorder, call: call)
+            .run(trials: trials, strategy: &strategy, domain: domain, replay: stored, echoReplay: settings.cached,
+                 recorder: recorder, call: call)
         return .native(NetworkStudyValue(study: study))
     }
 

@@ -26,13 +26,31 @@ final class StudyRecorder {
         let trials: Int
     }
 
-    /// Opens the database and the study: with `resume`, the latest stored study of this space
-    /// (its finished trials come back as `stored`); otherwise a new study, named after the space
-    /// (`cnn`, then `cnn #2`, ...). Errors name the file.
-    static func open(path: String, resume: Bool, _ d: Description) throws -> (StudyRecorder, stored: [NetworkTrialRecord]) {
+    /// Which stored study a search continues.
+    enum Pick {
+        /// None: a new study, named after the space (`cnn`, then `cnn #2`, ...).
+        case new
+        /// The latest study of the space (`run --resume`), or a new one if there is none.
+        case latest
+        /// The k-th study of the space, counting from 0 (`replay --cached`: the session's k-th
+        /// search of that space); nil when there is no such study.
+        case index(Int)
+    }
+
+    /// Opens the database and the study `pick` names; a continued study's finished trials come
+    /// back as `stored`. Errors name the file.
+    static func open(path: String, pick: Pick, _ d: Description) throws -> (StudyRecorder, stored: [NetworkTrialRecord])? {
         let store = try StudyStore(path: path)
         let mine = try store.studies().filter { $0.name == d.space.name || $0.name.hasPrefix(d.space.name + " #") }
-        if resume, let latest = mine.last {
+        let chosen: StudyRecord?
+        switch pick {
+        case .new: chosen = nil
+        case .latest: chosen = mine.last
+        case .index(let k):
+            guard k < mine.count else { return nil }
+            chosen = mine[k]
+        }
+        if let latest = chosen {
             guard latest.strategy == d.strategy, latest.seed == d.seed, latest.searchSpace == describe(d.space) else {
                 throw StudyRecorderError.mismatch(
                     "the stored study '\(latest.name)' in \(path) searched with \(latest.strategy), seed \(latest.seed)"

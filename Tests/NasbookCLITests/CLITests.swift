@@ -20,15 +20,15 @@ final class CLITests: XCTestCase {
         var err: String
     }
 
-    func nasbook(_ arguments: [String], stdin: String? = nil, env: [String: String] = [:]) throws -> Result {
-        try Self.nasbook(arguments, stdin: stdin, env: env)
+    func nasbook(_ arguments: [String], stdin: String? = nil, env: [String: String] = [:], directory: URL = CLITests.root) throws -> Result {
+        try Self.nasbook(arguments, stdin: stdin, env: env, directory: directory)
     }
 
-    static func nasbook(_ arguments: [String], stdin: String? = nil, env: [String: String] = [:]) throws -> Result {
+    static func nasbook(_ arguments: [String], stdin: String? = nil, env: [String: String] = [:], directory: URL = CLITests.root) throws -> Result {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
-        process.currentDirectoryURL = root
+        process.currentDirectoryURL = directory
         var environment = ProcessInfo.processInfo.environment
         environment.merge(env) { $1 }
         process.environment = environment
@@ -96,12 +96,6 @@ final class CLITests: XCTestCase {
         let plain = try nasbook(["run", "--db", path + ".unused.db", path])
         XCTAssertEqual(plain.status, 0, plain.err)
         XCTAssertFalse(FileManager.default.fileExists(atPath: path + ".unused.db"), "a program without a search writes no database")
-    }
-
-    func testReplayIsNotYetAvailable() throws {
-        let r = try nasbook(["replay", "session.nasbook"])
-        XCTAssertEqual(r.status, 2)
-        XCTAssertTrue(r.err.contains("not yet available"), r.err)
     }
 
     func testPipedScriptPrintsOnlyResults() throws {

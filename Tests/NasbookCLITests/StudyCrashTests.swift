@@ -61,3 +61,25 @@ final class StudyCrashTests: XCTestCase {
         XCTAssertEqual(study(resumed.out), study(whole.out))
     }
 }
+
+/// A saved REPL session with a search replays from its study database without retraining.
+final class CachedReplayTests: XCTestCase {
+    func testCachedReplayMatchesWithoutTraining() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("nasbook-cached-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let session = directory.appendingPathComponent("notes.nasbook").path
+        let cells = StudyCrashTests.script.replacingOccurrences(of: "trials: 6", with: "trials: 3")
+            + "best = s.best(by: accuracy)\nprint(best.trial, best.accuracy)\n"
+        let recorded = try CLITests.nasbook(["--save", session], stdin: cells, directory: directory)
+        XCTAssertEqual(recorded.status, 0, recorded.err)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: directory.appendingPathComponent("notes.db").path))
+
+        let cached = try CLITests.nasbook(["replay", "--cached", session], directory: directory)
+        XCTAssertEqual(cached.status, 0, cached.out + cached.err)
+        XCTAssertTrue(cached.out.contains("cells match"), cached.out)
+        // Replaying without the cache retrains and, being deterministic, matches as well.
+        let retrained = try CLITests.nasbook(["replay", session], directory: directory)
+        XCTAssertEqual(retrained.status, 0, retrained.out + retrained.err)
+    }
+}

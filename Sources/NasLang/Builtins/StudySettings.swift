@@ -8,10 +8,20 @@ public struct StudySettings: Sendable, Equatable {
     /// Continue the stored study a `search` names (replaying its finished trials) instead of
     /// starting a new one.
     public var resume: Bool
+    /// `nasbook replay --cached`: the k-th search of a space takes its trials from the k-th
+    /// stored study of that space and reports them exactly as when they ran, so a replayed
+    /// session matches its recording without retraining.
+    public var cached: Bool
 
-    public init(databasePath: String? = nil, resume: Bool = false) {
+    public init(databasePath: String? = nil, resume: Bool = false, cached: Bool = false) {
         self.databasePath = databasePath
         self.resume = resume
+        self.cached = cached
+    }
+
+    /// `notes.nasbook` -> `notes.db` beside it: the studies a saved session searched.
+    public static func defaultDatabasePath(forSession path: String) -> String {
+        (path.hasSuffix(".nasbook") ? String(path.dropLast(8)) : path) + ".db"
     }
 
     /// `kws.nas` -> `kws.db` beside it: a rerun with `--resume` finds the study without being told.

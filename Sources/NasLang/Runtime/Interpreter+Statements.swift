@@ -57,10 +57,10 @@ extension Interpreter {
             guard callDepth > 0 else { throw Diagnostic("'return' outside a function", at: statement.span) }
             return .returned(try expr.map { try evaluate($0, in: env) } ?? .none)
         case .use(let name):
-            let module = try modules.load(name, from: statement.span, registry: registry, output: output)
+            let module = try modules.load(name, from: statement.span, registry: registry, output: { self.write($0) })
             env.assign(module.bindingName, .record(module.record))
         case .show(let expr):
-            output(try evaluate(expr, in: env).rendered + "\n")
+            write(try evaluate(expr, in: env).rendered + "\n")
         case .space(let name, let entries):
             env.assign(name.text, .space(try makeSpace(name, entries, in: env)))
         case .objectives(let name, let decls):

@@ -150,7 +150,7 @@ struct NetworkStudyValue: NativeValue {
     let study: NetworkStudy
 
     var typeName: String { "study" }
-    var memberNames: [String] { ["pareto", "trials", "best", "hypervolume", "history", "strategy", "seed", "space", "board", "budget"] }
+    var memberNames: [String] { ["pareto", "trials", "best", "hypervolume", "history", "strategy", "seed", "space", "board", "budget", "objectives"] }
 
     func member(_ name: String) -> Value? {
         switch name {
@@ -163,6 +163,7 @@ struct NetworkStudyValue: NativeValue {
         case "space": return .string(study.space)
         case "board": return .string(study.board.name)
         case "budget": return study.budget.map { .budget($0) } ?? Value.none
+        case "objectives": return .objectives(ObjectiveSet(name: "objectives", objectives: study.objectives))
         case "best":
             let study = self.study
             return .function(.builtin(Builtin("best", [.init("by", default: .string("accuracy"))],

@@ -25,17 +25,17 @@ extension CLITests {
         }
         let lines = r.out.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("epoch") }
         XCTAssertEqual(lines.count, 12, r.out)
-        XCTAssertTrue(lines[0].hasPrefix("exported cnn(width: 4, depth: 2, kernel: 3, batchnorm: true, dropout: 0) as C99 to model, arena "), lines[0])
+        XCTAssertTrue(lines[0].hasPrefix("exported cnn(width: 4, depth: 2, kernel: 3, batchnorm: true, dropout: 0) as C99 to \(directory)/model, arena "), lines[0])
         XCTAssertTrue(lines[0].hasSuffix(" (the cost model's RAM):"), lines[0])
         for (line, name) in zip(lines[1...4], ["model.h", "model.c", "nas_kernels.h", "nas_kernels.c"]) {
             let parts = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
-            XCTAssertEqual(parts.first, "model/" + name, line)
+            XCTAssertEqual(parts.first, directory + "/model/" + name, line)
             XCTAssertEqual(parts.dropFirst().joined(separator: " "), try size("model/" + name), line)
         }
         XCTAssertEqual(lines[5], "exported cnn(width: 4, depth: 2, kernel: 3, batchnorm: true, dropout: 0) as TensorFlow Lite:")
         let tflite: [String] = lines[6].split(separator: " ").map(String.init)
         let expected: String = try size("model.tflite")
-        XCTAssertEqual(tflite.joined(separator: " "), "model.tflite " + expected)
+        XCTAssertEqual(tflite.joined(separator: " "), directory + "/model.tflite " + expected)
         // Calibrating on the same data as training kept gives the same network.
         for name in ["model.c", "model.h"] {
             XCTAssertEqual(try String(contentsOfFile: directory + "/model/" + name, encoding: .utf8),

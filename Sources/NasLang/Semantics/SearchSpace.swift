@@ -51,6 +51,11 @@ public struct SearchParameter {
 public struct ObjectiveSet {
     public var name: String
     public var objectives: [Objective]
+
+    public init(name: String, objectives: [Objective]) {
+        self.name = name
+        self.objectives = objectives
+    }
 }
 
 public struct Objective: Sendable {

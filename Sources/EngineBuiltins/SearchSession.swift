@@ -137,6 +137,8 @@ final class SearchSession {
     func budgetChanged(_ budget: Budget, context: any CallContext) {
         for study in studies where study.budget?.name == budget.name {
             study.budget = budget
+            // The database keeps the latest budget with the study; a failed write loses nothing.
+            try? study.continuation?.recorder?.budgetChanged(budget)
             guard !study.trials.isEmpty else { continue }
             context.write("\(budget.name == "budget" ? "budget" : "budget " + budget.name) is now \(study.budgetDescription): re-filtered \(study.trials.count) stored trials of space \(study.space)\n")
             context.write(study.frontTable())

@@ -1,7 +1,8 @@
 import Foundation
 import XCTest
 
-/// `export` from a program run by the binary: the files it lists exist with the sizes it prints,
+/// `export` from a program run by the binary: the files it lists (where they are: relative paths
+/// resolve against the program's directory) exist with the sizes it prints,
 /// and the C sources build with gcc as strictly as firmware builds are.
 extension CLITests {
     func testExportStatementWritesAndListsFiles() throws {
@@ -50,7 +51,33 @@ extension CLITests {
         XCTAssertEqual(cc.terminationStatus, 0)
     }
 
-    /// In the REPL (piped), the listing is the cell's output; the absolute path is shown as typed.
+    /// The issue's own line: a search's best trial exports with an arena of exactly its RAM.
+    func testExportTheBestTrialOfASearch() throws {
+        let path = try temp("best.nas", """
+        use "boards"
+        data = dataset.shapes(count: 120, size: 8, seed: 1)
+        space tiny {
+          width in [4, 8]
+          depth in 1..2
+          epochs = 1
+        }
+        s = search(tiny, data, boards.nucleo_f746zg, strategy: random, trials: 2, seed: 1)
+        print(value_in(s.best(by: accuracy).ram, "B"))
+        export s.best(by: accuracy) to "best"
+
+        """)
+        let directory = (path as NSString).deletingLastPathComponent + "/best"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let r = try nasbook(["run", path])
+        XCTAssertEqual(r.status, 0, r.err)
+        let lines = r.out.split(separator: "\n").map(String.init)
+        let ram = try XCTUnwrap(lines.first { Int($0) != nil }, r.out)
+        XCTAssertTrue(r.out.contains(" as C99 to \(directory), arena \(ram) B (the cost model's RAM):"), r.out)
+        let header = try String(contentsOfFile: directory + "/model.h", encoding: .utf8)
+        XCTAssertTrue(header.contains("#define MODEL_ARENA_SIZE \(ram) "), header)
+    }
+
+    /// In the REPL (piped), the listing is the cell's output.
     func testExportInTheReplListsFiles() throws {
         let directory = (try temp("marker", "") as NSString).deletingLastPathComponent + "/repl-export"
         defer { try? FileManager.default.removeItem(atPath: directory) }

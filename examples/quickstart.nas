@@ -30,9 +30,15 @@ budget {
 # Networks over the budget are skipped before any training.
 s = search(cnn, data, target, strategy: ars_mobo, trials: 16, seed: 7)
 show s
+plot(s, x: flash, y: accuracy)
 
 best = s.best(by: accuracy)
-print("most accurate network that fits:", "trial", best.trial, "-", round(best.accuracy, 3), "accuracy,", best.ram, "RAM,", best.flash, "flash")
+print("most accurate network that fits: trial", best.trial, "with accuracy", round(best.accuracy, 3), "in int8,",
+      round(value_in(best.ram, "KB"), 1), "KB RAM,", round(value_in(best.flash, "KB"), 1), "KB flash")
+bars({prune: best.settings.prune, bits: best.settings.bits}, title: "per-layer compression of trial " + str(best.trial))
+
+# C99 sources for the board: int8 weights, a static arena of exactly the RAM above, model_invoke().
+export best to "out/quickstart"
 
 # Budgets are values: tighten one and the front is re-filtered from the stored trials.
 budget.flash = 8 KB

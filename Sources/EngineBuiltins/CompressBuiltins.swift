@@ -95,6 +95,7 @@ enum CompressBuiltins {
         let after = Trainer.evaluate(model, on: reference).accuracy
         var compressed = TrainedModel(spec: trained.spec, model: model, normalization: trained.normalization)
         compressed.bits = bits
+        compressed.calibration = trained.calibration
         return .record(Record(kind: "compression", [
             ("accuracy", .number(after)),
             ("accuracy_before", .number(before)),

@@ -24,17 +24,27 @@ final class CostOracle: @unchecked Sendable {
 
     /// The cost of the compressed network at `x`; nil when it cannot be built.
     func cost(_ configuration: SpaceDecoder.Configuration) -> CostReport? {
+        graph(configuration).map { runner.cost($0, bits: configuration.plan.bits) }
+    }
+
+    /// The settings with per-layer lists cut to the layers this network has (a space's lists
+    /// are sized for its largest network), as tables and the database show them.
+    func settings(_ configuration: SpaceDecoder.Configuration) -> [(String, Value)] {
+        guard let layers = graph(configuration)?.ops.filter({ $0.weights > 0 }).count else { return configuration.settings }
+        return configuration.settings.map { name, value in
+            if case .list(let items) = value, items.count > layers { return (name, .list(Array(items.prefix(layers)))) }
+            return (name, value)
+        }
+    }
+
+    private func graph(_ configuration: SpaceDecoder.Configuration) -> DeploymentGraph? {
         let key = configuration.spec.summary + "|" + String(configuration.plan.channels)
         lock.lock()
         defer { lock.unlock() }
-        let graph: DeploymentGraph?
-        if let cached = graphs[key] {
-            graph = cached
-        } else {
-            graph = try? runner.graph(of: configuration.plan, input: input, classes: classes)
-            graphs[key] = graph
-        }
-        return graph.map { runner.cost($0, bits: configuration.plan.bits) }
+        if let cached = graphs[key] { return cached }
+        let graph = try? runner.graph(of: configuration.plan, input: input, classes: classes)
+        graphs[key] = graph
+        return graph
     }
 
     func cost(at x: [Double]) -> CostReport? { cost(decoder.decode(x)) }

@@ -10,8 +10,11 @@ public enum EngineBuiltins {
         CostBuiltins.register(into: &registry)
         CompressBuiltins.register(into: &registry)
         QuantizeBuiltins.register(into: &registry)
+        ExportBuiltins.register(into: &registry)
         OptimizeBuiltins.register(into: &registry)
         SearchBuiltins.register(into: &registry, session: SearchSession())
+        PlotBuiltins.register(into: &registry)
+        ResultTable.register(into: &registry)
     }
 }
 

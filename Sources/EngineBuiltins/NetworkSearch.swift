@@ -51,7 +51,7 @@ struct NetworkSearch {
         objectives.map { o in
             if let c = budget?.constraint(for: o.metric), !o.maximize { return c.limit.value }
             switch o.metric {
-            case .accuracy: return 0
+            case .accuracy: return 1 / Double(max(2, classes))
             case .loss: return log(Double(max(2, classes)))
             case .ram: return Double(board.ramBytes)
             case .flash: return Double(board.flashBytes)
@@ -62,15 +62,46 @@ struct NetworkSearch {
 
     /// Runs until `trials` networks have trained (or were attempted and failed), Ctrl-C, or
     /// the space proves infeasible. Ctrl-C keeps every finished trial and returns the study.
-    func run(trials: Int, strategy: inout any Strategy, domain: SearchDomain, call: BuiltinCall) {
+    /// `replay` holds trials finished earlier (a resumed or cached study): each goes through the
+    /// strategy exactly as when it ran, so the strategy's state, and every later proposal, is
+    /// what an uninterrupted search would have had.
+    /// `echoReplay` prints replayed trials exactly as when they ran (`replay --cached`).
+    func run(trials: Int, strategy: inout any Strategy, domain: SearchDomain, replay: [NetworkTrialRecord] = [],
+             echoReplay: Bool = false, recorder: StudyRecorder?, call: BuiltinCall) {
         let context = call.context
         let live = context.liveProgress
         var observations: [Observation] = []
-        var attempted = 0, proposals = 0
-        let dims = decoder.dimensions.count
-        context.write("searching \(dims) dimensions with \(study.strategy) for \(trials) trials on \(study.board.name), within \(study.budgetDescription)\n")
+        var attempted = 0, proposals = 0, diverged = 0
+        study.removeAllTrials()
+        let header = "searching \(decoder.dimensions.count) dimensions with \(study.strategy) for \(trials) trials on \(study.board.name), within \(study.budgetDescription)\n"
+        if echoReplay { context.write(header) }
+        for stored in replay {
+            if !Self.same(strategy.propose(after: observations, in: domain), stored.x) { diverged += 1 }
+            let configuration = decoder.decode(stored.x)
+            let trial = NetworkTrial(number: stored.number, x: stored.x, settings: oracle.settings(configuration), spec: configuration.spec,
+                                     seed: stored.seed, outcome: stored.outcome)
+            study.append(trial)
+            observations.append(observation(stored.x, stored.outcome))
+            if case .infeasible = stored.outcome.status {} else { attempted += 1 }
+            if echoReplay { context.write(line(trial, attempted: attempted, of: trials) + "\n") }
+        }
+        if !replay.isEmpty, !echoReplay {
+            context.write("resumed: \(replay.count) finished trials replayed through \(study.strategy), continuing at trial \(replay.count + 1)\n")
+            if diverged > 0 {
+                context.write("note: \(diverged) replayed trials differ from what \(study.strategy) proposes now (the script or nasbook changed); their results are kept as stored\n")
+            }
+        }
+        var recording = recorder
+        func record(_ body: (StudyRecorder) throws -> Void) {
+            guard let r = recording else { return }
+            do { try body(r) } catch {
+                context.write("warning: the study database stopped taking trials (\(error)); the search goes on in memory\n")
+                recording = nil
+            }
+        }
+        if !echoReplay { context.write(header) }
         while attempted < trials {
-            if (try? context.checkInterrupt(at: call.span)) == nil { return stopped(attempted, context) }
+            if (try? context.checkInterrupt(at: call.span)) == nil { return stopped(context) }
             guard proposals < trials * Self.proposalsPerTrial else {
                 context.write("search ended: \(proposals) proposals, only \(attempted) fit \(study.budgetDescription) — loosen the budget or shrink the space\n")
                 return
@@ -81,39 +112,59 @@ struct NetworkSearch {
             let number = study.trials.count + 1
             var stream = SeededGenerator(seed: study.seed).derived(stream: UInt64(number))
             let seed = stream.next()
+            var row: StudyRecorder.Row?
+            let settings = oracle.settings(configuration)
+            record { row = try $0.start(number: number, x: x, settings: settings, seed: seed) }
             var outcome: TrialOutcome
             let planned = oracle.cost(configuration)
             let broken = planned.map { study.violations(TrialMetrics(cost: $0)) } ?? []
             if let planned, !broken.isEmpty {
-                outcome = TrialOutcome(status: .infeasible(broken), metrics: TrialMetrics(cost: planned), epochs: [], seconds: 0,
-                                       model: nil, bits: [])
+                outcome = TrialOutcome(status: .infeasible(broken), metrics: TrialMetrics(cost: planned))
             } else {
                 attempted += 1
                 var interrupted = false
-                let label = "trial \(attempted)/\(trials)"
-                var observer = TrialRunner.Observer()
-                var lastDraw = Date.distantPast
-                observer.progress = { stage, p in
-                    guard live, Date().timeIntervalSince(lastDraw) > 0.1 else { return }
-                    lastDraw = Date()
-                    let fraction = (Double(p.epoch - 1) + Double(p.step) / Double(p.steps)) / Double(p.epochs)
-                    context.write(live: "\r\u{1B}[K\(label) \(stage) \(p.epoch)/\(p.epochs) " + ProgressBar.render(fraction: fraction, width: 20)
-                                  + String(format: "  loss %.3f  acc %.3f", p.loss, p.accuracy), plain: "")
-                }
-                observer.shouldStop = { (try? context.checkInterrupt(at: call.span)) == nil }
-                outcome = runner.run(configuration.plan, on: data, seed: seed, observer: observer, interrupted: &interrupted)
+                outcome = runner.run(configuration.plan, on: data, seed: seed,
+                                     observer: observer(label: "trial \(number) [\(attempted)/\(trials)]", live: live, call: call),
+                                     interrupted: &interrupted)
                 context.write(live: "\r\u{1B}[K", plain: "")
-                if interrupted { return stopped(attempted - 1, context) }
+                if interrupted { return stopped(context) }
             }
-            let trial = NetworkTrial(number: number, x: x, settings: configuration.settings, spec: configuration.spec, seed: seed, outcome: outcome)
+            if let finished = row { record { try $0.finish(finished, outcome) } }
+            let trial = NetworkTrial(number: number, x: x, settings: settings, spec: configuration.spec, seed: seed,
+                                     outcome: outcome)
             study.append(trial)
-            observations.append(outcome.status == .complete ? Observation(x: x, objectives: study.minimized(outcome.metrics!))
-                                                            : .failure(at: x))
+            observations.append(observation(x, outcome))
             context.write(line(trial, attempted: attempted, of: trials) + "\n")
         }
+        record { try $0.finishStudy() }
     }
 
-    private func stopped(_ finished: Int, _ context: any CallContext) {
+    func observation(_ x: [Double], _ outcome: TrialOutcome) -> Observation {
+        outcome.status == .complete ? Observation(x: x, objectives: study.minimized(outcome.metrics!)) : .failure(at: x)
+    }
+
+    /// Points equal up to the rounding a database round trip may add.
+    static func same(_ a: [Double], _ b: [Double]) -> Bool {
+        a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) <= 1e-12 }
+    }
+
+    /// On a terminal, one line redrawn in place with the trial's stage, epoch and loss.
+    func observer(label: String, live: Bool, call: BuiltinCall) -> TrialRunner.Observer {
+        let context = call.context
+        var observer = TrialRunner.Observer()
+        var lastDraw = Date.distantPast
+        observer.progress = { stage, p in
+            guard live, Date().timeIntervalSince(lastDraw) > 0.1 else { return }
+            lastDraw = Date()
+            let fraction = (Double(p.epoch - 1) + Double(p.step) / Double(p.steps)) / Double(p.epochs)
+            context.write(live: "\r\u{1B}[K\(label) \(stage) \(p.epoch)/\(p.epochs) " + ProgressBar.render(fraction: fraction, width: 20)
+                          + String(format: "  loss %.3f  acc %.3f", p.loss, p.accuracy), plain: "")
+        }
+        observer.shouldStop = { (try? context.checkInterrupt(at: call.span)) == nil }
+        return observer
+    }
+
+    private func stopped(_ context: any CallContext) {
         context.write("search stopped by Ctrl-C: the study keeps its \(study.trials.count) finished trials\n")
     }
 

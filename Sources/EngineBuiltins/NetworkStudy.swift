@@ -31,7 +31,8 @@ final class NetworkStudy {
     let seed: UInt64
     /// Per objective, the value a trial must beat to count toward the hypervolume: the budget's
     /// limit when it has one, else the board's RAM/flash, else 1.1x the largest value the space
-    /// can produce (measured with the cost model); accuracy 0; loss ln(classes).
+    /// can produce (measured with the cost model); accuracy: chance (1 / classes), since a
+    /// network no better than guessing is worth nothing however small; loss: ln(classes).
     let reference: [Double]
     var budget: Budget?
     private(set) var trials: [NetworkTrial] = []
@@ -53,7 +54,35 @@ final class NetworkStudy {
         self.calibration = calibration
     }
 
+    /// What `resume` and retraining need: how points map to networks, and the data.
+    struct Continuation {
+        let decoder: SpaceDecoder
+        let oracle: CostOracle
+        let runner: TrialRunner
+        let data: TrialData
+        let domain: SearchDomain
+        let trials: Int
+        let recorder: StudyRecorder?
+    }
+    var continuation: Continuation?
+
     func append(_ trial: NetworkTrial) { trials.append(trial) }
+    func removeAllTrials() { trials.removeAll() }
+
+    /// The trial with its network: kept from its run, or retrained from its seed for trials read
+    /// back from the database (which keeps metrics and curves, not weights). Training is
+    /// deterministic, so the retrained network is the one that was measured.
+    func withNetwork(_ t: NetworkTrial, context: any CallContext) -> NetworkTrial {
+        guard t.outcome.model == nil, t.outcome.status == .complete, let c = continuation,
+              let index = trials.firstIndex(where: { $0.number == t.number }) else { return t }
+        context.write(live: "retraining trial \(t.number) from its seed (the database keeps metrics, not weights)\n", plain: "")
+        var interrupted = false
+        let outcome = c.runner.run(c.decoder.decode(t.x).plan, on: c.data, seed: t.seed, interrupted: &interrupted)
+        guard outcome.status == .complete else { return t }
+        let trained = NetworkTrial(number: t.number, x: t.x, settings: t.settings, spec: t.spec, seed: t.seed, outcome: outcome)
+        trials[index] = trained
+        return trained
+    }
 
     /// A metric of a trial with its unit; nil when unknown (accuracy of an untrained network).
     static func value(_ metric: Metric, _ m: TrialMetrics) -> Quantity? {
@@ -89,18 +118,22 @@ final class NetworkStudy {
         return violations(m).isEmpty
     }
 
-    /// The trial's objectives as strategies and hypervolume see them: all minimized, scaled so
-    /// the reference point is 0 for accuracy (negated) and 1 for the rest.
+    /// The trial's objectives as strategies and hypervolume see them: all minimized (accuracy
+    /// negated), costs scaled by their reference so it sits at 1.
     func minimized(_ m: TrialMetrics) -> [Double] { Self.minimized(m, objectives: objectives, reference: reference) }
 
     static func minimized(_ m: TrialMetrics, objectives: [Objective], reference: [Double]) -> [Double] {
         objectives.enumerated().map { i, o in
-            let v = value(o.metric, m)?.value ?? (o.maximize ? 0 : reference[i])
+            let v = value(o.metric, m)?.value ?? reference[i]
             return o.maximize ? -v : v / reference[i]
         }
     }
 
-    var referencePoint: [Double] { objectives.map { $0.maximize ? 0 : 1 } }
+    var referencePoint: [Double] { Self.referencePoint(objectives, reference) }
+
+    static func referencePoint(_ objectives: [Objective], _ reference: [Double]) -> [Double] {
+        zip(objectives, reference).map { $0.maximize ? -$1 : 1 }
+    }
 
     /// Indices of the feasible non-dominated trials, best first by the first objective.
     var front: [Int] {

@@ -10,6 +10,14 @@ enum SearchBuiltins {
         // Strategy and metric names as bare words: `strategy: ars_mobo`, `s.best(by: accuracy)`.
         for name in strategies + Metric.allCases.map(\.rawValue) { r.define(name, .string(name)) }
         r.observeBudgets { budget, context in session.budgetChanged(budget, context: context) }
+        r.register(Builtin("resume", [.init("study"), .init("trials", default: Value.none)],
+                           doc: "Continues a network study stopped by Ctrl-C, or runs it on to `trials` trials in all; finished trials are kept, not rerun, and the strategy picks up where it was. `nasbook run --resume` does the same for a study in the database.") { call in
+            guard case .native(let s as NetworkStudyValue) = call["study"] else {
+                throw call.error("resume: 'study' must be a study from search(space, ...), not \(call["study"].typeName)", at: "study")
+            }
+            let trials = call.optional("trials") == nil ? nil : try call.positiveInteger("trials", limit: 100_000)
+            return try session.resume(s.study, trials: trials, call: call)
+        })
         r.register(Builtin("problem.zdt1", [.init("dims", default: .number(10))],
                            doc: "ZDT1: two objectives, convex Pareto front f2 = 1 - sqrt(f1); dims inputs in [0, 1].") { call in
             .native(ProblemValue(problem: .zdt1(dimensions: try call.positiveInteger("dims", limit: 1000))))
@@ -41,8 +49,7 @@ enum SearchBuiltins {
     }
 
     /// The strategy named `name`, or an error listing the known ones.
-    static func strategy(_ call: BuiltinCall, seed: UInt64, dimensions: Int) throws -> any Strategy {
-        let name = try call.string("strategy")
+    static func strategy(named name: String, _ call: BuiltinCall, seed: UInt64, dimensions: Int) throws -> any Strategy {
         if ["sobol", "parego", "mobo", "ars_mobo"].contains(name), dimensions > Sobol.maxDimensions {
             throw call.error("search: \(name) supports up to \(Sobol.maxDimensions) dimensions, this search has \(dimensions)", at: "strategy")
         }
@@ -61,7 +68,7 @@ enum SearchBuiltins {
 
     static func searchProblem(_ p: ProblemValue, _ call: BuiltinCall) throws -> Value {
         let trials = try call.positiveInteger("trials", limit: 100_000)
-        var strategy = try strategy(call, seed: try call.seed(), dimensions: p.problem.dimensions)
+        var strategy = try strategy(named: try call.string("strategy"), call, seed: try call.seed(), dimensions: p.problem.dimensions)
         return .native(StudyValue(study: Study.run(p.problem, strategy: &strategy, trials: trials)))
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import NasCost
 import NasData
 import NasLang
@@ -9,6 +10,8 @@ import NasTrial
 /// study that was searched under that budget and print what now fits.
 final class SearchSession {
     private(set) var studies: [NetworkStudy] = []
+    /// Searches run so far per space name: `replay --cached` pairs the k-th with the k-th stored study.
+    private var searches: [String: Int] = [:]
 
     /// `search(space, data, target, ...)`.
     func search(_ space: SearchSpace, _ call: BuiltinCall) throws -> Value {
@@ -41,7 +44,7 @@ final class SearchSession {
         }
         let reference = NetworkSearch.reference(for: objectives, budget: budget, board: board, largest: largest, classes: data.classCount)
         let trialData = TrialData(data, validationFraction: fraction, seed: seed)
-        var strategy = try SearchBuiltins.strategy(call, seed: seed, dimensions: decoder.dimensions.count)
+        var strategy = try SearchBuiltins.strategy(named: try call.string("strategy"), call, seed: seed, dimensions: decoder.dimensions.count)
         let study = NetworkStudy(space: space.name, model: base, board: board, objectives: objectives, budget: budget,
                                  strategy: strategy.name, seed: seed, reference: reference,
                                  normalization: trialData.normalization, calibration: trialData.calibration)
@@ -49,8 +52,38 @@ final class SearchSession {
         let oracle = CostOracle(decoder: decoder, runner: runner, input: data.sampleShape, classes: data.classCount)
         let domain = Self.domain(decoder: decoder, oracle: oracle, board: board, budget: budget, objectives: objectives,
                                  reference: reference, trials: trials)
+        var recorder: StudyRecorder?, stored: [NetworkTrialRecord] = []
+        let settings = call.context.studySettings
+        let occurrence = searches[space.name, default: 0]
+        searches[space.name] = occurrence + 1
+        if let path = settings.databasePath, !settings.cached || FileManager.default.fileExists(atPath: path) {
+            let pick: StudyRecorder.Pick = settings.cached ? .index(occurrence) : settings.resume ? .latest : .new
+            do {
+                if let opened = try StudyRecorder.open(path: path, pick: pick, .init(
+                    space: space, strategy: strategy.name, seed: seed, objectives: objectives, budget: budget, trials: trials)) {
+                    (recorder, stored) = opened
+                }
+            } catch {
+                throw call.error("search: study database \(path): \(error)", at: "space")
+            }
+        }
+        study.continuation = .init(decoder: decoder, oracle: oracle, runner: runner, data: trialData, domain: domain,
+                                   trials: trials, recorder: recorder)
         NetworkSearch(decoder: decoder, oracle: oracle, runner: runner, data: trialData, study: study)
-            .run(trials: trials, strategy: &strategy, domain: domain, call: call)
+            .run(trials: trials, strategy: &strategy, domain: domain, replay: stored, echoReplay: settings.cached,
+                 recorder: recorder, call: call)
+        return .native(NetworkStudyValue(study: study))
+    }
+
+    /// `resume(s, trials:)`: continues a study (after Ctrl-C, or to run more trials), replaying
+    /// its trials through a fresh strategy so the proposals go on as if it had never stopped.
+    func resume(_ study: NetworkStudy, trials: Int?, call: BuiltinCall) throws -> Value {
+        guard let c = study.continuation else { throw call.error("resume: this study cannot be continued") }
+        let total = trials ?? c.trials
+        var strategy = try SearchBuiltins.strategy(named: study.strategy, call, seed: study.seed, dimensions: c.decoder.dimensions.count)
+        let replay = study.trials.map { NetworkTrialRecord(number: $0.number, x: $0.x, seed: $0.seed, outcome: $0.outcome) }
+        NetworkSearch(decoder: c.decoder, oracle: c.oracle, runner: c.runner, data: c.data, study: study)
+            .run(trials: total, strategy: &strategy, domain: c.domain, replay: replay, recorder: c.recorder, call: call)
         return .native(NetworkStudyValue(study: study))
     }
 
@@ -72,7 +105,7 @@ final class SearchSession {
                 return zip(objectives, scaled).map { o, v in o.metric == .accuracy || o.metric == .loss ? nil : v }
             },
             initialDesign: max(3, min(2 * (d + 1), trials / 3)),
-            reference: objectives.map { $0.maximize ? 0 : 1 })
+            reference: NetworkStudy.referencePoint(objectives, reference))
     }
 
     /// The `objectives:` argument, else the declared `objectives`, else accuracy, RAM and flash.
@@ -117,7 +150,7 @@ struct NetworkStudyValue: NativeValue {
     let study: NetworkStudy
 
     var typeName: String { "study" }
-    var memberNames: [String] { ["pareto", "trials", "best", "hypervolume", "history", "strategy", "seed", "space", "board"] }
+    var memberNames: [String] { ["pareto", "trials", "best", "hypervolume", "history", "strategy", "seed", "space", "board", "budget"] }
 
     func member(_ name: String) -> Value? {
         switch name {
@@ -129,6 +162,7 @@ struct NetworkStudyValue: NativeValue {
         case "seed": return .number(Double(study.seed))
         case "space": return .string(study.space)
         case "board": return .string(study.board.name)
+        case "budget": return study.budget.map { .budget($0) } ?? Value.none
         case "best":
             let study = self.study
             return .function(.builtin(Builtin("best", [.init("by", default: .string("accuracy"))],
@@ -141,7 +175,7 @@ struct NetworkStudyValue: NativeValue {
                 guard let trial = study.best(by: metric) else {
                     throw call.error("best: no trial of this study fits \(study.budgetDescription)")
                 }
-                return NetworkStudyValue(study: study).record(trial)
+                return NetworkStudyValue(study: study).record(study.withNetwork(trial, context: call.context))
             }))
         default: return nil
         }
@@ -163,6 +197,7 @@ struct NetworkStudyValue: NativeValue {
         if let model = t.outcome.model {
             var trained = TrainedModel(spec: t.spec, model: model, normalization: study.normalization)
             trained.bits = t.outcome.bits
+            trained.calibration = study.calibration
             fields.append(("model", .native(trained)))
         }
         return .record(Record(kind: "trial", fields))

@@ -96,7 +96,8 @@ enum TrainingBuiltins {
                                    })
         progress.finish(report, parameters: model.parameterCount)
         if interrupted { throw Interruption(span: call.span) }
-        return result(report, spec: spec, model: model, normalization: normalization)
+        let calibration = (0..<min(TrainedModel.calibrationCount, data.count)).map { Array(data.sample($0)) }
+        return result(report, spec: spec, model: model, normalization: normalization, calibration: calibration)
     }
 
     /// Defaults that help without hurting: flips and 4-pixel shifts for images, small time
@@ -108,7 +109,8 @@ enum TrainingBuiltins {
         return AugmentOptions(cropPadding: shape.count == 2 ? max(1, shape[0] / 32) : 0, noiseStd: 0.05)
     }
 
-    static func result(_ report: TrainingReport, spec: ModelSpec, model: Model, normalization: Normalization?) -> Value {
+    static func result(_ report: TrainingReport, spec: ModelSpec, model: Model, normalization: Normalization?,
+                       calibration: [[Float]]) -> Value {
         let epochs: [Value] = report.epochs.map { e in
             var fields: [(String, Value)] = [("epoch", .number(Double(e.epoch))), ("loss", .number(e.trainLoss)),
                                              ("accuracy", .number(e.trainAccuracy))]
@@ -126,7 +128,7 @@ enum TrainingBuiltins {
             ("seconds", .number(report.seconds, .time)),
             ("samples_per_s", .number(report.samplesPerSecond)),
             ("failed", report.failure.map { .string($0) } ?? .none),
-            ("model", .native(TrainedModel(spec: spec, model: model, normalization: normalization))),
+            ("model", .native(TrainedModel(spec: spec, model: model, normalization: normalization, calibration: calibration))),
         ]))
     }
 }

@@ -164,8 +164,16 @@ public final class Repl {
     /// shows up before any work is done. Returns why it could not write, nil on success.
     public func saveContinuously(to path: String) -> String? {
         if let problem = write(to: path) { return problem }
-        sessionFile = path
+        remember(path)
         return nil
+    }
+
+    /// From now on the session saves to `path` and its searches store their trials beside it
+    /// (`notes.nasbook` -> `notes.db`), which is what `replay --cached` reads.
+    private func remember(_ path: String) {
+        sessionFile = path
+        interpreter.studySettings.databasePath = StudySettings.defaultDatabasePath(
+            forSession: URL(fileURLWithPath: path).path)
     }
 
     private func save(to path: String?) {
@@ -177,7 +185,7 @@ public final class Repl {
             fail("cannot save the session: \(problem)\n")
             return
         }
-        sessionFile = path
+        remember(path)
         if interactive {
             let n = session.cells.count
             writeOut("saved \(n) cell\(n == 1 ? "" : "s") to \(path); saving after every cell from now on\n")

@@ -42,6 +42,18 @@ public struct TrialMetrics: Sendable, Equatable {
     public var parameters: Int
     public var latencySeconds: Double
 
+    public init(accuracy: Double, floatAccuracy: Double, loss: Double, flashBytes: Int, ramBytes: Int, macs: Int,
+                parameters: Int, latencySeconds: Double) {
+        self.accuracy = accuracy
+        self.floatAccuracy = floatAccuracy
+        self.loss = loss
+        self.flashBytes = flashBytes
+        self.ramBytes = ramBytes
+        self.macs = macs
+        self.parameters = parameters
+        self.latencySeconds = latencySeconds
+    }
+
     /// The costs of `report` with accuracies still unknown, for infeasible trials.
     public init(cost report: CostReport, accuracy: Double = .nan, floatAccuracy: Double = .nan, loss: Double = .nan) {
         self.accuracy = accuracy

@@ -20,7 +20,7 @@ struct ReplayCommand: ParsableCommand {
     @ArgumentParser.Argument(help: "The .nasbook session file.", completion: .file(extensions: ["nasbook"]))
     var file: String
 
-    @Flag(help: "Take trial results from the study database instead of retraining.")
+    @Flag(help: "Take search trials from the session's study database (notes.nasbook -> notes.db) instead of retraining.")
     var cached = false
 
     func run() throws {
@@ -36,7 +36,8 @@ struct ReplayCommand: ParsableCommand {
         }
 
         let interpreter = Interpreter(registry: .withEngine(), output: { _ in })
-        interpreter.cachedTrials = cached
+        let database = StudySettings.defaultDatabasePath(forSession: URL(fileURLWithPath: file).path)
+        interpreter.studySettings = cached ? StudySettings(databasePath: database, cached: true) : StudySettings()
         Interrupt.install()
         let n = session.cells.count
         Console.out("replaying \(n) cell\(n == 1 ? "" : "s") of \(file)\n")

@@ -21,9 +21,11 @@ final class NetworkSearchTests: XCTestCase {
 
     """
 
-    func run(_ program: String, interruptWhen: ((String) -> Bool)? = nil) -> (out: String, error: String?) {
+    func run(_ program: String, interruptWhen: ((String) -> Bool)? = nil, settings: StudySettings = StudySettings())
+        -> (out: String, error: String?) {
         var out = ""
         let interpreter = Interpreter(registry: .withEngine(), modulePaths: [], output: { out += $0 })
+        interpreter.studySettings = settings
         if let interruptWhen {
             var fired = false
             interpreter.shouldInterrupt = {
@@ -119,6 +121,40 @@ final class NetworkSearchTests: XCTestCase {
         """, interruptWhen: { $0.contains("trial 2 [2/4]") })
         XCTAssertNil(error, out)
         XCTAssertTrue(out.contains("search stopped by Ctrl-C: the study keeps its 2 finished trials\n2\n"), out)
+    }
+
+    func testResumeContinuesAsIfNeverStopped() {
+        let whole = run("s = search(tiny, data, target, strategy: ars_mobo, trials: 5, seed: 4)\nshow s")
+        let resumed = run("s = search(tiny, data, target, strategy: ars_mobo, trials: 5, seed: 4)\ns = resume(s)\nshow s",
+                          interruptWhen: { $0.contains("trial 3 [3/5]") })
+        XCTAssertNil(resumed.error, resumed.out)
+        XCTAssertTrue(resumed.out.contains("resumed: 3 finished trials replayed through ars_mobo, continuing at trial 4\n"), resumed.out)
+        XCTAssertFalse(resumed.out.contains("note:"), resumed.out)
+        let summary = { (out: String) in out.components(separatedBy: "study of space").last! }
+        XCTAssertEqual(summary(whole.out), summary(resumed.out))
+    }
+
+    func testStudiesAreStoredAndResumedFromTheDatabase() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("nasbook-db-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("t.db").path
+        let program = "s = search(tiny, data, target, strategy: sobol, trials: 3, seed: 4)\nshow s\nbest = s.best(by: accuracy)\nprint(best.accuracy, type(best.model))"
+        let first = run(program, settings: StudySettings(databasePath: path))
+        XCTAssertNil(first.error, first.out)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: path))
+        // A second run with --resume trains nothing: every trial comes from the database, and the
+        // best network is retrained from its seed to the same accuracy.
+        let again = run(program, settings: StudySettings(databasePath: path, resume: true))
+        XCTAssertNil(again.error, again.out)
+        XCTAssertTrue(again.out.contains("resumed: 3 finished trials replayed through sobol, continuing at trial 4\n"), again.out)
+        XCTAssertFalse(again.out.contains("trial 1 [1/3]"), again.out)
+        XCTAssertTrue(again.out.hasSuffix(" trained model\n"), again.out)
+        let tail = { (out: String) in out.components(separatedBy: "study of space").last! }
+        XCTAssertEqual(tail(first.out), tail(again.out))
+        // Without --resume the same database gets a second study beside the first.
+        let fresh = run(program, settings: StudySettings(databasePath: path))
+        XCTAssertTrue(fresh.out.contains("trial 1 [1/3]"), fresh.out)
     }
 
     func testUnknownSpaceParameterPointsAtItsDeclaration() {

@@ -21,8 +21,12 @@ final class CLITests: XCTestCase {
     }
 
     func nasbook(_ arguments: [String], stdin: String? = nil, env: [String: String] = [:], directory: URL = CLITests.root) throws -> Result {
+        try Self.nasbook(arguments, stdin: stdin, env: env, directory: directory)
+    }
+
+    static func nasbook(_ arguments: [String], stdin: String? = nil, env: [String: String] = [:], directory: URL = CLITests.root) throws -> Result {
         let process = Process()
-        process.executableURL = Self.binary
+        process.executableURL = binary
         process.arguments = arguments
         process.currentDirectoryURL = directory
         var environment = ProcessInfo.processInfo.environment
@@ -79,6 +83,19 @@ final class CLITests: XCTestCase {
         let r = try nasbook(["run", "does/not/exist.nas"])
         XCTAssertEqual(r.status, 1)
         XCTAssertTrue(r.err.contains("cannot read 'does/not/exist.nas'"), r.err)
+    }
+
+    func testResumeNeedsAStudyDatabase() throws {
+        let path = try temp("never-run.nas", "x = 1\n")
+        let r = try nasbook(["run", "--resume", path])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.err.contains("nothing to resume: '\(path.dropLast(4)).db' does not exist"), r.err)
+        let named = try nasbook(["run", "--resume", "--db", path + ".missing.db", path])
+        XCTAssertEqual(named.status, 1)
+        XCTAssertTrue(named.err.contains("'\(path).missing.db' does not exist"), named.err)
+        let plain = try nasbook(["run", "--db", path + ".unused.db", path])
+        XCTAssertEqual(plain.status, 0, plain.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path + ".unused.db"), "a program without a search writes no database")
     }
 
     func testPipedScriptPrintsOnlyResults() throws {

@@ -56,12 +56,11 @@ public protocol CallContext: AnyObject {
     /// The value a global name holds now, so `search` can default to the declared
     /// `objectives` and `budget` without the user passing them.
     func global(_ name: String) -> Value?
+    /// Where searches store their trials and whether they resume.
+    var studySettings: StudySettings { get }
     /// Builtins report each seed they draw (`train(seed: 3)`), so a session records what a
     /// cell's randomness came from.
     func seedDrawn(_ seed: UInt64, by builtin: String)
-    /// Set by `nasbook replay --cached`: builtins whose results are stored (search trials in the
-    /// study database) should reuse them instead of training again.
-    var cachedTrials: Bool { get }
 }
 
 /// The arguments of one builtin call, bound to parameter names, with typed accessors whose

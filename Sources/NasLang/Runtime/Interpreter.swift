@@ -12,13 +12,14 @@ public final class Interpreter: CallContext {
     public var shouldInterrupt: () -> Bool = { false }
     /// Set by the REPL when stdout is a terminal; see `CallContext.liveProgress`.
     public var liveProgress = false
+    /// Set by `nasbook run --db/--resume`, a saved REPL session and `replay --cached`; see
+    /// `CallContext.studySettings`.
+    public var studySettings = StudySettings()
     /// Receives all output in its plain form (what a pipe shows: no redraws, no timings), as
     /// the REPL records it into a session.
     public var transcript: ((String) -> Void)?
     /// Called with each seed a builtin draws; see `CallContext.seedDrawn`.
     public var seedObserver: ((DrawnSeed) -> Void)?
-    /// See `CallContext.cachedTrials`.
-    public var cachedTrials = false
     /// Evaluation steps allowed per `execute`, for fuzzing; nil = unlimited.
     public var stepLimit: Int?
 

@@ -1,3 +1,4 @@
+import Foundation
 import LineEditor
 import NasLang
 
@@ -21,23 +22,24 @@ public struct Replay {
     }
 
     /// Runs every cell in `interpreter` (fresh, with the registry the session was recorded with),
-    /// calling `report` after each. Stops early when a cell is interrupted (Ctrl-C); returns the
-    /// results so far and whether it was interrupted.
-    public func run(in interpreter: Interpreter, report: (CellResult) -> Void = { _ in }) -> (results: [CellResult], interrupted: Bool) {
+    /// calling `starting` before and `report` after each. Stops early when a cell is interrupted
+    /// (Ctrl-C); returns the results so far and whether it was interrupted.
+    public func run(in interpreter: Interpreter, starting: (Session.Cell) -> Void = { _ in },
+                    report: (CellResult) -> Void = { _ in }) -> (results: [CellResult], interrupted: Bool) {
         let repl = Repl(interpreter: interpreter, reader: NoInput(), interactive: session.input == .terminal,
                         writeOut: { _ in }, writeErr: { _ in })
         interpreter.liveProgress = false
         var results: [CellResult] = []
         for cell in session.cells {
-            let before = repl.session.cells.count
-            repl.handle(cell.input, firstLine: cell.line)
+            starting(cell)
             let replayed: Session.Cell
-            if repl.session.cells.count > before, let last = repl.session.cells.last {
-                replayed = last
+            if Self.isCell(cell.input) {
+                repl.handle(cell.input, firstLine: cell.line)
+                replayed = repl.session.cells[repl.session.cells.count - 1]
             } else {
-                // Only code and `:load FILE` are cells; a hand-edited file may hold something else.
+                // A hand-edited file may hold a command (:save, :quit); it is not run.
                 replayed = Session.Cell(index: cell.index, line: cell.line, input: cell.input, output: "",
-                                        error: "not a cell that can be replayed (only code and :load FILE are)\n",
+                                        error: "not a cell that can be replayed (only code and :load FILE.nas are)\n",
                                         started: cell.started, duration: 0, seeds: [])
             }
             let result = CellResult(recorded: cell, replayed: replayed,
@@ -47,6 +49,15 @@ public struct Replay {
             if repl.lastCellInterrupted { return (results, true) }
         }
         return (results, false)
+    }
+
+    /// Whether the REPL records `input` as exactly one cell: code, or `:load` of a program.
+    static func isCell(_ input: String) -> Bool {
+        let trimmed = input.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty else { return false }
+        guard trimmed.hasPrefix(":") else { return true }
+        if case .success(.load(let path)) = ReplCommand.parse(trimmed) { return !path.hasSuffix(".nasbook") }
+        return false
     }
 }
 

@@ -41,7 +41,12 @@ struct ReplayCommand: ParsableCommand {
         Interrupt.install()
         let n = session.cells.count
         Console.out("replaying \(n) cell\(n == 1 ? "" : "s") of \(file)\n")
-        let (results, interrupted) = Replay(session).run(in: interpreter) { Console.out(Self.describe($0)) }
+        // On a terminal, the cell being run shows until its status replaces it.
+        let live = Terminal.outputIsTerminal
+        let (results, interrupted) = Replay(session).run(
+            in: interpreter,
+            starting: { cell in if live { Console.out("cell \(cell.index)  running  \(Self.firstLine(of: cell))") } },
+            report: { result in Console.out((live ? "\r\u{1B}[K" : "") + Self.describe(result)) })
         let differing = results.filter { !$0.matches }.count
         if interrupted {
             Console.out("interrupted after \(results.count) of \(n) cells; \(differing) differ\n")
@@ -67,11 +72,15 @@ struct ReplayCommand: ParsableCommand {
 
     /// `cell 3  ok  r = train(...)`, and for a differing cell its diff, indented.
     static func describe(_ result: Replay.CellResult) -> String {
-        let firstLine = result.recorded.input.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? ""
-        let shown = firstLine.count > 60 ? firstLine.prefix(59) + "…" : firstLine
         let status = result.matches ? "ok     " : "DIFFERS"
-        var text = "cell \(result.recorded.index)  \(status)  \(shown)\n"
+        var text = "cell \(result.recorded.index)  \(status)  \(firstLine(of: result.recorded))\n"
         for line in result.diff { text += "    " + line + "\n" }
         return text
+    }
+
+    /// The cell's first input line, cut to fit a status line.
+    static func firstLine(of cell: Session.Cell) -> String {
+        let line = cell.input.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? ""
+        return line.count > 60 ? line.prefix(59) + "…" : line
     }
 }

@@ -91,6 +91,16 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(results[2].diff, ["--- recorded", "+++ replayed", "@@ -1,3 +1,3 @@", " a", "-B", "+b", " c"])
     }
 
+    func testCommandsInAnEditedFileAreNotRun() {
+        var session = drive(["x = 1"]).repl.session
+        let target = dir.appendingPathComponent("written.nasbook").path
+        session.cells[0].input = ":save \(target)"
+        let results = replay(session)
+        XCTAssertFalse(results[0].matches)
+        XCTAssertTrue(results[0].diff.contains("+not a cell that can be replayed (only code and :load FILE.nas are)"), "\(results[0].diff)")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: target))
+    }
+
     func testLiveProgressIsShownButNotRecorded() {
         // On a terminal training redraws its progress line and prints timings; the record holds
         // exactly what piped output holds.

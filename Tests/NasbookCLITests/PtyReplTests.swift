@@ -184,10 +184,13 @@ final class PtyReplTests: XCTestCase {
         try type("r = train(cnn1d(width: 4, depth: 1), dataset.motion(count: 64, length: 32), epochs: 2, batch: 16, seed: 2)")
         try keys("Enter")
         try waitFor("samples/s")
+        try waitFor("nas> ", count: 3)
         try type(":save \(file)"); try keys("Enter")
         try waitFor("saved 2 cells")
         try type("print(x, r.accuracy > 0)"); try keys("Enter")
         try waitFor("42 true")
+        // Ctrl-D only once libedit reads again: sent earlier, the tty could swallow it.
+        try waitFor("nas> ", count: 5)
         try keys("C-d")
         try waitFor("[exit 0]")
 

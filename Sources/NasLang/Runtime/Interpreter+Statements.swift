@@ -57,7 +57,7 @@ extension Interpreter {
             guard callDepth > 0 else { throw Diagnostic("'return' outside a function", at: statement.span) }
             return .returned(try expr.map { try evaluate($0, in: env) } ?? .none)
         case .use(let name):
-            let module = try modules.load(name, from: statement.span, registry: registry, output: { self.write($0) })
+            let module = try modules.load(name, from: statement.span, registry: registry, output: output)
             env.assign(module.bindingName, .record(module.record))
         case .show(let expr):
             write(try evaluate(expr, in: env).rendered + "\n")

@@ -32,6 +32,12 @@ enum SearchBuiltins {
         r.register(Builtin("problem.branin_currin", [], doc: "Branin and Currin functions: two objectives on two inputs.") { _ in
             .native(ProblemValue(problem: .braninCurrin))
         })
+        r.register(Builtin("problem.compression", [.init("layers", default: .number(10)), .init("seed", default: .number(1))],
+                           doc: "A synthetic compression search over a CNN: per layer a pruning rate and a bit-width, plus width and input resolution (2 layers + 2 inputs); minimizes error, flash and MACs under flash and RAM budgets, with flash and MACs known analytically.") { call in
+            let layers = try call.positiveInteger("layers", limit: 100)
+            guard layers >= 2 else { throw call.error("problem.compression: needs layers >= 2", at: "layers") }
+            return .native(ProblemValue(problem: .compression(CompressionProblem(layers: layers, seed: try call.seed()))))
+        })
         r.register(Builtin("search", [
             .init("space"), .init("data", default: Value.none), .init("target", default: Value.none),
             .init("strategy", default: .string("ars_mobo")), .init("trials", default: .number(20)),

@@ -127,10 +127,11 @@ public struct ExpectedHypervolumeImprovement {
     let draws: [[Double]]
 
     /// The domain's reference, or else the worst observed value per objective plus 10% of its range.
-    public init(_ history: [Observation], in domain: SearchDomain, samples: Int, seed: UInt64) {
-        surrogates = Surrogates(history, in: domain)
+    /// `surrogates`: models already fitted to `history` (nil: fit them here).
+    public init(_ history: [Observation], in domain: SearchDomain, surrogates: Surrogates? = nil, samples: Int, seed: UInt64) {
+        self.surrogates = surrogates ?? Surrogates(history, in: domain)
         let successes = history.successful
-        let m = surrogates.objectiveCount
+        let m = self.surrogates.objectiveCount
         self.reference = domain.reference ?? (0..<m).map { k in
             let values = successes.map { $0.objectives[k] }
             return values.max()! + 0.1 * max(values.max()! - values.min()!, 1e-9)

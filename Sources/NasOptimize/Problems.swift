@@ -9,12 +9,16 @@ public enum TestProblem: Sendable, Equatable {
     case dtlz2(dimensions: Int, objectives: Int)
     /// Branin and Currin's exponential function, two objectives on two inputs.
     case braninCurrin
+    /// A synthetic compression search over a CNN's layers (see `CompressionProblem`): error,
+    /// flash and MACs under flash and RAM budgets.
+    case compression(CompressionProblem)
 
     public var name: String {
         switch self {
         case .zdt1(let d): return "zdt1(dims: \(d))"
         case .dtlz2(let d, let m): return "dtlz2(dims: \(d), objectives: \(m))"
         case .braninCurrin: return "branin_currin"
+        case .compression(let p): return "compression(layers: \(p.layers), seed: \(p.seed))"
         }
     }
 
@@ -22,6 +26,7 @@ public enum TestProblem: Sendable, Equatable {
         switch self {
         case .zdt1(let d), .dtlz2(let d, _): return d
         case .braninCurrin: return 2
+        case .compression(let p): return p.dimensions
         }
     }
 
@@ -29,6 +34,7 @@ public enum TestProblem: Sendable, Equatable {
         switch self {
         case .zdt1, .braninCurrin: return 2
         case .dtlz2(_, let m): return m
+        case .compression: return 3
         }
     }
 
@@ -39,12 +45,16 @@ public enum TestProblem: Sendable, Equatable {
         case .zdt1: return [1.1, 1.1]
         case .dtlz2(_, let m): return .init(repeating: 1.1, count: m)
         case .braninCurrin: return [310, 14]  // as BoTorch's BraninCurrin benchmark uses
+        case .compression(let p): return p.reference
         }
     }
 
     /// The unit hypercube with one global descriptor per input, no constraints and the problem's
-    /// reference point.
-    public var domain: SearchDomain { SearchDomain(dimensions: dimensions, reference: reference) }
+    /// reference point (the compression problem's own domain for it).
+    public var domain: SearchDomain {
+        if case .compression(let p) = self { return p.domain }
+        return SearchDomain(dimensions: dimensions, reference: reference)
+    }
 
     public func evaluate(_ x: [Double]) -> [Double] {
         switch self {
@@ -68,6 +78,8 @@ public enum TestProblem: Sendable, Equatable {
             let currin = a * (2300 * pow(x[0], 3) + 1900 * x[0] * x[0] + 2092 * x[0] + 60)
                 / (100 * pow(x[0], 3) + 500 * x[0] * x[0] + 4 * x[0] + 20)
             return [branin, currin]
+        case .compression(let p):
+            return p.evaluate(x)
         }
     }
 }

@@ -161,4 +161,16 @@ final class OptimizeBuiltinsTests: XCTestCase {
         XCTAssertEqual(out, "[0, 1, 2] 6\n")
         XCTAssertTrue(runWithEngine("hypervolume([[1, 2]], [3])").error?.contains("needs 1 objectives") == true)
     }
+
+    func testCompressionProblemSearch() {
+        let (out, error) = runWithEngine("""
+        p = problem.compression(layers: 4, seed: 2)
+        print(p.dims, p.objectives, p.reference)
+        s = search(p, strategy: "ars_mobo", trials: 14, seed: 1)
+        print(len(s.trials), s.hypervolume > 0)
+        """)
+        XCTAssertNil(error)
+        XCTAssertEqual(out, "10 3 [0.6, 1, 1]\n14 true\n")
+        XCTAssertTrue(runWithEngine("problem.compression(layers: 1)").error?.contains("needs layers >= 2") == true)
+    }
 }

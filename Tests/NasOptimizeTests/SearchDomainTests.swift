@@ -5,7 +5,7 @@ import XCTest
 final class SearchDomainTests: XCTestCase {
     static func strategies() -> [any Strategy] {
         [RandomSearch(seed: 2), SobolSearch(seed: 2), NSGA2(seed: 2, populationSize: 8), ParEGO(seed: 2),
-         ExpectedHypervolumeSearch(seed: 2, samples: 8), ARSMOBO(seed: 2, agents: 2, stepsPerProposal: 2, samples: 8)]
+         ExpectedHypervolumeSearch(seed: 2, samples: 8), ARSMOBO(seed: 2, settings: .quick)]
     }
 
     /// A budget that rules out most of the space (about 8% of it is feasible) is never violated,
@@ -83,5 +83,57 @@ final class SearchDomainTests: XCTestCase {
         let study = Study.run(.zdt1(dimensions: 2), in: impossible, strategy: &random, trials: 2)
         XCTAssertTrue(study.observations.allSatisfy(\.failed))
         XCTAssertEqual(study.hypervolume, 0)
+    }
+}
+
+final class CompressionProblemTests: XCTestCase {
+    func testDenseNetworkAndDomain() {
+        let problem = CompressionProblem(layers: 10, seed: 1)
+        XCTAssertEqual(problem.dimensions, 22)
+        let dense: [Double] = (0..<10).flatMap { _ -> [Double] in [0, 1] } + [1, 1]
+        let f = problem.evaluate(dense)
+        XCTAssertEqual(f[0], 1 - (0.1 + 0.82 * exp(-problem.sensitivity.reduce(0) { $0 + 0.15 * $1 * pow(4, -6) })), accuracy: 1e-12)
+        XCTAssertEqual(f[1], 1 / CompressionProblem.flashBudget, accuracy: 1e-12)
+        XCTAssertEqual(f[2], 1, accuracy: 1e-12)
+        XCTAssertFalse(problem.feasible(dense), "the dense network is over budget")
+        // Pruning and fewer bits cost accuracy and save flash; the domain's analytic objectives agree.
+        let domain = problem.domain
+        var rng = SeededGenerator(seed: 2)
+        for _ in 0..<20 {
+            let x = (0..<22).map { _ in rng.nextDouble() }
+            let exact = domain.analyticObjectives!(x)
+            XCTAssertNil(exact[0])
+            XCTAssertEqual(exact[1], problem.evaluate(x)[1])
+            XCTAssertEqual(exact[2], problem.evaluate(x)[2])
+            XCTAssertEqual(domain.feasible(x), problem.feasible(x))
+        }
+        var pruned = dense
+        pruned[8] = 0.5
+        XCTAssertGreaterThan(problem.evaluate(pruned)[0], f[0])
+        XCTAssertLessThan(problem.evaluate(pruned)[1], f[1])
+        XCTAssertEqual(domain.descriptors.filter { $0.layer == 4 }.map(\.decision), ["prune", "bits"])
+    }
+}
+
+final class ARSMOBOStateTests: XCTestCase {
+    /// Decisions of one kind share a policy block holding their standardized layer features and
+    /// a bias; the per-decision one-hot comes after the blocks.
+    func testStatesGroupDecisionsByKind() {
+        let domain = CompressionProblem(layers: 4).domain  // prune, bits per layer; width; resolution
+        let states = ARSMOBO.states(domain, perDecision: 0.5)
+        let width = 3 + 1  // three features and a bias per kind
+        XCTAssertEqual(states.count, 10)
+        XCTAssertEqual(states[0].count, 4 * width + 10)
+        for (i, d) in domain.descriptors.enumerated() {
+            let block = ["prune", "bits", "width", "resolution"].firstIndex(of: d.decision)! * width
+            XCTAssertEqual(states[i][block + width - 1], 1, "bias of \(d.decision)")
+            XCTAssertEqual(states[i][4 * width + i], 0.5)
+            let outside = states[i].indices.filter { ($0 < block || $0 >= block + width) && $0 < 4 * width }
+            XCTAssertTrue(outside.allSatisfy { states[i][$0] == 0 })
+        }
+        // Layer 0 and layer 3 prune decisions differ in their (standardized) position feature.
+        XCTAssertLessThan(states[0][0], 0)
+        XCTAssertGreaterThan(states[6][0], 0)
+        XCTAssertEqual(states[0][0], states[1][width], "prune and bits of one layer see the same features")
     }
 }

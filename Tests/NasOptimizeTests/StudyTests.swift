@@ -48,7 +48,7 @@ final class StrategyTests: XCTestCase {
             let initial = 2 * (problem.dimensions + 1)
             var strategies: [any Strategy] = [NSGA2(seed: 3, populationSize: 8), ParEGO(seed: 3),
                                               ExpectedHypervolumeSearch(seed: 3, samples: 16),
-                                              ARSMOBO(seed: 3, agents: 3, stepsPerProposal: 2, samples: 8)]
+                                              ARSMOBO(seed: 3, settings: .quick)]
             for index in strategies.indices {
                 let study = Study.run(problem, strategy: &strategies[index], trials: 30)
                 let start = study.hypervolumeHistory[(strategies[index].name == "nsga2" ? 8 : initial) - 1]

@@ -14,7 +14,7 @@ struct NasbookBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nasbook-bench",
         abstract: "nasbook engine benchmarks.",
-        subcommands: [TrainBench.self, CostBench.self, HypervolumeBench.self, ProposalBench.self, SearchBench.self, SobolDump.self, RefilterBench.self, ExportBench.self]
+        subcommands: [TrainBench.self, CostBench.self, HypervolumeBench.self, ProposalBench.self, SearchBench.self, SobolDump.self, RefilterBench.self, ExportBench.self, CompressionPoints.self]
     )
 }
 
@@ -160,6 +160,22 @@ struct HypervolumeBench: ParsableCommand {
     }
 }
 
+/// Prints the compression problem at random points, for bench/search/problems.py to check its twin.
+struct CompressionPoints: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "compression-points",
+                                                    abstract: "Print the compression problem's objectives and feasibility at random points.")
+    @Option var points = 20
+    func run() {
+        var rng = SeededGenerator(seed: 11)
+        for index in 0..<points {
+            let problem = CompressionProblem(layers: [4, 10, 16][index % 3], seed: UInt64(1 + index % 2))
+            let x = (0..<problem.dimensions).map { _ in rng.nextDouble() }
+            let text = { (v: [Double]) in v.map { String($0) }.joined(separator: " ") }
+            print("\(problem.layers) \(problem.seed)|\(text(x))|\(text(problem.evaluate(x)))|\(problem.feasible(x) ? 1 : 0)")
+        }
+    }
+}
+
 /// Prints Sobol points, for checking against another implementation.
 struct SobolDump: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "sobol", abstract: "Print unscrambled Sobol points.")
@@ -217,14 +233,21 @@ struct SearchBench: ParsableCommand {
         abstract: "Final hypervolume of every strategy on a test problem, mean and standard deviation over seeds."
     )
 
-    @Option(help: "zdt1 or dtlz2.") var problem = "zdt1"
+    @Option(help: "zdt1, dtlz2 or compression.") var problem = "zdt1"
     @Option var dimensions = 10
     @Option var objectives = 3
+    @Option(help: "Layers of the compression problem (2 layers + 2 inputs).") var layers = 10
     @Option var trials = 60
     @Option var seeds = 10
 
     func run() throws {
-        let p: TestProblem = problem == "zdt1" ? .zdt1(dimensions: dimensions) : .dtlz2(dimensions: dimensions, objectives: objectives)
+        let p: TestProblem
+        switch problem {
+        case "zdt1": p = .zdt1(dimensions: dimensions)
+        case "dtlz2": p = .dtlz2(dimensions: dimensions, objectives: objectives)
+        case "compression": p = .compression(CompressionProblem(layers: layers))
+        default: throw ValidationError("unknown problem \(problem): use zdt1, dtlz2 or compression")
+        }
         let makers: [(String, (UInt64) -> any Strategy)] = [
             ("random", { RandomSearch(seed: $0) }), ("sobol", { SobolSearch(seed: $0) }), ("nsga2", { NSGA2(seed: $0) }),
             ("parego", { ParEGO(seed: $0) }), ("mobo", { ExpectedHypervolumeSearch(seed: $0) }),

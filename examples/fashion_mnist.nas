@@ -1,6 +1,6 @@
 # Fashion-MNIST on an STM32F746 (NUCLEO-F746ZG): a real dataset, a real board.
 #   sudo apt-get install dataset-fashion-mnist     (installs /usr/share/datasets/fashion-mnist)
-#   nasbook run examples/fashion_mnist.nas          (about 10 minutes on 2 cores)
+#   nasbook run examples/fashion_mnist.nas          (about 8 minutes of 2-core CPU time)
 # test: check only (too long for the test suite; the search itself is tested on small data)
 use "boards"
 
@@ -28,4 +28,5 @@ budget {
 s = search(fashion, data, target, strategy: ars_mobo, trials: 24, seed: 1)
 show s
 best = s.best(by: accuracy)
-print("best:", "trial", best.trial, round(best.accuracy, 3), "accuracy in int8,", best.ram, "RAM,", best.flash, "flash,", best.latency)
+print("best: trial", best.trial, "with", round(best.accuracy, 3), "accuracy in int8,", round(value_in(best.ram, "KB"), 1), "KB RAM,",
+      round(value_in(best.flash, "KB"), 1), "KB flash,", round(value_in(best.latency, "ms"), 2), "ms on the", target.core)

@@ -1,6 +1,10 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// The engine's numeric targets are optimized even in debug builds: training at -Onone is about
+/// eight times slower, which would make searches in the test suite and golden examples minutes long.
+let optimized: [SwiftSetting] = [.unsafeFlags(["-O"])]
+
 let package = Package(
     name: "nasbook",
     platforms: [.macOS(.v13)],
@@ -9,6 +13,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // Tables and other text rendering; no knowledge of the language or the engine.
@@ -17,7 +22,7 @@ let package = Package(
         .target(name: "NasLang", dependencies: ["NasRender"]),
         // Datasets for training: synthetic generators, file loaders (IDX, CIFAR-10, .ts, CSV, .npy),
         // stratified splits, normalization and augmentation. Foundation only.
-        .target(name: "NasData"),
+        .target(name: "NasData", swiftSettings: optimized),
         // libedit, as Debian's libedit-dev installs it.
         .systemLibrary(name: "CLibEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
         // C shim for libedit's variadic and global APIs, and the SIGINT flag.
@@ -29,19 +34,26 @@ let package = Package(
         // Hot loops of the training engine (GEMM, im2col) with runtime AVX-512/AVX2 dispatch.
         .target(name: "CNasKernels", cSettings: [.unsafeFlags(["-O3"])]),
         // Tensors, layers with explicit forward/backward, losses, optimizers, schedules.
-        .target(name: "NasNN", dependencies: ["CNasKernels", "NasData"]),
+        .target(name: "NasNN", dependencies: ["CNasKernels", "NasData"], swiftSettings: optimized),
         // Deployment cost: lowering to runtime ops, the tensor-arena plan, flash/RAM/latency per board.
-        .target(name: "NasCost", dependencies: ["NasNN"]),
+        .target(name: "NasCost", dependencies: ["NasNN"], swiftSettings: optimized),
         // Compression: magnitude pruning masks, per-channel weight quantization, fine-tuning constraints.
-        .target(name: "NasCompress", dependencies: ["NasNN"]),
+        .target(name: "NasCompress", dependencies: ["NasNN"], swiftSettings: optimized),
         // Integer-only inference: folded float reference, int8 calibration, fixed-point requantization.
-        .target(name: "NasQuant", dependencies: ["NasNN", "NasCost"]),
+        .target(name: "NasQuant", dependencies: ["NasNN", "NasCost"], swiftSettings: optimized),
+        // Export: C99 sources (int8 kernels, weights, a statically planned arena) and .tflite files.
+        .target(name: "NasExport", dependencies: ["NasQuant", "NasCost", "NasNN"]),
+        // Trials: build -> train -> compress -> fine-tune -> int8 accuracy and exact costs.
+        .target(name: "NasTrial", dependencies: ["NasNN", "NasData", "NasCost", "NasCompress", "NasQuant"], swiftSettings: optimized),
         // Multi-objective optimization: Pareto sorting, hypervolume.
         // Optimized even in debug builds: the strategies' inner loops (GP fits, EHVI) would make
         // the test suite minutes long at -Onone.
-        .target(name: "NasOptimize", dependencies: ["NasData"], swiftSettings: [.unsafeFlags(["-O"])]),
+        .target(name: "NasOptimize", dependencies: ["NasData"], swiftSettings: optimized),
+        // Study storage in SQLite: studies, trials, per-epoch curves; crash-safe appends, resume,
+        // budget re-filtering of the stored trials. No knowledge of the language.
+        .target(name: "NasStudy", dependencies: ["NasOptimize", .product(name: "GRDB", package: "GRDB.swift")]),
         // The engine's builtins for the language: datasets, models, training, summaries.
-        .target(name: "EngineBuiltins", dependencies: ["NasLang", "NasRender", "NasNN", "NasData", "NasCost", "NasCompress", "NasQuant", "NasOptimize"]),
+        .target(name: "EngineBuiltins", dependencies: ["NasLang", "NasRender", "NasNN", "NasData", "NasCost", "NasCompress", "NasQuant", "NasOptimize", "NasTrial", "NasStudy", "NasExport"]),
         // The command-line front end: REPL, run, check, replay.
         .executableTarget(
             name: "nasbook",
@@ -53,19 +65,26 @@ let package = Package(
         // Benchmarks (bench/train-bench runs them next to their peers).
         .executableTarget(
             name: "nasbook-bench",
-            dependencies: ["NasNN", "NasData", "NasCost", "NasOptimize", "CNasKernels", .product(name: "ArgumentParser", package: "swift-argument-parser")],
-            path: "bench/Sources/nasbook-bench"
+            dependencies: ["NasNN", "NasData", "NasCost", "NasOptimize", "NasStudy", "NasQuant", "NasExport", "CNasKernels", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "bench/Sources/nasbook-bench",
+            // Several files and an @main type (main.swift would otherwise be top-level code).
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         ),
         .testTarget(name: "NasLangTests", dependencies: ["NasLang", "NasRender", "EngineBuiltins", "CNasKernels"],
                     exclude: ["Golden"]),
+        .testTarget(name: "NasRenderTests", dependencies: ["NasRender"], exclude: ["Golden"]),
         .testTarget(name: "NasNNTests", dependencies: ["NasNN", "NasData"]),
         .testTarget(name: "NasDataTests", dependencies: ["NasData"]),
         .testTarget(name: "NasCostTests", dependencies: ["NasCost", "NasNN", "NasData"]),
         .testTarget(name: "NasCompressTests", dependencies: ["NasCompress", "NasNN", "NasData"]),
         .testTarget(name: "NasOptimizeTests", dependencies: ["NasOptimize", "NasData"]),
+        // Test helper: writes a study trial by trial so CrashSafetyTests can kill it mid-run.
+        .executableTarget(name: "nas-study-crash-writer", dependencies: ["NasStudy"], path: "Tests/NasStudyCrashWriter"),
+        .testTarget(name: "NasStudyTests", dependencies: ["NasStudy", "NasOptimize", "NasData", "nas-study-crash-writer", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "NasExportTests", dependencies: ["NasExport", "NasQuant", "NasNN", "NasData", "NasCost"]),
         .testTarget(name: "NasQuantTests", dependencies: ["NasQuant", "NasNN", "NasData", "NasCost"]),
         .testTarget(name: "EngineBuiltinsTests", dependencies: ["EngineBuiltins", "NasLang"]),
-        .testTarget(name: "NasREPLTests", dependencies: ["NasREPL", "NasLang"]),
+        .testTarget(name: "NasREPLTests", dependencies: ["NasREPL", "NasLang", "EngineBuiltins"]),
         .testTarget(name: "NasbookCLITests", dependencies: ["nasbook"]),
     ]
 )

@@ -1,16 +1,19 @@
-# nasbook quickstart: declare a TinyML search problem for a real board.
+# nasbook quickstart: search for a small image classifier that fits a real board.
 #   nasbook run examples/quickstart.nas
 use "boards"
 
 target = boards.nucleo_f746zg
-print("target:", target.name, "-", target.core, "at", target.clock)
+print("target:", target.name, "-", target.core, "at", target.clock, "with", target.ram, "RAM and", target.flash, "flash")
+
+# Built-in synthetic data: 16x16 RGB images of 10 kinds of shapes, the same on every machine.
+data = dataset.shapes(count: 1500, size: 16, seed: 1)
 
 # What the optimizer may choose: architecture, training, per-layer compression.
 space cnn {
   width  in [8, 16, 24, 32]
-  depth  in 1..4
-  lr     in 1e-3 ~ 1e-1 log
-  epochs = 3
+  depth  in 2..3
+  lr     in 0.03 ~ 0.2 log
+  epochs = 5
   prune  in 0.0 ~ 0.8 per layer
   bits   in [4, 8] per layer
 }
@@ -19,14 +22,23 @@ objectives { maximize accuracy; minimize ram; minimize flash }
 
 # Leave headroom on the board for the application around the model.
 budget {
-  ram   <= target.ram * 0.4
-  flash <= target.flash / 2
+  ram   <= 16 KB
+  flash <= 32 KB
 }
 
-show cnn
-show objectives
-show budget
+# Each trial trains, prunes, quantizes and fine-tunes a network, then scores it in int8.
+# Networks over the budget are skipped before any training.
+s = search(cnn, data, target, strategy: ars_mobo, trials: 16, seed: 7)
+show s
+plot(s, x: flash, y: accuracy)
 
-# Budgets are values: tighten one and look again.
-budget.ram = 64 KB
-print("tightened RAM budget:", budget.ram, "of", target.ram)
+best = s.best(by: accuracy)
+print("most accurate network that fits: trial", best.trial, "with accuracy", round(best.accuracy, 3), "in int8,",
+      round(value_in(best.ram, "KB"), 1), "KB RAM,", round(value_in(best.flash, "KB"), 1), "KB flash")
+bars({prune: best.settings.prune, bits: best.settings.bits}, title: "per-layer compression of trial " + str(best.trial))
+
+# C99 sources for the board: int8 weights, a static arena of exactly the RAM above, model_invoke().
+export best to "out/quickstart"
+
+# Budgets are values: tighten one and the front is re-filtered from the stored trials.
+budget.flash = 8 KB

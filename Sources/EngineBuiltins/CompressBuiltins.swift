@@ -78,7 +78,7 @@ enum CompressBuiltins {
         } catch let error as ShapeError {
             throw call.error("compress: \(error.description)")
         }
-        let progress = ProgressPrinter(context: call.context, live: call.context.liveProgress, model: "compressed " + trained.spec.summary)
+        let progress = ProgressPrinter(context: call.context, model: "compressed " + trained.spec.summary)
         var interrupted = false
         // Fine-tuning sees int8 activations through fake-quant layers in a view sharing the weights.
         let trainee = try call.bool("activations") ? try ActivationQuantization.trainingView(of: model) : model
@@ -95,6 +95,7 @@ enum CompressBuiltins {
         let after = Trainer.evaluate(model, on: reference).accuracy
         var compressed = TrainedModel(spec: trained.spec, model: model, normalization: trained.normalization)
         compressed.bits = bits
+        compressed.calibration = trained.calibration
         return .record(Record(kind: "compression", [
             ("accuracy", .number(after)),
             ("accuracy_before", .number(before)),

@@ -10,8 +10,11 @@ public enum EngineBuiltins {
         CostBuiltins.register(into: &registry)
         CompressBuiltins.register(into: &registry)
         QuantizeBuiltins.register(into: &registry)
+        ExportBuiltins.register(into: &registry)
         OptimizeBuiltins.register(into: &registry)
-        SearchBuiltins.register(into: &registry)
+        SearchBuiltins.register(into: &registry, session: SearchSession())
+        PlotBuiltins.register(into: &registry)
+        ResultTable.register(into: &registry)
     }
 }
 
@@ -52,9 +55,11 @@ extension BuiltinCall {
         }
     }
 
+    /// The seed argument, reported to the context so a session records it.
     func seed(_ parameter: String = "seed") throws -> UInt64 {
         let v = try integer(parameter)
         guard v >= 0 else { throw error("\(name): '\(parameter)' must not be negative", at: parameter) }
+        context.seedDrawn(UInt64(v), by: name)
         return UInt64(v)
     }
 

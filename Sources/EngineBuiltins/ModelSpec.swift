@@ -128,6 +128,12 @@ struct TrainedModel: NativeValue {
     let normalization: Normalization?
     /// Weight bit-widths per weighted layer once compressed; nil: 8-bit.
     var bits: [Int]? = nil
+    /// The first training samples (normalized), on which `export` calibrates int8 activations
+    /// when no data is passed: the samples `quantize` calibrates on with its defaults.
+    var calibration: [[Float]] = []
+
+    /// How many training samples a trained model keeps for calibration (`quantize`'s default).
+    static let calibrationCount = 100
 
     var typeName: String { "trained model" }
     var memberNames: [String] { ["spec", "params", "macs", "input", "classes"] }

@@ -6,7 +6,18 @@ import NasRender
 enum SearchBuiltins {
     static let strategies = ["random", "sobol", "nsga2", "parego", "mobo", "ars_mobo"]
 
-    static func register(into r: inout BuiltinRegistry) {
+    static func register(into r: inout BuiltinRegistry, session: SearchSession) {
+        // Strategy and metric names as bare words: `strategy: ars_mobo`, `s.best(by: accuracy)`.
+        for name in strategies + Metric.allCases.map(\.rawValue) { r.define(name, .string(name)) }
+        r.observeBudgets { budget, context in session.budgetChanged(budget, context: context) }
+        r.register(Builtin("resume", [.init("study"), .init("trials", default: Value.none)],
+                           doc: "Continues a network study stopped by Ctrl-C, or runs it on to `trials` trials in all; finished trials are kept, not rerun, and the strategy picks up where it was. `nasbook run --resume` does the same for a study in the database.") { call in
+            guard case .native(let s as NetworkStudyValue) = call["study"] else {
+                throw call.error("resume: 'study' must be a study from search(space, ...), not \(call["study"].typeName)", at: "study")
+            }
+            let trials = call.optional("trials") == nil ? nil : try call.positiveInteger("trials", limit: 100_000)
+            return try session.resume(s.study, trials: trials, call: call)
+        })
         r.register(Builtin("problem.zdt1", [.init("dims", default: .number(10))],
                            doc: "ZDT1: two objectives, convex Pareto front f2 = 1 - sqrt(f1); dims inputs in [0, 1].") { call in
             .native(ProblemValue(problem: .zdt1(dimensions: try call.positiveInteger("dims", limit: 1000))))
@@ -28,34 +39,43 @@ enum SearchBuiltins {
             return .native(ProblemValue(problem: .compression(CompressionProblem(layers: layers, seed: try call.seed()))))
         })
         r.register(Builtin("search", [
-            .init("problem"), .init("strategy", default: .string("sobol")), .init("trials", default: .number(50)),
-            .init("seed", default: .number(1)),
-        ], doc: "Searches a problem with a strategy (\"random\", \"sobol\", \"nsga2\", \"parego\", \"mobo\" = EHVI, \"ars_mobo\" = EHVI optimized by an ensemble of ARS agents) and returns the study: its Pareto front, hypervolume and trials.") { call in
-            guard case .native(let p as ProblemValue) = call["problem"] else {
-                throw call.error("search: 'problem' must be a problem, not \(call["problem"].typeName)", at: "problem",
-                                 hint: "for example: search(problem.zdt1(dims: 10), strategy: \"sobol\", trials: 50)")
-            }
-            let trials = try call.positiveInteger("trials", limit: 100_000)
-            let seed = try call.seed()
-            let name = try call.string("strategy")
-            let needsSobol = ["sobol", "parego", "mobo", "ars_mobo"].contains(name)
-            if needsSobol, p.problem.dimensions > Sobol.maxDimensions {
-                throw call.error("search: \(name) supports up to \(Sobol.maxDimensions) dimensions", at: "strategy")
-            }
-            var strategy: any Strategy
-            switch name {
-            case "random": strategy = RandomSearch(seed: seed)
-            case "sobol": strategy = SobolSearch(seed: seed)
-            case "nsga2": strategy = NSGA2(seed: seed)
-            case "parego": strategy = ParEGO(seed: seed)
-            case "mobo": strategy = ExpectedHypervolumeSearch(seed: seed)
-            case "ars_mobo": strategy = ARSMOBO(seed: seed)
+            .init("space"), .init("data", default: Value.none), .init("target", default: Value.none),
+            .init("strategy", default: .string("ars_mobo")), .init("trials", default: .number(20)),
+            .init("seed", default: .number(1)), .init("objectives", default: Value.none), .init("budget", default: Value.none),
+            .init("model", default: Value.none), .init("validation", default: .number(0.2)),
+        ], doc: "Searches a space for networks for a board: search(space, data, target, strategy: ars_mobo, trials: 20, seed: 1). Each trial builds, trains, compresses (prune, bits, channels, fine-tune) and measures int8 accuracy and exact costs; networks over the board or the budget are skipped before training. Objectives and budget default to the declared `objectives` and `budget`; model sets the family and its fixed settings (default cnn, cnn1d for sequences). Strategies: ars_mobo (EHVI optimized by an ensemble of ARS agents), mobo (EHVI), parego, nsga2, sobol, random. Also searches test problems: search(problem.zdt1(dims: 10), strategy: mobo, trials: 60).") { call in
+            switch call["space"] {
+            case .native(let p as ProblemValue): return try searchProblem(p, call)
+            case .space(let space): return try session.search(space, call)
             default:
-                throw call.error("search: unknown strategy \"\(name)\"", at: "strategy",
-                                 hint: Suggestions.hint(for: name, in: strategies) ?? "use one of: " + strategies.joined(separator: ", "))
+                throw call.error("search: the first argument must be a space or a problem, not \(call["space"].typeName)", at: "space",
+                                 hint: "declare one with `space name { width in [8, 16] ... }`, or use problem.zdt1(dims: 10)")
             }
-            return .native(StudyValue(study: Study.run(p.problem, strategy: &strategy, trials: trials)))
         })
+    }
+
+    /// The strategy named `name`, or an error listing the known ones.
+    static func strategy(named name: String, _ call: BuiltinCall, seed: UInt64, dimensions: Int) throws -> any Strategy {
+        if ["sobol", "parego", "mobo", "ars_mobo"].contains(name), dimensions > Sobol.maxDimensions {
+            throw call.error("search: \(name) supports up to \(Sobol.maxDimensions) dimensions, this search has \(dimensions)", at: "strategy")
+        }
+        switch name {
+        case "random": return RandomSearch(seed: seed)
+        case "sobol": return SobolSearch(seed: seed)
+        case "nsga2": return NSGA2(seed: seed)
+        case "parego": return ParEGO(seed: seed)
+        case "mobo": return ExpectedHypervolumeSearch(seed: seed)
+        case "ars_mobo": return ARSMOBO(seed: seed)
+        default:
+            throw call.error("search: unknown strategy \"\(name)\"", at: "strategy",
+                             hint: Suggestions.hint(for: name, in: strategies) ?? "use one of: " + strategies.joined(separator: ", "))
+        }
+    }
+
+    static func searchProblem(_ p: ProblemValue, _ call: BuiltinCall) throws -> Value {
+        let trials = try call.positiveInteger("trials", limit: 100_000)
+        var strategy = try strategy(named: try call.string("strategy"), call, seed: try call.seed(), dimensions: p.problem.dimensions)
+        return .native(StudyValue(study: Study.run(p.problem, strategy: &strategy, trials: trials)))
     }
 }
 

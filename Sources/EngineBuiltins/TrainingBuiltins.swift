@@ -85,7 +85,7 @@ enum TrainingBuiltins {
         }
 
         let model = try ModelBuiltins.build(spec, input: data.sampleShape, classes: data.classCount, seed: options.seed, call: call)
-        let progress = ProgressPrinter(context: call.context, live: call.context.liveProgress, model: spec.summary)
+        let progress = ProgressPrinter(context: call.context, model: spec.summary)
         var interrupted = false
         let report = Trainer.train(model, on: data, validation: validation, options: options,
                                    progress: { progress.update($0) },
@@ -96,7 +96,8 @@ enum TrainingBuiltins {
                                    })
         progress.finish(report, parameters: model.parameterCount)
         if interrupted { throw Interruption(span: call.span) }
-        return result(report, spec: spec, model: model, normalization: normalization)
+        let calibration = (0..<min(TrainedModel.calibrationCount, data.count)).map { Array(data.sample($0)) }
+        return result(report, spec: spec, model: model, normalization: normalization, calibration: calibration)
     }
 
     /// Defaults that help without hurting: flips and 4-pixel shifts for images, small time
@@ -108,7 +109,8 @@ enum TrainingBuiltins {
         return AugmentOptions(cropPadding: shape.count == 2 ? max(1, shape[0] / 32) : 0, noiseStd: 0.05)
     }
 
-    static func result(_ report: TrainingReport, spec: ModelSpec, model: Model, normalization: Normalization?) -> Value {
+    static func result(_ report: TrainingReport, spec: ModelSpec, model: Model, normalization: Normalization?,
+                       calibration: [[Float]]) -> Value {
         let epochs: [Value] = report.epochs.map { e in
             var fields: [(String, Value)] = [("epoch", .number(Double(e.epoch))), ("loss", .number(e.trainLoss)),
                                              ("accuracy", .number(e.trainAccuracy))]
@@ -126,33 +128,31 @@ enum TrainingBuiltins {
             ("seconds", .number(report.seconds, .time)),
             ("samples_per_s", .number(report.samplesPerSecond)),
             ("failed", report.failure.map { .string($0) } ?? .none),
-            ("model", .native(TrainedModel(spec: spec, model: model, normalization: normalization))),
+            ("model", .native(TrainedModel(spec: spec, model: model, normalization: normalization, calibration: calibration))),
         ]))
     }
 }
 
 /// Progress as the user sees it: on a terminal one line redrawn in place (bar, loss, accuracy,
-/// speed, time left) and a line per epoch; elsewhere only the per-epoch lines, which hold no
-/// timings, so piped output and golden files are the same on every run.
+/// speed, time left) and a line per epoch; elsewhere, and in session records, only the per-epoch
+/// lines, which hold no timings, so piped output, goldens and replays are the same on every run.
 final class ProgressPrinter {
     let context: any CallContext
-    let live: Bool
     let model: String
     private var lastDraw = Date.distantPast
 
-    init(context: any CallContext, live: Bool, model: String) {
+    init(context: any CallContext, model: String) {
         self.context = context
-        self.live = live
         self.model = model
     }
 
     func update(_ p: TrainingProgress) {
-        guard live, Date().timeIntervalSince(lastDraw) > 0.1 || p.step == p.steps else { return }
+        guard context.liveProgress, Date().timeIntervalSince(lastDraw) > 0.1 || p.step == p.steps else { return }
         lastDraw = Date()
         let fraction = (Double(p.epoch - 1) + Double(p.step) / Double(p.steps)) / Double(p.epochs)
-        context.write("\r\u{1B}[K" + "epoch \(p.epoch)/\(p.epochs) " + ProgressBar.render(fraction: fraction, width: 20)
+        context.write(live: "\r\u{1B}[K" + "epoch \(p.epoch)/\(p.epochs) " + ProgressBar.render(fraction: fraction, width: 20)
                       + String(format: "  loss %.4f  acc %.3f  %.0f samples/s  ETA ", p.loss, p.accuracy, p.samplesPerSecond)
-                      + ProgressBar.duration(p.secondsLeft))
+                      + ProgressBar.duration(p.secondsLeft), plain: "")
     }
 
     func epoch(_ e: EpochRecord, of total: Int) {
@@ -160,16 +160,15 @@ final class ProgressPrinter {
         if let vl = e.validationLoss, let va = e.validationAccuracy {
             line += String(format: "  val_loss %.4f  val_acc %.4f", vl, va)
         }
-        if live { line = "\r\u{1B}[K" + line + "  (" + ProgressBar.duration(e.seconds) + ")" }
-        context.write(line + "\n")
+        context.write(live: "\r\u{1B}[K" + line + "  (" + ProgressBar.duration(e.seconds) + ")\n", plain: line + "\n")
     }
 
     func finish(_ report: TrainingReport, parameters: Int) {
         if let failure = report.failure {
-            context.write((live ? "\r\u{1B}[K" : "") + "training stopped: \(failure)\n")
-        } else if live {
-            context.write(String(format: "trained %@ (%@ params) in %@, %.0f samples/s\n", model, compact(parameters),
-                                 ProgressBar.duration(report.seconds), report.samplesPerSecond))
+            context.write(live: "\r\u{1B}[Ktraining stopped: \(failure)\n", plain: "training stopped: \(failure)\n")
+        } else {
+            context.write(live: String(format: "trained %@ (%@ params) in %@, %.0f samples/s\n", model, compact(parameters),
+                                       ProgressBar.duration(report.seconds), report.samplesPerSecond), plain: "")
         }
     }
 }

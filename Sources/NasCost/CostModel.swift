@@ -83,23 +83,10 @@ public struct CostReport: Sendable {
     public let plan: MemoryPlan
 
     /// `bits`: weight bit-width per weighted op in graph order (missing entries: 8).
+    /// RAM is the size of the graph's `ArenaPlan`, the arena the C export allocates.
     public init(_ graph: DeploymentGraph, board: TargetBoard, bits: [Int] = []) {
-        // Buffers: every tensor lives from its producer (the input from before op 0) to its
-        // last reader (the output to the end); scratch lives during its op.
-        let opCount = graph.ops.count
-        var first = [Int](repeating: 0, count: graph.tensors.count)
-        var last = [Int](repeating: 0, count: graph.tensors.count)
-        for (i, op) in graph.ops.enumerated() {
-            first[op.output] = i
-            last[op.output] = max(last[op.output], i)
-            for input in op.inputs { last[input] = max(last[input], i) }
-        }
-        first[graph.input] = 0
-        last[graph.output] = max(0, opCount - 1)
-        var buffers = graph.tensors.indices.map { MemoryPlan.Buffer(size: graph.tensors[$0].bytes, firstUse: first[$0], lastUse: last[$0]) }
-        let scratchOps = graph.ops.indices.filter { graph.ops[$0].scratchBytes > 0 }
-        buffers += scratchOps.map { MemoryPlan.Buffer(size: graph.ops[$0].scratchBytes, firstUse: $0, lastUse: $0) }
-        plan = MemoryPlan(buffers)
+        plan = ArenaPlan(graph).plan
+        let buffers = plan.buffers
 
         var layers: [LayerCost] = []
         var flash = 0, macs = 0, parameters = 0, cycles = 0.0

@@ -34,6 +34,16 @@ public struct EpochRecord: Sendable, Equatable {
     public let validationLoss: Double?
     public let validationAccuracy: Double?
     public let seconds: Double
+
+    public init(epoch: Int, trainLoss: Double, trainAccuracy: Double, validationLoss: Double?, validationAccuracy: Double?,
+                seconds: Double) {
+        self.epoch = epoch
+        self.trainLoss = trainLoss
+        self.trainAccuracy = trainAccuracy
+        self.validationLoss = validationLoss
+        self.validationAccuracy = validationAccuracy
+        self.seconds = seconds
+    }
 }
 
 public struct TrainingProgress: Sendable {

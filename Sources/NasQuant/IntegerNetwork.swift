@@ -61,12 +61,13 @@ public struct IntegerNetwork {
     public let folded: FoldedNetwork
     public let params: [QuantParams]
     /// Per weighted op: int8 weights, per-channel scales, int32 biases, per-channel multipliers.
-    let weights: [[Int8]?]
-    let weightScales: [[Float]?]
-    let biases: [[Int32]?]
-    let multipliers: [[FixedPointMultiplier]?]
+    /// Public so that exporters (C sources, .tflite) emit exactly what this network computes.
+    public let weights: [[Int8]?]
+    public let weightScales: [[Float]?]
+    public let biases: [[Int32]?]
+    public let multipliers: [[FixedPointMultiplier]?]
     /// For element-wise nonlinear ops: the output for each of the 256 inputs.
-    let tables: [[Int8]?]
+    public let tables: [[Int8]?]
 
     /// Calibrates activation ranges on `samples` (float inputs, one per array) and quantizes
     /// weights per output channel to `bits` (per weighted op, default 8).
@@ -152,7 +153,7 @@ public struct IntegerNetwork {
     }
 
     /// Output clamp for the fused activation, in the output's quantized domain.
-    func bounds(_ op: DeploymentGraph.Op) -> (Int64, Int64) {
+    public func bounds(_ op: DeploymentGraph.Op) -> (Int64, Int64) {
         let p = params[op.output]
         switch op.activation {
         case .none: return (-128, 127)

@@ -10,7 +10,7 @@ public struct Completer {
     }
 
     /// Words that start statements or blocks without being reserved.
-    static let contextualWords = ["space", "objectives", "budget", "maximize", "minimize", "per", "layer"]
+    static let contextualWords = ["space", "objectives", "budget", "maximize", "minimize", "per", "layer", "as", "to", "tflite"]
 
     /// For the text before the cursor: how many trailing characters to replace, and the words
     /// that could replace them, sorted.

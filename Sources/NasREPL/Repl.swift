@@ -10,11 +10,25 @@ public final class Repl {
     private let interactive: Bool
     private let writeOut: (String) -> Void
     private let writeErr: (String) -> Void
-    private var cellNumber = 0
     /// Line number of the next line read, for diagnostics on piped input.
     private var lineNumber = 1
     /// Whether any cell failed; piped scripts exit non-zero then.
     public private(set) var hadError = false
+    /// Every cell run so far, with what it printed; `:save` writes it.
+    public private(set) var session: Session
+    /// Where the session is saved after every cell, once `:save FILE` or `--save FILE` named it.
+    public private(set) var sessionFile: String?
+    /// Whether the last cell was stopped by Ctrl-C; a replay stops there.
+    public private(set) var lastCellInterrupted = false
+    /// What the running cell prints and draws, while one runs.
+    private var capture: Capture?
+    private var loadingSession = false
+
+    private struct Capture {
+        var output = ""
+        var error: String?
+        var seeds: [DrawnSeed] = []
+    }
 
     public init(interpreter: Interpreter, reader: LineReader, interactive: Bool,
                 writeOut: @escaping (String) -> Void, writeErr: @escaping (String) -> Void) {
@@ -27,6 +41,13 @@ public final class Repl {
         interpreter.output = writeOut
         interpreter.shouldInterrupt = { Interrupt.take() }
         interpreter.liveProgress = interactive
+        session = Session(input: interactive ? .terminal : .pipe)
+        interpreter.transcript = { [weak self] text in self?.capture?.output += text }
+        interpreter.seedObserver = { [weak self] seed in
+            guard let self, var capture = self.capture, !capture.seeds.contains(seed) else { return }
+            capture.seeds.append(seed)
+            self.capture = capture
+        }
     }
 
     /// Runs until end of input or `:quit`.
@@ -77,19 +98,43 @@ public final class Repl {
                 return false
             case .success(.help(let topic)):
                 writeOut(help(topic))
+            case .success(.load(let path)) where path.hasSuffix(".nasbook"):
+                loadSession(path)
             case .success(.load(let path)):
-                guard let data = FileManager.default.contents(atPath: path) else {
-                    fail("cannot read '\(path)'\n")
-                    return true
+                runCell(trimmed, firstLine: firstLine) { _ in
+                    guard let data = FileManager.default.contents(atPath: path) else {
+                        fail("cannot read '\(path)'\n")
+                        return
+                    }
+                    evaluate(SourceFile(name: path, text: String(decoding: data, as: UTF8.self)))
                 }
-                evaluate(SourceFile(name: path, text: String(decoding: data, as: UTF8.self)))
+            case .success(.save(let path)):
+                save(to: path)
             }
             return true
         }
-        cellNumber += 1
-        evaluate(SourceFile(name: interactive ? "<cell \(cellNumber)>" : "<stdin>", text: text,
-                            firstLine: interactive ? 1 : firstLine))
+        runCell(text, firstLine: firstLine) { index in
+            evaluate(SourceFile(name: interactive ? "<cell \(index)>" : "<stdin>", text: text,
+                                firstLine: interactive ? 1 : firstLine))
+        }
         return true
+    }
+
+    /// Runs one cell and records it: its input, its output in plain form, its error, its seeds.
+    private func runCell(_ input: String, firstLine: Int, _ body: (_ index: Int) -> Void) {
+        let index = session.cells.count + 1
+        capture = Capture()
+        lastCellInterrupted = false
+        let started = Date()
+        body(index)
+        let captured = capture ?? Capture()
+        capture = nil
+        session.cells.append(Session.Cell(index: index, line: firstLine, input: input, output: captured.output,
+                                          error: captured.error, started: started,
+                                          duration: Date().timeIntervalSince(started), seeds: captured.seeds))
+        if let sessionFile, let problem = write(to: sessionFile) {
+            writeErr("autosave failed: \(problem)\n")
+        }
     }
 
     private func evaluate(_ file: SourceFile) {
@@ -104,16 +149,98 @@ public final class Repl {
         } catch let d as Diagnostic {
             fail(d.render())
         } catch let stop as Interruption {
+            lastCellInterrupted = true
             // On a terminal the ^C echo ends the line the cell was printing on.
-            fail((interactive ? "\n" : "") + "interrupted at \(stop.span)\n")
+            if interactive { writeErr("\n") }
+            fail("interrupted at \(stop.span)\n")
         } catch {
             fail("error: \(error)\n")
         }
     }
 
+    // MARK: - Sessions
+
+    /// Starts saving the session to `path` after every cell, writing it once now so a bad path
+    /// shows up before any work is done. Returns why it could not write, nil on success.
+    public func saveContinuously(to path: String) -> String? {
+        if let problem = write(to: path) { return problem }
+        remember(path)
+        return nil
+    }
+
+    /// From now on the session saves to `path` and its searches store their trials beside it
+    /// (`notes.nasbook` -> `notes.db`), which is what `replay --cached` reads.
+    private func remember(_ path: String) {
+        sessionFile = path
+        interpreter.studySettings.databasePath = StudySettings.defaultDatabasePath(
+            forSession: URL(fileURLWithPath: path).path)
+    }
+
+    private func save(to path: String?) {
+        guard let path = path ?? sessionFile else {
+            fail(":save needs a file the first time: :save notes.nasbook\n")
+            return
+        }
+        if let problem = write(to: path) {
+            fail("cannot save the session: \(problem)\n")
+            return
+        }
+        remember(path)
+        if interactive {
+            let n = session.cells.count
+            writeOut("saved \(n) cell\(n == 1 ? "" : "s") to \(path); saving after every cell from now on\n")
+        }
+    }
+
+    /// Writes the session to `path`; returns why not, or nil.
+    private func write(to path: String) -> String? {
+        session.directory = SessionPaths.directory(of: FileManager.default.currentDirectoryPath, relativeToFile: path)
+        do {
+            try Data(session.encoded().utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            return nil
+        } catch {
+            return "cannot write '\(path)' (\((error as NSError).localizedDescription))"
+        }
+    }
+
+    /// `:load notes.nasbook`: runs a saved session's cells here, in order, as new cells of this
+    /// session; stops at a cell interrupted by Ctrl-C.
+    private func loadSession(_ path: String) {
+        guard !loadingSession else {
+            fail(":load of a session cannot run inside another session's :load\n")
+            return
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            fail("cannot read '\(path)'\n")
+            return
+        }
+        let saved: Session
+        do {
+            saved = try Session.decode(data)
+        } catch {
+            fail("'\(path)' is not a nasbook session: \(error)\n")
+            return
+        }
+        loadingSession = true
+        defer { loadingSession = false }
+        for cell in saved.cells {
+            if interactive {
+                writeOut(cell.input.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+                    .map { ($0.offset == 0 ? "nas> " : "...> ") + $0.element }.joined(separator: "\n") + "\n")
+            }
+            handle(cell.input, firstLine: cell.line)
+            if lastCellInterrupted { break }
+        }
+    }
+
+    /// Reports an error; inside a cell it also becomes the cell's recorded error.
     private func fail(_ message: String) {
         hadError = true
         writeErr(message)
+        if var cell = capture {
+            cell.error = (cell.error ?? "") + message
+            capture = cell
+        }
     }
 
     private func help(_ topic: String?) -> String {

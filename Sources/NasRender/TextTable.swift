@@ -24,6 +24,13 @@ public struct TextTable: Sendable {
         self.rows = rows
     }
 
+    /// A copy with a narrow first column of marks, one per row (`●` on the Pareto front, `✗`
+    /// over budget), so the eye finds the rows that matter without reading every number.
+    public func marked(_ marks: [String], title: String = "") -> TextTable {
+        TextTable(title: self.title, columns: [Column(title)] + columns,
+                  rows: rows.enumerated().map { i, row in [i < marks.count ? marks[i] : ""] + row })
+    }
+
     /// Header, a rule, then the rows; columns separated by two spaces, no trailing spaces.
     public func render() -> String {
         var widths = columns.map { TextWidth.of($0.title) }
@@ -53,7 +60,20 @@ public struct TextTable: Sendable {
 }
 
 /// Display width of text in a terminal: one column per character is right for everything
-/// nasbook prints (ASCII, box drawing, Braille).
+/// nasbook prints (ASCII, box drawing, Braille); ANSI colour escapes take none.
 public enum TextWidth {
-    public static func of(_ s: String) -> Int { s.count }
+    public static func of(_ s: String) -> Int {
+        guard s.contains("\u{1B}") else { return s.count }
+        var width = 0, inEscape = false
+        for ch in s {
+            if inEscape {
+                if ch == "m" { inEscape = false }
+            } else if ch == "\u{1B}" {
+                inEscape = true
+            } else {
+                width += 1
+            }
+        }
+        return width
+    }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import NasLang
 
 @main
 struct Nasbook: ParsableCommand {
@@ -6,6 +7,7 @@ struct Nasbook: ParsableCommand {
         commandName: "nasbook",
         abstract: "Find deployable neural networks for microcontrollers.",
         discussion: "Without a subcommand, nasbook starts the interactive REPL (or reads cells from piped input).",
+        version: NasbookVersion.current,
         subcommands: [ReplCommandLine.self, RunCommand.self, CheckCommand.self, ReplayCommand.self],
         defaultSubcommand: ReplCommandLine.self
     )

@@ -14,6 +14,11 @@ struct ReplCommandLine: ParsableCommand {
     @Option(help: "History file (default: $NASBOOK_HISTORY or ~/.nasbook_history).")
     var history: String?
 
+    @Option(help: ArgumentHelp("Record the session into this .nasbook file, saving after every cell (as :save FILE does). An existing file is not overwritten.",
+                               valueName: "file"),
+            completion: .file(extensions: ["nasbook"]))
+    var save: String?
+
     func run() throws {
         let interpreter = Interpreter(registry: .withEngine(), output: Console.out)
         let interactive = Terminal.isInteractive()
@@ -28,6 +33,16 @@ struct ReplCommandLine: ParsableCommand {
         }
         let repl = Repl(interpreter: interpreter, reader: reader, interactive: interactive,
                         writeOut: Console.out, writeErr: Console.err)
+        if let save {
+            guard !FileManager.default.fileExists(atPath: save) else {
+                Console.err("nasbook: '\(save)' already exists; replay it with `nasbook replay \(save)`, continue it with :load \(save), or choose another file\n")
+                throw ExitCode(2)
+            }
+            if let problem = repl.saveContinuously(to: save) {
+                Console.err("nasbook: \(problem)\n")
+                throw ExitCode(2)
+            }
+        }
         repl.run()
         if !interactive, repl.hadError { throw ExitCode(1) }
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import LineEditor
 import EngineBuiltins
 import NasLang
@@ -6,15 +7,30 @@ import NasLang
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run a .nas program. Every syntax and name error is reported before anything runs."
+        abstract: "Run a .nas program. Every syntax and name error is reported before anything runs.",
+        discussion: "Searches store each trial as it finishes in a SQLite database (default: the script's name with .db, e.g. kws.nas -> kws.db), so an interrupted run continues with --resume."
     )
 
     @ArgumentParser.Argument(help: "The .nas file to run.", completion: .file(extensions: ["nas"]))
     var file: String
 
+    @Option(name: .customLong("db"), help: ArgumentHelp("The study database searches write every trial to.", valueName: "path"),
+            completion: .file(extensions: ["db"]))
+    var database: String?
+
+    @Flag(help: "Continue the interrupted study in the database: finished trials are kept, not rerun.")
+    var resume = false
+
     func run() throws {
         let source = SourceFile(name: file, text: try Console.readSource(file))
+        let databasePath = database ?? StudySettings.defaultDatabasePath(forScript: file)
+        if resume, !FileManager.default.fileExists(atPath: databasePath) {
+            Console.err("nasbook: nothing to resume: '\(databasePath)' does not exist; "
+                        + "run without --resume to start the study, or name its database with --db\n")
+            throw ExitCode(1)
+        }
         let interpreter = Interpreter(registry: .withEngine(), output: Console.out)
+        interpreter.studySettings = StudySettings(databasePath: databasePath, resume: resume)
         Interrupt.install()
         interpreter.shouldInterrupt = { Interrupt.take() }
         interpreter.liveProgress = Terminal.outputIsTerminal

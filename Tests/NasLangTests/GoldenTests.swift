@@ -1,4 +1,5 @@
 import CNasKernels
+import EngineBuiltins
 import XCTest
 @testable import NasLang
 
@@ -12,10 +13,23 @@ final class GoldenTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(examples.count, 3)
         for example in examples {
             let text = try String(contentsOf: example, encoding: .utf8)
+            if text.contains(Self.checkOnly) { continue }
             let output = runProgram(text, name: "examples/" + example.lastPathComponent)
             XCTAssertFalse(output.contains("error:"), "\(example.lastPathComponent) failed:\n\(output)")
             let golden = Repo.golden.appendingPathComponent("examples/" + example.deletingPathExtension().lastPathComponent + ".out")
             assertGolden(output, golden)
+        }
+    }
+
+    /// Marks an example too long for the suite: it is parsed and resolved, not run.
+    static let checkOnly = "# test: check only"
+
+    func testLongExamplesAtLeastCheck() throws {
+        for example in Repo.files(in: Repo.examples, ext: "nas") {
+            let text = try String(contentsOf: example, encoding: .utf8)
+            guard text.contains(Self.checkOnly) else { continue }
+            let interpreter = Interpreter(registry: .withEngine(), modulePaths: [Repo.stdlib], output: { _ in })
+            XCTAssertNoThrow(try interpreter.check(SourceFile(name: example.lastPathComponent, text: text)), example.lastPathComponent)
         }
     }
 

@@ -20,11 +20,15 @@ final class CLITests: XCTestCase {
         var err: String
     }
 
-    func nasbook(_ arguments: [String], stdin: String? = nil, env: [String: String] = [:]) throws -> Result {
+    func nasbook(_ arguments: [String], stdin: String? = nil, env: [String: String] = [:], directory: URL = CLITests.root) throws -> Result {
+        try Self.nasbook(arguments, stdin: stdin, env: env, directory: directory)
+    }
+
+    static func nasbook(_ arguments: [String], stdin: String? = nil, env: [String: String] = [:], directory: URL = CLITests.root) throws -> Result {
         let process = Process()
-        process.executableURL = Self.binary
+        process.executableURL = binary
         process.arguments = arguments
-        process.currentDirectoryURL = Self.root
+        process.currentDirectoryURL = directory
         var environment = ProcessInfo.processInfo.environment
         environment.merge(env) { $1 }
         process.environment = environment
@@ -81,10 +85,17 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(r.err.contains("cannot read 'does/not/exist.nas'"), r.err)
     }
 
-    func testReplayIsNotYetAvailable() throws {
-        let r = try nasbook(["replay", "session.nasbook"])
-        XCTAssertEqual(r.status, 2)
-        XCTAssertTrue(r.err.contains("not yet available"), r.err)
+    func testResumeNeedsAStudyDatabase() throws {
+        let path = try temp("never-run.nas", "x = 1\n")
+        let r = try nasbook(["run", "--resume", path])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.err.contains("nothing to resume: '\(path.dropLast(4)).db' does not exist"), r.err)
+        let named = try nasbook(["run", "--resume", "--db", path + ".missing.db", path])
+        XCTAssertEqual(named.status, 1)
+        XCTAssertTrue(named.err.contains("'\(path).missing.db' does not exist"), named.err)
+        let plain = try nasbook(["run", "--db", path + ".unused.db", path])
+        XCTAssertEqual(plain.status, 0, plain.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path + ".unused.db"), "a program without a search writes no database")
     }
 
     func testPipedScriptPrintsOnlyResults() throws {

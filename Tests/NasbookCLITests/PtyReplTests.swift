@@ -175,4 +175,40 @@ final class PtyReplTests: XCTestCase {
         try keys("C-u"); try type(":quit"); try keys("Enter")
         try waitFor("[exit 0]")
     }
+
+    func testSaveInARealReplThenReplay() throws {
+        let file = home.appendingPathComponent("pty.nasbook").path
+        try start()
+        try waitFor("nas> ")
+        try type("x = 6 * 7"); try keys("Enter")
+        try type("r = train(cnn1d(width: 4, depth: 1), dataset.motion(count: 64, length: 32), epochs: 2, batch: 16, seed: 2)")
+        try keys("Enter")
+        try waitFor("samples/s")
+        try waitFor("nas> ", count: 3)
+        try type(":save \(file)"); try keys("Enter")
+        try waitFor("saved 2 cells")
+        try type("print(x, r.accuracy > 0)"); try keys("Enter")
+        try waitFor("42 true")
+        // Ctrl-D only once libedit reads again: sent earlier, the tty could swallow it.
+        try waitFor("nas> ", count: 5)
+        try keys("C-d")
+        try waitFor("[exit 0]")
+
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        XCTAssertTrue(text.contains("\"input\": \"print(x, r.accuracy > 0)\""), "autosaved after :save: \(text)")
+        XCTAssertTrue(text.contains("epoch 2/2  loss "), text)
+        XCTAssertFalse(text.contains("\\u001b") || text.contains("\\r") || text.contains("samples/s"),
+                       "no redraws or timings in the record: \(text)")
+
+        let replay = Process()
+        replay.executableURL = CLITests.binary
+        replay.arguments = ["replay", file]
+        let out = Pipe()
+        replay.standardOutput = out
+        try replay.run()
+        let printed = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        replay.waitUntilExit()
+        XCTAssertEqual(replay.terminationStatus, 0, printed)
+        XCTAssertTrue(printed.contains("all 3 cells match"), printed)
+    }
 }

@@ -42,6 +42,10 @@ public struct Builtin {
 public protocol CallContext: AnyObject {
     /// Writes program output (print, progress) where the user will see it.
     func write(_ text: String)
+    /// Writes output that has a terminal form and a plain one: `live` (redraws in place,
+    /// timings) goes to a terminal, `plain` (stable lines, no timings) to files and pipes, and
+    /// always to session records, so a saved notebook replays to the same text. Either may be "".
+    func write(live: String, plain: String)
     /// Calls a .nas function value, for higher-order builtins such as `map`.
     func call(_ function: Function, _ arguments: [Value], at span: SourceSpan) throws -> Value
     /// True when output goes to a terminal, so progress may redraw one line in place; otherwise
@@ -49,6 +53,14 @@ public protocol CallContext: AnyObject {
     var liveProgress: Bool { get }
     /// Throws `Interruption` at `span` if the user pressed Ctrl-C; long builtins poll it.
     func checkInterrupt(at span: SourceSpan) throws
+    /// The value a global name holds now, so `search` can default to the declared
+    /// `objectives` and `budget` without the user passing them.
+    func global(_ name: String) -> Value?
+    /// Where searches store their trials and whether they resume.
+    var studySettings: StudySettings { get }
+    /// Builtins report each seed they draw (`train(seed: 3)`), so a session records what a
+    /// cell's randomness came from.
+    func seedDrawn(_ seed: UInt64, by builtin: String)
 }
 
 /// The arguments of one builtin call, bound to parameter names, with typed accessors whose

@@ -2,6 +2,12 @@
 /// into a registry before the interpreter starts; the language core never imports them.
 public struct BuiltinRegistry {
     public private(set) var builtins: [String: Builtin] = [:]
+    /// Named values bound in every global scope (metric and strategy names), so a program can
+    /// write `strategy: ars_mobo` or `best(by: accuracy)` without quotes.
+    public private(set) var constants: [String: Value] = [:]
+    /// Called whenever a budget is declared or one of its limits changes, so results that
+    /// depend on it (a study's feasible front) can be re-filtered and shown at once.
+    public private(set) var budgetObservers: [(Budget, any CallContext) -> Void] = []
 
     public init() {}
 
@@ -11,6 +17,15 @@ public struct BuiltinRegistry {
     }
 
     public func lookup(_ name: String) -> Builtin? { builtins[name] }
+
+    /// Binds `name` to `value` in every global scope; a program may rebind it.
+    public mutating func define(_ name: String, _ value: Value) {
+        constants[name] = value
+    }
+
+    public mutating func observeBudgets(_ observer: @escaping (Budget, any CallContext) -> Void) {
+        budgetObservers.append(observer)
+    }
 
     /// Values bound in every global scope: plain builtins as functions, dotted builtins
     /// (`dataset.shapes`) grouped into namespace records (`dataset`).
@@ -27,6 +42,7 @@ public struct BuiltinRegistry {
             }
         }
         return plain + namespaces.keys.sorted().map { ($0, .record(namespaces[$0]!)) }
+            + constants.keys.sorted().map { ($0, constants[$0]!) }
     }
 
     /// The core library: printing, conversion, math, collections and hardware descriptions.

@@ -24,6 +24,7 @@ extension Interpreter {
                 value = try Operators.binary(op, current, value, span: statement.span)
             }
             try assign(value, to: target, in: env, valueSpan: valueExpr.span)
+            if case .budget(let budget)? = target.rootName.flatMap({ env.lookup($0) }) { budgetChanged(budget) }
         case .function(let decl):
             env.define(decl.name!.text, .function(.closure(Closure(declaration: decl, environment: env))))
         case .forLoop(let variable, let sequenceExpr, let body):
@@ -59,7 +60,7 @@ extension Interpreter {
             let module = try modules.load(name, from: statement.span, registry: registry, output: output)
             env.assign(module.bindingName, .record(module.record))
         case .show(let expr):
-            output(try evaluate(expr, in: env).rendered + "\n")
+            write(try evaluate(expr, in: env).rendered + "\n")
         case .space(let name, let entries):
             env.assign(name.text, .space(try makeSpace(name, entries, in: env)))
         case .objectives(let name, let decls):
@@ -68,6 +69,7 @@ extension Interpreter {
         case .budget(let name, let decls):
             let budget = try makeBudget(name?.text ?? "budget", decls, in: env)
             env.assign(name?.text ?? "budget", .budget(budget))
+            budgetChanged(budget)
         }
         return .normal
     }

@@ -12,6 +12,14 @@ public final class Interpreter: CallContext {
     public var shouldInterrupt: () -> Bool = { false }
     /// Set by the REPL when stdout is a terminal; see `CallContext.liveProgress`.
     public var liveProgress = false
+    /// Set by `nasbook run --db/--resume`, a saved REPL session and `replay --cached`; see
+    /// `CallContext.studySettings`.
+    public var studySettings = StudySettings()
+    /// Receives all output in its plain form (what a pipe shows: no redraws, no timings), as
+    /// the REPL records it into a session.
+    public var transcript: ((String) -> Void)?
+    /// Called with each seed a builtin draws; see `CallContext.seedDrawn`.
+    public var seedObserver: ((DrawnSeed) -> Void)?
     /// Evaluation steps allowed per `execute`, for fuzzing; nil = unlimited.
     public var stepLimit: Int?
 
@@ -72,7 +80,7 @@ public final class Interpreter: CallContext {
             last = nil
             if case .expression(let expr) = statement.kind {
                 let value = try evaluate(expr, in: globals)
-                if echoResults, !value.isNone { output(value.rendered + "\n") }
+                if echoResults, !value.isNone { write(value.rendered + "\n") }
                 last = value
                 continue
             }
@@ -98,10 +106,30 @@ public final class Interpreter: CallContext {
 
     // MARK: - CallContext
 
-    public func write(_ text: String) { output(text) }
+    public func write(_ text: String) {
+        output(text)
+        transcript?(text)
+    }
+
+    public func write(live: String, plain: String) {
+        let shown = liveProgress ? live : plain
+        if !shown.isEmpty { output(shown) }
+        if !plain.isEmpty { transcript?(plain) }
+    }
+
+    public func seedDrawn(_ seed: UInt64, by builtin: String) {
+        seedObserver?(DrawnSeed(builtin: builtin, seed: seed))
+    }
 
     public func checkInterrupt(at span: SourceSpan) throws {
         if shouldInterrupt() { throw Interruption(span: span) }
+    }
+
+    public func global(_ name: String) -> Value? { globals.lookup(name) }
+
+    /// Tells the registry's budget observers that `budget` now holds these limits.
+    func budgetChanged(_ budget: Budget) {
+        for observer in registry.budgetObservers { observer(budget, self) }
     }
 
     public func call(_ function: Function, _ arguments: [Value], at span: SourceSpan) throws -> Value {
@@ -124,6 +152,16 @@ public final class Interpreter: CallContext {
 public struct Interruption: Error {
     public let span: SourceSpan
     public init(span: SourceSpan) { self.span = span }
+}
+
+/// A seed a builtin used, as a session records it.
+public struct DrawnSeed: Equatable, Sendable {
+    public let builtin: String
+    public let seed: UInt64
+    public init(builtin: String, seed: UInt64) {
+        self.builtin = builtin
+        self.seed = seed
+    }
 }
 
 extension Value {

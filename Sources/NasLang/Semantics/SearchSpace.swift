@@ -51,16 +51,26 @@ public struct SearchParameter {
 public struct ObjectiveSet {
     public var name: String
     public var objectives: [Objective]
+
+    public init(name: String, objectives: [Objective]) {
+        self.name = name
+        self.objectives = objectives
+    }
 }
 
 public struct Objective: Sendable {
     public var metric: Metric
     public var maximize: Bool
+
+    public init(metric: Metric, maximize: Bool) {
+        self.metric = metric
+        self.maximize = maximize
+    }
 }
 
 /// Hard limits on metrics, usually a board's RAM and flash. Mutable from the language
 /// (`budget.ram = 64 KB`) so a user can tighten it and re-filter results.
-public struct Budget {
+public struct Budget: Sendable {
     public var name: String
     public var constraints: [Constraint]
 

@@ -29,6 +29,15 @@ public struct Expr: Sendable {
         self.height = 1 + Self.childHeight(kind)
     }
 
+    /// The variable an assignment target starts from: `budget` in `budget.ram` or `xs[0].y`.
+    public var rootName: String? {
+        switch kind {
+        case .name(let n): return n
+        case .member(let base, _), .index(let base, _): return base.rootName
+        default: return nil
+        }
+    }
+
     private static func childHeight(_ kind: Kind) -> Int {
         switch kind {
         case .number, .string, .bool, .none, .name, .function: return 0

@@ -329,7 +329,8 @@ public struct Parser {
 
     // MARK: - Declarations: space, objectives, budget
 
-    /// Recognizes `space name {`, `objectives [name] {` and `budget [name] {`; nil otherwise.
+    /// Recognizes `space name {`, `objectives [name] {`, `budget [name] {` and `export name ...`;
+    /// nil otherwise.
     private mutating func parseDeclaration(_ word: String, _ start: Token) throws -> Stmt? {
         func isBrace(_ t: Token) -> Bool { if case .symbol(.lbrace) = t.kind { return true }; return false }
         func isIdent(_ t: Token) -> Bool { if case .identifier = t.kind { return true }; return false }
@@ -350,9 +351,39 @@ public struct Parser {
             let name = named ? try expectName("a name") : nil
             let entries = try parseDeclarationBody { try $0.parseConstraint() }
             return Stmt(kind: .budget(name, entries), span: start.span.to(previousSpan))
+        case "export" where isIdent(rawPeek(1)):
+            return try parseExport(start)
         default:
             return nil
         }
+    }
+
+    /// `export model [as c|tflite] to path`: sugar for the call `export(model, to: path, format:)`,
+    /// so the statement and the builtin are one feature. `export(` stays an ordinary call.
+    private mutating func parseExport(_ start: Token) throws -> Stmt {
+        advance()
+        let model = try parseExpression()
+        var format = "c"
+        if case .identifier("as") = current().kind {
+            advance()
+            let name = try expectName("a format after 'as'")
+            guard ["c", "tflite"].contains(name.text) else {
+                throw Diagnostic("unknown export format '\(name.text)'", at: name.span,
+                                 hint: "export model to \"dir\" writes C sources; export model as tflite to \"m.tflite\"")
+            }
+            format = name.text
+        }
+        guard case .identifier("to") = current().kind else {
+            throw Diagnostic("expected 'to' and a path after the model to export, found \(current().describe)", at: current().span,
+                             hint: "for example: export r.model to \"out\"")
+        }
+        let to = Name(text: "to", span: advance().span)
+        let path = try parseExpression()
+        let span = start.span.to(path.span)
+        let callee = Expr(kind: .name("export"), span: start.span)
+        let arguments = [Argument(label: nil, value: model), Argument(label: to, value: path),
+                         Argument(label: Name(text: "format", span: span), value: Expr(kind: .string(format), span: span))]
+        return Stmt(kind: .expression(Expr(kind: .call(callee, arguments), span: span)), span: span)
     }
 
     private mutating func parseDeclarationBody<T>(_ entry: (inout Parser) throws -> T) throws -> [T] {

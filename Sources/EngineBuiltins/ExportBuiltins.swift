@@ -1,0 +1,92 @@
+import Foundation
+import NasCost
+import NasData
+import NasExport
+import NasLang
+import NasNN
+import NasQuant
+
+/// `export(model, to:)` and the statement `export model [as tflite] to "path"`: the integer
+/// network `quantize` measures, written as C99 sources for the board or as a .tflite file.
+enum ExportBuiltins {
+    static func register(into r: inout BuiltinRegistry) {
+        r.register(Builtin("export", [
+            .init("model"), .init("to"), .init("format", default: .string("c")), .init("data", default: Value.none),
+            .init("calibration", default: .number(Double(TrainedModel.calibrationCount))),
+        ], doc: "Writes a trained or compressed model as int8 integer-only inference: format \"c\" puts model.h, model.c (weights, a static arena of exactly the cost model's RAM, model_invoke) and the kernels in directory `to`; \"tflite\" writes a TensorFlow Lite file. Activations are calibrated on the training samples the model keeps, or on `data` if given.") { call in
+            try export(call)
+        })
+    }
+
+    static func export(_ call: BuiltinCall) throws -> Value {
+        var value = call["model"]
+        // A search trial (`export s.best(by: accuracy) to "out"`) exports its network.
+        if case .record(let trial) = value, trial.kind == "trial", let network = trial["model"] { value = network }
+        guard case .native(let trained as TrainedModel) = value else {
+            throw call.error("export: 'model' must be a trained model or a trained trial, not \(call["model"].typeName)", at: "model",
+                             hint: "train first: r = train(model, data), then export r.model to \"out\"")
+        }
+        let target = try call.string("to")
+        guard !target.isEmpty else { throw call.error("export: 'to' must name a path", at: "to") }
+        let format = try call.string("format")
+        guard format == "c" || format == "tflite" else {
+            throw call.error("export: unknown format \"\(format)\"", at: "format", hint: "use \"c\" (C99 sources) or \"tflite\"")
+        }
+        let count = try call.positiveInteger("calibration", limit: 10_000)
+        let samples: [[Float]]
+        if call.optional("data") != nil {
+            let data = try call.dataset("data")
+            guard data.sampleShape == trained.model.inputShape else {
+                throw call.error("export: the data's samples are \(describe(shape: data.sampleShape)), the model takes \(describe(shape: trained.model.inputShape))", at: "data")
+            }
+            // The training part, split and normalized as `train` does by default.
+            let train = trained.split(data, fraction: 0.2, seed: 1).train
+            samples = (0..<min(count, train.count)).map { Array(train.sample($0)) }
+        } else {
+            samples = Array(trained.calibration.prefix(count))
+        }
+        guard !samples.isEmpty else {
+            throw call.error("export: this model keeps no training samples to calibrate int8 activations on", at: "model",
+                             hint: "pass the training data: export(model, to: \"out\", data: data)")
+        }
+        let network: IntegerNetwork
+        do {
+            network = IntegerNetwork(try FoldedNetwork(trained.model), calibration: samples, bits: trained.bits ?? [])
+        } catch let error as ShapeError {
+            throw call.error("export: \(error.description)", at: "model")
+        }
+        let path = BuiltinCall.resolve(target, from: call.span)
+        let files: [WrittenFile]
+        do {
+            switch format {
+            case "c":
+                let writer = CModelWriter(network, normalization: trained.normalization.map { ($0.mean, $0.std) })
+                files = try writer.write(to: path)
+                call.context.write("exported \(trained.spec.summary) as C99 to \(path), arena \(size(writer.arena.arenaSize)) (the cost model's RAM):\n")
+            default:
+                files = [try TFLiteWriter(network).write(to: path)]
+                call.context.write("exported \(trained.spec.summary) as TensorFlow Lite:\n")
+            }
+        } catch let error as ExportError {
+            throw call.error("export: \(error.description)", at: "model")
+        } catch {
+            throw call.error("export: cannot write \(target): \(error.localizedDescription)", at: "to")
+        }
+        // Paths where the files are (relative to the working directory when the script is), sizes right-aligned.
+        let shown = files.map { format == "c" ? (path as NSString).appendingPathComponent(($0.path as NSString).lastPathComponent) : path }
+        let width = shown.map(\.count).max() ?? 0
+        for (name, file) in zip(shown, files) {
+            let bytes = size(file.bytes)
+            call.context.write("  " + name.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
+                               + String(repeating: " ", count: max(0, 9 - bytes.count)) + bytes + "\n")
+        }
+        return .none
+    }
+
+    /// `512 B`, `31.6 KB`, `1.2 MB`.
+    static func size(_ bytes: Int) -> String {
+        if bytes < 1024 { return "\(bytes) B" }
+        if bytes < 1 << 20 { return String(format: "%.1f KB", Double(bytes) / 1024) }
+        return String(format: "%.1f MB", Double(bytes) / 1_048_576)
+    }
+}

@@ -1,0 +1,188 @@
+import Foundation
+import NasCost
+import NasData
+import NasLang
+import NasNN
+import NasOptimize
+import NasRender
+import NasTrial
+
+/// The study loop over real networks: the strategy proposes a point, the decoder turns it into
+/// a plan, the cost model rejects plans that break the board or the budget (never trained),
+/// the runner trains and compresses the rest, and every trial is recorded with its outcome.
+struct NetworkSearch {
+    let decoder: SpaceDecoder
+    let oracle: CostOracle
+    let runner: TrialRunner
+    let data: TrialData
+    let study: NetworkStudy
+
+    /// Proposals that were all over budget before this many trials trained end the search:
+    /// the space is (almost) entirely infeasible and the user should hear so.
+    static let proposalsPerTrial = 20
+
+    /// Largest value each cost objective reaches over the space's corners and a Sobol sample,
+    /// measured with the cost model (nothing trained).
+    static func largestCosts(_ decoder: SpaceDecoder, runner: TrialRunner, input: [Int], classes: Int, seed: UInt64) -> TrialMetrics? {
+        let d = decoder.dimensions.count
+        var points = [Array(repeating: 0.0, count: d), Array(repeating: 1.0, count: d)]
+        if d > 0, d <= Sobol.maxDimensions {
+            var sobol = Sobol(dimensions: d, seed: seed)
+            points += (0..<32).map { _ in sobol.next() }
+        }
+        var most: TrialMetrics?
+        for x in points {
+            guard let report = try? runner.cost(of: decoder.decode(x).plan, input: input, classes: classes) else { continue }
+            let m = TrialMetrics(cost: report)
+            guard var best = most else { most = m; continue }
+            best.flashBytes = max(best.flashBytes, m.flashBytes)
+            best.ramBytes = max(best.ramBytes, m.ramBytes)
+            best.macs = max(best.macs, m.macs)
+            best.parameters = max(best.parameters, m.parameters)
+            best.latencySeconds = max(best.latencySeconds, m.latencySeconds)
+            most = best
+        }
+        return most
+    }
+
+    /// Reference values per objective; see `NetworkStudy.reference`.
+    static func reference(for objectives: [Objective], budget: Budget?, board: TargetBoard, largest: TrialMetrics,
+                          classes: Int) -> [Double] {
+        objectives.map { o in
+            if let c = budget?.constraint(for: o.metric), !o.maximize { return c.limit.value }
+            switch o.metric {
+            case .accuracy: return 1 / Double(max(2, classes))
+            case .loss: return log(Double(max(2, classes)))
+            case .ram: return Double(board.ramBytes)
+            case .flash: return Double(board.flashBytes)
+            default: return 1.1 * max(1e-9, NetworkStudy.value(o.metric, largest)?.value ?? 1)
+            }
+        }
+    }
+
+    /// Runs until `trials` networks have trained (or were attempted and failed), Ctrl-C, or
+    /// the space proves infeasible. Ctrl-C keeps every finished trial and returns the study.
+    /// `replay` holds trials finished earlier (a resumed or cached study): each goes through the
+    /// strategy exactly as when it ran, so the strategy's state, and every later proposal, is
+    /// what an uninterrupted search would have had.
+    /// `echoReplay` prints replayed trials exactly as when they ran (`replay --cached`).
+    func run(trials: Int, strategy: inout any Strategy, domain: SearchDomain, replay: [NetworkTrialRecord] = [],
+             echoReplay: Bool = false, recorder: StudyRecorder?, call: BuiltinCall) {
+        let context = call.context
+        let live = context.liveProgress
+        var observations: [Observation] = []
+        var attempted = 0, proposals = 0, diverged = 0
+        study.removeAllTrials()
+        let header = "searching \(decoder.dimensions.count) dimensions with \(study.strategy) for \(trials) trials on \(study.board.name), within \(study.budgetDescription)\n"
+        if echoReplay { context.write(header) }
+        for stored in replay {
+            if !Self.same(strategy.propose(after: observations, in: domain), stored.x) { diverged += 1 }
+            let configuration = decoder.decode(stored.x)
+            let trial = NetworkTrial(number: stored.number, x: stored.x, settings: oracle.settings(configuration), spec: configuration.spec,
+                                     seed: stored.seed, outcome: stored.outcome)
+            study.append(trial)
+            observations.append(observation(stored.x, stored.outcome))
+            if case .infeasible = stored.outcome.status {} else { attempted += 1 }
+            if echoReplay { context.write(line(trial, attempted: attempted, of: trials) + "\n") }
+        }
+        if !replay.isEmpty, !echoReplay {
+            context.write("resumed: \(replay.count) finished trials replayed through \(study.strategy), continuing at trial \(replay.count + 1)\n")
+            if diverged > 0 {
+                context.write("note: \(diverged) replayed trials differ from what \(study.strategy) proposes now (the script or nasbook changed); their results are kept as stored\n")
+            }
+        }
+        var recording = recorder
+        func record(_ body: (StudyRecorder) throws -> Void) {
+            guard let r = recording else { return }
+            do { try body(r) } catch {
+                context.write("warning: the study database stopped taking trials (\(error)); the search goes on in memory\n")
+                recording = nil
+            }
+        }
+        if !echoReplay { context.write(header) }
+        while attempted < trials {
+            if (try? context.checkInterrupt(at: call.span)) == nil { return stopped(context) }
+            guard proposals < trials * Self.proposalsPerTrial else {
+                context.write("search ended: \(proposals) proposals, only \(attempted) fit \(study.budgetDescription) — loosen the budget or shrink the space\n")
+                return
+            }
+            proposals += 1
+            let x = strategy.propose(after: observations, in: domain)
+            let configuration = decoder.decode(x)
+            let number = study.trials.count + 1
+            var stream = SeededGenerator(seed: study.seed).derived(stream: UInt64(number))
+            let seed = stream.next()
+            var row: StudyRecorder.Row?
+            let settings = oracle.settings(configuration)
+            record { row = try $0.start(number: number, x: x, settings: settings, seed: seed) }
+            var outcome: TrialOutcome
+            let planned = oracle.cost(configuration)
+            let broken = planned.map { study.violations(TrialMetrics(cost: $0)) } ?? []
+            if let planned, !broken.isEmpty {
+                outcome = TrialOutcome(status: .infeasible(broken), metrics: TrialMetrics(cost: planned))
+            } else {
+                attempted += 1
+                var interrupted = false
+                outcome = runner.run(configuration.plan, on: data, seed: seed,
+                                     observer: observer(label: "trial \(number) [\(attempted)/\(trials)]", live: live, call: call),
+                                     interrupted: &interrupted)
+                context.write(live: "\r\u{1B}[K", plain: "")
+                if interrupted { return stopped(context) }
+            }
+            if let finished = row { record { try $0.finish(finished, outcome) } }
+            let trial = NetworkTrial(number: number, x: x, settings: settings, spec: configuration.spec, seed: seed,
+                                     outcome: outcome)
+            study.append(trial)
+            observations.append(observation(x, outcome))
+            context.write(line(trial, attempted: attempted, of: trials) + "\n")
+        }
+        record { try $0.finishStudy() }
+    }
+
+    func observation(_ x: [Double], _ outcome: TrialOutcome) -> Observation {
+        outcome.status == .complete ? Observation(x: x, objectives: study.minimized(outcome.metrics!)) : .failure(at: x)
+    }
+
+    /// Points equal up to the rounding a database round trip may add.
+    static func same(_ a: [Double], _ b: [Double]) -> Bool {
+        a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) <= 1e-12 }
+    }
+
+    /// On a terminal, one line redrawn in place with the trial's stage, epoch and loss.
+    func observer(label: String, live: Bool, call: BuiltinCall) -> TrialRunner.Observer {
+        let context = call.context
+        var observer = TrialRunner.Observer()
+        var lastDraw = Date.distantPast
+        observer.progress = { stage, p in
+            guard live, Date().timeIntervalSince(lastDraw) > 0.1 else { return }
+            lastDraw = Date()
+            let fraction = (Double(p.epoch - 1) + Double(p.step) / Double(p.steps)) / Double(p.epochs)
+            context.write(live: "\r\u{1B}[K\(label) \(stage) \(p.epoch)/\(p.epochs) " + ProgressBar.render(fraction: fraction, width: 20)
+                          + String(format: "  loss %.3f  acc %.3f", p.loss, p.accuracy), plain: "")
+        }
+        observer.shouldStop = { (try? context.checkInterrupt(at: call.span)) == nil }
+        return observer
+    }
+
+    private func stopped(_ context: any CallContext) {
+        context.write("search stopped by Ctrl-C: the study keeps its \(study.trials.count) finished trials\n")
+    }
+
+    /// One stable line per trial (no timings, so piped output and goldens are reproducible).
+    func line(_ t: NetworkTrial, attempted: Int, of total: Int) -> String {
+        let head: String
+        switch t.outcome.status {
+        case .complete: head = "trial \(t.number) [\(attempted)/\(total)]"
+        case .failed: head = "trial \(t.number) [\(attempted)/\(total)] failed"
+        case .infeasible: head = "trial \(t.number) skipped, over budget:"
+        }
+        var parts = [head]
+        if let m = t.outcome.metrics {
+            parts += study.shownMetrics.compactMap { metric in
+                NetworkStudy.value(metric, m).map { "\(metric.rawValue) \(NetworkStudy.show(metric, $0.value))" }
+            }
+        }
+        if case .failed(let why) = t.outcome.status { parts.append(why) }
+        return parts.joined(separator: "  ") + "  | " + NetworkStudy.describe(t.settings)
+    }
+}

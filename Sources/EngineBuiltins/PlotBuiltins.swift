@@ -1,0 +1,149 @@
+import Foundation
+import NasLang
+import NasRender
+
+/// `plot(...)` and `bars(...)`: search results and curves as text plots on the console
+/// (coloured only on a terminal) or, with `to: "file.svg"`, as SVG files for reports.
+enum PlotBuiltins {
+    static func register(into r: inout BuiltinRegistry) {
+        r.register(Builtin("plot", [
+            .init("data"), .init("x", default: Value.none), .init("y", default: Value.none),
+            .init("budget", default: Value.none), .init("objectives", default: Value.none),
+            .init("title", default: Value.none), .init("log", default: Value.none), .init("to", default: Value.none),
+            .init("ascii", default: .bool(false)), .init("width", default: .number(60)), .init("height", default: .number(16)),
+        ], doc: "Plots records (a study, s.trials, or [{ram: 40 KB, accuracy: 0.8}, ...]) as a scatter of fields x and y: the Pareto front of the two (accuracy maximized, the rest minimized, or as `objectives` says) highlighted, budget limits drawn as lines, violating or failed trials marked. A list of numbers, or a record of such lists, is a line plot. log: \"x\", \"y\" or \"xy\"; to: \"file.svg\" writes SVG instead of printing.") { call in
+            let (plot, note) = try PlotData.plot(call)
+            try emit(call, text: { braille, colour in
+                plot.renderText(TextPlotOptions(width: try call.positiveInteger("width", limit: 400),
+                                                height: try call.positiveInteger("height", limit: 200),
+                                                braille: braille, colour: colour)) + (note.map { "\n" + $0 } ?? "")
+            }, svg: { plot.renderSVG() })
+            return .none
+        })
+        r.register(Builtin("bars", [
+            .init("data"), .init("labels", default: Value.none), .init("title", default: Value.none),
+            .init("to", default: Value.none), .init("ascii", default: .bool(false)), .init("width", default: .number(24)),
+        ], doc: "Horizontal bar chart, one row per layer (or item): a list of numbers, a record of lists ({prune: [...], bits: [...]}), or a list of records, one bar column per numeric field. labels: a list, or the field naming each row. Fractions in [0, 1] are drawn against 1. to: \"file.svg\" writes SVG.") { call in
+            let chart = try barChart(call)
+            try emit(call, text: { braille, colour in
+                chart.renderText(barWidth: try call.positiveInteger("width", limit: 200), braille: braille, colour: colour)
+            }, svg: { chart.renderSVG() })
+            return .none
+        })
+    }
+
+    /// Prints the text form, in colour only when output is a terminal (the same test that
+    /// lets progress bars redraw), or writes the SVG to `to:` and says where.
+    static func emit(_ call: BuiltinCall, text: (_ braille: Bool, _ colour: Bool) throws -> String, svg: () -> String) throws {
+        guard call.optional("to") != nil else {
+            call.context.write(try text(!call.bool("ascii"), call.context.liveProgress) + "\n")
+            return
+        }
+        let shown = try call.string("to")
+        guard shown.lowercased().hasSuffix(".svg") else {
+            throw call.error("\(call.name): 'to' must name an .svg file, not \"\(shown)\"", at: "to", hint: "for example: to: \"front.svg\"")
+        }
+        do {
+            try svg().write(toFile: try call.path("to"), atomically: true, encoding: .utf8)
+        } catch let d as Diagnostic {
+            throw d
+        } catch {
+            throw call.error("\(call.name): cannot write \"\(shown)\": \(error.localizedDescription)", at: "to")
+        }
+        call.context.write("wrote \(shown)\n")
+    }
+
+    static let palette: [PlotColour] = [.blue, .green, .magenta, .cyan, .yellow]
+
+    static func barChart(_ call: BuiltinCall) throws -> BarChart {
+        var labelTitle = "layer"
+        var labels: [String]?
+        var columns: [NumberColumn]
+        switch call["data"] {
+        case .list(let items) where !items.isEmpty && items.allSatisfy({ if case .record = $0 { return true }; return false }):
+            let records = items.compactMap { item -> Record? in if case .record(let r) = item { return r }; return nil }
+            var labelField: String?
+            if case .string(let field) = call["labels"] {
+                guard records.allSatisfy({ $0[field] != nil }) else {
+                    throw call.error("bars: not every record has the field '\(field)'", at: "labels",
+                                     hint: Suggestions.hint(for: field, in: records[0].keys))
+                }
+                labelField = field
+            } else {
+                labelField = records[0].fields.first { if case .string = $0.value { return true }; return false }?.key
+            }
+            if let labelField {
+                labelTitle = labelField
+                labels = records.map { $0[labelField]!.printed }
+            }
+            var names: [String] = []
+            for r in records {
+                for (key, value) in r.fields where key != labelField && !names.contains(key) {
+                    if case .number = value { names.append(key) }
+                }
+            }
+            guard !names.isEmpty else { throw call.error("bars: the records have no numeric fields to draw", at: "data") }
+            columns = try names.map { name in
+                try PlotData.column(name, of: records, call: call)
+            }
+        case .record(let r) where r.count > 0:
+            columns = try r.fields.map { try numbers($0.value, name: $0.key, call: call) }
+            guard Set(columns.map(\.values.count)).count == 1 else {
+                throw call.error("bars: the lists have different lengths (" + columns.map { "\($0.name): \($0.values.count)" }.joined(separator: ", ") + ")", at: "data")
+            }
+        case .list, .range:
+            columns = [try numbers(call["data"], name: "value", call: call)]
+        default:
+            throw call.error("bars: 'data' must be a list of numbers, a record of lists or a list of records, not \(call["data"].typeName)", at: "data",
+                             hint: "for example: bars({prune: [0.2, 0.5, 0.3], bits: [8, 4, 8]})")
+        }
+        let count = columns[0].values.count
+        guard count > 0 else { throw call.error("bars: nothing to draw: the list is empty", at: "data") }
+        switch call["labels"] {
+        case .list(let items):
+            guard items.count == count else {
+                throw call.error("bars: \(items.count) labels for \(count) rows", at: "labels")
+            }
+            labels = items.map(\.printed)
+        case .none, .string: break
+        default: throw call.error("bars: 'labels' must be a list or a field name, not \(call["labels"].typeName)", at: "labels")
+        }
+        let series = columns.enumerated().map { k, column -> BarSeries in
+            let values = column.values.map { $0 ?? 0 }
+            let fractions = column.dimension == .none && values.allSatisfy { (0...1).contains($0) }
+            return BarSeries(column.name, values: values,
+                             valueLabels: column.values.map { $0.map { Quantity(value: $0, dimension: column.dimension).description } ?? "" },
+                             maximum: fractions ? 1 : nil, colour: palette[k % palette.count])
+        }
+        return BarChart(title: try call.optional("title").map { _ in try call.string("title") }, labelTitle: labelTitle,
+                        labels: labels ?? (1...count).map(String.init), series: series)
+    }
+
+    /// A list (or range) of numbers in one dimension; `name` is empty for the lone list of a call.
+    static func numbers(_ value: Value, name: String, call: BuiltinCall) throws -> NumberColumn {
+        let items: [Value]
+        switch value {
+        case .list(let list): items = list
+        case .range(let lo, let hi):
+            guard hi < lo || hi - lo < Value.maxMaterializedCount else {
+                throw call.error("\(call.name): range \(lo)..\(hi) is too large to draw", at: "data")
+            }
+            items = hi < lo ? [] : (lo...hi).map { .number(Double($0)) }
+        default: throw call.error("\(call.name): '\(name)' must be a list of numbers, not \(value.typeName)", at: "data")
+        }
+        let which = name.isEmpty ? "" : " of '\(name)'"
+        var dimension: NasLang.Dimension?
+        let values = try items.enumerated().map { i, item -> Double? in
+            guard case .number(let q) = item else {
+                throw call.error("\(call.name): item \(i + 1)\(which) is \(item.typeName), not a number", at: "data",
+                                 hint: item.typeName == "list" ? "for several curves, pass a record of lists: {a: [...], b: [...]}" : nil)
+            }
+            if let d = dimension, d != q.dimension {
+                throw call.error("\(call.name): the numbers\(which) mix \(d.noun) and \(q.dimension.noun)", at: "data")
+            }
+            dimension = q.dimension
+            return q.value.isFinite ? q.value : nil
+        }
+        return NumberColumn(name: name, dimension: dimension ?? .none, values: values)
+    }
+}

@@ -1,0 +1,211 @@
+import Foundation
+import NasCost
+import NasData
+import NasLang
+import NasNN
+import NasOptimize
+import NasTrial
+
+/// The network studies of one interpreter session, so a budget change can re-filter every
+/// study that was searched under that budget and print what now fits.
+final class SearchSession {
+    private(set) var studies: [NetworkStudy] = []
+    /// Searches run so far per space name: `replay --cached` pairs the k-th with the k-th stored study.
+    private var searches: [String: Int] = [:]
+
+    /// `search(space, data, target, ...)`.
+    func search(_ space: SearchSpace, _ call: BuiltinCall) throws -> Value {
+        let data = try call.dataset("data")
+        let board = try CostBuiltins.target(call)
+        let trials = try call.positiveInteger("trials", limit: 100_000)
+        let seed = try call.seed()
+        let fraction = try call.number("validation")
+        guard fraction > 0, fraction < 1 else { throw call.error("search: validation must be a fraction in (0, 1)", at: "validation") }
+        let objectives = try self.objectives(call)
+        let budget = try self.budget(call)
+        let base: ModelSpec
+        switch call["model"] {
+        case .native(let spec as ModelSpec): base = spec
+        case .none:
+            let family = data.sampleShape.count == 2 ? "cnn1d" : "cnn"
+            let defaults = ModelBuiltins.families.first { $0.family.rawValue == family }!
+            base = ModelSpec(family: defaults.family, settings: defaults.parameters)
+        default:
+            throw call.error("search: 'model' must be a model such as cnn(kernel: 5), not \(call["model"].typeName)", at: "model")
+        }
+        let decoder = try SpaceDecoder(space: space, base: base, input: data.sampleShape, classes: data.classCount, span: call.span(of: "space"))
+        guard !decoder.dimensions.isEmpty else {
+            throw call.error("search: space '\(space.name)' fixes every parameter; there is nothing to search", at: "space",
+                             hint: "vary something: width in [8, 16, 32]")
+        }
+        let runner = TrialRunner(board: board)
+        guard let largest = NetworkSearch.largestCosts(decoder, runner: runner, input: data.sampleShape, classes: data.classCount, seed: seed) else {
+            throw call.error("search: no network of space '\(space.name)' can be built for \(describe(shape: data.sampleShape)) input", at: "space")
+        }
+        let reference = NetworkSearch.reference(for: objectives, budget: budget, board: board, largest: largest, classes: data.classCount)
+        let trialData = TrialData(data, validationFraction: fraction, seed: seed)
+        var strategy = try SearchBuiltins.strategy(named: try call.string("strategy"), call, seed: seed, dimensions: decoder.dimensions.count)
+        let study = NetworkStudy(space: space.name, model: base, board: board, objectives: objectives, budget: budget,
+                                 strategy: strategy.name, seed: seed, reference: reference,
+                                 normalization: trialData.normalization, calibration: trialData.calibration)
+        studies.append(study)
+        let oracle = CostOracle(decoder: decoder, runner: runner, input: data.sampleShape, classes: data.classCount)
+        let domain = Self.domain(decoder: decoder, oracle: oracle, board: board, budget: budget, objectives: objectives,
+                                 reference: reference, trials: trials)
+        var recorder: StudyRecorder?, stored: [NetworkTrialRecord] = []
+        let settings = call.context.studySettings
+        let occurrence = searches[space.name, default: 0]
+        searches[space.name] = occurrence + 1
+        if let path = settings.databasePath, !settings.cached || FileManager.default.fileExists(atPath: path) {
+            let pick: StudyRecorder.Pick = settings.cached ? .index(occurrence) : settings.resume ? .latest : .new
+            do {
+                if let opened = try StudyRecorder.open(path: path, pick: pick, .init(
+                    space: space, strategy: strategy.name, seed: seed, objectives: objectives, budget: budget, trials: trials)) {
+                    (recorder, stored) = opened
+                }
+            } catch {
+                throw call.error("search: study database \(path): \(error)", at: "space")
+            }
+        }
+        study.continuation = .init(decoder: decoder, oracle: oracle, runner: runner, data: trialData, domain: domain,
+                                   trials: trials, recorder: recorder)
+        NetworkSearch(decoder: decoder, oracle: oracle, runner: runner, data: trialData, study: study)
+            .run(trials: trials, strategy: &strategy, domain: domain, replay: stored, echoReplay: settings.cached,
+                 recorder: recorder, call: call)
+        return .native(NetworkStudyValue(study: study))
+    }
+
+    /// `resume(s, trials:)`: continues a study (after Ctrl-C, or to run more trials), replaying
+    /// its trials through a fresh strategy so the proposals go on as if it had never stopped.
+    func resume(_ study: NetworkStudy, trials: Int?, call: BuiltinCall) throws -> Value {
+        guard let c = study.continuation else { throw call.error("resume: this study cannot be continued") }
+        let total = trials ?? c.trials
+        var strategy = try SearchBuiltins.strategy(named: study.strategy, call, seed: study.seed, dimensions: c.decoder.dimensions.count)
+        let replay = study.trials.map { NetworkTrialRecord(number: $0.number, x: $0.x, seed: $0.seed, outcome: $0.outcome) }
+        NetworkSearch(decoder: c.decoder, oracle: c.oracle, runner: c.runner, data: c.data, study: study)
+            .run(trials: total, strategy: &strategy, domain: c.domain, replay: replay, recorder: c.recorder, call: call)
+        return .native(NetworkStudyValue(study: study))
+    }
+
+    /// What the strategies see: per-layer descriptors, the budget as a known constraint and the
+    /// cost objectives exactly, all from the cost model; a Sobol design of a third of the trials
+    /// (at least 3, at most the customary 2 (d + 1)) before models are fitted.
+    static func domain(decoder: SpaceDecoder, oracle: CostOracle, board: TargetBoard, budget: Budget?, objectives: [Objective],
+                       reference: [Double], trials: Int) -> SearchDomain {
+        let d = decoder.dimensions.count
+        return SearchDomain(
+            dimensions: d, descriptors: decoder.descriptors,
+            isFeasible: { x in
+                guard let report = oracle.cost(at: x) else { return false }
+                return NetworkStudy.violations(TrialMetrics(cost: report), board: board, budget: budget).isEmpty
+            },
+            analyticObjectives: { x in
+                guard let report = oracle.cost(at: x) else { return objectives.map { _ in nil } }
+                let scaled = NetworkStudy.minimized(TrialMetrics(cost: report), objectives: objectives, reference: reference)
+                return zip(objectives, scaled).map { o, v in o.metric == .accuracy || o.metric == .loss ? nil : v }
+            },
+            initialDesign: max(3, min(2 * (d + 1), trials / 3)),
+            reference: NetworkStudy.referencePoint(objectives, reference))
+    }
+
+    /// The `objectives:` argument, else the declared `objectives`, else accuracy, RAM and flash.
+    func objectives(_ call: BuiltinCall) throws -> [Objective] {
+        switch call.optional("objectives") ?? call.context.global("objectives") {
+        case .objectives(let set)?:
+            guard !set.objectives.isEmpty else { throw call.error("search: the objectives are empty", at: "objectives") }
+            return set.objectives
+        case nil, .function?:
+            return [Objective(metric: .accuracy, maximize: true), Objective(metric: .ram, maximize: false),
+                    Objective(metric: .flash, maximize: false)]
+        case let other?:
+            throw call.error("search: 'objectives' must be an objectives block, not \(other.typeName)", at: "objectives")
+        }
+    }
+
+    /// The `budget:` argument, else the declared `budget`, else none (the board's limits only).
+    func budget(_ call: BuiltinCall) throws -> Budget? {
+        switch call.optional("budget") ?? call.context.global("budget") {
+        case .budget(let b)?: return b
+        case nil: return nil
+        case let other?:
+            if call.optional("budget") == nil { return nil }  // a global named budget that is something else
+            throw call.error("search: 'budget' must be a budget block, not \(other.typeName)", at: "budget")
+        }
+    }
+
+    /// Re-filters the studies searched under `budget`'s name and prints their fronts.
+    func budgetChanged(_ budget: Budget, context: any CallContext) {
+        for study in studies where study.budget?.name == budget.name {
+            study.budget = budget
+            // The database keeps the latest budget with the study; a failed write loses nothing.
+            try? study.continuation?.recorder?.budgetChanged(budget)
+            guard !study.trials.isEmpty else { continue }
+            context.write("\(budget.name == "budget" ? "budget" : "budget " + budget.name) is now \(study.budgetDescription): re-filtered \(study.trials.count) stored trials of space \(study.space)\n")
+            context.write(study.frontTable())
+        }
+    }
+}
+
+/// A network study as the language sees it: `s.pareto`, `s.trials`, `s.best(by: accuracy)`,
+/// `s.hypervolume`, `s.history`; `show s` prints the summary and the front.
+struct NetworkStudyValue: NativeValue {
+    let study: NetworkStudy
+
+    var typeName: String { "study" }
+    var memberNames: [String] { ["pareto", "trials", "best", "hypervolume", "history", "strategy", "seed", "space", "board", "budget", "objectives"] }
+
+    func member(_ name: String) -> Value? {
+        switch name {
+        case "pareto": return .list(study.front.map { record(study.trials[$0]) })
+        case "trials": return .list(study.trials.map(record))
+        case "hypervolume": return .number(study.hypervolume)
+        case "history": return .list(study.history.map { .number($0) })
+        case "strategy": return .string(study.strategy)
+        case "seed": return .number(Double(study.seed))
+        case "space": return .string(study.space)
+        case "board": return .string(study.board.name)
+        case "budget": return study.budget.map { .budget($0) } ?? Value.none
+        case "objectives": return .objectives(ObjectiveSet(name: "objectives", objectives: study.objectives))
+        case "best":
+            let study = self.study
+            return .function(.builtin(Builtin("best", [.init("by", default: .string("accuracy"))],
+                                              doc: "The feasible trial best at a metric, with its trained network as `model`.") { call in
+                let name = try call.string("by")
+                guard let metric = Metric(rawValue: name) else {
+                    throw call.error("best: unknown metric '\(name)'", at: "by",
+                                     hint: Suggestions.hint(for: name, in: Metric.allCases.map(\.rawValue)))
+                }
+                guard let trial = study.best(by: metric) else {
+                    throw call.error("best: no trial of this study fits \(study.budgetDescription)")
+                }
+                return NetworkStudyValue(study: study).record(study.withNetwork(trial, context: call.context))
+            }))
+        default: return nil
+        }
+    }
+
+    /// A trial as a record: number, status, metrics with units, whether it fits now, settings,
+    /// and for trained trials the compressed network (`model`) for quantize, cost and export.
+    func record(_ t: NetworkTrial) -> Value {
+        var fields: [(String, Value)] = [("trial", .number(Double(t.number))), ("status", .string(t.outcome.status.name))]
+        if let m = t.outcome.metrics {
+            for metric in [Metric.accuracy, .loss, .ram, .flash, .macs, .params, .latency] {
+                if let v = NetworkStudy.value(metric, m) { fields.append((metric.rawValue, .number(v))) }
+            }
+            if !m.floatAccuracy.isNaN { fields.append(("accuracy_float", .number(m.floatAccuracy))) }
+        }
+        fields.append(("feasible", .bool(study.isFeasible(t))))
+        if let why = t.outcome.status.reason { fields.append(("reason", .string(why))) }
+        fields.append(("settings", .record(Record(kind: "settings", t.settings))))
+        if let model = t.outcome.model {
+            var trained = TrainedModel(spec: t.spec, model: model, normalization: study.normalization)
+            trained.bits = t.outcome.bits
+            trained.calibration = study.calibration
+            fields.append(("model", .native(trained)))
+        }
+        return .record(Record(kind: "trial", fields))
+    }
+
+    var summary: String { study.summary }
+    func render() -> String { study.summary + "\n" + study.frontTable() }
+}

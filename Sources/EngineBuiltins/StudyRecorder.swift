@@ -1,0 +1,193 @@
+import Foundation
+import NasLang
+import NasNN
+import NasStudy
+import NasTrial
+
+/// Writes a network study's trials to the study database as they finish, and reads a stored
+/// study back for `--resume` / `replay --cached`. The one place that speaks both the engine's
+/// and the store's vocabulary.
+final class StudyRecorder {
+    let store: StudyStore
+    private(set) var record: StudyRecord
+
+    private init(store: StudyStore, record: StudyRecord) {
+        self.store = store
+        self.record = record
+    }
+
+    /// What `search` needs to describe its study to the store.
+    struct Description {
+        let space: SearchSpace
+        let strategy: String
+        let seed: UInt64
+        let objectives: [NasLang.Objective]
+        let budget: Budget?
+        let trials: Int
+    }
+
+    /// Which stored study a search continues.
+    enum Pick {
+        /// None: a new study, named after the space (`cnn`, then `cnn #2`, ...).
+        case new
+        /// The latest study of the space (`run --resume`), or a new one if there is none.
+        case latest
+        /// The k-th study of the space, counting from 0 (`replay --cached`: the session's k-th
+        /// search of that space); nil when there is no such study.
+        case index(Int)
+    }
+
+    /// Opens the database and the study `pick` names; a continued study's finished trials come
+    /// back as `stored`. Errors name the file.
+    static func open(path: String, pick: Pick, _ d: Description) throws -> (StudyRecorder, stored: [NetworkTrialRecord])? {
+        let store = try StudyStore(path: path)
+        let mine = try store.studies().filter { $0.name == d.space.name || $0.name.hasPrefix(d.space.name + " #") }
+        let chosen: StudyRecord?
+        switch pick {
+        case .new: chosen = nil
+        case .latest: chosen = mine.last
+        case .index(let k):
+            guard k < mine.count else { return nil }
+            chosen = mine[k]
+        }
+        if let latest = chosen {
+            guard latest.strategy == d.strategy, latest.seed == d.seed, latest.searchSpace == describe(d.space) else {
+                throw StudyRecorderError.mismatch(
+                    "the stored study '\(latest.name)' in \(path) searched with \(latest.strategy), seed \(latest.seed)"
+                    + (latest.searchSpace == describe(d.space) ? "" : " over a different space")
+                    + "; this search asks for \(d.strategy), seed \(d.seed)")
+            }
+            let resumption = try store.resume(latest)
+            var trials: [NetworkTrialRecord] = []
+            for t in resumption.trials {
+                trials.append(NetworkTrialRecord(stored: t, epochs: try store.epochs(of: t)))
+            }
+            return (StudyRecorder(store: store, record: resumption.study), trials)
+        }
+        let name = mine.isEmpty ? d.space.name : "\(d.space.name) #\(mine.count + 1)"
+        let record = try store.createStudy(StudyRecord(
+            name: name, strategy: d.strategy, seed: d.seed, searchSpace: describe(d.space),
+            objectives: d.objectives.map { NasStudy.Objective($0.metric.rawValue, $0.maximize ? .maximize : .minimize) },
+            budget: constraints(d.budget), plannedTrials: d.trials))
+        return (StudyRecorder(store: store, record: record), [])
+    }
+
+    /// The space as text: a resumed study must search the same space its points map into.
+    static func describe(_ space: SearchSpace) -> String {
+        space.parameters.map { "\($0.name) \($0.domainDescription)" + ($0.perLayer ? " per layer" : "") }.joined(separator: "; ")
+    }
+
+    static func constraints(_ budget: Budget?) -> [Constraint] {
+        (budget?.constraints ?? []).compactMap { c in
+            let comparison: Constraint.Comparison? = switch c.op {
+            case .lessEqual: .lessOrEqual
+            case .less: .less
+            case .greaterEqual: .greaterOrEqual
+            case .greater: .greater
+            default: nil
+            }
+            return comparison.map { Constraint(c.metric.rawValue, $0, c.limit.value) }
+        }
+    }
+
+    /// A trial's row in the store while it runs.
+    struct Row {
+        fileprivate let record: NasStudy.TrialRecord
+    }
+
+    /// Starts the trial's row; call when training starts, so a crash leaves a trace.
+    func start(number: Int, x: [Double], settings: [(String, Value)], seed: UInt64) throws -> Row {
+        var parameters: [String: ParameterValue] = [:]
+        for (name, value) in settings { parameters[name] = Self.parameter(value) }
+        return Row(record: try store.startTrial(in: record, x: x, parameters: parameters, seed: seed))
+    }
+
+    /// Commits the trial's outcome and curve; when this returns, the trial survives any crash.
+    func finish(_ started: Row, _ outcome: TrialOutcome) throws {
+        var row = started.record
+        let metrics = outcome.metrics.map(Self.metrics) ?? [:]
+        switch outcome.status {
+        case .complete: row.complete(metrics: metrics)
+        case .failed(let why): row.fail(why, metrics: metrics)
+        case .infeasible(let why): row.markInfeasible(why.joined(separator: "; "), metrics: metrics)
+        }
+        let epochs = outcome.epochs.enumerated().map { i, e in
+            NasStudy.EpochRecord(epoch: i + 1, loss: e.trainLoss, accuracy: e.trainAccuracy, validationLoss: e.validationLoss,
+                                 validationAccuracy: e.validationAccuracy, seconds: e.seconds)
+        }
+        try store.finish(row, epochs: epochs)
+    }
+
+    func finishStudy() throws { try store.markFinished(record) }
+
+    /// Keeps the user's latest budget with the study.
+    func budgetChanged(_ budget: Budget) throws { record = try store.updateBudget(Self.constraints(budget), of: record) }
+
+    static func metrics(_ m: TrialMetrics) -> [String: Double] {
+        var out: [String: Double] = [
+            NasStudy.Metric.flash: Double(m.flashBytes), NasStudy.Metric.ram: Double(m.ramBytes), NasStudy.Metric.macs: Double(m.macs),
+            NasStudy.Metric.params: Double(m.parameters), NasStudy.Metric.latency: m.latencySeconds,
+        ]
+        if !m.accuracy.isNaN { out[NasStudy.Metric.accuracy] = m.accuracy }
+        if !m.floatAccuracy.isNaN { out[NasStudy.Metric.floatAccuracy] = m.floatAccuracy }
+        if !m.loss.isNaN { out[NasStudy.Metric.loss] = m.loss }
+        return out
+    }
+
+    static func parameter(_ value: Value) -> ParameterValue {
+        switch value {
+        case .number(let q): return .number(q.value)
+        case .bool(let b): return .bool(b)
+        case .list(let items): return .list(items.map(parameter))
+        case .string(let s): return .string(s)
+        default: return .string(value.inline)
+        }
+    }
+}
+
+/// A stored trial as the search replays it: the point, the seed and the outcome (no weights:
+/// the database keeps metrics and curves; a network is retrained from its seed when needed).
+struct NetworkTrialRecord {
+    let number: Int
+    let x: [Double]
+    let seed: UInt64
+    let outcome: TrialOutcome
+
+    init(number: Int, x: [Double], seed: UInt64, outcome: TrialOutcome) {
+        self.number = number
+        self.x = x
+        self.seed = seed
+        self.outcome = outcome
+    }
+
+    init(stored t: NasStudy.TrialRecord, epochs: [NasStudy.EpochRecord]) {
+        number = t.number
+        x = t.x
+        seed = t.seed
+        let m = t.metrics
+        let metrics: TrialMetrics? = m[NasStudy.Metric.ram] == nil ? nil : TrialMetrics(
+            accuracy: m[NasStudy.Metric.accuracy] ?? .nan, floatAccuracy: m[NasStudy.Metric.floatAccuracy] ?? .nan,
+            loss: m[NasStudy.Metric.loss] ?? .nan, flashBytes: Int(m[NasStudy.Metric.flash] ?? 0), ramBytes: Int(m[NasStudy.Metric.ram] ?? 0),
+            macs: Int(m[NasStudy.Metric.macs] ?? 0), parameters: Int(m[NasStudy.Metric.params] ?? 0),
+            latencySeconds: m[NasStudy.Metric.latency] ?? 0)
+        let status: NasTrial.TrialStatus = switch t.status {
+        case .complete: .complete
+        case .infeasible: .infeasible([t.failureReason ?? "over budget"])
+        case .failed, .running: .failed(t.failureReason ?? "failed")
+        }
+        let curve = epochs.map { e in
+            NasNN.EpochRecord(epoch: e.epoch, trainLoss: e.loss, trainAccuracy: e.accuracy, validationLoss: e.validationLoss,
+                              validationAccuracy: e.validationAccuracy, seconds: e.seconds)
+        }
+        outcome = TrialOutcome(status: status, metrics: metrics, epochs: curve, seconds: t.seconds ?? 0)
+    }
+}
+
+enum StudyRecorderError: Error, CustomStringConvertible {
+    case mismatch(String)
+    var description: String {
+        switch self {
+        case .mismatch(let why): return why
+        }
+    }
+}

@@ -1,0 +1,237 @@
+/// The portable C99 kernels of an export: plain loops that reproduce `IntegerNetwork`'s
+/// arithmetic bit for bit (int32 accumulators, Q31 multipliers with rounding half away from
+/// zero, clamps to the fused activation's range). Convolutions gather their taps into int16
+/// columns in the scratch buffer the arena plan gives them, as CMSIS-NN's kernels do, so the
+/// arena the cost model reports is the arena these kernels use.
+enum CKernels {
+    static let header = #"""
+/* nas_kernels.h: int8 kernels of a nasbook export (C99, no heap). Generated; do not edit. */
+#ifndef NAS_KERNELS_H
+#define NAS_KERNELS_H
+
+#include <stdint.h>
+
+/* Zero points and the output clamp (the fused activation's range) of one op. Multipliers
+   elsewhere are (q31, right): x * q31 / 2^right rounded, halves away from zero. */
+typedef struct {
+    int32_t in_zero, out_zero, act_min, act_max;
+} nas_quant;
+
+typedef struct {
+    int h, w, c, oh, ow, oc, kh, kw, stride, pad_h, pad_w, groups;
+    nas_quant q;
+} nas_conv_params;
+
+typedef struct {
+    int h, w, c, oh, ow, size_h, size_w, stride_h, stride_w;
+    int32_t q31, right; /* rescale; right == 0: the output shares the input's parameters */
+    nas_quant q;
+} nas_pool_params;
+
+void nas_conv(const int8_t *in, int8_t *out, int16_t *scratch, const nas_conv_params *p,
+              const int8_t *w, const int32_t *bias, const int32_t *q31, const int32_t *right);
+void nas_depthwise_conv(const int8_t *in, int8_t *out, int16_t *scratch, const nas_conv_params *p,
+                        const int8_t *w, const int32_t *bias, const int32_t *q31, const int32_t *right);
+void nas_fully_connected(const int8_t *in, int8_t *out, int features, int channels, const nas_quant *q,
+                         const int8_t *w, const int32_t *bias, const int32_t *q31, const int32_t *right);
+void nas_max_pool(const int8_t *in, int8_t *out, const nas_pool_params *p);
+void nas_avg_pool(const int8_t *in, int8_t *out, const nas_pool_params *p);
+void nas_mean(const int8_t *in, int8_t *out, int positions, int channels, int32_t q31, int32_t right, const nas_quant *q);
+void nas_add(const int8_t *a, const int8_t *b, int8_t *out, int n, int32_t a_zero, int32_t a_q31, int32_t a_right,
+             int32_t b_zero, int32_t b_q31, int32_t b_right, const nas_quant *q);
+void nas_mul(const int8_t *a, const int8_t *b, int8_t *out, int n, int b_count, int32_t a_zero, int32_t b_zero,
+             int32_t q31, int32_t right, const nas_quant *q);
+void nas_lookup(const int8_t *in, int8_t *out, int n, const int8_t *table);
+
+#endif
+"""#
+
+    static let source = #"""
+/* nas_kernels.c: int8 kernels of a nasbook export (C99, no heap). Generated; do not edit.
+   Each reproduces nasbook's integer inference exactly: int32 accumulators, requantization
+   by a Q31 multiplier and a right shift rounding halves away from zero, then a clamp. */
+#include "nas_kernels.h"
+
+static int64_t scale(int64_t x, int32_t q31, int32_t right) {
+    int64_t product = x * (int64_t)q31, half = (int64_t)1 << (right - 1);
+    return product >= 0 ? (product + half) >> right : -((-product + half) >> right);
+}
+
+static int8_t clamp(int64_t v, const nas_quant *q) {
+    if (v < q->act_min) v = q->act_min;
+    if (v > q->act_max) v = q->act_max;
+    return (int8_t)v;
+}
+
+static int8_t requantize(int64_t x, int32_t q31, int32_t right, const nas_quant *q) {
+    return clamp(q->out_zero + scale(x, q31, right), q);
+}
+
+/* Gathers the receptive field of output pixel (oy, ox), channels [c0, c0 + gc), as int16
+   values minus the input zero point (padding: 0), taps in (ky, kx, channel) order. */
+static void gather(const int8_t *in, int16_t *column, const nas_conv_params *p, int oy, int ox, int c0, int gc) {
+    int ky, kx, i;
+    for (ky = 0; ky < p->kh; ky++) {
+        int iy = oy * p->stride - p->pad_h + ky;
+        for (kx = 0; kx < p->kw; kx++) {
+            int ix = ox * p->stride - p->pad_w + kx;
+            int16_t *dst = column + (ky * p->kw + kx) * gc;
+            if (iy < 0 || iy >= p->h || ix < 0 || ix >= p->w) {
+                for (i = 0; i < gc; i++) dst[i] = 0;
+            } else {
+                const int8_t *src = in + (iy * p->w + ix) * p->c + c0;
+                for (i = 0; i < gc; i++) dst[i] = (int16_t)(src[i] - p->q.in_zero);
+            }
+        }
+    }
+}
+
+/* Weights: [oc][kh][kw][c / groups]. With scratch, two output pixels' columns at a time, each
+   weight row read once for both (CMSIS-NN's arm_convolve_s8 scheme); without (1x1, stride 1),
+   straight from the input. */
+void nas_conv(const int8_t *in, int8_t *out, int16_t *scratch, const nas_conv_params *p,
+              const int8_t *w, const int32_t *bias, const int32_t *q31, const int32_t *right) {
+    const int gc = p->c / p->groups, goc = p->oc / p->groups, k = p->kh * p->kw * gc;
+    const int pixels = p->oh * p->ow;
+    int pixel, g, o, i, j;
+    if (scratch == 0) {
+        for (pixel = 0; pixel < pixels; pixel++) {
+            int iy = pixel / p->ow * p->stride - p->pad_h, ix = pixel % p->ow * p->stride - p->pad_w;
+            int inside = iy >= 0 && iy < p->h && ix >= 0 && ix < p->w;
+            for (o = 0; o < p->oc; o++) {
+                const int8_t *row = w + o * k;
+                int32_t acc = bias[o];
+                if (inside) {
+                    const int8_t *x = in + (iy * p->w + ix) * p->c + o / goc * gc;
+                    for (i = 0; i < gc; i++) acc += (int32_t)(x[i] - p->q.in_zero) * row[i];
+                }
+                out[pixel * p->oc + o] = requantize(acc, q31[o], right[o], &p->q);
+            }
+        }
+        return;
+    }
+    for (pixel = 0; pixel < pixels; pixel += 2) {
+        const int count = pixels - pixel < 2 ? 1 : 2;
+        for (g = 0; g < p->groups; g++) {
+            for (j = 0; j < count; j++) gather(in, scratch + j * k, p, (pixel + j) / p->ow, (pixel + j) % p->ow, g * gc, gc);
+            for (o = g * goc; o < (g + 1) * goc; o++) {
+                const int8_t *row = w + o * k;
+                const int16_t *col0 = scratch, *col1 = scratch + k;
+                int32_t acc0 = bias[o], acc1 = bias[o];
+                if (count == 2) {
+                    for (i = 0; i < k; i++) {
+                        acc0 += (int32_t)col0[i] * row[i];
+                        acc1 += (int32_t)col1[i] * row[i];
+                    }
+                    out[(pixel + 1) * p->oc + o] = requantize(acc1, q31[o], right[o], &p->q);
+                } else {
+                    for (i = 0; i < k; i++) acc0 += (int32_t)col0[i] * row[i];
+                }
+                out[pixel * p->oc + o] = requantize(acc0, q31[o], right[o], &p->q);
+            }
+        }
+    }
+}
+
+/* Weights: [kh][kw][oc], output channel o reads input channel o / (oc / c). The scratch holds
+   one pixel's taps for every channel (CMSIS-NN's arm_depthwise_conv_s8_opt buffer). */
+void nas_depthwise_conv(const int8_t *in, int8_t *out, int16_t *scratch, const nas_conv_params *p,
+                        const int8_t *w, const int32_t *bias, const int32_t *q31, const int32_t *right) {
+    const int taps = p->kh * p->kw, multiplier = p->oc / p->c;
+    int oy, ox, o, t;
+    for (oy = 0; oy < p->oh; oy++) {
+        for (ox = 0; ox < p->ow; ox++) {
+            int8_t *dst = out + (oy * p->ow + ox) * p->oc;
+            if (scratch != 0) gather(in, scratch, p, oy, ox, 0, p->c);
+            for (o = 0; o < p->oc; o++) {
+                const int ch = o / multiplier;
+                int32_t acc = bias[o];
+                if (scratch != 0) {
+                    for (t = 0; t < taps; t++) acc += (int32_t)scratch[t * p->c + ch] * w[t * p->oc + o];
+                } else {
+                    int iy = oy * p->stride - p->pad_h, ix = ox * p->stride - p->pad_w;
+                    if (iy >= 0 && iy < p->h && ix >= 0 && ix < p->w)
+                        acc += (int32_t)(in[(iy * p->w + ix) * p->c + ch] - p->q.in_zero) * w[o];
+                }
+                dst[o] = requantize(acc, q31[o], right[o], &p->q);
+            }
+        }
+    }
+}
+
+/* Weights: [channels][features]. */
+void nas_fully_connected(const int8_t *in, int8_t *out, int features, int channels, const nas_quant *q,
+                         const int8_t *w, const int32_t *bias, const int32_t *q31, const int32_t *right) {
+    int o, i;
+    for (o = 0; o < channels; o++) {
+        const int8_t *row = w + o * features;
+        int32_t acc = bias[o];
+        for (i = 0; i < features; i++) acc += (int32_t)(in[i] - q->in_zero) * row[i];
+        out[o] = requantize(acc, q31[o], right[o], q);
+    }
+}
+
+void nas_max_pool(const int8_t *in, int8_t *out, const nas_pool_params *p) {
+    int oy, ox, ch, ky, kx;
+    for (oy = 0; oy < p->oh; oy++) {
+        for (ox = 0; ox < p->ow; ox++) {
+            for (ch = 0; ch < p->c; ch++) {
+                int32_t v = -128;
+                for (ky = 0; ky < p->size_h; ky++) {
+                    for (kx = 0; kx < p->size_w; kx++) {
+                        int32_t x = in[((oy * p->stride_h + ky) * p->w + ox * p->stride_w + kx) * p->c + ch];
+                        if (x > v) v = x;
+                    }
+                }
+                out[(oy * p->ow + ox) * p->c + ch] =
+                    p->right == 0 ? clamp(v, &p->q) : requantize(v - p->q.in_zero, p->q31, p->right, &p->q);
+            }
+        }
+    }
+}
+
+void nas_avg_pool(const int8_t *in, int8_t *out, const nas_pool_params *p) {
+    int oy, ox, ch, ky, kx;
+    for (oy = 0; oy < p->oh; oy++) {
+        for (ox = 0; ox < p->ow; ox++) {
+            for (ch = 0; ch < p->c; ch++) {
+                int64_t sum = 0;
+                for (ky = 0; ky < p->size_h; ky++)
+                    for (kx = 0; kx < p->size_w; kx++)
+                        sum += in[((oy * p->stride_h + ky) * p->w + ox * p->stride_w + kx) * p->c + ch] - p->q.in_zero;
+                out[(oy * p->ow + ox) * p->c + ch] = requantize(sum, p->q31, p->right, &p->q);
+            }
+        }
+    }
+}
+
+void nas_mean(const int8_t *in, int8_t *out, int positions, int channels, int32_t q31, int32_t right, const nas_quant *q) {
+    int ch, i;
+    for (ch = 0; ch < channels; ch++) {
+        int64_t sum = 0;
+        for (i = 0; i < positions; i++) sum += in[i * channels + ch] - q->in_zero;
+        out[ch] = requantize(sum, q31, right, q);
+    }
+}
+
+void nas_add(const int8_t *a, const int8_t *b, int8_t *out, int n, int32_t a_zero, int32_t a_q31, int32_t a_right,
+             int32_t b_zero, int32_t b_q31, int32_t b_right, const nas_quant *q) {
+    int i;
+    for (i = 0; i < n; i++)
+        out[i] = clamp(q->out_zero + scale(a[i] - a_zero, a_q31, a_right) + scale(b[i] - b_zero, b_q31, b_right), q);
+}
+
+/* b broadcasts over a's positions: b[i % b_count] (a squeeze-excite gate per channel). */
+void nas_mul(const int8_t *a, const int8_t *b, int8_t *out, int n, int b_count, int32_t a_zero, int32_t b_zero,
+             int32_t q31, int32_t right, const nas_quant *q) {
+    int i;
+    for (i = 0; i < n; i++)
+        out[i] = requantize((int64_t)(a[i] - a_zero) * (b[i % b_count] - b_zero), q31, right, q);
+}
+
+void nas_lookup(const int8_t *in, int8_t *out, int n, const int8_t *table) {
+    int i;
+    for (i = 0; i < n; i++) out[i] = table[in[i] + 128];
+}
+"""#
+}

@@ -1,0 +1,160 @@
+import Foundation
+import GRDB
+
+/// Whether a study still has trials to run. A study killed mid-run stays `running`, which is
+/// how `resume` tells it apart from one that ended.
+public enum StudyStatus: String, Codable, Sendable {
+    case running, finished
+}
+
+/// A trial's outcome. `running` is written when training starts, so a crash leaves a visible
+/// trace; the other three are final.
+public enum TrialStatus: String, Codable, Sendable, CaseIterable {
+    case running, complete, failed, infeasible
+}
+
+/// One search: what was searched, how, and under which budget. Everything `resume` needs to
+/// rebuild the strategy is here (strategy name, seed, search space, objectives) together with
+/// the script that defined it.
+public struct StudyRecord: Sendable, Equatable, Identifiable {
+    /// Assigned by `StudyStore.createStudy`; nil before.
+    public internal(set) var id: Int64?
+    /// Unique within a store; `study(named:)` finds it again.
+    public var name: String
+    public var created: Date
+    public var strategy: String
+    public var seed: UInt64
+    /// The search space as the language described it (text or JSON): a resumed study checks it
+    /// is searching the same space its stored unit-cube points map into.
+    public var searchSpace: String
+    public var objectives: [Objective]
+    public var budget: [Constraint]
+    /// How many trials the search was asked for, so a resume knows how many remain.
+    public var plannedTrials: Int
+    public var script: String
+    /// FNV-1a of `script` (not cryptographic): tells at a glance whether the script changed
+    /// since the study started.
+    public var scriptHash: String { Self.hash(script) }
+    public var status: StudyStatus
+
+    public init(name: String, strategy: String, seed: UInt64, searchSpace: String, objectives: [Objective],
+                budget: [Constraint] = [], plannedTrials: Int, script: String = "", created: Date = Date()) {
+        self.name = name
+        self.created = created
+        self.strategy = strategy
+        self.seed = seed
+        self.searchSpace = searchSpace
+        self.objectives = objectives
+        self.budget = budget
+        self.plannedTrials = plannedTrials
+        self.script = script
+        self.status = .running
+    }
+
+    static func hash(_ text: String) -> String {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            h ^= UInt64(byte)
+            h = h &* 0x0000_0100_0000_01b3
+        }
+        return String(h, radix: 16)
+    }
+}
+
+/// One evaluated configuration. Its row is written as `running` when it starts and rewritten,
+/// with its curve, in one transaction when it ends: a finished trial is either wholly stored
+/// or not at all.
+public struct TrialRecord: Sendable, Equatable, Identifiable {
+    public internal(set) var id: Int64?
+    public internal(set) var studyID: Int64
+    /// 1, 2, 3... in the order the strategy proposed them; replaying them in this order
+    /// rebuilds the strategy's state.
+    public internal(set) var number: Int
+    public var status: TrialStatus
+    /// Why a trial failed or was infeasible (diverged, out of memory, over the RAM budget).
+    public var failureReason: String?
+    /// The point in the unit hypercube the strategy proposed: what the strategy sees on replay.
+    public var x: [Double]
+    /// The point decoded into the search space's parameters (width 16, kernel [3, 5, 3]...).
+    public var parameters: [String: ParameterValue]
+    /// Measured and computed values by name (see `Metric`); objectives and budgets pick from them.
+    public var metrics: [String: Double]
+    public var seed: UInt64
+    public var started: Date
+    public var finished: Date?
+    /// Wall time from start to finish.
+    public var seconds: Double?
+
+    init(studyID: Int64, number: Int, x: [Double], parameters: [String: ParameterValue], seed: UInt64, started: Date) {
+        self.studyID = studyID
+        self.number = number
+        self.status = .running
+        self.x = x
+        self.parameters = parameters
+        self.metrics = [:]
+        self.seed = seed
+        self.started = started
+    }
+
+    /// Records a trained trial's metrics and its end.
+    public mutating func complete(metrics: [String: Double], at time: Date = Date()) {
+        self.metrics.merge(metrics) { $1 }
+        close(.complete, reason: nil, at: time)
+    }
+
+    /// Records why the trial could not be evaluated (diverged, crashed); partial metrics are kept.
+    public mutating func fail(_ reason: String, metrics: [String: Double] = [:], at time: Date = Date()) {
+        self.metrics.merge(metrics) { $1 }
+        close(.failed, reason: reason, at: time)
+    }
+
+    /// Records a configuration rejected before training because its computed costs break the
+    /// budget; those costs are kept so a looser budget can show why it was skipped.
+    public mutating func markInfeasible(_ reason: String, metrics: [String: Double] = [:], at time: Date = Date()) {
+        self.metrics.merge(metrics) { $1 }
+        close(.infeasible, reason: reason, at: time)
+    }
+
+    private mutating func close(_ status: TrialStatus, reason: String?, at end: Date) {
+        self.status = status
+        failureReason = reason
+        finished = end
+        seconds = end.timeIntervalSince(started)
+    }
+
+    /// The study's objectives in the minimization convention, or nil when the trial is not
+    /// complete or lacks one of them: what a strategy is fed on replay.
+    public func objectiveVector(_ objectives: [Objective]) -> [Double]? {
+        guard status == .complete else { return nil }
+        var vector: [Double] = []
+        vector.reserveCapacity(objectives.count)
+        for objective in objectives {
+            guard let value = metrics[objective.metric] else { return nil }
+            vector.append(objective.minimized(value))
+        }
+        return vector
+    }
+}
+
+/// One epoch of a trial's training curve. SQLite keeps NaN as NULL: a NaN loss or accuracy
+/// reads back as NaN, a NaN validation value as nil (not measured).
+public struct EpochRecord: Sendable, Equatable {
+    public internal(set) var trialID: Int64?
+    /// 1-based.
+    public var epoch: Int
+    public var loss: Double
+    public var accuracy: Double
+    public var validationLoss: Double?
+    public var validationAccuracy: Double?
+    public var seconds: Double
+
+    public init(epoch: Int, loss: Double, accuracy: Double, validationLoss: Double? = nil, validationAccuracy: Double? = nil,
+                seconds: Double) {
+        self.epoch = epoch
+        self.loss = loss
+        self.accuracy = accuracy
+        self.validationLoss = validationLoss
+        self.validationAccuracy = validationAccuracy
+        self.seconds = seconds
+    }
+}

@@ -1,0 +1,169 @@
+import Foundation
+import GRDB
+
+/// The store's tables, built by migrations so a file written by an older nasbook is upgraded in
+/// place when opened. Add a migration for every change; never edit a registered one.
+///
+/// - `study`: one row per search (JSON text for objectives and budget).
+/// - `trial`: one row per evaluated configuration, numbered within its study (JSON text for the
+///   unit-cube point, the decoded parameters and the metrics).
+/// - `epoch`: the training curve of a trial, deleted with it.
+///
+/// Times are seconds since 2001-01-01 UTC (REAL, Foundation's own reference date), so a record
+/// reads back bit-identical to what was written; `sqlite3` shows them with
+/// `datetime(started + 978307200, 'unixepoch')`.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: studies, trials, epochs") { db in
+            try db.create(table: "study") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("name", .text).notNull().unique()
+                t.column("created", .double).notNull()
+                t.column("strategy", .text).notNull()
+                t.column("seed", .integer).notNull()
+                t.column("searchSpace", .text).notNull()
+                t.column("objectives", .text).notNull()
+                t.column("budget", .text).notNull()
+                t.column("plannedTrials", .integer).notNull()
+                t.column("script", .text).notNull()
+                t.column("scriptHash", .text).notNull()
+                t.column("status", .text).notNull()
+                    .check(sql: "status IN ('running', 'finished')")
+            }
+            try db.create(table: "trial") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("study", onDelete: .cascade).notNull()
+                t.column("number", .integer).notNull()
+                t.column("status", .text).notNull()
+                    .check(sql: "status IN ('running', 'complete', 'failed', 'infeasible')")
+                t.column("failureReason", .text)
+                t.column("x", .text).notNull()
+                t.column("parameters", .text).notNull()
+                t.column("metrics", .text).notNull()
+                t.column("seed", .integer).notNull()
+                t.column("started", .double).notNull()
+                t.column("finished", .double)
+                t.column("seconds", .double)
+                t.uniqueKey(["studyId", "number"])
+            }
+            try db.create(table: "epoch") { t in
+                t.belongsTo("trial", onDelete: .cascade).notNull()
+                t.column("epoch", .integer).notNull()
+                t.column("loss", .double)
+                t.column("accuracy", .double)
+                t.column("validationLoss", .double)
+                t.column("validationAccuracy", .double)
+                t.column("seconds", .double).notNull()
+                t.primaryKey(["trialId", "epoch"])
+            }
+        }
+        return migrator
+    }
+}
+
+extension StudyRecord: FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "study"
+
+    public init(row: Row) throws {
+        id = try row.decode(forColumn: "id")
+        name = try row.decode(forColumn: "name")
+        created = Date(timeIntervalSinceReferenceDate: try row.decode(forColumn: "created"))
+        strategy = try row.decode(forColumn: "strategy")
+        seed = UInt64(databaseBits: try row.decode(forColumn: "seed"))
+        searchSpace = try row.decode(forColumn: "searchSpace")
+        objectives = try JSONColumn.decode([Objective].self, row, "objectives", table: Self.databaseTableName)
+        budget = try JSONColumn.decode([Constraint].self, row, "budget", table: Self.databaseTableName)
+        plannedTrials = try row.decode(forColumn: "plannedTrials")
+        script = try row.decode(forColumn: "script")
+        status = try Self.decodeEnum(row, "status")
+    }
+
+    public func encode(to container: inout PersistenceContainer) throws {
+        container["id"] = id
+        container["name"] = name
+        container["created"] = created.timeIntervalSinceReferenceDate
+        container["strategy"] = strategy
+        container["seed"] = seed.databaseBits
+        container["searchSpace"] = searchSpace
+        container["objectives"] = try JSONColumn.encode(objectives)
+        container["budget"] = try JSONColumn.encode(budget)
+        container["plannedTrials"] = plannedTrials
+        container["script"] = script
+        container["scriptHash"] = scriptHash
+        container["status"] = status.rawValue
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+extension TrialRecord: FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "trial"
+
+    public init(row: Row) throws {
+        id = try row.decode(forColumn: "id")
+        studyID = try row.decode(forColumn: "studyId")
+        number = try row.decode(forColumn: "number")
+        status = try Self.decodeEnum(row, "status")
+        failureReason = try row.decode(forColumn: "failureReason")
+        x = try JSONColumn.decode([Double].self, row, "x", table: Self.databaseTableName)
+        parameters = try JSONColumn.decode([String: ParameterValue].self, row, "parameters", table: Self.databaseTableName)
+        metrics = try JSONColumn.decode([String: Double].self, row, "metrics", table: Self.databaseTableName)
+        seed = UInt64(databaseBits: try row.decode(forColumn: "seed"))
+        started = Date(timeIntervalSinceReferenceDate: try row.decode(forColumn: "started"))
+        finished = try row.decode(Double?.self, forColumn: "finished").map(Date.init(timeIntervalSinceReferenceDate:))
+        seconds = try row.decode(forColumn: "seconds")
+    }
+
+    public func encode(to container: inout PersistenceContainer) throws {
+        container["id"] = id
+        container["studyId"] = studyID
+        container["number"] = number
+        container["status"] = status.rawValue
+        container["failureReason"] = failureReason
+        container["x"] = try JSONColumn.encode(x)
+        container["parameters"] = try JSONColumn.encode(parameters)
+        container["metrics"] = try JSONColumn.encode(metrics)
+        container["seed"] = seed.databaseBits
+        container["started"] = started.timeIntervalSinceReferenceDate
+        container["finished"] = finished?.timeIntervalSinceReferenceDate
+        container["seconds"] = seconds
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+extension EpochRecord: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "epoch"
+
+    /// SQLite stores NaN as NULL, so a NULL loss or accuracy reads back as the NaN it was.
+    public init(row: Row) throws {
+        trialID = try row.decode(forColumn: "trialId")
+        epoch = try row.decode(forColumn: "epoch")
+        loss = try row.decode(Double?.self, forColumn: "loss") ?? .nan
+        accuracy = try row.decode(Double?.self, forColumn: "accuracy") ?? .nan
+        validationLoss = try row.decode(forColumn: "validationLoss")
+        validationAccuracy = try row.decode(forColumn: "validationAccuracy")
+        seconds = try row.decode(forColumn: "seconds")
+    }
+
+    public func encode(to container: inout PersistenceContainer) throws {
+        container["trialId"] = trialID
+        container["epoch"] = epoch
+        container["loss"] = loss
+        container["accuracy"] = accuracy
+        container["validationLoss"] = validationLoss
+        container["validationAccuracy"] = validationAccuracy
+        container["seconds"] = seconds
+    }
+}
+
+extension FetchableRecord where Self: TableRecord {
+    static func decodeEnum<E: RawRepresentable>(_ row: Row, _ column: String) throws -> E where E.RawValue == String {
+        let raw: String = try row.decode(forColumn: column)
+        guard let value = E(rawValue: raw) else {
+            throw StudyStoreError.corruptColumn(table: databaseTableName, column: column, reason: "unknown value \"\(raw)\"")
+        }
+        return value
+    }
+}

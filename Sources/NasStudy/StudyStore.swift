@@ -1,0 +1,213 @@
+import Foundation
+import GRDB
+import NasOptimize
+
+/// A study database: one SQLite file holding any number of studies, their trials and curves.
+///
+/// Every finished trial is committed in its own transaction the moment it ends, and the file is
+/// in WAL mode with full syncs, so a search killed at any point (Ctrl-C, `kill -9`, power loss)
+/// keeps every trial that finished, and a REPL can read the study while a run writes it.
+///
+/// ```swift
+/// let store = try StudyStore(path: "kws.db")
+/// let study = try store.study(named: "kws") ?? store.createStudy(StudyRecord(
+///     name: "kws", strategy: "ars_mobo", seed: 7, searchSpace: space.description,
+///     objectives: [Objective(Metric.accuracy, .maximize), Objective(Metric.ram, .minimize)],
+///     budget: [Constraint(Metric.ram, .lessOrEqual, 128 * 1024)], plannedTrials: 40, script: source))
+/// let resumed = try store.resume(study)            // no trials yet for a new study
+/// // ... replay resumed.trials through the strategy (see Resumption) ...
+/// for _ in 0..<resumed.remaining {
+///     var trial = try store.startTrial(in: study, x: x, parameters: decoded, seed: trialSeed)
+///     // ... train and measure ...
+///     trial.complete(metrics: [Metric.accuracy: 0.91, Metric.ram: 61_440])
+///     try store.finish(trial, epochs: curve)        // committed: survives kill -9 from here on
+/// }
+/// try store.markFinished(study)
+/// // budget.ram = 64 KB:
+/// let front = try store.feasibleFront(of: study, within: [Constraint(Metric.ram, .lessOrEqual, 64 * 1024)])
+/// ```
+public final class StudyStore: Sendable {
+    /// The file this store reads and writes.
+    public let path: String
+    let pool: DatabasePool
+
+    /// Opens the database at `path`, creating the file and upgrading its schema as needed.
+    public init(path: String) throws {
+        self.path = path
+        var configuration = Configuration()
+        // A trial costs minutes of training; one fsync per commit is cheap insurance against
+        // losing it to a power cut, not only to a killed process.
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        // A REPL and a run may share the file: wait for the other's short write, don't fail.
+        configuration.busyMode = .timeout(10)
+        pool = try DatabasePool(path: path, configuration: configuration)
+        try Schema.migrator.migrate(pool)
+    }
+
+    // MARK: Studies
+
+    /// Stores a new study and returns it with its id. Names are unique within a store.
+    public func createStudy(_ study: StudyRecord) throws -> StudyRecord {
+        try pool.write { db in
+            if try StudyRecord.filter(Column("name") == study.name).fetchCount(db) > 0 {
+                throw StudyStoreError.duplicateStudy(study.name)
+            }
+            return try study.inserted(db)
+        }
+    }
+
+    public func study(named name: String) throws -> StudyRecord? {
+        try pool.read { db in try StudyRecord.filter(Column("name") == name).fetchOne(db) }
+    }
+
+    /// The most recently created study: what `nasbook run --resume` picks when not told which.
+    public func latestStudy() throws -> StudyRecord? {
+        try pool.read { db in try StudyRecord.order(Column("created").desc, Column("id").desc).fetchOne(db) }
+    }
+
+    /// All studies, oldest first.
+    public func studies() throws -> [StudyRecord] {
+        try pool.read { db in try StudyRecord.order(Column("created"), Column("id")).fetchAll(db) }
+    }
+
+    /// Records that the study ran all its trials; `resume` will reopen it if asked.
+    public func markFinished(_ study: StudyRecord) throws {
+        try setStatus(.finished, of: study)
+    }
+
+    /// Stores a new budget for the study, so the next session re-filters with what the user
+    /// set last. Trials are untouched: feasibility is always recomputed from their metrics.
+    @discardableResult
+    public func updateBudget(_ budget: [Constraint], of study: StudyRecord) throws -> StudyRecord {
+        let id = try savedID(study)
+        var updated = study
+        updated.budget = budget
+        try pool.write { db in
+            try db.execute(sql: "UPDATE study SET budget = ? WHERE id = ?", arguments: [try JSONColumn.encode(budget), id])
+        }
+        return updated
+    }
+
+    // MARK: Trials
+
+    /// Writes a `running` trial, numbered after the study's last, and returns it. Call when
+    /// training starts; a crash then leaves the row `running`, which `resume` clears.
+    public func startTrial(in study: StudyRecord, x: [Double], parameters: [String: ParameterValue], seed: UInt64,
+                           at start: Date = Date()) throws -> TrialRecord {
+        let studyID = try savedID(study)
+        return try pool.write { db in
+            let last = try Int.fetchOne(db, sql: "SELECT MAX(number) FROM trial WHERE studyId = ?", arguments: [studyID]) ?? 0
+            return try TrialRecord(studyID: studyID, number: last + 1, x: x, parameters: parameters, seed: seed, started: start)
+                .inserted(db)
+        }
+    }
+
+    /// Commits a trial's outcome and its training curve in one transaction. Call as soon as the
+    /// trial ends (after `complete`, `fail` or `markInfeasible`): when this returns, the trial
+    /// survives any crash.
+    public func finish(_ trial: TrialRecord, epochs: [EpochRecord] = []) throws {
+        guard let id = trial.id else { throw StudyStoreError.unsavedTrial(trial.number) }
+        guard trial.status != .running else { throw StudyStoreError.trialStillRunning(trial.number) }
+        try pool.write { db in
+            try trial.update(db)
+            try db.execute(sql: "DELETE FROM epoch WHERE trialId = ?", arguments: [id])
+            for var epoch in epochs {
+                epoch.trialID = id
+                try epoch.insert(db)
+            }
+        }
+    }
+
+    /// The study's trials in the order they were proposed, whatever their status.
+    public func trials(of study: StudyRecord) throws -> [TrialRecord] {
+        let id = try savedID(study)
+        return try pool.read { db in
+            try TrialRecord.filter(Column("studyId") == id).order(Column("number")).fetchAll(db)
+        }
+    }
+
+    /// A trial's training curve, first epoch first.
+    public func epochs(of trial: TrialRecord) throws -> [EpochRecord] {
+        guard let id = trial.id else { throw StudyStoreError.unsavedTrial(trial.number) }
+        return try pool.read { db in
+            try EpochRecord.filter(Column("trialId") == id).order(Column("epoch")).fetchAll(db)
+        }
+    }
+
+    // MARK: Resume
+
+    /// Where a study stands when it is picked up again.
+    ///
+    /// Replaying: rebuild the strategy from `study.strategy` and `study.seed`, then for each of
+    /// `trials` in order ask it for a proposal after the observations so far and discard it (a
+    /// stateful strategy such as Sobol must still advance; a deterministic one proposes
+    /// `trial.x` again), recording the stored trial instead. New trials are numbered after the
+    /// last stored one by `startTrial`.
+    public struct Resumption: Sendable {
+        /// The study as stored (its latest budget included), marked `running` again.
+        public let study: StudyRecord
+        /// The finished trials (complete, failed, infeasible) in proposal order.
+        public let trials: [TrialRecord]
+        /// Numbers of trials that were running when the previous session died. Their rows are
+        /// gone: the replayed strategy proposes them again and they run under the same numbers,
+        /// so a resumed study matches one that was never interrupted.
+        public let interrupted: [Int]
+
+        /// Complete trials as the strategies see them (objectives minimized), in order.
+        public var observations: [Observation] {
+            trials.compactMap { t in t.objectiveVector(study.objectives).map { Observation(x: t.x, objectives: $0) } }
+        }
+
+        /// How many of the planned trials are still to run.
+        public var remaining: Int { max(0, study.plannedTrials - trials.count) }
+    }
+
+    /// Prepares a study to continue: drops the trials a crash left `running` (and their curves),
+    /// marks the study `running`, and returns the finished trials to replay.
+    public func resume(_ study: StudyRecord) throws -> Resumption {
+        let id = try savedID(study)
+        return try pool.write { db in
+            let interrupted = try Int.fetchAll(db, sql: "SELECT number FROM trial WHERE studyId = ? AND status = 'running' ORDER BY number",
+                                               arguments: [id])
+            try db.execute(sql: "DELETE FROM trial WHERE studyId = ? AND status = 'running'", arguments: [id])
+            try db.execute(sql: "UPDATE study SET status = 'running' WHERE id = ?", arguments: [id])
+            guard let reopened = try StudyRecord.fetchOne(db, key: id) else { throw StudyStoreError.unsavedStudy(study.name) }
+            let trials = try TrialRecord.filter(Column("studyId") == id).order(Column("number")).fetchAll(db)
+            return Resumption(study: reopened, trials: trials, interrupted: interrupted)
+        }
+    }
+
+    // MARK: Budgets
+
+    /// The stored trials that fit `budget` (the study's own when nil) and are not dominated on
+    /// the study's objectives, best first; the same answer as `trials(of:).feasibleFront(...)`.
+    /// Only the metrics of complete trials are read to decide, then the front's few trials in
+    /// full, which keeps a re-filter of 1,000 trials to a few milliseconds.
+    public func feasibleFront(of study: StudyRecord, within budget: [Constraint]? = nil) throws -> [TrialRecord] {
+        let id = try savedID(study)
+        return try pool.read { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT id, number, metrics FROM trial WHERE studyId = ? AND status = 'complete'",
+                                        arguments: [id])
+            let metrics = try rows.map { try JSONColumn.decode([String: Double].self, $0, "metrics", table: TrialRecord.databaseTableName) }
+            let numbers: [Int] = try rows.map { try $0.decode(forColumn: "number") }
+            let front: [Int64] = try FeasibleFront.select(metrics: metrics, numbers: numbers, within: budget ?? study.budget,
+                                                          objectives: study.objectives).map { try rows[$0].decode(forColumn: "id") }
+            let byID = Dictionary(uniqueKeysWithValues: try TrialRecord.filter(keys: front).fetchAll(db).map { ($0.id!, $0) })
+            return front.compactMap { byID[$0] }
+        }
+    }
+
+    // MARK: Helpers
+
+    private func setStatus(_ status: StudyStatus, of study: StudyRecord) throws {
+        let id = try savedID(study)
+        try pool.write { db in
+            try db.execute(sql: "UPDATE study SET status = ? WHERE id = ?", arguments: [status.rawValue, id])
+        }
+    }
+
+    private func savedID(_ study: StudyRecord) throws -> Int64 {
+        guard let id = study.id else { throw StudyStoreError.unsavedStudy(study.name) }
+        return id
+    }
+}

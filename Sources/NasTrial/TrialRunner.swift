@@ -1,0 +1,122 @@
+import Foundation
+import NasCompress
+import NasCost
+import NasData
+import NasNN
+import NasQuant
+
+/// Runs trials: build -> train -> compress -> fine-tune -> int8 accuracy and exact costs.
+/// Costs can be had without training (`cost(of:)`), which is how budgets reject a network
+/// before any time is spent on it.
+public struct TrialRunner {
+    public let board: TargetBoard
+    /// Validation samples scored in int8 (all of them up to this many).
+    public var evaluationLimit = 2000
+
+    public init(board: TargetBoard) { self.board = board }
+
+    /// What the compressed network will cost on the board: the architecture is built with
+    /// throwaway weights and channel-pruned (channel counts depend only on the fraction), then
+    /// lowered and planned with the plan's bit-widths.
+    public func cost(of plan: TrialPlan, input: [Int], classes: Int) throws -> CostReport {
+        cost(try graph(of: plan, input: input, classes: classes), bits: plan.bits)
+    }
+
+    /// The runtime graph of the plan's compressed architecture; bit-widths do not change it,
+    /// so searches cache it per architecture.
+    public func graph(of plan: TrialPlan, input: [Int], classes: Int) throws -> DeploymentGraph {
+        try DeploymentGraph(try StructuredPruning.prune(try plan.architecture(input, classes, 0), fraction: plan.channels))
+    }
+
+    /// Costs of a graph with per-layer bit-widths (fitted to its weighted ops like `TrialPlan.bits`).
+    public func cost(_ graph: DeploymentGraph, bits: [Int]) -> CostReport {
+        let weighted = graph.ops.filter { $0.weights > 0 }.count
+        return CostReport(graph, board: board, bits: TrialPlan.perLayer(bits, count: weighted))
+    }
+
+    /// Hooks for progress display and Ctrl-C; `stage` names the part running ("train", "fine-tune").
+    public struct Observer {
+        public var progress: (_ stage: String, TrainingProgress) -> Void = { _, _ in }
+        public var epochDone: (_ stage: String, EpochRecord, _ of: Int) -> Void = { _, _, _ in }
+        public var shouldStop: () -> Bool = { false }
+        public init() {}
+    }
+
+    /// Trains and compresses one plan. Never throws for a bad configuration: failures come back
+    /// as `.failed` with the reason. `interrupted` is set when `shouldStop` ended the trial.
+    public func run(_ plan: TrialPlan, on data: TrialData, seed: UInt64, observer: Observer = Observer(),
+                    interrupted: inout Bool) -> TrialOutcome {
+        let start = Date()
+        var epochs: [EpochRecord] = []
+        func ended(_ status: TrialStatus, _ metrics: TrialMetrics?, model: Model? = nil, bits: [Int] = []) -> TrialOutcome {
+            TrialOutcome(status: status, metrics: metrics, epochs: epochs, seconds: Date().timeIntervalSince(start), model: model,
+                         bits: bits)
+        }
+        let input = data.train.sampleShape, classes = data.train.classCount
+        let model: Model, planned: CostReport
+        do {
+            model = try plan.architecture(input, classes, seed)
+            planned = try cost(of: plan, input: input, classes: classes)
+        } catch {
+            return ended(.failed("cannot build the network: \(error)"), nil)
+        }
+        var stopped = false
+        let stop = { () -> Bool in
+            if observer.shouldStop() { stopped = true }
+            return stopped
+        }
+
+        var training = plan.training
+        training.seed = seed
+        let trained = Trainer.train(model, on: data.train, validation: data.validation, options: training,
+                                    progress: { observer.progress("train", $0) },
+                                    epochDone: { observer.epochDone("train", $0, training.epochs) }, shouldStop: stop)
+        epochs += trained.epochs
+        if stopped { interrupted = true; return ended(.failed("interrupted"), TrialMetrics(cost: planned)) }
+        if let failure = trained.failure { return ended(.failed(failure), TrialMetrics(cost: planned)) }
+
+        do {
+            let pruned = try StructuredPruning.prune(model, fraction: plan.channels)
+            let layers = weightedLayers(pruned).count
+            let bits = TrialPlan.perLayer(plan.bits, count: layers)
+            let compressor = try Compressor(pruned, plan: CompressionPlan(prune: TrialPlan.perLayer(plan.prune, count: layers),
+                                                                           bits: bits))
+            var fineTuning = plan.fineTuning
+            fineTuning.seed = seed &+ 1
+            var loss = trained.loss
+            if fineTuning.epochs > 0 {
+                let view = try ActivationQuantization.trainingView(of: pruned)
+                let tuned = Trainer.train(view, on: data.train, validation: data.validation, options: fineTuning,
+                                          progress: { observer.progress("fine-tune", $0) },
+                                          epochDone: { observer.epochDone("fine-tune", $0, fineTuning.epochs) },
+                                          constraint: compressor, shouldStop: stop)
+                epochs += tuned.epochs
+                if stopped { interrupted = true; return ended(.failed("interrupted"), TrialMetrics(cost: planned)) }
+                if let failure = tuned.failure { return ended(.failed("fine-tuning: " + failure), TrialMetrics(cost: planned)) }
+                loss = tuned.loss
+            }
+            compressor.finish()
+            let report = cost(try DeploymentGraph(pruned), bits: bits)
+            let (float, int8) = try score(pruned, bits: bits, on: data)
+            let metrics = TrialMetrics(cost: report, accuracy: int8, floatAccuracy: float, loss: loss)
+            return ended(.complete, metrics, model: pruned, bits: bits)
+        } catch {
+            return ended(.failed("compression: \(error)"), TrialMetrics(cost: planned))
+        }
+    }
+
+    /// Float and int8 accuracy on the validation samples.
+    func score(_ model: Model, bits: [Int], on data: TrialData) throws -> (Double, Double) {
+        let folded = try FoldedNetwork(model)
+        let network = IntegerNetwork(folded, calibration: data.calibration, bits: bits)
+        let count = min(evaluationLimit, data.validation.count)
+        var floatCorrect = 0, intCorrect = 0
+        for i in 0..<count {
+            let sample = Array(data.validation.sample(i)), label = Int(data.validation.labels[i])
+            let logits = folded.run(sample)[folded.graph.output]
+            if logits.indices.max(by: { logits[$0] < logits[$1] }) == label { floatCorrect += 1 }
+            if network.classify(sample) == label { intCorrect += 1 }
+        }
+        return (Double(floatCorrect) / Double(max(1, count)), Double(intCorrect) / Double(max(1, count)))
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import GRDB
+import XCTest
+@testable import NasStudy
+
+final class MigrationTests: StoreTestCase {
+    func testFreshFileGetsTheSchemaInWALMode() throws {
+        XCTAssertFalse(FileManager.default.fileExists(atPath: databasePath))
+        let store = try StudyStore(path: databasePath)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: databasePath))
+        try store.pool.read { db in
+            XCTAssertEqual(try String.fetchOne(db, sql: "PRAGMA journal_mode"), "wal")
+            XCTAssertEqual(try Schema.migrator.appliedIdentifiers(db), ["v1: studies, trials, epochs"])
+            XCTAssertTrue(try Schema.migrator.hasCompletedMigrations(db))
+            XCTAssertEqual(Set(try db.columns(in: "study").map(\.name)), [
+                "id", "name", "created", "strategy", "seed", "searchSpace", "objectives", "budget", "plannedTrials", "script",
+                "scriptHash", "status",
+            ])
+            XCTAssertEqual(Set(try db.columns(in: "trial").map(\.name)), [
+                "id", "studyId", "number", "status", "failureReason", "x", "parameters", "metrics", "seed", "started", "finished",
+                "seconds",
+            ])
+            XCTAssertEqual(Set(try db.columns(in: "epoch").map(\.name)), [
+                "trialId", "epoch", "loss", "accuracy", "validationLoss", "validationAccuracy", "seconds",
+            ])
+            XCTAssertEqual(try db.foreignKeys(on: "trial").first?.destinationTable, "study")
+            XCTAssertEqual(try db.foreignKeys(on: "epoch").first?.destinationTable, "trial")
+        }
+    }
+
+    func testReopeningKeepsDataAndDoesNotMigrateAgain() throws {
+        do {
+            let store = try StudyStore(path: databasePath)
+            try addTrial(store, try makeStudy(store), [Metric.accuracy: 0.7])
+        }
+        let store = try StudyStore(path: databasePath)
+        let study = try XCTUnwrap(try store.study(named: "kws"))
+        XCTAssertEqual(try store.trials(of: study).map(\.metrics), [[Metric.accuracy: 0.7]])
+        try store.pool.read { db in
+            XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM grdb_migrations"), 1)
+        }
+    }
+
+    func testAFileThatIsNotAStudyIsAnErrorNotACrash() throws {
+        try "checkpoint, not a database\n".write(toFile: databasePath, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try StudyStore(path: databasePath)) { error in
+            XCTAssertTrue("\(error)".contains("not a database"), "\(error)")
+        }
+        XCTAssertThrowsError(try StudyStore(path: directory.appendingPathComponent("missing/dir/study.db").path))
+    }
+
+    func testTheSchemaRefusesBadRows() throws {
+        let store = try StudyStore(path: databasePath)
+        let study = try makeStudy(store)
+        let trial = try addTrial(store, study, [Metric.accuracy: 0.7])
+        try store.pool.write { db in
+            // Status outside the vocabulary.
+            XCTAssertThrowsError(try db.execute(sql: "UPDATE trial SET status = 'done'"))
+            // A second trial 1 in the same study.
+            XCTAssertThrowsError(try db.execute(sql: """
+                INSERT INTO trial (studyId, number, status, x, parameters, metrics, seed, started)
+                VALUES (?, 1, 'running', '[]', '{}', '{}', 0, 0)
+                """, arguments: [study.id]))
+            // An epoch of a trial that does not exist.
+            XCTAssertThrowsError(try db.execute(sql: "INSERT INTO epoch (trialId, epoch, seconds) VALUES (999, 1, 0)"))
+        }
+        // Deleting a study takes its trials and their curves with it.
+        try store.finish(trial, epochs: [EpochRecord(epoch: 1, loss: 1, accuracy: 0.5, seconds: 1)])
+        try store.pool.write { db in
+            try db.execute(sql: "DELETE FROM study")
+            XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM trial"), 0)
+            XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM epoch"), 0)
+        }
+    }
+}

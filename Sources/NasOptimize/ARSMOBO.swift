@@ -27,8 +27,7 @@ public struct ARSMOBO: Strategy {
         /// Optimism of the rollout reward, μ − β σ per learned objective: agent k of K uses
         /// β k / (K − 1), so the ensemble spans exploitation to exploration and EHVI arbitrates.
         public var beta = 1.0
-        /// Weight of the per-decision state coordinate, added only when two decisions of one kind
-        /// have the same features (their policy could not tell them apart otherwise).
+        /// Weight of the per-decision state coordinate (0: policies act only through descriptors).
         public var perDecision = 0.5
         /// Monte-Carlo samples of the EHVI that picks among the agents' candidates (0: the
         /// rollout reward picks).
@@ -67,8 +66,7 @@ public struct ARSMOBO: Strategy {
     public var name: String { "ars_mobo" }
 
     /// Decision i's state: its descriptor's features plus a bias, placed in the block of its
-    /// decision kind (so each kind has its own linear policy); then, only when descriptors alone
-    /// cannot tell two decisions apart, a scaled one-hot of i.
+    /// decision kind (so each kind has its own linear policy), then a scaled one-hot of i.
     static func states(_ domain: SearchDomain, perDecision: Double) -> [[Double]] {
         var kinds: [String] = []
         for d in domain.descriptors where !kinds.contains(d.decision) { kinds.append(d.decision) }
@@ -80,15 +78,12 @@ public struct ARSMOBO: Strategy {
             let sd = (c.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(c.count)).squareRoot()
             return (mean, sd > 1e-12 ? sd : 1)
         }
-        let ambiguous = domain.descriptors.indices.contains { i in
-            domain.descriptors[..<i].contains { $0.decision == domain.descriptors[i].decision && $0.features == domain.descriptors[i].features }
-        }
         return domain.descriptors.enumerated().map { i, d in
             var s = [Double](repeating: 0, count: kinds.count * width)
             let base = kinds.firstIndex(of: d.decision)! * width
             for j in 0..<(width - 1) where j < d.features.count { s[base + j] = (d.features[j] - scales[j].0) / scales[j].1 }
             s[base + width - 1] = 1
-            if perDecision > 0, ambiguous {
+            if perDecision > 0 {
                 var own = [Double](repeating: 0, count: domain.dimensions)
                 own[i] = perDecision
                 s += own
@@ -110,7 +105,7 @@ public struct ARSMOBO: Strategy {
         let front = Pareto.front(successes.map(\.objectives)).map { successes[$0] }
         // Anchors: front points inside the reference box (they carry the hypervolume); while
         // there are none, the few closest to entering it.
-        let gaps = front.map { reward.gap($0.objectives) }
+        let gaps = front.map { o in o.objectives.indices.map { (o.objectives[$0] - reward.reference[$0]) / reward.scale[$0] }.max()! }
         let inside = front.indices.filter { gaps[$0] < 0 }
         let bases = inside.isEmpty ? Array(front.indices.sorted { gaps[$0] < gaps[$1] }.prefix(3)) : inside
         func anchor() -> [Double] { front[bases[rng.nextInt(below: bases.count)]].x }
@@ -126,7 +121,7 @@ public struct ARSMOBO: Strategy {
                       anchor: anchor(), length: settings.initialLength)
             }
         } else {
-            credit(history, reward: reward)
+            credit(history, reference: reward.reference)
             // The front moves: an agent whose anchor left the anchors re-anchors; one whose
             // region collapsed restarts at the initial length.
             let onFront = Set(bases.map { front[$0].x })
@@ -178,23 +173,14 @@ public struct ARSMOBO: Strategy {
         return random.propose(after: history, in: domain)
     }
 
-    /// Widens the region of the agent whose last proposal added hypervolume — or, while no
-    /// observation lies inside the reference box, came closer to it than any before — and narrows
-    /// it after `patience` proposals that did not.
-    mutating func credit(_ history: [Observation], reward: RolloutReward) {
+    /// Widens the region of the agent whose last proposal added hypervolume, narrows it after
+    /// `patience` proposals that did not.
+    mutating func credit(_ history: [Observation], reference: [Double]) {
         guard let last, last.agent < agents.count, let newest = history.last, newest.x == last.x else { return }
         self.last = nil
-        let earlier = Array(history.dropLast()).successful.map(\.objectives)
-        let before = Hypervolume.of(earlier, reference: reward.reference)
-        let improved: Bool
-        if newest.failed {
-            improved = false
-        } else if before > 0 {
-            improved = Hypervolume.of(history.successful.map(\.objectives), reference: reward.reference) > before
-        } else {
-            improved = earlier.allSatisfy { reward.gap(newest.objectives) < reward.gap($0) }
-        }
-        if improved {
+        let before = Hypervolume.of(history.dropLast().successful.map(\.objectives), reference: reference)
+        let after = newest.failed ? before : Hypervolume.of(history.successful.map(\.objectives), reference: reference)
+        if after > before {
             agents[last.agent].successes += 1
             agents[last.agent].failures = 0
             if agents[last.agent].successes >= 2 {
@@ -235,14 +221,11 @@ struct RolloutReward {
         scale = (0..<m).map { k in max(reference[k] - values[k].min()!, 1e-12) }
     }
 
-    /// How far objectives lie outside the reference box (normalized; negative inside).
-    func gap(_ y: [Double]) -> Double { y.indices.map { (y[$0] - reference[$0]) / scale[$0] }.max()! }
-
     func callAsFunction(_ x: [Double], beta: Double) -> Double {
         let p = surrogates.predict(x)
         let y = p.map { $0.mean - beta * $0.variance.squareRoot() }
         // Shift needed to leave the dominated region and enter the reference box.
-        var shift = gap(y)
+        var shift = y.indices.map { (y[$0] - reference[$0]) / scale[$0] }.max()!
         for f in front {
             let escape = y.indices.map { (y[$0] - f[$0]) / scale[$0] }.min()!
             shift = max(shift, escape)

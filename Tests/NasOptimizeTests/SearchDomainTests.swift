@@ -117,21 +117,20 @@ final class CompressionProblemTests: XCTestCase {
 
 final class ARSMOBOStateTests: XCTestCase {
     /// Decisions of one kind share a policy block holding their standardized layer features and
-    /// a bias; a per-decision one-hot follows only when descriptors cannot tell decisions apart.
+    /// a bias; the per-decision one-hot comes after the blocks.
     func testStatesGroupDecisionsByKind() {
         let domain = CompressionProblem(layers: 4).domain  // prune, bits per layer; width; resolution
         let states = ARSMOBO.states(domain, perDecision: 0.5)
         let width = 3 + 1  // three features and a bias per kind
         XCTAssertEqual(states.count, 10)
-        XCTAssertEqual(states[0].count, 4 * width, "layer features tell every decision apart")
+        XCTAssertEqual(states[0].count, 4 * width + 10)
         for (i, d) in domain.descriptors.enumerated() {
             let block = ["prune", "bits", "width", "resolution"].firstIndex(of: d.decision)! * width
             XCTAssertEqual(states[i][block + width - 1], 1, "bias of \(d.decision)")
-            let outside = states[i].indices.filter { $0 < block || $0 >= block + width }
+            XCTAssertEqual(states[i][4 * width + i], 0.5)
+            let outside = states[i].indices.filter { ($0 < block || $0 >= block + width) && $0 < 4 * width }
             XCTAssertTrue(outside.allSatisfy { states[i][$0] == 0 })
         }
-        let same = SearchDomain(dimensions: 3, descriptors: .init(repeating: DimensionDescriptor(decision: "width"), count: 3))
-        XCTAssertEqual(ARSMOBO.states(same, perDecision: 0.5), [[1, 0.5, 0, 0], [1, 0, 0.5, 0], [1, 0, 0, 0.5]])
         // Layer 0 and layer 3 prune decisions differ in their (standardized) position feature.
         XCTAssertLessThan(states[0][0], 0)
         XCTAssertGreaterThan(states[6][0], 0)

@@ -90,7 +90,8 @@ public struct ParEGO: Strategy {
 }
 
 /// Multi-objective BO with one GP per learned objective (exact values for analytic ones) and
-/// Monte-Carlo expected hypervolume improvement times the probability of feasibility.
+/// Monte-Carlo expected hypervolume improvement times the probability of feasibility; `noisy`
+/// uses the noisy variant (see `ExpectedHypervolumeImprovement`).
 public struct ExpectedHypervolumeSearch: Strategy {
     var rng: SeededGenerator
     var initial: SobolSearch
@@ -98,19 +99,21 @@ public struct ExpectedHypervolumeSearch: Strategy {
     /// within the reference box), which early on is common with a tight reference.
     var fallback: ParEGO
     let samples: Int
+    let noisy: Bool
 
-    public init(seed: UInt64, samples: Int = 32) {
+    public init(seed: UInt64, samples: Int = 32, noisy: Bool = false) {
         rng = SeededGenerator(seed: seed)
         initial = SobolSearch(seed: seed)
         fallback = ParEGO(seed: seed &+ 1)
         self.samples = samples
+        self.noisy = noisy
     }
-    public var name: String { "mobo" }
+    public var name: String { noisy ? "nehvi" : "mobo" }
 
     public mutating func propose(after history: [Observation], in domain: SearchDomain) -> [Double] {
         let successes = history.successful
         guard history.count >= domain.initialDesign, successes.count >= 2 else { return initial.propose(after: history, in: domain) }
-        let ehvi = ExpectedHypervolumeImprovement(history, in: domain, samples: samples, seed: rng.next())
+        let ehvi = ExpectedHypervolumeImprovement(history, in: domain, samples: samples, seed: rng.next(), noisy: noisy)
         let incumbents = Pareto.front(successes.map(\.objectives)).prefix(8).map { successes[$0].x }
         let best = Acquisition.maximize(in: domain, incumbents: incumbents, anchors: history.map(\.x), rng: &rng, candidates: 256) { ehvi($0) }
         return best.score > 0 ? best.x : fallback.propose(after: history, in: domain)
@@ -119,16 +122,26 @@ public struct ExpectedHypervolumeSearch: Strategy {
 
 /// Monte-Carlo expected hypervolume improvement over the observed front, from `Surrogates`
 /// (fixed base samples, so deterministic for a seed), times the probability of feasibility.
+///
+/// The noisy variant (after Daulton et al. 2021, "Parallel Bayesian optimization of multiple
+/// noisy objectives with expected hypervolume improvement") does not trust the observed values:
+/// trained accuracy varies with the seed, so a lucky trial would otherwise shield its
+/// neighbourhood forever. Each Monte-Carlo draw samples the surrogates at the observed points
+/// too, and the candidate's improvement is measured against that draw's front. The observed
+/// points' draws use their posterior marginals (not the joint posterior), and are fixed per
+/// acquisition, so a candidate costs what it costs in the plain variant.
 public struct ExpectedHypervolumeImprovement {
     let surrogates: Surrogates
-    let front: [[Double]]
     let reference: [Double]
-    let base: Double
+    /// Per Monte-Carlo draw: the front to improve on and its hypervolume (the same observed front
+    /// for every draw unless noisy).
+    let fronts: [(front: [[Double]], hypervolume: Double)]
     let draws: [[Double]]
 
     /// The domain's reference, or else the worst observed value per objective plus 10% of its range.
     /// `surrogates`: models already fitted to `history` (nil: fit them here).
-    public init(_ history: [Observation], in domain: SearchDomain, surrogates: Surrogates? = nil, samples: Int, seed: UInt64) {
+    public init(_ history: [Observation], in domain: SearchDomain, surrogates: Surrogates? = nil, samples: Int, seed: UInt64,
+                noisy: Bool = false) {
         self.surrogates = surrogates ?? Surrogates(history, in: domain)
         let successes = history.successful
         let m = self.surrogates.objectiveCount
@@ -136,19 +149,33 @@ public struct ExpectedHypervolumeImprovement {
             let values = successes.map { $0.objectives[k] }
             return values.max()! + 0.1 * max(values.max()! - values.min()!, 1e-9)
         }
-        front = Pareto.front(successes.map(\.objectives)).map { successes[$0].objectives }
-        base = Hypervolume.of(front, reference: self.reference)
         var normal = SeededGenerator(seed: seed)
         draws = (0..<samples).map { _ in (0..<m).map { _ in Double(normal.nextNormal()) } }
+        let reference = self.reference
+        if noisy {
+            // Points on the first two observed fronts: the others are very unlikely to reach a
+            // sampled front, and leaving them out keeps the draws cheap.
+            let layers = Pareto.fronts(successes.map(\.objectives)).prefix(2).flatMap { $0 }
+            let models = self.surrogates
+            let posteriors = layers.map { models.predict(successes[$0].x) }
+            fronts = (0..<samples).map { _ in
+                let sampled = posteriors.map { p in p.map { $0.mean + $0.variance.squareRoot() * Double(normal.nextNormal()) } }
+                let front = Pareto.front(sampled).map { sampled[$0] }
+                return (front, Hypervolume.of(front, reference: reference))
+            }
+        } else {
+            let front = Pareto.front(successes.map(\.objectives)).map { successes[$0].objectives }
+            fronts = Array(repeating: (front, Hypervolume.of(front, reference: reference)), count: samples)
+        }
     }
 
     public func callAsFunction(_ x: [Double]) -> Double {
         let predictions = surrogates.predict(x)
         var gain = 0.0
-        for z in draws {
+        for (z, baseline) in zip(draws, fronts) {
             let y = predictions.indices.map { predictions[$0].mean + predictions[$0].variance.squareRoot() * z[$0] }
-            if zip(y, reference).allSatisfy({ $0 < $1 }), !front.contains(where: { Pareto.dominates($0, y) }) {
-                gain += Hypervolume.of(front + [y], reference: reference) - base
+            if zip(y, reference).allSatisfy({ $0 < $1 }), !baseline.front.contains(where: { Pareto.dominates($0, y) }) {
+                gain += Hypervolume.of(baseline.front + [y], reference: reference) - baseline.hypervolume
             }
         }
         guard gain > 0 else { return 0 }

@@ -1,4 +1,5 @@
 import XCTest
+import NasData
 @testable import NasOptimize
 
 final class StudyTests: XCTestCase {
@@ -48,6 +49,7 @@ final class StrategyTests: XCTestCase {
             let initial = 2 * (problem.dimensions + 1)
             var strategies: [any Strategy] = [NSGA2(seed: 3, populationSize: 8), ParEGO(seed: 3),
                                               ExpectedHypervolumeSearch(seed: 3, samples: 16),
+                                              ExpectedHypervolumeSearch(seed: 3, samples: 16, noisy: true),
                                               ARSMOBO(seed: 3, settings: .quick)]
             for index in strategies.indices {
                 let study = Study.run(problem, strategy: &strategies[index], trials: 30)
@@ -55,6 +57,25 @@ final class StrategyTests: XCTestCase {
                 XCTAssertGreaterThan(study.hypervolume, start + 1e-6, "\(strategies[index].name) on \(problem.name)")
             }
         }
+    }
+
+    /// At an observed front point the plain EHVI sees nothing to gain (the point is already on
+    /// the front), while the noisy variant still credits it when the observations are noisy: the
+    /// resampled front may lie behind it.
+    func testNoisyEHVICreditsAnObservedPointWhenObservationsAreNoisy() {
+        var rng = SeededGenerator(seed: 11)
+        let history = (0..<12).map { _ -> Observation in
+            let x = [rng.nextDouble(), rng.nextDouble()]
+            // A noisy 2-objective trade-off: the noise makes the observed front partly luck.
+            return Observation(x: x, objectives: [x[0] + 0.2 * rng.nextDouble(), 1 - x[0] + 0.2 * rng.nextDouble()])
+        }
+        let domain = SearchDomain(dimensions: 2, reference: [1.5, 1.5])
+        let front = Pareto.front(history.map(\.objectives)).map { history[$0].x }
+        let plain = ExpectedHypervolumeImprovement(history, in: domain, samples: 64, seed: 1)
+        let noisy = ExpectedHypervolumeImprovement(history, in: domain, samples: 64, seed: 1, noisy: true)
+        let plainGain = front.map { plain($0) }.reduce(0, +), noisyGain = front.map { noisy($0) }.reduce(0, +)
+        XCTAssertGreaterThan(noisyGain, plainGain)
+        XCTAssertGreaterThan(noisyGain, 0)
     }
 
     /// Model-based search beats random search at equal evaluations on ZDT1.

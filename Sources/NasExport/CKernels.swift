@@ -3,6 +3,13 @@
 /// zero, clamps to the fused activation's range). Convolutions gather their taps into int16
 /// columns in the scratch buffer the arena plan gives them, as CMSIS-NN's kernels do, so the
 /// arena the cost model reports is the arena these kernels use.
+///
+/// Weights below 8 bits arrive packed as the cost model counts them: each layer's weights, in
+/// the order the kernel reads them, as one little-endian bit stream of `bits`-bit two's
+/// complement values ((count * bits + 7) / 8 bytes, no padding between rows). Convolutions and
+/// dense layers decode a row in chunks of `NAS_CHUNK` weights into a buffer on the stack and run
+/// the same inner loop as on 8-bit weights (which they read in place); depthwise convolutions,
+/// whose channel reads are strided, decode each weight where they use it.
 enum CKernels {
     static let header = #"""
 /* nas_kernels.h: int8 kernels of a nasbook export (C99, no heap). Generated; do not edit. */
@@ -17,8 +24,9 @@ typedef struct {
     int32_t in_zero, out_zero, act_min, act_max;
 } nas_quant;
 
+/* bits: the weights' width. 8: one int8_t each; 2..7: packed, see nas_kernels.c. */
 typedef struct {
-    int h, w, c, oh, ow, oc, kh, kw, stride, pad_h, pad_w, groups;
+    int h, w, c, oh, ow, oc, kh, kw, stride, pad_h, pad_w, groups, bits;
     nas_quant q;
 } nas_conv_params;
 
@@ -29,11 +37,11 @@ typedef struct {
 } nas_pool_params;
 
 void nas_conv(const int8_t *in, int8_t *out, int16_t *scratch, const nas_conv_params *p,
-              const int8_t *w, const int32_t *bias, const int32_t *q31, const int32_t *right);
+              const void *w, const int32_t *bias, const int32_t *q31, const int32_t *right);
 void nas_depthwise_conv(const int8_t *in, int8_t *out, int16_t *scratch, const nas_conv_params *p,
-                        const int8_t *w, const int32_t *bias, const int32_t *q31, const int32_t *right);
+                        const void *w, const int32_t *bias, const int32_t *q31, const int32_t *right);
 void nas_fully_connected(const int8_t *in, int8_t *out, int features, int channels, const nas_quant *q,
-                         const int8_t *w, const int32_t *bias, const int32_t *q31, const int32_t *right);
+                         const void *w, int bits, const int32_t *bias, const int32_t *q31, const int32_t *right);
 void nas_max_pool(const int8_t *in, int8_t *out, const nas_pool_params *p);
 void nas_avg_pool(const int8_t *in, int8_t *out, const nas_pool_params *p);
 void nas_mean(const int8_t *in, int8_t *out, int positions, int channels, int32_t q31, int32_t right, const nas_quant *q);
@@ -67,6 +75,48 @@ static int8_t requantize(int64_t x, int32_t q31, int32_t right, const nas_quant 
     return clamp(q->out_zero + scale(x, q31, right), q);
 }
 
+/* Weights below 8 bits: a layer's weights as one little-endian bit stream of `bits`-bit two's
+   complement values, weight j at bits [j * bits, (j + 1) * bits), rows not padded. */
+#define NAS_CHUNK 64
+
+/* Weight j of a packed layer (random access, for strided reads). */
+static int32_t packed_weight(const uint8_t *w, int bits, long j) {
+    const long bit = j * bits;
+    const uint8_t *p = w + (bit >> 3);
+    const int shift = (int)(bit & 7);
+    const uint32_t sign = (uint32_t)1 << (bits - 1);
+    uint32_t v = (uint32_t)p[0] >> shift;
+    if (shift + bits > 8) v |= (uint32_t)p[1] << (8 - shift);
+    v &= (sign << 1) - 1;
+    return (int32_t)(v ^ sign) - (int32_t)sign;
+}
+
+/* Weights [first, first + n) of a layer: in place for 8-bit weights, else decoded into buf
+   (n <= NAS_CHUNK). Reads only the bytes those weights occupy. */
+static const int8_t *weight_run(const void *w, int bits, long first, int n, int8_t *buf) {
+    const long bit = first * bits;
+    const uint8_t *p;
+    const uint32_t sign = (uint32_t)1 << (bits - 1), mask = (sign << 1) - 1;
+    uint32_t acc;
+    int have, i;
+    if (bits == 8) return (const int8_t *)w + first;
+    p = (const uint8_t *)w + (bit >> 3);
+    acc = (uint32_t)*p++ >> (bit & 7);
+    have = 8 - (int)(bit & 7);
+    for (i = 0; i < n; i++) {
+        uint32_t v;
+        if (have < bits) {
+            acc |= (uint32_t)*p++ << have;
+            have += 8;
+        }
+        v = acc & mask;
+        acc >>= bits;
+        have -= bits;
+        buf[i] = (int8_t)((int32_t)(v ^ sign) - (int32_t)sign);
+    }
+    return buf;
+}
+
 /* Gathers the receptive field of output pixel (oy, ox), channels [c0, c0 + gc), as int16
    values minus the input zero point (padding: 0), taps in (ky, kx, channel) order. */
 static void gather(const int8_t *in, int16_t *column, const nas_conv_params *p, int oy, int ox, int c0, int gc) {
@@ -86,24 +136,29 @@ static void gather(const int8_t *in, int16_t *column, const nas_conv_params *p, 
     }
 }
 
-/* Weights: [oc][kh][kw][c / groups]. With scratch, two output pixels' columns at a time, each
-   weight row read once for both (CMSIS-NN's arm_convolve_s8 scheme); without (1x1, stride 1),
-   straight from the input. */
+/* Weights: [oc][kh][kw][c / groups], each row read in runs (the whole row when 8-bit). With
+   scratch, two output pixels' columns at a time, each weight run read once for both
+   (CMSIS-NN's arm_convolve_s8 scheme); without (1x1, stride 1), straight from the input. */
 void nas_conv(const int8_t *in, int8_t *out, int16_t *scratch, const nas_conv_params *p,
-              const int8_t *w, const int32_t *bias, const int32_t *q31, const int32_t *right) {
+              const void *w, const int32_t *bias, const int32_t *q31, const int32_t *right) {
     const int gc = p->c / p->groups, goc = p->oc / p->groups, k = p->kh * p->kw * gc;
-    const int pixels = p->oh * p->ow;
-    int pixel, g, o, i, j;
+    const int pixels = p->oh * p->ow, run = p->bits == 8 ? k : NAS_CHUNK;
+    int8_t buf[NAS_CHUNK];
+    int pixel, g, o, i, j, start, n;
     if (scratch == 0) {
         for (pixel = 0; pixel < pixels; pixel++) {
             int iy = pixel / p->ow * p->stride - p->pad_h, ix = pixel % p->ow * p->stride - p->pad_w;
             int inside = iy >= 0 && iy < p->h && ix >= 0 && ix < p->w;
             for (o = 0; o < p->oc; o++) {
-                const int8_t *row = w + o * k;
                 int32_t acc = bias[o];
                 if (inside) {
                     const int8_t *x = in + (iy * p->w + ix) * p->c + o / goc * gc;
-                    for (i = 0; i < gc; i++) acc += (int32_t)(x[i] - p->q.in_zero) * row[i];
+                    for (start = 0; start < gc; start += n) {
+                        const int8_t *row;
+                        n = gc - start < run ? gc - start : run;
+                        row = weight_run(w, p->bits, (long)o * k + start, n, buf);
+                        for (i = 0; i < n; i++) acc += (int32_t)(x[start + i] - p->q.in_zero) * row[i];
+                    }
                 }
                 out[pixel * p->oc + o] = requantize(acc, q31[o], right[o], &p->q);
             }
@@ -115,18 +170,22 @@ void nas_conv(const int8_t *in, int8_t *out, int16_t *scratch, const nas_conv_pa
         for (g = 0; g < p->groups; g++) {
             for (j = 0; j < count; j++) gather(in, scratch + j * k, p, (pixel + j) / p->ow, (pixel + j) % p->ow, g * gc, gc);
             for (o = g * goc; o < (g + 1) * goc; o++) {
-                const int8_t *row = w + o * k;
-                const int16_t *col0 = scratch, *col1 = scratch + k;
                 int32_t acc0 = bias[o], acc1 = bias[o];
-                if (count == 2) {
-                    for (i = 0; i < k; i++) {
-                        acc0 += (int32_t)col0[i] * row[i];
-                        acc1 += (int32_t)col1[i] * row[i];
+                for (start = 0; start < k; start += n) {
+                    const int16_t *col0 = scratch + start, *col1 = scratch + k + start;
+                    const int8_t *row;
+                    n = k - start < run ? k - start : run;
+                    row = weight_run(w, p->bits, (long)o * k + start, n, buf);
+                    if (count == 2) {
+                        for (i = 0; i < n; i++) {
+                            acc0 += (int32_t)col0[i] * row[i];
+                            acc1 += (int32_t)col1[i] * row[i];
+                        }
+                    } else {
+                        for (i = 0; i < n; i++) acc0 += (int32_t)col0[i] * row[i];
                     }
-                    out[(pixel + 1) * p->oc + o] = requantize(acc1, q31[o], right[o], &p->q);
-                } else {
-                    for (i = 0; i < k; i++) acc0 += (int32_t)col0[i] * row[i];
                 }
+                if (count == 2) out[(pixel + 1) * p->oc + o] = requantize(acc1, q31[o], right[o], &p->q);
                 out[pixel * p->oc + o] = requantize(acc0, q31[o], right[o], &p->q);
             }
         }
@@ -136,8 +195,10 @@ void nas_conv(const int8_t *in, int8_t *out, int16_t *scratch, const nas_conv_pa
 /* Weights: [kh][kw][oc], output channel o reads input channel o / (oc / c). The scratch holds
    one pixel's taps for every channel (CMSIS-NN's arm_depthwise_conv_s8_opt buffer). */
 void nas_depthwise_conv(const int8_t *in, int8_t *out, int16_t *scratch, const nas_conv_params *p,
-                        const int8_t *w, const int32_t *bias, const int32_t *q31, const int32_t *right) {
+                        const void *weights, const int32_t *bias, const int32_t *q31, const int32_t *right) {
     const int taps = p->kh * p->kw, multiplier = p->oc / p->c;
+    const int8_t *w = (const int8_t *)weights;
+    const uint8_t *packed = (const uint8_t *)weights;
     int oy, ox, o, t;
     for (oy = 0; oy < p->oh; oy++) {
         for (ox = 0; ox < p->ow; ox++) {
@@ -146,12 +207,14 @@ void nas_depthwise_conv(const int8_t *in, int8_t *out, int16_t *scratch, const n
             for (o = 0; o < p->oc; o++) {
                 const int ch = o / multiplier;
                 int32_t acc = bias[o];
-                if (scratch != 0) {
+                if (scratch != 0 && p->bits == 8) {
                     for (t = 0; t < taps; t++) acc += (int32_t)scratch[t * p->c + ch] * w[t * p->oc + o];
+                } else if (scratch != 0) {
+                    for (t = 0; t < taps; t++) acc += (int32_t)scratch[t * p->c + ch] * packed_weight(packed, p->bits, (long)t * p->oc + o);
                 } else {
                     int iy = oy * p->stride - p->pad_h, ix = ox * p->stride - p->pad_w;
                     if (iy >= 0 && iy < p->h && ix >= 0 && ix < p->w)
-                        acc += (int32_t)(in[(iy * p->w + ix) * p->c + ch] - p->q.in_zero) * w[o];
+                        acc += (int32_t)(in[(iy * p->w + ix) * p->c + ch] - p->q.in_zero) * (p->bits == 8 ? w[o] : packed_weight(packed, p->bits, o));
                 }
                 dst[o] = requantize(acc, q31[o], right[o], &p->q);
             }
@@ -159,14 +222,20 @@ void nas_depthwise_conv(const int8_t *in, int8_t *out, int16_t *scratch, const n
     }
 }
 
-/* Weights: [channels][features]. */
+/* Weights: [channels][features], each row read in runs (the whole row when 8-bit). */
 void nas_fully_connected(const int8_t *in, int8_t *out, int features, int channels, const nas_quant *q,
-                         const int8_t *w, const int32_t *bias, const int32_t *q31, const int32_t *right) {
-    int o, i;
+                         const void *w, int bits, const int32_t *bias, const int32_t *q31, const int32_t *right) {
+    const int run = bits == 8 ? features : NAS_CHUNK;
+    int8_t buf[NAS_CHUNK];
+    int o, i, start, n;
     for (o = 0; o < channels; o++) {
-        const int8_t *row = w + o * features;
         int32_t acc = bias[o];
-        for (i = 0; i < features; i++) acc += (int32_t)(in[i] - q->in_zero) * row[i];
+        for (start = 0; start < features; start += n) {
+            const int8_t *row;
+            n = features - start < run ? features - start : run;
+            row = weight_run(w, bits, (long)o * features + start, n, buf);
+            for (i = 0; i < n; i++) acc += (int32_t)(in[start + i] - q->in_zero) * row[i];
+        }
         out[o] = requantize(acc, q31[o], right[o], q);
     }
 }

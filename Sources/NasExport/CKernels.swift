@@ -7,9 +7,9 @@
 /// Weights below 8 bits arrive packed as the cost model counts them: each layer's weights, in
 /// the order the kernel reads them, as one little-endian bit stream of `bits`-bit two's
 /// complement values ((count * bits + 7) / 8 bytes, no padding between rows). Convolutions and
-/// dense layers decode a row in chunks of `NAS_CHUNK` weights into a buffer on the stack and run
-/// the same inner loop as on 8-bit weights (which they read in place); depthwise convolutions,
-/// whose channel reads are strided, decode each weight where they use it.
+/// dense layers decode a row, and depthwise convolutions one tap's weights for a run of channels,
+/// `NAS_CHUNK` (64) weights at a time into a buffer on the stack, 8 weights (`bits` bytes) per
+/// step, and run the same inner loop as on 8-bit weights, which they read in place.
 enum CKernels {
     static let header = #"""
 /* nas_kernels.h: int8 kernels of a nasbook export (C99, no heap). Generated; do not edit. */
@@ -91,29 +91,55 @@ static int32_t packed_weight(const uint8_t *w, int bits, long j) {
     return (int32_t)(v ^ sign) - (int32_t)sign;
 }
 
-/* Weights [first, first + n) of a layer: in place for 8-bit weights, else decoded into buf
-   (n <= NAS_CHUNK). Reads only the bytes those weights occupy. */
-static const int8_t *weight_run(const void *w, int bits, long first, int n, int8_t *buf) {
-    const long bit = first * bits;
-    const uint8_t *p;
+/* Decodes `groups` runs of 8 weights, each run `bits` whole bytes, unrolled by hand (called
+   with a constant `bits`, so the shifts are constants too). */
+#define NAS_FIELD(k) dst[k] = (int8_t)((int32_t)(((uint32_t)(x >> ((k) * bits)) & mask) ^ sign) - (int32_t)sign)
+static void unpack_groups(const uint8_t *p, int8_t *dst, int groups, int bits) {
     const uint32_t sign = (uint32_t)1 << (bits - 1), mask = (sign << 1) - 1;
-    uint32_t acc;
-    int have, i;
-    if (bits == 8) return (const int8_t *)w + first;
-    p = (const uint8_t *)w + (bit >> 3);
-    acc = (uint32_t)*p++ >> (bit & 7);
-    have = 8 - (int)(bit & 7);
-    for (i = 0; i < n; i++) {
-        uint32_t v;
-        if (have < bits) {
-            acc |= (uint32_t)*p++ << have;
-            have += 8;
+    int g;
+    for (g = 0; g < groups; g++, p += bits, dst += 8) {
+        uint64_t x = (uint64_t)p[0] | (uint64_t)p[1] << 8;
+        switch (bits) {
+        case 7: x |= (uint64_t)p[6] << 48; /* fall through */
+        case 6: x |= (uint64_t)p[5] << 40; /* fall through */
+        case 5: x |= (uint64_t)p[4] << 32; /* fall through */
+        case 4: x |= (uint64_t)p[3] << 24; /* fall through */
+        case 3: x |= (uint64_t)p[2] << 16; /* fall through */
+        default: break;
         }
-        v = acc & mask;
-        acc >>= bits;
-        have -= bits;
-        buf[i] = (int8_t)((int32_t)(v ^ sign) - (int32_t)sign);
+        NAS_FIELD(0); NAS_FIELD(1); NAS_FIELD(2); NAS_FIELD(3);
+        NAS_FIELD(4); NAS_FIELD(5); NAS_FIELD(6); NAS_FIELD(7);
     }
+}
+#undef NAS_FIELD
+
+/* 4-bit weights, the common case, a byte (two nibbles) at a time: a loop compilers vectorize. */
+static void unpack_nibbles(const uint8_t *p, int8_t *dst, int bytes) {
+    int j;
+    for (j = 0; j < bytes; j++) {
+        dst[2 * j] = (int8_t)((int32_t)((p[j] & 15u) ^ 8u) - 8);
+        dst[2 * j + 1] = (int8_t)((int32_t)((p[j] >> 4) ^ 8u) - 8);
+    }
+}
+
+/* Weights [first, first + n) of a layer: in place for 8-bit weights, else decoded into buf
+   (n <= NAS_CHUNK): one by one up to a multiple of 8 (which starts on a byte), then 8 at a
+   time, then the rest one by one. Reads only the bytes those weights occupy. */
+static const int8_t *weight_run(const void *w, int bits, long first, int n, int8_t *buf) {
+    const uint8_t *packed = (const uint8_t *)w;
+    int i = 0, groups;
+    if (bits == 8) return (const int8_t *)w + first;
+    for (; i < n && (first + i) % 8 != 0; i++) buf[i] = (int8_t)packed_weight(packed, bits, first + i);
+    groups = (n - i) / 8;
+    switch (bits) {
+    case 2: unpack_groups(packed + (first + i) / 8 * 2, buf + i, groups, 2); break;
+    case 3: unpack_groups(packed + (first + i) / 8 * 3, buf + i, groups, 3); break;
+    case 4: unpack_nibbles(packed + (first + i) / 2, buf + i, groups * 4); break;
+    case 5: unpack_groups(packed + (first + i) / 8 * 5, buf + i, groups, 5); break;
+    case 6: unpack_groups(packed + (first + i) / 8 * 6, buf + i, groups, 6); break;
+    default: unpack_groups(packed + (first + i) / 8 * 7, buf + i, groups, 7); break;
+    }
+    for (i += groups * 8; i < n; i++) buf[i] = (int8_t)packed_weight(packed, bits, first + i);
     return buf;
 }
 
@@ -193,30 +219,38 @@ void nas_conv(const int8_t *in, int8_t *out, int16_t *scratch, const nas_conv_pa
 }
 
 /* Weights: [kh][kw][oc], output channel o reads input channel o / (oc / c). The scratch holds
-   one pixel's taps for every channel (CMSIS-NN's arm_depthwise_conv_s8_opt buffer). */
+   one pixel's taps for every channel (CMSIS-NN's arm_depthwise_conv_s8_opt buffer); channels
+   are accumulated NAS_CHUNK at a time, each tap's weights for them read as one run. */
 void nas_depthwise_conv(const int8_t *in, int8_t *out, int16_t *scratch, const nas_conv_params *p,
-                        const void *weights, const int32_t *bias, const int32_t *q31, const int32_t *right) {
+                        const void *w, const int32_t *bias, const int32_t *q31, const int32_t *right) {
     const int taps = p->kh * p->kw, multiplier = p->oc / p->c;
-    const int8_t *w = (const int8_t *)weights;
-    const uint8_t *packed = (const uint8_t *)weights;
-    int oy, ox, o, t;
+    int8_t buf[NAS_CHUNK];
+    int32_t acc[NAS_CHUNK];
+    int oy, ox, o, t, i, n;
     for (oy = 0; oy < p->oh; oy++) {
         for (ox = 0; ox < p->ow; ox++) {
             int8_t *dst = out + (oy * p->ow + ox) * p->oc;
+            const int iy = oy * p->stride - p->pad_h, ix = ox * p->stride - p->pad_w;
+            const int inside = iy >= 0 && iy < p->h && ix >= 0 && ix < p->w;
             if (scratch != 0) gather(in, scratch, p, oy, ox, 0, p->c);
-            for (o = 0; o < p->oc; o++) {
-                const int ch = o / multiplier;
-                int32_t acc = bias[o];
-                if (scratch != 0 && p->bits == 8) {
-                    for (t = 0; t < taps; t++) acc += (int32_t)scratch[t * p->c + ch] * w[t * p->oc + o];
-                } else if (scratch != 0) {
-                    for (t = 0; t < taps; t++) acc += (int32_t)scratch[t * p->c + ch] * packed_weight(packed, p->bits, (long)t * p->oc + o);
-                } else {
-                    int iy = oy * p->stride - p->pad_h, ix = ox * p->stride - p->pad_w;
-                    if (iy >= 0 && iy < p->h && ix >= 0 && ix < p->w)
-                        acc += (int32_t)(in[(iy * p->w + ix) * p->c + ch] - p->q.in_zero) * (p->bits == 8 ? w[o] : packed_weight(packed, p->bits, o));
+            for (o = 0; o < p->oc; o += n) {
+                n = p->oc - o < NAS_CHUNK ? p->oc - o : NAS_CHUNK;
+                for (i = 0; i < n; i++) acc[i] = bias[o + i];
+                if (scratch != 0) {
+                    for (t = 0; t < taps; t++) {
+                        const int8_t *row = weight_run(w, p->bits, (long)t * p->oc + o, n, buf);
+                        const int16_t *x = scratch + t * p->c;
+                        if (multiplier == 1) {
+                            for (i = 0; i < n; i++) acc[i] += (int32_t)x[o + i] * row[i];
+                        } else {
+                            for (i = 0; i < n; i++) acc[i] += (int32_t)x[(o + i) / multiplier] * row[i];
+                        }
+                    }
+                } else if (inside) {
+                    const int8_t *row = weight_run(w, p->bits, o, n, buf), *x = in + (iy * p->w + ix) * p->c;
+                    for (i = 0; i < n; i++) acc[i] += (int32_t)(x[(o + i) / multiplier] - p->q.in_zero) * row[i];
                 }
-                dst[o] = requantize(acc, q31[o], right[o], &p->q);
+                for (i = 0; i < n; i++) dst[o + i] = requantize(acc[i], q31[o + i], right[o + i], &p->q);
             }
         }
     }

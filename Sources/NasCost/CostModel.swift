@@ -64,11 +64,19 @@ public struct CostReport: Sendable {
         public let outputShape: [Int]
         public let parameters: Int
         public let macs: Int
+        /// The weights' share of `flashBytes`: `packedWeightBytes` of this op's weights.
+        public let weightBytes: Int
         public let activationBytes: Int
         /// Bytes of tensors and scratch alive while this op runs.
         public let liveBytes: Int
         public let flashBytes: Int
         public let cycles: Double
+    }
+
+    /// Bytes of `weights` values stored packed at `bits` bits, one bit stream per layer: what
+    /// the C export's weight arrays hold (a test compiles them and checks).
+    public static func packedWeightBytes(weights: Int, bits: Int) -> Int {
+        (weights * bits + 7) / 8
     }
 
     /// Descriptor bytes per op in the model file (operator, tensor and buffer tables).
@@ -92,11 +100,12 @@ public struct CostReport: Sendable {
         var flash = 0, macs = 0, parameters = 0, cycles = 0.0
         var weighted = 0
         for (i, op) in graph.ops.enumerated() {
-            var opFlash = 0
+            var opFlash = 0, weightBytes = 0
             if op.weights > 0 {
                 let b = weighted < bits.count ? bits[weighted] : 8
                 weighted += 1
-                opFlash = (op.weights * b + 7) / 8 + op.biases * 4 + op.outputChannels * 8 + 8 + Self.layerOverhead
+                weightBytes = Self.packedWeightBytes(weights: op.weights, bits: b)
+                opFlash = weightBytes + op.biases * 4 + op.outputChannels * 8 + 8 + Self.layerOverhead
             } else {
                 opFlash = 8 + Self.layerOverhead
             }
@@ -110,7 +119,7 @@ public struct CostReport: Sendable {
             let live = buffers.indices.filter { buffers[$0].firstUse <= i && i <= buffers[$0].lastUse }
                 .reduce(0) { $0 + buffers[$1].size }
             layers.append(LayerCost(op: op.kind, outputShape: graph.tensors[op.output].shape, parameters: op.weights + op.biases,
-                                    macs: op.macs, activationBytes: graph.tensors[op.output].bytes, liveBytes: live,
+                                    macs: op.macs, weightBytes: weightBytes, activationBytes: graph.tensors[op.output].bytes, liveBytes: live,
                                     flashBytes: opFlash, cycles: opCycles))
             flash += opFlash
             macs += op.macs

@@ -135,22 +135,21 @@ public struct CModelWriter {
         case .conv, .depthwiseConv:
             let conv = op.sources[0] as! Conv2D
             let g = ConvShape(conv, input: graph.tensors[op.inputs[0]].shape, output: graph.tensors[op.output].shape)
-            let w = network.weights[index]!
-            let weights = op.kind == .conv ? g.ohwi(w) : w
-            var text = array("static const int8_t", "\(name)_w", weights.map(String.init))
+            let w = network.weights[index]!, bits = try weightBits(index)
+            var text = try weightArray("\(name)_w", op.kind == .conv ? g.ohwi(w) : w, bits: bits)
             text += try weightedConstants(name, index)
-            text += "static const nas_conv_params \(name) = {\(g.h), \(g.w), \(g.c), \(g.oh), \(g.ow), \(g.oc), \(g.kh), \(g.kw), \(g.stride), \(g.ph), \(g.pw), \(g.groups), \(quant)};\n\n"
+            text += "static const nas_conv_params \(name) = {\(g.h), \(g.w), \(g.c), \(g.oh), \(g.ow), \(g.oc), \(g.kh), \(g.kw), \(g.stride), \(g.ph), \(g.pw), \(g.groups), \(bits), \(quant)};\n\n"
             let scratch = arena.scratch(ofOp: index).map { "s + \($0.offset / 2)" } ?? "0"
             let kernel = op.kind == .conv ? "nas_conv" : "nas_depthwise_conv"
             return (text, "\(kernel)(\(ptr(op.inputs[0])), \(ptr(op.output)), \(scratch), &\(name), \(name)_w, \(name)_b, \(name)_m, \(name)_r)")
         case .fullyConnected:
-            let w = network.weights[index]!, channels = op.outputChannels, features = w.count / channels
+            let w = network.weights[index]!, channels = op.outputChannels, features = w.count / channels, bits = try weightBits(index)
             // IO -> OI: each output's weights contiguous.
             let rows = (0..<channels).flatMap { o in (0..<features).map { w[$0 * channels + o] } }
-            var text = array("static const int8_t", "\(name)_w", rows.map(String.init))
+            var text = try weightArray("\(name)_w", rows, bits: bits)
             text += try weightedConstants(name, index)
             text += "static const nas_quant \(name) = \(quant);\n\n"
-            return (text, "nas_fully_connected(\(ptr(op.inputs[0])), \(ptr(op.output)), \(features), \(channels), &\(name), \(name)_w, \(name)_b, \(name)_m, \(name)_r)")
+            return (text, "nas_fully_connected(\(ptr(op.inputs[0])), \(ptr(op.output)), \(features), \(channels), &\(name), \(name)_w, \(bits), \(name)_b, \(name)_m, \(name)_r)")
         case .maxPool, .avgPool:
             let pool = op.sources[0] as! Pool
             let inShape = graph.tensors[op.inputs[0]].shape, outShape = graph.tensors[op.output].shape
@@ -186,6 +185,27 @@ public struct CModelWriter {
         }
     }
 
+    /// The bit-width op `index`'s weights are stored at; the kernels decode 2...8.
+    func weightBits(_ index: Int) throws -> Int {
+        let bits = network.weightBits[index] ?? 8
+        guard (2...8).contains(bits) else {
+            throw ExportError("op \(index) has \(bits)-bit weights; the C export supports 2 to 8 bits")
+        }
+        return bits
+    }
+
+    /// A layer's weights in the order its kernel reads them: int8 at 8 bits, else packed as the
+    /// cost model counts them (see `packWeights`).
+    func weightArray(_ name: String, _ weights: [Int8], bits: Int) throws -> String {
+        if bits == 8 { return array("static const int8_t", name, weights.map(String.init)) }
+        let limit = (1 << (bits - 1)) - 1
+        guard weights.allSatisfy({ abs(Int($0)) <= limit }) else {
+            throw ExportError("\(name) holds a weight outside ±\(limit), which \(bits) bits cannot store")
+        }
+        return "/* \(weights.count) \(bits)-bit weights, packed */\n"
+            + array("static const uint8_t", name, packWeights(weights, bits: bits).map { "0x" + String($0, radix: 16) })
+    }
+
     func weightedConstants(_ name: String, _ index: Int) throws -> String {
         let multipliers = try network.multipliers[index]!.map { try fixedPoint($0, op: index) }
         return array("static const int32_t", "\(name)_b", network.biases[index]!.map(String.init))
@@ -202,6 +222,19 @@ public struct CModelWriter {
         }
         return (m.q31, right)
     }
+}
+
+/// `bits`-bit two's complement values as one little-endian bit stream, value j at bits
+/// [j * bits, (j + 1) * bits): (count * bits + 7) / 8 bytes, the cost model's packed size.
+func packWeights(_ values: [Int8], bits: Int) -> [UInt8] {
+    var bytes = [UInt8](repeating: 0, count: (values.count * bits + 7) / 8)
+    let mask = (1 << bits) - 1
+    for (j, v) in values.enumerated() {
+        let bit = j * bits, field = (Int(v) & mask) << (bit & 7)
+        bytes[bit >> 3] |= UInt8(field & 0xFF)
+        if field > 0xFF { bytes[(bit >> 3) + 1] |= UInt8(field >> 8) }
+    }
+    return bytes
 }
 
 /// A C array definition, 16 values a line.

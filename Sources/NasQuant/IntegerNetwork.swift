@@ -66,6 +66,9 @@ public struct IntegerNetwork {
     public let weightScales: [[Float]?]
     public let biases: [[Int32]?]
     public let multipliers: [[FixedPointMultiplier]?]
+    /// Per weighted op: the bit-width its weights were quantized to (values within
+    /// ±(2^(bits-1) - 1)), so that exporters can store them packed at that width.
+    public let weightBits: [Int?]
     /// For element-wise nonlinear ops: the output for each of the 256 inputs.
     public let tables: [[Int8]?]
 
@@ -90,12 +93,14 @@ public struct IntegerNetwork {
         self.params = params
 
         var weights: [[Int8]?] = [], scales: [[Float]?] = [], biases: [[Int32]?] = [], multipliers: [[FixedPointMultiplier]?] = []
+        var weightBits: [Int?] = []
         var tables: [[Int8]?] = []
         var weighted = 0
         for (index, op) in graph.ops.enumerated() {
             if let w = folded.weights[index] {
                 let b = weighted < bits.count ? bits[weighted] : 8
                 weighted += 1
+                weightBits.append(b)
                 let levels = Float((1 << (b - 1)) - 1)
                 var maxAbs = [Float](repeating: 0, count: w.channels)
                 for (i, v) in w.values.enumerated() { maxAbs[i % w.channels] = Swift.max(maxAbs[i % w.channels], abs(v)) }
@@ -107,6 +112,7 @@ public struct IntegerNetwork {
                 multipliers.append(scale.map { FixedPointMultiplier(Double(inScale) * Double($0) / Double(outScale)) })
             } else {
                 weights.append(nil)
+                weightBits.append(nil)
                 scales.append(nil)
                 biases.append(nil)
                 multipliers.append(nil)
@@ -124,6 +130,7 @@ public struct IntegerNetwork {
             }
         }
         self.weights = weights
+        self.weightBits = weightBits
         weightScales = scales
         self.biases = biases
         self.multipliers = multipliers

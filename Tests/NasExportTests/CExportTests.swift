@@ -26,48 +26,99 @@ final class CExportTests: XCTestCase {
     """
 
     func testCompiledExportMatchesIntegerInferenceBitForBit() throws {
+        for (n, model) in try exportModels().enumerated() {
+            let weighted = try DeploymentGraph(model).ops.filter { $0.weights > 0 }.count
+            // Mixed bit-widths on one model: packed 4-bit layers between int8 ones.
+            try assertBitExact(model, name: "c\(n)", seed: UInt64(20 + n), bits: n == 2 ? (0..<weighted).map { $0 % 2 == 0 ? 4 : 8 } : [])
+        }
+    }
+
+    /// Every width from 2 to 7 bits in every weighted kernel (conv, depthwise, dense), packed
+    /// and decoded on the fly, still computes exactly what the engine computes.
+    func testPackedWeightsOfEveryWidthMatchIntegerInferenceBitForBit() throws {
+        let models = try exportModels()
+        var covered = Set<String>()
+        for (n, shift) in [(0, 0), (3, 0), (3, 3), (4, 1), (4, 4)] {
+            let ops = try DeploymentGraph(models[n]).ops.filter { $0.weights > 0 }
+            let bits = ops.indices.map { 2 + ($0 + shift) % 6 }
+            for (op, b) in zip(ops, bits) { covered.insert("\(op.kind.rawValue) \(b)") }
+            try assertBitExact(models[n], name: "p\(n)-\(shift)", seed: UInt64(40 + n + shift), bits: bits)
+        }
+        for kind in ["conv", "depthwise_conv", "fully_connected"] {
+            for b in 2...7 { XCTAssertTrue(covered.contains("\(kind) \(b)"), "\(kind) \(b)-bit is not tested") }
+        }
+    }
+
+    /// The weight bytes the compiled model holds per layer are the bytes the cost model's flash
+    /// figure counts for it, at every bit-width, so the search optimizes what is flashed.
+    func testCompiledWeightsTakeTheCostModelsBytes() throws {
         let board = TargetBoard(name: "test", core: .cortexM4, clockHz: 1e8, ramBytes: 1 << 20, flashBytes: 1 << 21)
         for (n, model) in try exportModels().enumerated() {
             let weighted = try DeploymentGraph(model).ops.filter { $0.weights > 0 }.count
-            // Mixed bit-widths on one model: 4-bit weights take the same path as 8-bit ones.
-            let bits = n == 2 ? (0..<weighted).map { $0 % 2 == 0 ? 4 : 8 } : []
+            let bits = (0..<weighted).map { 2 + ($0 + n) % 7 }
             let network = try integerNetwork(model, bits: bits)
-            let directory = try temporaryDirectory("c\(n)")
+            let directory = try temporaryDirectory("w\(n)")
             defer { try? FileManager.default.removeItem(atPath: directory) }
-            let writer = CModelWriter(network, normalization: (mean: [0.5], std: [2]))
-            let files = try writer.write(to: directory)
-            XCTAssertEqual(files.map { ($0.path as NSString).lastPathComponent }, ["model.h", "model.c", "nas_kernels.h", "nas_kernels.c"])
-            try Self.harness.write(toFile: directory + "/main.c", atomically: true, encoding: .utf8)
-            let build = try shell("gcc -std=c99 -Wall -Wextra -Werror -pedantic -O2 -o model main.c model.c nas_kernels.c", in: directory)
+            _ = try CModelWriter(network).write(to: directory)
+            let build = try shell("gcc -std=c99 -Wall -Wextra -Werror -pedantic -O2 -c model.c && nm -S model.o", in: directory)
             XCTAssertEqual(build.status, 0, "\(model.name): \(build.output)")
-
-            // 200 inputs: random int8 tensors (every clamp and padding path) and quantized samples.
-            var rng = SeededGenerator(seed: UInt64(20 + n))
-            let size = model.inputShape.reduce(1, *)
-            let inputs: [[Int8]] = (0..<200).map { i in
-                i % 2 == 0 ? (0..<size).map { _ in Int8(truncatingIfNeeded: rng.nextInt(below: 256)) }
-                    : network.quantizeInput((0..<size).map { _ in rng.uniform(-2, 2) })
+            // nm -S: address, size (hex), type, name.
+            var sizes: [String: Int] = [:]
+            for line in build.output.split(separator: "\n") {
+                let fields = line.split(separator: " ")
+                if fields.count == 4, let size = Int(fields[1], radix: 16) { sizes[String(fields[3])] = size }
             }
-            try Data(inputs.flatMap { $0.map { UInt8(bitPattern: $0) } }).write(to: URL(fileURLWithPath: directory + "/in.bin"))
-            let run = try shell("./model < in.bin > out.bin", in: directory)
-            XCTAssertEqual(run.status, 0, run.output)
-            let outputs = try Data(contentsOf: URL(fileURLWithPath: directory + "/out.bin")).map { Int8(bitPattern: $0) }
-            let graph = network.folded.graph
-            let classes = graph.tensors[graph.output].bytes
-            XCTAssertEqual(outputs.count, inputs.count * classes, model.name)
-            var distinct = Set<[Int8]>()
-            for (i, input) in inputs.enumerated() where outputs.count == inputs.count * classes {
-                let expected = network.run(input)[graph.output]
-                let got = Array(outputs[(i * classes)..<((i + 1) * classes)])
-                XCTAssertEqual(got, expected, "\(model.name) input \(i)")
-                distinct.insert(expected)
+            let report = CostReport(network.folded.graph, board: board, bits: bits)
+            var checked = 0
+            for (i, op) in network.folded.graph.ops.enumerated() where op.weights > 0 {
+                XCTAssertEqual(sizes["op\(i)_w"], report.layers[i].weightBytes, "\(model.name) op \(i), \(bits[checked]) bits")
+                XCTAssertEqual(report.layers[i].weightBytes, (op.weights * bits[checked] + 7) / 8)
+                checked += 1
             }
-            XCTAssertGreaterThan(distinct.count, 20, "\(model.name): outputs should depend on the input")
-
-            let ram = CostReport(graph, board: board, bits: bits).ramBytes
-            XCTAssertEqual(run.output, "arena \(ram)\n", "\(model.name): the arena is the cost model's RAM")
-            XCTAssertTrue(try String(contentsOfFile: directory + "/model.c", encoding: .utf8).contains("halves[\(ram / 2)]"))
+            XCTAssertEqual(checked, weighted)
         }
+    }
+
+    /// Compiles `model`'s export with `bits` and compares its outputs on 200 inputs with the
+    /// engine's integer inference; its arena must be the cost model's RAM.
+    func assertBitExact(_ model: Model, name: String, seed: UInt64, bits: [Int]) throws {
+        let board = TargetBoard(name: "test", core: .cortexM4, clockHz: 1e8, ramBytes: 1 << 20, flashBytes: 1 << 21)
+        let network = try integerNetwork(model, bits: bits)
+        let directory = try temporaryDirectory(name)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let writer = CModelWriter(network, normalization: (mean: [0.5], std: [2]))
+        let files = try writer.write(to: directory)
+        XCTAssertEqual(files.map { ($0.path as NSString).lastPathComponent }, ["model.h", "model.c", "nas_kernels.h", "nas_kernels.c"])
+        try Self.harness.write(toFile: directory + "/main.c", atomically: true, encoding: .utf8)
+        let build = try shell("gcc -std=c99 -Wall -Wextra -Werror -pedantic -O2 -o model main.c model.c nas_kernels.c", in: directory)
+        XCTAssertEqual(build.status, 0, "\(model.name): \(build.output)")
+
+        // 200 inputs: random int8 tensors (every clamp and padding path) and quantized samples.
+        var rng = SeededGenerator(seed: seed)
+        let size = model.inputShape.reduce(1, *)
+        let inputs: [[Int8]] = (0..<200).map { i in
+            i % 2 == 0 ? (0..<size).map { _ in Int8(truncatingIfNeeded: rng.nextInt(below: 256)) }
+                : network.quantizeInput((0..<size).map { _ in rng.uniform(-2, 2) })
+        }
+        try Data(inputs.flatMap { $0.map { UInt8(bitPattern: $0) } }).write(to: URL(fileURLWithPath: directory + "/in.bin"))
+        let run = try shell("./model < in.bin > out.bin", in: directory)
+        XCTAssertEqual(run.status, 0, run.output)
+        let outputs = try Data(contentsOf: URL(fileURLWithPath: directory + "/out.bin")).map { Int8(bitPattern: $0) }
+        let graph = network.folded.graph
+        let classes = graph.tensors[graph.output].bytes
+        XCTAssertEqual(outputs.count, inputs.count * classes, model.name)
+        var distinct = Set<[Int8]>()
+        for (i, input) in inputs.enumerated() where outputs.count == inputs.count * classes {
+            let expected = network.run(input)[graph.output]
+            let got = Array(outputs[(i * classes)..<((i + 1) * classes)])
+            XCTAssertEqual(got, expected, "\(model.name) \(bits) input \(i)")
+            distinct.insert(expected)
+        }
+        XCTAssertGreaterThan(distinct.count, 20, "\(model.name) \(bits): outputs should depend on the input")
+
+        let ram = CostReport(graph, board: board, bits: bits).ramBytes
+        XCTAssertEqual(run.output, "arena \(ram)\n", "\(model.name): the arena is the cost model's RAM")
+        XCTAssertTrue(try String(contentsOfFile: directory + "/model.c", encoding: .utf8).contains("halves[\(ram / 2)]"))
     }
 
     /// The kernels use the scratch region the cost model counts: a convolution with scratch

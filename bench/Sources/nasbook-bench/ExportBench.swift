@@ -15,6 +15,8 @@ struct ExportBench: ParsableCommand {
 
     @Option(help: "cnn (the largest of the quickstart's space: width 32, depth 4), smallcnn (width 16, depth 3), resnet8, dscnn, mobilenet.")
     var model = "cnn"
+    @Option(help: "Weight bit-width (2 to 8) of every weighted layer; below 8 the C stores them packed.")
+    var bits = 8
     @Option(help: "Distinct inputs (quantized synthetic samples).") var inputs = 20
     @Option(help: "Seconds to time each side for, at least.") var seconds = 2.0
     @Option(help: "C compiler.") var cc = "gcc"
@@ -44,7 +46,10 @@ struct ExportBench: ParsableCommand {
         let sample = { (i: Int) -> [Float] in
             data.sampleShape == network.inputShape ? Array(data.sample(i % data.count)) : (0..<size).map { _ in rng.uniform(-1, 1) }
         }
-        let integer = IntegerNetwork(try FoldedNetwork(network), calibration: (0..<100).map(sample))
+        guard (2...8).contains(bits) else { throw ValidationError("--bits must be 2 to 8") }
+        let folded = try FoldedNetwork(network)
+        let widths = [Int](repeating: bits, count: folded.graph.ops.filter { $0.weights > 0 }.count)
+        let integer = IntegerNetwork(folded, calibration: (0..<100).map(sample), bits: widths)
         let batch = (0..<inputs).map { integer.quantizeInput(sample(100 + $0)) }
 
         let directory = NSTemporaryDirectory() + "nasbook-export-bench-\(getpid())"
@@ -72,8 +77,8 @@ struct ExportBench: ParsableCommand {
         guard let cSeconds = Double(report.trimmingCharacters(in: .whitespacesAndNewlines)) else {
             throw ValidationError("unexpected harness output: \(report)")
         }
-        print(String(format: "%@ (%d ops, %.2f M MACs, arena %d B): exported C (%@ -O2) %.3f ms/inference, engine IntegerNetwork %.3f ms/inference (%d runs): C is %.1fx faster; outputs equal on %d inputs",
-                     model, graph.ops.count, Double(network.macs) / 1e6, writer.arena.arenaSize, cc, cSeconds * 1e3, engine * 1e3, runs,
+        print(String(format: "%@ (%d ops, %.2f M MACs, %d-bit weights, arena %d B): exported C (%@ -O2) %.3f ms/inference, engine IntegerNetwork %.3f ms/inference (%d runs): C is %.1fx faster; outputs equal on %d inputs",
+                     model, graph.ops.count, Double(network.macs) / 1e6, bits, writer.arena.arenaSize, cc, cSeconds * 1e3, engine * 1e3, runs,
                      engine / cSeconds, inputs))
     }
 

@@ -168,3 +168,23 @@ final class NetworkSearchTests: XCTestCase {
         XCTAssertTrue(error?.contains("width") == true, error ?? "")
     }
 }
+
+/// `save plot(...) to "file.svg"`: the statement form of a plot's `to:`.
+final class SaveStatementTests: XCTestCase {
+    func testSavePlotWritesTheFileAndSaveStaysAName() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("nasbook-save-\(UUID().uuidString).svg").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let (out, error) = runWithEngine("""
+        s = search(problem.zdt1(dims: 3), strategy: sobol, trials: 8, seed: 1)
+        save plot(s.history, title: "hypervolume") to "\(path)"
+        save = 3
+        print(save)
+        """)
+        XCTAssertNil(error, out)
+        XCTAssertTrue(out.contains("wrote \(path)\n3\n"), out)
+        XCTAssertTrue(try String(contentsOfFile: path, encoding: .utf8).hasPrefix("<?xml"))
+        let notACall = runWithEngine("s = 1\nsave s to \"x.svg\"")
+        XCTAssertTrue(notACall.error?.contains("t.nas:2:6: error: 'save' needs a call such as plot(...) to save") == true,
+                      notACall.error ?? notACall.out)
+    }
+}

@@ -329,7 +329,8 @@ public struct Parser {
 
     // MARK: - Declarations: space, objectives, budget
 
-    /// Recognizes `space name {`, `objectives [name] {`, `budget [name] {` and `export name ...`;
+    /// Recognizes `space name {`, `objectives [name] {`, `budget [name] {`, `export name ...` and
+    /// `save name(...) to ...`;
     /// nil otherwise.
     private mutating func parseDeclaration(_ word: String, _ start: Token) throws -> Stmt? {
         func isBrace(_ t: Token) -> Bool { if case .symbol(.lbrace) = t.kind { return true }; return false }
@@ -353,6 +354,8 @@ public struct Parser {
             return Stmt(kind: .budget(name, entries), span: start.span.to(previousSpan))
         case "export" where isIdent(rawPeek(1)):
             return try parseExport(start)
+        case "save" where isIdent(rawPeek(1)):
+            return try parseSave(start)
         default:
             return nil
         }
@@ -384,6 +387,25 @@ public struct Parser {
         let arguments = [Argument(label: nil, value: model), Argument(label: to, value: path),
                          Argument(label: Name(text: "format", span: span), value: Expr(kind: .string(format), span: span))]
         return Stmt(kind: .expression(Expr(kind: .call(callee, arguments), span: span)), span: span)
+    }
+
+    /// `save plot(s, x: ram, y: accuracy) to "front.svg"`: sugar for the same call with `to:`, so
+    /// any builtin that writes files when given `to:` (plot, bars) can be saved this way.
+    private mutating func parseSave(_ start: Token) throws -> Stmt {
+        advance()
+        let call = try parseExpression()
+        guard case .call(let callee, let arguments) = call.kind else {
+            throw Diagnostic("'save' needs a call such as plot(...) to save", at: call.span,
+                             hint: "save plot(s, x: ram, y: accuracy) to \"front.svg\"")
+        }
+        guard case .identifier("to") = current().kind else {
+            throw Diagnostic("expected 'to' and a file after what to save, found \(current().describe)", at: current().span,
+                             hint: "save plot(s, x: ram, y: accuracy) to \"front.svg\"")
+        }
+        let to = Name(text: "to", span: advance().span)
+        let path = try parseExpression()
+        let span = start.span.to(path.span)
+        return Stmt(kind: .expression(Expr(kind: .call(callee, arguments + [Argument(label: to, value: path)]), span: span)), span: span)
     }
 
     private mutating func parseDeclarationBody<T>(_ entry: (inout Parser) throws -> T) throws -> [T] {

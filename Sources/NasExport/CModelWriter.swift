@@ -134,7 +134,7 @@ public struct CModelWriter {
         switch op.kind {
         case .conv, .depthwiseConv:
             let conv = op.sources[0] as! Conv2D
-            let g = ConvShape(conv, input: graph.tensors[op.inputs[0]].shape, output: graph.tensors[op.output].shape)
+            let g = ConvolutionGeometry(conv, input: graph.tensors[op.inputs[0]].shape, output: graph.tensors[op.output].shape)
             let w = network.weights[index]!, bits = try weightBits(index)
             var text = try weightArray("\(name)_w", op.kind == .conv ? g.ohwi(w) : w, bits: bits)
             text += try weightedConstants(name, index)
@@ -252,19 +252,7 @@ func cFloat(_ v: Float) -> String {
     return s + "f"
 }
 
-/// Convolution geometry on one sample (NHWC; sequences as height 1).
-struct ConvShape {
-    let h, w, c, oh, ow, oc, kh, kw, stride, ph, pw, groups: Int
-
-    init(_ conv: Conv2D, input: [Int], output: [Int]) {
-        (h, w, c) = input.count == 3 ? (input[0], input[1], input[2]) : (1, input[0], input[1])
-        (oh, ow, oc) = output.count == 3 ? (output[0], output[1], output[2]) : (1, output[0], output[1])
-        (kh, kw) = (conv.kernel.height, conv.kernel.width)
-        stride = conv.stride
-        (ph, pw) = (conv.padding.height, conv.padding.width)
-        groups = conv.groups
-    }
-
+extension ConvolutionGeometry {
     /// HWIO (I = channels per group) -> OHWI.
     func ohwi<T>(_ w: [T]) -> [T] {
         let gc = c / groups, k = kh * kw * gc

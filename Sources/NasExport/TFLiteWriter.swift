@@ -65,7 +65,7 @@ public struct TFLiteWriter {
         switch op.kind {
         case .conv, .depthwiseConv:
             let conv = op.sources[0] as! Conv2D
-            let g = ConvShape(conv, input: graph.tensors[op.inputs[0]].shape, output: graph.tensors[op.output].shape)
+            let g = ConvolutionGeometry(conv, input: graph.tensors[op.inputs[0]].shape, output: graph.tensors[op.output].shape)
             let depthwise = op.kind == .depthwiseConv
             guard depthwise || g.groups == 1 else {
                 throw ExportError("a grouped convolution (\(g.groups) groups) has no TFLite Micro op")
@@ -149,7 +149,7 @@ public struct TFLiteWriter {
 
     /// TFLite pads SAME with the extra row at the end, nasbook symmetrically; where they differ
     /// an explicit PAD (with the input's zero point, a real 0) precedes a VALID convolution.
-    func pad(_ name: String, _ input: Int32, _ g: ConvShape, params: QuantParams,
+    func pad(_ name: String, _ input: Int32, _ g: ConvolutionGeometry, params: QuantParams,
              into b: inout TFLiteGraphBuilder) throws -> (Int32, Int8) {
         func same(_ size: Int, _ k: Int, _ pad: Int, _ out: Int, _ stride: Int) -> Bool {
             let expected = (size + stride - 1) / stride

@@ -68,7 +68,7 @@ public struct FoldedNetwork {
         switch op.kind {
         case .conv, .depthwiseConv:
             let conv = op.sources[0] as! Conv2D, w = weights!
-            let g = Geometry(conv, input: shapes[0], output: outShape)
+            let g = ConvolutionGeometry(conv, input: shapes[0], output: outShape)
             var out = [Float](repeating: 0, count: n)
             g.forEachTap { o, oc, inputIndex, weightIndex in out[o] += inputs[0][inputIndex] * w.values[weightIndex] }
             for i in 0..<n { out[i] = activate(out[i] + w.bias[i % w.channels], op.activation) }
@@ -112,11 +112,12 @@ public struct FoldedNetwork {
     }
 }
 
-/// Index arithmetic of a convolution on one sample (NHWC; sequences as height 1).
-struct Geometry {
-    let h, w, c, oh, ow, oc, kh, kw, stride, ph, pw, groups: Int
+/// Index arithmetic of a convolution on one sample (NHWC; sequences as height 1). Public so the
+/// exporters lay weights and loops out with the same geometry the integer network runs.
+public struct ConvolutionGeometry {
+    public let h, w, c, oh, ow, oc, kh, kw, stride, ph, pw, groups: Int
 
-    init(_ conv: Conv2D, input: [Int], output: [Int]) {
+    public init(_ conv: Conv2D, input: [Int], output: [Int]) {
         (h, w, c) = input.count == 3 ? (input[0], input[1], input[2]) : (1, input[0], input[1])
         (oh, ow, oc) = output.count == 3 ? (output[0], output[1], output[2]) : (1, output[0], output[1])
         (kh, kw) = (conv.kernel.height, conv.kernel.width)

@@ -179,7 +179,7 @@ public struct IntegerNetwork {
         switch op.kind {
         case .conv, .depthwiseConv:
             let conv = op.sources[0] as! Conv2D
-            let g = Geometry(conv, input: graph.tensors[op.inputs[0]].shape, output: outShape)
+            let g = ConvolutionGeometry(conv, input: graph.tensors[op.inputs[0]].shape, output: outShape)
             let zi = Int32(params[op.inputs[0]].zeroPoint), w = weights[index]!, b = biases[index]!, m = multipliers[index]!
             var acc = (0..<n).map { b[$0 % g.oc] }
             g.forEachTap { o, _, i, wi in acc[o] &+= (Int32(inputs[0][i]) - zi) * Int32(w[wi]) }

@@ -4,10 +4,13 @@ import XCTest
 @testable import NasLang
 
 /// Runs a program with the engine's builtins; returns what it printed and its errors.
-func runWithEngine(_ text: String) -> (out: String, error: String?) {
+/// `configure` may adjust the interpreter first; it gets a reader of the output so far.
+func runWithEngine(_ text: String, configure: (Interpreter, _ output: @escaping () -> String) -> Void = { _, _ in })
+    -> (out: String, error: String?) {
     var out = ""
     let interpreter = Interpreter(registry: .withEngine(), modulePaths: [], output: { out += $0 })
     interpreter.echoResults = true
+    configure(interpreter) { out }
     do {
         try LargeStack.run { try interpreter.run(SourceFile(name: "t.nas", text: text)) }
         return (out, nil)

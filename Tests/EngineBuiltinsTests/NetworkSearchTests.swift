@@ -23,26 +23,15 @@ final class NetworkSearchTests: XCTestCase {
 
     func run(_ program: String, interruptWhen: ((String) -> Bool)? = nil, settings: StudySettings = StudySettings())
         -> (out: String, error: String?) {
-        var out = ""
-        let interpreter = Interpreter(registry: .withEngine(), modulePaths: [], output: { out += $0 })
-        interpreter.studySettings = settings
-        if let interruptWhen {
+        runWithEngine(Self.setup + program) { interpreter, output in
+            interpreter.studySettings = settings
+            guard let interruptWhen else { return }
             var fired = false
             interpreter.shouldInterrupt = {
-                guard !fired, interruptWhen(out) else { return false }
+                guard !fired, interruptWhen(output()) else { return false }
                 fired = true
                 return true
             }
-        }
-        do {
-            try LargeStack.run { try interpreter.run(SourceFile(name: "t.nas", text: Self.setup + program)) }
-            return (out, nil)
-        } catch let list as DiagnosticList {
-            return (out, list.render())
-        } catch let d as Diagnostic {
-            return (out, d.render())
-        } catch {
-            return (out, "\(error)")
         }
     }
 

@@ -22,9 +22,9 @@ struct NetworkSearch {
     static let proposalsPerTrial = 20
 
     /// Largest value each cost objective reaches over the space's corners and a Sobol sample,
-    /// measured with the cost model (nothing trained).
-    static func largestCosts(_ decoder: SpaceDecoder, runner: TrialRunner, input: [Int], classes: Int, seed: UInt64) -> TrialMetrics? {
-        let d = decoder.dimensions.count
+    /// measured with the cost model (nothing trained; architectures cached by the oracle).
+    static func largestCosts(_ oracle: CostOracle, seed: UInt64) -> TrialMetrics? {
+        let d = oracle.decoder.dimensions.count
         var points = [Array(repeating: 0.0, count: d), Array(repeating: 1.0, count: d)]
         if d > 0, d <= Sobol.maxDimensions {
             var sobol = Sobol(dimensions: d, seed: seed)
@@ -32,7 +32,7 @@ struct NetworkSearch {
         }
         var most: TrialMetrics?
         for x in points {
-            guard let report = try? runner.cost(of: decoder.decode(x).plan, input: input, classes: classes) else { continue }
+            guard let report = oracle.cost(at: x) else { continue }
             let m = TrialMetrics(cost: report)
             guard var best = most else { most = m; continue }
             best.flashBytes = max(best.flashBytes, m.flashBytes)

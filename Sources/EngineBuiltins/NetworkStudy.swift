@@ -139,10 +139,7 @@ final class NetworkStudy {
     var front: [Int] {
         let feasible = trials.indices.filter { isFeasible(trials[$0]) }
         let points = feasible.map { minimized(trials[$0].outcome.metrics!) }
-        return Pareto.front(points).map { feasible[$0] }.sorted { a, b in
-            let pa = minimized(trials[a].outcome.metrics!), pb = minimized(trials[b].outcome.metrics!)
-            return pa.lexicographicallyPrecedes(pb)
-        }
+        return Pareto.front(points).sorted { points[$0].lexicographicallyPrecedes(points[$1]) }.map { feasible[$0] }
     }
 
     /// Hypervolume of the feasible trials after each trial, in the scaled space of `minimized`.
@@ -155,7 +152,9 @@ final class NetworkStudy {
         return out
     }
 
-    var hypervolume: Double { history.last ?? 0 }
+    var hypervolume: Double {
+        Hypervolume.of(trials.filter(isFeasible).map { minimized($0.outcome.metrics!) }, reference: referencePoint)
+    }
 
     /// The feasible trial best at `metric`.
     func best(by metric: Metric) -> NetworkTrial? {

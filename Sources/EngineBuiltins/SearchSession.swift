@@ -39,7 +39,8 @@ final class SearchSession {
                              hint: "vary something: width in [8, 16, 32]")
         }
         let runner = TrialRunner(board: board)
-        guard let largest = NetworkSearch.largestCosts(decoder, runner: runner, input: data.sampleShape, classes: data.classCount, seed: seed) else {
+        let oracle = CostOracle(decoder: decoder, runner: runner, input: data.sampleShape, classes: data.classCount)
+        guard let largest = NetworkSearch.largestCosts(oracle, seed: seed) else {
             throw call.error("search: no network of space '\(space.name)' can be built for \(describe(shape: data.sampleShape)) input", at: "space")
         }
         let reference = NetworkSearch.reference(for: objectives, budget: budget, board: board, largest: largest, classes: data.classCount)
@@ -49,7 +50,6 @@ final class SearchSession {
                                  strategy: strategy.name, seed: seed, reference: reference,
                                  normalization: trialData.normalization, calibration: trialData.calibration)
         studies.append(study)
-        let oracle = CostOracle(decoder: decoder, runner: runner, input: data.sampleShape, classes: data.classCount)
         let domain = Self.domain(decoder: decoder, oracle: oracle, board: board, budget: budget, objectives: objectives,
                                  reference: reference, trials: trials)
         var recorder: StudyRecorder?, stored: [NetworkTrialRecord] = []

@@ -16,10 +16,13 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
+        // Files: atomic writes (temporary file, fsync, rename) and the trust boundary that decides
+        // which paths a script or session may read and write. Foundation only.
+        .target(name: "NasFiles"),
         // Tables and other text rendering; no knowledge of the language or the engine.
         .target(name: "NasRender"),
         // The .nas language: lexer, parser, resolver, interpreter, values, builtins registry.
-        .target(name: "NasLang", dependencies: ["NasRender"]),
+        .target(name: "NasLang", dependencies: ["NasRender", "NasFiles"]),
         // Datasets for training: synthetic generators, file loaders (IDX, CIFAR-10, .ts, CSV, .npy),
         // stratified splits, normalization and augmentation. Foundation only.
         .target(name: "NasData", swiftSettings: optimized),
@@ -28,9 +31,9 @@ let package = Package(
         // C shim for libedit's variadic and global APIs, and the SIGINT flag.
         .target(name: "CLineEditorShim", dependencies: ["CLibEdit"]),
         // Interactive line editing (history, completion, Ctrl-C) with a plain fallback.
-        .target(name: "LineEditor", dependencies: ["CLineEditorShim"]),
+        .target(name: "LineEditor", dependencies: ["CLineEditorShim", "NasFiles"]),
         // The notebook-style REPL: multi-line cells, :commands, completion, evaluation.
-        .target(name: "NasREPL", dependencies: ["NasLang", "LineEditor"]),
+        .target(name: "NasREPL", dependencies: ["NasLang", "LineEditor", "NasFiles"]),
         // Hot loops of the training engine (GEMM, im2col) with runtime AVX-512/AVX2 dispatch.
         .target(name: "CNasKernels", cSettings: [.unsafeFlags(["-O3"])]),
         // Tensors, layers with explicit forward/backward, losses, optimizers, schedules.
@@ -42,7 +45,7 @@ let package = Package(
         // Integer-only inference: folded float reference, int8 calibration, fixed-point requantization.
         .target(name: "NasQuant", dependencies: ["NasNN", "NasCost"], swiftSettings: optimized),
         // Export: C99 sources (int8 kernels, weights, a statically planned arena) and .tflite files.
-        .target(name: "NasExport", dependencies: ["NasQuant", "NasCost", "NasNN"]),
+        .target(name: "NasExport", dependencies: ["NasQuant", "NasCost", "NasNN", "NasFiles"]),
         // Trials: build -> train -> compress -> fine-tune -> int8 accuracy and exact costs.
         .target(name: "NasTrial", dependencies: ["NasNN", "NasData", "NasCost", "NasCompress", "NasQuant"], swiftSettings: optimized),
         // Multi-objective optimization: Pareto sorting, hypervolume.
@@ -51,14 +54,14 @@ let package = Package(
         .target(name: "NasOptimize", dependencies: ["NasData"], swiftSettings: optimized),
         // Study storage in SQLite: studies, trials, per-epoch curves; crash-safe appends, resume,
         // budget re-filtering of the stored trials. No knowledge of the language.
-        .target(name: "NasStudy", dependencies: ["NasOptimize", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "NasStudy", dependencies: ["NasOptimize", "NasFiles", .product(name: "GRDB", package: "GRDB.swift")]),
         // The engine's builtins for the language: datasets, models, training, summaries.
-        .target(name: "EngineBuiltins", dependencies: ["NasLang", "NasRender", "NasNN", "NasData", "NasCost", "NasCompress", "NasQuant", "NasOptimize", "NasTrial", "NasStudy", "NasExport"]),
+        .target(name: "EngineBuiltins", dependencies: ["NasLang", "NasRender", "NasNN", "NasData", "NasCost", "NasCompress", "NasQuant", "NasOptimize", "NasTrial", "NasStudy", "NasExport", "NasFiles"]),
         // The command-line front end: REPL, run, check, replay.
         .executableTarget(
             name: "nasbook",
             dependencies: [
-                "NasLang", "NasREPL", "LineEditor", "EngineBuiltins",
+                "NasLang", "NasREPL", "LineEditor", "EngineBuiltins", "NasFiles",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -72,6 +75,7 @@ let package = Package(
         ),
         .testTarget(name: "NasLangTests", dependencies: ["NasLang", "NasRender", "EngineBuiltins", "CNasKernels"],
                     exclude: ["Golden"]),
+        .testTarget(name: "NasFilesTests", dependencies: ["NasFiles"]),
         .testTarget(name: "NasRenderTests", dependencies: ["NasRender"], exclude: ["Golden"]),
         .testTarget(name: "NasNNTests", dependencies: ["NasNN", "NasData"]),
         .testTarget(name: "NasDataTests", dependencies: ["NasData"]),
@@ -84,7 +88,7 @@ let package = Package(
         .testTarget(name: "NasExportTests", dependencies: ["NasExport", "NasQuant", "NasNN", "NasData", "NasCost"]),
         .testTarget(name: "NasQuantTests", dependencies: ["NasQuant", "NasNN", "NasData", "NasCost"]),
         .testTarget(name: "EngineBuiltinsTests", dependencies: ["EngineBuiltins", "NasLang"]),
-        .testTarget(name: "NasREPLTests", dependencies: ["NasREPL", "NasLang", "EngineBuiltins"]),
+        .testTarget(name: "NasREPLTests", dependencies: ["NasREPL", "NasLang", "EngineBuiltins", "LineEditor"]),
         .testTarget(name: "NasbookCLITests", dependencies: ["nasbook"]),
     ]
 )

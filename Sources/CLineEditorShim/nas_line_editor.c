@@ -130,7 +130,10 @@ int nas_editor_read(NasEditor *editor, const char *prompt, const char **line) {
 
 void nas_editor_add_history(NasEditor *editor, const char *line) {
     history(editor->history, &editor->event, H_ENTER, line);
-    if (editor->history_file) history(editor->history, &editor->event, H_SAVE, editor->history_file);
+}
+
+int nas_editor_save_history(NasEditor *editor, const char *path) {
+    return history(editor->history, &editor->event, H_SAVE, path) < 0 ? -1 : 0;
 }
 
 void nas_editor_delete_before_cursor(NasEditor *editor, int characters) {

@@ -1,4 +1,6 @@
 import CLineEditorShim
+import Foundation
+import NasFiles
 
 /// Lines from a terminal through libedit: emacs keys, a persistent history file, Tab completion,
 /// Ctrl-C to drop the line being typed.
@@ -8,9 +10,25 @@ public final class InteractiveLineReader: LineReader {
 
     private var editor: OpaquePointer?
     private let completion: Completion
+    /// Saved after every line (atomically), so a killed session keeps its history; nil when
+    /// there is none or it was refused (see `HistoryFile.check`).
+    private var historyFile: String?
+    /// Told once when saving the history fails (a full disk), so the user hears of it.
+    private let warn: (String) -> Void
+    private var warned = false
 
-    public init(historyFile: String?, historySize: Int = 1000, completer: @escaping Completion) {
+    /// `historyFile` is loaded and saved only if it is libedit's (or does not exist yet);
+    /// otherwise `warn` hears why and the file is left alone.
+    public init(historyFile: String?, historySize: Int = 1000, warn: @escaping (String) -> Void = { _ in },
+                completer: @escaping Completion) {
         self.completion = completer
+        self.warn = warn
+        var historyFile = historyFile
+        if let path = historyFile, let problem = HistoryFile.check(path) {
+            warn(problem)
+            historyFile = nil
+        }
+        self.historyFile = historyFile
         let context = Unmanaged.passUnretained(self).toOpaque()
         editor = nas_editor_new("nasbook", historyFile, Int32(historySize), { context, editor, prefix in
             guard let context, let editor, let prefix else { return UInt8(NAS_CC_ERROR) }
@@ -36,6 +54,15 @@ public final class InteractiveLineReader: LineReader {
     public func addHistory(_ line: String) {
         guard let editor else { return }
         nas_editor_add_history(editor, line)
+        guard let historyFile else { return }
+        do {
+            try AtomicFile.replace(historyFile) { temporary in
+                guard nas_editor_save_history(editor, temporary) == 0 else { throw FileWriteError(path: historyFile, errno: errno) }
+            }
+        } catch {
+            if !warned { warn("nasbook: the history was not saved: \(error)\n") }
+            warned = true
+        }
     }
 
     private func complete(_ prefix: String, editor: OpaquePointer) -> UInt8 {

@@ -1,4 +1,5 @@
 import Foundation
+import NasFiles
 import NasCost
 import NasNN
 import NasQuant
@@ -24,15 +25,14 @@ public struct CModelWriter {
         [("model.h", header()), ("model.c", try model()), ("nas_kernels.h", CKernels.header), ("nas_kernels.c", CKernels.source)]
     }
 
-    /// Writes the sources into `directory` (created if missing).
+    /// Writes the sources into `directory` (created if missing) as one atomic set: a failed
+    /// write (a full disk) keeps every file of the previous export.
     public func write(to directory: String) throws -> [WrittenFile] {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        return try sources().map { name, text in
-            let path = (directory as NSString).appendingPathComponent(name)
-            let data = Data(text.utf8)
-            try data.write(to: URL(fileURLWithPath: path))
-            return WrittenFile(path: path, bytes: data.count)
-        }
+        let folder = URL(fileURLWithPath: directory, isDirectory: true)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let files = try sources().map { name, text in (path: folder.appendingPathComponent(name).path, data: Data(text.utf8)) }
+        try AtomicFile.write(files)
+        return files.map { WrittenFile(path: $0.path, bytes: $0.data.count) }
     }
 
     var graph: DeploymentGraph { network.folded.graph }

@@ -1,4 +1,5 @@
 import Foundation
+import NasFiles
 import NasCost
 import NasNN
 import NasQuant
@@ -18,11 +19,14 @@ public struct TFLiteWriter {
 
     public init(_ network: IntegerNetwork) { self.network = network }
 
+    /// Writes the flatbuffer to the file `path` (its folder is created if missing), atomically:
+    /// a failed write keeps the previous file.
     public func write(to path: String) throws -> WrittenFile {
-        let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        guard !path.hasSuffix("/"), !path.isEmpty else { throw ExportError("a .tflite export needs a file name, not the folder \"\(path)\"") }
+        let url = URL(fileURLWithPath: path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         let data = Data(try flatbuffer())
-        try data.write(to: URL(fileURLWithPath: path))
+        try AtomicFile.write(data, to: url.path)
         return WrittenFile(path: path, bytes: data.count)
     }
 

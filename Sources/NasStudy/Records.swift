@@ -36,9 +36,16 @@ public struct StudyRecord: Sendable, Equatable, Identifiable {
     /// since the study started.
     public var scriptHash: String { Self.hash(script) }
     public var status: StudyStatus
+    /// What the trials depend on besides the space, by name (`dataset`, `board`, `objectives`,
+    /// `nasbook`, ...): a resume compares it with the search at hand and names what changed, so
+    /// trials measured on one dataset or board are never reused for another. Empty for studies
+    /// stored before fingerprints were kept.
+    public var fingerprint: [String: String]
 
     public init(name: String, strategy: String, seed: UInt64, searchSpace: String, objectives: [Objective],
-                budget: [Constraint] = [], plannedTrials: Int, script: String = "", created: Date = Date()) {
+                budget: [Constraint] = [], plannedTrials: Int, script: String = "", fingerprint: [String: String] = [:],
+                created: Date = Date()) {
+        self.fingerprint = fingerprint
         self.name = name
         self.created = created
         self.strategy = strategy

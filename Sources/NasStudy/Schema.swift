@@ -58,6 +58,11 @@ enum Schema {
                 t.primaryKey(["trialId", "epoch"])
             }
         }
+        migrator.registerMigration("v2: study fingerprint") { db in
+            try db.alter(table: "study") { t in
+                t.add(column: "fingerprint", .text).notNull().defaults(to: "{}")
+            }
+        }
         return migrator
     }
 }
@@ -77,11 +82,13 @@ extension StudyRecord: FetchableRecord, MutablePersistableRecord {
         plannedTrials = try row.decode(forColumn: "plannedTrials")
         script = try row.decode(forColumn: "script")
         status = try Self.decodeEnum(row, "status")
+        fingerprint = try JSONColumn.decode([String: String].self, row, "fingerprint", table: Self.databaseTableName)
     }
 
     public func encode(to container: inout PersistenceContainer) throws {
         container["id"] = id
         container["name"] = name
+        container["fingerprint"] = try JSONColumn.encode(fingerprint)
         container["created"] = created.timeIntervalSinceReferenceDate
         container["strategy"] = strategy
         container["seed"] = seed.databaseBits

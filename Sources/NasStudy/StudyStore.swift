@@ -30,18 +30,45 @@ public final class StudyStore: Sendable {
     /// The file this store reads and writes.
     public let path: String
     let pool: DatabasePool
+    /// Held by a writer (`exclusive: true`) for the store's lifetime; see `StudyLock`.
+    private let lock: StudyLock?
 
-    /// Opens the database at `path`, creating the file and upgrading its schema as needed.
-    public init(path: String) throws {
+    /// Test hook: `NASBOOK_FAULT_DB_MAX_PAGES=N` caps the file at N pages, so SQLite answers the
+    /// next write past it with "database or disk is full", as on a full disk.
+    public static let maxPagesVariable = "NASBOOK_FAULT_DB_MAX_PAGES"
+
+    /// Opens the database at `path`, creating the file and upgrading its schema as needed, after
+    /// `PRAGMA quick_check` found it whole (a damaged file throws `.corrupt`). With `exclusive`,
+    /// the store is this study's only writer until it is released, or it throws `.locked`.
+    public init(path: String, exclusive: Bool = false) throws {
         self.path = path
+        lock = exclusive ? try StudyLock.acquire(for: path) : nil
         var configuration = Configuration()
+        let maxPages = ProcessInfo.processInfo.environment[Self.maxPagesVariable].flatMap(Int.init)
         // A trial costs minutes of training; one fsync per commit is cheap insurance against
         // losing it to a power cut, not only to a killed process.
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            if let maxPages { try db.execute(sql: "PRAGMA max_page_count = \(maxPages)") }
+        }
         // A REPL and a run may share the file: wait for the other's short write, don't fail.
         configuration.busyMode = .timeout(10)
-        pool = try DatabasePool(path: path, configuration: configuration)
-        try Schema.migrator.migrate(pool)
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try Self.checkIntegrity(pool, path: path)
+            try Schema.migrator.migrate(pool)
+        } catch let error as DatabaseError where [.SQLITE_CORRUPT, .SQLITE_NOTADB].contains(error.resultCode) {
+            throw StudyStoreError.corrupt(path: path, detail: error.message ?? "\(error)")
+        }
+    }
+
+    /// `PRAGMA quick_check`: every page and index entry readable (seconds even for big
+    /// studies), so a damaged file is an error at open, not a resume on half the trials.
+    static func checkIntegrity(_ pool: DatabasePool, path: String) throws {
+        let problems = try pool.read { db in try String.fetchAll(db, sql: "PRAGMA quick_check(5)") }
+        guard problems == ["ok"] else {
+            throw StudyStoreError.corrupt(path: path, detail: problems.joined(separator: "; "))
+        }
     }
 
     // MARK: Studies

@@ -10,11 +10,11 @@ final class MigrationTests: StoreTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: databasePath))
         try store.pool.read { db in
             XCTAssertEqual(try String.fetchOne(db, sql: "PRAGMA journal_mode"), "wal")
-            XCTAssertEqual(try Schema.migrator.appliedIdentifiers(db), ["v1: studies, trials, epochs"])
+            XCTAssertEqual(Set(try Schema.migrator.appliedIdentifiers(db)), ["v1: studies, trials, epochs", "v2: study fingerprint"])
             XCTAssertTrue(try Schema.migrator.hasCompletedMigrations(db))
             XCTAssertEqual(Set(try db.columns(in: "study").map(\.name)), [
                 "id", "name", "created", "strategy", "seed", "searchSpace", "objectives", "budget", "plannedTrials", "script",
-                "scriptHash", "status",
+                "scriptHash", "status", "fingerprint",
             ])
             XCTAssertEqual(Set(try db.columns(in: "trial").map(\.name)), [
                 "id", "studyId", "number", "status", "failureReason", "x", "parameters", "metrics", "seed", "started", "finished",
@@ -37,8 +37,24 @@ final class MigrationTests: StoreTestCase {
         let study = try XCTUnwrap(try store.study(named: "kws"))
         XCTAssertEqual(try store.trials(of: study).map(\.metrics), [[Metric.accuracy: 0.7]])
         try store.pool.read { db in
-            XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM grdb_migrations"), 1)
+            XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM grdb_migrations"), 2)
         }
+    }
+
+    /// A file written before fingerprints were kept opens with an empty one for each study.
+    func testAVersionOneFileGainsEmptyFingerprints() throws {
+        do {
+            let pool = try DatabasePool(path: databasePath)
+            try Schema.migrator.migrate(pool, upTo: "v1: studies, trials, epochs")
+            try pool.write { db in
+                try db.execute(sql: """
+                    INSERT INTO study (name, created, strategy, seed, searchSpace, objectives, budget, plannedTrials, script, scriptHash, status)
+                    VALUES ('old', 0, 'random', 1, 'w', '[]', '[]', 3, '', '', 'running')
+                    """)
+            }
+        }
+        let store = try StudyStore(path: databasePath)
+        XCTAssertEqual(try store.study(named: "old")?.fingerprint, [:])
     }
 
     func testAFileThatIsNotAStudyIsAnErrorNotACrash() throws {

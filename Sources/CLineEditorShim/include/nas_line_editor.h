@@ -19,8 +19,11 @@ void nas_editor_free(NasEditor *editor);
    0 at end of input, 2 when Ctrl-C cancelled the line. */
 int nas_editor_read(NasEditor *editor, const char *prompt, const char **line);
 
-/* Adds a line to the history and saves the history file at once, so a killed session keeps it. */
+/* Adds a line to the in-memory history. */
 void nas_editor_add_history(NasEditor *editor, const char *line);
+/* Writes the whole history to the file `path` in libedit's format; 0 on success, -1 on failure.
+   The caller passes a temporary file and renames it (see InteractiveLineReader). */
+int nas_editor_save_history(NasEditor *editor, const char *path);
 
 /* Editing primitives for the completion callback. */
 void nas_editor_delete_before_cursor(NasEditor *editor, int characters);

@@ -52,7 +52,7 @@ enum DatasetBuiltins {
                     guard case .string(let s) = value else {
                         throw call.error("dataset.cifar10: 'files' must hold file names", at: "files")
                     }
-                    return BuiltinCall.resolve(s, from: call.span)
+                    return try call.checked(s, .read, at: "files")
                 }
             }
             return try load(call) { try Loaders.cifar10(files: files) }

@@ -1,3 +1,4 @@
+import NasFiles
 import NasLang
 
 /// The engine's capabilities as language builtins. The language knows none of this: the
@@ -70,13 +71,33 @@ extension BuiltinCall {
         return b
     }
 
-    /// A path argument, relative to the directory of the file that made the call.
+    /// A path argument to read, relative to the directory of the file that made the call,
+    /// checked against the trust boundary (the error points at the argument).
     func path(_ parameter: String) throws -> String {
-        let p = try string(parameter)
-        return Self.resolve(p, from: span)
+        try checked(try string(parameter), .read, at: parameter)
     }
 
+    /// A path argument to write (an export, a plot), checked against the trust boundary.
+    func writablePath(_ parameter: String) throws -> String {
+        try checked(try string(parameter), .write, at: parameter)
+    }
+
+    /// `path` made relative to the calling file and checked for `use`; the resolved path
+    /// (symlinks and `..` applied) is what the caller opens.
+    func checked(_ path: String, _ use: FileAccess.Use, at parameter: String) throws -> String {
+        let absolute = Self.resolve(path, from: span)
+        do {
+            _ = try context.fileAccess.check(path, for: use, relativeTo: span.file.directory)
+        } catch let refused as FileAccessError {
+            throw error("\(name): \(refused)", at: parameter)
+        }
+        return absolute
+    }
+
+    /// `path` relative to the directory of the file `span` is in (`~` is the home folder);
+    /// absolute paths are unchanged.
     static func resolve(_ path: String, from span: SourceSpan) -> String {
+        let path = FileAccess.expandingTilde(path)
         guard !path.hasPrefix("/"), let directory = span.file.directory else { return path }
         return directory + "/" + path
     }

@@ -2,6 +2,7 @@ import Foundation
 import NasCost
 import NasData
 import NasExport
+import NasFiles
 import NasLang
 import NasNN
 import NasQuant
@@ -32,6 +33,10 @@ enum ExportBuiltins {
         guard format == "c" || format == "tflite" else {
             throw call.error("export: unknown format \"\(format)\"", at: "format", hint: "use \"c\" (C99 sources) or \"tflite\"")
         }
+        if format == "tflite", target.hasSuffix("/") {
+            throw call.error("export: a .tflite export needs a file name, not the folder \"\(target)\"", at: "to",
+                             hint: "for example: to: \"model.tflite\"")
+        }
         let count = try call.positiveInteger("calibration", limit: 10_000)
         let samples: [[Float]]
         if call.optional("data") != nil {
@@ -55,7 +60,7 @@ enum ExportBuiltins {
         } catch let error as ShapeError {
             throw call.error("export: \(error.description)", at: "model")
         }
-        let path = BuiltinCall.resolve(target, from: call.span)
+        let path = try call.writablePath("to")
         let files: [WrittenFile]
         do {
             switch format {
@@ -69,11 +74,13 @@ enum ExportBuiltins {
             }
         } catch let error as ExportError {
             throw call.error("export: \(error.description)", at: "model")
+        } catch let failure as FileWriteError {
+            throw call.error("export: \(failure)", at: "to")
         } catch {
             throw call.error("export: cannot write \(target): \(error.localizedDescription)", at: "to")
         }
         // Paths where the files are (relative to the working directory when the script is), sizes right-aligned.
-        let shown = files.map { format == "c" ? (path as NSString).appendingPathComponent(($0.path as NSString).lastPathComponent) : path }
+        let shown = files.map { format == "c" ? (path.hasSuffix("/") ? path : path + "/") + URL(fileURLWithPath: $0.path).lastPathComponent : path }
         let width = shown.map(\.count).max() ?? 0
         for (name, file) in zip(shown, files) {
             let bytes = size(file.bytes)

@@ -66,8 +66,10 @@ struct NetworkSearch {
     /// strategy exactly as when it ran, so the strategy's state, and every later proposal, is
     /// what an uninterrupted search would have had.
     /// `echoReplay` prints replayed trials exactly as when they ran (`replay --cached`).
+    /// Throws when the study database stops taking trials (a full disk): the trials committed
+    /// before stay in it, and going on in memory would end in a result the database lacks.
     func run(trials: Int, strategy: inout any Strategy, domain: SearchDomain, replay: [NetworkTrialRecord] = [],
-             echoReplay: Bool = false, recorder: StudyRecorder?, call: BuiltinCall) {
+             echoReplay: Bool = false, recorder: StudyRecorder?, call: BuiltinCall) throws {
         let context = call.context
         let live = context.liveProgress
         var observations: [Observation] = []
@@ -91,12 +93,14 @@ struct NetworkSearch {
                 context.write("note: \(diverged) replayed trials differ from what \(study.strategy) proposes now (the script or nasbook changed); their results are kept as stored\n")
             }
         }
-        var recording = recorder
-        func record(_ body: (StudyRecorder) throws -> Void) {
-            guard let r = recording else { return }
+        let committedBefore = replay.count
+        func record(_ body: (StudyRecorder) throws -> Void) throws {
+            guard let r = recorder else { return }
             do { try body(r) } catch {
-                context.write("warning: the study database stopped taking trials (\(error)); the search goes on in memory\n")
-                recording = nil
+                let kept = study.trials.count
+                throw call.error("search: the study database \(r.store.path) stopped taking trials (\(error)); "
+                                 + "its \(kept) finished trial\(kept == 1 ? "" : "s") are kept (\(kept - committedBefore) from this run). "
+                                 + "Free disk space, then continue with `nasbook run --resume`")
             }
         }
         if !echoReplay { context.write(header) }
@@ -114,7 +118,7 @@ struct NetworkSearch {
             let seed = stream.next()
             var row: StudyRecorder.Row?
             let settings = oracle.settings(configuration)
-            record { row = try $0.start(number: number, x: x, settings: settings, seed: seed) }
+            try record { row = try $0.start(number: number, x: x, settings: settings, seed: seed) }
             var outcome: TrialOutcome
             let planned = oracle.cost(configuration)
             let broken = planned.map { study.violations(TrialMetrics(cost: $0)) } ?? []
@@ -129,14 +133,14 @@ struct NetworkSearch {
                 context.write(live: "\r\u{1B}[K", plain: "")
                 if interrupted { return stopped(context) }
             }
-            if let finished = row { record { try $0.finish(finished, outcome) } }
+            if let finished = row { try record { try $0.finish(finished, outcome) } }
             let trial = NetworkTrial(number: number, x: x, settings: settings, spec: configuration.spec, seed: seed,
                                      outcome: outcome)
             study.append(trial)
             observations.append(observation(x, outcome))
             context.write(line(trial, attempted: attempted, of: trials) + "\n")
         }
-        record { try $0.finishStudy() }
+        try record { try $0.finishStudy() }
     }
 
     func observation(_ x: [Double], _ outcome: TrialOutcome) -> Observation {

@@ -1,4 +1,5 @@
 import Foundation
+import NasFiles
 import NasLang
 import NasRender
 
@@ -43,12 +44,13 @@ enum PlotBuiltins {
         guard shown.lowercased().hasSuffix(".svg") else {
             throw call.error("\(call.name): 'to' must name an .svg file, not \"\(shown)\"", at: "to", hint: "for example: to: \"front.svg\"")
         }
+        let path = try call.writablePath("to")
         do {
-            try svg().write(toFile: try call.path("to"), atomically: true, encoding: .utf8)
+            try AtomicFile.write(Data(svg().utf8), to: path)
         } catch let d as Diagnostic {
             throw d
         } catch {
-            throw call.error("\(call.name): cannot write \"\(shown)\": \(error.localizedDescription)", at: "to")
+            throw call.error("\(call.name): \(error)", at: "to")
         }
         call.context.write("wrote \(shown)\n")
     }

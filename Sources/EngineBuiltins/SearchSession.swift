@@ -60,8 +60,10 @@ final class SearchSession {
             let pick: StudyRecorder.Pick = settings.cached ? .index(occurrence) : settings.resume ? .latest : .new
             do {
                 if let opened = try StudyRecorder.open(path: path, pick: pick, .init(
-                    space: space, strategy: strategy.name, seed: seed, objectives: objectives, budget: budget, trials: trials)) {
-                    (recorder, stored) = opened
+                    space: space, strategy: strategy.name, seed: seed, objectives: objectives, budget: budget, trials: trials,
+                    fingerprint: Self.fingerprint(data: data, validation: fraction, board: board, model: base, objectives: objectives))) {
+                    (recorder, stored) = (opened.recorder, opened.stored)
+                    for warning in opened.warnings { call.context.write(warning + "\n") }
                 }
             } catch {
                 throw call.error("search: study database \(path): \(error)", at: "space")
@@ -69,7 +71,7 @@ final class SearchSession {
         }
         study.continuation = .init(decoder: decoder, oracle: oracle, runner: runner, data: trialData, domain: domain,
                                    trials: trials, recorder: recorder)
-        NetworkSearch(decoder: decoder, oracle: oracle, runner: runner, data: trialData, study: study)
+        try NetworkSearch(decoder: decoder, oracle: oracle, runner: runner, data: trialData, study: study)
             .run(trials: trials, strategy: &strategy, domain: domain, replay: stored, echoReplay: settings.cached,
                  recorder: recorder, call: call)
         return .native(NetworkStudyValue(study: study))
@@ -82,9 +84,23 @@ final class SearchSession {
         let total = trials ?? c.trials
         var strategy = try SearchBuiltins.strategy(named: study.strategy, call, seed: study.seed, dimensions: c.decoder.dimensions.count)
         let replay = study.trials.map { NetworkTrialRecord(number: $0.number, x: $0.x, seed: $0.seed, outcome: $0.outcome) }
-        NetworkSearch(decoder: c.decoder, oracle: c.oracle, runner: c.runner, data: c.data, study: study)
+        try NetworkSearch(decoder: c.decoder, oracle: c.oracle, runner: c.runner, data: c.data, study: study)
             .run(trials: total, strategy: &strategy, domain: c.domain, replay: replay, recorder: c.recorder, call: call)
         return .native(NetworkStudyValue(study: study))
+    }
+
+    /// What a study's trials depend on beyond the space, strategy and seed, as the store keeps
+    /// it: the data's content (not only its name), the board, the base model, the objectives,
+    /// and the nasbook that measured them.
+    static func fingerprint(data: Dataset, validation: Double, board: TargetBoard, model: ModelSpec,
+                            objectives: [Objective]) -> [String: String] {
+        [
+            "dataset": "\(data.name) (\(data.count) samples of \(describe(shape: data.sampleShape)), content \(String(data.contentHash, radix: 16)), validation \(Quantity.format(validation)))",
+            "board": "\(board.name) (\(board.core.name), \(Quantity.format(board.clockHz / 1e6)) MHz, \(board.ramBytes) B RAM, \(board.flashBytes) B flash)",
+            "model": model.summary,
+            "objectives": objectives.map { ($0.maximize ? "maximize " : "minimize ") + $0.metric.rawValue }.joined(separator: ", "),
+            "nasbook": NasbookVersion.current,
+        ]
     }
 
     /// What the strategies see: per-layer descriptors, the budget as a known constraint and the

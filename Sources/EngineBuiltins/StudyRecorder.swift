@@ -24,7 +24,13 @@ final class StudyRecorder {
         let objectives: [NasLang.Objective]
         let budget: Budget?
         let trials: Int
+        /// What the trials depend on beyond space, strategy and seed; see `StudyRecord.fingerprint`.
+        let fingerprint: [String: String]
     }
+
+    /// Fingerprint entries whose change makes stored trials wrong for this search: a resume
+    /// refuses. Others (the nasbook version) only warn.
+    static let bindingFingerprint = ["dataset", "board", "model", "objectives"]
 
     /// Which stored study a search continues.
     enum Pick {
@@ -37,10 +43,12 @@ final class StudyRecorder {
         case index(Int)
     }
 
-    /// Opens the database and the study `pick` names; a continued study's finished trials come
-    /// back as `stored`. Errors name the file.
-    static func open(path: String, pick: Pick, _ d: Description) throws -> (StudyRecorder, stored: [NetworkTrialRecord])? {
-        let store = try StudyStore(path: path)
+    /// Opens the database (as its only writer: a second process gets `.locked`) and the study
+    /// `pick` names; a continued study's finished trials come back as `stored`, and `warnings`
+    /// say what changed that does not invalidate them. Errors name the file and what differs.
+    static func open(path: String, pick: Pick, _ d: Description) throws
+        -> (recorder: StudyRecorder, stored: [NetworkTrialRecord], warnings: [String])? {
+        let store = try StudyStore(path: path, exclusive: true)
         let mine = try store.studies().filter { $0.name == d.space.name || $0.name.hasPrefix(d.space.name + " #") }
         let chosen: StudyRecord?
         switch pick {
@@ -57,19 +65,40 @@ final class StudyRecorder {
                     + (latest.searchSpace == describe(d.space) ? "" : " over a different space")
                     + "; this search asks for \(d.strategy), seed \(d.seed)")
             }
+            let warnings = try compare(latest, d, path: path)
             let resumption = try store.resume(latest)
             var trials: [NetworkTrialRecord] = []
             for t in resumption.trials {
                 trials.append(NetworkTrialRecord(stored: t, epochs: try store.epochs(of: t)))
             }
-            return (StudyRecorder(store: store, record: resumption.study), trials)
+            return (StudyRecorder(store: store, record: resumption.study), trials, warnings)
         }
         let name = mine.isEmpty ? d.space.name : "\(d.space.name) #\(mine.count + 1)"
         let record = try store.createStudy(StudyRecord(
             name: name, strategy: d.strategy, seed: d.seed, searchSpace: describe(d.space),
             objectives: d.objectives.map { NasStudy.Objective($0.metric.rawValue, $0.maximize ? .maximize : .minimize) },
-            budget: constraints(d.budget), plannedTrials: d.trials))
-        return (StudyRecorder(store: store, record: record), [])
+            budget: constraints(d.budget), plannedTrials: d.trials, fingerprint: d.fingerprint))
+        return (StudyRecorder(store: store, record: record), [], [])
+    }
+
+    /// Refuses a stored study whose trials were measured under other conditions, naming each
+    /// entry that changed with its stored and current value; returns warnings for the rest.
+    static func compare(_ stored: StudyRecord, _ d: Description, path: String) throws -> [String] {
+        guard !stored.fingerprint.isEmpty else {
+            return ["warning: the stored study '\(stored.name)' in \(path) predates fingerprints: nasbook cannot check it was searched on the same dataset and board"]
+        }
+        let changed = Set(stored.fingerprint.keys).union(d.fingerprint.keys).sorted().filter { stored.fingerprint[$0] != d.fingerprint[$0] }
+        func change(_ key: String) -> String {
+            "\(key) was \(stored.fingerprint[key] ?? "not recorded"), now \(d.fingerprint[key] ?? "not given")"
+        }
+        let binding = changed.filter(bindingFingerprint.contains)
+        if !binding.isEmpty {
+            throw StudyRecorderError.mismatch(
+                "the stored study '\(stored.name)' in \(path) was measured under other conditions, so its trials do not apply: "
+                + binding.map(change).joined(separator: "; ")
+                + ". Run without --resume to start a new study (or use another --db)")
+        }
+        return changed.map { "warning: the stored study '\(stored.name)' differs: \(change($0)); its trials are reused as stored" }
     }
 
     /// The space as text: a resumed study must search the same space its points map into.

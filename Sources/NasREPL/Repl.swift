@@ -1,5 +1,6 @@
 import Foundation
 import LineEditor
+import NasFiles
 import NasLang
 
 /// The notebook loop: read a cell (one or more lines), run it in the session's interpreter,
@@ -102,6 +103,10 @@ public final class Repl {
                 loadSession(path)
             case .success(.load(let path)):
                 runCell(trimmed, firstLine: firstLine) { _ in
+                    if let refused = refusal(path, .read) {
+                        fail(":load: \(refused)\n")
+                        return
+                    }
                     guard let data = FileManager.default.contents(atPath: path) else {
                         fail("cannot read '\(path)'\n")
                         return
@@ -134,6 +139,8 @@ public final class Repl {
                                           duration: Date().timeIntervalSince(started), seeds: captured.seeds))
         if let sessionFile, let problem = write(to: sessionFile) {
             writeErr("autosave failed: \(problem)\n")
+            // The cell ran, but the notebook on disk lacks it: piped input must not exit 0.
+            hadError = true
         }
     }
 
@@ -192,14 +199,26 @@ public final class Repl {
         }
     }
 
-    /// Writes the session to `path`; returns why not, or nil.
+    /// Writes the session to `path` (atomically: a failed save keeps the previous file);
+    /// returns why not, or nil.
     private func write(to path: String) -> String? {
+        if let refused = refusal(path, .write) { return refused.description }
         session.directory = SessionPaths.directory(of: FileManager.default.currentDirectoryPath, relativeToFile: path)
         do {
-            try Data(session.encoded().utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            try AtomicFile.write(Data(session.encoded().utf8), to: path)
             return nil
         } catch {
-            return "cannot write '\(path)' (\((error as NSError).localizedDescription))"
+            return "\(error)"
+        }
+    }
+
+    /// Why the trust boundary refuses `path` for `use`, or nil when it may be used.
+    private func refusal(_ path: String, _ use: FileAccess.Use) -> FileAccessError? {
+        do {
+            _ = try interpreter.fileAccess.check(path, for: use)
+            return nil
+        } catch {
+            return error as? FileAccessError
         }
     }
 
@@ -208,6 +227,10 @@ public final class Repl {
     private func loadSession(_ path: String) {
         guard !loadingSession else {
             fail(":load of a session cannot run inside another session's :load\n")
+            return
+        }
+        if let refused = refusal(path, .read) {
+            fail(":load: \(refused)\n")
             return
         }
         guard let data = FileManager.default.contents(atPath: path) else {

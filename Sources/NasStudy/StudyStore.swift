@@ -33,9 +33,11 @@ public final class StudyStore: Sendable {
     /// Held by a writer (`exclusive: true`) for the store's lifetime; see `StudyLock`.
     private let lock: StudyLock?
 
-    /// Test hook: `NASBOOK_FAULT_DB_MAX_PAGES=N` caps the file at N pages, so SQLite answers the
-    /// next write past it with "database or disk is full", as on a full disk.
-    public static let maxPagesVariable = "NASBOOK_FAULT_DB_MAX_PAGES"
+    /// Test hook: with `NASBOOK_FAULT_DB_FULL_AFTER=N` the store holds at most N finished trials
+    /// and answers the next `finish` as SQLite does on a full disk (`SQLITE_FULL`), so tests of
+    /// the binary can fill the "disk" mid-study on any machine (a real tiny tmpfs needs root).
+    public static let fullAfterVariable = "NASBOOK_FAULT_DB_FULL_AFTER"
+    private let fullAfter = ProcessInfo.processInfo.environment[StudyStore.fullAfterVariable].flatMap(Int.init)
 
     /// Opens the database at `path`, creating the file and upgrading its schema as needed, after
     /// `PRAGMA quick_check` found it whole (a damaged file throws `.corrupt`). With `exclusive`,
@@ -44,13 +46,9 @@ public final class StudyStore: Sendable {
         self.path = path
         lock = exclusive ? try StudyLock.acquire(for: path) : nil
         var configuration = Configuration()
-        let maxPages = ProcessInfo.processInfo.environment[Self.maxPagesVariable].flatMap(Int.init)
         // A trial costs minutes of training; one fsync per commit is cheap insurance against
         // losing it to a power cut, not only to a killed process.
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-            if let maxPages { try db.execute(sql: "PRAGMA max_page_count = \(maxPages)") }
-        }
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         // A REPL and a run may share the file: wait for the other's short write, don't fail.
         configuration.busyMode = .timeout(10)
         do {
@@ -136,6 +134,9 @@ public final class StudyStore: Sendable {
         guard let id = trial.id else { throw StudyStoreError.unsavedTrial(trial.number) }
         guard trial.status != .running else { throw StudyStoreError.trialStillRunning(trial.number) }
         try pool.write { db in
+            if let fullAfter, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM trial WHERE status != 'running'") ?? 0 >= fullAfter {
+                throw DatabaseError(resultCode: .SQLITE_FULL, message: "database or disk is full (simulated by \(Self.fullAfterVariable))")
+            }
             try trial.update(db)
             try db.execute(sql: "DELETE FROM epoch WHERE trialId = ?", arguments: [id])
             for var epoch in epochs {

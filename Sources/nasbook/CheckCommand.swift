@@ -11,6 +11,8 @@ struct CheckCommand: ParsableCommand {
     @ArgumentParser.Argument(help: "The .nas files to check.", completion: .file(extensions: ["nas"]))
     var files: [String]
 
+    @OptionGroup var access: AccessOptions
+
     func run() throws {
         var failed = false
         for file in files {
@@ -19,7 +21,9 @@ struct CheckCommand: ParsableCommand {
                 continue
             }
             do {
-                _ = try LargeStack.run { try Interpreter(registry: .withEngine(), output: { _ in }).check(SourceFile(name: file, text: text)) }
+                let interpreter = Interpreter(registry: .withEngine(), output: { _ in })
+                interpreter.fileAccess = access.access(around: AccessOptions.folder(of: file))
+                _ = try LargeStack.run { try interpreter.check(SourceFile(name: file, text: text)) }
                 Console.out("\(file): ok\n")
             } catch let list as DiagnosticList {
                 Console.err(list.render())

@@ -19,14 +19,17 @@ struct ReplCommandLine: ParsableCommand {
             completion: .file(extensions: ["nasbook"]))
     var save: String?
 
+    @OptionGroup var access: AccessOptions
+
     func run() throws {
         let interpreter = Interpreter(registry: .withEngine(), output: Console.out)
+        interpreter.fileAccess = access.access(around: FileManager.default.currentDirectoryPath, files: [save].compactMap { $0 })
         let interactive = Terminal.isInteractive()
         Interrupt.install()
         let reader: LineReader
         if interactive {
             let completer = Completer(interpreter: interpreter)
-            reader = InteractiveLineReader(historyFile: history ?? Self.defaultHistoryFile,
+            reader = InteractiveLineReader(historyFile: history ?? Self.defaultHistoryFile, warn: Console.err,
                                            completer: { completer.complete($0) })
         } else {
             reader = PlainLineReader()

@@ -2,6 +2,7 @@ import ArgumentParser
 import EngineBuiltins
 import Foundation
 import LineEditor
+import NasFiles
 import NasLang
 import NasREPL
 
@@ -23,19 +24,31 @@ struct ReplayCommand: ParsableCommand {
     @Flag(help: "Take search trials from the session's study database (notes.nasbook -> notes.db) instead of retraining.")
     var cached = false
 
+    @OptionGroup var access: AccessOptions
+
     func run() throws {
         let session = try Self.read(file)
+        // A session may come from someone else: its cells reach only the session's folder tree
+        // (and what --allow-path or nasbook.allow add), and its `directory` may not lead out.
+        let own = AccessOptions.folder(of: file)
+        let boundary = access.access(around: own)
         let directory = SessionPaths.workingDirectory(of: session, file: file)
+        guard boundary.allows(directory, for: .write) else {
+            Console.err("nasbook replay: the session's directory \"\(session.directory)\" leads to \(FileAccess.resolve(directory)), "
+                        + "outside the session's folder \(own); replay runs only inside it "
+                        + "(allow that folder with --allow-path \(FileAccess.resolve(directory)) if you trust this session)\n")
+            throw ExitCode(2)
+        }
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue {
             FileManager.default.changeCurrentDirectoryPath(directory)
         } else {
-            let own = URL(fileURLWithPath: file).deletingLastPathComponent().path
             Console.err("nasbook replay: the recorded working directory \(directory) does not exist; running in \(own)\n")
             FileManager.default.changeCurrentDirectoryPath(own)
         }
 
         let interpreter = Interpreter(registry: .withEngine(), output: { _ in })
+        interpreter.fileAccess = boundary
         let database = StudySettings.defaultDatabasePath(forSession: URL(fileURLWithPath: file).path)
         interpreter.studySettings = cached ? StudySettings(databasePath: database, cached: true) : StudySettings()
         Interrupt.install()

@@ -21,6 +21,8 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Continue the interrupted study in the database: finished trials are kept, not rerun.")
     var resume = false
 
+    @OptionGroup var access: AccessOptions
+
     func run() throws {
         let source = SourceFile(name: file, text: try Console.readSource(file))
         let databasePath = database ?? StudySettings.defaultDatabasePath(forScript: file)
@@ -31,11 +33,23 @@ struct RunCommand: ParsableCommand {
         }
         let interpreter = Interpreter(registry: .withEngine(), output: Console.out)
         interpreter.studySettings = StudySettings(databasePath: databasePath, resume: resume)
+        interpreter.fileAccess = access.access(around: AccessOptions.folder(of: file))
         Interrupt.install()
-        interpreter.shouldInterrupt = { Interrupt.take() }
+        // Ctrl-C stops the whole program, not only the builtin that notices it: a search saves
+        // its finished trials and returns, and the latch then stops the next statement (or the
+        // end of the program) with exit 130.
+        var interrupted = false
+        interpreter.shouldInterrupt = {
+            if Interrupt.take() { interrupted = true }
+            return interrupted
+        }
         interpreter.liveProgress = Terminal.outputIsTerminal
         do {
             try LargeStack.run { try interpreter.run(source) }
+            if interrupted {
+                Console.err("interrupted at the end of \(file)\n")
+                throw ExitCode(130)
+            }
         } catch let list as DiagnosticList {
             Console.err(list.render())
             throw ExitCode(1)

@@ -65,16 +65,14 @@ final class StoreSafetyTests: StoreTestCase {
         XCTAssertNoThrow(try StudyStore(path: databasePath, exclusive: true))
     }
 
+    /// SQLite's own full-file answer (the writer's page cap stands in for the disk).
     func testAFullDatabaseFailsTheWriteAndKeepsWhatWasCommitted() throws {
-        let pages = try { () throws -> Int in
-            let store = try StudyStore(path: databasePath)
-            _ = try makeStudy(store)
-            return try store.pool.read { db in try Int.fetchOne(db, sql: "PRAGMA page_count")! }
-        }()
-        setenv(StudyStore.maxPagesVariable, "\(pages + 1)", 1)
-        defer { unsetenv(StudyStore.maxPagesVariable) }
         let store = try StudyStore(path: databasePath)
-        let study = try XCTUnwrap(try store.study(named: "kws"))
+        let study = try makeStudy(store)
+        try store.pool.writeWithoutTransaction { db in
+            let pages = try Int.fetchOne(db, sql: "PRAGMA page_count")!
+            try db.execute(sql: "PRAGMA max_page_count = \(pages + 1)")
+        }
         var committed = 0
         var failure: Error?
         for i in 0..<2000 {
@@ -89,8 +87,20 @@ final class StoreSafetyTests: StoreTestCase {
         let error = try XCTUnwrap(failure, "the capped file filled up")
         XCTAssertEqual((error as? DatabaseError)?.resultCode, .SQLITE_FULL, "\(error)")
         XCTAssertGreaterThan(committed, 0)
-        unsetenv(StudyStore.maxPagesVariable)
         let reopened = try StudyStore(path: databasePath)
         XCTAssertEqual(try reopened.trials(of: study).filter { $0.status == .complete }.count, committed)
+    }
+
+    func testTheFullDiskHookFailsFinishAfterNTrials() throws {
+        setenv(StudyStore.fullAfterVariable, "2", 1)
+        defer { unsetenv(StudyStore.fullAfterVariable) }
+        let store = try StudyStore(path: databasePath)
+        let study = try makeStudy(store)
+        try addTrial(store, study, [Metric.accuracy: 0.1])
+        try addTrial(store, study, [Metric.accuracy: 0.2])
+        XCTAssertThrowsError(try addTrial(store, study, [Metric.accuracy: 0.3])) { error in
+            XCTAssertEqual((error as? DatabaseError)?.resultCode, .SQLITE_FULL, "\(error)")
+        }
+        XCTAssertEqual(try store.trials(of: study).filter { $0.status == .complete }.count, 2)
     }
 }

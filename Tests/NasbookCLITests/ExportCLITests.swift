@@ -77,12 +77,14 @@ extension CLITests {
         XCTAssertTrue(header.contains("#define MODEL_ARENA_SIZE \(ram) "), header)
     }
 
-    /// In the REPL (piped), the listing is the cell's output.
+    /// In the REPL (piped), the listing is the cell's output. (The REPL runs in the folder it
+    /// exports into: the trust boundary keeps it to its working directory's tree.)
     func testExportInTheReplListsFiles() throws {
-        let directory = (try temp("marker", "") as NSString).deletingLastPathComponent + "/repl-export"
+        let parent = (try temp("marker", "") as NSString).deletingLastPathComponent
+        let directory = parent + "/repl-export"
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let r = try nasbook([], stdin: "r = train(cnn(width: 4, depth: 1), dataset.shapes(count: 100, size: 8, seed: 1), epochs: 1)\n"
-                                + "export r.model to \"\(directory)\"\n")
+                                + "export r.model to \"\(directory)\"\n", directory: URL(fileURLWithPath: parent))
         XCTAssertEqual(r.status, 0, r.err)
         for name in ["model.h", "model.c", "nas_kernels.h", "nas_kernels.c"] {
             XCTAssertTrue(r.out.contains("  \(directory)/\(name)  "), r.out)

@@ -73,9 +73,10 @@ final class PtyReplTests: XCTestCase {
         return (String(decoding: output, as: UTF8.self), exitStatus)
     }
 
-    func start() throws {
+    /// Starts the REPL in `directory` (the repository root by default) with `arguments`.
+    func start(in directory: URL = CLITests.root, arguments: String = "") throws {
         let history = home.appendingPathComponent("history").path
-        let command = "cd '\(CLITests.root.path)' && env HOME='\(home.path)' NASBOOK_HISTORY='\(history)' TERM=xterm '\(CLITests.binary.path)'; echo \"[exit $?]\"; sleep 30"
+        let command = "cd '\(directory.path)' && env HOME='\(home.path)' NASBOOK_HISTORY='\(history)' TERM=xterm '\(CLITests.binary.path)' \(arguments); echo \"[exit $?]\"; sleep 30"
         // A tmux server now and then dies while starting on a loaded machine ("server exited
         // unexpectedly"); that says nothing about nasbook, so starting is retried.
         for _ in 0..<3 {
@@ -178,7 +179,8 @@ final class PtyReplTests: XCTestCase {
 
     func testSaveInARealReplThenReplay() throws {
         let file = home.appendingPathComponent("pty.nasbook").path
-        try start()
+        // In the folder it saves into: the REPL reaches its working directory's tree.
+        try start(in: home)
         try waitFor("nas> ")
         try type("x = 6 * 7"); try keys("Enter")
         try type("r = train(cnn1d(width: 4, depth: 1), dataset.motion(count: 64, length: 32), epochs: 2, batch: 16, seed: 2)")
@@ -210,5 +212,21 @@ final class PtyReplTests: XCTestCase {
         replay.waitUntilExit()
         XCTAssertEqual(replay.terminationStatus, 0, printed)
         XCTAssertTrue(printed.contains("all 3 cells match"), printed)
+    }
+
+    /// `--history FILE` naming a file that is not libedit's history: a warning, and the file
+    /// is never written.
+    func testAForeignHistoryFileIsLeftUntouched() throws {
+        let notes = home.appendingPathComponent("notes.txt")
+        try "my notes, not history\n".write(to: notes, atomically: true, encoding: .utf8)
+        try start(in: home, arguments: "--history '\(notes.path)'")
+        try waitFor("is not a nasbook (libedit) history file; it is left untouched")
+        try waitFor("nas> ")
+        try type("6 * 7"); try keys("Enter")
+        try waitFor("42")
+        try waitFor("nas> ", count: 2)
+        try keys("C-d")
+        try waitFor("[exit 0]")
+        XCTAssertEqual(try String(contentsOf: notes, encoding: .utf8), "my notes, not history\n")
     }
 }

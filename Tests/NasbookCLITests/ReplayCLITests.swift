@@ -38,8 +38,12 @@ extension CLITests {
         let text = try String(contentsOfFile: file, encoding: .utf8)
         XCTAssertTrue(text.contains("\"directory\": \"..\""), text)
         XCTAssertTrue(text.contains("\"seeds\": [{\"builtin\": \"train\", \"seed\": 3}]"), text)
+        // Its directory ("..") is outside the session's folder: replay refuses it unless allowed.
+        let refused = try nasbook(["replay", file])
+        XCTAssertEqual(refused.status, 2, refused.out + refused.err)
+        XCTAssertTrue(refused.err.contains("the session's directory \"..\" leads to"), refused.err)
         // From the repository root: the cells still run in the directory they were recorded in.
-        let r = try nasbook(["replay", file])
+        let r = try nasbook(["replay", "--allow-path", dir.path, file])
         XCTAssertEqual(r.status, 0, r.out + r.err)
         XCTAssertTrue(r.out.contains("cell 2  ok       r = train("), r.out)
         XCTAssertTrue(r.out.contains("cell 4  ok       :load lib.nas"), r.out)

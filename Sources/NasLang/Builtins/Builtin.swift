@@ -1,3 +1,5 @@
+import NasFiles
+
 /// A function implemented in Swift and callable from .nas code. Engine capabilities
 /// (`train`, `search`, ...) reach the language only through builtins, which keeps the
 /// language independent of the engine.
@@ -58,6 +60,9 @@ public protocol CallContext: AnyObject {
     func global(_ name: String) -> Value?
     /// Where searches store their trials and whether they resume.
     var studySettings: StudySettings { get }
+    /// The trust boundary: builtins check every path a program names (datasets, exports,
+    /// plots) against it before opening it.
+    var fileAccess: FileAccess { get }
     /// Builtins report each seed they draw (`train(seed: 3)`), so a session records what a
     /// cell's randomness came from.
     func seedDrawn(_ seed: UInt64, by builtin: String)

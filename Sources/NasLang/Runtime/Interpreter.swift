@@ -1,3 +1,5 @@
+import NasFiles
+
 /// Tree-walking evaluator. One instance holds a session's global scope: the REPL feeds it one
 /// cell at a time, `nasbook run` feeds it a whole file.
 public final class Interpreter: CallContext {
@@ -15,6 +17,11 @@ public final class Interpreter: CallContext {
     /// Set by `nasbook run --db/--resume`, a saved REPL session and `replay --cached`; see
     /// `CallContext.studySettings`.
     public var studySettings = StudySettings()
+    /// What the program may read and write; `.unrestricted` unless a front end draws the
+    /// boundary (`nasbook` always does). Modules loaded by `use` inherit it.
+    public var fileAccess = FileAccess.unrestricted {
+        didSet { modules.access = fileAccess }
+    }
     /// Receives all output in its plain form (what a pipe shows: no redraws, no timings), as
     /// the REPL records it into a session.
     public var transcript: ((String) -> Void)?

@@ -1,4 +1,5 @@
 import Foundation
+import NasFiles
 
 /// Finds, runs and caches modules named by `use "name"`. A module is an ordinary .nas file;
 /// what it defines becomes the members of a record bound to its name.
@@ -9,6 +10,8 @@ final class ModuleLoader {
     }
 
     let searchPaths: [String]
+    /// Checked before a module file is read; see `Interpreter.fileAccess`.
+    var access = FileAccess.unrestricted
     private var cache: [String: Module] = [:]
     private var loading: Set<String> = []
 
@@ -46,7 +49,16 @@ final class ModuleLoader {
 
     func load(_ name: String, from span: SourceSpan, registry: BuiltinRegistry,
               output: @escaping (String) -> Void) throws -> Module {
-        guard let path = locate(name, from: span.file) else {
+        let located = locate(name, from: span.file)
+        // A module outside the boundary is refused as such, found or not, so a script learns
+        // nothing about files it may not read.
+        let named = located ?? (name.hasPrefix("/") ? name : nil)
+        if let named {
+            do { _ = try access.checkRead(named) } catch let refused as FileAccessError {
+                throw Diagnostic("use: \(refused)", at: span)
+            }
+        }
+        guard let path = located else {
             throw Diagnostic("no module named '\(name)'", at: span,
                              hint: Suggestions.hint(for: name, in: availableModules)
                                 ?? "looked next to this file and in: \(searchPaths.joined(separator: ", "))")
@@ -67,6 +79,7 @@ final class ModuleLoader {
         loading.insert(path)
         defer { loading.remove(path) }
         let interpreter = Interpreter(registry: registry, modules: self, output: output)
+        interpreter.fileAccess = access
         try interpreter.run(SourceFile(name: path, text: String(decoding: data, as: UTF8.self)))
         let builtinNames = Set(registry.globalValues().map(\.0))
         var record = Record(kind: "module \(bindingName)")

@@ -58,7 +58,7 @@ extension CLITests {
         XCTAssertTrue(text.contains("\"output\": \"332\\n\""), text)
         text = text.replacingOccurrences(of: "\"output\": \"332\\n\"", with: "\"output\": \"333\\n\"")
         try text.write(toFile: file, atomically: true, encoding: .utf8)
-        let r = try nasbook(["replay", file])
+        let r = try nasbook(["replay", "--allow-path", dir.path, file])
         XCTAssertEqual(r.status, 1, r.out + r.err)
         XCTAssertTrue(r.out.contains("cell 5  DIFFERS  twice(r.params)\n    --- recorded\n    +++ replayed\n    @@ -1 +1 @@\n    -333\n    +332\n"), r.out)
         XCTAssertTrue(r.out.contains("1 of 6 cells differ"), r.out)

@@ -33,9 +33,18 @@ enum ExportBuiltins {
         guard format == "c" || format == "tflite" else {
             throw call.error("export: unknown format \"\(format)\"", at: "format", hint: "use \"c\" (C99 sources) or \"tflite\"")
         }
-        if format == "tflite", target.hasSuffix("/") {
+        // A .tflite export is one file, a C export a folder: say so instead of failing at the
+        // file system (or writing "x/." as the file x).
+        var isFolder: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: BuiltinCall.resolve(target, from: call.span), isDirectory: &isFolder)
+        let last = target.split(separator: "/", omittingEmptySubsequences: false).last ?? ""
+        if format == "tflite", target.hasSuffix("/") || last == "." || last == ".." || (exists && isFolder.boolValue) {
             throw call.error("export: a .tflite export needs a file name, not the folder \"\(target)\"", at: "to",
                              hint: "for example: to: \"model.tflite\"")
+        }
+        if format == "c", exists, !isFolder.boolValue {
+            throw call.error("export: C sources go into a folder, and \"\(target)\" is a file", at: "to",
+                             hint: "name a folder: export model to \"model\" writes model/model.c and the rest")
         }
         let count = try call.positiveInteger("calibration", limit: 10_000)
         let samples: [[Float]]

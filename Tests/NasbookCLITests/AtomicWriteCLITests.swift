@@ -64,6 +64,17 @@ final class AtomicWriteCLITests: XCTestCase {
         """)
         XCTAssertEqual(r.status, 1, r.out + r.err)
         XCTAssertTrue(r.err.contains("export.nas:2:26: error: export: a .tflite export needs a file name, not the folder \"a/\""), r.err)
+        for (statement, message) in [
+            (#"export r.model as tflite to "x/.""#, #"a .tflite export needs a file name, not the folder "x/.""#),
+            (#"export r.model to "m""#, #"C sources go into a folder, and "m" is a file"#),
+        ] {
+            try Data("tflite bytes".utf8).write(to: directory.appendingPathComponent("m"))
+            let odd = try run("r = train(cnn(width: 4, depth: 1), take(dataset.shapes(size: 8), 64), epochs: 1, seed: 1)\n\(statement)\n")
+            XCTAssertEqual(odd.status, 1, odd.out + odd.err)
+            XCTAssertTrue(odd.err.contains(message), odd.err)
+            XCTAssertEqual(try contents("m"), Data("tflite bytes".utf8), "left as it was")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: directory.appendingPathComponent("x").path))
     }
 
     func testAFailedSessionSaveKeepsTheOldSession() throws {

@@ -63,7 +63,9 @@ final class SearchSession {
                     space: space, strategy: strategy.name, seed: seed, objectives: objectives, budget: budget, trials: trials,
                     fingerprint: Self.fingerprint(data: data, validation: fraction, board: board, model: base, objectives: objectives))) {
                     (recorder, stored) = (opened.recorder, opened.stored)
-                    for warning in opened.warnings { call.context.write(warning + "\n") }
+                    // A cached replay reports the stored trials exactly as they ran, whatever
+                    // nasbook replays them, so only a refusal (above) matters there.
+                    if !settings.cached { for warning in opened.warnings { call.context.write(warning + "\n") } }
                 }
             } catch {
                 throw call.error("search: study database \(path): \(error)", at: "space")

@@ -46,8 +46,12 @@ final class StudySafetyCLITests: XCTestCase {
         r.out.firstMatch(of: /resumed: (\d+) finished trials/).map { Int($0.1)! } ?? 0
     }
 
+    /// Two `--resume` runs of one study at once: the second fails at once, naming the first.
     func testASecondWriterGetsTheLockError() throws {
-        let (first, _, _) = try start(until: "trial 1 [1/6]")
+        let (crashed, _, _) = try start(until: "trial 1 [1/6]")
+        kill(crashed.processIdentifier, SIGKILL)
+        crashed.waitUntilExit()
+        let (first, _, _) = try start(["--resume"], until: "trial 2 [2/6]")
         defer {
             kill(first.processIdentifier, SIGKILL)
             first.waitUntilExit()
@@ -56,7 +60,7 @@ final class StudySafetyCLITests: XCTestCase {
         XCTAssertEqual(second.status, 1, second.out + second.err)
         XCTAssertTrue(second.err.contains("is in use by process \(first.processIdentifier) ("), second.err)
         XCTAssertTrue(second.err.contains("one writer at a time"), second.err)
-        XCTAssertFalse(second.out.contains("trial 1"), "it ran nothing: \(second.out)")
+        XCTAssertFalse(second.out.contains("resumed:") || second.out.contains("trial 2"), "it ran nothing: \(second.out)")
     }
 
     func testResumeRefusesAnotherDatasetOrBoardNamingTheChange() throws {

@@ -88,9 +88,24 @@ final class TrustBoundaryCLITests: XCTestCase {
         let load = try CLITests.nasbook([], stdin: ":load ../outside/lib.nas\n", directory: project)
         XCTAssertEqual(load.status, 1, load.err)
         XCTAssertTrue(load.err.contains(":load: cannot read '../outside/lib.nas'"), load.err)
+        // `check` resolves modules too, and refuses the same.
+        let check = try CLITests.nasbook(["check", project.appendingPathComponent("main.nas").path], directory: root)
+        XCTAssertEqual(check.status, 1, check.err)
+        XCTAssertTrue(check.err.contains("use: cannot read '\(outside.path)/lib"), check.err)
         // The standard library is always readable.
         let boards = try run("use \"boards\"\nprint(boards.rpi_pico.name)\n")
         XCTAssertEqual(boards.status, 0, boards.err)
+    }
+
+    func testTheReplSavesOnlyInsideItsWorkingDirectory() throws {
+        let r = try CLITests.nasbook([], stdin: "1 + 1\n:save ../outside/s.nasbook\n:save s.nasbook\n", directory: project)
+        XCTAssertEqual(r.status, 1, r.err)
+        XCTAssertTrue(r.err.contains("cannot save the session: cannot write '../outside/s.nasbook'"), r.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: outside.appendingPathComponent("s.nasbook").path))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: project.appendingPathComponent("s.nasbook").path))
+        // --save typed on the command line is allowed wherever it points.
+        let typed = try CLITests.nasbook(["--save", outside.appendingPathComponent("t.nasbook").path], stdin: "1 + 1\n", directory: project)
+        XCTAssertEqual(typed.status, 0, typed.err)
     }
 
     func testAllowPathWidensTheBoundary() throws {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import NasData
 import NasExport
+import NasFiles
 import NasNN
 import NasQuant
 
@@ -56,8 +57,8 @@ struct ExportBench: ParsableCommand {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let writer = CModelWriter(integer)
         _ = try writer.write(to: directory)
-        try Self.harness.write(toFile: directory + "/bench.c", atomically: true, encoding: .utf8)
-        try Data(batch.flatMap { $0.map { UInt8(bitPattern: $0) } }).write(to: URL(fileURLWithPath: directory + "/in.bin"))
+        try AtomicFile.write([(directory + "/bench.c", Data(Self.harness.utf8)),
+                              (directory + "/in.bin", Data(batch.flatMap { $0.map { UInt8(bitPattern: $0) } }))])
         try shell("\(cc) -std=c99 -Wall -Wextra -Werror -pedantic -O2 -o bench bench.c model.c nas_kernels.c", in: directory)
         let report = try shell("./bench \(inputs) \(seconds) < in.bin > out.bin", in: directory)
 

@@ -3,6 +3,7 @@ import CNasKernels
 import Foundation
 import NasCost
 import NasData
+import NasFiles
 import NasNN
 import NasOptimize
 import NasStudy
@@ -149,8 +150,7 @@ struct HypervolumeBench: ParsableCommand {
             return v.map { $0 / norm }
         }
         if let write {
-            try set.map { $0.map { String($0) }.joined(separator: " ") }.joined(separator: "\n")
-                .write(toFile: write, atomically: true, encoding: .utf8)
+            try AtomicFile.write(Data(set.map { $0.map { String($0) }.joined(separator: " ") }.joined(separator: "\n").utf8), to: write)
         }
         let reference = [Double](repeating: 1.1, count: objectives)
         var volume = 0.0

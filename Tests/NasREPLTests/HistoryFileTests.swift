@@ -48,4 +48,20 @@ final class HistoryFileTests: XCTestCase {
         let name = (path as NSString).lastPathComponent
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasPrefix(".\(name).tmp") }, [])
     }
+
+    /// A history save that fails (a full disk) keeps the previous history and warns once.
+    func testAFailedSaveKeepsThePreviousHistory() throws {
+        let path = try file(nil)
+        var warnings: [String] = []
+        let reader = InteractiveLineReader(historyFile: path, warn: { warnings.append($0) }, completer: { _ in (0, []) })
+        reader.addHistory("x = 1")
+        let saved = try String(contentsOfFile: path, encoding: .utf8)
+        setenv("NASBOOK_FAULT_DISK_FULL", "1", 1)
+        defer { unsetenv("NASBOOK_FAULT_DISK_FULL") }
+        reader.addHistory("y = 2")
+        reader.addHistory("z = 3")
+        XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), saved)
+        XCTAssertEqual(warnings.count, 1, "\(warnings)")
+        XCTAssertTrue(warnings[0].contains("the history was not saved: cannot write '\(path)': No space left on device"), warnings[0])
+    }
 }

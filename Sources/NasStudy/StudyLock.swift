@@ -12,7 +12,10 @@ import Darwin
 /// fails at once with `StudyStoreError.locked`, naming the process that holds the study.
 ///
 /// `flock` is released by the kernel when the holder exits, however it exits (`kill -9`
-/// included), so a crash never leaves a stale lock; the small `.lock` file itself stays.
+/// included), so a crash never leaves a stale lock; the small `.lock` file itself stays. It is
+/// the one file nasbook rewrites in place rather than through `AtomicFile`: the lock belongs to
+/// the file's inode, so replacing the file by a rename would hand a second writer a fresh,
+/// unlocked one.
 /// Within one process every store of the same file shares one lock (a script with two searches).
 final class StudyLock: @unchecked Sendable {
     let lockPath: String

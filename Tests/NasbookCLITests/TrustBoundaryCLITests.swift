@@ -127,7 +127,8 @@ final class TrustBoundaryCLITests: XCTestCase {
         XCTAssertEqual(saved.status, 0, saved.err)
         let text = try String(contentsOf: file, encoding: .utf8)
         XCTAssertTrue(text.contains("\"directory\": \".\""), text)
-        for escape in ["../..", outside.path] {
+        try FileManager.default.createSymbolicLink(at: project.appendingPathComponent("link"), withDestinationURL: outside)
+        for escape in ["../..", outside.path, "link"] {
             try text.replacingOccurrences(of: "\"directory\": \".\"", with: "\"directory\": \"\(escape)\"")
                 .write(to: file, atomically: true, encoding: .utf8)
             let r = try CLITests.nasbook(["replay", file.path], directory: root)

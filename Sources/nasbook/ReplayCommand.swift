@@ -40,11 +40,15 @@ struct ReplayCommand: ParsableCommand {
             throw ExitCode(2)
         }
         var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue {
-            FileManager.default.changeCurrentDirectoryPath(directory)
-        } else {
+        var workingDirectory = directory
+        if !FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) || !isDirectory.boolValue {
             Console.err("nasbook replay: the recorded working directory \(directory) does not exist; running in \(own)\n")
-            FileManager.default.changeCurrentDirectoryPath(own)
+            workingDirectory = own
+        }
+        // Cells must not run anywhere else (relative paths in them would mean other files).
+        guard FileManager.default.changeCurrentDirectoryPath(workingDirectory) else {
+            Console.err("nasbook replay: cannot change into \(workingDirectory)\n")
+            throw ExitCode(2)
         }
 
         let interpreter = Interpreter(registry: .withEngine(), output: { _ in })

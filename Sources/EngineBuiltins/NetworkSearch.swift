@@ -99,7 +99,7 @@ struct NetworkSearch {
             do { try body(r) } catch {
                 let kept = study.trials.count
                 throw call.error("search: the study database \(r.store.path) stopped taking trials (\(error)); "
-                                 + "its \(kept) finished trial\(kept == 1 ? "" : "s") are kept (\(kept - committedBefore) from this run). "
+                                 + "its \(kept) finished trial\(kept == 1 ? " is" : "s are") kept (\(kept - committedBefore) from this run). "
                                  + "Free disk space, then continue with `nasbook run --resume`")
             }
         }

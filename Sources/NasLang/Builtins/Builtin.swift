@@ -6,9 +6,13 @@ public struct Builtin {
         public var name: String
         /// nil: required.
         public var defaultValue: Value?
-        public init(_ name: String, default defaultValue: Value? = nil) {
+        /// The strings the parameter accepts, when it takes one of a few names (`optimizer:
+        /// "sgd" | "adam"`): `check` refuses a literal outside them before anything runs.
+        public var choices: [String]?
+        public init(_ name: String, default defaultValue: Value? = nil, choices: [String]? = nil) {
             self.name = name
             self.defaultValue = defaultValue
+            self.choices = choices
         }
     }
 

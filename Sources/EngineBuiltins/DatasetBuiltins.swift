@@ -79,6 +79,11 @@ enum DatasetBuiltins {
             let count = try call.positiveInteger("count")
             guard count < data.count else { return call["data"] }
             let (_, kept) = data.split(validationFraction: Double(count) / Double(data.count), seed: try call.seed())
+            // Stratified rounding per class can round every class down to nothing.
+            guard kept.count >= 1 else {
+                throw call.error("take: \(count) of \(data.count) samples is less than half a sample per class for \(data.classCount) classes, so the stratified subset is empty",
+                                 at: "count", hint: "take at least \(data.classCount) samples, about one per class")
+            }
             return wrap(kept)
         })
     }

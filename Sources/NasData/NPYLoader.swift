@@ -36,7 +36,7 @@ extension Loaders {
             throw DataError(path: inputs, "expected samples with at least one value, found sample shape \(NPYArray.describe(sampleShape))")
         }
         return Dataset(name: datasetName(inputs), sampleShape: sampleShape, inputs: inputArray.floats(),
-                       labels: labelsOut, classNames: numberedClassNames(labelsOut))
+                       labels: labelsOut, classNames: try numberedClassNames(labelsOut, path: labels))
     }
 }
 

@@ -8,9 +8,10 @@ import NasNN
 enum CompressBuiltins {
     static func register(into r: inout BuiltinRegistry) {
         r.register(Builtin("compress", [
-            .init("model"), .init("data"), .init("channels", default: .number(0)), .init("prune", default: .number(0)),
-            .init("bits", default: .number(8)), .init("activations", default: .bool(true)),
-            .init("epochs", default: .number(1)), .init("lr", default: .number(0.01)), .init("seed", default: .number(1)),
+            .init("model"), .init("data"), .init("channels", default: .number(0)),
+            .init("prune", default: .number(0), literal: KnobDomain.named("prune").literalCheck),
+            .init("bits", default: .number(8), literal: KnobDomain.named("bits").literalCheck), .init("activations", default: .bool(true)),
+            .init("epochs", default: .number(1), literal: KnobDomain.named("epochs").literalCheck), .init("lr", default: .number(0.01)), .init("seed", default: .number(1)),
             .init("validation", default: .number(0.2)), .init("batch", default: .number(32)),
         ], doc: "Compresses a copy of a trained model: channels removes that fraction of every prunable convolution's channels (structured, by L1 norm; a smaller dense model), prune zeroes that fraction of each weighted layer's weights (by magnitude), bits quantizes weights per channel (2-8); then fine-tunes with those constraints, and with int8 activations simulated unless activations: false. prune and bits: one value or a list per weighted layer.") { call in
             try compress(call)

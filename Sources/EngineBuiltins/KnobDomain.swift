@@ -71,6 +71,9 @@ struct KnobDomain {
         }
     }
 
+    /// The domain as the resolver checks literal arguments with it.
+    var literalCheck: LiteralCheck { LiteralCheck(expectation: expectation, problem: { problem(with: $0) }) }
+
     /// An admitted value as an Int (whole-number domains only reach here after `problem`).
     static func int(_ value: Value, default fallback: Int) -> Int {
         guard case .number(let q) = value, let v = Quantity(value: q.value.rounded()).exactInt else { return fallback }

@@ -30,7 +30,9 @@ enum ModelBuiltins {
 
     static func register(into r: inout BuiltinRegistry) {
         for spec in families {
-            r.register(Builtin(spec.family.rawValue, spec.parameters.map { Builtin.Parameter($0.0, default: $0.1) },
+            r.register(Builtin(spec.family.rawValue, spec.parameters.map {
+                Builtin.Parameter($0.0, default: $0.1, literal: KnobDomain.family(spec.family, $0.0)?.literalCheck)
+            },
                                doc: spec.doc) { call in
                 var settings: [(String, Value)] = []
                 for (name, _) in spec.parameters {

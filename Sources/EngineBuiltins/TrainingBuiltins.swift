@@ -10,8 +10,9 @@ enum TrainingBuiltins {
     static func register(into r: inout BuiltinRegistry) {
         r.register(Builtin("train", [
             .init("model"), .init("data"),
-            .init("epochs", default: .number(3)), .init("lr", default: .number(0.05)),
-            .init("batch", default: .number(32)), .init("seed", default: .number(1)),
+            .init("epochs", default: .number(3), literal: KnobDomain.named("epochs").literalCheck),
+            .init("lr", default: .number(0.05), literal: KnobDomain.named("lr").literalCheck),
+            .init("batch", default: .number(32), literal: KnobDomain.named("batch").literalCheck), .init("seed", default: .number(1)),
             .init("optimizer", default: .string("sgd"), choices: KnobDomain.optimizers),
             .init("schedule", default: .string("cosine"), choices: KnobDomain.schedules),
             .init("validation", default: .number(0.2)), .init("augment", default: .bool(false)),

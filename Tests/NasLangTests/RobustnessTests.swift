@@ -168,6 +168,32 @@ final class RobustnessTests: XCTestCase {
         XCTAssertTrue(report.contains("train(): 'schedule' must be one of"), report)
     }
 
+    func testCheckRejectsLiteralNumbersOutsideTheirKnobsDomains() throws {
+        let list = try XCTUnwrap(check("""
+        m = cnn(width: 1e19, kernel: 4)
+        r = train(m, dataset.shapes(count: 10), epochs: -1, lr: 0)
+        """))
+        let report = list.render()
+        XCTAssertTrue(report.contains("t.nas:1:16: error: cnn(): 'width' must be a whole number from 1 to 1024, not 1e+19"), report)
+        XCTAssertTrue(report.contains("t.nas:1:30: error: cnn(): 'kernel' must be an odd whole number from 1 to 1024, not 4"), report)
+        XCTAssertTrue(report.contains("t.nas:2:49: error: train(): 'epochs' must be a whole number from 1 to 10000, not -1"), report)
+        XCTAssertTrue(report.contains("train(): 'lr' must be a finite number above 0, not 0"), report)
+        XCTAssertEqual(list.count, 4, report)
+    }
+
+    /// `==` on a doubled nested list remembers compared pairs; on doubled records it stops
+    /// with an error past its budget instead of hanging.
+    func testComparingDoubledValuesIsBounded() {
+        let start = Date()
+        XCTAssertEqual(runProgram("x = [1]\nfor i in 1..40 { x = [x, x] }\ny = [1]\nfor i in 1..40 { y = [y, y] }\nprint(x == y, x != x)\n"),
+                       "true false\n")
+        let records = runProgram("r = {a: 1}\nfor i in 1..30 { r = {a: r, b: r} }\nprint(r == r)\n")
+        XCTAssertTrue(records.contains("test.nas:3:7: error: values too large to compare"), records)
+        XCTAssertLessThan(Date().timeIntervalSince(start), 30)
+        XCTAssertEqual(runProgram("n = 1e308 * 10 - 1e308 * 10\nx = [n]\nprint(x == x, [1, [2]] == [1, [2]])\n"), "false true\n")
+        XCTAssertEqual(runProgram("a = list(1..1000000)\nprint(a == list(1..1000000))\n"), "true\n")
+    }
+
     /// A user's own function named like a builtin is checked as theirs, not the builtin.
     func testAUserFunctionShadowingABuiltinIsNotCheckedAsTheBuiltin() {
         XCTAssertNil(check("fn train(a, trails = 1) = a + trails\nprint(train(1, trails: 2))\n"))

@@ -230,11 +230,29 @@ final class Resolver {
                 }
                 parameter = builtin.parameters[position]
             }
+            if let parameter, let check = parameter.literal, let value = Self.literal(arg.value),
+               let (shown, hint) = check.problem(value) {
+                report(Diagnostic("\(builtin.name)(): '\(parameter.name)' must be \(check.expectation), not \(shown)",
+                                  at: arg.value.span, hint: hint))
+            }
             if let parameter, let choices = parameter.choices, case .string(let text) = arg.value.kind, !choices.contains(text) {
                 report(Diagnostic("\(builtin.name)(): '\(parameter.name)' must be one of "
                                   + choices.map { "\"\($0)\"" }.joined(separator: ", ") + ", not \"\(text)\"",
                                   at: arg.value.span, hint: Suggestions.hint(for: text, in: choices)))
             }
+        }
+    }
+
+    /// The value of a literal argument: a plain number (negated or not), a string or a boolean.
+    private static func literal(_ e: Expr) -> Value? {
+        switch e.kind {
+        case .number(let v, unit: nil): return .number(v)
+        case .unary(.negate, let inner):
+            if case .number(let v, unit: nil) = inner.kind { return .number(-v) }
+            return nil
+        case .string(let s): return .string(s)
+        case .bool(let b): return .bool(b)
+        default: return nil
         }
     }
 

@@ -115,7 +115,8 @@ public enum Loaders {
         if tooLarge {
             _ = errors.fileHandleForReading.readDataToEndOfFile()
             process.waitUntilExit()
-            throw DataError(path: path, "decompresses to more than \(limit >> 30) GB, the most nasbook reads from one file; "
+            throw DataError(path: path, "decompresses to more than " + String(format: "%.3g GB", Double(limit) / 1_073_741_824)
+                            + ", the most nasbook reads from one file; "
                             + "set NASBOOK_MAX_DATA_GB to raise the limit")
         }
         let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)

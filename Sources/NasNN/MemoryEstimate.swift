@@ -16,7 +16,7 @@ public enum MemoryEstimate {
 
     /// How the limit reads in messages, with the way to change it.
     public static var limitDescription: String {
-        String(format: "%.0f GB", limitBytes / 1_073_741_824) + " nasbook allows (set NASBOOK_MAX_MEMORY_GB to change it)"
+        String(format: "%.3g GB", limitBytes / 1_073_741_824) + " nasbook allows (set NASBOOK_MAX_MEMORY_GB to change it)"
     }
 
     /// Bytes training `model` at `batch` samples per step needs, about: every layer's output for

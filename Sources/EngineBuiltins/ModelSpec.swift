@@ -95,8 +95,12 @@ struct ModelSpec: NativeValue {
         case .mlp:
             let units = Double(int("units")), inputs = Double(max(1, inputFeatures))
             return inputs * units + Double(max(0, int("layers") - 1)) * units * units
-        case .mobilenet, .dscnn:
-            return 0  // bounded by their argument limits
+        case .dscnn:
+            // A 10x4 stem, then per block a 3x3 depthwise and a 1x1 pointwise convolution.
+            let f = Double(int("filters"))
+            return 40 * Double(inputChannels) * f + Double(int("blocks")) * (9 * f + f * f)
+        case .mobilenet:
+            return 0  // bounded by its argument limits (width multiplier <= 4, blocks <= 7)
         }
     }
 
@@ -106,7 +110,7 @@ struct ModelSpec: NativeValue {
     func build(input: [Int], classes: Int, seed: UInt64) throws -> Model {
         let estimate = estimatedParameters(inputChannels: input.last ?? 1, inputFeatures: input.reduce(1, *))
         guard estimate <= Self.parameterLimit else {
-            throw ShapeError("\(summary) would have about \(Int(estimate)) parameters; nasbook builds models up to \(Int(Self.parameterLimit))")
+            throw ShapeError("\(summary) would have about \(compact(Int(min(estimate, 1e15)))) parameters; nasbook builds models up to \(compact(Int(Self.parameterLimit)))")
         }
         var rng = SeededGenerator(seed: seed)
         switch family {

@@ -16,6 +16,11 @@ public enum Loaders {
             throw DataError(path: path, "expected a file, found a directory")
         }
         if path.hasSuffix(".gz") { return try gunzip(path) }
+        // Loaders expand what they read (bytes to floats), so a file past the memory limit
+        // cannot become a dataset; refuse it before mapping it.
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, Double(size) > MemoryLimit.bytes {
+            throw DataError(path: path, "is \(String(format: "%.3g GB", Double(size) / 1_073_741_824)), more than the \(MemoryLimit.description)")
+        }
         do {
             return try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
         } catch {

@@ -1,23 +1,16 @@
 import Foundation
+import NasData
 
 /// How much memory training a model takes, estimated before any of it is allocated, and the
 /// most nasbook lets one training (or one dataset) take. A 512x512 input at batch 256 asks for
 /// tens of gigabytes of activations: that must be a clear error up front, not a process the
 /// kernel kills minutes later.
 public enum MemoryEstimate {
-    /// The most bytes one training's tensors or one dataset may take: 4 GB, or
-    /// `NASBOOK_MAX_MEMORY_GB` when set (to use more of a large machine, or less of a small one).
-    public static var limitBytes: Double {
-        if let text = ProcessInfo.processInfo.environment["NASBOOK_MAX_MEMORY_GB"], let gb = Double(text), gb > 0, gb < 1e6 {
-            return gb * 1_073_741_824
-        }
-        return 4 * 1_073_741_824
-    }
+    /// The most bytes one training's tensors may take (`MemoryLimit`, shared with datasets).
+    public static var limitBytes: Double { MemoryLimit.bytes }
 
     /// How the limit reads in messages, with the way to change it.
-    public static var limitDescription: String {
-        String(format: "%.3g GB", limitBytes / 1_073_741_824) + " nasbook allows (set NASBOOK_MAX_MEMORY_GB to change it)"
-    }
+    public static var limitDescription: String { MemoryLimit.description }
 
     /// Bytes training `model` at `batch` samples per step needs, about: every layer's output for
     /// the batch kept for the backward pass, its gradient and the convolutions' im2col-sized

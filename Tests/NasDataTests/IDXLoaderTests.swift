@@ -112,3 +112,22 @@ final class DataLimitTests: XCTestCase {
         XCTAssertEqual(Loaders.maxClasses, 100_000)
     }
 }
+
+extension DataLimitTests {
+    /// Files whose contents would not fit the memory limit are refused before they are read
+    /// (here the limit is lowered to 1 KB to keep the test small).
+    func testFilesPastTheMemoryLimitAreRefused() throws {
+        let dir = try makeTemporaryDirectory(self)
+        let images = try write(bigEndian(0x0803) + bigEndian(4) + bigEndian(32) + bigEndian(32) + [UInt8](repeating: 1, count: 4096),
+                               to: dir, "big-idx3-ubyte")
+        let labels = try write(bigEndian(0x0801) + bigEndian(4) + [0, 1, 0, 1], to: dir, "l-idx1-ubyte")
+        setenv("NASBOOK_MAX_MEMORY_GB", "0.000001", 1)
+        defer { unsetenv("NASBOOK_MAX_MEMORY_GB") }
+        XCTAssertThrowsError(try Loaders.idx(images: images, labels: labels)) { error in
+            XCTAssertTrue(String(describing: error).contains("more than the 1e-06 GB nasbook allows (set NASBOOK_MAX_MEMORY_GB to change it)"),
+                          String(describing: error))
+        }
+        unsetenv("NASBOOK_MAX_MEMORY_GB")
+        XCTAssertEqual(try Loaders.idx(images: images, labels: labels).count, 4)
+    }
+}

@@ -104,8 +104,9 @@ struct KnobDomain {
         ("finetune_lr", .positive(upTo: .greatestFiniteMagnitude)),
     ]
 
-    /// The largest width multiplier `mobilenet` takes: 4x MobileNetV3-Small is already ~40 M
-    /// parameters' worth of activations on 32x32 inputs, far past any microcontroller.
+    /// The largest width multiplier `mobilenet` takes. The multiplier scales every layer's
+    /// channels (weights grow with its square); past 4x MobileNetV3-Small is far beyond any
+    /// microcontroller, and `mobilenet(width: 100)` would allocate gigabytes of weights.
     static let maxMobileNetWidth = 4.0
 
     /// A model family's setting.

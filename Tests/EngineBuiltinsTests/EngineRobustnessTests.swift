@@ -169,9 +169,14 @@ final class EngineRobustnessTests: XCTestCase {
         space sp { units in [8, 16]; layers in 1..2; epochs = 3; bits in [4, 8] per layer }
         s = search(sp, d, board(name: "b", mcu: "m", core: "Cortex-M4", clock: 80 MHz, ram: 256 KB, flash: 1 MB), trials: 3, seed: 2)
         print("family", s.best(by: accuracy).model.spec.family, len(s.trials))
+        export z.model to "\(dir.path)/c"
+        export z.model as tflite to "\(dir.path)/m.tflite"
         """)
         XCTAssertNil(e, out)
         for line in ["float true", "compressed true", "int8 true", "family mlp 3"] { XCTAssertTrue(out.contains(line), out) }
+        for file in ["c/model.c", "c/model.h", "m.tflite"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent(file).path), file)
+        }
         // 6 -> 16 -> 16 -> 3 dense: 96 + 256 + 48 MACs.
         XCTAssertTrue(out.contains("flash true 400"), out)
     }

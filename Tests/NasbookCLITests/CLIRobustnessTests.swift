@@ -102,4 +102,21 @@ final class CLIRobustnessTests: XCTestCase {
         XCTAssertTrue(r.err.contains("hint: did you mean 'trials'?"), r.err)
         XCTAssertTrue(r.err.contains("typos.nas: 2 errors"), r.err)
     }
+
+    /// A search whose training split is empty trapped, and so did `--resume` of it: now `run`
+    /// reports it at the argument before any study is stored, so there is nothing to resume.
+    func testASearchWithAnEmptySplitFailsCleanlyAndLeavesNothingToResume() throws {
+        let path = try temp("empty-split.nas", """
+        use "boards"
+        space sp { width in [2, 4]; epochs = 1 }
+        s = search(sp, dataset.shapes(count: 100, size: 8), boards.rpi_pico, trials: 1, validation: 0.999)
+        """)
+        let r = try nasbook(["run", path])
+        XCTAssertEqual(r.status, 1, r.err)
+        XCTAssertTrue(r.err.contains("empty-split.nas:3:"), r.err)
+        XCTAssertTrue(r.err.contains("error: search: holding out 99.9% of 100 samples"), r.err)
+        let resumed = try nasbook(["run", "--resume", path])
+        XCTAssertEqual(resumed.status, 1, resumed.err)
+        XCTAssertTrue(resumed.err.contains("nothing to resume"), resumed.err)
+    }
 }

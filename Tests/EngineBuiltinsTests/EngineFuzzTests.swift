@@ -132,6 +132,7 @@ final class EngineFuzzTests: XCTestCase {
                 programs += 1
             }
         }
+        print("engine fuzz: \(programs) programs in \(String(format: "%.1f", 6 - deadline.timeIntervalSinceNow)) s")
         XCTAssertGreaterThan(programs, 20)
     }
 }

@@ -172,7 +172,7 @@ public struct Lexer {
         }
         if pos < bytes.count, bytes[pos] == UInt8(ascii: "\"") {
             pos += 1
-        } else {
+        } else if diagnostics.count < Self.maxDiagnostics {
             diagnostics.append(Diagnostic("unterminated string", at: span(start),
                                           hint: "close it with \" on the same line"))
         }

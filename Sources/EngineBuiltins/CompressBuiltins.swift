@@ -8,9 +8,10 @@ import NasNN
 enum CompressBuiltins {
     static func register(into r: inout BuiltinRegistry) {
         r.register(Builtin("compress", [
-            .init("model"), .init("data"), .init("channels", default: .number(0)), .init("prune", default: .number(0)),
-            .init("bits", default: .number(8)), .init("activations", default: .bool(true)),
-            .init("epochs", default: .number(1)), .init("lr", default: .number(0.01)), .init("seed", default: .number(1)),
+            .init("model"), .init("data"), .init("channels", default: .number(0)),
+            .init("prune", default: .number(0), literal: KnobDomain.named("prune").literalCheck),
+            .init("bits", default: .number(8), literal: KnobDomain.named("bits").literalCheck), .init("activations", default: .bool(true)),
+            .init("epochs", default: .number(1), literal: KnobDomain.named("epochs").literalCheck), .init("lr", default: .number(0.01)), .init("seed", default: .number(1)),
             .init("validation", default: .number(0.2)), .init("batch", default: .number(32)),
         ], doc: "Compresses a copy of a trained model: channels removes that fraction of every prunable convolution's channels (structured, by L1 norm; a smaller dense model), prune zeroes that fraction of each weighted layer's weights (by magnitude), bits quantizes weights per channel (2-8); then fine-tunes with those constraints, and with int8 activations simulated unless activations: false. prune and bits: one value or a list per weighted layer.") { call in
             try compress(call)
@@ -42,19 +43,25 @@ enum CompressBuiltins {
                 return Array(repeating: try convert(v), count: layerCount)
             }
         }
+        func checked(_ name: String, _ v: Double) throws -> Value {
+            let domain = KnobDomain.named(name)
+            if let (shown, hint) = domain.problem(with: .number(v)) {
+                throw call.error("compress: '\(name)' must be \(domain.expectation), not \(shown)", at: name, hint: hint)
+            }
+            return .number(v)
+        }
         let prune = try perLayer("prune") { v -> Double in
-            guard (0..<1).contains(v) else { throw call.error("compress: prune rates must be in [0, 1)", at: "prune") }
+            _ = try checked("prune", v)
             return v
         }
-        let bits = try perLayer("bits") { v -> Int in
-            guard v.rounded() == v, (2...8).contains(Int(v)) else { throw call.error("compress: bit-widths must be whole numbers 2...8", at: "bits") }
-            return Int(v)
-        }
+        // Checked as a Double first: `bits: 1e19` must be an error, not a trapping Int conversion.
+        let bits = try perLayer("bits") { v -> Int in KnobDomain.int(try checked("bits", v), default: 8) }
         var options = TrainingOptions()
-        options.epochs = try call.positiveInteger("epochs")
-        options.batchSize = try call.positiveInteger("batch")
+        options.epochs = KnobDomain.int(try call.knob("epochs", .named("epochs")), default: 1)
+        options.batchSize = KnobDomain.int(try call.knob("batch", .named("batch")), default: 32)
         options.seed = try call.seed()
         options.learningRate = Float(try call.number("lr"))
+        _ = try call.knob("lr", .named("lr"))
         options.schedule = .cosine
 
         let fraction = try call.number("validation")
@@ -71,6 +78,10 @@ enum CompressBuiltins {
             model = try StructuredPruning.prune(trained.model, fraction: channels)
         } catch let error as ShapeError {
             throw call.error("compress: \(error.description)", at: "channels")
+        }
+        try call.requireTrainingMemory(model, batch: options.batchSize)
+        guard data.count >= 1 else {
+            throw call.error("compress: no samples left to fine-tune on after holding out \(Quantity.format(fraction * 100))%", at: "validation")
         }
         let compressor: Compressor
         do {

@@ -104,8 +104,18 @@ enum CostBuiltins {
             throw call.error("\(call.name): 'target' must be a board, not \(call["target"].typeName)", at: "target",
                              hint: "use \"boards\" and pass boards.nucleo_f746zg, or make one with board(...)")
         }
-        return TargetBoard(name: name, core: CoreProfile.named(core), clockHz: clock.value, ramBytes: Int(ram.value),
-                           flashBytes: Int(flash.value))
+        // Board records are mutable (`b.ram = 1e30 B`): check before converting, which would trap.
+        func bytes(_ q: Quantity, _ field: String) throws -> Int {
+            guard q.dimension == .memory, let n = Quantity(value: q.value.rounded()).exactInt, n >= 0 else {
+                throw call.error("\(call.name): the board's \(field) must be a byte count from 0 B to 8 PB, not \(q.description)", at: "target")
+            }
+            return n
+        }
+        guard clock.value.isFinite, clock.value > 0 else {
+            throw call.error("\(call.name): the board's clock must be a positive frequency, not \(clock.description)", at: "target")
+        }
+        return TargetBoard(name: name, core: CoreProfile.named(core), clockHz: clock.value, ramBytes: try bytes(ram, "ram"),
+                           flashBytes: try bytes(flash, "flash"))
     }
 
     static func summaryRecord(_ report: CostReport) -> Record {

@@ -14,8 +14,10 @@ enum DatasetBuiltins {
             try call.requireMemory(count * size * size * 3, for: "\(count) images of \(size)x\(size)x3")
             let noise = try call.number("noise")
             guard noise >= 0 else { throw call.error("dataset.shapes: noise must not be negative", at: "noise") }
-            return wrap(Synthetic.shapes(count: count, size: size, seed: try call.seed(),
-                                         noise: Float(noise)))
+            let seed = try call.seed()
+            return try interruptible(call) { stop in
+                Synthetic.shapes(count: count, size: size, seed: seed, noise: Float(noise), shouldStop: stop)
+            }
         })
         r.register(Builtin("dataset.motion", [
             .init("count", default: .number(2000)), .init("length", default: .number(128)),
@@ -25,7 +27,10 @@ enum DatasetBuiltins {
             guard length >= 16 else { throw call.error("dataset.motion: length must be at least 16", at: "length") }
             let count = try call.positiveInteger("count"), channels = try call.positiveInteger("channels", limit: 64)
             try call.requireMemory(count * length * channels, for: "\(count) windows of \(length)x\(channels)")
-            return wrap(Synthetic.motion(count: count, length: length, channels: channels, seed: try call.seed()))
+            let seed = try call.seed()
+            return try interruptible(call) { stop in
+                Synthetic.motion(count: count, length: length, channels: channels, seed: seed, shouldStop: stop)
+            }
         })
         r.register(Builtin("dataset.fashion_mnist", [
             .init("split", default: .string("train")), .init("directory", default: Value.none),
@@ -79,11 +84,28 @@ enum DatasetBuiltins {
             let count = try call.positiveInteger("count")
             guard count < data.count else { return call["data"] }
             let (_, kept) = data.split(validationFraction: Double(count) / Double(data.count), seed: try call.seed())
+            // Stratified rounding per class can round every class down to nothing.
+            guard kept.count >= 1 else {
+                throw call.error("take: \(count) of \(data.count) samples is less than half a sample per class for \(data.classCount) classes, so the stratified subset is empty",
+                                 at: "count", hint: "take at least \(data.classCount) samples, about one per class")
+            }
             return wrap(kept)
         })
     }
 
     static func wrap(_ dataset: Dataset) -> Value { .native(DatasetValue(dataset: dataset)) }
+
+    /// Runs a generator that polls `stop` between blocks; Ctrl-C during it is an interruption
+    /// at the call, as in training.
+    static func interruptible(_ call: BuiltinCall, _ body: (_ stop: () -> Bool) -> Dataset) throws -> Value {
+        var stopped = false
+        let dataset = body {
+            if !stopped, (try? call.context.checkInterrupt(at: call.span)) == nil { stopped = true }
+            return stopped
+        }
+        if stopped { throw Interruption(span: call.span) }
+        return wrap(dataset)
+    }
 
     /// Runs a loader, turning its error into a diagnostic at the call.
     static func load(_ call: BuiltinCall, _ body: () throws -> Dataset) throws -> Value {

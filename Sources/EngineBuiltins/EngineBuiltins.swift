@@ -1,5 +1,6 @@
 import NasFiles
 import NasLang
+import NasNN
 
 /// The engine's capabilities as language builtins. The language knows none of this: the
 /// command line composes the standard registry with these.
@@ -16,6 +17,7 @@ public enum EngineBuiltins {
         SearchBuiltins.register(into: &registry, session: SearchSession())
         PlotBuiltins.register(into: &registry)
         ResultTable.register(into: &registry)
+        KnobDomain.register(into: &registry)
     }
 }
 
@@ -48,11 +50,19 @@ extension BuiltinCall {
         return v
     }
 
-    /// Refuses allocations above 4 GiB with a message instead of letting the process die.
+    /// Refuses allocations above `MemoryEstimate.limitBytes` (4 GB unless changed) with a message
+    /// instead of letting the process die.
     func requireMemory(_ floats: Int, for what: String) throws {
         let bytes = Double(floats) * 4
-        guard bytes <= 4 * 1_073_741_824 else {
-            throw error("\(name): \(what) would need \(Quantity(value: bytes, dimension: .memory).description), more than the 4 GB nasbook allows")
+        guard bytes <= MemoryEstimate.limitBytes else {
+            throw error("\(name): \(what) would need \(Quantity(value: bytes, dimension: .memory).description), more than the \(MemoryEstimate.limitDescription)")
+        }
+    }
+
+    /// Refuses a training whose tensors would not fit the memory limit, before allocating them.
+    func requireTrainingMemory(_ model: Model, batch: Int, at parameter: String = "batch") throws {
+        if let problem = MemoryEstimate.trainingProblem(model, batch: batch) {
+            throw error("\(name): \(problem)", at: parameter)
         }
     }
 

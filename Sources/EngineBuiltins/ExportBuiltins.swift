@@ -12,7 +12,7 @@ import NasQuant
 enum ExportBuiltins {
     static func register(into r: inout BuiltinRegistry) {
         r.register(Builtin("export", [
-            .init("model"), .init("to"), .init("format", default: .string("c")), .init("data", default: Value.none),
+            .init("model"), .init("to"), .init("format", default: .string("c"), choices: ["c", "tflite"]), .init("data", default: Value.none),
             .init("calibration", default: .number(Double(TrainedModel.calibrationCount))),
         ], doc: "Writes a trained or compressed model as int8 integer-only inference: format \"c\" puts model.h, model.c (weights, a static arena of exactly the cost model's RAM, model_invoke) and the kernels in directory `to`; \"tflite\" writes a TensorFlow Lite file. Activations are calibrated on the training samples the model keeps, or on `data` if given.") { call in
             try export(call)

@@ -23,34 +23,28 @@ enum ModelBuiltins {
               doc: "MobileNetV3-style inverted residual blocks with squeeze-excite and hard-swish; width scales channels, blocks takes the first rows of the MobileNetV3-Small table (1-7)."),
         .init(family: .dscnn, parameters: [("filters", .number(64)), ("blocks", .number(4))],
               doc: "DS-CNN for keyword spotting after MLPerf Tiny: a 10x4 stride-2 convolution and depthwise-separable blocks."),
+        .init(family: .mlp, parameters: [("units", .number(128)), ("layers", .number(3)), ("batchnorm", .bool(true)),
+                                         ("dropout", .number(0))],
+              doc: "Multilayer perceptron for feature vectors (CSV rows, 1-D .npy samples; other inputs are flattened): layers stages of dense units (+BN) + ReLU (+dropout), then a classifier, as in MLPerf Tiny's anomaly-detection model."),
     ] }
 
     static func register(into r: inout BuiltinRegistry) {
         for spec in families {
-            r.register(Builtin(spec.family.rawValue, spec.parameters.map { Builtin.Parameter($0.0, default: $0.1) },
+            r.register(Builtin(spec.family.rawValue, spec.parameters.map {
+                Builtin.Parameter($0.0, default: $0.1, literal: KnobDomain.family(spec.family, $0.0)?.literalCheck)
+            },
                                doc: spec.doc) { call in
                 var settings: [(String, Value)] = []
-                for (name, defaultValue) in spec.parameters {
-                    switch defaultValue {
-                    case .bool:
-                        settings.append((name, .bool(try call.bool(name))))
-                    case .number(let q) where q.value.rounded() != q.value || name == "dropout" || (spec.family == .mobilenet && name == "width"):
-                        let v = try call.number(name)
-                        if name == "dropout", !(0..<1).contains(v) {
-                            throw call.error("\(call.name): dropout must be in [0, 1)", at: name)
-                        }
-                        if name == "width", v <= 0 { throw call.error("\(call.name): width must be positive", at: name) }
-                        settings.append((name, .number(v)))
-                    default:
-                        let v = try call.positiveInteger(name, limit: name == "depth" || name == "stacks" ? 8 : 1024)
-                        if name == "kernel", v % 2 == 0 {
-                            throw call.error("\(call.name): kernel must be odd, not \(v)", at: name, hint: "3, 5 or 7")
-                        }
-                        if spec.family == .mobilenet, name == "blocks", v > Architectures.mobileNetV3Blocks.count {
-                            throw call.error("mobilenet: blocks must be 1...\(Architectures.mobileNetV3Blocks.count)", at: name)
-                        }
-                        settings.append((name, .number(Double(v))))
+                for (name, _) in spec.parameters {
+                    guard let domain = KnobDomain.family(spec.family, name) else {
+                        settings.append((name, call[name]))
+                        continue
                     }
+                    var value = try call.knob(name, domain)
+                    // Whole-number settings are stored as exact integers, so `cnn(width: 16.0)`
+                    // and `cnn(width: 16)` are the same spec.
+                    if case .whole = domain.kind { value = .number(Double(KnobDomain.int(value, default: 0))) }
+                    settings.append((name, value))
                 }
                 return .native(ModelSpec(family: spec.family, settings: settings))
             })
@@ -73,7 +67,7 @@ enum ModelBuiltins {
                 }
             default:
                 throw call.error("summary: 'model' must be a model, not \(call["model"].typeName)", at: "model",
-                                 hint: "make one with cnn(), resnet(), mobilenet(), dscnn() or cnn1d()")
+                                 hint: "make one with cnn(), resnet(), mobilenet(), dscnn(), cnn1d() or mlp()")
             }
             call.context.write(text)
             return .none
@@ -94,7 +88,7 @@ extension BuiltinCall {
     func modelSpec(_ parameter: String) throws -> ModelSpec {
         guard case .native(let n as ModelSpec) = self[parameter] else {
             throw error("\(name): '\(parameter)' must be a model, not \(self[parameter].typeName)", at: parameter,
-                        hint: "make one with cnn(), resnet(), mobilenet(), dscnn() or cnn1d()")
+                        hint: "make one with cnn(), resnet(), mobilenet(), dscnn(), cnn1d() or mlp()")
         }
         return n
     }

@@ -8,7 +8,7 @@ import NasRender
 /// `cnn(width: 16)` is a plain value a search space can vary.
 struct ModelSpec: NativeValue {
     enum Family: String {
-        case cnn, cnn1d, resnet, mobilenet, dscnn
+        case cnn, cnn1d, resnet, mobilenet, dscnn, mlp
 
         /// What `summary` and `show` assume without data: each family's usual task.
         var defaultInput: (shape: [Int], classes: Int) {
@@ -16,6 +16,7 @@ struct ModelSpec: NativeValue {
             case .cnn, .resnet, .mobilenet: return ([32, 32, 3], 10)
             case .cnn1d: return ([128, 3], 6)
             case .dscnn: return ([49, 10, 1], 12)
+            case .mlp: return ([64], 4)
             }
         }
     }
@@ -59,9 +60,11 @@ struct ModelSpec: NativeValue {
         }
     }
 
+    /// A whole-number setting; values reach a spec only through `KnobDomain` checks, and the
+    /// conversion stays total anyway (no trap on a huge or infinite number).
     private func int(_ name: String) -> Int {
-        guard case .number(let q)? = settings.first(where: { $0.0 == name })?.1 else { return 0 }
-        return Int(q.value)
+        guard let value = settings.first(where: { $0.0 == name })?.1 else { return 0 }
+        return KnobDomain.int(value, default: 0)
     }
 
     private func double(_ name: String) -> Double {
@@ -76,7 +79,7 @@ struct ModelSpec: NativeValue {
 
     /// An upper estimate of the weights, checked before building so a huge request is an error
     /// rather than an allocation that takes the machine down.
-    func estimatedParameters(inputChannels: Int) -> Double {
+    func estimatedParameters(inputChannels: Int, inputFeatures: Int = 1) -> Double {
         switch family {
         case .cnn, .cnn1d:
             var total = 0.0, channels = Double(inputChannels)
@@ -89,8 +92,15 @@ struct ModelSpec: NativeValue {
         case .resnet:
             let top = Double(int("width") << min(int("stacks") - 1, 6))
             return 18 * top * top * Double(int("blocks") * int("stacks"))
-        case .mobilenet, .dscnn:
-            return 0  // bounded by their argument limits
+        case .mlp:
+            let units = Double(int("units")), inputs = Double(max(1, inputFeatures))
+            return inputs * units + Double(max(0, int("layers") - 1)) * units * units
+        case .dscnn:
+            // A 10x4 stem, then per block a 3x3 depthwise and a 1x1 pointwise convolution.
+            let f = Double(int("filters"))
+            return 40 * Double(inputChannels) * f + Double(int("blocks")) * (9 * f + f * f)
+        case .mobilenet:
+            return 0  // bounded by its argument limits (width multiplier <= 4, blocks <= 7)
         }
     }
 
@@ -98,9 +108,9 @@ struct ModelSpec: NativeValue {
 
     /// Weights for this input shape and class count, from the seed.
     func build(input: [Int], classes: Int, seed: UInt64) throws -> Model {
-        let estimate = estimatedParameters(inputChannels: input.last ?? 1)
+        let estimate = estimatedParameters(inputChannels: input.last ?? 1, inputFeatures: input.reduce(1, *))
         guard estimate <= Self.parameterLimit else {
-            throw ShapeError("\(summary) would have about \(Int(estimate)) parameters; nasbook builds models up to \(Int(Self.parameterLimit))")
+            throw ShapeError("\(summary) would have about \(compact(Int(min(estimate, 1e15)))) parameters; nasbook builds models up to \(compact(Int(Self.parameterLimit)))")
         }
         var rng = SeededGenerator(seed: seed)
         switch family {
@@ -114,6 +124,9 @@ struct ModelSpec: NativeValue {
         case .mobilenet:
             return try Architectures.mobileNetV3(input: input, classes: classes, width: double("width"),
                                                  blocks: int("blocks"), rng: &rng)
+        case .mlp:
+            return try Architectures.mlp(input: input, classes: classes, units: int("units"), layers: int("layers"),
+                                         batchNorm: flag("batchnorm"), dropout: Float(double("dropout")), seed: seed, rng: &rng)
         case .dscnn:
             return try Architectures.dsCNN(input: input, classes: classes, filters: int("filters"), blocks: int("blocks"),
                                            rng: &rng)

@@ -172,7 +172,7 @@ final class NetworkStudy {
         switch metric {
         case .accuracy, .loss: return String(format: "%.3f", v)
         case .ram, .flash: return v >= 1_048_576 ? String(format: "%.2f MB", v / 1_048_576) : String(format: "%.1f KB", v / 1024)
-        case .macs, .params: return compact(Int(v))
+        case .macs, .params: return Quantity(value: v).exactInt.map(compact) ?? Quantity.format(v)
         case .latency: return v >= 1 ? String(format: "%.2f s", v) : String(format: "%.2f ms", v * 1e3)
         }
     }
@@ -191,7 +191,8 @@ final class NetworkStudy {
     }
 
     static func short(_ v: Double) -> String {
-        if v.rounded() == v { return String(Int(v)) }
+        // exactInt, not Int(v): a space value of 1e19 must print, not trap.
+        if let whole = Quantity(value: v).exactInt { return String(whole) }
         return String(format: abs(v) < 0.01 ? "%.2g" : "%.3g", v)
     }
 

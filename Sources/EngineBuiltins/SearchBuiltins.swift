@@ -40,10 +40,10 @@ enum SearchBuiltins {
         })
         r.register(Builtin("search", [
             .init("space"), .init("data", default: Value.none), .init("target", default: Value.none),
-            .init("strategy", default: .string("ars_mobo")), .init("trials", default: .number(20)),
+            .init("strategy", default: .string("ars_mobo"), choices: strategies), .init("trials", default: .number(20)),
             .init("seed", default: .number(1)), .init("objectives", default: Value.none), .init("budget", default: Value.none),
             .init("model", default: Value.none), .init("validation", default: .number(0.2)),
-        ], doc: "Searches a space for networks for a board: search(space, data, target, strategy: ars_mobo, trials: 20, seed: 1). Each trial builds, trains, compresses (prune, bits, channels, fine-tune) and measures int8 accuracy and exact costs; networks over the board or the budget are skipped before training. Objectives and budget default to the declared `objectives` and `budget`; model sets the family and its fixed settings (default cnn, cnn1d for sequences). Strategies: ars_mobo (EHVI optimized by an ensemble of ARS agents), mobo (EHVI), nehvi (noisy EHVI: the front is resampled from the surrogates, for noisy accuracies), parego, nsga2, sobol, random. Also searches test problems: search(problem.zdt1(dims: 10), strategy: mobo, trials: 60).") { call in
+        ], doc: "Searches a space for networks for a board: search(space, data, target, strategy: ars_mobo, trials: 20, seed: 1). Each trial builds, trains, compresses (prune, bits, channels, fine-tune) and measures int8 accuracy and exact costs; networks over the board or the budget are skipped before training. Objectives and budget default to the declared `objectives` and `budget`; model sets the family and its fixed settings (default cnn; cnn1d for sequences, mlp for feature vectors). Strategies: ars_mobo (EHVI optimized by an ensemble of ARS agents), mobo (EHVI), nehvi (noisy EHVI: the front is resampled from the surrogates, for noisy accuracies), parego, nsga2, sobol, random. Also searches test problems: search(problem.zdt1(dims: 10), strategy: mobo, trials: 60).") { call in
             switch call["space"] {
             case .native(let p as ProblemValue): return try searchProblem(p, call)
             case .space(let space): return try session.search(space, call)

@@ -21,13 +21,15 @@ final class SearchSession {
         let seed = try call.seed()
         let fraction = try call.number("validation")
         guard fraction > 0, fraction < 1 else { throw call.error("search: validation must be a fraction in (0, 1)", at: "validation") }
+        let trialData = try Self.trialData(data, fraction: fraction, seed: seed, call: call)
         let objectives = try self.objectives(call)
         let budget = try self.budget(call)
         let base: ModelSpec
         switch call["model"] {
         case .native(let spec as ModelSpec): base = spec
         case .none:
-            let family = data.sampleShape.count == 2 ? "cnn1d" : "cnn"
+            // Feature vectors get the MLP, sequences the 1-D CNN, images the CNN.
+            let family = data.sampleShape.count == 1 ? "mlp" : data.sampleShape.count == 2 ? "cnn1d" : "cnn"
             let defaults = ModelBuiltins.families.first { $0.family.rawValue == family }!
             base = ModelSpec(family: defaults.family, settings: defaults.parameters)
         default:
@@ -44,7 +46,6 @@ final class SearchSession {
             throw call.error("search: no network of space '\(space.name)' can be built for \(describe(shape: data.sampleShape)) input", at: "space")
         }
         let reference = NetworkSearch.reference(for: objectives, budget: budget, board: board, largest: largest, classes: data.classCount)
-        let trialData = TrialData(data, validationFraction: fraction, seed: seed)
         var strategy = try SearchBuiltins.strategy(named: try call.string("strategy"), call, seed: seed, dimensions: decoder.dimensions.count)
         let study = NetworkStudy(space: space.name, model: base, board: board, objectives: objectives, budget: budget,
                                  strategy: strategy.name, seed: seed, reference: reference,
@@ -77,6 +78,22 @@ final class SearchSession {
             .run(trials: trials, strategy: &strategy, domain: domain, replay: stored, echoReplay: settings.cached,
                  recorder: recorder, call: call)
         return .native(NetworkStudyValue(study: study))
+    }
+
+    /// The study's split, refused with a diagnostic when either part is empty: every trial
+    /// trains on the first part, calibrates int8 ranges on it and is scored on the second, so
+    /// `validation: 0.999` of 100 samples or `take(data, 3)` must stop here, not in a trial.
+    static func trialData(_ data: Dataset, fraction: Double, seed: UInt64, call: BuiltinCall) throws -> TrialData {
+        let trialData = TrialData(data, validationFraction: fraction, seed: seed)
+        let train = trialData.train.count, held = trialData.validation.count
+        guard train >= 1, held >= 1 else {
+            throw call.error("search: holding out \(Quantity.format(fraction * 100))% of \(data.count) samples (stratified per class) "
+                             + "leaves \(train) to train on and \(held) to score on; each part needs at least one",
+                             at: train == 0 ? "validation" : "data",
+                             hint: train == 0 ? "lower validation: (e.g. 0.2) or use more samples"
+                                              : "use more samples per class, or a larger validation: fraction")
+        }
+        return trialData
     }
 
     /// `resume(s, trials:)`: continues a study (after Ctrl-C, or to run more trials), replaying

@@ -65,12 +65,39 @@ struct SpaceDecoder {
                 }
             }
         }
+        try Self.validate(space, base: base)
         dimensions = space.parameters.filter { !$0.domain.isFixed && !$0.perLayer }.map { Dimension(parameter: $0, layer: nil) }
         let perLayer = space.parameters.filter { !$0.domain.isFixed && $0.perLayer }
         if !perLayer.isEmpty {
             (layerSlots, layerFeatures) = try largestNetwork(span: span)
             for p in perLayer {
                 dimensions += (0..<layerSlots).map { Dimension(parameter: p, layer: $0) }
+            }
+        }
+    }
+
+    /// Every value a space can give each knob is in the knob's domain (`KnobDomain`): a space
+    /// declaring `epochs = -1`, `bits in [1, 9]` or `dropout in [0, 2]` is an error at the
+    /// declaration, before any trial runs, not a run of "complete" trials that ignored it.
+    static func validate(_ space: SearchSpace, base: ModelSpec) throws {
+        var families = [base.family]
+        if let p = space.parameter("family") {
+            for case .string(let name) in choices(p) {
+                if let f = ModelSpec.Family(rawValue: name), !families.contains(f) { families.append(f) }
+            }
+        }
+        for p in space.parameters {
+            for domain in KnobDomain.knob(p.name, families: families) {
+                if case .continuous = p.domain, case .choice = domain.kind {
+                    throw Diagnostic("space '\(space.name)': '\(p.name)' is a choice, not an interval", at: p.span,
+                                     hint: "write \(p.name) in [...] with \(domain.expectation)")
+                }
+                for value in choices(p) {
+                    if let (shown, hint) = domain.problem(with: value) {
+                        throw Diagnostic("space '\(space.name)': '\(p.name)' must be \(domain.expectation), not \(shown)",
+                                         at: p.span, hint: hint)
+                    }
+                }
             }
         }
     }
@@ -184,18 +211,20 @@ struct SpaceDecoder {
         }
         var training = TrainingOptions()
         training.learningRate = Float(number("lr", 0.05))
-        training.epochs = max(1, Int(number("epochs", 3)))
-        training.batchSize = max(1, Int(number("batch", 32)))
+        // Validated domains keep these in range; rounding handles continuous intervals over
+        // whole-number knobs (`epochs in 2 ~ 8`).
+        training.epochs = max(1, KnobDomain.int(.number(number("epochs", 3)), default: 3))
+        training.batchSize = max(1, KnobDomain.int(.number(number("batch", 32)), default: 32))
         if case .string("adam")? = settings.first(where: { $0.0 == "optimizer" })?.1 { training.optimizer = .adam(weightDecay: 0) }
         var fineTuning = TrainingOptions()
-        fineTuning.epochs = max(0, Int(number("finetune", 1)))
+        fineTuning.epochs = max(0, KnobDomain.int(.number(number("finetune", 1)), default: 1))
         fineTuning.learningRate = Float(number("finetune_lr", Double(training.learningRate) * 0.2))
         fineTuning.batchSize = training.batchSize
         fineTuning.optimizer = training.optimizer
         let plan = TrialPlan(architecture: { input, classes, seed in try spec.build(input: input, classes: classes, seed: seed) },
                              training: training, channels: min(max(number("channels", 0), 0), 0.95),
                              prune: numbers("prune", 0).map { min(max($0, 0), 0.99) },
-                             bits: numbers("bits", 8).map { min(max(Int($0.rounded()), 2), 8) },
+                             bits: numbers("bits", 8).map { min(max(KnobDomain.int(.number($0), default: 8), 2), 8) },
                              fineTuning: fineTuning)
         return Configuration(settings: settings, spec: spec, plan: plan)
     }

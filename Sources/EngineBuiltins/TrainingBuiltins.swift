@@ -10,9 +10,11 @@ enum TrainingBuiltins {
     static func register(into r: inout BuiltinRegistry) {
         r.register(Builtin("train", [
             .init("model"), .init("data"),
-            .init("epochs", default: .number(3)), .init("lr", default: .number(0.05)),
-            .init("batch", default: .number(32)), .init("seed", default: .number(1)),
-            .init("optimizer", default: .string("sgd")), .init("schedule", default: .string("cosine")),
+            .init("epochs", default: .number(3), literal: KnobDomain.named("epochs").literalCheck),
+            .init("lr", default: .number(0.05), literal: KnobDomain.named("lr").literalCheck),
+            .init("batch", default: .number(32), literal: KnobDomain.named("batch").literalCheck), .init("seed", default: .number(1)),
+            .init("optimizer", default: .string("sgd"), choices: KnobDomain.optimizers),
+            .init("schedule", default: .string("cosine"), choices: KnobDomain.schedules),
             .init("validation", default: .number(0.2)), .init("augment", default: .bool(false)),
             .init("normalize", default: .bool(true)), .init("threads", default: Value.none),
         ], doc: "Trains a model on a dataset: SGD (momentum 0.9, weight decay 5e-4) or \"adam\"; schedule \"cosine\", \"step\" or \"constant\"; validation is a fraction held out (stratified) or a dataset. Returns accuracy, loss, per-epoch curves, timing and the trained model.") { call in
@@ -24,18 +26,13 @@ enum TrainingBuiltins {
         let spec = try call.modelSpec("model")
         var data = try call.dataset("data")
         var options = TrainingOptions()
-        options.epochs = try call.positiveInteger("epochs", limit: 10_000)
-        options.batchSize = try call.positiveInteger("batch", limit: 4096)
+        options.epochs = KnobDomain.int(try call.knob("epochs", .named("epochs")), default: 1)
+        options.batchSize = KnobDomain.int(try call.knob("batch", .named("batch")), default: 32)
         options.seed = try call.seed()
-        let lr = try call.number("lr")
-        guard lr > 0, lr.isFinite else { throw call.error("train: lr must be positive", at: "lr") }
-        options.learningRate = Float(lr)
-        switch try call.string("optimizer") {
-        case "sgd": options.optimizer = .sgd(momentum: 0.9, weightDecay: 5e-4)
-        case "adam": options.optimizer = .adam(weightDecay: 0)
-        case let other:
-            throw call.error("train: unknown optimizer \"\(other)\"", at: "optimizer", hint: "use \"sgd\" or \"adam\"")
-        }
+        _ = try call.knob("lr", .named("lr"))
+        options.learningRate = Float(try call.number("lr"))
+        _ = try call.knob("optimizer", .named("optimizer"))
+        options.optimizer = try call.string("optimizer") == "adam" ? .adam(weightDecay: 0) : .sgd(momentum: 0.9, weightDecay: 5e-4)
         switch try call.string("schedule") {
         case "cosine": options.schedule = .cosine
         case "constant": options.schedule = .constant
@@ -85,6 +82,7 @@ enum TrainingBuiltins {
         }
 
         let model = try ModelBuiltins.build(spec, input: data.sampleShape, classes: data.classCount, seed: options.seed, call: call)
+        try call.requireTrainingMemory(model, batch: options.batchSize)
         let progress = ProgressPrinter(context: call.context, model: spec.summary)
         var interrupted = false
         let report = Trainer.train(model, on: data, validation: validation, options: options,

@@ -37,7 +37,7 @@ extension Loaders {
         labelData.withUnsafeBytes { raw in
             for i in 0..<count { labels[i] = Int32(raw[8 + i]) }
         }
-        let names = classNames ?? numberedClassNames(labels)
+        let names = try classNames ?? numberedClassNames(labels, path: labelsPath)
         if let bad = labels.firstIndex(where: { Int($0) >= names.count }) {
             throw DataError(path: labelsPath, "label \(labels[bad]) of sample \(bad) is out of range: expected 0..<\(names.count) for \(names.count) class names")
         }

@@ -16,6 +16,11 @@ public enum Loaders {
             throw DataError(path: path, "expected a file, found a directory")
         }
         if path.hasSuffix(".gz") { return try gunzip(path) }
+        // Loaders expand what they read (bytes to floats), so a file past the memory limit
+        // cannot become a dataset; refuse it before mapping it.
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, Double(size) > MemoryLimit.bytes {
+            throw DataError(path: path, "is \(String(format: "%.3g GB", Double(size) / 1_073_741_824)), more than the \(MemoryLimit.description)")
+        }
         do {
             return try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
         } catch {
@@ -66,10 +71,28 @@ public enum Loaders {
         return product
     }
 
-    /// Class names "0", "1", ... up to the largest label, for formats that store bare indices.
-    static func numberedClassNames(_ labels: [Int32]) -> [String] {
+    /// The most classes a dataset may have: a label file holding 2147483647 would otherwise ask
+    /// for two billion class names (and a classifier that wide) from a few bytes of input.
+    public static let maxClasses = 100_000
+
+    /// Class names "0", "1", ... up to the largest label, for formats that store bare indices;
+    /// an error naming the limit when the largest label is past `maxClasses`.
+    static func numberedClassNames(_ labels: [Int32], path: String) throws -> [String] {
         let largest = labels.max() ?? -1
+        guard Int(largest) < maxClasses else {
+            throw DataError(path: path, "the largest label is \(largest), but nasbook supports at most \(maxClasses) classes "
+                            + "(labels 0...\(maxClasses - 1)); labels must be class indices counted from 0")
+        }
         return (0...Int(max(largest, 0))).map(String.init)
+    }
+
+    /// The most bytes a compressed data file may expand to, unless `NASBOOK_MAX_DATA_GB` sets
+    /// another figure: a small gzip bomb must be an error, not gigabytes of memory.
+    public static var maxDecompressedBytes: Int {
+        if let text = ProcessInfo.processInfo.environment["NASBOOK_MAX_DATA_GB"], let gb = Double(text), gb > 0, gb < 1e6 {
+            return Int(gb * 1_073_741_824)
+        }
+        return 4 << 30
     }
 
     private static func gunzip(_ path: String) throws -> Data {
@@ -89,9 +112,18 @@ public enum Loaders {
             throw DataError(path: path, "cannot run \(gzip): \(error.localizedDescription)")
         }
         // gzip writes at most a line or two to stderr, so draining stdout first cannot deadlock.
-        let data = readAll(output.fileHandleForReading.fileDescriptor, expectedSize: gzipSizeHint(path))
+        let limit = maxDecompressedBytes
+        let data = readAll(output.fileHandleForReading.fileDescriptor, expectedSize: min(gzipSizeHint(path), limit), limit: limit)
+        let tooLarge = data == nil && errno == EFBIG
         let readError = data == nil ? String(cString: strerror(errno)) : nil
         if readError != nil { process.terminate() }  // it may be blocked on the pipe we stopped reading
+        if tooLarge {
+            _ = errors.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            throw DataError(path: path, "decompresses to more than " + String(format: "%.3g GB", Double(limit) / 1_073_741_824)
+                            + ", the most nasbook reads from one file; "
+                            + "set NASBOOK_MAX_DATA_GB to raise the limit")
+        }
         let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         if let readError {
@@ -118,11 +150,17 @@ public enum Loaders {
     /// Reads a pipe to its end straight into one malloc'd buffer that `Data` then owns, so a
     /// 47 MB image file is neither copied nor reallocated piecemeal on its way in. Nil on a read
     /// error, with `errno` set.
-    private static func readAll(_ descriptor: Int32, expectedSize: Int) -> Data? {
+    /// More than `limit` bytes: nil with `errno` EFBIG, having read no further.
+    private static func readAll(_ descriptor: Int32, expectedSize: Int, limit: Int) -> Data? {
         var capacity = max(expectedSize + 1, 1 << 16)
         var buffer = malloc(capacity)!
         var count = 0
         while true {
+            if count > limit {
+                free(buffer)
+                errno = EFBIG
+                return nil
+            }
             if count == capacity {
                 capacity *= 2
                 buffer = realloc(buffer, capacity)!

@@ -35,8 +35,13 @@ extension Loaders {
         guard sampleShape.allSatisfy({ $0 > 0 }) else {
             throw DataError(path: inputs, "expected samples with at least one value, found sample shape \(NPYArray.describe(sampleShape))")
         }
+        // uint8 inputs become four times their size as floats.
+        let floatBytes = Double(inputArray.elementCount) * 4
+        guard floatBytes <= MemoryLimit.bytes else {
+            throw DataError(path: inputs, "holds \(inputArray.elementCount) values, \(String(format: "%.3g GB", floatBytes / 1_073_741_824)) as floats, more than the \(MemoryLimit.description)")
+        }
         return Dataset(name: datasetName(inputs), sampleShape: sampleShape, inputs: inputArray.floats(),
-                       labels: labelsOut, classNames: numberedClassNames(labelsOut))
+                       labels: labelsOut, classNames: try numberedClassNames(labelsOut, path: labels))
     }
 }
 

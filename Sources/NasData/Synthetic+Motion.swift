@@ -21,11 +21,12 @@ extension Synthetic {
     /// Channels 0, 1, 2 are the x (forward), y (lateral) and z (vertical) axes; with fewer
     /// channels the first ones are kept, and channels from 3 on are gyroscope-like rates of
     /// change of axis `channel % 3`, so a 6-channel window resembles an IMU.
-    public static func motion(count: Int, length: Int = 128, channels: Int = 3, seed: UInt64) -> Dataset {
+    public static func motion(count: Int, length: Int = 128, channels: Int = 3, seed: UInt64,
+                              shouldStop: () -> Bool = { false }) -> Dataset {
         precondition(length >= 8, "motion: length must be at least 8 samples, got \(length)")
         precondition(channels >= 1, "motion: needs at least one channel")
         return generate(name: "motion", count: count, sampleShape: [length, channels],
-                        classNames: motionClassNames, seed: seed) { label, rng, sample in
+                        classNames: motionClassNames, seed: seed, shouldStop: shouldStop) { label, rng, sample in
             renderMotion(activity: MotionActivity(rawValue: label)!, length: length, channels: channels,
                          rng: &rng, into: sample)
         }

@@ -16,11 +16,12 @@ extension Synthetic {
     /// than the background. So colour carries no information, and because position and polarity
     /// vary, no fixed pixel template matches a class: a linear model does poorly while a small
     /// CNN, which learns local edge and stroke detectors, does well.
-    public static func shapes(count: Int, size: Int = 32, seed: UInt64, noise: Float = 0.1) -> Dataset {
+    public static func shapes(count: Int, size: Int = 32, seed: UInt64, noise: Float = 0.1,
+                              shouldStop: () -> Bool = { false }) -> Dataset {
         precondition(size >= 8, "shapes: size must be at least 8 pixels, got \(size)")
         precondition(noise >= 0, "shapes: noise must not be negative")
         return generate(name: "shapes", count: count, sampleShape: [size, size, 3],
-                        classNames: shapeClassNames, seed: seed) { label, rng, sample in
+                        classNames: shapeClassNames, seed: seed, shouldStop: shouldStop) { label, rng, sample in
             renderShape(label: label, size: size, noise: noise, rng: &rng, into: sample)
         }
     }

@@ -26,6 +26,30 @@ public enum Architectures {
         return try Model(name: oneD ? "cnn1d" : "cnn", inputShape: input, classes: classes, layers: layers)
     }
 
+    /// A multilayer perceptron for feature vectors (CSV rows, 1-D `.npy` samples, or any input
+    /// flattened): `layers` hidden stages of dense `units` (+BN) + ReLU (+dropout), then a
+    /// classifier. The dense stack of MLPerf Tiny's anomaly-detection model (128 units, BN, ReLU)
+    /// and of most sensor-feature classifiers; on a microcontroller each stage is one
+    /// FULLY_CONNECTED op with batch norm folded and ReLU fused.
+    public static func mlp(input: [Int], classes: Int, units: Int = 128, layers hidden: Int = 3, batchNorm: Bool = true,
+                           dropout: Float = 0, seed: UInt64, rng: inout some RandomNumberGenerator) throws -> Model {
+        try require(units >= 1, "units must be at least 1")
+        try require(hidden >= 1, "layers must be at least 1")
+        try require(dropout >= 0 && dropout < 1, "dropout must be in [0, 1)")
+        var layers: [Layer] = input.count > 1 ? [Flatten()] : []
+        var features = input.reduce(1, *)
+        for stage in 0..<hidden {
+            layers.append(Dense(inFeatures: features, outFeatures: units, rng: &rng))
+            if batchNorm { layers.append(BatchNorm(channels: units)) }
+            layers.append(Activation(.relu))
+            // Each dropout layer draws its own masks: the seed differs per stage.
+            if dropout > 0 { layers.append(Dropout(rate: dropout, seed: seed &+ UInt64(stage))) }
+            features = units
+        }
+        layers.append(Dense(inFeatures: features, outFeatures: classes, rng: &rng))
+        return try Model(name: "mlp", inputShape: input, classes: classes, layers: layers)
+    }
+
     /// ResNet after MLPerf Tiny's ResNet-8: a 3x3 stem, `stacks` stacks of `blocks` basic blocks
     /// (filters width, 2 width, 4 width...; stride 2 from the second stack; a 1x1 convolution on
     /// the shortcut when the shape changes, without BN as in the reference), pooling, classifier.

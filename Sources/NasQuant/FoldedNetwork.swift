@@ -34,6 +34,12 @@ public struct FoldedNetwork {
                     for i in values.indices { values[i] *= scale[i % channels] }
                     bias = (0..<channels).map { (bias[$0] - bn.runningMean[$0]) * scale[$0] + bn.beta.value[$0] }
                 }
+                // A diverged training (lr: 1e30) leaves NaN or infinite weights; no integer
+                // network can represent them, and converting them to int8 would trap.
+                guard values.allSatisfy(\.isFinite), bias.allSatisfy(\.isFinite) else {
+                    throw ShapeError("the weights of \(op.sources[0].kind) are not finite numbers (did the training diverge? "
+                                     + "its record's `failed` says so); train again with a lower lr")
+                }
                 return Weights(values: values, bias: bias, channels: channels)
             case .batchNorm:
                 throw ShapeError("a batch norm that does not follow a convolution or dense layer is not supported by the integer path")

@@ -12,11 +12,12 @@ public struct QuantParams: Sendable, Equatable {
         let lo = Swift.min(lo, 0), hi = Swift.max(hi, 0)
         let scale = hi > lo ? (hi - lo) / 255 : 1
         self.scale = scale
-        zeroPoint = Int32(Swift.min(Swift.max((-128 - lo / scale).rounded(), -128), 127))
+        zeroPoint = Swift.min(Swift.max(Int32(saturating: (-128 - lo / scale).rounded()), -128), 127)
     }
 
     public func quantize(_ v: Float) -> Int8 {
-        Int8(Swift.min(Swift.max((v / scale).rounded() + Float(zeroPoint), -128), 127))
+        // Saturating: a NaN or infinite input (a CSV cell "nan") must not trap the conversion.
+        Int8(Swift.min(Swift.max(Int32(saturating: (v / scale).rounded()) &+ zeroPoint, -128), 127))
     }
 
     public func dequantize(_ q: Int8) -> Float { scale * Float(Int32(q) - zeroPoint) }
@@ -29,7 +30,9 @@ public struct FixedPointMultiplier: Sendable, Equatable {
     public let shift: Int
 
     public init(_ real: Double) {
-        guard real > 0 else {
+        // Zero, negative, NaN, or beyond what a Q31 multiplier with a sane shift can hold
+        // (ranges calibrated on overflowing activations): no scaling, rather than a trap.
+        guard real > 0, real < 0x1p30 else {
             q31 = 0
             shift = 0
             return
@@ -108,7 +111,7 @@ public struct IntegerNetwork {
                 weights.append(w.values.enumerated().map { i, v in Int8(Swift.min(Swift.max((v / scale[i % w.channels]).rounded(), -levels), levels)) })
                 scales.append(scale)
                 let inScale = params[op.inputs[0]].scale, outScale = params[op.output].scale
-                biases.append((0..<w.channels).map { Int32((w.bias[$0] / (inScale * scale[$0])).rounded()) })
+                biases.append((0..<w.channels).map { Int32(saturating: (w.bias[$0] / (inScale * scale[$0])).rounded()) })
                 multipliers.append(scale.map { FixedPointMultiplier(Double(inScale) * Double($0) / Double(outScale)) })
             } else {
                 weights.append(nil)
@@ -165,7 +168,7 @@ public struct IntegerNetwork {
         switch op.activation {
         case .none: return (-128, 127)
         case .relu: return (Int64(Swift.max(-128, p.zeroPoint)), 127)
-        case .relu6: return (Int64(Swift.max(-128, p.zeroPoint)), Int64(Swift.min(127, Int32((6 / p.scale).rounded()) + p.zeroPoint)))
+        case .relu6: return (Int64(Swift.max(-128, p.zeroPoint)), Int64(Swift.min(127, Int32(saturating: (6 / p.scale).rounded()) &+ p.zeroPoint)))
         }
     }
 
@@ -251,5 +254,14 @@ public struct IntegerNetwork {
         let real = FoldedNetwork.execute(op, inputs: realInputs, shapes: op.inputs.map { graph.tensors[$0].shape },
                                          outShape: graph.tensors[op.output].shape, weights: w)
         return real.map { params[op.output].quantize($0) }
+    }
+}
+
+extension Int32 {
+    /// The nearest Int32 to a rounded float: values past the range saturate and NaN becomes 0,
+    /// where `Int32(_:)` would trap. A bias far beyond its accumulator's scale saturates as the
+    /// board's int32 arithmetic would.
+    init(saturating v: Float) {
+        if v.isNaN { self = 0 } else if v >= 2_147_483_520 { self = .max } else if v <= -2_147_483_648 { self = .min } else { self = Int32(v) }
     }
 }

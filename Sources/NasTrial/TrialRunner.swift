@@ -60,6 +60,9 @@ public struct TrialRunner {
         } catch {
             return ended(.failed("cannot build the network: \(error)"), nil)
         }
+        if let problem = MemoryEstimate.trainingProblem(model, batch: plan.training.batchSize) {
+            return ended(.failed(problem), TrialMetrics(cost: planned))
+        }
         var stopped = false
         let stop = { () -> Bool in
             if observer.shouldStop() { stopped = true }

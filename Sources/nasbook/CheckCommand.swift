@@ -27,7 +27,7 @@ struct CheckCommand: ParsableCommand {
                 Console.out("\(file): ok\n")
             } catch let list as DiagnosticList {
                 Console.err(list.render())
-                let n = list.diagnostics.count
+                let n = list.count
                 Console.err("\(file): \(n) error\(n == 1 ? "" : "s")\n")
                 failed = true
             }

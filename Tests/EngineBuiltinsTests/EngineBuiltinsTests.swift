@@ -85,7 +85,7 @@ final class EngineBuiltinsTests: XCTestCase {
         let (_, e1) = run("train(cnn(), 3)")
         XCTAssertTrue(e1?.contains("'data' must be a dataset") == true, e1 ?? "")
         let (_, e2) = run("cnn(kernel: 4)")
-        XCTAssertTrue(e2?.contains("kernel must be odd") == true, e2 ?? "")
+        XCTAssertTrue(e2?.contains("'kernel' must be an odd whole number from 1 to 1024, not 4") == true, e2 ?? "")
         let (_, e3) = run("dataset.idx(\"missing-images\", \"missing-labels\")")
         XCTAssertTrue(e3?.contains("missing-images") == true, e3 ?? "")
         let (_, e4) = run("summary(resnet(), dataset.motion(count: 20))")

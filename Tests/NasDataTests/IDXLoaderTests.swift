@@ -81,3 +81,53 @@ final class IDXLoaderTests: XCTestCase {
         assertDataError(try Loaders.idx(images: fake, labels: labels), contains: ["fake.gz", "expected gzip-compressed data", "gzip -dc failed"])
     }
 }
+
+/// Sizes read from files are bounded before they are allocated.
+final class DataLimitTests: XCTestCase {
+    /// A small gzip that expands past the limit stops reading there, with an error naming the
+    /// limit and the variable that changes it (here lowered to 1 MB to keep the test small).
+    func testAGzipBombStopsAtTheDecompressionLimit() throws {
+        let dir = try makeTemporaryDirectory(self)
+        let header = bigEndian(0x0803) + bigEndian(100) + bigEndian(100) + bigEndian(100)
+        let images = try gzipFile(write(header + [UInt8](repeating: 0, count: 1_000_000), to: dir, "bomb-idx3-ubyte"))
+        let labels = try write(bigEndian(0x0801) + bigEndian(100) + [UInt8](repeating: 0, count: 100), to: dir, "labels-idx1-ubyte")
+        XCTAssertLessThan(try FileManager.default.attributesOfItem(atPath: images)[.size] as? Int ?? .max, 10_000)
+        setenv("NASBOOK_MAX_DATA_GB", "0.0005", 1)
+        defer { unsetenv("NASBOOK_MAX_DATA_GB") }
+        XCTAssertThrowsError(try Loaders.idx(images: images, labels: labels)) { error in
+            let text = String(describing: error)
+            XCTAssertTrue(text.contains("decompresses to more than 0.0005 GB"), text)
+            XCTAssertTrue(text.contains("set NASBOOK_MAX_DATA_GB to raise the limit"), text)
+        }
+        unsetenv("NASBOOK_MAX_DATA_GB")
+        XCTAssertEqual(try Loaders.idx(images: images, labels: labels).count, 100)
+    }
+
+    /// A label file holding 2147483647 asked for two billion class names.
+    func testAHugeLabelIsAnErrorNotABillionClasses() throws {
+        let dir = try makeTemporaryDirectory(self)
+        let images = try write(bigEndian(0x0803) + bigEndian(2) + bigEndian(1) + bigEndian(1) + [0, 0], to: dir, "i-idx3-ubyte")
+        let labels = try write(bigEndian(0x0801) + bigEndian(2) + [0, 255], to: dir, "l-idx1-ubyte")
+        XCTAssertEqual(try Loaders.idx(images: images, labels: labels).classCount, 256)
+        XCTAssertEqual(Loaders.maxClasses, 100_000)
+    }
+}
+
+extension DataLimitTests {
+    /// Files whose contents would not fit the memory limit are refused before they are read
+    /// (here the limit is lowered to 1 KB to keep the test small).
+    func testFilesPastTheMemoryLimitAreRefused() throws {
+        let dir = try makeTemporaryDirectory(self)
+        let images = try write(bigEndian(0x0803) + bigEndian(4) + bigEndian(32) + bigEndian(32) + [UInt8](repeating: 1, count: 4096),
+                               to: dir, "big-idx3-ubyte")
+        let labels = try write(bigEndian(0x0801) + bigEndian(4) + [0, 1, 0, 1], to: dir, "l-idx1-ubyte")
+        setenv("NASBOOK_MAX_MEMORY_GB", "0.000001", 1)
+        defer { unsetenv("NASBOOK_MAX_MEMORY_GB") }
+        XCTAssertThrowsError(try Loaders.idx(images: images, labels: labels)) { error in
+            XCTAssertTrue(String(describing: error).contains("more than the 1e-06 GB nasbook allows (set NASBOOK_MAX_MEMORY_GB to change it)"),
+                          String(describing: error))
+        }
+        unsetenv("NASBOOK_MAX_MEMORY_GB")
+        XCTAssertEqual(try Loaders.idx(images: images, labels: labels).count, 4)
+    }
+}

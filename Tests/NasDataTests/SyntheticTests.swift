@@ -157,3 +157,17 @@ private func axisStatistics(_ sample: ArraySlice<Float>, channels: Int) -> [Floa
     }
     return features
 }
+
+/// Generation polls for Ctrl-C between blocks and stops there; blocks do not change the data.
+final class SyntheticInterruptTests: XCTestCase {
+    func testGenerationStopsBetweenBlocksWhenAsked() {
+        var polls = 0
+        let stopped = Synthetic.shapes(count: 10_000, size: 8, seed: 1, shouldStop: { polls += 1; return polls > 1 })
+        XCTAssertEqual(polls, 2)
+        let full = Synthetic.shapes(count: 10_000, size: 8, seed: 1)
+        let block = Synthetic.blockSize * 8 * 8 * 3
+        XCTAssertEqual(Array(stopped.inputs.prefix(block)), Array(full.inputs.prefix(block)))
+        XCTAssertTrue(stopped.inputs[block...].allSatisfy { $0 == 0 })
+        XCTAssertFalse(full.inputs[block...].allSatisfy { $0 == 0 })
+    }
+}

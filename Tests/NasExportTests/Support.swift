@@ -3,7 +3,7 @@ import NasData
 import NasNN
 import NasQuant
 
-/// Small networks of every family, with batch norm statistics that make folding non-trivial
+/// Small networks of every family (the MLP last), with batch norm statistics that make folding non-trivial
 /// (the first has odd pixel counts, so convolutions also take their one-column tail path).
 func exportModels() throws -> [Model] {
     var rng = SeededGenerator(seed: 4)
@@ -13,6 +13,8 @@ func exportModels() throws -> [Model] {
         try Architectures.resnet(input: [8, 8, 3], classes: 4, width: 4, stacks: 2, rng: &rng),
         try Architectures.mobileNetV3(input: [16, 16, 3], classes: 4, width: 0.5, blocks: 4, rng: &rng),
         try Architectures.dsCNN(input: [12, 6, 1], classes: 4, filters: 8, blocks: 2, rng: &rng),
+        // Feature vectors: a FULLY_CONNECTED chain with batch norm folded and ReLU fused.
+        try Architectures.mlp(input: [10], classes: 3, units: 12, layers: 2, seed: 1, rng: &rng),
     ]
     for model in models {
         let size = model.inputShape.reduce(1, *)

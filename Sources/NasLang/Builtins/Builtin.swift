@@ -8,9 +8,16 @@ public struct Builtin {
         public var name: String
         /// nil: required.
         public var defaultValue: Value?
-        public init(_ name: String, default defaultValue: Value? = nil) {
+        /// The strings the parameter accepts, when it takes one of a few names (`optimizer:
+        /// "sgd" | "adam"`): `check` refuses a literal outside them before anything runs.
+        public var choices: [String]?
+        /// Checks a literal argument (`epochs: -1`, `width: 1e19`) before the program runs.
+        public var literal: LiteralCheck?
+        public init(_ name: String, default defaultValue: Value? = nil, choices: [String]? = nil, literal: LiteralCheck? = nil) {
             self.name = name
             self.defaultValue = defaultValue
+            self.choices = choices
+            self.literal = literal
         }
     }
 
@@ -37,6 +44,20 @@ public struct Builtin {
         var parts = parameters.map { p in p.defaultValue.map { "\(p.name): \($0.inline)" } ?? p.name }
         if variadic { parts.append("...") }
         return "\(name)(\(parts.joined(separator: ", ")))"
+    }
+}
+
+/// What a parameter accepts, checkable on a literal argument at `check` time: the engine's
+/// knob domains reach the resolver through this, so `cnn(width: 1e19)` fails before anything runs.
+public struct LiteralCheck {
+    /// What is accepted, for messages: "a whole number from 1 to 1024".
+    public let expectation: String
+    /// Nil when the value is accepted; else the value as the message shows it, and a hint.
+    public let problem: (Value) -> (shown: String, hint: String?)?
+
+    public init(expectation: String, problem: @escaping (Value) -> (shown: String, hint: String?)?) {
+        self.expectation = expectation
+        self.problem = problem
     }
 }
 

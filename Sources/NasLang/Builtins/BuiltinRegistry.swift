@@ -9,7 +9,22 @@ public struct BuiltinRegistry {
     /// depend on it (a study's feasible front) can be re-filtered and shown at once.
     public private(set) var budgetObservers: [(Budget, any CallContext) -> Void] = []
 
+    /// The names a search-space knob may take (`optimizer`: "sgd", "adam"), so `check` can
+    /// refuse `optimizer in ["sgd", "adma"]` at its span before anything runs.
+    public private(set) var knobChoices: [String: [String]] = [:]
+    /// Run on every space when its declaration runs; a throw is the declaration's error. The
+    /// engine checks the knobs it owns here (`epochs = -1`, `bits in [1, 9]`).
+    public private(set) var spaceCheckers: [(SearchSpace) throws -> Void] = []
+
     public init() {}
+
+    public mutating func defineKnobChoices(_ knob: String, _ names: [String]) {
+        knobChoices[knob] = names
+    }
+
+    public mutating func checkSpaces(_ checker: @escaping (SearchSpace) throws -> Void) {
+        spaceCheckers.append(checker)
+    }
 
     /// Adds a builtin; a later registration under the same name replaces the earlier one.
     public mutating func register(_ builtin: Builtin) {

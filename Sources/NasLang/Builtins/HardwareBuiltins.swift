@@ -9,8 +9,9 @@ enum HardwareBuiltins {
             let clock = try call.quantity("clock", of: .frequency)
             let ram = try call.quantity("ram", of: .memory)
             let flash = try call.quantity("flash", of: .memory)
-            for (label, q) in [("clock", clock), ("ram", ram), ("flash", flash)] where q.value <= 0 {
-                throw call.error("board: \(label) must be positive", at: label)
+            // Written so NaN fails too: `q.value <= 0` is false for NaN.
+            for (label, q) in [("clock", clock), ("ram", ram), ("flash", flash)] where !(q.value > 0 && q.value < 1e18) {
+                throw call.error("board: \(label) must be positive and below 1e18, not \(q.description)", at: label)
             }
             let cores = try call.integer("cores")
             guard cores >= 1 else { throw call.error("board: cores must be at least 1", at: "cores") }

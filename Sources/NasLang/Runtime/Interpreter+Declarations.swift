@@ -99,6 +99,10 @@ enum Budgeting {
             throw Diagnostic("\(metric.rawValue) is \(metric.dimension.noun), but the limit is \(q.dimension.noun)",
                              at: span, hint: example)
         }
+        guard q.value.isFinite else {
+            throw Diagnostic("a limit on \(metric.rawValue) must be a finite number, not \(Quantity.format(q.value))", at: span,
+                             hint: "leave \(metric.rawValue) out of the budget to leave it unlimited")
+        }
         if metric == .accuracy, !(0...1).contains(q.value) {
             throw Diagnostic("accuracy is a fraction between 0 and 1", at: span, hint: "write 0.9 for 90%")
         }

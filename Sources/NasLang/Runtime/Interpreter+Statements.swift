@@ -62,7 +62,9 @@ extension Interpreter {
         case .show(let expr):
             write(try evaluate(expr, in: env).rendered + "\n")
         case .space(let name, let entries):
-            env.assign(name.text, .space(try makeSpace(name, entries, in: env)))
+            let space = try makeSpace(name, entries, in: env)
+            for checker in registry.spaceCheckers { try checker(space) }
+            env.assign(name.text, .space(space))
         case .objectives(let name, let decls):
             let set = try makeObjectives(name?.text ?? "objectives", decls, declaredAt: statement.span)
             env.assign(name?.text ?? "objectives", .objectives(set))

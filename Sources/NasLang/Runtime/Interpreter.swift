@@ -60,7 +60,8 @@ public final class Interpreter: CallContext {
     /// Parses and resolves without running; throws every diagnostic found.
     public func check(_ file: SourceFile) throws -> [Stmt] {
         let (statements, syntaxErrors) = Parser.parse(file)
-        let resolver = Resolver(known: globals.visibleNames, modules: modules, registry: registry)
+        let resolver = Resolver(known: globals.visibleNames, modules: modules, registry: registry,
+                                globalValue: { [globals] in globals.lookup($0) })
         var nameErrors = resolver.resolve(statements)
         // A statement that failed to parse may have bound names later code uses; name errors
         // after the first syntax error could be echoes of it, so only earlier ones are reported.

@@ -47,8 +47,18 @@ final class ModuleLoader {
         }.sorted()
     }
 
-    func load(_ name: String, from span: SourceSpan, registry: BuiltinRegistry,
-              output: @escaping (String) -> Void) throws -> Module {
+    /// What a module binds, known without running it.
+    struct Declaration {
+        let bindingName: String
+        let members: [String]
+    }
+
+    private var declared: [String: Declaration] = [:]
+    private var declaring: Set<String> = []
+
+    /// The file behind `use "name"`, read, with the name it binds; diagnostics at `span` when
+    /// there is no such module or its file name is no valid name.
+    private func source(of name: String, from span: SourceSpan) throws -> (path: String, bindingName: String, text: String) {
         let located = locate(name, from: span.file)
         // A module outside the boundary is refused as such, found or not, so a script learns
         // nothing about files it may not read.
@@ -63,10 +73,6 @@ final class ModuleLoader {
                              hint: Suggestions.hint(for: name, in: availableModules)
                                 ?? "looked next to this file and in: \(searchPaths.joined(separator: ", "))")
         }
-        if let module = cache[path] { return module }
-        guard !loading.contains(path) else {
-            throw Diagnostic("module '\(name)' uses itself (circular 'use')", at: span)
-        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw Diagnostic("cannot read module '\(name)' at \(path)", at: span)
         }
@@ -76,11 +82,50 @@ final class ModuleLoader {
             throw Diagnostic("module file name '\(bindingName)' is not a valid name", at: span,
                              hint: "rename the file to letters, digits and underscores")
         }
+        return (path, bindingName, String(decoding: data, as: UTF8.self))
+    }
+
+    /// Parses and resolves a module (and the modules it uses) without running any of it, and
+    /// names what it would bind: `check` and the resolver must never execute a module's code,
+    /// which may train, search or write files.
+    func declare(_ name: String, from span: SourceSpan, registry: BuiltinRegistry) throws -> Declaration {
+        let (path, bindingName, text) = try source(of: name, from: span)
+        if let module = cache[path] { return Declaration(bindingName: module.bindingName, members: module.record.keys) }
+        if let declaration = declared[path] { return declaration }
+        guard !declaring.contains(path), !loading.contains(path) else {
+            throw Diagnostic("module '\(name)' uses itself (circular 'use')", at: span)
+        }
+        declaring.insert(path)
+        defer { declaring.remove(path) }
+        let file = SourceFile(name: path, text: text)
+        let (statements, syntaxErrors) = Parser.parse(file)
+        let builtins = Dictionary(registry.globalValues(), uniquingKeysWith: { a, _ in a })
+        let builtinNames = Set(builtins.keys)
+        let nameErrors = Resolver(known: builtinNames, modules: self, registry: registry,
+                                  globalValue: { builtins[$0] }).resolve(statements)
+        let errors = (syntaxErrors + nameErrors).sorted { ($0.span.file.name == path ? 1 : 0, $0.span.start)
+                                                          < ($1.span.file.name == path ? 1 : 0, $1.span.start) }
+        if !errors.isEmpty { throw DiagnosticList(errors) }
+        let members = Resolver.assignedNames(statements)
+            .filter { !builtinNames.contains($0) && !$0.hasPrefix("_") }.sorted()
+        let declaration = Declaration(bindingName: bindingName, members: members)
+        declared[path] = declaration
+        return declaration
+    }
+
+    /// Runs a module (once per loader) and returns what it bound.
+    func load(_ name: String, from span: SourceSpan, registry: BuiltinRegistry,
+              output: @escaping (String) -> Void) throws -> Module {
+        let (path, bindingName, text) = try source(of: name, from: span)
+        if let module = cache[path] { return module }
+        guard !loading.contains(path) else {
+            throw Diagnostic("module '\(name)' uses itself (circular 'use')", at: span)
+        }
         loading.insert(path)
         defer { loading.remove(path) }
         let interpreter = Interpreter(registry: registry, modules: self, output: output)
         interpreter.fileAccess = access
-        try interpreter.run(SourceFile(name: path, text: String(decoding: data, as: UTF8.self)))
+        try interpreter.run(SourceFile(name: path, text: text))
         let builtinNames = Set(registry.globalValues().map(\.0))
         var record = Record(kind: "module \(bindingName)")
         for name in interpreter.globals.localNames where !builtinNames.contains(name) && !name.hasPrefix("_") {

@@ -14,8 +14,8 @@ enum Operators {
 
     static func binary(_ op: BinaryOp, _ left: Value, _ right: Value, span: SourceSpan) throws -> Value {
         switch op {
-        case .equal: return .bool(Value.equal(left, right))
-        case .notEqual: return .bool(!Value.equal(left, right))
+        case .equal: return .bool(try Value.equal(left, right, at: span))
+        case .notEqual: return .bool(try !Value.equal(left, right, at: span))
         case .and, .or:
             guard case .bool(let a) = left, case .bool(let b) = right else {
                 throw Diagnostic("'\(op.rawValue)' needs true or false on both sides", at: span)

@@ -83,18 +83,71 @@ public struct Record {
 
 extension Value {
     /// Structural equality, with units: `1 KB == 1024 B` is true, `1 KB == 1024` is false.
-    public static func equal(_ a: Value, _ b: Value) -> Bool {
-        switch (a, b) {
-        case (.none, .none): return true
-        case (.bool(let x), .bool(let y)): return x == y
-        case (.number(let x), .number(let y)): return x == y
-        case (.string(let x), .string(let y)): return x == y
-        case (.list(let x), .list(let y)):
-            return x.count == y.count && zip(x, y).allSatisfy { equal($0, $1) }
-        case (.range(let a1, let b1), .range(let a2, let b2)): return a1 == a2 && b1 == b2
-        case (.record(let x), .record(let y)):
-            return x.keys == y.keys && x.keys.allSatisfy { equal(x[$0]!, y[$0]!) }
-        default: return false
+    /// Lists share their elements, so `x = [x, x]` forty times is a small value with 2^40
+    /// leaves; pairs of lists already compared are remembered (by storage), which makes that
+    /// comparison linear in the nesting, and past `maxComparedContainers` lists and records
+    /// compared in one `==` (doubled records) it is an error rather than a hang. Leaves are not
+    /// counted: a flat list of a million numbers compares in full.
+    public static func equal(_ a: Value, _ b: Value, at span: SourceSpan) throws -> Bool {
+        var comparer = Comparer()
+        let result = comparer.equal(a, b)
+        if comparer.exhausted {
+            throw Diagnostic("values too large to compare (more than \(maxComparedContainers) nested lists and records)", at: span,
+                             hint: "compare smaller parts, e.g. len(a) == len(b) or a[0] == b[0]")
+        }
+        return result
+    }
+
+    /// Lists and records one `==` may visit.
+    public static let maxComparedContainers = 1_000_000
+
+    private struct Comparer {
+        var visited = 0
+        var exhausted = false
+        /// Results for pairs of list storages, keyed by their base addresses.
+        var known: [Pair: Bool] = [:]
+
+        struct Pair: Hashable {
+            let a: UnsafeRawPointer?
+            let b: UnsafeRawPointer?
+        }
+
+        mutating func equal(_ a: Value, _ b: Value) -> Bool {
+            if exhausted { return false }
+            switch (a, b) {
+            case (.list, .list), (.record, .record):
+                visited += 1
+                if visited > Value.maxComparedContainers {
+                    exhausted = true
+                    return false
+                }
+            default: break
+            }
+            switch (a, b) {
+            case (.none, .none): return true
+            case (.bool(let x), .bool(let y)): return x == y
+            case (.number(let x), .number(let y)): return x == y
+            case (.string(let x), .string(let y)): return x == y
+            case (.list(let x), .list(let y)):
+                guard x.count == y.count else { return false }
+                // Both arrays stay alive for the whole comparison, so their addresses are stable keys.
+                let pair = Pair(a: x.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) },
+                                b: y.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) })
+                if pair.a != nil, let result = known[pair] { return result }
+                var result = true
+                for (p, q) in zip(x, y) where !equal(p, q) {
+                    result = false
+                    break
+                }
+                if pair.a != nil, !exhausted { known[pair] = result }
+                return result
+            case (.range(let a1, let b1), .range(let a2, let b2)): return a1 == a2 && b1 == b2
+            case (.record(let x), .record(let y)):
+                guard x.keys == y.keys else { return false }
+                for key in x.keys where !equal(x[key]!, y[key]!) { return false }
+                return true
+            default: return false
+            }
         }
     }
 }

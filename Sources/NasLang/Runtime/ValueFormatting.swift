@@ -1,20 +1,74 @@
 import NasRender
 
 extension Value {
+    /// The most characters one value's one-line form takes; the rest is cut to `…`. Lists
+    /// share their elements, so `x = [x, x]` forty times is cheap to build but has 2^40
+    /// leaves: formatting must stop, not try to write them all.
+    public static let maxInlineCharacters = 100_000
+    /// Nesting shown in one-line form; deeper lists and records show as `[…]` and `{…}`.
+    public static let maxInlineDepth = 32
+
     /// One-line form: how a value appears inside a list, a table cell, or after `=` in the REPL.
     public var inline: String {
+        var budget = Self.maxInlineCharacters
+        return inline(budget: &budget, depth: 0)
+    }
+
+    /// The one-line form using at most about `budget` characters (taken from it), `depth` levels in.
+    private func inline(budget: inout Int, depth: Int) -> String {
+        guard budget > 0 else { return "…" }
+        let text: String
+        switch self {
+        case .list(let items):
+            guard depth < Self.maxInlineDepth else { budget -= 3; return "[…]" }
+            var out = "["
+            budget -= 1
+            for (i, item) in items.prefix(20).enumerated() {
+                if budget <= 0 { out += i == 0 ? "…" : ", …"; break }
+                if i > 0 { out += ", "; budget -= 2 }
+                out += item.inline(budget: &budget, depth: depth + 1)
+            }
+            if items.count > 20 { out += ", ... (\(items.count) items)" }
+            text = out + "]"
+        case .record(let r):
+            if let kind = r.kind, let name = r["name"], case .string(let n) = name {
+                text = "<\(kind) \(n)>"
+                budget -= text.count
+                return text
+            }
+            if let kind = r.kind, kind.hasPrefix("module") {
+                text = "<\(kind)>"
+                budget -= text.count
+                return text
+            }
+            guard depth < Self.maxInlineDepth else { budget -= 3; return "{…}" }
+            var out = "{"
+            budget -= 1
+            for (i, field) in r.fields.enumerated() {
+                if budget <= 0 { out += i == 0 ? "…" : ", …"; break }
+                if i > 0 { out += ", "; budget -= 2 }
+                out += field.key + ": "
+                budget -= field.key.count + 2
+                out += field.value.inline(budget: &budget, depth: depth + 1)
+            }
+            text = out + "}"
+        default:
+            let leaf = leafInline
+            text = leaf.count > budget ? String(leaf.prefix(max(0, budget))) + "…" : leaf
+            budget -= leaf.count
+            return text
+        }
+        budget -= 1
+        return text
+    }
+
+    /// The one-line form of a value that holds no other values.
+    private var leafInline: String {
         switch self {
         case .none: return "none"
         case .bool(let b): return b ? "true" : "false"
         case .number(let q): return q.description
         case .string(let s): return "\"" + s + "\""
-        case .list(let items):
-            let parts = items.prefix(20).map(\.inline)
-            return "[" + parts.joined(separator: ", ") + (items.count > 20 ? ", ... (\(items.count) items)" : "") + "]"
-        case .record(let r):
-            if let kind = r.kind, let name = r["name"], case .string(let n) = name { return "<\(kind) \(n)>" }
-            if let kind = r.kind, kind.hasPrefix("module") { return "<\(kind)>" }
-            return "{" + r.fields.map { "\($0.key): \($0.value.inline)" }.joined(separator: ", ") + "}"
         case .range(let lo, let hi): return "\(lo)..\(hi)"
         case .function(let f): return "<fn \(f.name)(\(f.parameterNames.joined(separator: ", ")))>"
         case .space(let s): return "<space \(s.name): \(s.parameters.count) parameters>"
@@ -25,6 +79,7 @@ extension Value {
             return "<budget: " + b.constraints.map { "\($0.metric.rawValue) \($0.op.rawValue) \($0.limit.description)" }
                 .joined(separator: ", ") + ">"
         case .native(let n): return n.summary
+        case .list, .record: return ""
         }
     }
 

@@ -15,10 +15,15 @@ final class Resolver {
     /// Members of modules bound by `use`, by binding name.
     private var moduleMembers: [String: [String]] = [:]
 
-    init(known: Set<String>, modules: ModuleLoader, registry: BuiltinRegistry) {
+    /// What a global name holds before this program runs, so a call can be recognised as a
+    /// call of a builtin (and not of a user's function that took its name in an earlier cell).
+    private let globalValue: (String) -> Value?
+
+    init(known: Set<String>, modules: ModuleLoader, registry: BuiltinRegistry, globalValue: @escaping (String) -> Value?) {
         self.known = known
         self.modules = modules
         self.registry = registry
+        self.globalValue = globalValue
     }
 
     func resolve(_ statements: [Stmt]) -> [Diagnostic] {
@@ -28,7 +33,7 @@ final class Resolver {
     }
 
     /// Names a block of statements binds at its own level (not inside nested functions).
-    private static func assignedNames(_ statements: [Stmt]) -> Set<String> {
+    static func assignedNames(_ statements: [Stmt]) -> Set<String> {
         var names: Set<String> = []
         for statement in statements {
             switch statement.kind {
@@ -94,9 +99,9 @@ final class Resolver {
             if scopes.isEmpty { report(Diagnostic("'return' outside a function", at: statement.span)) }
         case .use(let name):
             do {
-                let module = try modules.load(name, from: statement.span, registry: registry, output: { _ in })
+                let module = try modules.declare(name, from: statement.span, registry: registry)
                 define(module.bindingName)
-                moduleMembers[module.bindingName] = module.record.keys
+                moduleMembers[module.bindingName] = module.members
             } catch let d as Diagnostic {
                 report(d)
             } catch let list as DiagnosticList {
@@ -105,6 +110,7 @@ final class Resolver {
                 report(Diagnostic("cannot load module '\(name)': \(error)", at: statement.span))
             }
         case .space(let name, let entries):
+            checkKnobChoices(entries)
             for entry in entries {
                 switch entry.domain {
                 case .values(let e), .fixed(let e): visit(e)
@@ -160,6 +166,7 @@ final class Resolver {
         case .call(let callee, let args):
             visit(callee)
             args.forEach { visit($0.value) }
+            if let builtin = builtin(called: callee) { checkArguments(args, of: builtin) }
         case .member(let base, let name):
             visit(base)
             if case .name(let module) = base.kind, let members = moduleMembers[module], !members.contains(name.text),
@@ -171,5 +178,100 @@ final class Resolver {
             visit(decl)
         }
     }
-}
 
+    // MARK: - Builtin calls
+
+    /// True where the program itself binds `name` (anywhere at top level, or in a scope).
+    private func boundByProgram(_ name: String) -> Bool {
+        defined.contains(name) || topLevel.contains(name) || scopes.contains { $0.contains(name) }
+    }
+
+    /// The builtin a callee names (`train`, `dataset.shapes`) when nothing in the program
+    /// rebinds it.
+    private func builtin(called callee: Expr) -> Builtin? {
+        var value: Value?
+        switch callee.kind {
+        case .name(let n) where !boundByProgram(n):
+            value = globalValue(n)
+        case .member(let base, let member):
+            guard case .name(let n) = base.kind, !boundByProgram(n), case .record(let r)? = globalValue(n) else { return nil }
+            value = r[member.text]
+        default:
+            return nil
+        }
+        if case .function(.builtin(let b))? = value { return b }
+        return nil
+    }
+
+    /// What a call's binding would reject at run time, found now: labels the builtin does not
+    /// have (with a did-you-mean), too many positional arguments, and literal strings outside a
+    /// parameter's choices. `search(..., trails: 16)` must fail `check`, not a long run.
+    private func checkArguments(_ args: [Argument], of builtin: Builtin) {
+        let names = builtin.parameters.map(\.name)
+        var position = 0
+        for arg in args {
+            let parameter: Builtin.Parameter?
+            if let label = arg.label {
+                parameter = builtin.parameters.first { $0.name == label.text }
+                if parameter == nil {
+                    report(Diagnostic("\(builtin.name)() has no parameter '\(label.text)'", at: label.span,
+                                      hint: Suggestions.hint(for: label.text, in: names)
+                                        ?? (names.isEmpty ? "it takes no named arguments" : "parameters: " + names.joined(separator: ", "))))
+                    continue
+                }
+            } else {
+                defer { position += 1 }
+                guard position < names.count else {
+                    if !builtin.variadic {
+                        report(Diagnostic("\(builtin.name)() takes \(names.count) argument\(names.count == 1 ? "" : "s") but got more",
+                                          at: arg.value.span, hint: "usage: \(builtin.signature)"))
+                    }
+                    continue
+                }
+                parameter = builtin.parameters[position]
+            }
+            if let parameter, let check = parameter.literal, let value = Self.literal(arg.value),
+               let (shown, hint) = check.problem(value) {
+                report(Diagnostic("\(builtin.name)(): '\(parameter.name)' must be \(check.expectation), not \(shown)",
+                                  at: arg.value.span, hint: hint))
+            }
+            if let parameter, let choices = parameter.choices, case .string(let text) = arg.value.kind, !choices.contains(text) {
+                report(Diagnostic("\(builtin.name)(): '\(parameter.name)' must be one of "
+                                  + choices.map { "\"\($0)\"" }.joined(separator: ", ") + ", not \"\(text)\"",
+                                  at: arg.value.span, hint: Suggestions.hint(for: text, in: choices)))
+            }
+        }
+    }
+
+    /// The value of a literal argument: a plain number (negated or not), a string or a boolean.
+    private static func literal(_ e: Expr) -> Value? {
+        switch e.kind {
+        case .number(let v, unit: nil): return .number(v)
+        case .unary(.negate, let inner):
+            if case .number(let v, unit: nil) = inner.kind { return .number(-v) }
+            return nil
+        case .string(let s): return .string(s)
+        case .bool(let b): return .bool(b)
+        default: return nil
+        }
+    }
+
+    /// Literal strings a space gives a knob with named choices (`optimizer in ["sgd", "adma"]`).
+    private func checkKnobChoices(_ entries: [SpaceEntry]) {
+        for entry in entries {
+            guard let choices = registry.knobChoices[entry.name.text] else { continue }
+            var literals: [Expr] = []
+            switch entry.domain {
+            case .values(let e): if case .list(let items) = e.kind { literals = items }
+            case .fixed(let e): literals = [e]
+            case .interval: break
+            }
+            for item in literals {
+                if case .string(let text) = item.kind, !choices.contains(text) {
+                    report(Diagnostic("'\(entry.name.text)' must be one of " + choices.map { "\"\($0)\"" }.joined(separator: ", ")
+                                      + ", not \"\(text)\"", at: item.span, hint: Suggestions.hint(for: text, in: choices)))
+                }
+            }
+        }
+    }
+}

@@ -28,26 +28,64 @@ public struct Lexer {
 
     private func span(_ start: Int) -> SourceSpan { SourceSpan(file: file, start: start, end: pos) }
 
+    /// The most diagnostics one file's lexing keeps: a megabyte of junk must cost a bounded
+    /// report, not one diagnostic (and one copy of its line) per bad byte.
+    public static let maxDiagnostics = 200
+
     public mutating func next() -> Token {
-        skipSpaceAndComments()
-        let start = pos
-        guard pos < bytes.count else { return Token(kind: .end, span: span(start)) }
-        let c = bytes[pos]
-        if c == UInt8(ascii: "\n") {
-            pos += 1
-            return Token(kind: .newline, span: span(start))
+        // A loop, not recursion: a line of 60,000 bad characters must not overflow the stack.
+        while true {
+            skipSpaceAndComments()
+            let start = pos
+            guard pos < bytes.count else { return Token(kind: .end, span: span(start)) }
+            let c = bytes[pos]
+            if c == UInt8(ascii: "\n") {
+                pos += 1
+                return Token(kind: .newline, span: span(start))
+            }
+            if Self.isDigit(c) || (c == UInt8(ascii: ".") && Self.isDigit(peek(1))) { return number(start) }
+            if Self.isIdentStart(c) { return identifier(start) }
+            if c == UInt8(ascii: "\"") { return string(start) }
+            if let symbol = symbol() { return Token(kind: .symbol(symbol), span: span(start)) }
+            skipUnexpected(from: start)
         }
-        if Self.isDigit(c) || (c == UInt8(ascii: ".") && Self.isDigit(peek(1))) { return number(start) }
-        if Self.isIdentStart(c) { return identifier(start) }
-        if c == UInt8(ascii: "\"") { return string(start) }
-        if let symbol = symbol() { return Token(kind: .symbol(symbol), span: span(start)) }
-        // Skip a whole UTF-8 scalar so the caret lands on the character the user sees.
-        pos += 1
-        while pos < bytes.count, bytes[pos] & 0xC0 == 0x80 { pos += 1 }
-        let text = file.slice(span(start))
-        diagnostics.append(Diagnostic("unexpected character '\(text)'", at: span(start),
-                                      hint: text == "'" ? "strings use double quotes: \"text\"" : nil))
-        return next()
+    }
+
+    /// Steps over a run of characters no token starts with and reports the run once: `@@@@`
+    /// is one mistake to the reader, and one diagnostic keeps junk input cheap to report.
+    private mutating func skipUnexpected(from start: Int) {
+        var scalars = 0
+        repeat {
+            // Skip a whole UTF-8 scalar so the caret lands on the character the user sees.
+            pos += 1
+            while pos < bytes.count, bytes[pos] & 0xC0 == 0x80 { pos += 1 }
+            scalars += 1
+        } while pos < bytes.count && startsNoToken(at: pos)
+        let text = file.slice(SourceSpan(file: file, start: start, end: min(pos, start + 64)))
+        let shown = pos - start > 64 ? text + "…" : text
+        guard diagnostics.count < Self.maxDiagnostics else { return }
+        diagnostics.append(Diagnostic(scalars == 1 ? "unexpected character '\(shown)'"
+                                                   : "unexpected characters '\(shown)'",
+                                      at: span(start),
+                                      hint: text.hasPrefix("'") ? "strings use double quotes: \"text\"" : nil))
+    }
+
+    /// True where the byte at `offset` begins no token and is no layout (space, comment,
+    /// newline): part of a run of unexpected characters.
+    private func startsNoToken(at offset: Int) -> Bool {
+        let c = bytes[offset]
+        if c == UInt8(ascii: " ") || c == UInt8(ascii: "\t") || c == UInt8(ascii: "\r") || c == UInt8(ascii: "\n")
+            || c == UInt8(ascii: "#") || c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") || c == UInt8(ascii: ".") {
+            return false
+        }
+        if Self.isDigit(c) || Self.isIdentStart(c) { return false }
+        if c & 0xC0 == 0x80 { return true }
+        if c < 0x80, Symbol(rawValue: String(UnicodeScalar(c))) != nil { return false }
+        // Two-byte symbols start with a one-byte symbol character or one of these.
+        if c == UInt8(ascii: "!") || c == UInt8(ascii: "<") || c == UInt8(ascii: ">") || c == UInt8(ascii: "=") {
+            return false
+        }
+        return true
     }
 
     private mutating func skipSpaceAndComments() {
@@ -91,7 +129,10 @@ public struct Lexer {
         }
         let text = String(decoding: digits, as: UTF8.self)
         guard let value = Double(text), value.isFinite else {
-            diagnostics.append(Diagnostic("number '\(file.slice(span(start)))' is out of range", at: span(start)))
+            if diagnostics.count < Self.maxDiagnostics {
+                diagnostics.append(Diagnostic("number '\(file.slice(span(start)))' is out of range", at: span(start),
+                                              hint: "numbers must be finite doubles, below about 1.8e308"))
+            }
             return Token(kind: .number(0), span: span(start))
         }
         return Token(kind: .number(value), span: span(start))
@@ -119,8 +160,10 @@ public struct Lexer {
                 case UInt8(ascii: "\""): out.append(UInt8(ascii: "\""))
                 case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\"))
                 default:
-                    diagnostics.append(Diagnostic("unknown escape '\(file.slice(span(escStart)))'",
-                                                  at: span(escStart), hint: "valid escapes: \\n \\t \\\" \\\\"))
+                    if diagnostics.count < Self.maxDiagnostics {
+                        diagnostics.append(Diagnostic("unknown escape '\(file.slice(span(escStart)))'",
+                                                      at: span(escStart), hint: "valid escapes: \\n \\t \\\" \\\\"))
+                    }
                 }
                 continue
             }
@@ -129,7 +172,7 @@ public struct Lexer {
         }
         if pos < bytes.count, bytes[pos] == UInt8(ascii: "\"") {
             pos += 1
-        } else {
+        } else if diagnostics.count < Self.maxDiagnostics {
             diagnostics.append(Diagnostic("unterminated string", at: span(start),
                                           hint: "close it with \" on the same line"))
         }

@@ -14,6 +14,8 @@ public struct Parser {
     /// Deep enough for any real program; shallow enough that recursion never exhausts the stack.
     static let maxDepth = 128
     static let maxHeight = 256
+    /// Syntax errors (lexical ones included) after which parsing stops.
+    public static let maxDiagnostics = 300
 
     public init(file: SourceFile) {
         let (tokens, diagnostics) = Lexer.tokenize(file)
@@ -115,6 +117,12 @@ public struct Parser {
             let t = current()
             if case .end = t.kind { break }
             if let closer, case .symbol(closer) = t.kind { break }
+            // Past this many errors the input is not a program being edited but junk; stop, so
+            // a megabyte of it costs a bounded report.
+            if diagnostics.count >= Self.maxDiagnostics {
+                index = tokens.count - 1
+                break
+            }
             let start = index
             do {
                 statements.append(try parseStatement())

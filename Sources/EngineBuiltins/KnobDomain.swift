@@ -1,0 +1,174 @@
+import NasLang
+import NasNN
+
+/// The values one setting accepts: a model family's (`width`, `depth`, ...), a training knob
+/// (`lr`, `epochs`, `batch`, `optimizer`) or a compression knob (`channels`, `prune`, `bits`,
+/// `finetune`, `finetune_lr`). Defined once here, so `cnn(dropout: 2)`, `train(epochs: -1)` and a
+/// space declaring `dropout in [0, 2]` or `epochs = -1` are refused alike, at the value's span,
+/// before anything trains; and every number that becomes an `Int` is in range first (a space
+/// value of `1e19` or `inf` must be a diagnostic, not a trapping conversion).
+struct KnobDomain {
+    enum Kind {
+        /// A whole number in the range; `odd`: kernel sizes.
+        case whole(ClosedRange<Int>, odd: Bool)
+        /// A real number from `lower` (included) to `upper` (included when `closed`).
+        case real(lower: Double, upper: Double, closed: Bool)
+        /// A real number above zero, at most `upper`.
+        case positive(upper: Double)
+        case flag
+        case choice([String])
+    }
+
+    let kind: Kind
+
+    static func whole(_ range: ClosedRange<Int>, odd: Bool = false) -> KnobDomain { KnobDomain(kind: .whole(range, odd: odd)) }
+    static func fraction(upTo upper: Double, closed: Bool = false) -> KnobDomain {
+        KnobDomain(kind: .real(lower: 0, upper: upper, closed: closed))
+    }
+    static func positive(upTo upper: Double) -> KnobDomain { KnobDomain(kind: .positive(upper: upper)) }
+    static let flag = KnobDomain(kind: .flag)
+    static func choice(_ names: [String]) -> KnobDomain { KnobDomain(kind: .choice(names)) }
+
+    /// What the domain admits, for messages: "a whole number from 1 to 8".
+    var expectation: String {
+        switch kind {
+        case .whole(let r, let odd): return "\(odd ? "an odd" : "a") whole number from \(r.lowerBound) to \(r.upperBound)"
+        case .real(let lo, let hi, let closed):
+            return "a number in [\(Quantity.format(lo)), \(Quantity.format(hi))\(closed ? "]" : ")")"
+        case .positive(let hi):
+            return hi == .greatestFiniteMagnitude ? "a finite number above 0" : "a number above 0, at most \(Quantity.format(hi))"
+        case .flag: return "true or false"
+        case .choice(let names): return "one of " + names.map { "\"\($0)\"" }.joined(separator: ", ")
+        }
+    }
+
+    /// Nil when `value` is admitted; otherwise the value as a message shows it, and a hint (a
+    /// did-you-mean for choices).
+    func problem(with value: Value) -> (shown: String, hint: String?)? {
+        switch (kind, value) {
+        case (.flag, .bool): return nil
+        case (.choice(let names), .string(let s)):
+            if names.contains(s) { return nil }
+            return ("\"\(s)\"", Suggestions.hint(for: s, in: names))
+        case (.whole(let range, let odd), .number(let q)) where q.dimension == .none:
+            // Compare as Double first: converting 1e19 or inf to Int would trap.
+            let v = q.value
+            guard v.isFinite, v.rounded() == v, v >= Double(range.lowerBound), v <= Double(range.upperBound) else {
+                return (Quantity.format(v), nil)
+            }
+            if odd, Int(v) % 2 == 0 { return (String(Int(v)), "3, 5 or 7") }
+            return nil
+        case (.real(let lo, let hi, let closed), .number(let q)) where q.dimension == .none:
+            let v = q.value
+            if v >= lo, closed ? v <= hi : v < hi { return nil }
+            return (Quantity.format(v), nil)
+        case (.positive(let hi), .number(let q)) where q.dimension == .none:
+            let v = q.value
+            if v > 0, v <= hi { return nil }
+            return (Quantity.format(v), nil)
+        default:
+            return (value.typeName == "number" ? value.inline : value.typeName, nil)
+        }
+    }
+
+    /// The domain as the resolver checks literal arguments with it.
+    var literalCheck: LiteralCheck { LiteralCheck(expectation: expectation, problem: { problem(with: $0) }) }
+
+    /// An admitted value as an Int (whole-number domains only reach here after `problem`).
+    static func int(_ value: Value, default fallback: Int) -> Int {
+        guard case .number(let q) = value, let v = Quantity(value: q.value.rounded()).exactInt else { return fallback }
+        return v
+    }
+
+    // MARK: - The knobs
+
+    /// `train(optimizer:)` and a space's `optimizer`.
+    static let optimizers = ["sgd", "adam"]
+    /// `train(schedule:)`.
+    static let schedules = ["cosine", "step", "constant"]
+
+    /// Training knobs a space may vary (they are `train`'s arguments of the same names).
+    static let training: [(String, KnobDomain)] = [
+        ("lr", .positive(upTo: .greatestFiniteMagnitude)),
+        ("epochs", .whole(1...10_000)),
+        ("batch", .whole(1...4096)),
+        ("optimizer", .choice(optimizers)),
+    ]
+
+    /// Compression knobs a space may vary (`compress`'s arguments; `finetune` is its epochs).
+    static let compression: [(String, KnobDomain)] = [
+        ("channels", .fraction(upTo: 0.95, closed: true)),
+        ("prune", .fraction(upTo: 1)),
+        ("bits", .whole(2...8)),
+        ("finetune", .whole(0...10_000)),
+        ("finetune_lr", .positive(upTo: .greatestFiniteMagnitude)),
+    ]
+
+    /// The largest width multiplier `mobilenet` takes. The multiplier scales every layer's
+    /// channels (weights grow with its square); past 4x MobileNetV3-Small is far beyond any
+    /// microcontroller, and `mobilenet(width: 100)` would allocate gigabytes of weights.
+    static let maxMobileNetWidth = 4.0
+
+    /// A model family's setting.
+    static func family(_ family: ModelSpec.Family, _ name: String) -> KnobDomain? {
+        switch (family, name) {
+        case (_, "batchnorm"): return .flag
+        case (_, "dropout"): return .fraction(upTo: 1)
+        case (.mobilenet, "width"): return .positive(upTo: maxMobileNetWidth)
+        case (.mobilenet, "blocks"): return .whole(1...Architectures.mobileNetV3Blocks.count)
+        case (_, "depth"), (_, "stacks"): return .whole(1...8)
+        case (_, "kernel"): return .whole(1...1024, odd: true)
+        case (_, "layers"): return .whole(1...16)
+        case (_, "width"), (_, "blocks"), (_, "filters"), (_, "units"): return .whole(1...1024)
+        default: return nil
+        }
+    }
+
+    /// A training or compression knob's domain by name (`"epochs"`).
+    static func named(_ name: String) -> KnobDomain {
+        guard let d = (training + compression).first(where: { $0.0 == name })?.1 else {
+            preconditionFailure("no knob named \(name)")  // a programming error: names are literals in the engine
+        }
+        return d
+    }
+
+    /// The domain of a knob named in a space, for the families the space can build.
+    static func knob(_ name: String, families: [ModelSpec.Family]) -> [KnobDomain] {
+        if let d = (training + compression).first(where: { $0.0 == name })?.1 { return [d] }
+        if name == "family" { return [.choice(ModelBuiltins.families.map(\.family.rawValue))] }
+        return families.compactMap { f in
+            ModelBuiltins.families.first { $0.family == f }?.parameters.contains { $0.0 == name } == true ? family(f, name) : nil
+        }
+    }
+}
+
+extension KnobDomain {
+    /// Teaches the language the engine's knobs: `check` refuses unknown names for choice knobs,
+    /// and a space declaration is checked against every family-independent knob's domain when
+    /// it runs (the family's settings are checked at `search`, once the family is known).
+    static func register(into r: inout BuiltinRegistry) {
+        r.defineKnobChoices("optimizer", optimizers)
+        r.defineKnobChoices("family", ModelBuiltins.families.map(\.family.rawValue))
+        r.checkSpaces { space in
+            for p in space.parameters {
+                guard let domain = (training + compression).first(where: { $0.0 == p.name })?.1 else { continue }
+                for value in SpaceDecoder.choices(p) {
+                    if let (shown, hint) = domain.problem(with: value) {
+                        throw Diagnostic("space '\(space.name)': '\(p.name)' must be \(domain.expectation), not \(shown)",
+                                         at: p.span, hint: hint)
+                    }
+                }
+            }
+        }
+    }
+}
+
+extension BuiltinCall {
+    /// The argument, checked against its knob's domain: an error at the argument otherwise.
+    func knob(_ parameter: String, _ domain: KnobDomain) throws -> Value {
+        if let (shown, hint) = domain.problem(with: self[parameter]) {
+            throw error("\(name): '\(parameter)' must be \(domain.expectation), not \(shown)", at: parameter, hint: hint)
+        }
+        return self[parameter]
+    }
+}

@@ -129,10 +129,104 @@ static void dense_portable(const float *x, long count, int features, int outputs
 }
 
 #ifdef NAS_X86
+#include <immintrin.h>
+
+/* activate() on 8 lanes: the same comparisons, so NaN and -0 come out the same. */
+__attribute__((target("avx2")))
+static inline __m256 activate8(__m256 v, int activation) {
+    if (activation == NAS_ACTIVATION_NONE) return v;
+    const __m256 zero = _mm256_setzero_ps();
+    const __m256 m = _mm256_blendv_ps(v, zero, _mm256_cmp_ps(zero, v, _CMP_GE_OQ));
+    if (activation == NAS_ACTIVATION_RELU) return m;
+    const __m256 six = _mm256_set1_ps(6.0f);
+    return _mm256_blendv_ps(m, six, _mm256_cmp_ps(six, m, _CMP_LT_OQ));
+}
+
+/* One output position's channels o0 .. o0 + 8 * NV of group g, accumulators in registers
+   across every tap: each lane is one output's sum, in the reference's tap order.
+   x_step is how far an input channel moves per lane block (0: one input value for all lanes,
+   as in a grouped convolution; 8: a depthwise convolution's lanes read their own channels). */
+#define NAS_CONV_BLOCK(NV)                                                                                        \
+    do {                                                                                                            \
+        __m256 a[NV];                                                                                               \
+        for (int j = 0; j < NV; j++) a[j] = _mm256_setzero_ps();                                                    \
+        for (int ky = 0; ky < s->kh; ky++) {                                                                        \
+            const int iy = oy * s->stride - s->pad_h + ky;                                                          \
+            if (iy < 0 || iy >= s->h) continue;                                                                     \
+            for (int kx = 0; kx < s->kw; kx++) {                                                                    \
+                const int ix = ox * s->stride - s->pad_w + kx;                                                      \
+                if (ix < 0 || ix >= s->w) continue;                                                                 \
+                const float *xr = xs + ((long)iy * s->w + ix) * s->c;                                               \
+                if (depthwise) {                                                                                    \
+                    const float *wr = w + (long)(ky * s->kw + kx) * s->oc + o0;                                     \
+                    for (int j = 0; j < NV; j++)                                                                    \
+                        a[j] = _mm256_add_ps(a[j], _mm256_mul_ps(_mm256_loadu_ps(xr + o0 + 8 * j),                  \
+                                                                 _mm256_loadu_ps(wr + 8 * j)));                     \
+                } else {                                                                                            \
+                    const float *xg = xr + (long)g * gc;                                                            \
+                    const float *wr = w + (long)(ky * s->kw + kx) * gc * s->oc + (long)g * goc + o0;                \
+                    for (int i = 0; i < gc; i++) {                                                                  \
+                        const __m256 xv = _mm256_set1_ps(xg[i]);                                                    \
+                        const float *wi = wr + (long)i * s->oc;                                                     \
+                        for (int j = 0; j < NV; j++)                                                                \
+                            a[j] = _mm256_add_ps(a[j], _mm256_mul_ps(xv, _mm256_loadu_ps(wi + 8 * j)));             \
+                    }                                                                                               \
+                }                                                                                                   \
+            }                                                                                                       \
+        }                                                                                                           \
+        for (int j = 0; j < NV; j++)                                                                                \
+            _mm256_storeu_ps(out + o0 + 8 * j,                                                                      \
+                             activate8(_mm256_add_ps(a[j], _mm256_loadu_ps(bias + (long)g * goc + o0 + 8 * j)),    \
+                                       activation));                                                                \
+    } while (0)
+
 __attribute__((target("avx2")))
 static void conv_avx2(const float *x, long count, const nas_conv_shape *s, const float *w, const float *bias,
                       int activation, float *y, float *acc) {
-    conv_body(x, count, s, w, bias, activation, y, acc);
+    const nas_conv_shape shape = *s;
+    s = &shape;
+    const int gc = s->c / s->groups, goc = s->oc / s->groups;
+    const int depthwise = gc == 1 && goc == 1;
+    /* Depthwise: all channels form one block of lanes; otherwise each group's channels do. */
+    const int lanes = depthwise ? s->oc : goc, groups = depthwise ? 1 : s->groups;
+    const long in_size = (long)s->h * s->w * s->c, out_size = (long)s->oh * s->ow * s->oc;
+    for (long n = 0; n < count; n++) {
+        const float *xs = x + n * in_size;
+        for (int oy = 0; oy < s->oh; oy++) {
+            for (int ox = 0; ox < s->ow; ox++) {
+                float *position = y + n * out_size + ((long)oy * s->ow + ox) * s->oc;
+                for (int g = 0; g < groups; g++) {
+                    float *out = position + (long)g * goc;
+                    int o0 = 0;
+                    for (; o0 + 32 <= lanes; o0 += 32) NAS_CONV_BLOCK(4);
+                    for (; o0 + 8 <= lanes; o0 += 8) NAS_CONV_BLOCK(1);
+                    if (o0 == lanes) continue;
+                    /* The last lanes < 8: the scalar sums, same order. */
+                    for (int o = o0; o < lanes; o++) acc[o] = 0.0f;
+                    for (int ky = 0; ky < s->kh; ky++) {
+                        const int iy = oy * s->stride - s->pad_h + ky;
+                        if (iy < 0 || iy >= s->h) continue;
+                        for (int kx = 0; kx < s->kw; kx++) {
+                            const int ix = ox * s->stride - s->pad_w + kx;
+                            if (ix < 0 || ix >= s->w) continue;
+                            const float *xr = xs + ((long)iy * s->w + ix) * s->c;
+                            if (depthwise) {
+                                const float *wr = w + (long)(ky * s->kw + kx) * s->oc;
+                                for (int o = o0; o < lanes; o++) acc[o] += xr[o] * wr[o];
+                            } else {
+                                const float *wr = w + (long)(ky * s->kw + kx) * gc * s->oc + (long)g * goc;
+                                for (int i = 0; i < gc; i++) {
+                                    const float xv = xr[(long)g * gc + i];
+                                    for (int o = o0; o < lanes; o++) acc[o] += xv * wr[(long)i * s->oc + o];
+                                }
+                            }
+                        }
+                    }
+                    for (int o = o0; o < lanes; o++) out[o] = activate(acc[o] + bias[(long)g * goc + o], activation);
+                }
+            }
+        }
+    }
 }
 
 __attribute__((target("avx2")))

@@ -44,16 +44,83 @@ static inline int64_t fixed_apply(int64_t x, int64_t q31, int shift) {
     const int right = 31 - shift;
     if (right <= 0) return shift_left(product, -right);
     const int64_t half = shift_left(1, right - 1);
-    if (product >= 0) return shift_right((int64_t)((uint64_t)product + (uint64_t)half), right);
-    return -shift_right((int64_t)((uint64_t)(-product) + (uint64_t)half), right);
+    /* product >= 0 ? (product + half) >> right : -((-product + half) >> right), without a branch
+       on the sign (which is random, so a branch would mispredict half the time). */
+    const uint64_t sign = (uint64_t)(product >> 63); /* 0 or all ones */
+    const uint64_t magnitude = ((uint64_t)product ^ sign) - sign;
+    const int64_t rounded = shift_right((int64_t)(magnitude + (uint64_t)half), right);
+    return (int64_t)(((uint64_t)rounded ^ sign) - sign);
 }
 
+/* Swift.min(Swift.max(v, lo), hi). */
 static inline int8_t clamp8(int64_t v, const nas_requant *r) {
-    return (int8_t)(v < r->lo ? r->lo : v > r->hi ? r->hi : v);
+    v = r->lo >= v ? r->lo : v;
+    return (int8_t)(r->hi < v ? r->hi : v);
 }
 
 static inline int8_t requantize(int32_t acc, const nas_requant *r, int channel) {
     return clamp8(r->zero_out + fixed_apply(acc, r->q31[channel], r->shift[channel]), r);
+}
+
+/* out[o] = requantize(bias[c0 + o] + acc[o]) for o < n (bias NULL: acc is the whole sum). */
+static void requantize_row_portable(const int32_t *acc, const int32_t *bias, const nas_requant *r, int c0, int n, int8_t *out) {
+    for (int o = 0; o < n; o++)
+        out[o] = requantize(bias ? (int32_t)((uint32_t)bias[c0 + o] + (uint32_t)acc[o]) : acc[o], r, c0 + o);
+}
+
+#ifdef NAS_X86
+/* The same four channels at a time in 64-bit lanes. Exact where every channel's right shift
+   (31 - shift) is 1..62 (see requantize_vectorizable): then |acc * q31| + half < 2^63, so the
+   magnitude can be shifted logically and the sign put back, as fixed_apply does. */
+__attribute__((target("avx2")))
+static void requantize_row_avx2(const int32_t *acc, const int32_t *bias, const nas_requant *r, int c0, int n, int8_t *out) {
+    const __m256i zero_out = _mm256_set1_epi64x(r->zero_out), lo = _mm256_set1_epi64x(r->lo), hi = _mm256_set1_epi64x(r->hi);
+    const __m256i one = _mm256_set1_epi64x(1), zero = _mm256_setzero_si256(), q31_shift = _mm256_set1_epi64x(31);
+    const __m256i low_halves = _mm256_setr_epi32(0, 2, 4, 6, 0, 2, 4, 6);
+    int o = 0;
+    for (; o + 4 <= n; o += 4) {
+        __m128i a = _mm_loadu_si128((const __m128i *)(acc + o));
+        if (bias) a = _mm_add_epi32(a, _mm_loadu_si128((const __m128i *)(bias + c0 + o)));
+        const __m256i x = _mm256_cvtepi32_epi64(a);
+        const __m256i q = _mm256_loadu_si256((const __m256i *)(r->q31 + c0 + o));
+        const __m256i right = _mm256_sub_epi64(q31_shift, _mm256_cvtepi32_epi64(_mm_loadu_si128((const __m128i *)(r->shift + c0 + o))));
+        const __m256i half = _mm256_sllv_epi64(one, _mm256_sub_epi64(right, one));
+        const __m256i product = _mm256_mul_epi32(x, q); /* q31 < 2^31: both factors fit 32 bits */
+        const __m256i sign = _mm256_cmpgt_epi64(zero, product);
+        const __m256i magnitude = _mm256_sub_epi64(_mm256_xor_si256(product, sign), sign);
+        const __m256i rounded = _mm256_srlv_epi64(_mm256_add_epi64(magnitude, half), right);
+        __m256i v = _mm256_add_epi64(zero_out, _mm256_sub_epi64(_mm256_xor_si256(rounded, sign), sign));
+        v = _mm256_blendv_epi8(v, lo, _mm256_cmpgt_epi64(lo, v));
+        v = _mm256_blendv_epi8(v, hi, _mm256_cmpgt_epi64(v, hi));
+        const __m128i v32 = _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(v, low_halves));
+        const __m128i v16 = _mm_packs_epi32(v32, v32);
+        const int32_t bytes = _mm_cvtsi128_si32(_mm_packs_epi16(v16, v16));
+        memcpy(out + o, &bytes, 4);
+    }
+    requantize_row_portable(acc + o, bias, r, c0 + o, n - o, out + o);
+}
+#endif
+
+/* Whether requantize_row_avx2 is exact for channels 0 ..< channels. */
+static int requantize_vectorizable(const nas_requant *r, int channels) {
+    if (!nas_inference_vectorized()) return 0;
+    for (int o = 0; o < channels; o++) {
+        const int right = 31 - r->shift[o];
+        if (right < 1 || right > 62 || r->q31[o] < 0 || r->q31[o] >= (1LL << 31)) return 0;
+    }
+    return 1;
+}
+
+static void requantize_row(const int32_t *acc, const int32_t *bias, const nas_requant *r, int c0, int n, int8_t *out,
+                           int vectorized) {
+#ifdef NAS_X86
+    if (vectorized) {
+        requantize_row_avx2(acc, bias, r, c0, n, out);
+        return;
+    }
+#endif
+    (void)vectorized;
+    requantize_row_portable(acc, bias, r, c0, n, out);
 }
 
 /* ---- Weight packing --------------------------------------------------------------------------- */
@@ -190,7 +257,7 @@ long nas_conv_s8_scratch(const nas_conv_shape *s) {
 }
 
 NAS_INLINE void depthwise_body(const int8_t *xs, const nas_conv_shape *s, int32_t zi, const int16_t *w,
-                               const int32_t *bias, const nas_requant *r, int8_t *ys, int32_t *acc) {
+                               const int32_t *bias, const nas_requant *r, int8_t *ys, int32_t *acc, int vectorized) {
     /* w: [kh * kw][oc] int16. One channel per group, so channels are independent lanes. */
     /* Local copies: int8 stores may alias anything, which would keep loops uncountable. */
     const nas_conv_shape shape = *s;
@@ -212,22 +279,21 @@ NAS_INLINE void depthwise_body(const int8_t *xs, const nas_conv_shape *s, int32_
                     for (int o = 0; o < s->oc; o++) a[o] += (uint32_t)(((int32_t)xr[o] - zi) * (int32_t)wr[o]);
                 }
             }
-            int8_t *out = ys + ((long)oy * s->ow + ox) * s->oc;
-            for (int o = 0; o < s->oc; o++) out[o] = requantize((int32_t)a[o], r, o);
+            requantize_row((const int32_t *)a, NULL, r, 0, s->oc, ys + ((long)oy * s->ow + ox) * s->oc, vectorized);
         }
     }
 }
 
 static void depthwise_portable(const int8_t *xs, const nas_conv_shape *s, int32_t zi, const int16_t *w,
                                const int32_t *bias, const nas_requant *r, int8_t *ys, int32_t *acc) {
-    depthwise_body(xs, s, zi, w, bias, r, ys, acc);
+    depthwise_body(xs, s, zi, w, bias, r, ys, acc, 0);
 }
 
 #ifdef NAS_X86
 __attribute__((target("avx2")))
 static void depthwise_avx2(const int8_t *xs, const nas_conv_shape *s, int32_t zi, const int16_t *w,
-                           const int32_t *bias, const nas_requant *r, int8_t *ys, int32_t *acc) {
-    depthwise_body(xs, s, zi, w, bias, r, ys, acc);
+                           const int32_t *bias, const nas_requant *r, int8_t *ys, int32_t *acc, int vectorized) {
+    depthwise_body(xs, s, zi, w, bias, r, ys, acc, vectorized);
 }
 #endif
 
@@ -244,7 +310,7 @@ void nas_conv_s8(const int8_t *x, long count, const nas_conv_shape *s, int32_t z
         for (long n = 0; n < count; n++) {
 #ifdef NAS_X86
             if (nas_inference_vectorized()) {
-                depthwise_avx2(x + n * in_size, s, zi, packed, bias, r, y + n * out_size, acc);
+                depthwise_avx2(x + n * in_size, s, zi, packed, bias, r, y + n * out_size, acc, requantize_vectorizable(r, s->oc));
                 continue;
             }
 #endif
@@ -253,6 +319,7 @@ void nas_conv_s8(const int8_t *x, long count, const nas_conv_shape *s, int32_t z
         return;
     }
     const int depth = s->kh * s->kw * gc, pairs = (depth + 1) / 2, padded = (goc + 7) / 8 * 8;
+    const int vectorized = requantize_vectorizable(r, s->oc);
     const long positions = (long)s->oh * s->ow, rows = gather_rows(positions);
     int16_t *cols = scratch;
     int32_t *acc = (int32_t *)(((uintptr_t)(scratch + rows * pairs * 2) + 15) & ~(uintptr_t)15);
@@ -279,14 +346,8 @@ void nas_conv_s8(const int8_t *x, long count, const nas_conv_shape *s, int32_t z
                 }
             }
             gemm_s16(cols, (int)positions, pairs, packed + (long)g * pairs * padded * 2, padded, acc);
-            for (long p = 0; p < positions; p++) {
-                const int32_t *a = acc + p * padded;
-                int8_t *out = ys + p * s->oc + (long)g * goc;
-                for (int o = 0; o < goc; o++) {
-                    const int channel = g * goc + o;
-                    out[o] = requantize((int32_t)((uint32_t)bias[channel] + (uint32_t)a[o]), r, channel);
-                }
-            }
+            for (long p = 0; p < positions; p++)
+                requantize_row(acc + p * padded, bias, r, g * goc, goc, ys + p * s->oc + (long)g * goc, vectorized);
         }
     }
 }
@@ -309,9 +370,8 @@ void nas_dense_s8(const int8_t *x, long count, int features, int outputs, int32_
     for (long n = 0; n < count; n++)
         for (int i = 0; i < features; i++) cols[n * pairs * 2 + i] = (int16_t)((int32_t)x[n * features + i] - zi);
     gemm_s16(cols, (int)count, pairs, packed, padded, acc);
-    for (long n = 0; n < count; n++)
-        for (int o = 0; o < outputs; o++)
-            y[n * outputs + o] = requantize((int32_t)((uint32_t)bias[o] + (uint32_t)acc[n * padded + o]), r, o);
+    const int vectorized = requantize_vectorizable(r, outputs);
+    for (long n = 0; n < count; n++) requantize_row(acc + n * padded, bias, r, 0, outputs, y + n * outputs, vectorized);
 }
 
 /* ---- Pooling, mean, element-wise ------------------------------------------------------------ */

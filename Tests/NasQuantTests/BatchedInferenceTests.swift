@@ -11,7 +11,7 @@ import XCTest
 final class BatchedInferenceTests: XCTestCase {
     /// Every family, plus a network of the shapes the families do not build: grouped and
     /// multiplier-2 depthwise convolutions, strides, asymmetric padding, average pooling,
-    /// ReLU6, hard-swish and sigmoid.
+    /// ReLU6, hard-swish and sigmoid, channel counts that leave vector tails.
     func models() throws -> [Model] {
         var rng = SeededGenerator(seed: 4)
         let families = [
@@ -28,7 +28,12 @@ final class BatchedInferenceTests: XCTestCase {
             Conv2D(inChannels: 6, outChannels: 12, kernel: 3, groups: 6, rng: &rng), Activation(.sigmoid),
             Pool(.average, size: 2),
             Conv2D(inChannels: 12, outChannels: 12, kernel: (height: 3, width: 2), padding: (height: 0, width: 1), groups: 12, rng: &rng),
-            Activation(.relu), GlobalAvgPool(), Dense(inFeatures: 12, outFeatures: 5, rng: &rng),
+            Activation(.relu),
+            // Wide enough for the 32-lane register blocks, with 8-lane and scalar tails after them.
+            Conv2D(inChannels: 12, outChannels: 40, kernel: 1, rng: &rng), Activation(.relu),
+            Conv2D(inChannels: 40, outChannels: 36, kernel: 1, rng: &rng),
+            Conv2D(inChannels: 36, outChannels: 36, kernel: 3, groups: 36, rng: &rng), BatchNorm(channels: 36), Activation(.relu6),
+            GlobalAvgPool(), Dense(inFeatures: 36, outFeatures: 5, rng: &rng),
         ])
         let models = families + [zoo]
         for model in models {

@@ -1,8 +1,9 @@
 #ifndef NAS_KERNELS_H
 #define NAS_KERNELS_H
 
-/* Hot loops of the training engine, in C so they can use AVX-512/AVX2 with runtime dispatch.
-   Everything here is single-threaded; the engine splits work across threads above this level. */
+/* Hot loops of the training engine and of batched inference (scoring), in C so they can use
+   AVX-512/AVX2 with runtime dispatch. Everything here is single-threaded; the engine splits work
+   across threads above this level. */
 
 #include <stddef.h>
 

@@ -58,20 +58,24 @@ extension FoldedNetwork {
         }
     }
 
-    /// Every tensor of every sample (tensor by tensor, sample after sample), on one thread per
-    /// chunk: for tests that compare each op with `run(_:)`.
+    /// Every tensor of every sample (tensor by tensor, sample after sample): for tests that
+    /// compare each op with `run(_:)`.
     func allTensors(_ batch: SampleBatch) -> [[Float]] {
-        var result = graph.tensors.map { [Float](repeating: 0, count: batch.count * $0.bytes) }
-        for t in result.indices {
-            result[t].withUnsafeMutableBufferPointer { out in
-                nonisolated(unsafe) let out = out
-                forEachSubBatch(batch) { samples, _, arena, buffer in
-                    let size = arena.sizes[t]
-                    (out.baseAddress! + samples.lowerBound * size).update(from: buffer + arena.offsets[t], count: samples.count * size)
-                }
+        let sizes = graph.tensors.map { batch.count * $0.bytes }
+        let buffers = sizes.map { size in
+            let buffer = UnsafeMutablePointer<Float>.allocate(capacity: max(1, size))
+            buffer.initialize(repeating: 0, count: size)
+            return buffer
+        }
+        defer { buffers.forEach { $0.deallocate() } }
+        nonisolated(unsafe) let targets = buffers
+        forEachSubBatch(batch) { samples, _, arena, buffer in
+            for t in targets.indices {
+                let size = arena.sizes[t]
+                (targets[t] + samples.lowerBound * size).update(from: buffer + arena.offsets[t], count: samples.count * size)
             }
         }
-        return result
+        return sizes.indices.map { Array(UnsafeBufferPointer(start: buffers[$0], count: sizes[$0])) }
     }
 
     /// Runs sub-batches of `batch` on `Parallel`'s chunks; `visit` sees each sub-batch's arena

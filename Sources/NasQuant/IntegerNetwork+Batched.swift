@@ -30,17 +30,21 @@ extension IntegerNetwork {
     /// Every tensor of every sample (tensor by tensor, sample after sample): for tests that
     /// compare each op with `run(_:)`.
     func allTensors(_ batch: SampleBatch) -> [[Int8]] {
-        var result = folded.graph.tensors.map { [Int8](repeating: 0, count: batch.count * $0.bytes) }
-        for t in result.indices {
-            result[t].withUnsafeMutableBufferPointer { out in
-                nonisolated(unsafe) let out = out
-                forEachSubBatch(batch) { samples, arena, buffer in
-                    let size = arena.sizes[t]
-                    (out.baseAddress! + samples.lowerBound * size).update(from: buffer + arena.offsets[t], count: samples.count * size)
-                }
+        let sizes = folded.graph.tensors.map { batch.count * $0.bytes }
+        let buffers = sizes.map { size in
+            let buffer = UnsafeMutablePointer<Int8>.allocate(capacity: max(1, size))
+            buffer.initialize(repeating: 0, count: size)
+            return buffer
+        }
+        defer { buffers.forEach { $0.deallocate() } }
+        nonisolated(unsafe) let targets = buffers
+        forEachSubBatch(batch) { samples, arena, buffer in
+            for t in targets.indices {
+                let size = arena.sizes[t]
+                (targets[t] + samples.lowerBound * size).update(from: buffer + arena.offsets[t], count: samples.count * size)
             }
         }
-        return result
+        return sizes.indices.map { Array(UnsafeBufferPointer(start: buffers[$0], count: sizes[$0])) }
     }
 
     /// Quantizes and runs sub-batches of `batch` on `Parallel`'s chunks; `visit` sees each

@@ -199,7 +199,17 @@ static void conv_avx2(const float *x, long count, const nas_conv_shape *s, const
                     float *out = position + (long)g * goc;
                     int o0 = 0;
                     for (; o0 + 32 <= lanes; o0 += 32) NAS_CONV_BLOCK(4);
-                    for (; o0 + 8 <= lanes; o0 += 8) NAS_CONV_BLOCK(1);
+                    /* One block for what is left of whole vectors, so the taps are walked once more at most. */
+                    if (lanes - o0 >= 24) {
+                        NAS_CONV_BLOCK(3);
+                        o0 += 24;
+                    } else if (lanes - o0 >= 16) {
+                        NAS_CONV_BLOCK(2);
+                        o0 += 16;
+                    } else if (lanes - o0 >= 8) {
+                        NAS_CONV_BLOCK(1);
+                        o0 += 8;
+                    }
                     if (o0 == lanes) continue;
                     /* The last lanes < 8: the scalar sums, same order. */
                     for (int o = o0; o < lanes; o++) acc[o] = 0.0f;

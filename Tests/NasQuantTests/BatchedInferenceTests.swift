@@ -29,9 +29,9 @@ final class BatchedInferenceTests: XCTestCase {
             Pool(.average, size: 2),
             Conv2D(inChannels: 12, outChannels: 12, kernel: (height: 3, width: 2), padding: (height: 0, width: 1), groups: 12, rng: &rng),
             Activation(.relu),
-            // Wide enough for the 32-lane register blocks, with 8-lane and scalar tails after them.
-            Conv2D(inChannels: 12, outChannels: 40, kernel: 1, rng: &rng), Activation(.relu),
-            Conv2D(inChannels: 40, outChannels: 36, kernel: 1, rng: &rng),
+            // Wide enough for the 32-lane register blocks, with 24-, 16-lane and scalar tails after them.
+            Conv2D(inChannels: 12, outChannels: 56, kernel: 1, rng: &rng), Activation(.relu),
+            Conv2D(inChannels: 56, outChannels: 48, kernel: 1, rng: &rng), Conv2D(inChannels: 48, outChannels: 36, kernel: 1, rng: &rng),
             Conv2D(inChannels: 36, outChannels: 36, kernel: 3, groups: 36, rng: &rng), BatchNorm(channels: 36), Activation(.relu6),
             GlobalAvgPool(), Dense(inFeatures: 36, outFeatures: 5, rng: &rng),
         ])

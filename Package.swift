@@ -34,7 +34,8 @@ let package = Package(
         .target(name: "LineEditor", dependencies: ["CLineEditorShim", "NasFiles"]),
         // The notebook-style REPL: multi-line cells, :commands, completion, evaluation.
         .target(name: "NasREPL", dependencies: ["NasLang", "LineEditor", "NasFiles"]),
-        // Hot loops of the training engine (GEMM, im2col) with runtime AVX-512/AVX2 dispatch.
+        // Hot loops of the training engine (GEMM, im2col) and of batched float/int8 inference, with
+        // runtime AVX-512/AVX2 dispatch.
         .target(name: "CNasKernels", cSettings: [.unsafeFlags(["-O3"])]),
         // Tensors, layers with explicit forward/backward, losses, optimizers, schedules.
         .target(name: "NasNN", dependencies: ["CNasKernels", "NasData"], swiftSettings: optimized),
@@ -43,7 +44,7 @@ let package = Package(
         // Compression: magnitude pruning masks, per-channel weight quantization, fine-tuning constraints.
         .target(name: "NasCompress", dependencies: ["NasNN"], swiftSettings: optimized),
         // Integer-only inference: folded float reference, int8 calibration, fixed-point requantization.
-        .target(name: "NasQuant", dependencies: ["NasNN", "NasCost"], swiftSettings: optimized),
+        .target(name: "NasQuant", dependencies: ["NasNN", "NasCost", "CNasKernels"], swiftSettings: optimized),
         // Export: C99 sources (int8 kernels, weights, a statically planned arena) and .tflite files.
         .target(name: "NasExport", dependencies: ["NasQuant", "NasCost", "NasNN", "NasFiles"]),
         // Trials: build -> train -> compress -> fine-tune -> int8 accuracy and exact costs.
@@ -86,7 +87,7 @@ let package = Package(
         .executableTarget(name: "nas-study-crash-writer", dependencies: ["NasStudy"], path: "Tests/NasStudyCrashWriter"),
         .testTarget(name: "NasStudyTests", dependencies: ["NasStudy", "NasOptimize", "NasData", "nas-study-crash-writer", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "NasExportTests", dependencies: ["NasExport", "NasQuant", "NasNN", "NasData", "NasCost"]),
-        .testTarget(name: "NasQuantTests", dependencies: ["NasQuant", "NasNN", "NasData", "NasCost"]),
+        .testTarget(name: "NasQuantTests", dependencies: ["NasQuant", "NasNN", "NasData", "NasCost", "CNasKernels"]),
         .testTarget(name: "EngineBuiltinsTests", dependencies: ["EngineBuiltins", "NasLang"]),
         .testTarget(name: "NasREPLTests", dependencies: ["NasREPL", "NasLang", "EngineBuiltins", "LineEditor"]),
         .testTarget(name: "NasbookCLITests", dependencies: ["nasbook"]),

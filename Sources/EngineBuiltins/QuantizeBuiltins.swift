@@ -27,6 +27,9 @@ enum QuantizeBuiltins {
         })
     }
 
+    /// Samples scored between two checks for Ctrl-C.
+    static let scoringBlock = 512
+
     /// Float and int8 accuracy on the held-out part of `data` (the split training used).
     static func evaluate(_ trained: TrainedModel, data: Dataset, validation fraction: Double, seed: UInt64, calibration: Int,
                          samples: Int, call: BuiltinCall) throws -> (Double, Double) {
@@ -45,12 +48,13 @@ enum QuantizeBuiltins {
         let network = IntegerNetwork(folded, calibration: calibrationSet, bits: trained.bits ?? [])
         let count = min(samples, held.count)
         var floatCorrect = 0, intCorrect = 0
-        for i in 0..<count {
+        // Batched kernels, a block at a time so that Ctrl-C is still seen promptly.
+        for start in stride(from: 0, to: count, by: scoringBlock) {
             try call.context.checkInterrupt(at: call.span)
-            let sample = Array(held.sample(i)), label = Int(held.labels[i])
-            let logits = folded.run(sample)[folded.graph.output]
-            if logits.indices.max(by: { logits[$0] < logits[$1] }) == label { floatCorrect += 1 }
-            if network.classify(sample) == label { intCorrect += 1 }
+            let range = start..<min(start + scoringBlock, count)
+            let batch = SampleBatch(held, range: range), labels = held.labels[range].map(Int.init)
+            floatCorrect += zip(folded.classify(batch), labels).filter { $0 == $1 }.count
+            intCorrect += zip(network.classify(batch), labels).filter { $0 == $1 }.count
         }
         return (Double(floatCorrect) / Double(max(1, count)), Double(intCorrect) / Double(max(1, count)))
     }

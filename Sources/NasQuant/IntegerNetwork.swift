@@ -15,6 +15,12 @@ public struct QuantParams: Sendable, Equatable {
         zeroPoint = Swift.min(Swift.max(Int32(saturating: (-128 - lo / scale).rounded()), -128), 127)
     }
 
+    /// Parameters given outright (tests use it for extreme zero points).
+    init(scale: Float, zeroPoint: Int32) {
+        self.scale = scale
+        self.zeroPoint = zeroPoint
+    }
+
     public func quantize(_ v: Float) -> Int8 {
         // Saturating: a NaN or infinite input (a CSV cell "nan") must not trap the conversion.
         Int8(Swift.min(Swift.max(Int32(saturating: (v / scale).rounded()) &+ zeroPoint, -128), 127))
@@ -75,18 +81,29 @@ public struct IntegerNetwork {
     /// For element-wise nonlinear ops: the output for each of the 256 inputs.
     public let tables: [[Int8]?]
 
+    /// How the float reference runs over the calibration samples: both find the same ranges
+    /// bit for bit; `.reference` is the scalar Swift code the batched kernels are tested against.
+    public enum CalibrationPath: Sendable { case batched, reference }
+
     /// Calibrates activation ranges on `samples` (float inputs, one per array) and quantizes
     /// weights per output channel to `bits` (per weighted op, default 8).
-    public init(_ folded: FoldedNetwork, calibration samples: [[Float]], bits: [Int] = []) {
+    public init(_ folded: FoldedNetwork, calibration samples: [[Float]], bits: [Int] = [], path: CalibrationPath = .batched) {
         self.folded = folded
         let graph = folded.graph
         var lo = [Float](repeating: .infinity, count: graph.tensors.count)
         var hi = [Float](repeating: -.infinity, count: graph.tensors.count)
-        for sample in samples {
-            for (t, values) in folded.run(sample).enumerated() {
-                for v in values {
-                    lo[t] = Swift.min(lo[t], v)
-                    hi[t] = Swift.max(hi[t], v)
+        switch path {
+        case .batched:
+            let ranges = folded.ranges(SampleBatch(samples, sampleSize: graph.tensors[graph.input].bytes))
+            lo = ranges.map(\.lo)
+            hi = ranges.map(\.hi)
+        case .reference:
+            for sample in samples {
+                for (t, values) in folded.run(sample).enumerated() {
+                    for v in values {
+                        lo[t] = Swift.min(lo[t], v)
+                        hi[t] = Swift.max(hi[t], v)
+                    }
                 }
             }
         }
@@ -137,6 +154,20 @@ public struct IntegerNetwork {
         weightScales = scales
         self.biases = biases
         self.multipliers = multipliers
+        self.tables = tables
+    }
+
+    /// Every part given outright: tests build networks with extreme multipliers, biases and
+    /// zero points this way, which calibration would never produce.
+    init(folded: FoldedNetwork, params: [QuantParams], weights: [[Int8]?], weightScales: [[Float]?], biases: [[Int32]?],
+         multipliers: [[FixedPointMultiplier]?], weightBits: [Int?], tables: [[Int8]?]) {
+        self.folded = folded
+        self.params = params
+        self.weights = weights
+        self.weightScales = weightScales
+        self.biases = biases
+        self.multipliers = multipliers
+        self.weightBits = weightBits
         self.tables = tables
     }
 

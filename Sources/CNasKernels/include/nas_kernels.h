@@ -1,8 +1,9 @@
 #ifndef NAS_KERNELS_H
 #define NAS_KERNELS_H
 
-/* Hot loops of the training engine, in C so they can use AVX-512/AVX2 with runtime dispatch.
-   Everything here is single-threaded; the engine splits work across threads above this level. */
+/* Hot loops of the training engine and of batched inference (scoring), in C so they can use
+   AVX-512/AVX2 with runtime dispatch. Everything here is single-threaded; the engine splits work
+   across threads above this level. */
 
 #include <stddef.h>
 
@@ -52,5 +53,89 @@ const char *nas_kernels_isa(void);
 /* Switches to "avx512", "avx2" or "scalar" (NULL: the best available); 0 if the CPU lacks it.
    For tests that check every kernel on one machine; not to be called while a GEMM runs. */
 int nas_kernels_select(const char *isa);
+
+/* ---- Batched inference (NasQuant's scoring path) -------------------------------------------
+   `count` samples stored one after another (NHWC; sequences as height 1). Results are
+   bit-identical to the scalar Swift reference (FoldedNetwork / IntegerNetwork), on every
+   instruction set. Single-threaded: callers split the samples across threads. */
+
+#include <stdint.h>
+
+/* Fused activations. */
+#define NAS_ACTIVATION_NONE 0
+#define NAS_ACTIVATION_RELU 1
+#define NAS_ACTIVATION_RELU6 2
+
+typedef struct {
+    int h, w, c;          /* input */
+    int oh, ow, oc;       /* output */
+    int kh, kw, stride, pad_h, pad_w, groups;
+} nas_conv_shape;
+
+typedef struct {
+    int h, w, c, oh, ow;  /* channels pass through */
+    int window_h, window_w, stride_h, stride_w;
+} nas_pool_shape;
+
+/* Requantization of an op: out = clamp(zero_out + round(x * q31[i] / 2^(31 - shift[i])), lo, hi),
+   rounding halves away from zero (FixedPointMultiplier.apply). i is the output channel for
+   weighted ops; pooling and mean use entry 0, add entries 0 and 1 (one per input). */
+typedef struct {
+    const int64_t *q31;
+    const int32_t *shift;
+    int64_t zero_out, lo, hi;
+} nas_requant;
+
+/* 1 when the inference kernels use AVX2 (nas_kernels_isa() is "avx2" or "avx512"), 0 for the
+   portable C path. */
+int nas_inference_vectorized(void);
+
+/* 1 when a convolution has one input and one output channel per group (depthwise with
+   multiplier 1, or a single-channel convolution): its int8 weights stay unpacked. */
+int nas_conv_is_depthwise(const nas_conv_shape *s);
+
+/* Float: y = act(sum of taps (ky, kx, ci order, padding skipped) + bias); weights HWIO. The
+   scratch holds nas_conv_f32_scratch floats. */
+long nas_conv_f32_scratch(const nas_conv_shape *s);
+void nas_conv_f32(const float *x, long count, const nas_conv_shape *s, const float *w, const float *bias,
+                  int activation, float *y, float *scratch);
+/* Float: y = act(bias + sum_i x[i] * w[i][o]); weights IO. */
+long nas_dense_f32_scratch(int outputs);
+void nas_dense_f32(const float *x, long count, int features, int outputs, const float *w, const float *bias,
+                   int activation, float *y, float *scratch);
+/* Float max (first of equal values kept) or average pooling; windows never leave the input. */
+void nas_pool_f32(const float *x, long count, const nas_pool_shape *s, int max, int activation, float *y);
+/* Float mean over `positions` of each channel. */
+void nas_mean_f32(const float *x, long count, int positions, int channels, int activation, float *y);
+void nas_add_f32(const float *a, const float *b, long n, int activation, float *y);
+/* y = act(a * b), b per sample one value per channel (`size` a multiple of `channels`). */
+void nas_mul_f32(const float *a, const float *b, long count, long size, int channels, int activation, float *y);
+/* Widens [*lo, *hi] to x's values like Swift.min/Swift.max do (NaN ignored). */
+void nas_range_f32(const float *x, long n, float *lo, float *hi);
+
+/* int8 weights of a convolution (HWIO, depth = kh * kw * channels per group) or a dense layer
+   (IO, depth = features) as int16 pairs along depth, per group, channels padded to 8. */
+long nas_packed_weights_size(int depth, int channels, int groups);
+void nas_pack_weights_s8(const int8_t *w, int depth, int channels, int groups, int16_t *packed);
+
+/* int8 convolution: acc = bias + sum (x - zi) * w (int32, wrapping), then requantized. `packed`
+   comes from nas_pack_weights_s8, except for depthwise shapes (one input and one output channel
+   per group), which take the plain [kh * kw][oc] weights widened to int16. */
+long nas_conv_s8_scratch(const nas_conv_shape *s);
+void nas_conv_s8(const int8_t *x, long count, const nas_conv_shape *s, int32_t zi, const int16_t *packed,
+                 const int32_t *bias, const nas_requant *r, int8_t *y, int16_t *scratch);
+long nas_dense_s8_scratch(long count, int features, int outputs);
+void nas_dense_s8(const int8_t *x, long count, int features, int outputs, int32_t zi, const int16_t *packed,
+                  const int32_t *bias, const nas_requant *r, int8_t *y, int16_t *scratch);
+/* int8 pooling: max (passthrough: the output shares the input's parameters, so only the clamp
+   applies) or average (sum of x - zi, requantized with the window folded into r). */
+void nas_pool_s8(const int8_t *x, long count, const nas_pool_shape *s, int max, int32_t zi, int passthrough,
+                 const nas_requant *r, int8_t *y);
+void nas_mean_s8(const int8_t *x, long count, int positions, int channels, int32_t zi, const nas_requant *r, int8_t *y);
+void nas_add_s8(const int8_t *a, const int8_t *b, long n, int32_t za, int32_t zb, const nas_requant *r, int8_t *y);
+void nas_mul_s8(const int8_t *a, const int8_t *b, long count, long size, int channels, int32_t za, int32_t zb,
+                const nas_requant *r, int8_t *y);
+/* y = table[x + 128]: hard-swish, hard-sigmoid and logistic as 256-entry tables. */
+void nas_lut_s8(const int8_t *x, long n, const int8_t *table, int8_t *y);
 
 #endif

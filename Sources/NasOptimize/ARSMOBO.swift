@@ -25,14 +25,18 @@ public struct ARSMOBO: Strategy {
         public var directions = 8
         public var top = 4
         /// α: ARS step size; ν: the scale of the exploration noise on Θ.
-        public var stepSize = 0.2
-        public var noise = 0.3
+        public var stepSize = 0.1
+        public var noise = 0.2
         /// H: moves per rollout.
-        public var horizon = 8
+        public var horizon = 6
         /// δ: the largest move per coordinate in one step, in the unit cube.
         public var moveLength = 0.1
         /// Monte-Carlo samples of the expected improvement (base samples fixed per proposal).
         public var samples = 32
+        /// What a rollout earns: the sum of the acquisition over the points it visits (the RL
+        /// return), or the best of them (the point a rollout proposes).
+        public enum Reward: String, Sendable { case sum, best }
+        public var reward = Reward.sum
         public init() {}
     }
 
@@ -123,7 +127,7 @@ public struct ARSMOBO: Strategy {
             }
             previous = x
             let score = acquisition(x)
-            reward += score
+            reward = settings.reward == .sum ? reward + score : max(reward, score)
             if !evaluated.contains(x), best == nil || score > best!.score { best = Candidate(x: x, score: score) }
         }
         return (reward, best)

@@ -48,7 +48,7 @@ final class PaperStrategiesTests: XCTestCase {
     func testTrainedPolicyCollectsMoreImprovement() {
         let problem = TestProblem.zdt1(dimensions: 3)
         var sobol = SobolSearch(seed: 3)
-        let history = Study.run(problem, strategy: &sobol, trials: 12).observations
+        let history = Study.run(problem, strategy: &sobol, trials: 6).observations
         let domain = problem.domain
         var rng = SeededGenerator(seed: 8)
         let chebyshev = ChebyshevScalarization(randomWeightsFor: history.map(\.objectives), rng: &rng)
@@ -58,8 +58,8 @@ final class PaperStrategiesTests: XCTestCase {
         let start = history[Pareto.front(history.map(\.objectives))[0]].x
         var settings = AugmentedRandomSearch.Settings()
         settings.normalizeStates = false
-        settings.stepSize = strategy.settings.stepSize
-        settings.noise = strategy.settings.noise
+        settings.stepSize = 0.3
+        settings.noise = 0.5
         var search = AugmentedRandomSearch(stateDimension: 4, actionDimension: 3, settings: settings, seed: 2)
         let evaluated = Set(history.map(\.x))
         let untrained = strategy.rollout(search.policy(), from: start, in: domain, acquisition: acquisition, excluding: evaluated).reward

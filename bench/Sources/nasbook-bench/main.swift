@@ -240,7 +240,7 @@ struct SearchBench: ParsableCommand {
     @Option var trials = 60
     @Option var seeds = 10
     @Option(help: "Comma-separated strategies to run (default: all).") var strategies: String?
-    @Option(help: "ars_mobo settings to try, e.g. policies=4,iterations=8,directions=8,top=4,alpha=0.2,nu=0.3,horizon=8,move=0.1,samples=32.")
+    @Option(help: "ars_mobo settings to try, e.g. policies=4,iterations=8,directions=8,top=4,alpha=0.2,nu=0.3,horizon=8,move=0.1,samples=32,best=0 (best=1: a rollout earns its best point's acquisition).")
     var arsSettings: String?
 
     func run() throws {
@@ -265,6 +265,7 @@ struct SearchBench: ParsableCommand {
             case "horizon": ars.horizon = Int(value)
             case "move": ars.moveLength = value
             case "samples": ars.samples = Int(value)
+            case "best": ars.reward = value == 1 ? .best : .sum
             default: throw ValidationError("ars-settings: unknown setting \(parts[0])")
             }
         }

@@ -4,7 +4,7 @@ import NasRender
 
 /// `problem.*` test problems and `search(problem, strategy:, trials:, seed:)` on them.
 enum SearchBuiltins {
-    static let strategies = ["random", "sobol", "nsga2", "parego", "mobo", "nehvi", "ars_mobo"]
+    static let strategies = ["random", "sobol", "nsga2", "parego", "mobo", "nehvi", "turbo", "morbo", "ars_mobo", "ars_layers"]
 
     static func register(into r: inout BuiltinRegistry, session: SearchSession) {
         // Strategy and metric names as bare words: `strategy: ars_mobo`, `s.best(by: accuracy)`.
@@ -43,7 +43,7 @@ enum SearchBuiltins {
             .init("strategy", default: .string("ars_mobo"), choices: strategies), .init("trials", default: .number(20)),
             .init("seed", default: .number(1)), .init("objectives", default: Value.none), .init("budget", default: Value.none),
             .init("model", default: Value.none), .init("validation", default: .number(0.2)),
-        ], doc: "Searches a space for networks for a board: search(space, data, target, strategy: ars_mobo, trials: 20, seed: 1). Each trial builds, trains, compresses (prune, bits, channels, fine-tune) and measures int8 accuracy and exact costs; networks over the board or the budget are skipped before training. Objectives and budget default to the declared `objectives` and `budget`; model sets the family and its fixed settings (default cnn; cnn1d for sequences, mlp for feature vectors). Strategies: ars_mobo (EHVI optimized by an ensemble of ARS agents), mobo (EHVI), nehvi (noisy EHVI: the front is resampled from the surrogates, for noisy accuracies), parego, nsga2, sobol, random. Also searches test problems: search(problem.zdt1(dims: 10), strategy: mobo, trials: 60).") { call in
+        ], doc: "Searches a space for networks for a board: search(space, data, target, strategy: ars_mobo, trials: 20, seed: 1). Each trial builds, trains, compresses (prune, bits, channels, fine-tune) and measures int8 accuracy and exact costs; networks over the board or the budget are skipped before training. Objectives and budget default to the declared `objectives` and `budget`; model sets the family and its fixed settings (default cnn; cnn1d for sequences, mlp for feature vectors). Strategies: ars_mobo (the paper's ARS-MOBOpt: expected improvement of a random Chebyshev scalarization, optimized by ARS-trained linear policies started from clusters of the Pareto front), ars_layers (our earlier per-layer ARS variant), turbo (TuRBO-1), morbo (MORBO, trust regions on the front), mobo (EHVI), nehvi (noisy EHVI: the front is resampled from the surrogates, for noisy accuracies), parego (single-candidate qParEGO), nsga2, sobol, random. Also searches test problems: search(problem.zdt1(dims: 10), strategy: mobo, trials: 60).") { call in
             switch call["space"] {
             case .native(let p as ProblemValue): return try searchProblem(p, call)
             case .space(let space): return try session.search(space, call)
@@ -56,7 +56,7 @@ enum SearchBuiltins {
 
     /// The strategy named `name`, or an error listing the known ones.
     static func strategy(named name: String, _ call: BuiltinCall, seed: UInt64, dimensions: Int) throws -> any Strategy {
-        if ["sobol", "parego", "mobo", "nehvi", "ars_mobo"].contains(name), dimensions > Sobol.maxDimensions {
+        if ["sobol", "parego", "mobo", "nehvi", "turbo", "morbo", "ars_mobo", "ars_layers"].contains(name), dimensions > Sobol.maxDimensions {
             throw call.error("search: \(name) supports up to \(Sobol.maxDimensions) dimensions, this search has \(dimensions)", at: "strategy")
         }
         switch name {
@@ -66,7 +66,10 @@ enum SearchBuiltins {
         case "parego": return ParEGO(seed: seed)
         case "mobo": return ExpectedHypervolumeSearch(seed: seed)
         case "nehvi": return ExpectedHypervolumeSearch(seed: seed, noisy: true)
+        case "turbo": return TuRBO(seed: seed)
+        case "morbo": return MORBO(seed: seed)
         case "ars_mobo": return ARSMOBO(seed: seed)
+        case "ars_layers": return LayerwiseARSMOBO(seed: seed)
         default:
             throw call.error("search: unknown strategy \"\(name)\"", at: "strategy",
                              hint: Suggestions.hint(for: name, in: strategies) ?? "use one of: " + strategies.joined(separator: ", "))

@@ -64,28 +64,72 @@ public struct ParEGO: Strategy {
     public mutating func propose(after history: [Observation], in domain: SearchDomain) -> [Double] {
         let successes = history.successful
         guard history.count >= domain.initialDesign, successes.count >= 2 else { return initial.propose(after: history, in: domain) }
-        let m = successes[0].objectives.count
-        let lo = (0..<m).map { k in successes.map { $0.objectives[k] }.min()! }
-        let hi = (0..<m).map { k in successes.map { $0.objectives[k] }.max()! }
-        var weights = (0..<m).map { _ in -log(max(rng.nextDouble(), 1e-12)) }
-        let total = weights.reduce(0, +)
-        weights = weights.map { $0 / total }
-        let scalar = successes.map { o -> Double in
-            let f = (0..<m).map { (o.objectives[$0] - lo[$0]) / max(hi[$0] - lo[$0], 1e-12) }
-            return zip(weights, f).map { $0 * $1 }.max()! + 0.05 * zip(weights, f).reduce(0) { $0 + $1.0 * $1.1 }
-        }
+        let chebyshev = ChebyshevScalarization(randomWeightsFor: successes.map(\.objectives), rng: &rng)
+        let scalar = successes.map { chebyshev($0.objectives) }
         let gp = GaussianProcess(x: successes.map(\.x), y: scalar)
-        let success = successes.count < history.count ? GaussianProcess(x: history.map(\.x), y: history.map { $0.failed ? 0 : 1 }) : nil
+        let success = SuccessModel(history)
         let best = scalar.min()!
         let incumbents = successes.indices.sorted { scalar[$0] < scalar[$1] }.prefix(4).map { successes[$0].x }
         return Acquisition.maximize(in: domain, incumbents: incumbents, anchors: history.map(\.x), rng: &rng) { x in
             let p = gp.predict(x)
-            let feasibility = success.map { s in
-                let q = s.predict(x)
-                return Acquisition.probabilityBelow(mean: -q.mean, variance: q.variance, limit: -0.5)
-            } ?? 1
+            let feasibility = success?.probability(x) ?? 1
             return feasibility * Acquisition.expectedImprovement(mean: p.mean, variance: p.variance, best: best)
         }.x
+    }
+}
+
+/// The augmented Chebyshev scalarization of ParEGO (Knowles 2006): objectives normalized to
+/// [0, 1] by their observed range, then max_k w_k f_k + 0.05 Σ_k w_k f_k, minimized. Every point
+/// of a Pareto front minimizes it for some weights, so drawing weights at random per proposal
+/// spreads a single-objective search over the front (ParEGO, TuRBO, ARS-MOBO's rewards).
+///
+/// With a hypervolume `reference` (ours, for ARS-MOBO and TuRBO): each objective is normalized
+/// from its best observed value to the reference instead, and every normalized unit beyond the
+/// reference adds 1 unweighted. Without it, a small random weight on accuracy makes the
+/// cheapest, chance-level network the scalarized optimum, though it adds no hypervolume.
+public struct ChebyshevScalarization: Sendable {
+    public let weights: [Double]
+    let lower: [Double]
+    let range: [Double]
+    /// Per objective, the normalized value past which a point leaves the reference box (nil:
+    /// no reference, no penalty).
+    let limit: [Double]?
+    /// The weight of the linear term: keeps weakly dominated points from tying with dominating ones.
+    static let augmentation = 0.05
+
+    /// `observed` (non-empty) sets the normalization: per objective its lowest and highest value
+    /// (or the reference, where it lies above the lowest).
+    public init(weights: [Double], observed: [[Double]], reference: [Double]? = nil) {
+        let m = weights.count
+        self.weights = weights
+        let lower = (0..<m).map { k in observed.map { $0[k] }.min()! }
+        self.lower = lower
+        let range = (0..<m).map { k -> Double in
+            if let reference, reference[k] > lower[k] { return reference[k] - lower[k] }
+            return max(observed.map { $0[k] }.max()! - lower[k], 1e-12)
+        }
+        self.range = range
+        limit = reference.map { r in (0..<m).map { k in (r[k] - lower[k]) / range[k] } }
+    }
+
+    /// Weights drawn uniformly from the simplex (normalized exponential draws).
+    public init(randomWeightsFor observed: [[Double]], reference: [Double]? = nil, rng: inout SeededGenerator) {
+        var weights = (0..<observed[0].count).map { _ in -log(max(rng.nextDouble(), 1e-12)) }
+        let total = weights.reduce(0, +)
+        weights = weights.map { $0 / total }
+        self.init(weights: weights, observed: observed, reference: reference)
+    }
+
+    public func callAsFunction(_ y: [Double]) -> Double {
+        var largest = -Double.infinity, sum = 0.0, outside = 0.0
+        for k in weights.indices {
+            let f = (y[k] - lower[k]) / range[k]
+            let term = weights[k] * f
+            largest = max(largest, term)
+            sum += term
+            if let limit, f > limit[k] { outside += f - limit[k] }
+        }
+        return largest + Self.augmentation * sum + outside
     }
 }
 
@@ -145,10 +189,7 @@ public struct ExpectedHypervolumeImprovement {
         self.surrogates = surrogates ?? Surrogates(history, in: domain)
         let successes = history.successful
         let m = self.surrogates.objectiveCount
-        self.reference = domain.reference ?? (0..<m).map { k in
-            let values = successes.map { $0.objectives[k] }
-            return values.max()! + 0.1 * max(values.max()! - values.min()!, 1e-9)
-        }
+        self.reference = domain.reference(for: successes)
         var normal = SeededGenerator(seed: seed)
         draws = (0..<samples).map { _ in (0..<m).map { _ in Double(normal.nextNormal()) } }
         let reference = self.reference

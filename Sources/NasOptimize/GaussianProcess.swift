@@ -259,4 +259,49 @@ public struct GaussianProcess: Sendable {
         let variance = max(h.outputScale - v.reduce(0) { $0 + $1 * $1 }, 1e-12)
         return (mean + scale * mu, scale * scale * variance)
     }
+
+    /// One draw of the latent function jointly at `points` (original units), as Thompson
+    /// sampling needs: μ + C z with C the Cholesky factor of the posterior covariance
+    /// K** − K*ₓ K⁻¹ Kₓ* and z = `normals` (one standard normal per point, so a seeded caller
+    /// gets the same draw for the same model). Costs O(p² n + p³) for p points.
+    public func sample(at points: [[Double]], normals: [Double]) -> [Double] {
+        precondition(normals.count == points.count, "one normal per point")
+        let n = x.count, p = points.count, h = hyperparameters
+        // Column c of V = L⁻¹ Kₓ*, stored row-major p x n (row c is the solve for point c).
+        var v = [Double](repeating: 0, count: p * n)
+        var means = [Double](repeating: 0, count: p)
+        for c in 0..<p {
+            var mu = 0.0
+            for i in 0..<n {
+                let k = h.outputScale * correlation(x[i], points[c], h)
+                mu += k * alpha[i]
+                var value = k
+                for j in 0..<i { value -= cholesky[i * n + j] * v[c * n + j] }
+                v[c * n + i] = value / cholesky[i * n + i]
+            }
+            means[c] = mu
+        }
+        var covariance = [Double](repeating: 0, count: p * p)
+        v.withUnsafeBufferPointer { vp in
+            let V = vp.baseAddress!
+            for a in 0..<p {
+                for b in 0...a {
+                    var dot = 0.0
+                    for i in 0..<n { dot += V[a * n + i] * V[b * n + i] }
+                    let value = h.outputScale * correlation(points[a], points[b], h) - dot
+                    covariance[a * p + b] = value
+                    covariance[b * p + a] = value
+                }
+            }
+        }
+        // The posterior covariance is only positive semi-definite (points near the data, or
+        // duplicates): the jittered factor adds what it needs, from 10⁻⁹ of the diagonal up.
+        for a in 0..<p { covariance[a * p + a] = max(covariance[a * p + a], 1e-12) + 1e-9 * h.outputScale }
+        let factor = Self.choleskyWithJitter(covariance, p)
+        return (0..<p).map { a in
+            var draw = means[a]
+            for b in 0...a { draw += factor[a * p + b] * normals[b] }
+            return mean + scale * draw
+        }
+    }
 }

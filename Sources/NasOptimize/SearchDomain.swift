@@ -57,6 +57,16 @@ public struct SearchDomain: Sendable {
 
     public func feasible(_ x: [Double]) -> Bool { isFeasible?(x) ?? true }
 
+    /// The hypervolume reference model-based strategies measure improvement against: the
+    /// domain's `reference`, else per objective the worst of `successes` (non-empty) plus 10% of
+    /// its range.
+    public func reference(for successes: [Observation]) -> [Double] {
+        reference ?? (0..<successes[0].objectives.count).map { k in
+            let values = successes.map { $0.objectives[k] }
+            return values.max()! + 0.1 * max(values.max()! - values.min()!, 1e-9)
+        }
+    }
+
     /// How many uniform draws `repair` tries when no feasible anchor is known.
     static let feasibleDraws = 2000
 

@@ -176,4 +176,17 @@ final class OptimizeBuiltinsTests: XCTestCase {
         XCTAssertEqual(out, "10 3 [0.6, 1, 1]\n14 true\n")
         XCTAssertTrue(runWithEngine("problem.compression(layers: 1)").error?.contains("needs layers >= 2") == true)
     }
+
+    /// The paper's baselines and its method run on test problems by name, as bare words.
+    func testPaperStrategiesFromTheLanguage() {
+        let (out, error) = runWithEngine("""
+        a = search(problem.branin_currin(), strategy: turbo, trials: 12, seed: 1)
+        b = search(problem.branin_currin(), strategy: morbo, trials: 12, seed: 1)
+        c = search(problem.compression(layers: 3), strategy: ars_mobo, trials: 12, seed: 1)
+        print(a.strategy, b.strategy, c.strategy, len(a.trials), a.hypervolume > 0, b.hypervolume > 0, c.hypervolume > 0)
+        """)
+        XCTAssertNil(error)
+        XCTAssertEqual(out, "turbo morbo ars_mobo 12 true true true\n")
+        XCTAssertTrue(runWithEngine("search(problem.zdt1(), strategy: \"turbo1\")").error?.contains("unknown strategy") == true)
+    }
 }

@@ -5,7 +5,8 @@ import XCTest
 final class SearchDomainTests: XCTestCase {
     static func strategies() -> [any Strategy] {
         [RandomSearch(seed: 2), SobolSearch(seed: 2), NSGA2(seed: 2, populationSize: 8), ParEGO(seed: 2),
-         ExpectedHypervolumeSearch(seed: 2, samples: 8), ARSMOBO(seed: 2, settings: .quick)]
+         ExpectedHypervolumeSearch(seed: 2, samples: 8), ARSMOBO(seed: 2, settings: .quick), LayerwiseARSMOBO(seed: 2, settings: .quick),
+         TuRBO(seed: 2), MORBO(seed: 2)]
     }
 
     /// A budget that rules out most of the space (about 8% of it is feasible) is never violated,
@@ -115,12 +116,12 @@ final class CompressionProblemTests: XCTestCase {
     }
 }
 
-final class ARSMOBOStateTests: XCTestCase {
+final class LayerwiseARSMOBOStateTests: XCTestCase {
     /// Decisions of one kind share a policy block holding their standardized layer features and
     /// a bias; the per-decision one-hot comes after the blocks.
     func testStatesGroupDecisionsByKind() {
         let domain = CompressionProblem(layers: 4).domain  // prune, bits per layer; width; resolution
-        let states = ARSMOBO.states(domain, perDecision: 0.5)
+        let states = LayerwiseARSMOBO.states(domain, perDecision: 0.5)
         let width = 3 + 1  // three features and a bias per kind
         XCTAssertEqual(states.count, 10)
         XCTAssertEqual(states[0].count, 4 * width + 10)

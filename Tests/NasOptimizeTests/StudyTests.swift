@@ -50,7 +50,8 @@ final class StrategyTests: XCTestCase {
             var strategies: [any Strategy] = [NSGA2(seed: 3, populationSize: 8), ParEGO(seed: 3),
                                               ExpectedHypervolumeSearch(seed: 3, samples: 16),
                                               ExpectedHypervolumeSearch(seed: 3, samples: 16, noisy: true),
-                                              ARSMOBO(seed: 3, settings: .quick)]
+                                              ARSMOBO(seed: 3, settings: .quick), LayerwiseARSMOBO(seed: 3, settings: .quick),
+                                              TuRBO(seed: 3), MORBO(seed: 3)]
             for index in strategies.indices {
                 let study = Study.run(problem, strategy: &strategies[index], trials: 30)
                 let start = study.hypervolumeHistory[(strategies[index].name == "nsga2" ? 8 : initial) - 1]

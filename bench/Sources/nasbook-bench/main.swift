@@ -214,8 +214,8 @@ struct ProposalBench: ParsableCommand {
         let problem = TestProblem.dtlz2(dimensions: dimensions, objectives: objectives)
         var random = RandomSearch(seed: 1)
         let history = Study.run(problem, strategy: &random, trials: observations).observations
-        let strategies: [any Strategy] = [ARSMOBO(seed: 2), ExpectedHypervolumeSearch(seed: 2),
-                                          ParEGO(seed: 2), NSGA2(seed: 2)]
+        let strategies: [any Strategy] = [ARSMOBO(seed: 2), LayerwiseARSMOBO(seed: 2), TuRBO(seed: 2), MORBO(seed: 2),
+                                          ExpectedHypervolumeSearch(seed: 2), ParEGO(seed: 2), NSGA2(seed: 2)]
         for prototype in strategies {
             let (median, _) = milliseconds(repetitions) {
                 var strategy = prototype
@@ -239,6 +239,9 @@ struct SearchBench: ParsableCommand {
     @Option(help: "Layers of the compression problem (2 layers + 2 inputs).") var layers = 10
     @Option var trials = 60
     @Option var seeds = 10
+    @Option(help: "Comma-separated strategies to run (default: all).") var strategies: String?
+    @Option(help: "ars_mobo settings to try, e.g. policies=4,iterations=8,directions=8,top=4,alpha=0.2,nu=0.3,horizon=8,move=0.1,samples=32,best=0 (best=1: a rollout earns its best point's acquisition).")
+    var arsSettings: String?
 
     func run() throws {
         let p: TestProblem
@@ -248,12 +251,35 @@ struct SearchBench: ParsableCommand {
         case "compression": p = .compression(CompressionProblem(layers: layers))
         default: throw ValidationError("unknown problem \(problem): use zdt1, dtlz2 or compression")
         }
+        var ars = ARSMOBO.Settings()
+        for pair in (arsSettings ?? "").split(separator: ",") {
+            let parts = pair.split(separator: "=").map(String.init)
+            guard parts.count == 2, let value = Double(parts[1]) else { throw ValidationError("ars-settings: expected name=value, got \(pair)") }
+            switch parts[0] {
+            case "policies": ars.policies = Int(value)
+            case "iterations": ars.iterations = Int(value)
+            case "directions": ars.directions = Int(value)
+            case "top": ars.top = Int(value)
+            case "alpha": ars.stepSize = value
+            case "nu": ars.noise = value
+            case "horizon": ars.horizon = Int(value)
+            case "move": ars.moveLength = value
+            case "samples": ars.samples = Int(value)
+            case "best": ars.reward = value == 1 ? .best : .sum
+            default: throw ValidationError("ars-settings: unknown setting \(parts[0])")
+            }
+        }
         let makers: [(String, (UInt64) -> any Strategy)] = [
             ("random", { RandomSearch(seed: $0) }), ("sobol", { SobolSearch(seed: $0) }), ("nsga2", { NSGA2(seed: $0) }),
             ("parego", { ParEGO(seed: $0) }), ("mobo", { ExpectedHypervolumeSearch(seed: $0) }),
-            ("ars_mobo", { ARSMOBO(seed: $0) }),
+            ("turbo", { TuRBO(seed: $0) }), ("morbo", { MORBO(seed: $0) }),
+            ("ars_mobo", { [ars] in ARSMOBO(seed: $0, settings: ars) }), ("ars_layers", { LayerwiseARSMOBO(seed: $0) }),
         ]
-        for (name, make) in makers {
+        let chosen = strategies.map { Set($0.split(separator: ",").map(String.init)) }
+        if let chosen, let unknown = chosen.first(where: { name in !makers.contains { $0.0 == name } }) {
+            throw ValidationError("unknown strategy \(unknown): use \(makers.map(\.0).joined(separator: ", "))")
+        }
+        for (name, make) in makers where chosen?.contains(name) ?? true {
             var volumes: [Double] = []
             let start = Date()
             for seed in 0..<seeds {
@@ -262,7 +288,8 @@ struct SearchBench: ParsableCommand {
             }
             let mean = volumes.reduce(0, +) / Double(volumes.count)
             let sd = (volumes.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(volumes.count)).squareRoot()
-            print(String(format: "nasbook-%@: hypervolume %.4f +- %.4f, %.1f s per search (%@, %d trials, %d seeds)", name, mean, sd,
+            let label = name == "ars_mobo" && arsSettings != nil ? "ars_mobo[\(arsSettings!)]" : name
+            print(String(format: "nasbook-%@: hypervolume %.4f +- %.4f, %.1f s per search (%@, %d trials, %d seeds)", label, mean, sd,
                          Date().timeIntervalSince(start) / Double(seeds), p.name, trials, seeds))
         }
     }

@@ -1,0 +1,95 @@
+import Foundation
+import NasData
+
+/// MORBO (after Daulton, Eriksson, Balandat, Bakshy, "Multi-objective Bayesian optimization over
+/// high-dimensional search spaces", UAI 2022), one point per proposal (the paper's MORBO-1
+/// baseline): several TuRBO trust regions, each centred on a point of the observed Pareto front
+/// (the ones contributing the most hypervolume), candidates drawn in every region, one joint
+/// Thompson sample of every objective's GP over all of them, and the candidate whose sample adds
+/// the most hypervolume to the observed front is evaluated. The region that proposed it counts a
+/// success when the hypervolume grew (then it re-centres on the new point), a failure otherwise;
+/// regions resize as TuRBO's and restart at another front point when they collapse.
+public struct MORBO: Strategy {
+    /// Trust regions (MORBO's default for high-dimensional problems is 5; fewer fit a budget of
+    /// a few dozen trials).
+    public var regions = 3
+    /// Candidates drawn per region per proposal.
+    public var candidatesPerRegion = 128
+
+    var rng: SeededGenerator
+    var initial: SobolSearch
+    var trustRegions: [TrustRegion] = []
+    var pending: (x: [Double], region: Int, reference: [Double])?
+
+    public init(seed: UInt64) {
+        rng = SeededGenerator(seed: seed)
+        initial = SobolSearch(seed: seed)
+    }
+
+    public var name: String { "morbo" }
+
+    public mutating func propose(after history: [Observation], in domain: SearchDomain) -> [Double] {
+        let successes = history.successful
+        guard history.count >= domain.initialDesign, successes.count >= 2 else { return initial.propose(after: history, in: domain) }
+        let feasible = successes.filter { domain.feasible($0.x) }
+        let pool = feasible.isEmpty ? successes : feasible
+        let reference = domain.reference(for: successes)
+        credit(history, in: domain)
+        let frontIndices = Pareto.front(pool.map(\.objectives))
+        let front = frontIndices.map { pool[$0].objectives }
+        let contributions = Hypervolume.contributions(front, reference: reference)
+        let byContribution = frontIndices.indices.sorted { contributions[$0] > contributions[$1] }.map { pool[frontIndices[$0]].x }
+        // Regions follow the front: one whose centre was dominated, or that collapsed, moves to
+        // the most contributing front point no other region holds; new regions fill up to `regions`.
+        for r in trustRegions.indices where trustRegions[r].collapsed || !byContribution.contains(trustRegions[r].center) {
+            let taken = Set(trustRegions.indices.filter { $0 != r }.map { trustRegions[$0].center })
+            let centre = byContribution.first { !taken.contains($0) } ?? byContribution[0]
+            if trustRegions[r].collapsed { trustRegions[r] = TrustRegion(center: centre) } else { trustRegions[r].center = centre }
+        }
+        for x in byContribution where trustRegions.count < max(1, regions) && !trustRegions.contains(where: { $0.center == x }) {
+            trustRegions.append(TrustRegion(center: x))
+        }
+        let surrogates = Surrogates(history, in: domain)
+        let weights = surrogates.relativeLengthscales
+        var points: [[Double]] = [], owners: [Int] = []
+        for r in trustRegions.indices {
+            let drawn = CandidateFilter.admissible(trustRegions[r].candidates(candidatesPerRegion, weights: weights, rng: &rng),
+                                                   in: domain, success: SuccessModel(history))
+            points += drawn
+            owners += drawn.map { _ in r }
+        }
+        if points.isEmpty {
+            points = [domain.repair(trustRegions[0].center, anchors: history.map(\.x), rng: &rng)]
+            owners = [0]
+        }
+        let samples = surrogates.sample(at: points, rng: &rng)
+        let base = Hypervolume.of(front, reference: reference)
+        let gains = samples.map { y -> Double in
+            guard zip(y, reference).allSatisfy({ $0 < $1 }), !front.contains(where: { Pareto.dominates($0, y) || $0 == y }) else { return 0 }
+            return Hypervolume.of(front + [y], reference: reference) - base
+        }
+        var pick = gains.indices.max { gains[$0] < gains[$1] }!
+        if gains[pick] <= 0 {
+            // No sample improves the front: the best one under a random Chebyshev weighting.
+            let chebyshev = ChebyshevScalarization(randomWeightsFor: successes.map(\.objectives), rng: &rng)
+            pick = samples.indices.min { chebyshev(samples[$0]) < chebyshev(samples[$1]) }!
+        }
+        pending = (points[pick], owners[pick], reference)
+        return points[pick]
+    }
+
+    /// The region that proposed the newest trial: a success when the trial added hypervolume
+    /// (the region then centres on it), a failure otherwise.
+    mutating func credit(_ history: [Observation], in domain: SearchDomain) {
+        guard let pending, let newest = history.last, newest.x == pending.x, pending.region < trustRegions.count else { return }
+        self.pending = nil
+        var improved = false
+        if !newest.failed, domain.feasible(newest.x) {
+            let before = Hypervolume.of(history.dropLast().successful.filter { domain.feasible($0.x) }.map(\.objectives), reference: pending.reference)
+            let after = Hypervolume.of(history.successful.filter { domain.feasible($0.x) }.map(\.objectives), reference: pending.reference)
+            improved = after > before + 1e-12
+        }
+        trustRegions[pending.region].record(improved: improved, dimensions: domain.dimensions)
+        if improved { trustRegions[pending.region].center = newest.x }
+    }
+}

@@ -187,6 +187,6 @@ final class OptimizeBuiltinsTests: XCTestCase {
         """)
         XCTAssertNil(error)
         XCTAssertEqual(out, "turbo morbo ars_mobo 12 true true true\n")
-        XCTAssertTrue(runWithEngine("search(problem.zdt1(), strategy: \"turbo1\")").error?.contains("unknown strategy") == true)
+        XCTAssertTrue(runWithEngine("search(problem.zdt1(), strategy: \"turbo1\")").error?.contains("did you mean 'turbo'") == true)
     }
 }

@@ -62,7 +62,7 @@ def main():
         key=lambda k: (MODEL_ORDER.index(k[0]) if k[0] in MODEL_ORDER else len(MODEL_ORDER), k[0], k[1], k[2]),
     )
     several = any(t != keys[0][2] for (_, _, t) in keys)
-    header = ["model", "batch", "threads", "pytorch img/s", "nasbook img/s", "speed ratio",
+    header = ["model", "batch", "threads", "pytorch img/s", "nasbook img/s", "speed ratio", "per-CPU-s ratio",
               "pytorch peak MB", "nasbook peak MB", "memory ratio"]
     if several:
         header += ["pytorch scaling", "nasbook scaling"]
@@ -84,8 +84,9 @@ def main():
         pt_ips, nb_ips = pt.get("images_per_s"), nb.get("images_per_s")
         pt_mem, nb_mem = pt.get("peak_rss_mb"), nb.get("peak_rss_mb")
         speed, mem = ratio(nb_ips, pt_ips), ratio(nb_mem, pt_mem)
+        cpu = ratio(nb.get("images_per_cpu_s"), pt.get("images_per_cpu_s"))
         row = [model, str(batch), str(threads), fmt_num(pt_ips), fmt_num(nb_ips),
-               "-" if speed is None else f"{speed:.2f}x",
+               "-" if speed is None else f"{speed:.2f}x", "-" if cpu is None else f"{cpu:.2f}x",
                fmt_num(pt_mem), fmt_num(nb_mem),
                "-" if mem is None else f"{mem:.2f}x"]
         if several:
@@ -109,6 +110,7 @@ def main():
 
     print()
     print("speed ratio = nasbook img/s / pytorch img/s (above 1: nasbook trains faster)")
+    print("per-CPU-s ratio = the same per CPU-second each process used (spin-waiting included): steadier on a busy machine")
     print("memory ratio = nasbook peak RSS / pytorch peak RSS (below 1: nasbook uses less)")
     if several:
         print("scaling = an engine's img/s at this thread count / its own img/s at the fewest threads measured")

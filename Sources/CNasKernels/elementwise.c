@@ -36,8 +36,8 @@ void nas_add(float *restrict y, const float *restrict x, long n, float lo, float
 }
 
 NAS_CLONES
-void nas_clamp_gradient(float *restrict g, const float *restrict y, long n, float lo, float hi) {
-    for (long i = 0; i < n; i++) g[i] = (y[i] > lo && y[i] < hi) ? g[i] : 0;
+void nas_clamp_gradient(float *restrict d, const float *restrict g, const float *restrict y, long n, float lo, float hi) {
+    for (long i = 0; i < n; i++) d[i] = (y[i] > lo && y[i] < hi) ? g[i] : 0;
 }
 
 NAS_CLONES
@@ -92,17 +92,20 @@ void nas_channel_moments(const float *restrict x, long rows, int C, double *rest
     }
 }
 
-/* The same for the batch-norm backward pass: sums of g and of g * xhat. */
+/* The same for the batch-norm backward pass: sums of g and of g * xhat. xhat = (x - mean) * inv
+   is recomputed from the layer's input, exactly as the forward pass computed it, instead of
+   being stored: one tensor less to write and keep per batch norm. */
 NAS_CLONES
-void nas_channel_dot(const float *restrict g, const float *restrict h, long rows, int C,
-                     double *restrict sum_g, double *restrict sum_gh) {
+void nas_channel_dot(const float *restrict g, const float *restrict x, const float *restrict mean,
+                     const float *restrict inv, long rows, int C, double *restrict sum_g, double *restrict sum_gh) {
     float s[C], q[C];
     for (int c = 0; c < C; c++) s[c] = q[c] = 0;
     for (long r = 0; r < rows; r++) {
-        const float *gr = g + r * C, *hr = h + r * C;
+        const float *gr = g + r * C, *xr = x + r * C;
         for (int c = 0; c < C; c++) {
+            float h = (xr[c] - mean[c]) * inv[c];
             s[c] += gr[c];
-            q[c] += gr[c] * hr[c];
+            q[c] += gr[c] * h;
         }
         if ((r & 255) == 255 || r == rows - 1) {
             for (int c = 0; c < C; c++) {
@@ -114,12 +117,10 @@ void nas_channel_dot(const float *restrict g, const float *restrict h, long rows
     }
 }
 
-/* y = clamp(x * scale + shift, lo, hi) per channel (a fused ReLU/ReLU6, or +-inf for none);
-   and, when xhat is given, xhat = (x - mean) * inv. */
+/* y = clamp(x * scale + shift, lo, hi) per channel (a fused ReLU/ReLU6, or +-inf for none). */
 NAS_CLONES
 void nas_channel_affine(const float *restrict x, long rows, int C, const float *restrict scale,
-                        const float *restrict shift, float *restrict y, const float *restrict mean,
-                        const float *restrict inv, float *restrict xhat, float lo, float hi) {
+                        const float *restrict shift, float *restrict y, float lo, float hi) {
     for (long r = 0; r < rows; r++) {
         const float *xr = x + r * C;
         float *yr = y + r * C;
@@ -128,38 +129,40 @@ void nas_channel_affine(const float *restrict x, long rows, int C, const float *
             v = v > lo ? v : lo;
             yr[c] = v < hi ? v : hi;
         }
-        if (xhat) {
-            float *hr = xhat + r * C;
-            for (int c = 0; c < C; c++) hr[c] = (xr[c] - mean[c]) * inv[c];
-        }
     }
 }
 
 /* Batch-norm input gradient: dx = k * (m * g - sum_g - xhat * sum_gh) per channel. */
 NAS_CLONES
-void nas_bn_input_gradient(const float *restrict g, const float *restrict h, long rows, int C, float m,
+void nas_bn_input_gradient(const float *restrict g, const float *restrict x, const float *restrict mean,
+                           const float *restrict inv, long rows, int C, float m,
                            const float *restrict k, const float *restrict sum_g, const float *restrict sum_gh,
                            float *restrict dx) {
     for (long r = 0; r < rows; r++) {
-        const float *gr = g + r * C, *hr = h + r * C;
+        const float *gr = g + r * C, *xr = x + r * C;
         float *out = dx + r * C;
-        for (int c = 0; c < C; c++) out[c] = k[c] * (m * gr[c] - sum_g[c] - hr[c] * sum_gh[c]);
+        for (int c = 0; c < C; c++) {
+            float h = (xr[c] - mean[c]) * inv[c];
+            out[c] = k[c] * (m * gr[c] - sum_g[c] - h * sum_gh[c]);
+        }
     }
 }
 
 /* The batch-norm backward sums and input gradient with a fused ReLU/ReLU6: the incoming gradient
    counts only where the clamped output y was strictly inside (lo, hi). */
 NAS_CLONES
-void nas_channel_dot_masked(const float *restrict g, const float *restrict h, const float *restrict y, float lo, float hi,
+void nas_channel_dot_masked(const float *restrict g, const float *restrict x, const float *restrict mean,
+                            const float *restrict inv, const float *restrict y, float lo, float hi,
                             long rows, int C, double *restrict sum_g, double *restrict sum_gh) {
     float s[C], q[C];
     for (int c = 0; c < C; c++) s[c] = q[c] = 0;
     for (long r = 0; r < rows; r++) {
-        const float *gr = g + r * C, *hr = h + r * C, *yr = y + r * C;
+        const float *gr = g + r * C, *xr = x + r * C, *yr = y + r * C;
         for (int c = 0; c < C; c++) {
+            float h = (xr[c] - mean[c]) * inv[c];
             float gv = (yr[c] > lo && yr[c] < hi) ? gr[c] : 0;
             s[c] += gv;
-            q[c] += gv * hr[c];
+            q[c] += gv * h;
         }
         if ((r & 255) == 255 || r == rows - 1) {
             for (int c = 0; c < C; c++) {
@@ -172,15 +175,107 @@ void nas_channel_dot_masked(const float *restrict g, const float *restrict h, co
 }
 
 NAS_CLONES
-void nas_bn_input_gradient_masked(const float *restrict g, const float *restrict h, const float *restrict y, float lo, float hi,
+void nas_bn_input_gradient_masked(const float *restrict g, const float *restrict x, const float *restrict mean,
+                                  const float *restrict inv, const float *restrict y, float lo, float hi,
                                   long rows, int C, float m, const float *restrict k, const float *restrict sum_g,
                                   const float *restrict sum_gh, float *restrict dx) {
     for (long r = 0; r < rows; r++) {
-        const float *gr = g + r * C, *hr = h + r * C, *yr = y + r * C;
+        const float *gr = g + r * C, *xr = x + r * C, *yr = y + r * C;
         float *out = dx + r * C;
         for (int c = 0; c < C; c++) {
+            float h = (xr[c] - mean[c]) * inv[c];
             float gv = (yr[c] > lo && yr[c] < hi) ? gr[c] : 0;
-            out[c] = k[c] * (m * gv - sum_g[c] - hr[c] * sum_gh[c]);
+            out[c] = k[c] * (m * gv - sum_g[c] - h * sum_gh[c]);
         }
     }
+}
+
+/* Smallest and largest of n values (n > 0). Eight independent lanes let the compiler keep the
+   loop in vector registers; min and max are exact, so the grouping changes nothing. */
+NAS_CLONES
+void nas_min_max(const float *restrict x, long n, float *restrict lo, float *restrict hi) {
+    float l[8], h[8];
+    for (int j = 0; j < 8; j++) l[j] = h[j] = x[0];
+    long i = 0;
+    for (; i + 8 <= n; i += 8) {
+        for (int j = 0; j < 8; j++) {
+            float v = x[i + j];
+            l[j] = v < l[j] ? v : l[j];
+            h[j] = v > h[j] ? v : h[j];
+        }
+    }
+    for (; i < n; i++) {
+        l[0] = x[i] < l[0] ? x[i] : l[0];
+        h[0] = x[i] > h[0] ? x[i] : h[0];
+    }
+    float a = l[0], b = h[0];
+    for (int j = 1; j < 8; j++) {
+        a = l[j] < a ? l[j] : a;
+        b = h[j] > b ? h[j] : b;
+    }
+    *lo = a;
+    *hi = b;
+}
+
+/* Simulated int8: q = round(x / scale) + zero (half away from zero, as Swift's rounded());
+   y = (clamp(q, -128, 127) - zero) * scale; mask (when given) is 1 inside the range, else 0. */
+NAS_CLONES
+void nas_fake_quant(const float *restrict x, float *restrict y, float *restrict mask, long n, float scale, float zero) {
+    for (long i = 0; i < n; i++) {
+        float q = __builtin_roundf(x[i] / scale) + zero;
+        float c = q > -128.0f ? q : -128.0f;
+        c = c < 127.0f ? c : 127.0f;
+        y[i] = (c - zero) * scale;
+        if (mask) mask[i] = (q < -128.0f || q > 127.0f) ? 0.0f : 1.0f;
+    }
+}
+
+/* y[i] = x[i] * m[i]. */
+NAS_CLONES
+void nas_multiply(const float *restrict x, const float *restrict m, float *restrict y, long n) {
+    for (long i = 0; i < n; i++) y[i] = x[i] * m[i];
+}
+
+/* y = clamp(y + b, lo, hi) per channel over rows x C values; b may be NULL (clamp only). The
+   add and the clamp are the separate bias pass and ReLU they replace, in the same order. */
+NAS_CLONES
+void nas_add_bias(float *restrict y, const float *restrict b, long rows, int C, float lo, float hi) {
+    for (long r = 0; r < rows; r++) {
+        float *yr = y + r * C;
+        for (int c = 0; c < C; c++) {
+            float v = b ? yr[c] + b[c] : yr[c];
+            v = v > lo ? v : lo;
+            yr[c] = v < hi ? v : hi;
+        }
+    }
+}
+
+/* db[c] += g[r, c] for r = 0, 1, ... in order: one float sum per channel, row after row (the
+   channels vectorize; the order of each channel's sum is the sequential one). */
+NAS_CLONES
+void nas_bias_gradient(const float *restrict g, long rows, int C, float *restrict db) {
+    for (long r = 0; r < rows; r++) {
+        const float *gr = g + r * C;
+        for (int c = 0; c < C; c++) db[c] += gr[c];
+    }
+}
+
+/* dst = clamp(src + b, lo, hi) per channel over rows x C values (b NULL: clamp only): copies a
+   convolution's output out of a scratch layout with its bias and fused ReLU, in one pass. */
+NAS_CLONES
+void nas_copy_bias(float *restrict dst, const float *restrict src, long rows, int C, const float *restrict b, float lo, float hi) {
+    for (long r = 0; r < rows; r++) {
+        const float *sr = src + r * C;
+        float *dr = dst + r * C;
+        for (int c = 0; c < C; c++) {
+            float v = b ? sr[c] + b[c] : sr[c];
+            v = v > lo ? v : lo;
+            dr[c] = v < hi ? v : hi;
+        }
+    }
+}
+
+/* Max-pooling backward for one sample: dx[argmax[i]] += g[i] for i = 0, 1, ... in order. */
+void nas_maxpool_backward(const float *restrict g, const int *restrict argmax, long n, float *restrict dx) {
+    for (long i = 0; i < n; i++) dx[argmax[i]] += g[i];
 }

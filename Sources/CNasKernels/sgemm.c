@@ -90,38 +90,68 @@ static void kernel_scalar(int kc, const float *a, const float *b, float *c, long
 }
 
 #ifdef NAS_X86
-/* AVX2: 6x16 tile, 12 accumulators. */
+/* The in-place kernels (AVX-512, and AVX2 below) read A through row pointers (a row-major A
+   steps 1 per k, an im2col matrix read transposed steps by its row length), so A is never
+   packed: for the narrow N of small networks, packing A cost more than the multiply itself.
+   Rows past `rows` repeat the last valid row and are not stored. */
+#define NAS_ROW_POINTERS(MR)                                                        \
+    const float *p[MR];                                                             \
+    for (int i = 0; i < MR; i++) p[i] = a + (long)(i < rows ? i : rows - 1) * rsa;
+
+/* AVX2: 6x16 tile, 12 accumulators, A read in place. Each element of C is a fused multiply-add
+   chain over k from zero, then added to C: the arithmetic of the packed AVX2 kernel this
+   replaced, so results did not change. Partial tiles load and store C through lane masks. */
+__attribute__((target("avx2"), always_inline))
+static inline __m256i lanes_below(int cols) {
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32(cols), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+
 __attribute__((target("avx2,fma")))
-static void kernel_avx2(int kc, const float *a, const float *b, float *c, long ldc, int accumulate) {
+static void kernel_avx2_inplace(int kc, const float *a, long rsa, long csa, const float *b, float *c, long ldc,
+                                int accumulate, int rows, int cols) {
+    NAS_ROW_POINTERS(6)
+    const float *p0 = p[0], *p1 = p[1], *p2 = p[2], *p3 = p[3], *p4 = p[4], *p5 = p[5];
     __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps(), c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
     __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps(), c30 = _mm256_setzero_ps(), c31 = _mm256_setzero_ps();
     __m256 c40 = _mm256_setzero_ps(), c41 = _mm256_setzero_ps(), c50 = _mm256_setzero_ps(), c51 = _mm256_setzero_ps();
-    for (int k = 0; k < kc; k++) {
+    for (long k = 0, ka = 0; k < kc; k++, ka += csa) {
         __m256 b0 = _mm256_load_ps(b), b1 = _mm256_load_ps(b + 8);
-        __m256 a0 = _mm256_broadcast_ss(a + 0);
+        __m256 a0 = _mm256_broadcast_ss(p0 + ka);
         c00 = _mm256_fmadd_ps(a0, b0, c00); c01 = _mm256_fmadd_ps(a0, b1, c01);
-        __m256 a1 = _mm256_broadcast_ss(a + 1);
+        __m256 a1 = _mm256_broadcast_ss(p1 + ka);
         c10 = _mm256_fmadd_ps(a1, b0, c10); c11 = _mm256_fmadd_ps(a1, b1, c11);
-        __m256 a2 = _mm256_broadcast_ss(a + 2);
+        __m256 a2 = _mm256_broadcast_ss(p2 + ka);
         c20 = _mm256_fmadd_ps(a2, b0, c20); c21 = _mm256_fmadd_ps(a2, b1, c21);
-        __m256 a3 = _mm256_broadcast_ss(a + 3);
+        __m256 a3 = _mm256_broadcast_ss(p3 + ka);
         c30 = _mm256_fmadd_ps(a3, b0, c30); c31 = _mm256_fmadd_ps(a3, b1, c31);
-        __m256 a4 = _mm256_broadcast_ss(a + 4);
+        __m256 a4 = _mm256_broadcast_ss(p4 + ka);
         c40 = _mm256_fmadd_ps(a4, b0, c40); c41 = _mm256_fmadd_ps(a4, b1, c41);
-        __m256 a5 = _mm256_broadcast_ss(a + 5);
+        __m256 a5 = _mm256_broadcast_ss(p5 + ka);
         c50 = _mm256_fmadd_ps(a5, b0, c50); c51 = _mm256_fmadd_ps(a5, b1, c51);
-        a += 6;
         b += 16;
     }
-    __m256 rows[6][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
-    for (int i = 0; i < 6; i++) {
+    __m256 acc[6][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
+    if (cols >= 16) {
+        for (int i = 0; i < rows; i++) {
+            float *out = c + i * ldc;
+            if (accumulate) {
+                acc[i][0] = _mm256_add_ps(acc[i][0], _mm256_loadu_ps(out));
+                acc[i][1] = _mm256_add_ps(acc[i][1], _mm256_loadu_ps(out + 8));
+            }
+            _mm256_storeu_ps(out, acc[i][0]);
+            _mm256_storeu_ps(out + 8, acc[i][1]);
+        }
+        return;
+    }
+    const __m256i m0 = lanes_below(cols), m1 = lanes_below(cols - 8);
+    for (int i = 0; i < rows; i++) {
         float *out = c + i * ldc;
         if (accumulate) {
-            rows[i][0] = _mm256_add_ps(rows[i][0], _mm256_loadu_ps(out));
-            rows[i][1] = _mm256_add_ps(rows[i][1], _mm256_loadu_ps(out + 8));
+            acc[i][0] = _mm256_add_ps(acc[i][0], _mm256_maskload_ps(out, m0));
+            acc[i][1] = _mm256_add_ps(acc[i][1], _mm256_maskload_ps(out + 8, m1));
         }
-        _mm256_storeu_ps(out, rows[i][0]);
-        _mm256_storeu_ps(out + 8, rows[i][1]);
+        _mm256_maskstore_ps(out, m0, acc[i][0]);
+        _mm256_maskstore_ps(out + 8, m1, acc[i][1]);
     }
 }
 
@@ -131,13 +161,6 @@ static inline __mmask16 column_mask(int cols) {
     return cols >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (cols > 0 ? cols : 0)) - 1u);
 }
 
-/* The AVX-512 kernels read A in place through row pointers (a row-major A steps 1 per k, an
-   im2col matrix read transposed steps by its row length), so A is never packed: for the narrow
-   N of small networks, packing A cost more than the multiply itself. Rows past `rows` repeat
-   the last valid row and are not stored. */
-#define NAS_ROW_POINTERS(MR)                                                        \
-    const float *p[MR];                                                             \
-    for (int i = 0; i < MR; i++) p[i] = a + (long)(i < rows ? i : rows - 1) * rsa;
 
 /* 12x32 tile, 24 accumulators: for N > 16. */
 __attribute__((target("avx512f")))
@@ -203,7 +226,7 @@ static kernel_choice choose(const char *forced) {
     if (allow512 && allow2 && __builtin_cpu_supports("avx512f"))
         return (kernel_choice){NULL, kernel_avx512_wide, kernel_avx512_narrow, 12, 32, 24, 16, "avx512"};
     if (allow2 && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
-        return (kernel_choice){kernel_avx2, NULL, NULL, 6, 16, 6, 16, "avx2"};
+        return (kernel_choice){NULL, kernel_avx2_inplace, kernel_avx2_inplace, 6, 16, 6, 16, "avx2"};
 #else
     (void)forced;
 #endif
@@ -249,7 +272,7 @@ void nas_sgemm(int M, int N, int K,
     const int n_padded = (N + nr - 1) / nr * nr;
     float *packed_b = grow(&pack_b_buffer, &pack_b_size, (size_t)KC * n_padded);
     float *packed_a = grow(&pack_a_buffer, &pack_a_size, (size_t)KC * ((MC + mr - 1) / mr * mr));
-    float edge[6 * 16];
+    float edge[4 * 8]; /* the scalar kernel's tile */
 
     for (int k0 = 0; k0 < K; k0 += KC) {
         int kc = K - k0 < KC ? K - k0 : KC;

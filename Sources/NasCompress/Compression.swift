@@ -55,12 +55,30 @@ public func magnitudeMask(_ weights: [Float], rate: Double) -> [Float] {
 public func fakeQuantize(_ weights: [Float], channels: Int, bits: Int) -> [Float] {
     precondition((2...8).contains(bits), "bit-width must be 2...8")
     let levels = Float((1 << (bits - 1)) - 1)
+    // Fine-tuning calls this for every layer on every step, so the channel of weight i
+    // (i % channels) is a counter that wraps, not a division per weight.
     var maxAbs = [Float](repeating: 0, count: channels)
-    for (i, w) in weights.enumerated() { maxAbs[i % channels] = max(maxAbs[i % channels], abs(w)) }
+    weights.withUnsafeBufferPointer { w in
+        maxAbs.withUnsafeMutableBufferPointer { m in
+            var c = 0
+            for i in 0..<w.count {
+                m[c] = max(m[c], abs(w[i]))
+                c = c + 1 == channels ? 0 : c + 1
+            }
+        }
+    }
     let scale = maxAbs.map { $0 > 0 ? $0 / levels : 1 }
-    return weights.enumerated().map { i, w in
-        let s = scale[i % channels]
-        return min(max((w / s).rounded(), -levels), levels) * s
+    return [Float](unsafeUninitializedCapacity: weights.count) { out, initialized in
+        weights.withUnsafeBufferPointer { w in
+            scale.withUnsafeBufferPointer { s in
+                var c = 0
+                for i in 0..<w.count {
+                    out[i] = min(max((w[i] / s[c]).rounded(), -levels), levels) * s[c]
+                    c = c + 1 == channels ? 0 : c + 1
+                }
+            }
+        }
+        initialized = weights.count
     }
 }
 
@@ -98,7 +116,12 @@ public final class Compressor: WeightConstraint {
     public func release() {
         for (index, layer) in layers.enumerated() {
             layer.weight.value = shadows[index]
-            layer.weight.gradient = zip(layer.weight.gradient, masks[index]).map { $0 * $1 }
+            let mask = masks[index]
+            layer.weight.gradient.withUnsafeMutableBufferPointer { g in
+                mask.withUnsafeBufferPointer { m in
+                    for i in 0..<g.count { g[i] *= m[i] }
+                }
+            }
         }
         shadows = []
     }

@@ -13,7 +13,10 @@ public final class BatchNorm: ClampFusing {
     public let momentum: Float
     public let epsilon: Float
     public var needsInputGradient = true
-    private var normalized: Tensor?
+    /// The last training forward's input and batch statistics: backward recomputes the
+    /// normalized input from them (keeping it would cost a tensor per batch norm).
+    private var input: Tensor?
+    private var batchMean: [Float] = []
     private var inverseStd: [Float] = []
     /// A fused ReLU/ReLU6 of the last training forward, and the output its gradient needs.
     private var clamp: ClosedRange<Float>?
@@ -85,21 +88,18 @@ public final class BatchNorm: ClampFusing {
         let scale = (0..<c).map { gamma.value[$0] * inv[$0] }
         let shift = (0..<c).map { beta.value[$0] - mean[$0] * scale[$0] }
         var y = Tensor(uninitialized: x.shape)
-        var xhat = Tensor(uninitialized: training ? x.shape : [0])
         x.data.withUnsafeBufferPointer { xp in
             y.data.withUnsafeMutableBufferPointer { yp in
-                xhat.data.withUnsafeMutableBufferPointer { hp in
-                    let src = xp.baseAddress!, out = yp.baseAddress!, h = training ? hp.baseAddress : nil
-                    Parallel.chunks(rows, work: rows * c) { range, _ in
-                        let offset = range.lowerBound * c
-                        nas_channel_affine(src + offset, range.count, Int32(c), scale, shift, out + offset,
-                                           mean, inv, h.map { $0 + offset }, lo, hi)
-                    }
+                let src = xp.baseAddress!, out = yp.baseAddress!
+                Parallel.chunks(rows, work: rows * c) { range, _ in
+                    let offset = range.lowerBound * c
+                    nas_channel_affine(src + offset, range.count, Int32(c), scale, shift, out + offset, lo, hi)
                 }
             }
         }
         if training {
-            normalized = xhat
+            input = x
+            batchMean = mean
             inverseStd = inv
             self.clamp = clamp
             output = clamp == nil ? nil : y
@@ -108,20 +108,22 @@ public final class BatchNorm: ClampFusing {
     }
 
     public func backward(_ dy: Tensor) -> Tensor {
-        guard let xhat = normalized else { preconditionFailure("BatchNorm.backward without a training forward") }
+        guard let x = input else { preconditionFailure("BatchNorm.backward without a training forward") }
+        let mean = batchMean, inv = inverseStd
         let c = channels, rows = dy.count / c
         let clamp = self.clamp, y = output ?? Tensor(zeros: [0])
         let lo = clamp?.lowerBound ?? 0, hi = clamp?.upperBound ?? 0
         let (dbeta, dgamma) = dy.data.withUnsafeBufferPointer { dp in
-            xhat.data.withUnsafeBufferPointer { hp in
+            x.data.withUnsafeBufferPointer { hp in
                 y.data.withUnsafeBufferPointer { yp in
                     channelSums(rows: rows) { range, g, gh in
                         let offset = range.lowerBound * c
                         if clamp != nil {
-                            nas_channel_dot_masked(dp.baseAddress! + offset, hp.baseAddress! + offset, yp.baseAddress! + offset,
-                                                   lo, hi, range.count, Int32(c), g, gh)
+                            nas_channel_dot_masked(dp.baseAddress! + offset, hp.baseAddress! + offset, mean, inv,
+                                                   yp.baseAddress! + offset, lo, hi, range.count, Int32(c), g, gh)
                         } else {
-                            nas_channel_dot(dp.baseAddress! + offset, hp.baseAddress! + offset, range.count, Int32(c), g, gh)
+                            nas_channel_dot(dp.baseAddress! + offset, hp.baseAddress! + offset, mean, inv, range.count,
+                                            Int32(c), g, gh)
                         }
                     }
                 }
@@ -134,20 +136,21 @@ public final class BatchNorm: ClampFusing {
         var dx = Tensor(uninitialized: needsInputGradient ? dy.shape : [0])
         if needsInputGradient {
             let m = Float(rows)
-            let k = (0..<c).map { gamma.value[$0] * inverseStd[$0] / m }
+            let k = (0..<c).map { gamma.value[$0] * inv[$0] / m }
             let sumG = dbeta.map(Float.init), sumGH = dgamma.map(Float.init)
             dy.data.withUnsafeBufferPointer { dp in
-                xhat.data.withUnsafeBufferPointer { hp in
+                x.data.withUnsafeBufferPointer { hp in
                     y.data.withUnsafeBufferPointer { yp in
                         dx.data.withUnsafeMutableBufferPointer { xp in
                             let g = dp.baseAddress!, h = hp.baseAddress!, out = xp.baseAddress!, yb = yp.baseAddress
                             Parallel.chunks(rows, work: rows * c) { range, _ in
                                 let offset = range.lowerBound * c
                                 if clamp != nil {
-                                    nas_bn_input_gradient_masked(g + offset, h + offset, yb! + offset, lo, hi, range.count, Int32(c),
-                                                                 m, k, sumG, sumGH, out + offset)
+                                    nas_bn_input_gradient_masked(g + offset, h + offset, mean, inv, yb! + offset, lo, hi, range.count,
+                                                                 Int32(c), m, k, sumG, sumGH, out + offset)
                                 } else {
-                                    nas_bn_input_gradient(g + offset, h + offset, range.count, Int32(c), m, k, sumG, sumGH, out + offset)
+                                    nas_bn_input_gradient(g + offset, h + offset, mean, inv, range.count, Int32(c), m, k, sumG,
+                                                          sumGH, out + offset)
                                 }
                             }
                         }
@@ -155,7 +158,7 @@ public final class BatchNorm: ClampFusing {
                 }
             }
         }
-        normalized = nil
+        input = nil
         output = nil
         return dx
     }

@@ -48,27 +48,30 @@ extension Conv2D {
         }
     }
 
-    /// Forward for samples in `range`: y (compact) from x.
+    /// Forward for samples in `range`: y (compact) = clamp(conv(x) + bias) from x, one sample
+    /// at a time (its padded copy and wide output stay in cache). Only the H output rows of
+    /// the wide output are computed, not the padding rows below them.
     func shiftedForward(_ x: UnsafePointer<Float>, _ s: Spatial, _ w: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
-                        samples range: Range<Int>) {
+                        samples range: Range<Int>, bias: UnsafePointer<Float>?, clamp: (lo: Float, hi: Float)) {
         let g = shiftedGeometry(s), c = s.channels, row = kernel.width * c
-        let count = range.count, rows = count * g.rowsPerSample
-        let tail = (kernel.height - 1) * g.paddedWidth * c + row
-        var padded = [Float](unsafeUninitializedCapacity: count * g.paddedPerSample + tail) { _, n in n = count * g.paddedPerSample + tail }
+        let rows = s.height * g.paddedWidth
+        // The last output row's views reach KW - 1 pixels past the padded image.
+        let tail = (kernel.width - 1) * c
+        var padded = [Float](unsafeUninitializedCapacity: g.paddedPerSample + tail) { _, n in n = g.paddedPerSample + tail }
         var wide = [Float](unsafeUninitializedCapacity: rows * outChannels) { _, n in n = rows * outChannels }
         padded.withUnsafeMutableBufferPointer { pp in
             wide.withUnsafeMutableBufferPointer { wp in
                 let p = pp.baseAddress!, out = wp.baseAddress!
-                pad(x + range.lowerBound * s.positions * c, count: count, g, into: p, tail: tail)
-                for ky in 0..<kernel.height {
-                    nas_sgemm(Int32(rows), Int32(outChannels), Int32(row), p + ky * g.paddedWidth * c, c, 1,
-                              w + ky * row * outChannels, outChannels, 1, out, outChannels, ky == 0 ? 0 : 1)
-                }
-                // Output (oy, ox) is wide row oy * Wp + ox of its sample.
-                for n in 0..<count {
+                for n in range {
+                    pad(x + n * s.positions * c, count: 1, g, into: p, tail: tail)
+                    for ky in 0..<kernel.height {
+                        nas_sgemm(Int32(rows), Int32(outChannels), Int32(row), p + ky * g.paddedWidth * c, c, 1,
+                                  w + ky * row * outChannels, outChannels, 1, out, outChannels, ky == 0 ? 0 : 1)
+                    }
+                    // Output (oy, ox) is wide row oy * Wp + ox.
                     for oy in 0..<s.height {
-                        (y + ((range.lowerBound + n) * s.positions + oy * s.width) * outChannels)
-                            .update(from: out + (n * g.rowsPerSample + oy * g.paddedWidth) * outChannels, count: s.width * outChannels)
+                        nas_copy_bias(y + (n * s.positions + oy * s.width) * outChannels, out + oy * g.paddedWidth * outChannels,
+                                      s.width, Int32(outChannels), bias, clamp.lo, clamp.hi)
                     }
                 }
             }
@@ -102,12 +105,17 @@ extension Conv2D {
                               gw, outChannels, 1, dw + ky * row * outChannels, outChannels, 1)
                 }
                 guard let dx else { return }
-                // The padded buffer becomes the padded input gradient.
+                // The padded buffer becomes the padded input gradient. Per sample, only the wide
+                // rows of real output rows contribute (dY is zero on the others).
                 p.update(repeating: 0, count: paddedSize)
-                for ky in 0..<kernel.height {
-                    // view_ky += dY W_ky^T, rows overlapping by (KW-1)*C.
-                    nas_sgemm(Int32(rows), Int32(row), Int32(outChannels), gw, outChannels, 1,
-                              w + ky * row * outChannels, 1, outChannels, p + ky * g.paddedWidth * c, c, 1)
+                let outputRows = s.height * g.paddedWidth
+                for n in 0..<count {
+                    for ky in 0..<kernel.height {
+                        // view_ky += dY W_ky^T, rows overlapping by (KW-1)*C.
+                        nas_sgemm(Int32(outputRows), Int32(row), Int32(outChannels), gw + n * g.rowsPerSample * outChannels,
+                                  outChannels, 1, w + ky * row * outChannels, 1, outChannels,
+                                  p + n * g.paddedPerSample + ky * g.paddedWidth * c, c, 1)
+                    }
                 }
                 for n in 0..<count {
                     let src = p + n * g.paddedPerSample

@@ -3,7 +3,8 @@ import CNasKernels
 /// 2-D convolution over [N, H, W, C] (or 1-D over [N, T, C] with a kernel height of one), with
 /// stride, zero padding and groups; groups == channels is a depthwise convolution.
 /// Weights are [KH, KW, Cin/groups, Cout], the layout im2col rows multiply against.
-public final class Conv2D: Layer {
+/// A ReLU/ReLU6 right after it is applied in the bias pass (ClampFusing).
+public final class Conv2D: ClampFusing {
     public let kind: String
     public let kernel: (height: Int, width: Int)
     public let stride: Int
@@ -15,6 +16,9 @@ public final class Conv2D: Layer {
     public let bias: Parameter?
     public var needsInputGradient = true
     private var input: Tensor?
+    /// A fused ReLU/ReLU6 of the last training forward, and the output its gradient needs.
+    private var clamp: ClosedRange<Float>?
+    private var output: Tensor?
 
     /// A square kernel (or a length-`kernel` 1-D kernel) with "same"-style padding by default.
     public convenience init(inChannels: Int, outChannels: Int, kernel: Int, stride: Int = 1, padding: Int? = nil,
@@ -74,12 +78,17 @@ public final class Conv2D: Layer {
     // MARK: - Forward
 
     public func forward(_ x: Tensor, training: Bool) -> Tensor {
+        forward(x, training: training, clamp: nil)
+    }
+
+    public func forward(_ x: Tensor, training: Bool, clamp: ClosedRange<Float>?) -> Tensor {
         let sample = Array(x.shape.dropFirst())
         let s = try! Spatial(sample)
         let o = outputSpatial(s)
         // Only the depthwise kernel accumulates into its output; the GEMMs overwrite theirs.
         var y = isDepthwise ? Tensor(zeros: [x.batch] + o.shape(like: sample)) : Tensor(uninitialized: [x.batch] + o.shape(like: sample))
         let work = x.batch * macs(sample)
+        let shifted = !isPointwise && !isDepthwise && usesShiftedRows(s)
         if training { input = x }
         x.data.withUnsafeBufferPointer { xp in
             weight.value.withUnsafeBufferPointer { wp in
@@ -96,9 +105,15 @@ public final class Conv2D: Layer {
                         Parallel.chunks(x.batch, work: work) { range, _ in
                             for n in range { depthwiseForward(xb + n * s.positions * inChannels, s, wb, yb + n * o.positions * outChannels, o) }
                         }
-                    } else if usesShiftedRows(s) {
-                        Parallel.chunks(x.batch, work: work) { range, _ in
-                            shiftedForward(xb, s, wb, yb, samples: range)
+                    } else if shifted {
+                        // The bias and a fused clamp are applied as the output is copied out.
+                        let lo = clamp?.lowerBound ?? -.infinity, hi = clamp?.upperBound ?? .infinity
+                        let biasValues = bias?.value ?? []
+                        biasValues.withUnsafeBufferPointer { bp in
+                            let b = bias == nil ? nil : bp.baseAddress
+                            Parallel.chunks(x.batch, work: work) { range, _ in
+                                shiftedForward(xb, s, wb, yb, samples: range, bias: b, clamp: (lo, hi))
+                            }
                         }
                     } else {
                         Parallel.chunks(x.batch, work: work) { range, _ in
@@ -108,7 +123,11 @@ public final class Conv2D: Layer {
                 }
             }
         }
-        if let bias { addBias(&y, bias.value) }
+        if !shifted, bias != nil || clamp != nil { addBias(&y, bias?.value, clamp: clamp) }
+        if training {
+            self.clamp = clamp
+            output = clamp == nil ? nil : y
+        }
         return y
     }
 
@@ -173,16 +192,18 @@ public final class Conv2D: Layer {
         }
     }
 
-    private func addBias(_ y: inout Tensor, _ b: [Float]) {
-        let c = outChannels
+    /// y = clamp(y + bias) per channel, in parallel (every element on its own).
+    private func addBias(_ y: inout Tensor, _ b: [Float]?, clamp: ClosedRange<Float>?) {
+        let c = outChannels, rows = y.count / c
+        let lo = clamp?.lowerBound ?? -.infinity, hi = clamp?.upperBound ?? .infinity
         y.data.withUnsafeMutableBufferPointer { yp in
-            b.withUnsafeBufferPointer { bp in
-                let rows = yp.count / c
-                for r in 0..<rows {
-                    let out = yp.baseAddress! + r * c
-                    for ch in 0..<c { out[ch] += bp[ch] }
+            let out = yp.baseAddress!
+            func run(_ bias: UnsafePointer<Float>?) {
+                Parallel.chunks(rows, work: rows * c) { range, _ in
+                    nas_add_bias(out + range.lowerBound * c, bias, range.count, Int32(c), lo, hi)
                 }
             }
+            if let b { b.withUnsafeBufferPointer { run($0.baseAddress!) } } else { run(nil) }
         }
     }
 
@@ -190,10 +211,16 @@ public final class Conv2D: Layer {
 
     public func backward(_ dy: Tensor) -> Tensor {
         guard let x = input else { preconditionFailure("\(kind).backward without a training forward") }
+        var dy = dy
+        if let clamp, let output { dy = clampGradient(dy, output: output, clamp) }
+        output = nil
         let sample = Array(x.shape.dropFirst())
         let s = try! Spatial(sample)
         let o = outputSpatial(s)
-        var dx = Tensor(zeros: needsInputGradient ? x.shape : [0])
+        // col2im and the depthwise kernel add into dx; the other paths write all of it.
+        let overwrites = isPointwise || (!isDepthwise && usesShiftedRows(s))
+        let dxShape = needsInputGradient ? x.shape : [0]
+        var dx = overwrites ? Tensor(uninitialized: dxShape) : Tensor(zeros: dxShape)
         let chunks = Parallel.chunkCount(x.batch)
         let work = 2 * x.batch * macs(sample)
         var partial = [Float](repeating: 0, count: chunks * weight.count)
@@ -299,10 +326,7 @@ public final class Conv2D: Layer {
         let c = outChannels
         dy.data.withUnsafeBufferPointer { dp in
             bias.gradient.withUnsafeMutableBufferPointer { gp in
-                for r in 0..<(dp.count / c) {
-                    let row = dp.baseAddress! + r * c
-                    for ch in 0..<c { gp[ch] += row[ch] }
-                }
+                nas_bias_gradient(dp.baseAddress!, dp.count / c, Int32(c), gp.baseAddress!)
             }
         }
     }

@@ -1,3 +1,5 @@
+import CNasKernels
+
 /// Simulated int8 activations for quantization-aware training: values are rounded to the 256
 /// levels the integer path will use (range tracked as a moving average of batch minima and
 /// maxima, always including zero), and gradients pass straight through inside the range.
@@ -24,7 +26,9 @@ public final class FakeQuant: Layer {
     }
 
     public func forward(_ x: Tensor, training: Bool) -> Tensor {
-        if training, let lo = x.data.min(), let hi = x.data.max() {
+        guard x.count > 0 else { return x }
+        if training {
+            let (lo, hi) = range(of: x)
             if initialized {
                 low += momentum * (lo - low)
                 high += momentum * (hi - high)
@@ -35,18 +39,50 @@ public final class FakeQuant: Layer {
         }
         guard initialized else { return x }
         let (scale, zero) = grid
-        var y = x
-        if training { mask = [Float](repeating: 1, count: x.count) }
-        for i in 0..<y.count {
-            let q = (x.data[i] / scale).rounded() + zero
-            if training, q < -128 || q > 127 { mask[i] = 0 }
-            y.data[i] = (min(max(q, -128), 127) - zero) * scale
+        var y = Tensor(uninitialized: x.shape)
+        mask = training ? [Float](unsafeUninitializedCapacity: x.count) { _, n in n = x.count } : []
+        x.data.withUnsafeBufferPointer { xp in
+            y.data.withUnsafeMutableBufferPointer { yp in
+                mask.withUnsafeMutableBufferPointer { mp in
+                    let src = xp.baseAddress!, out = yp.baseAddress!, m = training ? mp.baseAddress : nil
+                    Parallel.chunks(x.count, work: x.count) { range, _ in
+                        nas_fake_quant(src + range.lowerBound, out + range.lowerBound, m.map { $0 + range.lowerBound },
+                                       range.count, scale, zero)
+                    }
+                }
+            }
         }
         return y
     }
 
+    /// The smallest and largest value of `x` (chunk by chunk; min and max are exact in any order).
+    private func range(of x: Tensor) -> (Float, Float) {
+        let chunks = Parallel.chunkCount(x.count)
+        var lows = [Float](repeating: 0, count: chunks), highs = [Float](repeating: 0, count: chunks)
+        x.data.withUnsafeBufferPointer { xp in
+            lows.withUnsafeMutableBufferPointer { lp in
+                highs.withUnsafeMutableBufferPointer { hp in
+                    let src = xp.baseAddress!, l = lp.baseAddress!, h = hp.baseAddress!
+                    Parallel.chunks(x.count, work: x.count) { range, chunk in
+                        nas_min_max(src + range.lowerBound, range.count, l + chunk, h + chunk)
+                    }
+                }
+            }
+        }
+        return (lows.min()!, highs.max()!)
+    }
+
     public func backward(_ dy: Tensor) -> Tensor {
         defer { mask = [] }
-        return mask.isEmpty ? dy : dy.scaled(by: mask)
+        guard !mask.isEmpty else { return dy }
+        var dx = Tensor(uninitialized: dy.shape)
+        dy.data.withUnsafeBufferPointer { gp in
+            mask.withUnsafeBufferPointer { mp in
+                dx.data.withUnsafeMutableBufferPointer { dp in
+                    nas_multiply(gp.baseAddress!, mp.baseAddress!, dp.baseAddress!, dp.count)
+                }
+            }
+        }
+        return dx
     }
 }

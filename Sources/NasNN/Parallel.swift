@@ -1,4 +1,4 @@
-import Dispatch
+import CNasKernels
 import Foundation
 
 /// Splits batch work across threads.
@@ -7,6 +7,15 @@ import Foundation
 /// and each chunk owns its partial sums; so results are bit-identical with 1, 2 or 16
 /// threads, and a session replays exactly on another machine.
 public enum Parallel {
+    /// One parallel region as the pool's C callback sees it.
+    private struct Region {
+        let count: Int
+        let chunks: Int
+        let body: (Range<Int>, Int) -> Void
+
+        func range(_ chunk: Int) -> Range<Int> { count * chunk / chunks ..< count * (chunk + 1) / chunks }
+    }
+
     /// Fixed chunk count: enough to keep 8 cores busy, few enough to keep GEMMs large.
     static let partitions = 8
     nonisolated(unsafe) private static var configured = 0
@@ -24,32 +33,32 @@ public enum Parallel {
         max(1, min(partitions, count))
     }
 
-    /// Below this many units of work (about one multiply-add or element each) waking a second
-    /// thread costs more than it saves.
-    static let serialWork = 1 << 17
+    /// Below this many units of work (about one multiply-add or element each) handing chunks to
+    /// another thread costs more than it saves. The pool's workers wake in about a microsecond
+    /// when they are spinning, so this is a few microseconds of work.
+    static let serialWork = 1 << 15
 
     /// Calls `body(range, chunk)` for each of `chunkCount(count)` contiguous chunks of
     /// 0..<count, on up to `threads` threads; on one thread when `work` is small. The chunks
     /// are the same either way.
     static func chunks(_ count: Int, work: Int, _ body: (Range<Int>, Int) -> Void) {
         let chunks = chunkCount(count)
-        @Sendable func range(_ chunk: Int) -> Range<Int> { count * chunk / chunks ..< count * (chunk + 1) / chunks }
         let workers = work < serialWork ? 1 : min(threads, chunks)
         if workers == 1 {
-            for chunk in 0..<chunks { body(range(chunk), chunk) }
+            for chunk in 0..<chunks { body(count * chunk / chunks ..< count * (chunk + 1) / chunks, chunk) }
             return
         }
         // Chunks touch disjoint parts of the buffers `body` captures; that is the whole contract.
+        // The pool (CNasKernels' nas_parallel_for) keeps its threads between regions: a training
+        // step has about 25 regions, and waking Dispatch threads for each cost more than short
+        // regions gain.
         withoutActuallyEscaping(body) { body in
-            nonisolated(unsafe) let work = body
-            if workers >= cores {
-                // Let Dispatch hand out chunks as threads free up: a late-waking thread then
-                // takes fewer chunks instead of leaving the caller to do its share.
-                DispatchQueue.concurrentPerform(iterations: chunks) { chunk in work(range(chunk), chunk) }
-            } else {
-                DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                    for chunk in stride(from: worker, to: chunks, by: workers) { work(range(chunk), chunk) }
-                }
+            var region = Region(count: count, chunks: chunks, body: body)
+            withUnsafeMutablePointer(to: &region) { pointer in
+                nas_parallel_for(Int32(chunks), Int32(workers), { context, chunk in
+                    let region = context!.assumingMemoryBound(to: Region.self)
+                    region.pointee.body(region.pointee.range(Int(chunk)), Int(chunk))
+                }, pointer)
             }
         }
     }

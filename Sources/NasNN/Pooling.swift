@@ -104,14 +104,15 @@ public final class Pool: Layer {
                     Parallel.chunks(inputShape[0], work: dy.count * wh * ww) { range, _ in
                         for n in range {
                             let xs = xb + n * s.positions * c
+                            if isMax {
+                                let first = n * o.positions * c
+                                nas_maxpool_backward(db + first, ab! + first, o.positions * c, xs)
+                                continue
+                            }
                             for oy in 0..<o.height {
                                 for ox in 0..<o.width {
                                     let outIndex = ((n * o.height + oy) * o.width + ox) * c
                                     let g = db + outIndex
-                                    if isMax {
-                                        for ch in 0..<c { xs[Int(ab![outIndex + ch])] += g[ch] }
-                                        continue
-                                    }
                                     for ky in 0..<wh {
                                         for kx in 0..<ww {
                                             let d = xs + ((oy * strideY + ky) * s.width + ox * stride + kx) * c

@@ -103,7 +103,7 @@ public final class Residual: ClampFusing {
 
     public func backward(_ dy: Tensor) -> Tensor {
         var dy = dy
-        if let clamp, let output { clampGradient(&dy, output: output, clamp) }
+        if let clamp, let output { dy = clampGradient(dy, output: output, clamp) }
         output = nil
         var dx = body.backward(dy)
         let side = shortcut.backward(dy)
@@ -126,16 +126,23 @@ func add(_ other: Tensor, into target: inout Tensor, clamp: ClosedRange<Float>? 
     }
 }
 
-/// The gradient through a fused clamp: zero where the output sat on a bound.
-func clampGradient(_ g: inout Tensor, output: Tensor, _ clamp: ClosedRange<Float>) {
+/// The gradient through a fused clamp: `g` where the output was strictly inside the clamp,
+/// zero where it sat on a bound. One pass into a new tensor (copying `g` to mutate it would
+/// be two).
+func clampGradient(_ g: Tensor, output: Tensor, _ clamp: ClosedRange<Float>) -> Tensor {
+    var d = Tensor(uninitialized: g.shape)
     output.data.withUnsafeBufferPointer { yp in
-        g.data.withUnsafeMutableBufferPointer { gp in
-            let y = yp.baseAddress!, d = gp.baseAddress!
-            Parallel.chunks(gp.count, work: gp.count) { range, _ in
-                nas_clamp_gradient(d + range.lowerBound, y + range.lowerBound, range.count, clamp.lowerBound, clamp.upperBound)
+        g.data.withUnsafeBufferPointer { gp in
+            d.data.withUnsafeMutableBufferPointer { dp in
+                let y = yp.baseAddress!, src = gp.baseAddress!, dst = dp.baseAddress!
+                Parallel.chunks(dp.count, work: dp.count) { range, _ in
+                    nas_clamp_gradient(dst + range.lowerBound, src + range.lowerBound, y + range.lowerBound, range.count,
+                                       clamp.lowerBound, clamp.upperBound)
+                }
             }
         }
     }
+    return d
 }
 
 /// Squeeze-and-excitation: channel weights from a bottleneck MLP on the pooled input rescale

@@ -1,3 +1,4 @@
+import Foundation
 import NasCost
 import NasData
 import NasNN
@@ -79,14 +80,41 @@ public struct TrialOutcome {
     /// bit-widths, for export; nil unless complete.
     public var model: Model?
     public var bits: [Int]
+    /// Wall-clock seconds of each stage the trial reached, in the order they ran: "build",
+    /// "train", "compress", "fine-tune", "cost", "score" (bench/trial-bench prints them).
+    public var stages: [TrialStage]
 
     public init(status: TrialStatus, metrics: TrialMetrics?, epochs: [EpochRecord] = [], seconds: Double = 0,
-                model: Model? = nil, bits: [Int] = []) {
+                model: Model? = nil, bits: [Int] = [], stages: [TrialStage] = []) {
         self.status = status
         self.metrics = metrics
         self.epochs = epochs
         self.seconds = seconds
         self.model = model
         self.bits = bits
+        self.stages = stages
+    }
+}
+
+/// One stage of a trial and how long it took.
+public struct TrialStage: Sendable, Equatable {
+    public let name: String
+    /// Wall-clock seconds.
+    public let seconds: Double
+    /// CPU seconds of the whole process (all threads) over the stage: on a busy machine the
+    /// wall clock measures the neighbours too, this does not.
+    public let cpuSeconds: Double
+
+    public init(name: String, seconds: Double, cpuSeconds: Double) {
+        self.name = name
+        self.seconds = seconds
+        self.cpuSeconds = cpuSeconds
+    }
+
+    /// CPU seconds this process has used so far.
+    public static func processCPUSeconds() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
     }
 }

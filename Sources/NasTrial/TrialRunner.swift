@@ -48,9 +48,17 @@ public struct TrialRunner {
                     interrupted: inout Bool) -> TrialOutcome {
         let start = Date()
         var epochs: [EpochRecord] = []
+        var stages: [TrialStage] = [], stageStart = start, stageCPU = TrialStage.processCPUSeconds()
+        /// Closes the stage running since the last call.
+        func finished(_ stage: String) {
+            let now = Date(), cpu = TrialStage.processCPUSeconds()
+            stages.append(TrialStage(name: stage, seconds: now.timeIntervalSince(stageStart), cpuSeconds: cpu - stageCPU))
+            stageStart = now
+            stageCPU = cpu
+        }
         func ended(_ status: TrialStatus, _ metrics: TrialMetrics?, model: Model? = nil, bits: [Int] = []) -> TrialOutcome {
             TrialOutcome(status: status, metrics: metrics, epochs: epochs, seconds: Date().timeIntervalSince(start), model: model,
-                         bits: bits)
+                         bits: bits, stages: stages)
         }
         let input = data.train.sampleShape, classes = data.train.classCount
         let model: Model, planned: CostReport
@@ -60,6 +68,7 @@ public struct TrialRunner {
         } catch {
             return ended(.failed("cannot build the network: \(error)"), nil)
         }
+        finished("build")
         if let problem = MemoryEstimate.trainingProblem(model, batch: plan.training.batchSize) {
             return ended(.failed(problem), TrialMetrics(cost: planned))
         }
@@ -75,6 +84,7 @@ public struct TrialRunner {
                                     progress: { observer.progress("train", $0) },
                                     epochDone: { observer.epochDone("train", $0, training.epochs) }, shouldStop: stop)
         epochs += trained.epochs
+        finished("train")
         if stopped { interrupted = true; return ended(.failed("interrupted"), TrialMetrics(cost: planned)) }
         if let failure = trained.failure { return ended(.failed(failure), TrialMetrics(cost: planned)) }
 
@@ -87,6 +97,7 @@ public struct TrialRunner {
             var fineTuning = plan.fineTuning
             fineTuning.seed = seed &+ 1
             var loss = trained.loss
+            finished("compress")
             if fineTuning.epochs > 0 {
                 let view = try ActivationQuantization.trainingView(of: pruned)
                 let tuned = Trainer.train(view, on: data.train, validation: data.validation, options: fineTuning,
@@ -97,10 +108,13 @@ public struct TrialRunner {
                 if stopped { interrupted = true; return ended(.failed("interrupted"), TrialMetrics(cost: planned)) }
                 if let failure = tuned.failure { return ended(.failed("fine-tuning: " + failure), TrialMetrics(cost: planned)) }
                 loss = tuned.loss
+                finished("fine-tune")
             }
             compressor.finish()
             let report = cost(try DeploymentGraph(pruned), bits: bits)
+            finished("cost")
             let (float, int8) = try score(pruned, bits: bits, on: data)
+            finished("score")
             let metrics = TrialMetrics(cost: report, accuracy: int8, floatAccuracy: float, loss: loss)
             return ended(.complete, metrics, model: pruned, bits: bits)
         } catch {

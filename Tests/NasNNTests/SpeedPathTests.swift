@@ -1,0 +1,121 @@
+import CNasKernels
+import XCTest
+@testable import NasNN
+
+/// The training engine's fast paths must round exactly like the definitions they replace, so
+/// trained results (and the goldens that print them) do not depend on which path ran.
+final class SpeedPathTests: XCTestCase {
+    /// nas_sgemm's rounding contract on FMA kernels: each C element is a fused multiply-add
+    /// chain over k from zero within blocks of 256 k, each block's sum then added to C. The
+    /// in-place AVX2 kernel (and the AVX-512 ones) must match it bit for bit.
+    func testFusedKernelsRoundLikeTheContract() {
+        defer { _ = nas_kernels_select(nil) }
+        var rng = TestRng(state: 21)
+        var checked = 0
+        for isa in ["avx512", "avx2"] {
+            guard nas_kernels_select(isa) == 1 else { continue }
+            checked += 1
+            for trial in 0..<40 {
+                let m = 1 + Int(rng.next() % 40), n = 1 + Int(rng.next() % 70)
+                let k = trial % 8 == 0 ? 257 + Int(rng.next() % 300) : 1 + Int(rng.next() % 60)
+                let transA = rng.next() % 2 == 0, accumulate = rng.next() % 2 == 0
+                let a = (0..<(m * k)).map { _ in rng.uniform() }, b = (0..<(k * n)).map { _ in rng.uniform() }
+                var c = (0..<(m * n)).map { _ in rng.uniform() }
+                let (rsa, csa) = transA ? (1, m) : (k, 1)
+                var expected = c
+                for i in 0..<m {
+                    for j in 0..<n {
+                        var k0 = 0
+                        while k0 < k {
+                            var sum: Float = 0
+                            for p in k0..<min(k, k0 + 256) { sum.addProduct(a[i * rsa + p * csa], b[p * n + j]) }
+                            expected[i * n + j] = accumulate || k0 > 0 ? expected[i * n + j] + sum : sum
+                            k0 += 256
+                        }
+                    }
+                }
+                nas_sgemm(Int32(m), Int32(n), Int32(k), a, rsa, csa, b, n, 1, &c, n, accumulate ? 1 : 0)
+                XCTAssertEqual(c, expected, "\(isa) m\(m) n\(n) k\(k) transA \(transA) accumulate \(accumulate)")
+            }
+        }
+        if checked == 0 { print("no FMA kernel on this CPU; the contract is not checked") }
+    }
+
+    /// The pool runs every chunk exactly once, for any thread count, region after region, and
+    /// a region started inside a region runs on the calling thread.
+    func testPoolRunsEveryChunkOnce() {
+        final class Counts: @unchecked Sendable { var hits = [Int](repeating: 0, count: 8) }
+        for threads in [1, 2, 3, 8] {
+            for _ in 0..<200 {
+                let counts = Counts()
+                withUnsafeMutablePointer(to: &counts.hits) { pointer in
+                    nas_parallel_for(8, Int32(threads), { context, chunk in
+                        let hits = context!.assumingMemoryBound(to: [Int].self)
+                        hits.pointee.withUnsafeMutableBufferPointer { $0[Int(chunk)] += 1 }
+                    }, pointer)
+                }
+                XCTAssertEqual(counts.hits, [Int](repeating: 1, count: 8), "\(threads) threads")
+            }
+        }
+        defer { Parallel.threads = 0 }
+        Parallel.threads = 2
+        var outer = [Int](repeating: 0, count: 8)
+        outer.withUnsafeMutableBufferPointer { o in
+            let out = o.baseAddress!
+            Parallel.chunks(8, work: 1 << 20) { range, chunk in
+                var inner = 0
+                Parallel.chunks(8, work: 1 << 20) { r, _ in inner += r.count }
+                out[chunk] = inner + range.count
+            }
+        }
+        XCTAssertEqual(outer, [Int](repeating: 9, count: 8))
+    }
+
+    /// A convolution with its ReLU fused equals the convolution followed by the ReLU layer,
+    /// forward and backward, bit for bit, on the im2col, shifted-rows and 1x1 paths.
+    func testFusedReLUMatchesSeparateLayer() throws {
+        for (shape, kernel, stride) in [([2, 9, 9, 3], 3, 2), ([2, 16, 16, 4], 3, 1), ([3, 6, 6, 5], 1, 1), ([2, 300, 3], 5, 1)] {
+            var g = TestRng(state: 8)
+            let oneD = shape.count == 3
+            let conv = Conv2D(inChannels: shape.last!, outChannels: 6, kernel: kernel, stride: stride,
+                              padding: kernel == 1 ? 0 : nil, oneDimensional: oneD, rng: &g)
+            let relu = Activation(.relu6)
+            let x = g.tensor(shape)
+            for p in conv.parameters { p.value = p.value.map { $0 * 3 } }  // values past 6 too
+            let separate = relu.forward(conv.forward(x, training: true), training: true)
+            let r = g.tensor(separate.shape)
+            conv.parameters.forEach { $0.zeroGradient() }
+            let dxSeparate = conv.backward(relu.backward(r))
+            let gradients = conv.parameters.map(\.gradient)
+
+            let fused = conv.forward(x, training: true, clamp: 0...6)
+            XCTAssertEqual(fused, separate, "forward \(shape)")
+            conv.parameters.forEach { $0.zeroGradient() }
+            XCTAssertEqual(conv.backward(r), dxSeparate, "dx \(shape)")
+            XCTAssertEqual(conv.parameters.map(\.gradient), gradients, "parameter gradients \(shape)")
+        }
+    }
+
+    /// FakeQuant's kernel against its definition (round half away from zero, clamp to int8,
+    /// back to float; the mask marks values inside the range).
+    func testFakeQuantMatchesDefinition() {
+        var g = TestRng(state: 3)
+        let layer = FakeQuant()
+        for step in 0..<3 {
+            let x = g.tensor([4, 37])
+            let scaled = Tensor(shape: x.shape, data: x.data.map { $0 * Float(step + 1) })
+            let y = layer.forward(scaled, training: true)
+            let lo = min(layer.low, 0), hi = max(layer.high, 0)
+            let scale = hi > lo ? (hi - lo) / 255 : 1
+            let zero = min(max((-128 - lo / scale).rounded(), -128), 127)
+            var mask = [Float](repeating: 1, count: x.count)
+            for i in 0..<x.count {
+                let q = (scaled.data[i] / scale).rounded() + zero
+                if q < -128 || q > 127 { mask[i] = 0 }
+                XCTAssertEqual(y.data[i], (min(max(q, -128), 127) - zero) * scale, "step \(step) value \(i)")
+            }
+            let dy = g.tensor(x.shape)
+            XCTAssertEqual(layer.backward(dy).data, zip(dy.data, mask).map { $0 * $1 }, "step \(step) gradient")
+        }
+    }
+}

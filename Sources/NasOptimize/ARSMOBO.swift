@@ -206,7 +206,7 @@ struct RolloutReward {
     let surrogates: Surrogates
     let front: [[Double]]
     let reference: [Double]
-    let base: Double
+    let improvement: HypervolumeImprovement
     let scale: [Double]
 
     init(_ history: [Observation], in domain: SearchDomain) {
@@ -217,7 +217,7 @@ struct RolloutReward {
         let reference = domain.reference ?? values.map { $0.max()! + 0.1 * max($0.max()! - $0.min()!, 1e-9) }
         self.reference = reference
         front = Pareto.front(successes.map(\.objectives)).map { successes[$0].objectives }
-        base = Hypervolume.of(front, reference: reference)
+        improvement = HypervolumeImprovement(front: front, reference: reference)
         scale = (0..<m).map { k in max(reference[k] - values[k].min()!, 1e-12) }
     }
 
@@ -232,6 +232,6 @@ struct RolloutReward {
         }
         let feasibility = surrogates.feasibility(x)
         if shift >= 0 { return -shift * feasibility - (1 - feasibility) }
-        return feasibility * (Hypervolume.of(front + [y], reference: reference) - base)
+        return feasibility * improvement(y)
     }
 }

@@ -1,28 +1,47 @@
+import CNasHypervolume
+
 /// The volume dominated by a set of points and bounded by a reference point (minimization).
 /// Points that do not strictly dominate the reference add nothing. Exact: a sweep in O(n log n)
-/// for two objectives, the Beume et al. sweep over a 2-D staircase for three, and recursive
-/// slicing (HSO) for more.
+/// for two objectives, the Beume et al. sweep over a 2-D staircase for three, HV4D+ (Guerreiro
+/// & Fonseca 2018, O(n^2)) for four, and for five and more a dimension sweep whose slabs grow by
+/// each point's exclusive contribution, computed one dimension lower on the bounded limit set
+/// (the recursion of WFG, While et al. 2012). Four and more run in C (CNasHypervolume).
 public enum Hypervolume {
     public static func of(_ points: [[Double]], reference: [Double]) -> Double {
         let m = reference.count
-        let inside = points.filter { p in p.count == m && zip(p, reference).allSatisfy { $0 < $1 } }
+        let inside = points.filter { p in isInside(p, reference) }
         guard !inside.isEmpty else { return 0 }
         switch m {
         case 1: return reference[0] - inside.map { $0[0] }.min()!
         case 2: return twoD(inside.map { ($0[0], $0[1]) }, reference: (reference[0], reference[1]))
         case 3: return threeD(inside, reference: reference)
-        default: return slicing(inside, reference: reference)
+        default:
+            let flat = inside.flatMap { $0 }
+            let volume = nas_hypervolume(flat, Int32(inside.count), Int32(m), reference)
+            // Only an allocation failure gives a negative volume; Swift's own arrays trap then too.
+            precondition(volume >= 0, "hypervolume: out of memory for \(inside.count) points")
+            return volume
         }
+    }
+
+    /// What `point` adds to the volume of `front`: HV(front + point) - HV(front). See
+    /// `HypervolumeImprovement`, which serves many points against one front.
+    public static func improvement(of point: [Double], over front: [[Double]], reference: [Double]) -> Double {
+        HypervolumeImprovement(front: front, reference: reference)(point)
     }
 
     /// Each point's exclusive contribution: what the set loses without it.
     public static func contributions(_ points: [[Double]], reference: [Double]) -> [Double] {
-        let total = of(points, reference: reference)
-        return points.indices.map { i in
+        points.indices.map { i in
             var rest = points
             rest.remove(at: i)
-            return total - of(rest, reference: reference)
+            return improvement(of: points[i], over: rest, reference: reference)
         }
+    }
+
+    /// p counts toward the volume: the right number of objectives, each strictly below the reference.
+    static func isInside(_ p: [Double], _ reference: [Double]) -> Bool {
+        p.count == reference.count && zip(p, reference).allSatisfy { $0 < $1 }
     }
 
     static func twoD(_ points: [(Double, Double)], reference: (Double, Double)) -> Double {
@@ -84,23 +103,4 @@ public enum Hypervolume {
         return volume
     }
 
-    /// Hypervolume by slicing along the last objective (HSO): exact for any dimension, meant for
-    /// the modest sets four or more objectives produce.
-    static func slicing(_ points: [[Double]], reference r: [Double]) -> Double {
-        let m = r.count
-        if m == 3 { return threeD(points, reference: r) }
-        let sorted = points.sorted { $0[m - 1] < $1[m - 1] }
-        var volume = 0.0
-        var slab: [[Double]] = []
-        for (index, p) in sorted.enumerated() {
-            slab.append(Array(p.prefix(m - 1)))
-            let nextZ = index + 1 < sorted.count ? sorted[index + 1][m - 1] : r[m - 1]
-            if nextZ > p[m - 1] {
-                let front = Pareto.front(slab).map { slab[$0] }
-                slab = front
-                volume += slicing(front, reference: Array(r.prefix(m - 1))) * (nextZ - p[m - 1])
-            }
-        }
-        return volume
-    }
 }

@@ -5,14 +5,20 @@
    coordinate w. The points seen so far, projected on (x, y, z), form a 3-D "slab" whose volume
    V3 only changes when a point enters; the 4-D volume is the sum over the sweep of V3 times the
    gap to the next w. Instead of recomputing V3, each entering point's exclusive 3-D
-   contribution to the slab is computed in one linear pass over the slab kept sorted by z, and
-   points it dominates leave the slab. O(n^2) overall, with a small constant: most slab points
-   are rejected by two comparisons.
+   contribution to the slab is computed in about one pass over the slab kept sorted by z (the
+   points below p's height in a vector pass that bounds p's rectangle, the ones above in a sweep
+   that stops once p's box is covered), and the points it dominates leave the slab. O(n^2)
+   overall, with a small constant: most slab points cost a couple of vector comparisons.
 
    Five and more: the same sweep one level up (the dimension-sweep / exclusive-contribution
    recursion of WFG, While, Bradstreet & Barone 2012): a point's exclusive (d-1)-dimensional
    contribution to the slab is the volume of its own box minus the volume of the slab clipped
-   to that box (the "limit set"), computed recursively down to the 4-D case. */
+   to that box (the "limit set"), computed recursively down to the 4-D case. Bounding first: a
+   slab point beyond p in one coordinate only just shortens p's box, and the points beyond the
+   shortened box drop out, which keeps the limit sets small. The slab stays sorted by the next
+   level's sweep coordinate, so limit sets come out sorted and only the top level sorts.
+
+   Hypervolume improvement uses the same exclusive contribution at the top level. */
 
 #include "nas_hypervolume.h"
 
@@ -131,8 +137,10 @@ static inline vec2 select2(mask2 mask, vec2 a, vec2 b) {
 /* Work buffers, allocated once per call for every level of the recursion.                   */
 
 typedef struct {
-    /* Four dimensions: the 3-D slab (structure of arrays, ascending z) and the staircase. */
+    /* Four dimensions: the 3-D slab (structure of arrays, ascending z), the staircase, and the
+       slab positions a point entering drops. */
     double *x, *y, *z, *sx, *sy;
+    int *dropped;
     /* Level m (5 <= m <= levels): that level's slab of (m-1)-dim points, its limit set and its
        bounds; the entries below 5 stay NULL. */
     int levels;
@@ -140,7 +148,7 @@ typedef struct {
 } workspace;
 
 static void workspace_free(workspace *w) {
-    free(w->x); free(w->y); free(w->z); free(w->sx); free(w->sy);
+    free(w->x); free(w->y); free(w->z); free(w->sx); free(w->sy); free(w->dropped);
     for (int m = 0; m <= w->levels; m++) {
         if (w->slab) free(w->slab[m]);
         if (w->limit) free(w->limit[m]);
@@ -156,10 +164,11 @@ static int workspace_make(workspace *w, int levels, int capacity) {
     w->levels = levels;
     w->x = malloc(sizeof(double) * c); w->y = malloc(sizeof(double) * c); w->z = malloc(sizeof(double) * c);
     w->sx = malloc(sizeof(double) * c); w->sy = malloc(sizeof(double) * c);
+    w->dropped = malloc(sizeof(int) * (c + 1));
     w->slab = calloc((size_t)levels + 1, sizeof(double *));
     w->limit = calloc((size_t)levels + 1, sizeof(double *));
     w->bound = calloc((size_t)levels + 1, sizeof(double *));
-    int ok = w->x && w->y && w->z && w->sx && w->sy && w->slab && w->limit && w->bound;
+    int ok = w->x && w->y && w->z && w->sx && w->sy && w->dropped && w->slab && w->limit && w->bound;
     for (int m = 5; m <= levels && ok; m++) {
         w->slab[m] = malloc(sizeof(double) * c * (size_t)(m - 1));
         w->limit[m] = malloc(sizeof(double) * c * (size_t)(m - 1));
@@ -261,48 +270,66 @@ static int slab_enter(workspace *w, int count, double px, double py, double pz, 
 
     double area = uncovered_area(px, py, X, Y, sx, sy, k);
     double contribution = 0, z = pz;
-    int open = 1; /* some of p's box is still uncovered at the current height */
-    for (int j = below; j < count; j++) {
+    for (j = below; j < count; j++) {
         double qx = xs[j], qy = ys[j], qz = zs[j];
-        if (open && qx < X && qy < Y) {
-            int moved = 1;
-            if (qx <= px) {
-                contribution += area * (qz - z);
-                z = qz;
-                if (qy <= py) { /* covers all that is left, from its height up */
-                    open = 0;
-                    area = 0;
-                    moved = 0;
-                } else {
-                    Y = qy;
-                    k = staircase_lower_top(sx, sy, k, Y);
-                }
-            } else if (qy <= py) {
-                contribution += area * (qz - z);
-                z = qz;
-                X = qx;
-                k = staircase_lower_right(sx, k, X);
-            } else {
-                k = staircase_insert(sx, sy, k, qx, qy, &moved);
-                if (moved) {
-                    contribution += area * (qz - z);
-                    z = qz;
-                }
+        if (qx >= X || qy >= Y) continue;
+        int moved = 1;
+        if (qx <= px) {
+            contribution += area * (qz - z);
+            z = qz;
+            if (qy <= py) { /* covers all that is left, from its height up */
+                area = 0;
+                break;
             }
-            if (moved) area = uncovered_area(px, py, X, Y, sx, sy, k);
+            Y = qy;
+            k = staircase_lower_top(sx, sy, k, Y);
+        } else if (qy <= py) {
+            contribution += area * (qz - z);
+            z = qz;
+            X = qx;
+            k = staircase_lower_right(sx, k, X);
+        } else {
+            k = staircase_insert(sx, sy, k, qx, qy, &moved);
+            if (!moved) continue;
+            contribution += area * (qz - z);
+            z = qz;
         }
-        if (qx >= px && qy >= py) continue; /* dominated by p (q.z > p.z): leaves the slab */
-        xs[write] = qx; ys[write] = qy; zs[write] = qz;
-        write++;
+        area = uncovered_area(px, py, X, Y, sx, sy, k);
     }
     *volume += contribution + area * (reference[2] - z);
 
-    size_t tail = (size_t)(write - at);
-    memmove(xs + at + 1, xs + at, sizeof(double) * tail);
-    memmove(ys + at + 1, ys + at, sizeof(double) * tail);
-    memmove(zs + at + 1, zs + at, sizeof(double) * tail);
+    /* The points above that p dominates leave (few: each point leaves once in the whole sweep),
+       found by a read-only scan; the points between them move up behind p in whole runs. */
+    int *dropped = w->dropped, drops = 0;
+    j = below;
+    {
+        const vec2 vpx = splat2(px), vpy = splat2(py);
+        for (; j + 4 <= count; j += 4) {
+            vec2 qx0 = load2(xs + j), qy0 = load2(ys + j), qx1 = load2(xs + j + 2), qy1 = load2(ys + j + 2);
+            mask2 any = ((qx0 >= vpx) & (qy0 >= vpy)) | ((qx1 >= vpx) & (qy1 >= vpy));
+            if (!(any[0] | any[1])) continue;
+            for (int lane = 0; lane < 4; lane++) {
+                if (xs[j + lane] >= px && ys[j + lane] >= py) dropped[drops++] = j + lane;
+            }
+        }
+    }
+    for (; j < count; j++) {
+        if (xs[j] >= px && ys[j] >= py) dropped[drops++] = j;
+    }
+    dropped[drops] = count; /* the end of the last run */
+    int to = at + 1, from = below;
+    for (int d = 0; d <= drops; d++) {
+        size_t run = (size_t)(dropped[d] - from);
+        if (run > 0 && to != from) {
+            memmove(xs + to, xs + from, sizeof(double) * run);
+            memmove(ys + to, ys + from, sizeof(double) * run);
+            memmove(zs + to, zs + from, sizeof(double) * run);
+        }
+        to += (int)run;
+        from = dropped[d] + 1;
+    }
     xs[at] = px; ys[at] = py; zs[at] = pz;
-    return write + 1;
+    return to;
 }
 
 /* The 4-D volume of points (row-major, 4 per point) visited in `order` (NULL: the given order),

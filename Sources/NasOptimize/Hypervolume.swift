@@ -9,18 +9,28 @@ import CNasHypervolume
 public enum Hypervolume {
     public static func of(_ points: [[Double]], reference: [Double]) -> Double {
         let m = reference.count
+        guard m > 0 else { return 0 }  // no objectives, no volume
+        if m >= 4 {
+            // Straight into the kernel's row-major layout, without an intermediate [[Double]].
+            var flat: [Double] = []
+            flat.reserveCapacity(points.count * m)
+            var count = 0
+            for p in points where isInside(p, reference) {
+                flat.append(contentsOf: p)
+                count += 1
+            }
+            guard count > 0 else { return 0 }
+            let volume = nas_hypervolume(flat, Int32(count), Int32(m), reference)
+            // Only an allocation failure gives a negative volume; Swift's own arrays trap then too.
+            precondition(volume >= 0, "hypervolume: out of memory for \(count) points")
+            return volume
+        }
         let inside = points.filter { p in isInside(p, reference) }
         guard !inside.isEmpty else { return 0 }
         switch m {
         case 1: return reference[0] - inside.map { $0[0] }.min()!
         case 2: return twoD(inside.map { ($0[0], $0[1]) }, reference: (reference[0], reference[1]))
-        case 3: return threeD(inside, reference: reference)
-        default:
-            let flat = inside.flatMap { $0 }
-            let volume = nas_hypervolume(flat, Int32(inside.count), Int32(m), reference)
-            // Only an allocation failure gives a negative volume; Swift's own arrays trap then too.
-            precondition(volume >= 0, "hypervolume: out of memory for \(inside.count) points")
-            return volume
+        default: return threeD(inside, reference: reference)
         }
     }
 

@@ -57,7 +57,7 @@ public struct HypervolumeImprovement: Sendable {
 
     /// One to three objectives: the same identity, the clipped front's volume by the Swift sweeps.
     func lowDimensional(_ y: [Double]) -> Double {
-        guard Hypervolume.isInside(y, reference) else { return 0 }
+        guard !reference.isEmpty, Hypervolume.isInside(y, reference) else { return 0 }
         let m = reference.count
         var clipped: [[Double]] = []
         clipped.reserveCapacity(frontCount)

@@ -174,6 +174,7 @@ final class OptimizeBuiltinsTests: XCTestCase {
         """)
         XCTAssertNil(error)
         XCTAssertEqual(out, "1.25 1.25\n0 0\n0.0625 0.03125\n")
+        XCTAssertEqual(runWithEngine("print(hypervolume([[]], []), hypervolume_improvement([], [[]], []))").out, "0 0\n")
         XCTAssertTrue(runWithEngine("hypervolume_improvement([1], [[1, 2]], [3, 3])").error?.contains("the point needs 2 objectives") == true)
         XCTAssertTrue(runWithEngine("hypervolume_improvement([1, 1], [[1]], [3, 3])").error?.contains("every point needs 2 objectives") == true)
     }

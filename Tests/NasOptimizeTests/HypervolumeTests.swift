@@ -115,6 +115,8 @@ final class HypervolumeTests: XCTestCase {
     }
 
     func testDegenerateSets() {
+        XCTAssertEqual(Hypervolume.of([[]], reference: []), 0, "no objectives")
+        XCTAssertEqual(Hypervolume.of([[0.5, 0.5, 0.5, 0.5]], reference: [1, 1, 1]), 0, "the wrong number of objectives")
         for m in 2...6 {
             let r = [Double](repeating: 1, count: m)
             let p = [Double](repeating: 0.5, count: m)

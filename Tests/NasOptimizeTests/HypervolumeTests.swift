@@ -61,12 +61,73 @@ final class HypervolumeTests: XCTestCase {
         return volume
     }
 
+    /// The Swift sweep the 3-D C kernel replaced (same arithmetic in the same order), kept as
+    /// its reference: the kernel must match it bit for bit, so 3-objective results are unchanged.
+    func threeD(_ points: [[Double]], reference r: [Double]) -> Double {
+        let sorted = points.sorted { $0[2] < $1[2] }
+        var xs: [Double] = [], ys: [Double] = []
+        var area = 0.0, volume = 0.0
+        for (index, p) in sorted.enumerated() {
+            let x = p[0], y = p[1]
+            // First staircase point with xs >= x.
+            var lo = 0, hi = xs.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if xs[mid] < x { lo = mid + 1 } else { hi = mid }
+            }
+            // Dominated in 2-D by the point just left of it (smaller x, y no larger)?
+            let dominatedLeft = lo > 0 && ys[lo - 1] <= y
+            let dominatedEqual = lo < xs.count && xs[lo] == x && ys[lo] <= y
+            if !dominatedLeft && !dominatedEqual {
+                // Points from lo on with y >= this y are now dominated: remove them, adjusting area.
+                var end = lo
+                while end < xs.count && ys[end] >= y { end += 1 }
+                // Area added = region dominated by the new point minus what was already covered.
+                let upperY = lo > 0 ? ys[lo - 1] : r[1]
+                var covered = 0.0
+                // Covered part of [x, r0) x [y, upperY): the removed points' staircase plus the
+                // first remaining point's strip.
+                var previousX = x
+                var stairY = upperY
+                for k in lo..<end {
+                    covered += (xs[k] - previousX) * (upperY - stairY)
+                    previousX = xs[k]
+                    stairY = ys[k]
+                }
+                let nextX = end < xs.count ? xs[end] : r[0]
+                covered += (nextX - previousX) * (upperY - stairY)
+                if end < xs.count {
+                    covered += (r[0] - nextX) * (upperY - y)
+                }
+                let full = (r[0] - x) * (upperY - y)
+                area += full - covered
+                xs.replaceSubrange(lo..<end, with: [x])
+                ys.replaceSubrange(lo..<end, with: [y])
+            }
+            let nextZ = index + 1 < sorted.count ? sorted[index + 1][2] : r[2]
+            volume += area * (nextZ - p[2])
+        }
+        return volume
+    }
+
+
+    func testThreeDKernelMatchesTheSwiftSweepBitForBit() {
+        var rng = SeededGenerator(seed: 31)
+        let reference = [1.05, 1.05, 1.05]
+        for trial in 0..<200 {
+            let points = trial % 10 == 0 ? sphere(500, 3, &rng) : awkwardSet(3, 40, trial, &rng)
+            let inside = points.filter { p in zip(p, reference).allSatisfy { $0 < $1 } }
+            XCTAssertEqual(Hypervolume.of(points, reference: reference), threeD(inside, reference: reference), "points \(points)")
+        }
+    }
+
     /// Hypervolume by slicing along the last objective (HSO) down to the 3-D sweep: slow, but
     /// independent of the C kernels, so it checks them on sets too big for the grid.
     func slicing(_ points: [[Double]], _ reference: [Double]) -> Double {
         let m = reference.count
         let inside = points.filter { p in zip(p, reference).allSatisfy { $0 < $1 } }
-        if m <= 3 { return Hypervolume.of(inside, reference: reference) }
+        if m == 3 { return threeD(inside, reference: reference) }
+        if m < 3 { return Hypervolume.of(inside, reference: reference) }
         let sorted = inside.sorted { $0[m - 1] < $1[m - 1] }
         var volume = 0.0
         var slab: [[Double]] = []

@@ -1,7 +1,7 @@
 #ifndef NAS_HYPERVOLUME_H
 #define NAS_HYPERVOLUME_H
 
-/* Exact hypervolume for four and more objectives (minimization), the hot loops behind
+/* Exact hypervolume for three and more objectives (minimization), the hot loops behind
    NasOptimize.Hypervolume. Portable C: the scans over the slab use the compilers' generic
    two-lane vectors (SSE2 on every x86-64, NEON on ARM), the baseline of each architecture, so
    there is nothing to dispatch per CPU. No global state: safe to call from several threads.
@@ -11,7 +11,7 @@
    filters the rest out, because they add nothing. Dominated points and duplicates are allowed.
 
    Returns the volume, or -1 when a work buffer could not be allocated (the caller reports it)
-   or d < 4. */
+   or d < 3. */
 double nas_hypervolume(const double *points, int n, int d, const double *reference);
 
 /* The hypervolume improvement of each of `count` candidates (row-major, d per candidate) over

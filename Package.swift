@@ -49,10 +49,13 @@ let package = Package(
         .target(name: "NasExport", dependencies: ["NasQuant", "NasCost", "NasNN", "NasFiles"]),
         // Trials: build -> train -> compress -> fine-tune -> int8 accuracy and exact costs.
         .target(name: "NasTrial", dependencies: ["NasNN", "NasData", "NasCost", "NasCompress", "NasQuant"], swiftSettings: optimized),
+        // Exact hypervolume for four and more objectives (HV4D+ and a bounded dimension sweep), in C
+        // because the sweeps are branchy scans over a few thousand points per point.
+        .target(name: "CNasHypervolume", cSettings: [.unsafeFlags(["-O3"])]),
         // Multi-objective optimization: Pareto sorting, hypervolume.
         // Optimized even in debug builds: the strategies' inner loops (GP fits, EHVI) would make
         // the test suite minutes long at -Onone.
-        .target(name: "NasOptimize", dependencies: ["NasData"], swiftSettings: optimized),
+        .target(name: "NasOptimize", dependencies: ["NasData", "CNasHypervolume"], swiftSettings: optimized),
         // Study storage in SQLite: studies, trials, per-epoch curves; crash-safe appends, resume,
         // budget re-filtering of the stored trials. No knowledge of the language.
         .target(name: "NasStudy", dependencies: ["NasOptimize", "NasFiles", .product(name: "GRDB", package: "GRDB.swift")]),

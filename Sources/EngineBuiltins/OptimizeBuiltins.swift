@@ -13,21 +13,43 @@ enum OptimizeBuiltins {
         r.register(Builtin("hypervolume", [.init("points"), .init("reference")],
                            doc: "Exact hypervolume dominated by the points (all objectives minimized) up to the reference point; points beyond it add nothing.") { call in
             let points = try vectors(call, "points")
-            guard case .list(let items) = call["reference"] else {
-                throw call.error("hypervolume: 'reference' must be a list of numbers", at: "reference")
-            }
-            let reference = try items.map { item -> Double in
-                guard case .number(let q) = item else { throw call.error("hypervolume: 'reference' must hold numbers", at: "reference") }
-                return q.value
-            }
-            guard points.allSatisfy({ $0.count == reference.count }) else {
-                throw call.error("hypervolume: every point needs \(reference.count) objectives, like the reference", at: "points")
-            }
-            guard reference.count <= 6 || points.count <= 64 else {
-                throw call.error("hypervolume: more than 6 objectives is limited to 64 points (exact slicing is exponential)", at: "points")
-            }
+            let reference = try numbers(call, "reference")
+            try checkShapes(call, points, "points", reference)
             return .number(Hypervolume.of(points, reference: reference))
         })
+        r.register(Builtin("hypervolume_improvement", [.init("point"), .init("front"), .init("reference")],
+                           doc: "What the point adds to the front's hypervolume (all objectives minimized): hypervolume(front + [point]) - hypervolume(front), computed without the front's own volume; 0 when the front already covers it or it lies beyond the reference.") { call in
+            let point = try numbers(call, "point")
+            let front = try vectors(call, "front")
+            let reference = try numbers(call, "reference")
+            guard point.count == reference.count else {
+                throw call.error("hypervolume_improvement: the point needs \(reference.count) objectives, like the reference", at: "point")
+            }
+            try checkShapes(call, front, "front", reference)
+            return .number(Hypervolume.improvement(of: point, over: front, reference: reference))
+        })
+    }
+
+    /// A list of numbers, such as a reference point.
+    static func numbers(_ call: BuiltinCall, _ parameter: String) throws -> [Double] {
+        guard case .list(let items) = call[parameter] else {
+            throw call.error("\(call.name): '\(parameter)' must be a list of numbers", at: parameter)
+        }
+        return try items.map { item -> Double in
+            guard case .number(let q) = item else { throw call.error("\(call.name): '\(parameter)' must hold numbers", at: parameter) }
+            return q.value
+        }
+    }
+
+    /// Every point has the reference's objectives, and the set is small enough where exact
+    /// hypervolume is exponential in the objectives.
+    static func checkShapes(_ call: BuiltinCall, _ points: [[Double]], _ parameter: String, _ reference: [Double]) throws {
+        guard points.allSatisfy({ $0.count == reference.count }) else {
+            throw call.error("\(call.name): every point needs \(reference.count) objectives, like the reference", at: parameter)
+        }
+        guard reference.count <= 6 || points.count <= 64 else {
+            throw call.error("\(call.name): more than 6 objectives is limited to 64 points (exact hypervolume is exponential in the objectives)", at: parameter)
+        }
     }
 
     static func vectors(_ call: BuiltinCall, _ parameter: String) throws -> [[Double]] {

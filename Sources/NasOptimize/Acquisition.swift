@@ -177,9 +177,14 @@ public struct ExpectedHypervolumeSearch: Strategy {
 public struct ExpectedHypervolumeImprovement {
     let surrogates: Surrogates
     let reference: [Double]
-    /// Per Monte-Carlo draw: the front to improve on and its hypervolume (the same observed front
-    /// for every draw unless noisy).
-    let fronts: [(front: [[Double]], hypervolume: Double)]
+    /// What the draws improve on, prepared once for every candidate.
+    let baseline: Baseline
+    enum Baseline {
+        /// Every draw improves on the observed front: one batch per candidate.
+        case observed(HypervolumeImprovement)
+        /// Noisy: each draw improves on its own sampled front.
+        case perDraw([HypervolumeImprovement])
+    }
     let draws: [[Double]]
 
     /// The domain's reference, or else the worst observed value per objective plus 10% of its range.
@@ -199,26 +204,27 @@ public struct ExpectedHypervolumeImprovement {
             let layers = Pareto.fronts(successes.map(\.objectives)).prefix(2).flatMap { $0 }
             let models = self.surrogates
             let posteriors = layers.map { models.predict(successes[$0].x) }
-            fronts = (0..<samples).map { _ in
+            baseline = .perDraw((0..<samples).map { _ in
                 let sampled = posteriors.map { p in p.map { $0.mean + $0.variance.squareRoot() * Double(normal.nextNormal()) } }
                 let front = Pareto.front(sampled).map { sampled[$0] }
-                return (front, Hypervolume.of(front, reference: reference))
-            }
+                return HypervolumeImprovement(front: front, reference: reference)
+            })
         } else {
             let front = Pareto.front(successes.map(\.objectives)).map { successes[$0].objectives }
-            fronts = Array(repeating: (front, Hypervolume.of(front, reference: reference)), count: samples)
+            baseline = .observed(HypervolumeImprovement(front: front, reference: reference))
         }
     }
 
     public func callAsFunction(_ x: [Double]) -> Double {
         let predictions = surrogates.predict(x)
-        var gain = 0.0
-        for (z, baseline) in zip(draws, fronts) {
-            let y = predictions.indices.map { predictions[$0].mean + predictions[$0].variance.squareRoot() * z[$0] }
-            if zip(y, reference).allSatisfy({ $0 < $1 }), !baseline.front.contains(where: { Pareto.dominates($0, y) }) {
-                gain += Hypervolume.of(baseline.front + [y], reference: reference) - baseline.hypervolume
-            }
+        let ys = draws.map { z in predictions.indices.map { predictions[$0].mean + predictions[$0].variance.squareRoot() * z[$0] } }
+        // Each draw's improvement is 0 outside the reference box or behind the front.
+        let gains: [Double]
+        switch baseline {
+        case .observed(let improvement): gains = improvement(batch: ys)
+        case .perDraw(let improvements): gains = zip(ys, improvements).map { y, improvement in improvement(y) }
         }
+        let gain = gains.reduce(0, +)  // draw by draw, in order, as before batching
         guard gain > 0 else { return 0 }
         return surrogates.feasibility(x) * gain / Double(draws.count)
     }

@@ -165,6 +165,20 @@ final class OptimizeBuiltinsTests: XCTestCase {
         XCTAssertTrue(runWithEngine("hypervolume([[1, 2]], [3])").error?.contains("needs 1 objectives") == true)
     }
 
+    func testHypervolumeImprovement() {
+        let (out, error) = runWithEngine("""
+        front = [[1, 3], [2, 2], [3, 1]]
+        print(hypervolume_improvement([1.5, 1.5], front, [4, 4]), hypervolume(front + [[1.5, 1.5]], [4, 4]) - hypervolume(front, [4, 4]))
+        print(hypervolume_improvement([2, 2], front, [4, 4]), hypervolume_improvement([5, 0], front, [4, 4]))
+        print(hypervolume_improvement([0.5, 0.5, 0.5, 0.5], [], [1, 1, 1, 1]), hypervolume_improvement([0.5, 0.5, 0.5, 0.5], [[0.5, 0.5, 0.5, 0.75]], [1, 1, 1, 1]))
+        """)
+        XCTAssertNil(error)
+        XCTAssertEqual(out, "1.25 1.25\n0 0\n0.0625 0.03125\n")
+        XCTAssertEqual(runWithEngine("print(hypervolume([[]], []), hypervolume_improvement([], [[]], []))").out, "0 0\n")
+        XCTAssertTrue(runWithEngine("hypervolume_improvement([1], [[1, 2]], [3, 3])").error?.contains("the point needs 2 objectives") == true)
+        XCTAssertTrue(runWithEngine("hypervolume_improvement([1, 1], [[1]], [3, 3])").error?.contains("every point needs 2 objectives") == true)
+    }
+
     func testCompressionProblemSearch() {
         let (out, error) = runWithEngine("""
         p = problem.compression(layers: 4, seed: 2)

@@ -24,7 +24,7 @@ public struct TrainingOptions: Sendable {
 
     public var epochs = 3
     public var batchSize = 32
-    public var learningRate: Float = 0.05
+    public var learningRate: Float = 0.2
     public var optimizer = OptimizerChoice.sgd(momentum: 0.9, weightDecay: 5e-4, nesterov: true)
     public var schedule = LearningRateSchedule.cosine
     /// Fraction of all steps over which the rate rises linearly from base/steps to the

@@ -83,7 +83,7 @@ struct KnobDomain {
     // MARK: - The knobs
 
     /// `train(optimizer:)` and a space's `optimizer`.
-    static let optimizers = ["sgd", "adam"]
+    static let optimizers = TrainingOptions.OptimizerChoice.names
     /// `train(schedule:)`.
     static let schedules = ["cosine", "step", "constant"]
 
@@ -93,11 +93,15 @@ struct KnobDomain {
         ("epochs", .whole(1...10_000)),
         ("batch", .whole(1...4096)),
         ("optimizer", .choice(optimizers)),
+        ("warmup", .fraction(upTo: 1)),
+        ("smoothing", .fraction(upTo: 1)),
+        ("weight_decay", .fraction(upTo: 1, closed: true)),
     ]
 
     /// Compression knobs a space may vary (`compress`'s arguments; `finetune` is its epochs).
     static let compression: [(String, KnobDomain)] = [
         ("channels", .fraction(upTo: 0.95, closed: true)),
+        ("gradual", .flag),
         ("prune", .fraction(upTo: 1)),
         ("bits", .whole(2...8)),
         ("finetune", .whole(0...10_000)),

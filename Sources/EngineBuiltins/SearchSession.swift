@@ -187,7 +187,7 @@ struct NetworkStudyValue: NativeValue {
     let study: NetworkStudy
 
     var typeName: String { "study" }
-    var memberNames: [String] { ["pareto", "trials", "best", "hypervolume", "history", "strategy", "seed", "space", "board", "budget", "objectives"] }
+    var memberNames: [String] { ["pareto", "trials", "best", "evaluate", "hypervolume", "history", "strategy", "seed", "space", "board", "budget", "objectives"] }
 
     func member(_ name: String) -> Value? {
         switch name {
@@ -215,7 +215,39 @@ struct NetworkStudyValue: NativeValue {
                 }
                 return NetworkStudyValue(study: study).record(study.withNetwork(trial, context: call.context))
             }))
+        case "evaluate":
+            let study = self.study
+            return .function(.builtin(Builtin("evaluate", [.init("data"), .init("trials", default: Value.none)],
+                                              doc: "Scores trials on a separate test split, in int8 as on the board: s.evaluate(test_data) takes the Pareto front (or trials: a list of trial records or numbers), retrains stored trials from their seeds, and returns a table of validation vs test accuracy (`.trials` as records, `.test_accuracy` the mean).") { call in
+                let test = try call.dataset("data")
+                let chosen = try Self.trials(of: study, call)
+                guard !chosen.isEmpty else { throw call.error("evaluate: no trial to score: no trial of this study fits \(study.budgetDescription)") }
+                return .native(try StudyEvaluation.run(study, trials: chosen, on: test, call: call))
+            }))
         default: return nil
+        }
+    }
+
+    /// The `trials:` argument of `evaluate`: the current front by default, else trial records
+    /// (as `s.pareto` or `s.trials` give them) or trial numbers, each a completed trial.
+    static func trials(of study: NetworkStudy, _ call: BuiltinCall) throws -> [NetworkTrial] {
+        guard let given = call.optional("trials") else { return study.front.map { study.trials[$0] } }
+        let items: [Value]
+        if case .list(let list) = given { items = list } else { items = [given] }
+        return try items.map { item in
+            let number: Double?
+            switch item {
+            case .number(let q): number = q.value
+            case .record(let r): if case .number(let q)? = r["trial"] { number = q.value } else { number = nil }
+            default: number = nil
+            }
+            guard let number, let t = study.trials.first(where: { Double($0.number) == number }) else {
+                throw call.error("evaluate: 'trials' must list trial records or numbers of this study", at: "trials")
+            }
+            guard t.outcome.status == .complete else {
+                throw call.error("evaluate: trial \(t.number) did not complete (\(t.outcome.status.name)); only trained trials can be scored", at: "trials")
+            }
+            return t
         }
     }
 

@@ -9,8 +9,9 @@ import NasTrial
 /// Maps points of the unit hypercube, where strategies work, to trial plans: one dimension per
 /// searched parameter, one per layer for `per layer` parameters. The names a space may use are
 /// the model family's settings (`width`, `depth`, ...), `family`, the training knobs (`lr`,
-/// `epochs`, `batch`, `optimizer`) and the compression knobs (`channels`, `prune`, `bits`,
-/// `finetune`, `finetune_lr`); anything else is an error at its declaration.
+/// `epochs`, `batch`, `optimizer`, `warmup`, `smoothing`, `weight_decay`) and the compression
+/// knobs (`channels`, `gradual` (channels switched off during training, default true), `prune`,
+/// `bits`, `finetune`, `finetune_lr`); anything else is an error at its declaration.
 struct SpaceDecoder {
     /// One searched dimension: a parameter, and for per-layer parameters the layer slot.
     struct Dimension {
@@ -25,8 +26,8 @@ struct SpaceDecoder {
         let plan: TrialPlan
     }
 
-    static let trainingKnobs = ["lr", "epochs", "batch", "optimizer"]
-    static let compressionKnobs = ["channels", "prune", "bits", "finetune", "finetune_lr"]
+    static let trainingKnobs = ["lr", "epochs", "batch", "optimizer", "warmup", "smoothing", "weight_decay"]
+    static let compressionKnobs = ["channels", "gradual", "prune", "bits", "finetune", "finetune_lr"]
     static let perLayerKnobs = ["prune", "bits"]
 
     let space: SearchSpace
@@ -56,6 +57,14 @@ struct SpaceDecoder {
             }
             if p.perLayer, !Self.perLayerKnobs.contains(p.name) {
                 throw Diagnostic("'\(p.name)' cannot vary per layer", at: p.span, hint: "per layer works for: prune, bits")
+            }
+            if p.name == "optimizer" {
+                let names = TrainingOptions.OptimizerChoice.names
+                for v in Self.choices(p) {
+                    guard case .string(let s) = v, names.contains(s) else {
+                        throw Diagnostic("optimizer choices must be optimizer names", at: p.span, hint: names.map { "\"\($0)\"" }.joined(separator: ", "))
+                    }
+                }
             }
             if p.name == "family" {
                 for v in Self.choices(p) {
@@ -210,22 +219,33 @@ struct SpaceDecoder {
             }
         }
         var training = TrainingOptions()
-        training.learningRate = Float(number("lr", 0.05))
+        training.learningRate = Float(number("lr", Double(training.learningRate)))
         // Validated domains keep these in range; rounding handles continuous intervals over
         // whole-number knobs (`epochs in 2 ~ 8`).
-        training.epochs = max(1, KnobDomain.int(.number(number("epochs", 3)), default: 3))
-        training.batchSize = max(1, KnobDomain.int(.number(number("batch", 32)), default: 32))
-        if case .string("adam")? = settings.first(where: { $0.0 == "optimizer" })?.1 { training.optimizer = .adam(weightDecay: 0) }
+        training.epochs = max(1, KnobDomain.int(.number(number("epochs", Double(training.epochs))), default: training.epochs))
+        training.batchSize = max(1, KnobDomain.int(.number(number("batch", Double(training.batchSize))), default: training.batchSize))
+        training.warmup = min(max(number("warmup", training.warmup), 0), 0.99)
+        training.labelSmoothing = Float(min(max(number("smoothing", Double(training.labelSmoothing)), 0), 0.99))
+        let decay: Float? = settings.contains { $0.0 == "weight_decay" } ? Float(max(0, number("weight_decay", 0))) : nil
+        if case .string(let name)? = settings.first(where: { $0.0 == "optimizer" })?.1,
+           let choice = TrainingOptions.OptimizerChoice.named(name, weightDecay: decay) {
+            training.optimizer = choice
+        } else if let decay, let choice = TrainingOptions.OptimizerChoice.named(training.optimizer.name, weightDecay: decay) {
+            training.optimizer = choice
+        }
         var fineTuning = TrainingOptions()
         fineTuning.epochs = max(0, KnobDomain.int(.number(number("finetune", 1)), default: 1))
         fineTuning.learningRate = Float(number("finetune_lr", Double(training.learningRate) * 0.2))
         fineTuning.batchSize = training.batchSize
         fineTuning.optimizer = training.optimizer
+        fineTuning.labelSmoothing = training.labelSmoothing
         let plan = TrialPlan(architecture: { input, classes, seed in try spec.build(input: input, classes: classes, seed: seed) },
                              training: training, channels: min(max(number("channels", 0), 0), 0.95),
                              prune: numbers("prune", 0).map { min(max($0, 0), 0.99) },
                              bits: numbers("bits", 8).map { min(max(KnobDomain.int(.number($0), default: 8), 2), 8) },
                              fineTuning: fineTuning)
-        return Configuration(settings: settings, spec: spec, plan: plan)
+        var planned = plan
+        if case .bool(let gradual)? = settings.first(where: { $0.0 == "gradual" })?.1 { planned.gradualChannels = gradual }
+        return Configuration(settings: settings, spec: spec, plan: planned)
     }
 }

@@ -7,17 +7,24 @@ import NasRender
 /// `train(model, data, ...)`: builds the model for the data, trains it with a progress bar
 /// and returns a record of what happened; a NaN or diverging run is recorded, not fatal.
 enum TrainingBuiltins {
+    /// The default recipe, as NasNN defines it; `train`'s defaults show it.
+    static let recipe = TrainingOptions()
+
     static func register(into r: inout BuiltinRegistry) {
         r.register(Builtin("train", [
             .init("model"), .init("data"),
             .init("epochs", default: .number(3), literal: KnobDomain.named("epochs").literalCheck),
-            .init("lr", default: .number(0.05), literal: KnobDomain.named("lr").literalCheck),
-            .init("batch", default: .number(32), literal: KnobDomain.named("batch").literalCheck), .init("seed", default: .number(1)),
-            .init("optimizer", default: .string("sgd"), choices: KnobDomain.optimizers),
+            .init("lr", default: .number(Double(recipe.learningRate)), literal: KnobDomain.named("lr").literalCheck),
+            .init("batch", default: .number(Double(recipe.batchSize)), literal: KnobDomain.named("batch").literalCheck),
+            .init("seed", default: .number(1)),
+            .init("optimizer", default: .string(recipe.optimizer.name), choices: KnobDomain.optimizers),
             .init("schedule", default: .string("cosine"), choices: KnobDomain.schedules),
+            .init("warmup", default: .number(recipe.warmup), literal: KnobDomain.named("warmup").literalCheck),
+            .init("smoothing", default: .number(Double(recipe.labelSmoothing)), literal: KnobDomain.named("smoothing").literalCheck),
+            .init("weight_decay", default: Value.none),
             .init("validation", default: .number(0.2)), .init("augment", default: .bool(false)),
             .init("normalize", default: .bool(true)), .init("threads", default: Value.none),
-        ], doc: "Trains a model on a dataset: SGD (momentum 0.9, weight decay 5e-4) or \"adam\"; schedule \"cosine\", \"step\" or \"constant\"; validation is a fraction held out (stratified) or a dataset. Returns accuracy, loss, per-epoch curves, timing and the trained model.") { call in
+        ], doc: "Trains a model on a dataset with nasbook's recipe (docs/recipe.md): optimizer \"nesterov\" (SGD, Nesterov momentum 0.9, weight decay 5e-4), \"sgd\", \"adam\" or \"adamw\" (weight_decay: overrides the decay); schedule \"cosine\", \"step\" or \"constant\" after a linear warm-up over the `warmup` fraction of the steps; smoothing: label smoothing; validation is a fraction held out (stratified) or a dataset. Returns accuracy, loss, per-epoch curves, timing and the trained model.") { call in
             try train(call)
         })
     }
@@ -32,7 +39,9 @@ enum TrainingBuiltins {
         _ = try call.knob("lr", .named("lr"))
         options.learningRate = Float(try call.number("lr"))
         _ = try call.knob("optimizer", .named("optimizer"))
-        options.optimizer = try call.string("optimizer") == "adam" ? .adam(weightDecay: 0) : .sgd(momentum: 0.9, weightDecay: 5e-4)
+        options.optimizer = try optimizer(call)
+        options.warmup = try fraction(call, "warmup")
+        options.labelSmoothing = Float(try fraction(call, "smoothing"))
         switch try call.string("schedule") {
         case "cosine": options.schedule = .cosine
         case "constant": options.schedule = .constant
@@ -96,6 +105,30 @@ enum TrainingBuiltins {
         if interrupted { throw Interruption(span: call.span) }
         let calibration = (0..<min(TrainedModel.calibrationCount, data.count)).map { Array(data.sample($0)) }
         return result(report, spec: spec, model: model, normalization: normalization, calibration: calibration)
+    }
+
+    /// The `optimizer:` argument (with `weight_decay:` when given) as NasNN's choice.
+    static func optimizer(_ call: BuiltinCall) throws -> TrainingOptions.OptimizerChoice {
+        let name = try call.string("optimizer")
+        var decay: Float?
+        if call.optional("weight_decay") != nil {
+            let d = try call.number("weight_decay")
+            guard d >= 0, d.isFinite else { throw call.error("\(call.name): weight_decay must not be negative", at: "weight_decay") }
+            decay = Float(d)
+        }
+        guard let choice = TrainingOptions.OptimizerChoice.named(name, weightDecay: decay) else {
+            throw call.error("\(call.name): unknown optimizer \"\(name)\"", at: "optimizer",
+                             hint: Suggestions.hint(for: name, in: TrainingOptions.OptimizerChoice.names)
+                                ?? "use one of: " + TrainingOptions.OptimizerChoice.names.map { "\"\($0)\"" }.joined(separator: ", "))
+        }
+        return choice
+    }
+
+    /// A number argument that must be a fraction in [0, 1).
+    static func fraction(_ call: BuiltinCall, _ name: String) throws -> Double {
+        let v = try call.number(name)
+        guard (0..<1).contains(v) else { throw call.error("\(call.name): \(name) must be a fraction in [0, 1)", at: name) }
+        return v
     }
 
     /// Defaults that help without hurting: flips and 4-pixel shifts for images, small time

@@ -9,17 +9,31 @@ public protocol LabeledSamples {
     var labels: [Int32] { get }
 }
 
+/// How a network is trained. The defaults are nasbook's training recipe, measured in
+/// docs/recipe.md: SGD with Nesterov momentum, a linear warm-up into cosine decay and label
+/// smoothing, which converges in few epochs from a wide range of learning rates.
 public struct TrainingOptions: Sendable {
     public enum OptimizerChoice: Sendable, Equatable {
-        case sgd(momentum: Float, weightDecay: Float)
+        /// SGD with (optionally Nesterov) momentum and L2 weight decay added to the gradient.
+        case sgd(momentum: Float, weightDecay: Float, nesterov: Bool = false)
+        /// Adam with L2 weight decay added to the gradient.
         case adam(weightDecay: Float)
+        /// Adam with decoupled weight decay (AdamW: the weights shrink by lr * decay each step).
+        case adamW(weightDecay: Float)
     }
 
     public var epochs = 3
     public var batchSize = 32
-    public var learningRate: Float = 0.05
-    public var optimizer = OptimizerChoice.sgd(momentum: 0.9, weightDecay: 5e-4)
+    public var learningRate: Float = 0.2
+    public var optimizer = OptimizerChoice.sgd(momentum: 0.9, weightDecay: 5e-4, nesterov: true)
     public var schedule = LearningRateSchedule.cosine
+    /// Fraction of all steps over which the rate rises linearly from base/steps to the
+    /// schedule's rate; keeps the first steps of a high rate from knocking batch norm and the
+    /// randomly initialised classifier off course.
+    public var warmup = 0.1
+    /// Weight of the uniform distribution mixed into the one-hot targets (0: plain
+    /// cross-entropy). Softer targets keep logits small, which also suits int8 outputs.
+    public var labelSmoothing: Float = 0.1
     public var seed: UInt64 = 1
     /// Called on each training batch (inputs, sample count, a generator seeded per step).
     public var augment: (@Sendable (inout [Float], Int, inout SeededGenerator) -> Void)?
@@ -76,6 +90,13 @@ public protocol WeightConstraint: AnyObject {
     func constrain()
     /// Restore the float weights and mask their gradients before the optimizer step.
     func release()
+    /// Called before each training step with the step index and the run's step count, for
+    /// constraints that follow a schedule (gradual pruning).
+    func progress(step: Int, of totalSteps: Int)
+}
+
+extension WeightConstraint {
+    public func progress(step: Int, of totalSteps: Int) {}
 }
 
 public enum Trainer {
@@ -92,9 +113,11 @@ public enum Trainer {
         let stepsPerEpoch = max(1, count / batch)
         let totalSteps = stepsPerEpoch * options.epochs
         let optimizer: Optimizer = switch options.optimizer {
-        case .sgd(let momentum, let decay): SGD(momentum: momentum, weightDecay: decay)
+        case .sgd(let momentum, let decay, let nesterov): SGD(momentum: momentum, weightDecay: decay, nesterov: nesterov)
         case .adam(let decay): Adam(weightDecay: decay)
+        case .adamW(let decay): Adam(weightDecay: decay, decoupled: true)
         }
+        let warmupSteps = Int((options.warmup * Double(totalSteps)).rounded())
         let parameters = model.parameters
         let sampleSize = train.sampleShape.reduce(1, *)
         var shuffle = SeededGenerator(seed: options.seed)
@@ -120,9 +143,10 @@ public enum Trainer {
                 }
                 let labels = indices.map { train.labels[$0] }
                 parameters.forEach { $0.zeroGradient() }
+                constraint?.progress(step: step, of: totalSteps)
                 constraint?.constrain()
                 let logits = model.forward(x, training: true)
-                let result = SoftmaxCrossEntropy.evaluate(logits: logits, labels: labels[...])
+                let result = SoftmaxCrossEntropy.evaluate(logits: logits, labels: labels[...], smoothing: options.labelSmoothing)
                 guard result.loss.isFinite, result.loss < divergedLoss else {
                     constraint?.release()
                     failure = result.loss.isFinite
@@ -134,6 +158,7 @@ public enum Trainer {
                 constraint?.release()
                 let rate = options.schedule.rate(base: options.learningRate, step: step, totalSteps: totalSteps,
                                                  stepsPerEpoch: stepsPerEpoch)
+                    * LearningRateSchedule.warmupFactor(step: step, warmupSteps: warmupSteps)
                 optimizer.step(parameters, learningRate: rate)
                 step += 1
                 lossSum += result.loss * Double(batch)

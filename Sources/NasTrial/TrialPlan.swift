@@ -9,6 +9,9 @@ public struct TrialPlan {
     public var training: TrainingOptions
     /// Fraction of every prunable convolution's output channels removed (structured pruning).
     public var channels: Double
+    /// Whether those channels are switched off gradually during training (an AGP cubic schedule,
+    /// `GradualChannelPruning`) rather than cut all at once after it.
+    public var gradualChannels = true
     /// Unstructured pruning rate per weighted layer, in network order. Per-layer lists come from
     /// a space sized for its largest network: a smaller network uses the first entries, and a
     /// list shorter than the network repeats its last entry.

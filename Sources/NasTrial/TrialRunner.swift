@@ -5,7 +5,8 @@ import NasData
 import NasNN
 import NasQuant
 
-/// Runs trials: build -> train -> compress -> fine-tune -> int8 accuracy and exact costs.
+/// Runs trials: build -> train (switching pruned channels off gradually) -> compress ->
+/// fine-tune -> int8 accuracy and exact costs.
 /// Costs can be had without training (`cost(of:)`), which is how budgets reject a network
 /// before any time is spent on it.
 public struct TrialRunner {
@@ -80,9 +81,18 @@ public struct TrialRunner {
 
         var training = plan.training
         training.seed = seed
+        let gradual: GradualChannelPruning?
+        do {
+            gradual = plan.gradualChannels && plan.channels > 0 ? try GradualChannelPruning(model, fraction: plan.channels) : nil
+        } catch {
+            return ended(.failed("compression: \(error)"), TrialMetrics(cost: planned))
+        }
         let trained = Trainer.train(model, on: data.train, validation: data.validation, options: training,
                                     progress: { observer.progress("train", $0) },
-                                    epochDone: { observer.epochDone("train", $0, training.epochs) }, shouldStop: stop)
+                                    epochDone: { observer.epochDone("train", $0, training.epochs) }, constraint: gradual,
+                                    shouldStop: stop)
+        // The last optimizer step may have nudged switched-off channels; zero them for good.
+        gradual?.constrain()
         epochs += trained.epochs
         finished("train")
         if stopped { interrupted = true; return ended(.failed("interrupted"), TrialMetrics(cost: planned)) }
@@ -125,11 +135,21 @@ public struct TrialRunner {
     /// Float and int8 accuracy on the validation samples, on the batched kernels (bit-identical
     /// to the scalar reference, so accuracies are the same, only sooner).
     func score(_ model: Model, bits: [Int], on data: TrialData) throws -> (Double, Double) {
+        let scores = try Self.accuracy(of: model, bits: bits, calibration: data.calibration, on: data.validation, limit: evaluationLimit)
+        return (scores.float, scores.int8)
+    }
+
+    /// Top-1 accuracy of a compressed network on up to `limit` samples (already normalized as
+    /// its training data was): in float after folding batch norm, and through the int8
+    /// integer-only path the board runs, with activations calibrated on `calibration`. The one
+    /// scoring rule for validation during a search and for a study's final test score.
+    public static func accuracy(of model: Model, bits: [Int], calibration: [[Float]], on samples: Dataset,
+                                limit: Int = .max) throws -> (float: Double, int8: Double) {
         let folded = try FoldedNetwork(model)
-        let network = IntegerNetwork(folded, calibration: data.calibration, bits: bits)
-        let count = min(evaluationLimit, data.validation.count)
-        let batch = SampleBatch(data.validation, range: 0..<count)
-        let labels = data.validation.labels.prefix(count).map(Int.init)
+        let network = IntegerNetwork(folded, calibration: calibration, bits: bits)
+        let count = min(limit, samples.count)
+        let batch = SampleBatch(samples, range: 0..<count)
+        let labels = samples.labels.prefix(count).map(Int.init)
         let floatCorrect = zip(folded.classify(batch), labels).filter { $0 == $1 }.count
         let intCorrect = zip(network.classify(batch), labels).filter { $0 == $1 }.count
         return (Double(floatCorrect) / Double(max(1, count)), Double(intCorrect) / Double(max(1, count)))

@@ -146,6 +146,73 @@ final class NetworkSearchTests: XCTestCase {
         XCTAssertTrue(fresh.out.contains("trial 1 [1/3]"), fresh.out)
     }
 
+    /// `s.evaluate(test)` scores the front on data no trial was chosen on, and gives the same
+    /// numbers for a study read back from the database (its networks retrained from their seeds).
+    func testEvaluateScoresTheFrontOnATestSplit() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("nasbook-eval-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("t.db").path
+        let program = """
+        test = dataset.motion(count: 300, length: 64, seed: 9)
+        s = search(tiny, data, target, strategy: sobol, trials: 3, seed: 4)
+        e = s.evaluate(test)
+        show e
+        print(len(e.trials) == len(s.pareto), e.samples, e.test_accuracy > 0.3)
+        print(map(e.trials, fn(t) = t.trial) == map(s.pareto, fn(t) = t.trial))
+        one = s.evaluate(test, trials: [s.best(by: accuracy)])
+        print(len(one.trials), one.trials[0].accuracy == s.best(by: accuracy).accuracy)
+        """
+        let first = run(program, settings: StudySettings(databasePath: path))
+        XCTAssertNil(first.error, first.out)
+        XCTAssertTrue(first.out.contains("scored in int8 on 300 test samples of motion"), first.out)
+        XCTAssertTrue(first.out.contains("validation   test  test float  test - val"), first.out)
+        XCTAssertTrue(first.out.contains("true 300 true\ntrue\n1 true\n"), first.out)
+        let again = run(program, settings: StudySettings(databasePath: path, resume: true))
+        XCTAssertNil(again.error, again.out)
+        XCTAssertTrue(again.out.contains("retraining") || !again.out.contains("trial 1 [1/3]"), again.out)
+        let table = { (out: String) in out.components(separatedBy: "scored in int8").dropFirst().first ?? "" }
+        XCTAssertEqual(table(first.out), table(again.out))
+    }
+
+    func testEvaluateRejectsDataOfAnotherShape() {
+        let (_, error) = run("""
+        s = search(tiny, data, target, strategy: sobol, trials: 2, seed: 4)
+        s.evaluate(dataset.shapes(count: 50, size: 16, seed: 1))
+        """)
+        XCTAssertTrue(error?.contains("evaluate: the test samples are 16x16x3") ?? false, error ?? "no error")
+    }
+
+    /// Training knobs of the recipe are searchable, and bad optimizer names are caught at the space.
+    func testRecipeKnobsInASpace() {
+        let (out, error) = run("""
+        space recipe {
+          width in [4, 8]
+          depth = 1
+          epochs = 2
+          optimizer in ["nesterov", "adamw"]
+          lr = 0.01
+          warmup = 0.2
+          smoothing in 0.0 ~ 0.2
+          weight_decay = 0.0001
+          channels = 0.5
+          gradual in [true, false]
+        }
+        s = search(recipe, data, target, strategy: sobol, trials: 3, seed: 2)
+        print(len(s.trials))
+        """)
+        XCTAssertNil(error, out)
+        XCTAssertTrue(out.hasSuffix("3\n"), out)
+        let (_, bad) = run("""
+        space wrong {
+          width in [4, 8]
+          optimizer in ["sgd", "adagrad"]
+        }
+        search(wrong, data, target, trials: 1)
+        """)
+        XCTAssertTrue(bad?.contains("optimizer choices must be optimizer names") ?? false, bad ?? "no error")
+    }
+
     func testUnknownSpaceParameterPointsAtItsDeclaration() {
         let (_, error) = run("""
         space typo {

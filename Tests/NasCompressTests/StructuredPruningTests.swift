@@ -66,3 +66,54 @@ final class StructuredPruningTests: XCTestCase {
         for (u, v) in zip(a, b) { XCTAssertEqual(u, v, accuracy: 1e-4) }
     }
 }
+
+/// Channels switched off during training end up exactly the channels structured pruning removes.
+final class GradualChannelPruningTests: XCTestCase {
+    func testScheduleRisesCubicallyThenHolds() {
+        XCTAssertEqual(GradualChannelPruning.scheduled(0.6, step: 0, totalSteps: 100, span: 0.5), 0)
+        XCTAssertEqual(GradualChannelPruning.scheduled(0.6, step: 25, totalSteps: 100, span: 0.5), 0.6 * (1 - 0.125), accuracy: 1e-12)
+        XCTAssertEqual(GradualChannelPruning.scheduled(0.6, step: 50, totalSteps: 100, span: 0.5), 0.6, accuracy: 1e-12)
+        XCTAssertEqual(GradualChannelPruning.scheduled(0.6, step: 90, totalSteps: 100, span: 0.5), 0.6, accuracy: 1e-12)
+        let values = (0...100).map { GradualChannelPruning.scheduled(0.6, step: $0, totalSteps: 100, span: 0.7) }
+        XCTAssertEqual(values, values.sorted())
+    }
+
+    func testSwitchedOffChannelsAreTheOnesRemoved() throws {
+        var rng = SeededGenerator(seed: 6)
+        let cases = [
+            try Architectures.plainCNN(input: [12, 12, 3], classes: 5, width: 8, depth: 3, seed: 1, rng: &rng),
+            try Architectures.plainCNN(input: [32, 2], classes: 3, width: 8, depth: 2, kernel: 5, seed: 1, rng: &rng),
+            try Architectures.resnet(input: [8, 8, 3], classes: 4, width: 8, stacks: 2, rng: &rng),
+            try Architectures.mobileNetV3(input: [16, 16, 3], classes: 4, width: 0.5, blocks: 4, rng: &rng),
+            try Architectures.dsCNN(input: [12, 6, 1], classes: 4, filters: 8, blocks: 2, rng: &rng),
+        ]
+        for model in cases {
+            let gradual = try GradualChannelPruning(model, fraction: 0.5)
+            gradual.progress(step: 10, of: 100)
+            gradual.constrain()
+            let early = gradual.channelsOff.reduce(0, +)
+            gradual.progress(step: 99, of: 100)
+            gradual.constrain()
+            XCTAssertGreaterThan(gradual.channelsOff.reduce(0, +), early, model.name)
+            let pruned = try StructuredPruning.prune(model, fraction: 0.5)
+            var draw = SeededGenerator(seed: 3)
+            let x = Tensor(shape: [3] + model.inputShape, data: (0..<(3 * model.inputShape.reduce(1, *))).map { _ in draw.uniform(-1, 1) })
+            let full = model.forward(x, training: false).data, small = pruned.forward(x, training: false).data
+            for (a, b) in zip(full, small) { XCTAssertEqual(a, b, accuracy: 1e-4, model.name) }
+        }
+    }
+
+    /// Off stays off: a gradient step cannot bring a switched-off channel back.
+    func testReleaseMasksGradientsOfSwitchedOffChannels() throws {
+        var rng = SeededGenerator(seed: 2)
+        let model = try Architectures.plainCNN(input: [8, 8, 3], classes: 3, width: 4, depth: 2, seed: 1, rng: &rng)
+        let gradual = try GradualChannelPruning(model, fraction: 0.5)
+        gradual.progress(step: 99, of: 100)
+        gradual.constrain()
+        for p in model.parameters { p.gradient = .init(repeating: 1, count: p.count) }
+        gradual.release()
+        let conv = model.network.layers.first as! Conv2D
+        let zeroed = (0..<conv.outChannels).filter { c in stride(from: c, to: conv.weight.count, by: conv.outChannels).allSatisfy { conv.weight.gradient[$0] == 0 } }
+        XCTAssertEqual(zeroed.count, 2)
+    }
+}

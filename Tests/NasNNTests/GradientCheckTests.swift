@@ -134,6 +134,58 @@ final class GradientCheckTests: XCTestCase {
         }
     }
 
+    /// With label smoothing the gradient is still the loss's derivative, and the loss is the
+    /// cross-entropy against (1 - ε) one-hot + ε / classes.
+    func testSmoothedCrossEntropyGradient() {
+        var g = rng()
+        let logits = g.tensor([3, 4])
+        let labels: [Int32] = [2, 0, 3]
+        let smoothing: Float = 0.2
+        let (loss, gradient, _) = SoftmaxCrossEntropy.evaluate(logits: logits, labels: labels[...], smoothing: smoothing)
+        var expected = 0.0
+        for i in 0..<3 {
+            let row = (0..<4).map { Double(logits.data[i * 4 + $0]) }
+            let logSum = log(row.map { exp($0) }.reduce(0, +))
+            for j in 0..<4 {
+                let target = (j == Int(labels[i]) ? 1 - Double(smoothing) : 0) + Double(smoothing) / 4
+                expected -= target * (row[j] - logSum)
+            }
+        }
+        XCTAssertEqual(loss, expected / 3, accuracy: 1e-5)
+        let h: Float = 1e-3
+        for i in 0..<logits.count {
+            var plus = logits, minus = logits
+            plus.data[i] += h
+            minus.data[i] -= h
+            let numeric = (SoftmaxCrossEntropy.evaluate(logits: plus, labels: labels[...], smoothing: smoothing).loss
+                - SoftmaxCrossEntropy.evaluate(logits: minus, labels: labels[...], smoothing: smoothing).loss) / Double(2 * h)
+            XCTAssertEqual(Double(gradient.data[i]), numeric, accuracy: 1e-3)
+        }
+    }
+
+    /// Nesterov SGD steps by g + m v; AdamW shrinks weights apart from the moments.
+    func testNesterovAndDecoupledDecaySteps() {
+        let p = Parameter(name: "w", shape: [2], value: [1, -2], isWeight: true)
+        p.gradient = [0.5, 0.5]
+        let nesterov = SGD(momentum: 0.9, weightDecay: 0, nesterov: true)
+        nesterov.step([p], learningRate: 0.1)  // v = g; w -= 0.1 (g + 0.9 g)
+        XCTAssertEqual(p.value[0], 1 - 0.1 * 0.95, accuracy: 1e-6)
+        nesterov.step([p], learningRate: 0.1)  // v = 0.9 g + g = 1.9 g; w -= 0.1 (g + 0.9 * 1.9 g)
+        XCTAssertEqual(p.value[0], 1 - 0.095 - 0.1 * (0.5 + 0.9 * 0.95), accuracy: 1e-6)
+        let q = Parameter(name: "w", shape: [1], value: [2], isWeight: true)
+        q.gradient = [0]
+        Adam(weightDecay: 0.1, decoupled: true).step([q], learningRate: 0.5)
+        XCTAssertEqual(q.value[0], 2 * (1 - 0.05), accuracy: 1e-6)
+        XCTAssertEqual(LearningRateSchedule.warmupFactor(step: 0, warmupSteps: 4), 0.25)
+        XCTAssertEqual(LearningRateSchedule.warmupFactor(step: 3, warmupSteps: 4), 1)
+        XCTAssertEqual(LearningRateSchedule.warmupFactor(step: 9, warmupSteps: 0), 1)
+        XCTAssertEqual(TrainingOptions.OptimizerChoice.named("nesterov"), .sgd(momentum: 0.9, weightDecay: 5e-4, nesterov: true))
+        for name in TrainingOptions.OptimizerChoice.names {
+            XCTAssertEqual(TrainingOptions.OptimizerChoice.named(name)?.name, name)
+        }
+        XCTAssertNil(TrainingOptions.OptimizerChoice.named("adagrad"))
+    }
+
     /// Chunking is fixed, so training is bit-identical whatever the thread count.
     func testThreadCountDoesNotChangeTraining() throws {
         struct Samples: LabeledSamples {

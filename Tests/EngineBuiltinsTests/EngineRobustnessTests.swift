@@ -80,7 +80,7 @@ final class EngineRobustnessTests: XCTestCase {
         assertError(trained + "compress(r.model, d, epochs: 1e19)", ["'epochs' must be a whole number from 1 to 10000"])
         assertError("train(cnn(), dataset.shapes(count: 10, size: 8), epochs: \(inf))", ["'epochs' must be a whole number"])
         assertError("train(cnn(), dataset.shapes(count: 10, size: 8), optimizer: \"ad\" + \"ma\")",
-                    ["'optimizer' must be one of \"sgd\", \"adam\", not \"adma\"", "did you mean 'adam'?"])
+                    ["'optimizer' must be one of \"sgd\", \"nesterov\", \"adam\", \"adamw\", not \"adma\"", "did you mean 'adam'?"])
         assertError("b = board(name: \"b\", mcu: \"m\", core: \"c\", clock: 1 MHz, ram: 1e30 B, flash: 1 MB)",
                     ["board: ram must be positive and below 1e18"])
     }

@@ -210,7 +210,7 @@ final class NetworkSearchTests: XCTestCase {
         }
         search(wrong, data, target, trials: 1)
         """)
-        XCTAssertTrue(bad?.contains("optimizer choices must be optimizer names") ?? false, bad ?? "no error")
+        XCTAssertTrue(bad?.contains("'optimizer' must be one of \"sgd\", \"nesterov\", \"adam\", \"adamw\", not \"adagrad\"") ?? false, bad ?? "no error")
     }
 
     func testUnknownSpaceParameterPointsAtItsDeclaration() {

@@ -162,8 +162,8 @@ final class RobustnessTests: XCTestCase {
         r = train(cnn(), dataset.shapes(count: 10), optimizer: "adma", schedule: "cosin")
         """))
         let report = list.render()
-        XCTAssertTrue(report.contains("t.nas:1:49: error: 'optimizer' must be one of \"sgd\", \"adam\", not \"adma\""), report)
-        XCTAssertTrue(report.contains("train(): 'optimizer' must be one of \"sgd\", \"adam\", not \"adma\""), report)
+        XCTAssertTrue(report.contains("t.nas:1:49: error: 'optimizer' must be one of \"sgd\", \"nesterov\", \"adam\", \"adamw\", not \"adma\""), report)
+        XCTAssertTrue(report.contains("train(): 'optimizer' must be one of \"sgd\", \"nesterov\", \"adam\", \"adamw\", not \"adma\""), report)
         XCTAssertTrue(report.contains("did you mean 'adam'?"), report)
         XCTAssertTrue(report.contains("train(): 'schedule' must be one of"), report)
     }
@@ -213,7 +213,7 @@ final class RobustnessTests: XCTestCase {
             ("space s { batch in [0, 8] }", "'batch' must be a whole number from 1 to 4096, not 0"),
             ("space s { lr = 0 }", "'lr' must be a finite number above 0, not 0"),
             ("space s { finetune in 0..1e19 }", "range end must be"),
-            ("space s { optimizer in 1 ~ 2 }", "'optimizer' must be one of \"sgd\", \"adam\", not 1"),
+            ("space s { optimizer in 1 ~ 2 }", "'optimizer' must be one of \"sgd\", \"nesterov\", \"adam\", \"adamw\", not 1"),
         ]
         for (program, expected) in cases {
             let out = runProgram(program + "\n")

@@ -44,17 +44,18 @@ final class SpeedPathTests: XCTestCase {
     /// The pool runs every chunk exactly once, for any thread count, region after region, and
     /// a region started inside a region runs on the calling thread.
     func testPoolRunsEveryChunkOnce() {
-        final class Counts: @unchecked Sendable { var hits = [Int](repeating: 0, count: 8) }
+        // A raw buffer, not a Swift array: chunks write distinct slots from several threads at
+        // once, and an array's withUnsafeMutableBufferPointer moves its storage out while the
+        // closure runs, so concurrent calls on one array race (the test itself would lose hits).
+        let hits = UnsafeMutablePointer<Int>.allocate(capacity: 8)
+        defer { hits.deallocate() }
         for threads in [1, 2, 3, 8] {
             for _ in 0..<200 {
-                let counts = Counts()
-                withUnsafeMutablePointer(to: &counts.hits) { pointer in
-                    nas_parallel_for(8, Int32(threads), { context, chunk in
-                        let hits = context!.assumingMemoryBound(to: [Int].self)
-                        hits.pointee.withUnsafeMutableBufferPointer { $0[Int(chunk)] += 1 }
-                    }, pointer)
-                }
-                XCTAssertEqual(counts.hits, [Int](repeating: 1, count: 8), "\(threads) threads")
+                hits.initialize(repeating: 0, count: 8)
+                nas_parallel_for(8, Int32(threads), { context, chunk in
+                    context!.assumingMemoryBound(to: Int.self)[Int(chunk)] += 1
+                }, hits)
+                XCTAssertEqual(Array(UnsafeBufferPointer(start: hits, count: 8)), [Int](repeating: 1, count: 8), "\(threads) threads")
             }
         }
         defer { Parallel.threads = 0 }

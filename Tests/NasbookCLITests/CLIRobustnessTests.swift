@@ -97,7 +97,7 @@ final class CLIRobustnessTests: XCTestCase {
         """)
         let r = try nasbook(["check", path])
         XCTAssertEqual(r.status, 1)
-        XCTAssertTrue(r.err.contains("typos.nas:2:49: error: 'optimizer' must be one of \"sgd\", \"adam\", not \"adma\""), r.err)
+        XCTAssertTrue(r.err.contains("typos.nas:2:49: error: 'optimizer' must be one of \"sgd\", \"nesterov\", \"adam\", \"adamw\", not \"adma\""), r.err)
         XCTAssertTrue(r.err.contains("typos.nas:3:59: error: search() has no parameter 'trails'"), r.err)
         XCTAssertTrue(r.err.contains("hint: did you mean 'trials'?"), r.err)
         XCTAssertTrue(r.err.contains("typos.nas: 2 errors"), r.err)

@@ -26,8 +26,9 @@ struct SpaceDecoder {
         let plan: TrialPlan
     }
 
-    static let trainingKnobs = ["lr", "epochs", "batch", "optimizer", "warmup", "smoothing", "weight_decay"]
-    static let compressionKnobs = ["channels", "gradual", "prune", "bits", "finetune", "finetune_lr"]
+    /// The knob names, in KnobDomain's order (the domains themselves live there).
+    static let trainingKnobs = KnobDomain.training.map(\.0)
+    static let compressionKnobs = KnobDomain.compression.map(\.0)
     static let perLayerKnobs = ["prune", "bits"]
 
     let space: SearchSpace
@@ -46,7 +47,6 @@ struct SpaceDecoder {
         self.base = base
         self.input = input
         self.classes = classes
-        let familyNames = ModelBuiltins.families.map(\.family.rawValue)
         var known = Set(Self.trainingKnobs + Self.compressionKnobs + ["family"])
         for family in ModelBuiltins.families { known.formUnion(family.parameters.map(\.0)) }
         for p in space.parameters {
@@ -58,21 +58,8 @@ struct SpaceDecoder {
             if p.perLayer, !Self.perLayerKnobs.contains(p.name) {
                 throw Diagnostic("'\(p.name)' cannot vary per layer", at: p.span, hint: "per layer works for: prune, bits")
             }
-            if p.name == "optimizer" {
-                let names = TrainingOptions.OptimizerChoice.names
-                for v in Self.choices(p) {
-                    guard case .string(let s) = v, names.contains(s) else {
-                        throw Diagnostic("optimizer choices must be optimizer names", at: p.span, hint: names.map { "\"\($0)\"" }.joined(separator: ", "))
-                    }
-                }
-            }
-            if p.name == "family" {
-                for v in Self.choices(p) {
-                    guard case .string(let s) = v, familyNames.contains(s) else {
-                        throw Diagnostic("family choices must be family names", at: p.span, hint: familyNames.map { "\"\($0)\"" }.joined(separator: ", "))
-                    }
-                }
-            }
+            // Values of `optimizer`, `family` and the other knobs were checked against their
+            // KnobDomain when the space was declared.
         }
         try Self.validate(space, base: base)
         dimensions = space.parameters.filter { !$0.domain.isFixed && !$0.perLayer }.map { Dimension(parameter: $0, layer: nil) }

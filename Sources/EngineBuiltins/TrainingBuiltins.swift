@@ -40,8 +40,10 @@ enum TrainingBuiltins {
         options.learningRate = Float(try call.number("lr"))
         _ = try call.knob("optimizer", .named("optimizer"))
         options.optimizer = try optimizer(call)
-        options.warmup = try fraction(call, "warmup")
-        options.labelSmoothing = Float(try fraction(call, "smoothing"))
+        _ = try call.knob("warmup", .named("warmup"))
+        options.warmup = try call.number("warmup")
+        _ = try call.knob("smoothing", .named("smoothing"))
+        options.labelSmoothing = Float(try call.number("smoothing"))
         switch try call.string("schedule") {
         case "cosine": options.schedule = .cosine
         case "constant": options.schedule = .constant
@@ -122,13 +124,6 @@ enum TrainingBuiltins {
                                 ?? "use one of: " + TrainingOptions.OptimizerChoice.names.map { "\"\($0)\"" }.joined(separator: ", "))
         }
         return choice
-    }
-
-    /// A number argument that must be a fraction in [0, 1).
-    static func fraction(_ call: BuiltinCall, _ name: String) throws -> Double {
-        let v = try call.number(name)
-        guard (0..<1).contains(v) else { throw call.error("\(call.name): \(name) must be a fraction in [0, 1)", at: name) }
-        return v
     }
 
     /// Defaults that help without hurting: flips and 4-pixel shifts for images, small time

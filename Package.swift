@@ -16,6 +16,9 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
+        // The shared vocabulary, defined once: per-layer lists and their fitting rule, bit-widths.
+        // Foundation only; imports nothing of the project.
+        .target(name: "NasCore"),
         // Files: atomic writes (temporary file, fsync, rename) and the trust boundary that decides
         // which paths a script or session may read and write. Foundation only.
         .target(name: "NasFiles"),
@@ -40,15 +43,15 @@ let package = Package(
         // Tensors, layers with explicit forward/backward, losses, optimizers, schedules.
         .target(name: "NasNN", dependencies: ["CNasKernels", "NasData"], swiftSettings: optimized),
         // Deployment cost: lowering to runtime ops, the tensor-arena plan, flash/RAM/latency per board.
-        .target(name: "NasCost", dependencies: ["NasNN"], swiftSettings: optimized),
+        .target(name: "NasCost", dependencies: ["NasCore", "NasNN"], swiftSettings: optimized),
         // Compression: magnitude pruning masks, per-channel weight quantization, fine-tuning constraints.
-        .target(name: "NasCompress", dependencies: ["NasNN"], swiftSettings: optimized),
+        .target(name: "NasCompress", dependencies: ["NasCore", "NasNN"], swiftSettings: optimized),
         // Integer-only inference: folded float reference, int8 calibration, fixed-point requantization.
-        .target(name: "NasQuant", dependencies: ["NasNN", "NasCost", "CNasKernels"], swiftSettings: optimized),
+        .target(name: "NasQuant", dependencies: ["NasCore", "NasNN", "NasCost", "CNasKernels"], swiftSettings: optimized),
         // Export: C99 sources (int8 kernels, weights, a statically planned arena) and .tflite files.
-        .target(name: "NasExport", dependencies: ["NasQuant", "NasCost", "NasNN", "NasFiles"]),
+        .target(name: "NasExport", dependencies: ["NasCore", "NasQuant", "NasCost", "NasNN", "NasFiles"]),
         // Trials: build -> train -> compress -> fine-tune -> int8 accuracy and exact costs.
-        .target(name: "NasTrial", dependencies: ["NasNN", "NasData", "NasCost", "NasCompress", "NasQuant"], swiftSettings: optimized),
+        .target(name: "NasTrial", dependencies: ["NasCore", "NasNN", "NasData", "NasCost", "NasCompress", "NasQuant"], swiftSettings: optimized),
         // Exact hypervolume for four and more objectives (HV4D+ and a bounded dimension sweep), in C
         // because the sweeps are branchy scans over a few thousand points per point.
         .target(name: "CNasHypervolume", cSettings: [.unsafeFlags(["-O3"])]),
@@ -60,7 +63,7 @@ let package = Package(
         // budget re-filtering of the stored trials. No knowledge of the language.
         .target(name: "NasStudy", dependencies: ["NasOptimize", "NasFiles", .product(name: "GRDB", package: "GRDB.swift")]),
         // The engine's builtins for the language: datasets, models, training, summaries.
-        .target(name: "EngineBuiltins", dependencies: ["NasLang", "NasRender", "NasNN", "NasData", "NasCost", "NasCompress", "NasQuant", "NasOptimize", "NasTrial", "NasStudy", "NasExport", "NasFiles"]),
+        .target(name: "EngineBuiltins", dependencies: ["NasCore", "NasLang", "NasRender", "NasNN", "NasData", "NasCost", "NasCompress", "NasQuant", "NasOptimize", "NasTrial", "NasStudy", "NasExport", "NasFiles"]),
         // The command-line front end: REPL, run, check, replay.
         .executableTarget(
             name: "nasbook",
@@ -72,26 +75,27 @@ let package = Package(
         // Benchmarks (bench/train-bench runs them next to their peers).
         .executableTarget(
             name: "nasbook-bench",
-            dependencies: ["NasNN", "NasData", "NasCost", "NasOptimize", "NasStudy", "NasQuant", "NasExport", "NasFiles", "NasTrial", "CNasKernels", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["NasCore", "NasNN", "NasData", "NasCost", "NasOptimize", "NasStudy", "NasQuant", "NasExport", "NasFiles", "NasTrial", "CNasKernels", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "bench/Sources/nasbook-bench",
             // Several files and an @main type (main.swift would otherwise be top-level code).
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         ),
         .testTarget(name: "NasLangTests", dependencies: ["NasLang", "NasRender", "EngineBuiltins", "CNasKernels"],
                     exclude: ["Golden"]),
+        .testTarget(name: "NasCoreTests", dependencies: ["NasCore"]),
         .testTarget(name: "NasFilesTests", dependencies: ["NasFiles"]),
         .testTarget(name: "NasRenderTests", dependencies: ["NasRender"], exclude: ["Golden"]),
         .testTarget(name: "NasNNTests", dependencies: ["NasNN", "NasData"]),
         .testTarget(name: "NasDataTests", dependencies: ["NasData"]),
-        .testTarget(name: "NasCostTests", dependencies: ["NasCost", "NasNN", "NasData"]),
-        .testTarget(name: "NasCompressTests", dependencies: ["NasCompress", "NasNN", "NasData"]),
+        .testTarget(name: "NasCostTests", dependencies: ["NasCore", "NasCost", "NasNN", "NasData"]),
+        .testTarget(name: "NasCompressTests", dependencies: ["NasCore", "NasCompress", "NasNN", "NasData"]),
         .testTarget(name: "NasOptimizeTests", dependencies: ["NasOptimize", "NasData"]),
         // Test helper: writes a study trial by trial so CrashSafetyTests can kill it mid-run.
         .executableTarget(name: "nas-study-crash-writer", dependencies: ["NasStudy"], path: "Tests/NasStudyCrashWriter"),
         .testTarget(name: "NasStudyTests", dependencies: ["NasStudy", "NasOptimize", "NasData", "nas-study-crash-writer", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "NasExportTests", dependencies: ["NasExport", "NasQuant", "NasNN", "NasData", "NasCost"]),
-        .testTarget(name: "NasQuantTests", dependencies: ["NasQuant", "NasNN", "NasData", "NasCost", "CNasKernels"]),
-        .testTarget(name: "EngineBuiltinsTests", dependencies: ["EngineBuiltins", "NasLang"]),
+        .testTarget(name: "NasExportTests", dependencies: ["NasCore", "NasExport", "NasQuant", "NasNN", "NasData", "NasCost"]),
+        .testTarget(name: "NasQuantTests", dependencies: ["NasCore", "NasQuant", "NasNN", "NasData", "NasCost", "CNasKernels"]),
+        .testTarget(name: "EngineBuiltinsTests", dependencies: ["NasCore", "EngineBuiltins", "NasLang", "NasNN", "NasCost", "NasCompress", "NasQuant"]),
         .testTarget(name: "NasREPLTests", dependencies: ["NasREPL", "NasLang", "EngineBuiltins", "LineEditor"]),
         .testTarget(name: "NasbookCLITests", dependencies: ["nasbook"]),
     ]

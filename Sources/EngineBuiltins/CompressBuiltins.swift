@@ -1,4 +1,5 @@
 import NasCompress
+import NasCore
 import NasData
 import NasLang
 import NasNN
@@ -27,35 +28,18 @@ enum CompressBuiltins {
         guard data.sampleShape == trained.model.inputShape else {
             throw call.error("compress: the data's samples are \(describe(shape: data.sampleShape)), the model takes \(describe(shape: trained.model.inputShape))", at: "data")
         }
-        let layerCount = weightedLayers(trained.model).count
-        func perLayer<T>(_ name: String, _ convert: (Double) throws -> T) throws -> [T] {
-            switch call[name] {
-            case .list(let items):
-                guard items.count == layerCount else {
-                    throw call.error("compress: '\(name)' lists \(items.count) values, the model has \(layerCount) weighted layers", at: name)
-                }
-                return try items.map { item in
-                    guard case .number(let q) = item else { throw call.error("compress: '\(name)' must hold numbers", at: name) }
-                    return try convert(q.value)
-                }
-            default:
-                let v = try call.number(name)
-                return Array(repeating: try convert(v), count: layerCount)
-            }
-        }
-        func checked(_ name: String, _ v: Double) throws -> Value {
-            let domain = KnobDomain.named(name)
+        // Fitted before any work; structured pruning removes channels, never layers, so the
+        // channel-pruned model has the same weighted layers.
+        let layers = try trained.model.weightedLayers().count
+        let prune = try call.perLayer("prune") { v -> Double in
+            let domain = KnobDomain.named("prune")
             if let (shown, hint) = domain.problem(with: .number(v)) {
-                throw call.error("compress: '\(name)' must be \(domain.expectation), not \(shown)", at: name, hint: hint)
+                throw call.error("compress: 'prune' must be \(domain.expectation), not \(shown)", at: "prune", hint: hint)
             }
-            return .number(v)
-        }
-        let prune = try perLayer("prune") { v -> Double in
-            _ = try checked("prune", v)
             return v
         }
-        // Checked as a Double first: `bits: 1e19` must be an error, not a trapping Int conversion.
-        let bits = try perLayer("bits") { v -> Int in KnobDomain.int(try checked("bits", v), default: 8) }
+        let plan = CompressionPlan(prune: .layers(try call.fitted(prune, "prune", layers: layers)),
+                                   bits: .layers(try call.fitted(try call.bitWidths("bits"), "bits", layers: layers)))
         var options = TrainingOptions()
         options.epochs = KnobDomain.int(try call.knob("epochs", .named("epochs")), default: 1)
         options.batchSize = KnobDomain.int(try call.knob("batch", .named("batch")), default: 32)
@@ -83,12 +67,8 @@ enum CompressBuiltins {
         guard data.count >= 1 else {
             throw call.error("compress: no samples left to fine-tune on after holding out \(Quantity.format(fraction * 100))%", at: "validation")
         }
-        let compressor: Compressor
-        do {
-            compressor = try Compressor(model, plan: CompressionPlan(prune: prune, bits: bits))
-        } catch let error as ShapeError {
-            throw call.error("compress: \(error.description)")
-        }
+        let compressor = try Compressor(model, plan: plan)
+        let bits = compressor.bits
         let progress = ProgressPrinter(context: call.context, model: "compressed " + trained.spec.summary)
         var interrupted = false
         // Fine-tuning sees int8 activations through fake-quant layers in a view sharing the weights.
@@ -113,7 +93,7 @@ enum CompressBuiltins {
             ("sparsity", .number(compressor.sparsity)),
             ("params", .number(Double(model.parameterCount))),
             ("macs", .number(Double(model.macs))),
-            ("bits", .list(bits.map { .number(Double($0)) })),
+            ("bits", .list(bits.map { .number(Double($0.bits)) })),
             ("failed", report.failure.map { .string($0) } ?? .none),
             ("model", .native(compressed)),
         ]))

@@ -1,3 +1,4 @@
+import NasCore
 import NasCost
 import NasLang
 import NasNN
@@ -51,7 +52,7 @@ enum CostBuiltins {
     static func evaluate(_ call: BuiltinCall) throws -> (CostReport, TargetBoard) {
         let board = try target(call)
         let model: Model
-        var compressedBits: [Int]?
+        var compressedBits: [BitWidth]?
         switch call["model"] {
         case .native(let trained as TrainedModel):
             model = trained.model
@@ -73,25 +74,12 @@ enum CostBuiltins {
         } catch let error as ShapeError {
             throw call.error("\(call.name): \(error.description)", at: "model")
         }
-        let weighted = graph.ops.filter { $0.weights > 0 }.count
-        let bits: [Int]
-        switch call["bits"] {
-        case .list(let items):
-            guard items.count == weighted else {
-                throw call.error("\(call.name): 'bits' lists \(items.count) widths, the model has \(weighted) weighted layers", at: "bits")
-            }
-            bits = try items.map { item in
-                guard case .number(let q) = item, let b = q.exactInt, (2...8).contains(b) else {
-                    throw call.error("\(call.name): bit-widths must be whole numbers from 2 to 8", at: "bits")
-                }
-                return b
-            }
-        case .none:
-            bits = compressedBits ?? Array(repeating: 8, count: weighted)
-        default:
-            let b = try call.integer("bits")
-            guard (2...8).contains(b) else { throw call.error("\(call.name): bits must be 2...8, not \(b)", at: "bits") }
-            bits = Array(repeating: b, count: weighted)
+        let weighted = graph.weightedOps.count
+        let bits: [BitWidth]
+        if case .none = call["bits"] {
+            bits = compressedBits ?? Array(repeating: .eight, count: weighted)
+        } else {
+            bits = try call.fitted(try call.bitWidths("bits"), "bits", layers: weighted)
         }
         return (CostReport(graph, board: board, bits: bits), board)
     }

@@ -24,13 +24,13 @@ final class CostOracle: @unchecked Sendable {
 
     /// The cost of the compressed network at `x`; nil when it cannot be built.
     func cost(_ configuration: SpaceDecoder.Configuration) -> CostReport? {
-        graph(configuration).map { runner.cost($0, bits: configuration.plan.bits) }
+        graph(configuration).flatMap { try? runner.cost($0, bits: configuration.plan.bits) }
     }
 
     /// The settings with per-layer lists cut to the layers this network has (a space's lists
     /// are sized for its largest network), as tables and the database show them.
     func settings(_ configuration: SpaceDecoder.Configuration) -> [(String, Value)] {
-        guard let layers = graph(configuration)?.ops.filter({ $0.weights > 0 }).count else { return configuration.settings }
+        guard let layers = graph(configuration)?.weightedOps.count else { return configuration.settings }
         return configuration.settings.map { name, value in
             if case .list(let items) = value, items.count > layers { return (name, .list(Array(items.prefix(layers)))) }
             return (name, value)

@@ -65,7 +65,7 @@ enum ExportBuiltins {
         }
         let network: IntegerNetwork
         do {
-            network = IntegerNetwork(try FoldedNetwork(trained.model), calibration: samples, bits: trained.bits ?? [])
+            network = IntegerNetwork(try FoldedNetwork(trained.model), calibration: samples, bits: trained.bits)
         } catch let error as ShapeError {
             throw call.error("export: \(error.description)", at: "model")
         }

@@ -1,3 +1,4 @@
+import NasCore
 import NasLang
 import NasNN
 
@@ -103,7 +104,7 @@ struct KnobDomain {
         ("channels", .fraction(upTo: 0.95, closed: true)),
         ("gradual", .flag),
         ("prune", .fraction(upTo: 1)),
-        ("bits", .whole(2...8)),
+        ("bits", .whole(BitWidth.range)),
         ("finetune", .whole(0...10_000)),
         ("finetune_lr", .positive(upTo: .greatestFiniteMagnitude)),
     ]

@@ -1,3 +1,4 @@
+import NasCore
 import NasData
 import NasLang
 import NasNN
@@ -7,7 +8,7 @@ import NasRender
 /// weights only when the input is known (at `train`, or for a `summary`). So
 /// `cnn(width: 16)` is a plain value a search space can vary.
 struct ModelSpec: NativeValue {
-    enum Family: String {
+    enum Family: String, CaseIterable {
         case cnn, cnn1d, resnet, mobilenet, dscnn, mlp
 
         /// What `summary` and `show` assume without data: each family's usual task.
@@ -140,7 +141,7 @@ struct TrainedModel: NativeValue {
     let model: Model
     let normalization: Normalization?
     /// Weight bit-widths per weighted layer once compressed; nil: 8-bit.
-    var bits: [Int]? = nil
+    var bits: [BitWidth]? = nil
     /// The first training samples (normalized), on which `export` calibrates int8 activations
     /// when no data is passed: the samples `quantize` calibrates on with its defaults.
     var calibration: [[Float]] = []

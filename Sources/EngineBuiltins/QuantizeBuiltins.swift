@@ -22,7 +22,7 @@ enum QuantizeBuiltins {
                                              samples: try call.positiveInteger("samples", limit: 1 << 20), call: call)
             return .record(Record(kind: "quantization", [
                 ("accuracy_float", .number(float)), ("accuracy_int8", .number(int8)),
-                ("bits", .list((trained.bits ?? []).map { .number(Double($0)) })),
+                ("bits", .list((trained.bits ?? []).map { .number(Double($0.bits)) })),
             ]))
         })
     }
@@ -45,7 +45,7 @@ enum QuantizeBuiltins {
             throw call.error("\(call.name): \(error.description)", at: "model")
         }
         let calibrationSet = (0..<min(calibration, train.count)).map { Array(train.sample($0)) }
-        let network = IntegerNetwork(folded, calibration: calibrationSet, bits: trained.bits ?? [])
+        let network = IntegerNetwork(folded, calibration: calibrationSet, bits: trained.bits)
         let count = min(samples, held.count)
         var floatCorrect = 0, intCorrect = 0
         // Batched kernels, a block at a time so that Ctrl-C is still seen promptly.

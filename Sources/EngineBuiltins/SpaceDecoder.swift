@@ -1,4 +1,5 @@
 import Foundation
+import NasCore
 import NasLang
 import NasNN
 import NasCompress
@@ -126,7 +127,7 @@ struct SpaceDecoder {
         for x in probes {
             let spec = modelSpec(globals(x))
             if let model = try? spec.build(input: input, classes: classes, seed: 0), let graph = try? DeploymentGraph(model) {
-                let weighted = graph.ops.filter { $0.weights > 0 }
+                let weighted = graph.weightedOps
                 if weighted.count > largest.count { largest = weighted }
             }
         }
@@ -198,11 +199,13 @@ struct SpaceDecoder {
             if case .number(let q)? = settings.first(where: { $0.0 == name })?.1 { return q.value }
             return fallback
         }
-        func numbers(_ name: String, _ fallback: Double) -> [Double] {
+        /// A knob varied per layer is a list (its slots, sized for the space's largest network);
+        /// a global or fixed one is one value for every layer.
+        func perLayer(_ name: String, _ fallback: Double) -> PerLayer<Double> {
             switch settings.first(where: { $0.0 == name })?.1 {
-            case .number(let q)?: return [q.value]
-            case .list(let items)?: return items.compactMap { if case .number(let q) = $0 { return q.value } else { return nil } }
-            default: return [fallback]
+            case .number(let q)?: return .uniform(q.value)
+            case .list(let items)?: return .layers(items.compactMap { if case .number(let q) = $0 { return q.value } else { return nil } })
+            default: return .uniform(fallback)
             }
         }
         var training = TrainingOptions()
@@ -228,8 +231,10 @@ struct SpaceDecoder {
         fineTuning.labelSmoothing = training.labelSmoothing
         let plan = TrialPlan(architecture: { input, classes, seed in try spec.build(input: input, classes: classes, seed: seed) },
                              training: training, channels: min(max(number("channels", 0), 0), 0.95),
-                             prune: numbers("prune", 0).map { min(max($0, 0), 0.99) },
-                             bits: numbers("bits", 8).map { min(max(KnobDomain.int(.number($0), default: 8), 2), 8) },
+                             prune: perLayer("prune", 0).map { min(max($0, 0), 0.99) },
+                             // Declared values are checked against the knob's domain (BitWidth.range),
+                             // so each rounded value is a width; `.eight` is never reached.
+                             bits: perLayer("bits", 8).map { (try? BitWidth(checking: $0.rounded())) ?? .eight },
                              fineTuning: fineTuning)
         var planned = plan
         if case .bool(let gradual)? = settings.first(where: { $0.0 == "gradual" })?.1 { planned.gradualChannels = gradual }

@@ -1,40 +1,17 @@
+import NasCore
 import NasNN
 
 /// Per-layer compression choices: the fraction of each weighted layer's weights pruned and the
-/// bit-width its weights are stored at. Layers are the weighted ops in deployment order
-/// (convolutions and dense layers, residual bodies before shortcuts), as the cost model counts them.
+/// bit-width its weights are stored at, each one value for all or a list in layer order
+/// (`Model.weightedLayers()`, the deployment graph's weighted ops), fitted by `PerLayer`'s rule.
 public struct CompressionPlan: Sendable, Equatable {
-    public var prune: [Double]
-    public var bits: [Int]
+    public var prune: PerLayer<Double>
+    public var bits: PerLayer<BitWidth>
 
-    public init(prune: [Double], bits: [Int]) {
+    public init(prune: PerLayer<Double>, bits: PerLayer<BitWidth>) {
         self.prune = prune
         self.bits = bits
     }
-}
-
-/// The weighted layers of a model, in deployment order, with their output-channel count (the
-/// last axis of every weight tensor: HWIO for convolutions, IO for dense layers).
-public func weightedLayers(_ model: Model) -> [(weight: Parameter, channels: Int)] {
-    var found: [(Parameter, Int)] = []
-    func visit(_ layers: [Layer]) {
-        for layer in layers {
-            switch layer {
-            case let conv as Conv2D: found.append((conv.weight, conv.outChannels))
-            case let dense as Dense: found.append((dense.weight, dense.outFeatures))
-            case let residual as Residual:
-                visit(residual.body.layers)
-                visit(residual.shortcut.layers)
-            case let se as SqueezeExcite:
-                found.append((se.reduce.weight, se.reduce.outFeatures))
-                found.append((se.expand.weight, se.expand.outFeatures))
-            case let sequence as Sequential: visit(sequence.layers)
-            default: break
-            }
-        }
-    }
-    visit(model.network.layers)
-    return found
 }
 
 /// Unstructured magnitude pruning: a 0/1 mask keeping the largest-magnitude `1 - rate` of the
@@ -50,11 +27,10 @@ public func magnitudeMask(_ weights: [Float], rate: Double) -> [Float] {
     return mask
 }
 
-/// Symmetric per-output-channel quantization to `bits` (2...8), returned dequantized: the
-/// values the integer kernels will multiply with, as floats. Scale = max|w| / (2^(bits-1) - 1).
-public func fakeQuantize(_ weights: [Float], channels: Int, bits: Int) -> [Float] {
-    precondition((2...8).contains(bits), "bit-width must be 2...8")
-    let levels = Float((1 << (bits - 1)) - 1)
+/// Symmetric per-output-channel quantization to `bits`, returned dequantized: the values the
+/// integer kernels will multiply with, as floats. Scale = max|w| / (2^(bits-1) - 1).
+public func fakeQuantize(_ weights: [Float], channels: Int, bits: BitWidth) -> [Float] {
+    let levels = Float(bits.levels)
     // Fine-tuning calls this for every layer on every step, so the channel of weight i
     // (i % channels) is a counter that wraps, not a division per weight.
     var maxAbs = [Float](repeating: 0, count: channels)
@@ -86,21 +62,26 @@ public func fakeQuantize(_ weights: [Float], channels: Int, bits: Int) -> [Float
 /// masked), and the forward pass sees the weights quantized (straight-through estimator).
 public final class Compressor: WeightConstraint {
     public let plan: CompressionPlan
-    let layers: [(weight: Parameter, channels: Int)]
+    /// The plan's bit-widths fitted to the model: one per weighted layer.
+    public let bits: [BitWidth]
+    let layers: [any WeightedLayer]
     let masks: [[Float]]
     private var shadows: [[Float]] = []
 
     /// Masks come from the model's current weights; pruned weights are zeroed now.
     public init(_ model: Model, plan: CompressionPlan) throws {
-        let layers = weightedLayers(model)
-        guard plan.prune.count == layers.count, plan.bits.count == layers.count else {
-            throw ShapeError("the plan has \(plan.prune.count) prune rates and \(plan.bits.count) bit-widths; the model has \(layers.count) weighted layers")
+        let layers = try model.weightedLayers().map(\.layer)
+        let prune: [Double]
+        do {
+            prune = try plan.prune.fitted(to: layers.count)
+            bits = try plan.bits.fitted(to: layers.count)
+        } catch {
+            throw ShapeError("the compression plan \(error)")
         }
-        guard plan.prune.allSatisfy({ (0..<1).contains($0) }) else { throw ShapeError("prune rates must be in [0, 1)") }
-        guard plan.bits.allSatisfy({ (2...8).contains($0) }) else { throw ShapeError("bit-widths must be 2...8") }
+        guard prune.allSatisfy({ (0..<1).contains($0) }) else { throw ShapeError("prune rates must be in [0, 1)") }
         self.plan = plan
         self.layers = layers
-        masks = zip(layers, plan.prune).map { magnitudeMask($0.weight.value, rate: $1) }
+        masks = zip(layers, prune).map { magnitudeMask($0.weight.value, rate: $1) }
         for (layer, mask) in zip(layers, masks) {
             layer.weight.value = zip(layer.weight.value, mask).map { $0 * $1 }
         }
@@ -109,7 +90,7 @@ public final class Compressor: WeightConstraint {
     public func constrain() {
         shadows = layers.map(\.weight.value)
         for (index, layer) in layers.enumerated() {
-            layer.weight.value = fakeQuantize(layer.weight.value, channels: layer.channels, bits: plan.bits[index])
+            layer.weight.value = fakeQuantize(layer.weight.value, channels: layer.outputChannels, bits: bits[index])
         }
     }
 
@@ -129,7 +110,7 @@ public final class Compressor: WeightConstraint {
     /// Leaves the model holding its compressed weights (pruned and quantized).
     public func finish() {
         for (index, layer) in layers.enumerated() {
-            layer.weight.value = fakeQuantize(layer.weight.value, channels: layer.channels, bits: plan.bits[index])
+            layer.weight.value = fakeQuantize(layer.weight.value, channels: layer.outputChannels, bits: bits[index])
         }
     }
 

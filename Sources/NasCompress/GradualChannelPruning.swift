@@ -21,7 +21,7 @@ public final class GradualChannelPruning: WeightConstraint {
     private var target = 0.0
 
     struct ChannelGroup {
-        let conv: Conv2D
+        let conv: any WeightedLayer
         /// Per-channel parameters after the convolution on its channels' path (batch norm scale
         /// and shift, depthwise filters and biases), with the channel count as stride.
         let followers: [Parameter]
@@ -50,7 +50,7 @@ public final class GradualChannelPruning: WeightConstraint {
 
     public func constrain() {
         for (g, group) in groups.enumerated() {
-            let c = group.conv.outChannels
+            let c = group.conv.outputChannels
             // The same count StructuredPruning keeps for this fraction, so the end state matches it.
             let wanted = c - max(1, Int((Double(c) * (1 - target)).rounded()))
             if off[g].count < wanted {
@@ -62,7 +62,7 @@ public final class GradualChannelPruning: WeightConstraint {
             }
             guard !off[g].isEmpty else { continue }
             // Every tensor here keeps the channel on its last axis (HWIO filters, per-channel vectors).
-            for p in [group.conv.weight] + (group.conv.bias.map { [$0] } ?? []) + group.followers {
+            for p in [group.conv.weight] + (group.conv.biasParameter.map { [$0] } ?? []) + group.followers {
                 for i in p.value.indices where off[g].contains(i % c) { p.value[i] = 0 }
             }
         }
@@ -70,8 +70,8 @@ public final class GradualChannelPruning: WeightConstraint {
 
     public func release() {
         for (g, group) in groups.enumerated() where !off[g].isEmpty {
-            let c = group.conv.outChannels
-            for p in [group.conv.weight] + (group.conv.bias.map { [$0] } ?? []) + group.followers {
+            let c = group.conv.outputChannels
+            for p in [group.conv.weight] + (group.conv.biasParameter.map { [$0] } ?? []) + group.followers {
                 for i in p.gradient.indices where off[g].contains(i % c) { p.gradient[i] = 0 }
             }
         }
@@ -80,29 +80,20 @@ public final class GradualChannelPruning: WeightConstraint {
     /// Channels switched off per prunable convolution, for tests and reports.
     public var channelsOff: [Int] { off.map(\.count) }
 
+    /// The prunable convolutions of every block's branches, each with the per-channel
+    /// parameters on its channels' path (`ChannelPrunable.channelParameters`).
     private static func collect(_ layers: [Layer], into found: inout [ChannelGroup]) {
         for (index, layer) in layers.enumerated() {
-            switch layer {
-            case let conv as Conv2D where conv.groups == 1 && StructuredPruning.hasConsumer(after: index, in: layers):
+            if let block = layer as? any LayerBlock {
+                for branch in block.branches { collect(branch, into: &found) }
+            } else if let conv = layer as? any WeightedLayer & ChannelPrunable, conv.channelRole == .mixing,
+                      StructuredPruning.hasConsumer(after: index, in: layers) {
                 var followers: [Parameter] = []
-                follow: for next in layers[(index + 1)...] {
-                    switch next {
-                    case let bn as BatchNorm: followers += [bn.gamma, bn.beta]
-                    case let depthwise as Conv2D where depthwise.groups > 1:
-                        followers.append(depthwise.weight)
-                        if let bias = depthwise.bias { followers.append(bias) }
-                    case is Activation, is Pool, is Dropout: continue
-                    default: break follow
-                    }
+                for next in layers[(index + 1)...] {
+                    guard let parameters = (next as? any ChannelPrunable)?.channelParameters else { break }
+                    followers += parameters
                 }
                 found.append(ChannelGroup(conv: conv, followers: followers))
-            case let residual as Residual:
-                collect(residual.body.layers, into: &found)
-                collect(residual.shortcut.layers, into: &found)
-            case let sequence as Sequential:
-                collect(sequence.layers, into: &found)
-            default:
-                break
             }
         }
     }

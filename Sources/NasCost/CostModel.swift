@@ -1,3 +1,4 @@
+import NasCore
 import NasNN
 
 /// What a board's core costs per operation, for latency estimates. These are documented
@@ -75,8 +76,8 @@ public struct CostReport: Sendable {
 
     /// Bytes of `weights` values stored packed at `bits` bits, one bit stream per layer: what
     /// the C export's weight arrays hold (a test compiles them and checks).
-    public static func packedWeightBytes(weights: Int, bits: Int) -> Int {
-        (weights * bits + 7) / 8
+    public static func packedWeightBytes(weights: Int, bits: BitWidth) -> Int {
+        (weights * bits.bits + 7) / 8
     }
 
     /// Descriptor bytes per op in the model file (operator, tensor and buffer tables).
@@ -90,9 +91,12 @@ public struct CostReport: Sendable {
     public let latencySeconds: Double
     public let plan: MemoryPlan
 
-    /// `bits`: weight bit-width per weighted op in graph order (missing entries: 8).
+    /// `bits`: weight bit-width per weighted op (`graph.weightedOps`), as `PerLayer.fitted` gives
+    /// them for the graph; nil: every weighted op at 8 bits.
     /// RAM is the size of the graph's `ArenaPlan`, the arena the C export allocates.
-    public init(_ graph: DeploymentGraph, board: TargetBoard, bits: [Int] = []) {
+    public init(_ graph: DeploymentGraph, board: TargetBoard, bits: [BitWidth]? = nil) {
+        let bits = bits ?? Array(repeating: .eight, count: graph.weightedOps.count)
+        precondition(bits.count == graph.weightedOps.count, "one bit-width per weighted op (fit the list with PerLayer)")
         plan = ArenaPlan(graph).plan
         let buffers = plan.buffers
 
@@ -102,8 +106,12 @@ public struct CostReport: Sendable {
         for (i, op) in graph.ops.enumerated() {
             var opFlash = 0, weightBytes = 0
             if op.weights > 0 {
-                let b = weighted < bits.count ? bits[weighted] : 8
-                weighted += 1
+                // A batch norm no weighted op absorbed keeps its parameters at 8 bits.
+                var b = BitWidth.eight
+                if op.weighted != nil {
+                    b = bits[weighted]
+                    weighted += 1
+                }
                 weightBytes = Self.packedWeightBytes(weights: op.weights, bits: b)
                 opFlash = weightBytes + op.biases * 4 + op.outputChannels * 8 + 8 + Self.layerOverhead
             } else {

@@ -31,6 +31,11 @@ public struct DeploymentGraph {
         /// The layers this op executes: the weighted or pooling layer first, then any batch norm
         /// folded into it; for a squeeze-excite's parts, its dense layer.
         public let sources: [Layer]
+        /// The layer whose weights this op stores: set exactly for conv, depthwise conv and
+        /// fully connected ops, one per `Model.weightedLayers()` entry, in that order.
+        public let weighted: (any WeightedLayer)?
+        /// The batch norm folded into this op's weights and bias, if any.
+        public let folded: (any FoldableNormalization)?
         public internal(set) var activation: FusedActivation
     }
 
@@ -40,6 +45,9 @@ public struct DeploymentGraph {
     }
 
     public private(set) var ops: [Op] = []
+    /// The ops that store weights, in order: one per `Model.weightedLayers()` entry, so the
+    /// k-th entry of a per-layer list (bit-widths, prune rates) is the k-th of these.
+    public var weightedOps: [Op] { ops.filter { $0.weighted != nil } }
     public private(set) var tensors: [TensorInfo] = []
     public private(set) var input = 0
     public private(set) var output = 0
@@ -56,11 +64,13 @@ public struct DeploymentGraph {
 
     private mutating func emit(_ kind: OpKind, _ inputs: [Int], shape: [Int], weights: Int = 0, biases: Int = 0,
                                channels: Int = 0, macs: Int = 0, scratch: Int = 0, sources: [Layer] = [],
+                               weighted: (any WeightedLayer)? = nil, folded: (any FoldableNormalization)? = nil,
                                activation: FusedActivation = .none) -> Int {
         let out = newTensor(shape)
         let elements = inputs.reduce(0) { $0 + tensors[$1].bytes } + shape.reduce(1, *)
         ops.append(Op(kind: kind, inputs: inputs, output: out, weights: weights, biases: biases, outputChannels: channels,
-                      macs: macs, scratchBytes: scratch, elements: elements, sources: sources, activation: activation))
+                      macs: macs, scratchBytes: scratch, elements: elements, sources: sources, weighted: weighted,
+                      folded: folded, activation: activation))
         return out
     }
 
@@ -80,9 +90,11 @@ public struct DeploymentGraph {
             var consumed = 1
             var sources: [Layer] = [layer]
             var activation = FusedActivation.none
+            var folded: (any FoldableNormalization)?
             func absorbFollowers(biasFromBN: inout Bool) {
-                if index + consumed < layers.count, layers[index + consumed] is BatchNorm {
-                    sources.append(layers[index + consumed])
+                if index + consumed < layers.count, let norm = layers[index + consumed] as? any FoldableNormalization {
+                    sources.append(norm)
+                    folded = norm
                     consumed += 1
                     biasFromBN = true
                 }
@@ -101,12 +113,13 @@ public struct DeploymentGraph {
                 let scratch = pointwise ? 0 : 2 * (depthwise ? conv.inChannels : conv.inChannels / conv.groups) * k * (depthwise ? 1 : 2)
                 tensor = emit(depthwise ? .depthwiseConv : .conv, [tensor], shape: outShape, weights: conv.weight.count,
                               biases: bias ? conv.outChannels : 0, channels: conv.outChannels, macs: conv.macs(shape),
-                              scratch: scratch, sources: sources, activation: activation)
+                              scratch: scratch, sources: sources, weighted: conv, folded: folded, activation: activation)
             case let dense as Dense:
                 var bias = true
                 absorbFollowers(biasFromBN: &bias)
                 tensor = emit(.fullyConnected, [tensor], shape: outShape, weights: dense.weight.count, biases: dense.outFeatures,
-                              channels: dense.outFeatures, macs: dense.macs(shape), sources: sources, activation: activation)
+                              channels: dense.outFeatures, macs: dense.macs(shape), sources: sources, weighted: dense,
+                              folded: folded, activation: activation)
             case let bn as BatchNorm:
                 tensor = emit(.batchNorm, [tensor], shape: outShape, weights: bn.channels, biases: bn.channels,
                               channels: bn.channels, macs: outShape.reduce(1, *), sources: [bn])
@@ -139,10 +152,10 @@ public struct DeploymentGraph {
                 let pooled = emit(.mean, [tensor], shape: [se.channels], macs: shape.reduce(1, *), sources: [se])
                 let hidden = emit(.fullyConnected, [pooled], shape: [se.reduce.outFeatures], weights: se.reduce.weight.count,
                                   biases: se.reduce.outFeatures, channels: se.reduce.outFeatures, macs: se.reduce.macs([se.channels]),
-                                  sources: [se.reduce], activation: .relu)
+                                  sources: [se.reduce], weighted: se.reduce, activation: .relu)
                 let scale = emit(.fullyConnected, [hidden], shape: [se.channels], weights: se.expand.weight.count,
                                  biases: se.channels, channels: se.channels, macs: se.expand.macs([se.reduce.outFeatures]),
-                                 sources: [se.expand])
+                                 sources: [se.expand], weighted: se.expand)
                 let gate = emit(.hardSigmoid, [scale], shape: [se.channels], sources: [se.gate])
                 tensor = emit(.mul, [tensor, gate], shape: outShape, macs: outShape.reduce(1, *), sources: [se])
             case let sequence as Sequential:

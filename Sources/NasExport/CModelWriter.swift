@@ -1,4 +1,5 @@
 import Foundation
+import NasCore
 import NasFiles
 import NasCost
 import NasNN
@@ -135,7 +136,7 @@ public struct CModelWriter {
         case .conv, .depthwiseConv:
             let conv = op.sources[0] as! Conv2D
             let g = ConvolutionGeometry(conv, input: graph.tensors[op.inputs[0]].shape, output: graph.tensors[op.output].shape)
-            let w = network.weights[index]!, bits = try weightBits(index)
+            let w = network.weights[index]!, bits = weightBits(index)
             var text = try weightArray("\(name)_w", op.kind == .conv ? g.ohwi(w) : w, bits: bits)
             text += try weightedConstants(name, index)
             text += "static const nas_conv_params \(name) = {\(g.h), \(g.w), \(g.c), \(g.oh), \(g.ow), \(g.oc), \(g.kh), \(g.kw), \(g.stride), \(g.ph), \(g.pw), \(g.groups), \(bits), \(quant)};\n\n"
@@ -143,7 +144,7 @@ public struct CModelWriter {
             let kernel = op.kind == .conv ? "nas_conv" : "nas_depthwise_conv"
             return (text, "\(kernel)(\(ptr(op.inputs[0])), \(ptr(op.output)), \(scratch), &\(name), \(name)_w, \(name)_b, \(name)_m, \(name)_r)")
         case .fullyConnected:
-            let w = network.weights[index]!, channels = op.outputChannels, features = w.count / channels, bits = try weightBits(index)
+            let w = network.weights[index]!, channels = op.outputChannels, features = w.count / channels, bits = weightBits(index)
             // IO -> OI: each output's weights contiguous.
             let rows = (0..<channels).flatMap { o in (0..<features).map { w[$0 * channels + o] } }
             var text = try weightArray("\(name)_w", rows, bits: bits)
@@ -185,13 +186,9 @@ public struct CModelWriter {
         }
     }
 
-    /// The bit-width op `index`'s weights are stored at; the kernels decode 2...8.
-    func weightBits(_ index: Int) throws -> Int {
-        let bits = network.weightBits[index] ?? 8
-        guard (2...8).contains(bits) else {
-            throw ExportError("op \(index) has \(bits)-bit weights; the C export supports 2 to 8 bits")
-        }
-        return bits
+    /// The bit-width op `index`'s weights are stored at (a `BitWidth`, so one the kernels decode).
+    func weightBits(_ index: Int) -> Int {
+        (network.weightBits[index] ?? .eight).bits
     }
 
     /// A layer's weights in the order its kernel reads them: int8 at 8 bits, else packed as the

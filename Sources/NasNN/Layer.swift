@@ -17,6 +17,9 @@ public protocol Layer: AnyObject {
     func macs(_ input: [Int]) -> Int
     /// Layers inside this one (blocks), for summaries; empty for plain layers.
     var children: [Layer] { get }
+    /// `children` with the names their paths use (`LayerPath`): "body.0", "reduce"; by default
+    /// their indices.
+    var namedChildren: [(name: String, layer: Layer)] { get }
     /// False on the first layer: skip computing dL/dx nobody needs.
     var needsInputGradient: Bool { get set }
 }
@@ -24,6 +27,7 @@ public protocol Layer: AnyObject {
 extension Layer {
     public var parameters: [Parameter] { [] }
     public var children: [Layer] { [] }
+    public var namedChildren: [(name: String, layer: Layer)] { children.enumerated().map { ("\($0.offset)", $0.element) } }
     public func macs(_ input: [Int]) -> Int { 0 }
 }
 

@@ -65,11 +65,3 @@ public struct LayerSummary: Sendable, Equatable {
     public let parameters: Int
     public let macs: Int
 }
-
-extension Model {
-    /// Every layer, blocks and their insides included, in a fixed order.
-    public var allLayers: [Layer] {
-        func flatten(_ layer: Layer) -> [Layer] { [layer] + layer.children.flatMap(flatten) }
-        return network.layers.flatMap(flatten)
-    }
-}

@@ -75,6 +75,10 @@ public final class Residual: ClampFusing {
     }
 
     public var children: [Layer] { body.layers + shortcut.layers }
+    public var namedChildren: [(name: String, layer: Layer)] {
+        body.layers.enumerated().map { ("body.\($0.offset)", $0.element) }
+            + shortcut.layers.enumerated().map { ("shortcut.\($0.offset)", $0.element) }
+    }
     public var parameters: [Parameter] { body.parameters + shortcut.parameters }
 
     public func outputShape(_ input: [Int]) throws -> [Int] {
@@ -170,6 +174,9 @@ public final class SqueezeExcite: Layer {
     }
 
     public var children: [Layer] { [pool, reduce, relu, expand, gate] }
+    public var namedChildren: [(name: String, layer: Layer)] {
+        [("pool", pool), ("reduce", reduce), ("relu", relu), ("expand", expand), ("gate", gate)]
+    }
     public var parameters: [Parameter] { reduce.parameters + expand.parameters }
 
     public func outputShape(_ input: [Int]) throws -> [Int] {

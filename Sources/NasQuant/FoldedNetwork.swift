@@ -22,18 +22,11 @@ public struct FoldedNetwork {
         weights = try graph.ops.map { op in
             switch op.kind {
             case .conv, .depthwiseConv, .fullyConnected:
-                let (w, b, channels): (Parameter, Parameter?, Int) = switch op.sources[0] {
-                case let conv as Conv2D: (conv.weight, conv.bias, conv.outChannels)
-                case let dense as Dense: (dense.weight, dense.bias, dense.outFeatures)
-                default: throw ShapeError("unexpected source \(op.sources[0].kind) for \(op.kind.rawValue)")
-                }
-                var values = w.value
-                var bias = b?.value ?? .init(repeating: 0, count: channels)
-                if let bn = op.sources.dropFirst().first as? BatchNorm {
-                    let scale = (0..<channels).map { bn.gamma.value[$0] / (bn.runningVariance[$0] + bn.epsilon).squareRoot() }
-                    for i in values.indices { values[i] *= scale[i % channels] }
-                    bias = (0..<channels).map { (bias[$0] - bn.runningMean[$0]) * scale[$0] + bn.beta.value[$0] }
-                }
+                guard let layer = op.weighted else { throw ShapeError("\(op.kind.rawValue) op without a weighted layer") }
+                let channels = layer.outputChannels
+                var values = layer.weight.value
+                var bias = layer.biasParameter?.value ?? .init(repeating: 0, count: channels)
+                op.folded?.fold(weights: &values, bias: &bias)
                 // A diverged training (lr: 1e30) leaves NaN or infinite weights; no integer
                 // network can represent them, and converting them to int8 would trap.
                 guard values.allSatisfy(\.isFinite), bias.allSatisfy(\.isFinite) else {

@@ -1,4 +1,5 @@
 import Foundation
+import NasCore
 import NasCost
 import NasNN
 
@@ -77,7 +78,7 @@ public struct IntegerNetwork {
     public let multipliers: [[FixedPointMultiplier]?]
     /// Per weighted op: the bit-width its weights were quantized to (values within
     /// ±(2^(bits-1) - 1)), so that exporters can store them packed at that width.
-    public let weightBits: [Int?]
+    public let weightBits: [BitWidth?]
     /// For element-wise nonlinear ops: the output for each of the 256 inputs.
     public let tables: [[Int8]?]
 
@@ -86,10 +87,13 @@ public struct IntegerNetwork {
     public enum CalibrationPath: Sendable { case batched, reference }
 
     /// Calibrates activation ranges on `samples` (float inputs, one per array) and quantizes
-    /// weights per output channel to `bits` (per weighted op, default 8).
-    public init(_ folded: FoldedNetwork, calibration samples: [[Float]], bits: [Int] = [], path: CalibrationPath = .batched) {
+    /// weights per output channel to `bits`: one per weighted op (`graph.weightedOps`), as
+    /// `PerLayer.fitted` gives them; nil: every weighted op at 8 bits.
+    public init(_ folded: FoldedNetwork, calibration samples: [[Float]], bits: [BitWidth]? = nil, path: CalibrationPath = .batched) {
         self.folded = folded
         let graph = folded.graph
+        let bits = bits ?? Array(repeating: .eight, count: graph.weightedOps.count)
+        precondition(bits.count == graph.weightedOps.count, "one bit-width per weighted op (fit the list with PerLayer)")
         var lo = [Float](repeating: .infinity, count: graph.tensors.count)
         var hi = [Float](repeating: -.infinity, count: graph.tensors.count)
         switch path {
@@ -113,15 +117,15 @@ public struct IntegerNetwork {
         self.params = params
 
         var weights: [[Int8]?] = [], scales: [[Float]?] = [], biases: [[Int32]?] = [], multipliers: [[FixedPointMultiplier]?] = []
-        var weightBits: [Int?] = []
+        var weightBits: [BitWidth?] = []
         var tables: [[Int8]?] = []
         var weighted = 0
         for (index, op) in graph.ops.enumerated() {
             if let w = folded.weights[index] {
-                let b = weighted < bits.count ? bits[weighted] : 8
+                let b = bits[weighted]
                 weighted += 1
                 weightBits.append(b)
-                let levels = Float((1 << (b - 1)) - 1)
+                let levels = Float(b.levels)
                 var maxAbs = [Float](repeating: 0, count: w.channels)
                 for (i, v) in w.values.enumerated() { maxAbs[i % w.channels] = Swift.max(maxAbs[i % w.channels], abs(v)) }
                 let scale = maxAbs.map { $0 > 0 ? $0 / levels : 1 }
@@ -160,7 +164,7 @@ public struct IntegerNetwork {
     /// Every part given outright: tests build networks with extreme multipliers, biases and
     /// zero points this way, which calibration would never produce.
     init(folded: FoldedNetwork, params: [QuantParams], weights: [[Int8]?], weightScales: [[Float]?], biases: [[Int32]?],
-         multipliers: [[FixedPointMultiplier]?], weightBits: [Int?], tables: [[Int8]?]) {
+         multipliers: [[FixedPointMultiplier]?], weightBits: [BitWidth?], tables: [[Int8]?]) {
         self.folded = folded
         self.params = params
         self.weights = weights

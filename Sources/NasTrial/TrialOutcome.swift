@@ -1,4 +1,5 @@
 import Foundation
+import NasCore
 import NasCost
 import NasData
 import NasNN
@@ -79,13 +80,13 @@ public struct TrialOutcome {
     /// The compressed network (float weights already pruned and quantized to their grid) and its
     /// bit-widths, for export; nil unless complete.
     public var model: Model?
-    public var bits: [Int]
+    public var bits: [BitWidth]
     /// Wall-clock seconds of each stage the trial reached, in the order they ran: "build",
     /// "train", "compress", "fine-tune", "cost", "score" (bench/trial-bench prints them).
     public var stages: [TrialStage]
 
     public init(status: TrialStatus, metrics: TrialMetrics?, epochs: [EpochRecord] = [], seconds: Double = 0,
-                model: Model? = nil, bits: [Int] = [], stages: [TrialStage] = []) {
+                model: Model? = nil, bits: [BitWidth] = [], stages: [TrialStage] = []) {
         self.status = status
         self.metrics = metrics
         self.epochs = epochs

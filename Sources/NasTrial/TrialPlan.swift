@@ -1,3 +1,4 @@
+import NasCore
 import NasNN
 
 /// Everything one trial will do, fixed before it starts: which network, how it is trained and
@@ -12,17 +13,18 @@ public struct TrialPlan {
     /// Whether those channels are switched off gradually during training (an AGP cubic schedule,
     /// `GradualChannelPruning`) rather than cut all at once after it.
     public var gradualChannels = true
-    /// Unstructured pruning rate per weighted layer, in network order. Per-layer lists come from
-    /// a space sized for its largest network: a smaller network uses the first entries, and a
-    /// list shorter than the network repeats its last entry.
-    public var prune: [Double]
-    /// Weight bit-width per weighted layer (2...8), with the same length rule as `prune`.
-    public var bits: [Int]
+    /// Unstructured pruning rate per weighted layer, fitted to the compressed network by
+    /// `PerLayer`'s rule (a space's per-layer slots are sized for its largest network, so a
+    /// smaller network takes the first entries).
+    public var prune: PerLayer<Double>
+    /// Weight bit-width per weighted layer, fitted the same way.
+    public var bits: PerLayer<BitWidth>
     /// Fine-tuning after compression, with pruning masks, weight and int8 activation fake-quant.
     public var fineTuning: TrainingOptions
 
     public init(architecture: @escaping (_ input: [Int], _ classes: Int, _ seed: UInt64) throws -> Model,
-                training: TrainingOptions, channels: Double = 0, prune: [Double] = [0], bits: [Int] = [8],
+                training: TrainingOptions, channels: Double = 0, prune: PerLayer<Double> = .uniform(0),
+                bits: PerLayer<BitWidth> = .uniform(.eight),
                 fineTuning: TrainingOptions) {
         self.architecture = architecture
         self.training = training
@@ -30,11 +32,5 @@ public struct TrialPlan {
         self.prune = prune
         self.bits = bits
         self.fineTuning = fineTuning
-    }
-
-    /// `values` fitted to `count` layers by the rule documented on `prune`.
-    static func perLayer<T>(_ values: [T], count: Int) -> [T] {
-        guard let last = values.last else { return [] }
-        return (0..<count).map { $0 < values.count ? values[$0] : last }
     }
 }

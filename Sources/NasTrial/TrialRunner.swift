@@ -1,5 +1,6 @@
 import Foundation
 import NasCompress
+import NasCore
 import NasCost
 import NasData
 import NasNN
@@ -20,7 +21,7 @@ public struct TrialRunner {
     /// throwaway weights and channel-pruned (channel counts depend only on the fraction), then
     /// lowered and planned with the plan's bit-widths.
     public func cost(of plan: TrialPlan, input: [Int], classes: Int) throws -> CostReport {
-        cost(try graph(of: plan, input: input, classes: classes), bits: plan.bits)
+        try cost(try graph(of: plan, input: input, classes: classes), bits: plan.bits)
     }
 
     /// The runtime graph of the plan's compressed architecture; bit-widths do not change it,
@@ -29,10 +30,9 @@ public struct TrialRunner {
         try DeploymentGraph(try StructuredPruning.prune(try plan.architecture(input, classes, 0), fraction: plan.channels))
     }
 
-    /// Costs of a graph with per-layer bit-widths (fitted to its weighted ops like `TrialPlan.bits`).
-    public func cost(_ graph: DeploymentGraph, bits: [Int]) -> CostReport {
-        let weighted = graph.ops.filter { $0.weights > 0 }.count
-        return CostReport(graph, board: board, bits: TrialPlan.perLayer(bits, count: weighted))
+    /// Costs of a graph with per-layer bit-widths, fitted to its weighted ops.
+    public func cost(_ graph: DeploymentGraph, bits: PerLayer<BitWidth>) throws -> CostReport {
+        CostReport(graph, board: board, bits: try bits.fitted(to: graph.weightedOps.count))
     }
 
     /// Hooks for progress display and Ctrl-C; `stage` names the part running ("train", "fine-tune").
@@ -57,7 +57,7 @@ public struct TrialRunner {
             stageStart = now
             stageCPU = cpu
         }
-        func ended(_ status: TrialStatus, _ metrics: TrialMetrics?, model: Model? = nil, bits: [Int] = []) -> TrialOutcome {
+        func ended(_ status: TrialStatus, _ metrics: TrialMetrics?, model: Model? = nil, bits: [BitWidth] = []) -> TrialOutcome {
             TrialOutcome(status: status, metrics: metrics, epochs: epochs, seconds: Date().timeIntervalSince(start), model: model,
                          bits: bits, stages: stages)
         }
@@ -100,10 +100,8 @@ public struct TrialRunner {
 
         do {
             let pruned = try StructuredPruning.prune(model, fraction: plan.channels)
-            let layers = weightedLayers(pruned).count
-            let bits = TrialPlan.perLayer(plan.bits, count: layers)
-            let compressor = try Compressor(pruned, plan: CompressionPlan(prune: TrialPlan.perLayer(plan.prune, count: layers),
-                                                                           bits: bits))
+            let compressor = try Compressor(pruned, plan: CompressionPlan(prune: plan.prune, bits: plan.bits))
+            let bits = compressor.bits
             var fineTuning = plan.fineTuning
             fineTuning.seed = seed &+ 1
             var loss = trained.loss
@@ -121,7 +119,7 @@ public struct TrialRunner {
                 finished("fine-tune")
             }
             compressor.finish()
-            let report = cost(try DeploymentGraph(pruned), bits: bits)
+            let report = CostReport(try DeploymentGraph(pruned), board: board, bits: bits)
             finished("cost")
             let (float, int8) = try score(pruned, bits: bits, on: data)
             finished("score")
@@ -134,7 +132,7 @@ public struct TrialRunner {
 
     /// Float and int8 accuracy on the validation samples, on the batched kernels (bit-identical
     /// to the scalar reference, so accuracies are the same, only sooner).
-    func score(_ model: Model, bits: [Int], on data: TrialData) throws -> (Double, Double) {
+    func score(_ model: Model, bits: [BitWidth], on data: TrialData) throws -> (Double, Double) {
         let scores = try Self.accuracy(of: model, bits: bits, calibration: data.calibration, on: data.validation, limit: evaluationLimit)
         return (scores.float, scores.int8)
     }
@@ -143,7 +141,7 @@ public struct TrialRunner {
     /// its training data was): in float after folding batch norm, and through the int8
     /// integer-only path the board runs, with activations calibrated on `calibration`. The one
     /// scoring rule for validation during a search and for a study's final test score.
-    public static func accuracy(of model: Model, bits: [Int], calibration: [[Float]], on samples: Dataset,
+    public static func accuracy(of model: Model, bits: [BitWidth], calibration: [[Float]], on samples: Dataset,
                                 limit: Int = .max) throws -> (float: Double, int8: Double) {
         let folded = try FoldedNetwork(model)
         let network = IntegerNetwork(folded, calibration: calibration, bits: bits)

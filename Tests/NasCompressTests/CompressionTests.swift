@@ -1,3 +1,4 @@
+import NasCore
 import NasData
 import XCTest
 @testable import NasCompress
@@ -16,9 +17,9 @@ final class CompressionTests: XCTestCase {
         var rng = SeededGenerator(seed: 3)
         let channels = 4
         let w = (0..<(9 * 3 * channels)).map { i in rng.uniform(-1, 1) * Float(1 + i % channels) }
-        for bits in [2, 4, 8] {
+        for bits: BitWidth in [2, 4, 8] {
             let q = fakeQuantize(w, channels: channels, bits: bits)
-            let levels = Float((1 << (bits - 1)) - 1)
+            let levels = Float((1 << (bits.bits - 1)) - 1)
             for c in 0..<channels {
                 let column = stride(from: c, to: w.count, by: channels).map { w[$0] }
                 let step = column.map(abs).max()! / levels
@@ -34,9 +35,10 @@ final class CompressionTests: XCTestCase {
     func testWeightedLayersFollowDeploymentOrder() throws {
         var rng = SeededGenerator(seed: 1)
         let resnet = try Architectures.resnet(input: [32, 32, 3], classes: 10, rng: &rng)
-        XCTAssertEqual(weightedLayers(resnet).map(\.channels), [16, 16, 16, 32, 32, 32, 64, 64, 64, 10])
+        XCTAssertEqual(try resnet.weightedLayers().map(\.layer.outputChannels), [16, 16, 16, 32, 32, 32, 64, 64, 64, 10])
+        XCTAssertEqual(try resnet.weightedLayers().prefix(4).map(\.path.description), ["0", "3.body.0", "3.body.3", "5.body.0"])
         let mobile = try Architectures.mobileNetV3(input: [32, 32, 3], classes: 10, blocks: 1, rng: &rng)
-        XCTAssertEqual(weightedLayers(mobile).count, 1 + 4 + 1 + 1)  // stem, dw + SE pair + project, head, classifier
+        XCTAssertEqual(try mobile.weightedLayers().count, 1 + 4 + 1 + 1)  // stem, dw + SE pair + project, head, classifier
     }
 
     /// Pruned weights stay zero through fine-tuning, and the finished weights are quantized.
@@ -50,9 +52,8 @@ final class CompressionTests: XCTestCase {
         var options = TrainingOptions()
         options.epochs = 6
         let before = Trainer.train(model, on: data, options: options).accuracy
-        let layers = weightedLayers(model)
-        let compressor = try Compressor(model, plan: CompressionPlan(prune: .init(repeating: 0.5, count: layers.count),
-                                                                     bits: .init(repeating: 4, count: layers.count)))
+        let layers = try model.weightedLayers().map(\.layer)
+        let compressor = try Compressor(model, plan: CompressionPlan(prune: .uniform(0.5), bits: .uniform(4)))
         options.epochs = 3
         options.learningRate = 0.01
         let after = Trainer.train(model, on: data, options: options, constraint: compressor)

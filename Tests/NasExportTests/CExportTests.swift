@@ -27,7 +27,7 @@ final class CExportTests: XCTestCase {
 
     func testCompiledExportMatchesIntegerInferenceBitForBit() throws {
         for (n, model) in try exportModels().enumerated() {
-            let weighted = try DeploymentGraph(model).ops.filter { $0.weights > 0 }.count
+            let weighted = try DeploymentGraph(model).weightedOps.count
             // Mixed bit-widths on one model: packed 4-bit layers between int8 ones.
             try assertBitExact(model, name: "c\(n)", seed: UInt64(20 + n), bits: n == 2 ? (0..<weighted).map { $0 % 2 == 0 ? 4 : 8 } : [])
         }
@@ -39,7 +39,7 @@ final class CExportTests: XCTestCase {
         let models = try exportModels()
         var covered = Set<String>()
         for (n, shift) in [(0, 0), (3, 0), (3, 3), (4, 1), (4, 4)] {
-            let ops = try DeploymentGraph(models[n]).ops.filter { $0.weights > 0 }
+            let ops = try DeploymentGraph(models[n]).weightedOps
             let bits = ops.indices.map { 2 + ($0 + shift) % 6 }
             for (op, b) in zip(ops, bits) { covered.insert("\(op.kind.rawValue) \(b)") }
             try assertBitExact(models[n], name: "p\(n)-\(shift)", seed: UInt64(40 + n + shift), bits: bits)
@@ -54,7 +54,7 @@ final class CExportTests: XCTestCase {
     func testCompiledWeightsTakeTheCostModelsBytes() throws {
         let board = TargetBoard(name: "test", core: .cortexM4, clockHz: 1e8, ramBytes: 1 << 20, flashBytes: 1 << 21)
         for (n, model) in try exportModels().enumerated() {
-            let weighted = try DeploymentGraph(model).ops.filter { $0.weights > 0 }.count
+            let weighted = try DeploymentGraph(model).weightedOps.count
             let bits = (0..<weighted).map { 2 + ($0 + n) % 7 }
             let network = try integerNetwork(model, bits: bits)
             let directory = try temporaryDirectory("w\(n)")
@@ -68,9 +68,9 @@ final class CExportTests: XCTestCase {
                 let fields = line.split(separator: " ")
                 if fields.count == 4, let size = Int(fields[1], radix: 16) { sizes[String(fields[3])] = size }
             }
-            let report = CostReport(network.folded.graph, board: board, bits: bits)
+            let report = CostReport(network.folded.graph, board: board, bits: try widths(bits))
             var checked = 0
-            for (i, op) in network.folded.graph.ops.enumerated() where op.weights > 0 {
+            for (i, op) in network.folded.graph.ops.enumerated() where op.weighted != nil {
                 XCTAssertEqual(sizes["op\(i)_w"], report.layers[i].weightBytes, "\(model.name) op \(i), \(bits[checked]) bits")
                 XCTAssertEqual(report.layers[i].weightBytes, (op.weights * bits[checked] + 7) / 8)
                 checked += 1
@@ -116,7 +116,7 @@ final class CExportTests: XCTestCase {
         }
         XCTAssertGreaterThan(distinct.count, 20, "\(model.name) \(bits): outputs should depend on the input")
 
-        let ram = CostReport(graph, board: board, bits: bits).ramBytes
+        let ram = CostReport(graph, board: board, bits: try widths(bits)).ramBytes
         XCTAssertEqual(run.output, "arena \(ram)\n", "\(model.name): the arena is the cost model's RAM")
         XCTAssertTrue(try String(contentsOfFile: directory + "/model.c", encoding: .utf8).contains("halves[\(ram / 2)]"))
     }

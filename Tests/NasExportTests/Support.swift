@@ -1,3 +1,4 @@
+import NasCore
 import Foundation
 import NasData
 import NasNN
@@ -24,12 +25,17 @@ func exportModels() throws -> [Model] {
     return models
 }
 
-/// An integer network calibrated on random samples; `bits` per weighted op.
+/// An integer network calibrated on random samples; `bits` one per weighted op (empty: all 8).
 func integerNetwork(_ model: Model, bits: [Int] = [], seed: UInt64 = 9) throws -> IntegerNetwork {
     var rng = SeededGenerator(seed: seed)
     let size = model.inputShape.reduce(1, *)
     let samples = (0..<16).map { _ in (0..<size).map { _ in rng.uniform(-2, 2) } }
-    return IntegerNetwork(try FoldedNetwork(model), calibration: samples, bits: bits)
+    return IntegerNetwork(try FoldedNetwork(model), calibration: samples, bits: try widths(bits))
+}
+
+/// Whole numbers as bit-widths; empty: nil (every weighted op at 8 bits).
+func widths(_ bits: [Int]) throws -> [BitWidth]? {
+    bits.isEmpty ? nil : try bits.map { try BitWidth(checking: $0) }
 }
 
 /// Runs a shell command; its exit status and what it wrote to stdout and stderr.

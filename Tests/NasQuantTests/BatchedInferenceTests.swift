@@ -1,3 +1,4 @@
+import NasCore
 import CNasKernels
 import NasCost
 import NasData
@@ -132,7 +133,8 @@ final class BatchedInferenceTests: XCTestCase {
                 let calibration = samples(16, size: size, seed: 100 + UInt64(m))
                 let weighted = folded.weights.compactMap { $0 }.count
                 // Every uniform width, then a mixed list.
-                let widths = (2...8).map { [Int](repeating: $0, count: weighted) } + [(0..<weighted).map { 2 + $0 % 7 }]
+                let widths = (2...8).map { [BitWidth](repeating: try! BitWidth(checking: $0), count: weighted) }
+                    + [(0..<weighted).map { try! BitWidth(checking: 2 + $0 % 7) }]
                 for bits in widths {
                     let network = IntegerNetwork(folded, calibration: calibration, bits: bits)
                     // Inputs within and well beyond the calibrated range (which saturate at -128/127).
@@ -149,9 +151,11 @@ final class BatchedInferenceTests: XCTestCase {
         for (m, model) in try models().enumerated() {
             let folded = try FoldedNetwork(model)
             let calibration = samples(21, size: model.inputShape.reduce(1, *), seed: 7 + UInt64(m))
-            let reference = IntegerNetwork(folded, calibration: calibration, bits: [4, 8, 6], path: .reference)
+            let pattern: [BitWidth] = [4, 8, 6]
+            let bits = folded.graph.weightedOps.indices.map { pattern[$0 % pattern.count] }
+            let reference = IntegerNetwork(folded, calibration: calibration, bits: bits, path: .reference)
             try onEveryPath { path in
-                let batched = IntegerNetwork(folded, calibration: calibration, bits: [4, 8, 6])
+                let batched = IntegerNetwork(folded, calibration: calibration, bits: bits)
                 XCTAssertEqual(batched.params, reference.params, "\(model.name), \(path)")
                 XCTAssertEqual(batched.weights, reference.weights)
                 XCTAssertEqual(batched.biases, reference.biases)

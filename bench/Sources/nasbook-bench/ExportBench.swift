@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NasCore
 import NasData
 import NasExport
 import NasFiles
@@ -47,9 +48,10 @@ struct ExportBench: ParsableCommand {
         let sample = { (i: Int) -> [Float] in
             data.sampleShape == network.inputShape ? Array(data.sample(i % data.count)) : (0..<size).map { _ in rng.uniform(-1, 1) }
         }
-        guard (2...8).contains(bits) else { throw ValidationError("--bits must be 2 to 8") }
+        let width: BitWidth
+        do { width = try BitWidth(checking: bits) } catch { throw ValidationError("--bits: \(error)") }
         let folded = try FoldedNetwork(network)
-        let widths = [Int](repeating: bits, count: folded.graph.ops.filter { $0.weights > 0 }.count)
+        let widths = [BitWidth](repeating: width, count: folded.graph.weightedOps.count)
         let integer = IntegerNetwork(folded, calibration: (0..<100).map(sample), bits: widths)
         let batch = (0..<inputs).map { integer.quantizeInput(sample(100 + $0)) }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NasCore
 import NasCost
 import NasData
 import NasNN
@@ -25,8 +26,8 @@ struct TrialBench: ParsableCommand {
     @Option(help: "Conv stages (the space: 2..3).") var depth = 3
     @Option(help: "Learning rate (the space: 0.03 ~ 0.2).") var lr = 0.08
     @Option(help: "Training epochs (the quickstart fixes 5).") var epochs = 5
-    @Option(help: "Per-layer unstructured prune rates, comma-separated (the last repeats).") var prune = "0.3,0.5,0.5,0.2"
-    @Option(help: "Per-layer weight bit-widths, comma-separated (the last repeats).") var bits = "8,4,4,8"
+    @Option(help: "Per-layer unstructured prune rates, comma-separated, one per weighted layer.") var prune = "0.3,0.5,0.5,0.2"
+    @Option(help: "Per-layer weight bit-widths (2-8), comma-separated, one per weighted layer.") var bits = "8,4,4,8"
     @Option(help: "Trial seed.") var seed: UInt64 = 7
     @Flag(help: "One JSON object per thread count instead of the table.") var json = false
 
@@ -40,7 +41,9 @@ struct TrialBench: ParsableCommand {
             return n
         }
         let pruneRates = try numbers(prune, "--prune").map { min(max($0, 0), 0.99) }
-        let bitWidths = try numbers(bits, "--bits").map { min(max(Int($0.rounded()), 2), 8) }
+        let bitWidths = try numbers(bits, "--bits").map { v in
+            do { return try BitWidth(checking: v) } catch { throw ValidationError("--bits: \(error)") }
+        }
         let board = TargetBoard(name: "NUCLEO-F746ZG", core: .cortexM7, clockHz: 216e6, ramBytes: 320 << 10, flashBytes: 1 << 20)
         let setupStart = Date()
         let data = TrialData(Synthetic.shapes(count: 1500, size: 16, seed: 1), validationFraction: 0.2, seed: 7)
@@ -59,7 +62,7 @@ struct TrialBench: ParsableCommand {
                                  return try Architectures.plainCNN(input: input, classes: classes, width: width, depth: depth,
                                                                    kernel: 3, batchNorm: true, dropout: 0, seed: seed, rng: &rng)
                              },
-                             training: training, prune: pruneRates, bits: bitWidths, fineTuning: fineTuning)
+                             training: training, prune: .layers(pruneRates), bits: .layers(bitWidths), fineTuning: fineTuning)
         let runner = TrialRunner(board: board)
 
         var outcomes: [(threads: Int, outcome: TrialOutcome)] = []

@@ -107,12 +107,9 @@ enum DatasetBuiltins {
         return wrap(dataset)
     }
 
-    /// Runs a loader, turning its error into a diagnostic at the call.
+    /// Runs a loader; its `DataError` reaches the user as a diagnostic at the call, as every
+    /// builtin's errors do (the interpreter wraps them).
     static func load(_ call: BuiltinCall, _ body: () throws -> Dataset) throws -> Value {
-        do {
-            return wrap(try body())
-        } catch let error as DataError {
-            throw call.error("\(call.name): \(error.description)")
-        }
+        wrap(try body())
     }
 }

@@ -53,7 +53,7 @@ enum TrainingBuiltins {
         }
         if let threads = try call.optionalInteger("threads") {
             guard threads >= 1 else { throw call.error("train: threads must be at least 1", at: "threads") }
-            Parallel.threads = threads
+            options.threads = threads
         }
 
         var validation: Dataset?

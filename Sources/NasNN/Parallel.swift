@@ -22,10 +22,22 @@ public enum Parallel {
     /// Read once: Foundation reads cgroup files on every call.
     private static let cores = ProcessInfo.processInfo.activeProcessorCount
 
-    /// Worker threads used by the engine; 0 (the default) means one per active core.
+    /// Worker threads used by the engine: the innermost `withThreads` count, else the process
+    /// setting (benchmarks sweep it), where 0 (the default) means one per active core.
     public static var threads: Int {
-        get { configured > 0 ? configured : cores }
+        get { scopedThreads.get() ?? (configured > 0 ? configured : cores) }
         set { configured = max(0, newValue) }
+    }
+
+    /// A thread count bound for one call and everything it calls (`train(threads: 2)`), not for
+    /// the process: a task-local value, so concurrent callers each see their own.
+    private static let scopedThreads = TaskLocal<Int?>(wrappedValue: nil)
+
+    /// Runs `body` with the engine on `threads` worker threads (nil: as the caller's). Results
+    /// are the same for every count, since the chunks do not depend on it.
+    public static func withThreads<T>(_ threads: Int?, _ body: () throws -> T) rethrows -> T {
+        guard let threads else { return try body() }
+        return try scopedThreads.withValue(max(1, threads)) { try body() }
     }
 
     /// How many chunks `chunks` cuts `count` items into.

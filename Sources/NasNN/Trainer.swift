@@ -35,6 +35,9 @@ public struct TrainingOptions: Sendable {
     /// cross-entropy). Softer targets keep logits small, which also suits int8 outputs.
     public var labelSmoothing: Float = 0.1
     public var seed: UInt64 = 1
+    /// Worker threads for this training (nil: the caller's, one per core by default). Results
+    /// are bit-identical for every count.
+    public var threads: Int?
     /// Called on each training batch (inputs, sample count, a generator seeded per step).
     public var augment: (@Sendable (inout [Float], Int, inout SeededGenerator) -> Void)?
 
@@ -108,6 +111,13 @@ public enum Trainer {
                              epochDone: (EpochRecord) -> Void = { _ in },
                              constraint: WeightConstraint? = nil,
                              shouldStop: () -> Bool = { false }) -> TrainingReport {
+        if let threads = options.threads, Parallel.threads != threads {
+            // Binds the count for this call only, then trains inside that scope.
+            return Parallel.withThreads(threads) {
+                Self.train(model, on: train, validation: validation, options: options, progress: progress, epochDone: epochDone,
+                           constraint: constraint, shouldStop: shouldStop)
+            }
+        }
         let count = train.labels.count
         let batch = max(1, min(options.batchSize, count))
         let stepsPerEpoch = max(1, count / batch)

@@ -151,17 +151,14 @@ public final class Repl {
                 let statements = try interpreter.check(file)
                 try interpreter.execute(statements)
             }
-        } catch let list as DiagnosticList {
-            fail(list.render())
-        } catch let d as Diagnostic {
-            fail(d.render())
-        } catch let stop as Interruption {
-            lastCellInterrupted = true
-            // On a terminal the ^C echo ends the line the cell was printing on.
-            if interactive { writeErr("\n") }
-            fail("interrupted at \(stop.span)\n")
         } catch {
-            fail("error: \(error)\n")
+            let report = FailureReport(error)
+            if report.interrupted {
+                lastCellInterrupted = true
+                // On a terminal the ^C echo ends the line the cell was printing on.
+                if interactive { writeErr("\n") }
+            }
+            fail(report.text)
         }
     }
 

@@ -25,9 +25,10 @@ struct CheckCommand: ParsableCommand {
                 interpreter.fileAccess = access.access(around: AccessOptions.folder(of: file))
                 _ = try LargeStack.run { try interpreter.check(SourceFile(name: file, text: text)) }
                 Console.out("\(file): ok\n")
-            } catch let list as DiagnosticList {
-                Console.err(list.render())
-                let n = list.count
+            } catch {
+                let report = FailureReport(error)
+                Console.err(report.text)
+                let n = report.errorCount
                 Console.err("\(file): \(n) error\(n == 1 ? "" : "s")\n")
                 failed = true
             }

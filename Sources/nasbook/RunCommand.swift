@@ -46,18 +46,13 @@ struct RunCommand: ParsableCommand {
         interpreter.liveProgress = Terminal.outputIsTerminal
         do {
             try LargeStack.run { try interpreter.run(source) }
-            if interrupted {
-                Console.err("interrupted at the end of \(file)\n")
-                throw ExitCode(130)
-            }
-        } catch let list as DiagnosticList {
-            Console.err(list.render())
-            throw ExitCode(1)
-        } catch let d as Diagnostic {
-            Console.err(d.render())
-            throw ExitCode(1)
-        } catch let stop as Interruption {
-            Console.err("interrupted at \(stop.span)\n")
+        } catch {
+            let report = FailureReport(error)
+            Console.err(report.text)
+            throw ExitCode(report.exitStatus)
+        }
+        if interrupted {
+            Console.err("interrupted at the end of \(file)\n")
             throw ExitCode(130)
         }
     }

@@ -186,7 +186,8 @@ final class GradientCheckTests: XCTestCase {
         XCTAssertNil(TrainingOptions.OptimizerChoice.named("adagrad"))
     }
 
-    /// Chunking is fixed, so training is bit-identical whatever the thread count.
+    /// Chunking is fixed, so training is bit-identical whatever the thread count; the count is
+    /// an option of the call, in force while it trains and gone after it.
     func testThreadCountDoesNotChangeTraining() throws {
         struct Samples: LabeledSamples {
             let sampleShape: [Int]
@@ -196,17 +197,20 @@ final class GradientCheckTests: XCTestCase {
         var g = rng()
         let data = Samples(sampleShape: [8, 8, 3], inputs: (0..<(40 * 192)).map { _ in g.uniform() },
                            labels: (0..<40).map { Int32($0 % 4) })
+        let outside = Parallel.threads
         func run(threads: Int) throws -> [Float] {
-            Parallel.threads = threads
             var weights = TestRng(state: 3)
             let model = try Architectures.resnet(input: [8, 8, 3], classes: 4, width: 4, stacks: 2, rng: &weights)
             var options = TrainingOptions()
             options.epochs = 2
             options.batchSize = 10
-            _ = Trainer.train(model, on: data, options: options)
+            options.threads = threads
+            var seen = Set<Int>()
+            _ = Trainer.train(model, on: data, options: options, progress: { _ in seen.insert(Parallel.threads) })
+            XCTAssertEqual(seen, [threads], "the engine runs on the call's thread count")
+            XCTAssertEqual(Parallel.threads, outside, "and the process's count is untouched")
             return model.parameters.flatMap(\.value)
         }
-        defer { Parallel.threads = 0 }
         let one = try run(threads: 1)
         XCTAssertEqual(one, try run(threads: 2))
         XCTAssertEqual(one, try run(threads: 3))

@@ -112,7 +112,18 @@ extension Interpreter {
             }
             let call = BuiltinCall(name: builtin.name, span: span, values: values, spans: spans,
                                    rest: bound.rest, context: self)
-            return try builtin.body(call)
+            do {
+                return try builtin.body(call)
+            } catch let error as Diagnostic {
+                throw error
+            } catch let error as DiagnosticList {
+                throw error
+            } catch let error as Interruption {
+                throw error
+            } catch {
+                // The one place an engine error gets its span: the call that ran into it.
+                throw Diagnostic(wrapping: error, inBuiltin: builtin.name, at: span)
+            }
         }
     }
 

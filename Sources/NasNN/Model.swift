@@ -41,14 +41,10 @@ public final class Model {
             let output = (try? layer.outputShape(input)) ?? input
             rows.append(LayerSummary(depth: depth, kind: layer.kind, outputShape: output,
                                      parameters: layer.parameters.reduce(0) { $0 + $1.count }, macs: layer.macs(input)))
-            if let residual = layer as? Residual {
+            // Each branch of a block (a residual's body and shortcut) starts from the block's input.
+            for branch in (layer as? any LayerBlock)?.branches ?? [] {
                 var shape = input
-                for child in residual.body.layers { shape = visit(child, shape, depth: depth + 1) }
-                shape = input
-                for child in residual.shortcut.layers { shape = visit(child, shape, depth: depth + 1) }
-            } else if let sequence = layer as? Sequential {
-                var shape = input
-                for child in sequence.layers { shape = visit(child, shape, depth: depth + 1) }
+                for child in branch { shape = visit(child, shape, depth: depth + 1) }
             }
             return output
         }

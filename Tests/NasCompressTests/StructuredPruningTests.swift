@@ -117,3 +117,27 @@ final class GradualChannelPruningTests: XCTestCase {
         XCTAssertEqual(zeroed.count, 2)
     }
 }
+
+/// A parameter-free layer neither compression pass knows.
+private final class UnknownShift: Layer {
+    let kind = "UnknownShift"
+    var needsInputGradient = true
+    func outputShape(_ input: [Int]) throws -> [Int] { input }
+    func forward(_ x: Tensor, training: Bool) -> Tensor { x }
+    func backward(_ dy: Tensor) -> Tensor { dy }
+}
+
+final class CompressionCapabilityTests: XCTestCase {
+    func testPassesRefuseALayerWithoutTheirCapability() throws {
+        var rng = SeededGenerator(seed: 1)
+        let model = try Model(name: "odd", inputShape: [4], classes: 2, layers: [
+            Dense(inFeatures: 4, outFeatures: 4, rng: &rng), UnknownShift(), Dense(inFeatures: 4, outFeatures: 2, rng: &rng),
+        ])
+        XCTAssertThrowsError(try StructuredPruning.prune(model, fraction: 0.5)) { error in
+            XCTAssertEqual("\(error)", "structured pruning does not know layer UnknownShift")
+        }
+        XCTAssertThrowsError(try ActivationQuantization.trainingView(of: model)) { error in
+            XCTAssertEqual("\(error)", "activation quantization does not know layer UnknownShift")
+        }
+    }
+}

@@ -22,7 +22,11 @@ extension BuiltinCall {
     /// The argument's bit-widths, each checked by `BitWidth`.
     func bitWidths(_ parameter: String) throws -> PerLayer<BitWidth> {
         try perLayer(parameter) { value in
-            do { return try BitWidth(checking: value) } catch { throw self.error("\(name): \(error)", at: parameter) }
+            do throws(BitWidthError) {
+                return try BitWidth(checking: value)
+            } catch {
+                throw self.error("\(name): '\(parameter)' must be \(BitWidthError.expectation), not \(error.shown)", at: parameter)
+            }
         }
     }
 

@@ -51,12 +51,15 @@ extension BitWidth: ExpressibleByIntegerLiteral {
 
 /// A bit-width outside 2...8 or not a whole number.
 public struct BitWidthError: Error, Equatable, CustomStringConvertible {
+    /// What a width must be, for messages that name their argument ("'bits' must be ...").
+    public static let expectation = "a whole number from \(BitWidth.range.lowerBound) to \(BitWidth.range.upperBound)"
+
     public let given: Double
 
     public init(given: Double) { self.given = given }
 
-    public var description: String {
-        let shown = given.rounded() == given && abs(given) < 1e15 ? String(Int(given)) : "\(given)"
-        return "bit-widths must be whole numbers from \(BitWidth.range.lowerBound) to \(BitWidth.range.upperBound), not \(shown)"
-    }
+    /// The value as messages show it: 9, 4.5, 1e+19.
+    public var shown: String { given.rounded() == given && abs(given) < 1e15 ? String(Int(given)) : "\(given)" }
+
+    public var description: String { "a bit-width must be \(Self.expectation), not \(shown)" }
 }

@@ -24,7 +24,7 @@ final class PerLayerTests: XCTestCase {
     func testMapChecksEveryValue() {
         let widths = PerLayer<Double>.layers([8, 4, 9])
         XCTAssertThrowsError(try widths.map { v throws(BitWidthError) in try BitWidth(checking: v) }) { error in
-            XCTAssertEqual("\(error)", "bit-widths must be whole numbers from 2 to 8, not 9")
+            XCTAssertEqual("\(error)", "a bit-width must be a whole number from 2 to 8, not 9")
         }
         XCTAssertEqual(try PerLayer<Double>.uniform(6).map { v throws(BitWidthError) in try BitWidth(checking: v) }, .uniform(6))
     }
@@ -38,7 +38,7 @@ final class BitWidthTests: XCTestCase {
         for bad in [1.0, 9, 4.5, -3, 1e19, .nan, .infinity] {
             XCTAssertThrowsError(try BitWidth(checking: bad), "\(bad)")
         }
-        XCTAssertEqual("\(BitWidthError(given: 1e19))", "bit-widths must be whole numbers from 2 to 8, not 1e+19")
-        XCTAssertEqual("\(BitWidthError(given: 1))", "bit-widths must be whole numbers from 2 to 8, not 1")
+        XCTAssertEqual("\(BitWidthError(given: 1e19))", "a bit-width must be a whole number from 2 to 8, not 1e+19")
+        XCTAssertEqual("\(BitWidthError(given: 1))", "a bit-width must be a whole number from 2 to 8, not 1")
     }
 }

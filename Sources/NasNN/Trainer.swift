@@ -35,8 +35,8 @@ public struct TrainingOptions: Sendable {
     /// cross-entropy). Softer targets keep logits small, which also suits int8 outputs.
     public var labelSmoothing: Float = 0.1
     public var seed: UInt64 = 1
-    /// Worker threads for this training (nil: the caller's, one per core by default). Results
-    /// are bit-identical for every count.
+    /// Worker threads for this training (nil: the caller's, one per core by default; at least
+    /// 1). Results are bit-identical for every count.
     public var threads: Int?
     /// Called on each training batch (inputs, sample count, a generator seeded per step).
     public var augment: (@Sendable (inout [Float], Int, inout SeededGenerator) -> Void)?
@@ -111,9 +111,10 @@ public enum Trainer {
                              epochDone: (EpochRecord) -> Void = { _ in },
                              constraint: WeightConstraint? = nil,
                              shouldStop: () -> Bool = { false }) -> TrainingReport {
-        if let threads = options.threads, Parallel.threads != threads {
-            // Binds the count for this call only, then trains inside that scope.
-            return Parallel.withThreads(threads) {
+        if let requested = options.threads, Parallel.threads != max(1, requested) {
+            // Binds the count for this call only, then trains inside that scope (where the
+            // condition no longer holds).
+            return Parallel.withThreads(requested) {
                 Self.train(model, on: train, validation: validation, options: options, progress: progress, epochDone: epochDone,
                            constraint: constraint, shouldStop: shouldStop)
             }

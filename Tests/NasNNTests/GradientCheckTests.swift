@@ -215,6 +215,21 @@ final class GradientCheckTests: XCTestCase {
         XCTAssertEqual(one, try run(threads: 2))
         XCTAssertEqual(one, try run(threads: 3))
     }
+
+    /// A count below one trains on one thread (and does not loop binding it).
+    func testAThreadCountBelowOneTrainsOnOne() throws {
+        var g = rng()
+        var weights = TestRng(state: 3)
+        let model = try Architectures.mlp(input: [6], classes: 2, units: 4, layers: 1, seed: 1, rng: &weights)
+        let data = Dataset(name: "d", sampleShape: [6], inputs: (0..<60).map { _ in g.uniform() }, labels: (0..<10).map { Int32($0 % 2) },
+                           classNames: ["a", "b"])
+        var options = TrainingOptions()
+        options.epochs = 1
+        options.threads = 0
+        var seen = Set<Int>()
+        _ = Trainer.train(model, on: data, options: options, progress: { _ in seen.insert(Parallel.threads) })
+        XCTAssertEqual(seen, [1])
+    }
 }
 
 /// The im2col-free convolution must equal the im2col one (same layer, same weights).

@@ -19,8 +19,11 @@ public struct TrialRunner {
     /// What the compressed network will cost on the board: the architecture is built with
     /// throwaway weights and channel-pruned (channel counts depend only on the fraction), then
     /// lowered and planned with the plan's bit-widths.
+    /// Pruned layers count as many non-zero weights as pruning at the plan's rates leaves, an
+    /// upper bound of the trained network's (weights that quantize to zero are zero too), so a
+    /// plan within a budget stays within it once trained.
     public func cost(of plan: TrialPlan, input: [Int], classes: Int) throws -> CostReport {
-        cost(try graph(of: plan, input: input, classes: classes), bits: plan.bits)
+        cost(try graph(of: plan, input: input, classes: classes), bits: plan.bits, prune: plan.prune)
     }
 
     /// The runtime graph of the plan's compressed architecture; bit-widths do not change it,
@@ -29,10 +32,23 @@ public struct TrialRunner {
         try DeploymentGraph(try StructuredPruning.prune(try plan.architecture(input, classes, 0), fraction: plan.channels))
     }
 
-    /// Costs of a graph with per-layer bit-widths (fitted to its weighted ops like `TrialPlan.bits`).
-    public func cost(_ graph: DeploymentGraph, bits: [Int]) -> CostReport {
-        let weighted = graph.ops.filter { $0.weights > 0 }.count
-        return CostReport(graph, board: board, bits: TrialPlan.perLayer(bits, count: weighted))
+    /// Costs of a graph with per-layer bit-widths and unstructured prune rates (fitted to its
+    /// weighted ops like `TrialPlan.bits`): a layer keeps `weights - prunedCount(weights, rate)`
+    /// non-zero weights, which a bitmap stores when that is smaller.
+    public func cost(_ graph: DeploymentGraph, bits: [Int], prune: [Double] = []) -> CostReport {
+        let weighted = graph.ops.filter { $0.weights > 0 }
+        let rates = prune.isEmpty ? [] : TrialPlan.perLayer(prune, count: weighted.count)
+        let nonZero = zip(weighted, rates).map { op, rate in op.weights - prunedCount(op.weights, rate: rate) }
+        return CostReport(graph, board: board, bits: TrialPlan.perLayer(bits, count: weighted.count), nonZeroWeights: nonZero)
+    }
+
+    /// Costs of a trained network as exported: each layer's storage from how many of its int8
+    /// weights at `bits` are not zero.
+    public func cost(of model: Model, bits: [Int]) throws -> CostReport {
+        let folded = try FoldedNetwork(model)
+        let weighted = folded.graph.ops.filter { $0.weights > 0 }.count
+        let widths = TrialPlan.perLayer(bits, count: weighted)
+        return CostReport(folded.graph, board: board, bits: widths, nonZeroWeights: IntegerNetwork.nonZeroWeights(folded, bits: widths))
     }
 
     /// Hooks for progress display and Ctrl-C; `stage` names the part running ("train", "fine-tune").
@@ -121,7 +137,7 @@ public struct TrialRunner {
                 finished("fine-tune")
             }
             compressor.finish()
-            let report = cost(try DeploymentGraph(pruned), bits: bits)
+            let report = try cost(of: pruned, bits: bits)
             finished("cost")
             let (float, int8) = try score(pruned, bits: bits, on: data)
             finished("score")

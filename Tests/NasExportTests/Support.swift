@@ -1,4 +1,5 @@
 import Foundation
+import NasCompress
 import NasData
 import NasNN
 import NasQuant
@@ -53,4 +54,13 @@ func temporaryDirectory(_ name: String) throws -> String {
     try? FileManager.default.removeItem(atPath: path)
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     return path
+}
+
+/// Zeroes the smallest-magnitude `rates[i]` of weighted layer i's weights (cycling through
+/// `rates`), as `compress(prune:)` does: unstructured magnitude pruning.
+func prune(_ model: Model, rates: [Double]) {
+    for (i, layer) in weightedLayers(model).enumerated() {
+        let mask = magnitudeMask(layer.weight.value, rate: rates[i % rates.count])
+        layer.weight.value = zip(layer.weight.value, mask).map { $0 * $1 }
+    }
 }

@@ -79,8 +79,11 @@ enum ExportBuiltins {
                 call.context.write("exported \(trained.spec.summary) as C99 to \(path), arena \(size(writer.arena.arenaSize)) (the cost model's RAM):\n")
                 if let note = sparseNote(writer) { call.context.write(note) }
             default:
-                files = [try TFLiteWriter(network).write(to: path)]
-                call.context.write("exported \(trained.spec.summary) as TensorFlow Lite:\n")
+                let writer = TFLiteWriter(network)
+                files = [try writer.write(to: path)]
+                call.context.write("exported \(trained.spec.summary) as TensorFlow Lite, TFLite Micro arena head "
+                                   + "\(size(try writer.activationArena().arenaSize)) (its planned tensors and MEAN scratch, with its "
+                                   + "reference kernels; it adds its persistent records):\n")
             }
         } catch let error as ExportError {
             throw call.error("export: \(error.description)", at: "model")

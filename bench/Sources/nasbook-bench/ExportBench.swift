@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NasCompress
 import NasData
 import NasExport
 import NasFiles
@@ -18,6 +19,8 @@ struct ExportBench: ParsableCommand {
     var model = "cnn"
     @Option(help: "Weight bit-width (2 to 8) of every weighted layer; below 8 the C stores them packed.")
     var bits = 8
+    @Option(help: "Fraction of every weighted layer's weights zeroed by magnitude (0 to 0.99); layers where that makes a bitmap of non-zeros smaller are stored and run sparse.")
+    var prune = 0.0
     @Option(help: "Distinct inputs (quantized synthetic samples).") var inputs = 20
     @Option(help: "Seconds to time each side for, at least.") var seconds = 2.0
     @Option(help: "C compiler.") var cc = "gcc"
@@ -48,6 +51,10 @@ struct ExportBench: ParsableCommand {
             data.sampleShape == network.inputShape ? Array(data.sample(i % data.count)) : (0..<size).map { _ in rng.uniform(-1, 1) }
         }
         guard (2...8).contains(bits) else { throw ValidationError("--bits must be 2 to 8") }
+        guard (0..<1).contains(prune) else { throw ValidationError("--prune must be in [0, 1)") }
+        for layer in weightedLayers(network) {
+            layer.weight.value = zip(layer.weight.value, magnitudeMask(layer.weight.value, rate: prune)).map { $0 * $1 }
+        }
         let folded = try FoldedNetwork(network)
         let widths = [Int](repeating: bits, count: folded.graph.ops.filter { $0.weights > 0 }.count)
         let integer = IntegerNetwork(folded, calibration: (0..<100).map(sample), bits: widths)
@@ -78,9 +85,11 @@ struct ExportBench: ParsableCommand {
         guard let cSeconds = Double(report.trimmingCharacters(in: .whitespacesAndNewlines)) else {
             throw ValidationError("unexpected harness output: \(report)")
         }
-        print(String(format: "%@ (%d ops, %.2f M MACs, %d-bit weights, arena %d B): exported C (%@ -O2) %.3f ms/inference, engine IntegerNetwork %.3f ms/inference (%d runs): C is %.1fx faster; outputs equal on %d inputs",
-                     model, graph.ops.count, Double(network.macs) / 1e6, bits, writer.arena.arenaSize, cc, cSeconds * 1e3, engine * 1e3, runs,
-                     engine / cSeconds, inputs))
+        let sparse = writer.sparseLayers
+        let weightBytes = writer.weightStorage.values.reduce(0) { $0 + $1.bytes }
+        print(String(format: "%@ (%d ops, %.2f M MACs, %d-bit weights, prune %.2f: %d sparse layers, %d weight bytes, arena %d B): exported C (%@ -O2) %.3f ms/inference, engine IntegerNetwork %.3f ms/inference (%d runs): C is %.1fx faster; outputs equal on %d inputs",
+                     model, graph.ops.count, Double(network.macs) / 1e6, bits, prune, sparse.count, weightBytes, writer.arena.arenaSize, cc,
+                     cSeconds * 1e3, engine * 1e3, runs, engine / cSeconds, inputs))
     }
 
     static let harness = """

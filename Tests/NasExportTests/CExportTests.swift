@@ -105,6 +105,28 @@ final class CExportTests: XCTestCase {
         }
     }
 
+    /// The sparse kernels' rarer paths: a 1x1 depthwise convolution (no scratch), a grouped
+    /// convolution (one map walked group by group) and a pointwise one, pruned, bit-exact.
+    func testSparseDepthwisePointwiseAndGroupedConvolutionsMatchBitForBit() throws {
+        var rng = SeededGenerator(seed: 12)
+        let model = try Model(name: "kernels", inputShape: [7, 7, 4], classes: 5, layers: [
+            Conv2D(inChannels: 4, outChannels: 8, kernel: 3, rng: &rng), Activation(.relu),
+            Conv2D(inChannels: 8, outChannels: 8, kernel: 1, groups: 8, rng: &rng),
+            Conv2D(inChannels: 8, outChannels: 8, kernel: 3, groups: 2, rng: &rng), Activation(.relu),
+            Conv2D(inChannels: 8, outChannels: 8, kernel: 1, rng: &rng),
+            GlobalAvgPool(), Dense(inFeatures: 8, outFeatures: 5, rng: &rng),
+        ])
+        prune(model, rates: [0.7])
+        let graph = try DeploymentGraph(model)
+        XCTAssertEqual(graph.ops.filter { $0.weights > 0 }.map(\.kind), [.conv, .depthwiseConv, .conv, .conv, .fullyConnected])
+        XCTAssertEqual(graph.ops[1].scratchBytes, 0, "the 1x1 depthwise runs without scratch")
+        for bits in [[8, 8, 8, 8, 8], [3, 5, 4, 2, 6]] {
+            let writer = CModelWriter(try integerNetwork(model, bits: bits))
+            XCTAssertEqual(writer.sparseLayers.count, 5, "\(bits)")
+            try assertBitExact(model, name: "k\(bits[0])", seed: UInt64(80 + bits[0]), bits: bits)
+        }
+    }
+
     /// A sparse layer's map and values take exactly the bytes the cost model's flash counts for
     /// it (given the network's non-zero counts), a layer of zeros its map alone, and dense layers
     /// their packed bytes, so pruning buys the flash the search is shown.

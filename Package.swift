@@ -75,7 +75,7 @@ let package = Package(
         // Benchmarks (bench/train-bench runs them next to their peers).
         .executableTarget(
             name: "nasbook-bench",
-            dependencies: ["NasCore", "NasNN", "NasData", "NasCost", "NasOptimize", "NasStudy", "NasQuant", "NasExport", "NasFiles", "NasTrial", "CNasKernels", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["NasCore", "NasNN", "NasData", "NasCost", "NasOptimize", "NasStudy", "NasQuant", "NasExport", "NasFiles", "NasTrial", "NasCompress", "CNasKernels", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "bench/Sources/nasbook-bench",
             // Several files and an @main type (main.swift would otherwise be top-level code).
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
@@ -93,7 +93,7 @@ let package = Package(
         // Test helper: writes a study trial by trial so CrashSafetyTests can kill it mid-run.
         .executableTarget(name: "nas-study-crash-writer", dependencies: ["NasStudy"], path: "Tests/NasStudyCrashWriter"),
         .testTarget(name: "NasStudyTests", dependencies: ["NasStudy", "NasOptimize", "NasData", "nas-study-crash-writer", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "NasExportTests", dependencies: ["NasCore", "NasExport", "NasQuant", "NasNN", "NasData", "NasCost"]),
+        .testTarget(name: "NasExportTests", dependencies: ["NasCore", "NasExport", "NasQuant", "NasNN", "NasData", "NasCost", "NasCompress"]),
         .testTarget(name: "NasQuantTests", dependencies: ["NasCore", "NasQuant", "NasNN", "NasData", "NasCost", "CNasKernels"]),
         .testTarget(name: "EngineBuiltinsTests", dependencies: ["NasCore", "EngineBuiltins", "NasLang", "NasNN", "NasCost", "NasCompress", "NasQuant"]),
         .testTarget(name: "NasREPLTests", dependencies: ["NasREPL", "NasLang", "EngineBuiltins", "LineEditor"]),

@@ -2,6 +2,7 @@ import NasCore
 import NasCost
 import NasLang
 import NasNN
+import NasQuant
 import NasRender
 
 /// `cost(model, target)` and `fits(model, target, budget)`: what a model needs on a board,
@@ -53,10 +54,12 @@ enum CostBuiltins {
         let board = try target(call)
         let model: Model
         var compressedBits: [BitWidth]?
+        var trainedWeights = false
         switch call["model"] {
         case .native(let trained as TrainedModel):
             model = trained.model
             compressedBits = trained.bits
+            trainedWeights = true
         case .native(let spec as ModelSpec):
             if call.optional("data") != nil {
                 let data = try call.dataset("data")
@@ -81,7 +84,10 @@ enum CostBuiltins {
         } else {
             bits = try call.fitted(try call.bitWidths("bits"), "bits", layers: weighted)
         }
-        return (CostReport(graph, board: board, bits: bits), board)
+        // A trained model's pruned weights are stored as a bitmap where that is smaller: count
+        // its int8 zeros at these widths (a diverged model, which cannot be exported, counts dense).
+        let nonZero = trainedWeights ? (try? FoldedNetwork(model)).map { IntegerNetwork.nonZeroWeights($0, bits: bits) } ?? [] : []
+        return (CostReport(graph, board: board, bits: bits, nonZeroWeights: nonZero), board)
     }
 
     /// A board record from `stdlib/boards.nas` (or `board(...)`) as the cost model's target.
@@ -117,18 +123,36 @@ enum CostBuiltins {
     }
 
     static func table(_ report: CostReport, board: String) -> String {
-        let rows = report.layers.map { l in
+        var rows = report.layers.map { l in
             [l.op.rawValue, describe(shape: l.outputShape), String(l.parameters), String(l.macs), String(l.activationBytes),
              String(l.liveBytes), String(l.flashBytes)]
         }
-        let table = TextTable(title: "cost on \(board)", columns: [.init("op"), .init("output"), .init("params", .right), .init("MACs", .right),
-                                        .init("act B", .right), .init("live B", .right), .init("flash B", .right)],
-                              rows: rows).render()
+        var columns: [TextTable.Column] = [.init("op"), .init("output"), .init("params", .right), .init("MACs", .right),
+                                           .init("act B", .right), .init("live B", .right), .init("flash B", .right)]
+        let sparse = report.sparseLayers
+        // Which layers store a bitmap of non-zeros: a column only when some do.
+        if !sparse.isEmpty {
+            columns.append(.init("weights"))
+            for (i, layer) in report.layers.enumerated() {
+                rows[i].append(layer.storage.map { $0.isSparse ? "sparse \(percent($0.sparsity)) zero" : "dense" } ?? "")
+            }
+        }
+        let table = TextTable(title: "cost on \(board)", columns: columns, rows: rows).render()
         let flash = Quantity(value: Double(report.flashBytes), dimension: .memory).description
         let ram = Quantity(value: Double(report.ramBytes), dimension: .memory).description
         let latency = Quantity(value: report.latencySeconds, dimension: .time).description
-        return table + "\nflash \(flash), RAM \(ram) (tensor arena), \(report.macs) MACs, latency ~\(latency)\n"
+        var text = table + "\nflash \(flash), RAM \(ram) (tensor arena), \(report.macs) MACs, latency ~\(latency)\n"
+        if !sparse.isEmpty {
+            let saved = sparse.reduce(0) { $0 + $1.layer.storage!.savedBytes }, skipped = sparse.reduce(0) { $0 + $1.layer.skippedMACs }
+            text += "sparse weights (a bitmap of the non-zeros, then their values) in \(sparse.count) of "
+                + "\(report.layers.filter { $0.storage != nil }.count) weighted layers: "
+                + "\(Quantity(value: Double(saved), dimension: .memory).description) less flash, \(skipped) fewer MACs than dense\n"
+        }
+        return text
     }
+
+    /// `62%`: a fraction as a whole percentage.
+    static func percent(_ fraction: Double) -> String { "\(Int((fraction * 100).rounded()))%" }
 }
 
 /// `cost(...)`'s result: members for the totals, the per-layer table when shown.

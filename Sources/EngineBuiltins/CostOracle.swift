@@ -24,7 +24,7 @@ final class CostOracle: @unchecked Sendable {
 
     /// The cost of the compressed network at `x`; nil when it cannot be built.
     func cost(_ configuration: SpaceDecoder.Configuration) -> CostReport? {
-        graph(configuration).flatMap { try? runner.cost($0, bits: configuration.plan.bits) }
+        graph(configuration).flatMap { try? runner.cost($0, bits: configuration.plan.bits, prune: configuration.plan.prune) }
     }
 
     /// The settings with per-layer lists cut to the layers this network has (a space's lists

@@ -77,9 +77,13 @@ enum ExportBuiltins {
                 let writer = CModelWriter(network, normalization: trained.normalization.map { ($0.mean, $0.std) })
                 files = try writer.write(to: path)
                 call.context.write("exported \(trained.spec.summary) as C99 to \(path), arena \(size(writer.arena.arenaSize)) (the cost model's RAM):\n")
+                if let note = sparseNote(writer) { call.context.write(note) }
             default:
-                files = [try TFLiteWriter(network).write(to: path)]
-                call.context.write("exported \(trained.spec.summary) as TensorFlow Lite:\n")
+                let writer = TFLiteWriter(network)
+                files = [try writer.write(to: path)]
+                call.context.write("exported \(trained.spec.summary) as TensorFlow Lite, TFLite Micro arena head "
+                                   + "\(size(try writer.activationArena().arenaSize)) (its planned tensors and MEAN scratch, with its "
+                                   + "reference kernels; it adds its persistent records):\n")
             }
         } catch let error as ExportError {
             throw call.error("export: \(error.description)", at: "model")
@@ -97,6 +101,21 @@ enum ExportBuiltins {
                                + String(repeating: " ", count: max(0, 9 - bytes.count)) + bytes + "\n")
         }
         return .none
+    }
+
+    /// Which layers the C export stored as a bitmap of non-zero weights and what that saved;
+    /// nil when every layer is dense.
+    static func sparseNote(_ writer: CModelWriter) -> String? {
+        let sparse = writer.sparseLayers
+        guard !sparse.isEmpty else { return nil }
+        let graph = writer.network.folded.graph
+        let layers = sparse.map { op, storage in
+            "op \(op) \(graph.ops[op].kind.rawValue) \(CostBuiltins.percent(storage.sparsity)) zero "
+                + "\(size(storage.bytes + storage.savedBytes)) -> \(size(storage.bytes))"
+        }
+        let saved = sparse.reduce(0) { $0 + $1.storage.savedBytes }
+        return "  sparse weights (a bitmap of the non-zeros, then their values) in \(sparse.count) of \(writer.weightStorage.count) "
+            + "weighted layers, \(size(saved)) less flash: " + layers.joined(separator: ", ") + "\n"
     }
 
     /// `512 B`, `31.6 KB`, `1.2 MB`.

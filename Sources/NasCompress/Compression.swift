@@ -14,10 +14,17 @@ public struct CompressionPlan: Sendable, Equatable {
     }
 }
 
+/// How many of `count` weights unstructured pruning at `rate` zeroes: `rate * count`, rounded.
+/// The cost model's planned non-zero count is `count` minus this (quantization can only add zeros).
+public func prunedCount(_ count: Int, rate: Double) -> Int {
+    guard rate.isFinite else { return 0 }
+    return min(count, max(0, Int((Double(count) * min(max(rate, 0), 1)).rounded())))
+}
+
 /// Unstructured magnitude pruning: a 0/1 mask keeping the largest-magnitude `1 - rate` of the
 /// weights (ties broken by position, so the mask is deterministic).
 public func magnitudeMask(_ weights: [Float], rate: Double) -> [Float] {
-    let drop = min(weights.count, max(0, Int((Double(weights.count) * rate).rounded())))
+    let drop = prunedCount(weights.count, rate: rate)
     guard drop > 0 else { return .init(repeating: 1, count: weights.count) }
     let order = weights.indices.sorted { a, b in
         abs(weights[a]) != abs(weights[b]) ? abs(weights[a]) < abs(weights[b]) : a < b

@@ -54,18 +54,26 @@ public struct TargetBoard: Sendable, Equatable {
 
 /// Exact flash and RAM and estimated latency of a model on a board, per layer and in total.
 ///
-/// Flash per weighted op: weights packed at their bit-width (rounded up to whole bytes per
-/// layer) + int32 biases + 8 bytes per output channel (requantization multiplier and shift) +
+/// Flash per weighted op: weights as their `WeightStorage` holds them (packed at their
+/// bit-width, or a bitmap of non-zeros plus the non-zero values when that is smaller; rounded up
+/// to whole bytes per layer) + int32 biases + 8 bytes per output channel (requantization multiplier and shift) +
 /// 8 bytes per output tensor (activation scale and zero point) + `layerOverhead` bytes for the
 /// op's descriptors in the model file. RAM: the arena from the greedy plan of every activation
-/// tensor and kernel scratch buffer, int8 activations.
+/// tensor and kernel scratch buffer, int8 activations. MACs: what the kernels execute, so a
+/// bitmap layer counts its non-zero weights x positions.
 public struct CostReport: Sendable {
     public struct LayerCost: Sendable, Equatable {
         public let op: DeploymentGraph.OpKind
         public let outputShape: [Int]
         public let parameters: Int
+        /// MACs the kernel executes: every weight at every position, or only the non-zero
+        /// ones for a bitmap layer.
         public let macs: Int
-        /// The weights' share of `flashBytes`: `packedWeightBytes` of this op's weights.
+        /// MACs a dense kernel would have spent on zero weights that this op's bitmap skips.
+        public let skippedMACs: Int
+        /// How the weights are stored; nil for ops without weights.
+        public let storage: WeightStorage?
+        /// The weights' share of `flashBytes`: `storage.bytes`.
         public let weightBytes: Int
         public let activationBytes: Int
         /// Bytes of tensors and scratch alive while this op runs.
@@ -77,7 +85,7 @@ public struct CostReport: Sendable {
     /// Bytes of `weights` values stored packed at `bits` bits, one bit stream per layer: what
     /// the C export's weight arrays hold (a test compiles them and checks).
     public static func packedWeightBytes(weights: Int, bits: BitWidth) -> Int {
-        (weights * bits.bits + 7) / 8
+        WeightStorage.denseBytes(weights: weights, bits: bits.bits)
     }
 
     /// Descriptor bytes per op in the model file (operator, tensor and buffer tables).
@@ -91,10 +99,17 @@ public struct CostReport: Sendable {
     public let latencySeconds: Double
     public let plan: MemoryPlan
 
+    /// The layers stored as a bitmap of non-zeros, with what that saves in flash and MACs.
+    public var sparseLayers: [(index: Int, layer: LayerCost)] {
+        layers.enumerated().filter { $0.element.storage?.isSparse == true }.map { ($0.offset, $0.element) }
+    }
+
     /// `bits`: weight bit-width per weighted op (`graph.weightedOps`), as `PerLayer.fitted` gives
     /// them for the graph; nil: every weighted op at 8 bits.
+    /// `nonZeroWeights`: per weighted op, how many of its weights are not zero (missing entries:
+    /// all of them); each op's storage is the smaller encoding for that count.
     /// RAM is the size of the graph's `ArenaPlan`, the arena the C export allocates.
-    public init(_ graph: DeploymentGraph, board: TargetBoard, bits: [BitWidth]? = nil) {
+    public init(_ graph: DeploymentGraph, board: TargetBoard, bits: [BitWidth]? = nil, nonZeroWeights: [Int] = []) {
         let bits = bits ?? Array(repeating: .eight, count: graph.weightedOps.count)
         precondition(bits.count == graph.weightedOps.count, "one bit-width per weighted op (fit the list with PerLayer)")
         plan = ArenaPlan(graph).plan
@@ -104,15 +119,18 @@ public struct CostReport: Sendable {
         var flash = 0, macs = 0, parameters = 0, cycles = 0.0
         var weighted = 0
         for (i, op) in graph.ops.enumerated() {
-            var opFlash = 0, weightBytes = 0
+            var opFlash = 0, weightBytes = 0, storage: WeightStorage?
             if op.weights > 0 {
-                // A batch norm no weighted op absorbed keeps its parameters at 8 bits.
+                // A batch norm no weighted op absorbed keeps its parameters at 8 bits, dense.
                 var b = BitWidth.eight
+                var nonZero = op.weights
                 if op.weighted != nil {
                     b = bits[weighted]
+                    if weighted < nonZeroWeights.count { nonZero = nonZeroWeights[weighted] }
                     weighted += 1
                 }
-                weightBytes = Self.packedWeightBytes(weights: op.weights, bits: b)
+                storage = WeightStorage(weights: op.weights, nonZero: nonZero, bits: b.bits)
+                weightBytes = storage!.bytes
                 opFlash = weightBytes + op.biases * 4 + op.outputChannels * 8 + 8 + Self.layerOverhead
             } else {
                 opFlash = 8 + Self.layerOverhead
@@ -124,13 +142,14 @@ public struct CostReport: Sendable {
             default: Double(op.elements) * board.core.cyclesPerElement
             }
             let opCycles = work + board.core.cyclesPerOp
+            let executed = storage?.executedMACs(dense: op.macs) ?? op.macs
             let live = buffers.indices.filter { buffers[$0].firstUse <= i && i <= buffers[$0].lastUse }
                 .reduce(0) { $0 + buffers[$1].size }
             layers.append(LayerCost(op: op.kind, outputShape: graph.tensors[op.output].shape, parameters: op.weights + op.biases,
-                                    macs: op.macs, weightBytes: weightBytes, activationBytes: graph.tensors[op.output].bytes, liveBytes: live,
+                                    macs: executed, skippedMACs: op.macs - executed, storage: storage, weightBytes: weightBytes, activationBytes: graph.tensors[op.output].bytes, liveBytes: live,
                                     flashBytes: opFlash, cycles: opCycles))
             flash += opFlash
-            macs += op.macs
+            macs += executed
             parameters += op.weights + op.biases
             cycles += opCycles
         }

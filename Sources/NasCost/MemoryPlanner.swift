@@ -25,12 +25,25 @@ public struct MemoryPlan: Sendable, Equatable {
     /// Arena bytes: the highest end of any placed buffer.
     public let arenaSize: Int
 
+    /// Which of two buffers of the same (aligned) size is placed first.
+    public enum Ties: Sendable {
+        /// The one in use first: the C export's arena.
+        case firstUse
+        /// The one given last, as TFLM's planner does (it lists buffers from the tail, then sorts
+        /// them by size with a stable sort): to predict TFLM's own arena for a .tflite.
+        case lastGiven
+    }
+
     /// `alignment` rounds every buffer up, as runtimes align tensor data (TFLM: 16 bytes).
-    public init(_ buffers: [Buffer], alignment: Int = 16) {
+    public init(_ buffers: [Buffer], alignment: Int = 16, ties: Ties = .firstUse) {
         self.buffers = buffers
         let aligned = buffers.map { ($0.size + alignment - 1) / alignment * alignment }
         let order = buffers.indices.sorted { a, b in
-            aligned[a] != aligned[b] ? aligned[a] > aligned[b] : buffers[a].firstUse < buffers[b].firstUse
+            if aligned[a] != aligned[b] { return aligned[a] > aligned[b] }
+            switch ties {
+            case .firstUse: return buffers[a].firstUse < buffers[b].firstUse
+            case .lastGiven: return a > b
+            }
         }
         var offsets = [Int](repeating: 0, count: buffers.count)
         var placed: [Int] = []

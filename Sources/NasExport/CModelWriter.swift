@@ -21,9 +21,33 @@ public struct CModelWriter {
         self.normalization = normalization
     }
 
-    /// The four files, by name.
+    /// The four files, by name. The sparse kernels are written only when a layer uses them.
     public func sources() throws -> [(name: String, text: String)] {
-        [("model.h", header()), ("model.c", try model()), ("nas_kernels.h", CKernels.header), ("nas_kernels.c", CKernels.source)]
+        var kernelHeader = CKernels.header, kernels = CKernels.source
+        if !sparseLayers.isEmpty {
+            // Declarations go before the header's closing include guard.
+            let guardEnd = kernelHeader.range(of: "#endif", options: .backwards)!.lowerBound
+            kernelHeader.insert(contentsOf: SparseKernels.declarations.dropFirst(), at: guardEnd)
+            kernels += SparseKernels.source
+        }
+        return [("model.h", header()), ("model.c", try model()), ("nas_kernels.h", kernelHeader), ("nas_kernels.c", kernels)]
+    }
+
+    /// How each weighted op's weights are stored, by op index: the cost model's choice for its
+    /// int8 weights' non-zero count (`CostReport` with `network.nonZeroWeights` picks the same).
+    public var weightStorage: [Int: WeightStorage] {
+        var storage: [Int: WeightStorage] = [:]
+        for (index, weights) in network.weights.enumerated() {
+            guard let weights else { continue }
+            let nonZero = weights.reduce(0) { $0 + ($1 != 0 ? 1 : 0) }
+            storage[index] = WeightStorage(weights: weights.count, nonZero: nonZero, bits: weightBits(index))
+        }
+        return storage
+    }
+
+    /// The ops stored as a bitmap of non-zero weights, in graph order.
+    public var sparseLayers: [(op: Int, storage: WeightStorage)] {
+        weightStorage.filter(\.value.isSparse).map { ($0.key, $0.value) }.sorted { $0.op < $1.op }
     }
 
     /// Writes the sources into `directory` (created if missing) as one atomic set: a failed
@@ -137,20 +161,25 @@ public struct CModelWriter {
             let conv = op.sources[0] as! Conv2D
             let g = ConvolutionGeometry(conv, input: graph.tensors[op.inputs[0]].shape, output: graph.tensors[op.output].shape)
             let w = network.weights[index]!, bits = weightBits(index)
-            var text = try weightArray("\(name)_w", op.kind == .conv ? g.ohwi(w) : w, bits: bits)
+            let sparse = weightStorage[index]!.isSparse
+            // Sparse depthwise weights are channel-major (HWO -> OHW): one channel's taps in a run.
+            let ordered = op.kind == .conv ? g.ohwi(w) : sparse ? (0..<w.count).map { w[($0 % (g.kh * g.kw)) * g.oc + $0 / (g.kh * g.kw)] } : w
+            var (text, weightArgs) = try weightArrays(name, ordered, bits: bits, sparse: sparse)
             text += try weightedConstants(name, index)
             text += "static const nas_conv_params \(name) = {\(g.h), \(g.w), \(g.c), \(g.oh), \(g.ow), \(g.oc), \(g.kh), \(g.kw), \(g.stride), \(g.ph), \(g.pw), \(g.groups), \(bits), \(quant)};\n\n"
             let scratch = arena.scratch(ofOp: index).map { "s + \($0.offset / 2)" } ?? "0"
-            let kernel = op.kind == .conv ? "nas_conv" : "nas_depthwise_conv"
-            return (text, "\(kernel)(\(ptr(op.inputs[0])), \(ptr(op.output)), \(scratch), &\(name), \(name)_w, \(name)_b, \(name)_m, \(name)_r)")
+            let kernel = (op.kind == .conv ? "nas_conv" : "nas_depthwise_conv") + (sparse ? "_sparse" : "")
+            return (text, "\(kernel)(\(ptr(op.inputs[0])), \(ptr(op.output)), \(scratch), &\(name), \(weightArgs), \(name)_b, \(name)_m, \(name)_r)")
         case .fullyConnected:
             let w = network.weights[index]!, channels = op.outputChannels, features = w.count / channels, bits = weightBits(index)
             // IO -> OI: each output's weights contiguous.
             let rows = (0..<channels).flatMap { o in (0..<features).map { w[$0 * channels + o] } }
-            var text = try weightArray("\(name)_w", rows, bits: bits)
+            let sparse = weightStorage[index]!.isSparse
+            var (text, weightArgs) = try weightArrays(name, rows, bits: bits, sparse: sparse)
             text += try weightedConstants(name, index)
             text += "static const nas_quant \(name) = \(quant);\n\n"
-            return (text, "nas_fully_connected(\(ptr(op.inputs[0])), \(ptr(op.output)), \(features), \(channels), &\(name), \(name)_w, \(bits), \(name)_b, \(name)_m, \(name)_r)")
+            let kernel = sparse ? "nas_fully_connected_sparse" : "nas_fully_connected"
+            return (text, "\(kernel)(\(ptr(op.inputs[0])), \(ptr(op.output)), \(features), \(channels), &\(name), \(weightArgs), \(bits), \(name)_b, \(name)_m, \(name)_r)")
         case .maxPool, .avgPool:
             let pool = op.sources[0] as! Pool
             let inShape = graph.tensors[op.inputs[0]].shape, outShape = graph.tensors[op.output].shape
@@ -201,6 +230,21 @@ public struct CModelWriter {
         }
         return "/* \(weights.count) \(bits)-bit weights, packed */\n"
             + array("static const uint8_t", name, packWeights(weights, bits: bits).map { "0x" + String($0, radix: 16) })
+    }
+
+    /// A layer's weight arrays in kernel order and the kernel's weight arguments: dense, the
+    /// array `<name>_w`; sparse, the map `<name>_z` (bit j set where weight j is not zero) and the
+    /// non-zero values `<name>_w` (absent, a null pointer, when every weight is zero), together
+    /// the bytes `WeightStorage.bitmapBytes` counts.
+    func weightArrays(_ name: String, _ weights: [Int8], bits: Int, sparse: Bool) throws -> (String, String) {
+        guard sparse else { return (try weightArray("\(name)_w", weights, bits: bits), "\(name)_w") }
+        var map = [UInt8](repeating: 0, count: WeightStorage.mapBytes(weights: weights.count))
+        for (j, w) in weights.enumerated() where w != 0 { map[j >> 3] |= 1 << UInt8(j & 7) }
+        let values = weights.filter { $0 != 0 }
+        var text = "/* \(weights.count) weights, \(values.count) not zero: a bitmap of the non-zero ones, then their values */\n"
+        text += array("static const uint8_t", "\(name)_z", map.map { "0x" + String($0, radix: 16) })
+        if values.isEmpty { return (text, "\(name)_z, 0") }
+        return (text + (try weightArray("\(name)_w", values, bits: bits)), "\(name)_z, \(name)_w")
     }
 
     func weightedConstants(_ name: String, _ index: Int) throws -> String {

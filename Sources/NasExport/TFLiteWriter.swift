@@ -31,13 +31,31 @@ public struct TFLiteWriter {
     }
 
     public func flatbuffer() throws -> [UInt8] {
+        let (b, input, output) = try build()
+        return b.model(inputs: [input], outputs: [output])
+    }
+
+    /// The activation arena TensorFlow Lite Micro plans for this file: the head of its arena
+    /// (what its allocation report calls "head") with its reference kernels, of which only MEAN
+    /// requests scratch here (CMSIS-NN's convolutions would add their im2col buffers). It differs from the C export's arena (the cost model's RAM) where
+    /// the file has tensors the C export does not (an explicit PAD before a strided convolution
+    /// whose padding TFLite's SAME would place differently, a QUANTIZE after a pool or logistic
+    /// that changes scale, the ADD+MUL of a hard sigmoid) and by the C kernels' im2col scratch.
+    /// TFLM adds its persistent records (tensor and node structs, kernels' per-channel data) in
+    /// the arena's tail, which depends on the runtime build and pointer width; see bench/tflm-arena.
+    public func activationArena() throws -> MemoryPlan {
+        let (b, input, output) = try build()
+        return b.activationPlan(inputs: [input], outputs: [output])
+    }
+
+    func build() throws -> (TFLiteGraphBuilder, input: Int32, output: Int32) {
         var b = TFLiteGraphBuilder()
         let graph = network.folded.graph
         let tensors = graph.tensors.indices.map { t in
             b.tensor("t\(t)", shape: Self.shape(graph.tensors[t].shape), type: .int8, quantization: activation(network.params[t]))
         }
         for (index, op) in graph.ops.enumerated() { try lower(index, op, tensors: tensors, into: &b) }
-        return b.model(inputs: [tensors[graph.input]], outputs: [tensors[graph.output]])
+        return (b, tensors[graph.input], tensors[graph.output])
     }
 
     /// Batch first; sequences [T, C] as images of height 1; vectors as [1, C].
@@ -112,7 +130,9 @@ public struct TFLiteWriter {
         case .mean:
             try requireNoActivation(op)
             let axes = b.tensor("\(name)_axes", shape: [2], type: .int32, data: [Int32(1), 2].flatMap { littleEndian($0) })
-            b.op(.mean, [input, axes], [output], options: (27, [.bool(false)]))
+            // TFLM's int8 MEAN requests three scratch buffers in its arena: an int32 sum per output
+            // element, an int index per input dimension (4) and one per reduced axis (2).
+            b.op(.mean, [input, axes], [output], options: (27, [.bool(false)]), scratch: [graph.tensors[op.output].bytes * 4, 4 * 4, 2 * 4])
         case .add:
             b.op(.add, [input, tensors[op.inputs[1]]], [output], options: (11, [.byte(Self.fused(op.activation))]))
         case .mul:
@@ -196,6 +216,10 @@ struct TFLiteGraphBuilder {
     private var buffers: [FlatValue] = [.table([])]  // buffer 0: the empty sentinel
     private var codes: [Builtin] = []
     private var operators: [FlatValue] = []
+    /// Bytes of each tensor without constant data (activations), nil for constants; and each
+    /// operator's input and output tensors: what `activationPlan` lays out.
+    private var activationBytes: [Int?] = []
+    private var operatorTensors: [(inputs: [Int32], outputs: [Int32], scratch: [Int])] = []
 
     static func quantization(scales: [Float], zeroPoints: [Int64], dimension: Int32 = 0) -> FlatValue {
         .table([nil, nil, .offset(.floats(scales)), .offset(.longs(zeroPoints)), nil, nil, .int(dimension)])
@@ -210,6 +234,7 @@ struct TFLiteGraphBuilder {
         }
         tensors.append(.table([.offset(.ints(shape.map(Int32.init))), .byte(type.rawValue), .uint(buffer), .offset(.string(name)),
                                quantization.map { .offset($0) }]))
+        activationBytes.append(data == nil ? shape.reduce(1, *) * (type == .int32 ? 4 : 1) : nil)
         return Int32(tensors.count - 1)
     }
 
@@ -218,13 +243,39 @@ struct TFLiteGraphBuilder {
         tensor(name, shape: [1], type: .int8, quantization: Self.quantization(scales: [value / 127], zeroPoints: [0]), data: [127])
     }
 
-    /// `options`: the BuiltinOptions union type and the option table's fields.
-    mutating func op(_ code: Builtin, _ inputs: [Int32], _ outputs: [Int32], options: (UInt8, [FlatField?])? = nil) {
+    /// `options`: the BuiltinOptions union type and the option table's fields. `scratch`: the
+    /// buffers (bytes, in request order) TFLM's kernel for the op requests in the arena.
+    mutating func op(_ code: Builtin, _ inputs: [Int32], _ outputs: [Int32], options: (UInt8, [FlatField?])? = nil, scratch: [Int] = []) {
         if !codes.contains(code) { codes.append(code) }
         let index = UInt32(codes.firstIndex(of: code)!)
         var fields: [FlatField?] = [.uint(index), .offset(.ints(inputs)), .offset(.ints(outputs))]
         if let (type, table) = options { fields += [.scalar([type]), .offset(.table(table))] }
         operators.append(.table(fields))
+        operatorTensors.append((inputs, outputs, scratch))
+    }
+
+    /// Every activation tensor alive from the operator that writes it (the graph's inputs from
+    /// the first) to the last that reads it (its outputs to the end), placed as TFLM's
+    /// GreedyMemoryPlanner places them: the planner the C export's arena uses (`MemoryPlan`), with
+    /// TFLM's order among buffers of one size (the last tensor first).
+    func activationPlan(inputs: [Int32], outputs: [Int32]) -> MemoryPlan {
+        let last = max(0, operatorTensors.count - 1)
+        var first = [Int?](repeating: nil, count: activationBytes.count), final = first
+        for t in inputs { first[Int(t)] = 0 }
+        for (i, op) in operatorTensors.enumerated() {
+            for t in op.outputs where first[Int(t)] == nil { first[Int(t)] = i }
+            for t in op.inputs + op.outputs { final[Int(t)] = max(final[Int(t)] ?? i, i) }
+        }
+        for t in outputs { final[Int(t)] = last }
+        let tensors = activationBytes.indices.compactMap { t -> MemoryPlan.Buffer? in
+            guard let bytes = activationBytes[t], let from = first[t], let to = final[t] else { return nil }
+            return MemoryPlan.Buffer(size: bytes, firstUse: from, lastUse: to)
+        }
+        // Kernel scratch after the tensors, as TFLM lists its buffers, alive during its op.
+        let scratch = operatorTensors.indices.flatMap { i in
+            operatorTensors[i].scratch.map { MemoryPlan.Buffer(size: $0, firstUse: i, lastUse: i) }
+        }
+        return MemoryPlan(tensors + scratch, ties: .lastGiven)
     }
 
     func model(inputs: [Int32], outputs: [Int32]) -> [UInt8] {

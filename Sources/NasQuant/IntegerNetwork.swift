@@ -125,11 +125,8 @@ public struct IntegerNetwork {
                 let b = bits[weighted]
                 weighted += 1
                 weightBits.append(b)
-                let levels = Float(b.levels)
-                var maxAbs = [Float](repeating: 0, count: w.channels)
-                for (i, v) in w.values.enumerated() { maxAbs[i % w.channels] = Swift.max(maxAbs[i % w.channels], abs(v)) }
-                let scale = maxAbs.map { $0 > 0 ? $0 / levels : 1 }
-                weights.append(w.values.enumerated().map { i, v in Int8(Swift.min(Swift.max((v / scale[i % w.channels]).rounded(), -levels), levels)) })
+                let (q, scale) = Self.quantize(w, bits: b)
+                weights.append(q)
                 scales.append(scale)
                 let inScale = params[op.inputs[0]].scale, outScale = params[op.output].scale
                 biases.append((0..<w.channels).map { Int32(saturating: (w.bias[$0] / (inScale * scale[$0])).rounded()) })
@@ -173,6 +170,31 @@ public struct IntegerNetwork {
         self.multipliers = multipliers
         self.weightBits = weightBits
         self.tables = tables
+    }
+
+    /// A folded op's weights as int8 values within ±(2^(bits-1) - 1), per output channel scaled
+    /// by max|w| / (2^(bits-1) - 1), and those scales. Needs no calibration: weights' int8 values
+    /// (and so which are zero) depend on the weights and the bit-width alone.
+    static func quantize(_ w: FoldedNetwork.Weights, bits: BitWidth) -> (weights: [Int8], scales: [Float]) {
+        let levels = Float(bits.levels)
+        var maxAbs = [Float](repeating: 0, count: w.channels)
+        for (i, v) in w.values.enumerated() { maxAbs[i % w.channels] = Swift.max(maxAbs[i % w.channels], abs(v)) }
+        let scale = maxAbs.map { $0 > 0 ? $0 / levels : 1 }
+        return (w.values.enumerated().map { i, v in Int8(Swift.min(Swift.max((v / scale[i % w.channels]).rounded(), -levels), levels)) }, scale)
+    }
+
+    /// Per weighted op in graph order: how many of its int8 weights are not zero, what the cost
+    /// model's `nonZeroWeights` takes so that flash and MACs count what the exporter stores.
+    public var nonZeroWeights: [Int] {
+        weights.compactMap { $0?.reduce(0) { $0 + ($1 != 0 ? 1 : 0) } }
+    }
+
+    /// The same counts for `folded` quantized at `bits` (per weighted op, missing entries 8),
+    /// without calibrating activations: what `cost(...)` of a compressed model needs.
+    public static func nonZeroWeights(_ folded: FoldedNetwork, bits: [BitWidth]) -> [Int] {
+        folded.weights.compactMap { $0 }.enumerated().map { i, w in
+            Self.quantize(w, bits: i < bits.count ? bits[i] : .eight).weights.reduce(0) { $0 + ($1 != 0 ? 1 : 0) }
+        }
     }
 
     public func quantizeInput(_ sample: [Float]) -> [Int8] {

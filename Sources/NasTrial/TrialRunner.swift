@@ -20,8 +20,11 @@ public struct TrialRunner {
     /// What the compressed network will cost on the board: the architecture is built with
     /// throwaway weights and channel-pruned (channel counts depend only on the fraction), then
     /// lowered and planned with the plan's bit-widths.
+    /// Pruned layers count as many non-zero weights as pruning at the plan's rates leaves, an
+    /// upper bound of the trained network's (weights that quantize to zero are zero too), so a
+    /// plan within a budget stays within it once trained.
     public func cost(of plan: TrialPlan, input: [Int], classes: Int) throws -> CostReport {
-        try cost(try graph(of: plan, input: input, classes: classes), bits: plan.bits)
+        try cost(try graph(of: plan, input: input, classes: classes), bits: plan.bits, prune: plan.prune)
     }
 
     /// The runtime graph of the plan's compressed architecture; bit-widths do not change it,
@@ -30,9 +33,21 @@ public struct TrialRunner {
         try DeploymentGraph(try StructuredPruning.prune(try plan.architecture(input, classes, 0), fraction: plan.channels))
     }
 
-    /// Costs of a graph with per-layer bit-widths, fitted to its weighted ops.
-    public func cost(_ graph: DeploymentGraph, bits: PerLayer<BitWidth>) throws -> CostReport {
-        CostReport(graph, board: board, bits: try bits.fitted(to: graph.weightedOps.count))
+    /// Costs of a graph with per-layer bit-widths and unstructured prune rates, both fitted to its
+    /// weighted ops: a layer keeps `weights - prunedCount(weights, rate)` non-zero weights, which
+    /// a bitmap stores when that is smaller.
+    public func cost(_ graph: DeploymentGraph, bits: PerLayer<BitWidth>, prune: PerLayer<Double> = .uniform(0)) throws -> CostReport {
+        let weighted = graph.weightedOps
+        let rates = try prune.fitted(to: weighted.count)
+        let nonZero = zip(weighted, rates).map { op, rate in op.weights - prunedCount(op.weights, rate: rate) }
+        return CostReport(graph, board: board, bits: try bits.fitted(to: weighted.count), nonZeroWeights: nonZero)
+    }
+
+    /// Costs of a trained network as exported: each layer's storage from how many of its int8
+    /// weights at `bits` (one per weighted op) are not zero.
+    public func cost(of model: Model, bits: [BitWidth]) throws -> CostReport {
+        let folded = try FoldedNetwork(model)
+        return CostReport(folded.graph, board: board, bits: bits, nonZeroWeights: IntegerNetwork.nonZeroWeights(folded, bits: bits))
     }
 
     /// Hooks for progress display and Ctrl-C; `stage` names the part running ("train", "fine-tune").
@@ -119,7 +134,7 @@ public struct TrialRunner {
                 finished("fine-tune")
             }
             compressor.finish()
-            let report = CostReport(try DeploymentGraph(pruned), board: board, bits: bits)
+            let report = try cost(of: pruned, bits: bits)
             finished("cost")
             let (float, int8) = try score(pruned, bits: bits, on: data)
             finished("score")

@@ -136,6 +136,32 @@ final class CompressBuiltinsTests: XCTestCase {
         XCTAssertEqual(lines, ["true [4, 4, 4]", "true", "true", "true true"], out)
     }
 
+    /// Unstructured pruning alone (8-bit weights) buys flash and MACs: `cost` counts the bitmap
+    /// storage the C export writes, shows which layers are sparse, and the export says so.
+    func testPrunedLayersAreStoredSparseAndCostLess() throws {
+        let folder = NSTemporaryDirectory() + "nasbook-sparse-\(ProcessInfo.processInfo.processIdentifier)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let (out, error) = runWithEngine("""
+        pico = board(name: "Pico", mcu: "RP2040", core: "Cortex-M0+", clock: 133 MHz, ram: 264 KB, flash: 2 MB)
+        data = dataset.motion(count: 200, length: 48, seed: 3)
+        r = train(cnn1d(width: 8, depth: 2), data, epochs: 1, seed: 1)
+        z = compress(r.model, data, prune: 0.6, epochs: 1)
+        dense = cost(r.model, pico)
+        sparse = cost(z.model, pico)
+        print("smaller", sparse.flash < dense.flash, sparse.macs < dense.macs, sparse.ram == dense.ram, sparse.params == dense.params)
+        show sparse
+        export z.model to "\(folder)"
+        """)
+        XCTAssertNil(error, out)
+        XCTAssertTrue(out.contains("smaller true true true true"), out)
+        XCTAssertTrue(out.contains("sparse 60% zero"), out)
+        XCTAssertTrue(out.contains("flash B  weights"), out)
+        XCTAssertTrue(out.contains("less flash,"), out)
+        XCTAssertTrue(out.contains("sparse weights (a bitmap of the non-zeros, then their values) in "), out)
+        let source = try String(contentsOfFile: folder + "/model.c", encoding: .utf8)
+        XCTAssertTrue(source.contains("_sparse("), source.prefix(400).description)
+    }
+
     func testCompressErrors() {
         XCTAssertTrue(runWithEngine("compress(cnn(), dataset.shapes(count: 10))").error?.contains("must be a trained model") == true)
     }

@@ -72,6 +72,28 @@ final class NetworkSearchTests: XCTestCase {
         }
     }
 
+    /// Pruned weights are stored as a bitmap of the non-zeros, and the search's cost model knows:
+    /// no dense network of this space fits the flash budget, pruned ones do, so a space with
+    /// `prune` finds them (and only them) without training a network over budget.
+    func testPruningBuysFlashTheSearchCanSpend() {
+        let (out, error) = run("""
+        space pruned {
+          width = 8
+          depth = 2
+          lr = 0.1
+          epochs = 2
+          prune in 0.0 ~ 0.8
+        }
+        budget { flash <= 1.2 KB }
+        print("dense fits", cost(cnn1d(width: 8, depth: 2), target, data: data).flash <= 1.2 KB)
+        s = search(pruned, data, target, strategy: sobol, trials: 3, seed: 3)
+        print("pruned fit", len(filter(s.trials, fn(t) = t.status == "complete" and t.flash <= 1.2 KB)))
+        """)
+        XCTAssertNil(error, out)
+        XCTAssertTrue(out.contains("dense fits false\n"), out)
+        XCTAssertTrue(out.hasSuffix("pruned fit 3\n"), out)
+    }
+
     func testChangingTheBudgetRefiltersStoredTrials() {
         let (out, error) = run("""
         budget { ram <= 256 KB }

@@ -1,5 +1,6 @@
 import NasCore
 import Foundation
+import NasCompress
 import NasData
 import NasNN
 import NasQuant
@@ -59,4 +60,14 @@ func temporaryDirectory(_ name: String) throws -> String {
     try? FileManager.default.removeItem(atPath: path)
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     return path
+}
+
+/// Zeroes the smallest-magnitude `rates[i]` of weighted layer i's weights (cycling through
+/// `rates`), as `compress(prune:)` does: unstructured magnitude pruning.
+func prune(_ model: Model, rates: [Double]) throws {
+    for (i, named) in try model.weightedLayers().enumerated() {
+        let weight = named.layer.weight
+        let mask = magnitudeMask(weight.value, rate: rates[i % rates.count])
+        weight.value = zip(weight.value, mask).map { $0 * $1 }
+    }
 }

@@ -84,6 +84,7 @@ final class TFLiteExportTests: XCTestCase {
             interpreter.set_input(sample[None], 0)
             interpreter.invoke()
             results.append(interpreter.get_output(0).reshape(-1))
+        interpreter.print_allocations()  # to stderr: the arena's head (planned tensors) and tail
     np.array(results, dtype=np.int8).tofile(outputs)
 
     """
@@ -133,6 +134,16 @@ final class TFLiteExportTests: XCTestCase {
             // mobilenet 4/6 (fixed-point hard-swish and the ADD+MUL hard sigmoid against tables).
             XCTAssertLessThanOrEqual(worst, 8, model.name)
             XCTAssertGreaterThanOrEqual(agree, inputs.count * 9 / 10, model.name)
+            if runtime == "micro" {
+                // TFLM's own arena: its planned head is the activation plan we compute for the file.
+                let head = run.output.firstMatch(of: /Arena allocation head (\d+) bytes/).flatMap { Int($0.1) }
+                let tail = run.output.firstMatch(of: /Arena allocation tail (\d+) bytes/).flatMap { Int($0.1) }
+                let planned = try TFLiteWriter(network).activationArena().arenaSize
+                XCTAssertEqual(head, planned, "\(model.name): TFLM's arena head against our plan of the .tflite\n\(run.output)")
+                let ram = CostReport(network.folded.graph, board: TargetBoard(name: "t", core: .cortexM4, clockHz: 1e8, ramBytes: 1 << 30,
+                                                                               flashBytes: 1 << 30)).ramBytes
+                print("tflite-micro arena, \(model.name): head \(head ?? -1) B (planned \(planned)), tail \(tail ?? -1) B; cost model RAM \(ram) B")
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NasCompress
 import NasCore
 import NasData
 import NasExport
@@ -19,6 +20,8 @@ struct ExportBench: ParsableCommand {
     var model = "cnn"
     @Option(help: "Weight bit-width (2 to 8) of every weighted layer; below 8 the C stores them packed.")
     var bits = 8
+    @Option(help: "Fraction of every weighted layer's weights zeroed by magnitude (0 to 0.99); layers where that makes a bitmap of non-zeros smaller are stored and run sparse.")
+    var prune = 0.0
     @Option(help: "Distinct inputs (quantized synthetic samples).") var inputs = 20
     @Option(help: "Seconds to time each side for, at least.") var seconds = 2.0
     @Option(help: "C compiler.") var cc = "gcc"
@@ -50,6 +53,10 @@ struct ExportBench: ParsableCommand {
         }
         let width: BitWidth
         do { width = try BitWidth(checking: bits) } catch { throw ValidationError("--bits: \(error)") }
+        guard (0..<1).contains(prune) else { throw ValidationError("--prune must be in [0, 1)") }
+        for layer in try network.weightedLayers() {
+            layer.layer.weight.value = zip(layer.layer.weight.value, magnitudeMask(layer.layer.weight.value, rate: prune)).map { $0 * $1 }
+        }
         let folded = try FoldedNetwork(network)
         let widths = [BitWidth](repeating: width, count: folded.graph.weightedOps.count)
         let integer = IntegerNetwork(folded, calibration: (0..<100).map(sample), bits: widths)
@@ -80,9 +87,11 @@ struct ExportBench: ParsableCommand {
         guard let cSeconds = Double(report.trimmingCharacters(in: .whitespacesAndNewlines)) else {
             throw ValidationError("unexpected harness output: \(report)")
         }
-        print(String(format: "%@ (%d ops, %.2f M MACs, %d-bit weights, arena %d B): exported C (%@ -O2) %.3f ms/inference, engine IntegerNetwork %.3f ms/inference (%d runs): C is %.1fx faster; outputs equal on %d inputs",
-                     model, graph.ops.count, Double(network.macs) / 1e6, bits, writer.arena.arenaSize, cc, cSeconds * 1e3, engine * 1e3, runs,
-                     engine / cSeconds, inputs))
+        let sparse = writer.sparseLayers
+        let weightBytes = writer.weightStorage.values.reduce(0) { $0 + $1.bytes }
+        print(String(format: "%@ (%d ops, %.2f M MACs, %d-bit weights, prune %.2f: %d sparse layers, %d weight bytes, arena %d B): exported C (%@ -O2) %.3f ms/inference, engine IntegerNetwork %.3f ms/inference (%d runs): C is %.1fx faster; outputs equal on %d inputs",
+                     model, graph.ops.count, Double(network.macs) / 1e6, bits, prune, sparse.count, weightBytes, writer.arena.arenaSize, cc,
+                     cSeconds * 1e3, engine * 1e3, runs, engine / cSeconds, inputs))
     }
 
     static let harness = """

@@ -140,6 +140,7 @@ enum CostBuiltins {
         let ram = Quantity(value: Double(report.ramBytes), dimension: .memory).description
         let latency = Quantity(value: report.latencySeconds, dimension: .time).description
         return table + "\nflash \(flash), RAM \(ram) (tensor arena), \(report.macs) MACs, latency ~\(latency)\n"
+            + "latency \(report.latencyBasis)\n"
     }
 }
 

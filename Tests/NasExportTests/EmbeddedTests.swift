@@ -53,13 +53,13 @@ final class EmbeddedTests: XCTestCase {
     }
 
     /// Builds and runs every case on every core, two firmware builds at a time.
-    func runAll(_ cases: [Case]) throws -> [Outcome] {
+    func runAll(_ cases: [Case], inputs count: Int = 64) throws -> [Outcome] {
         let jobs = cases.flatMap { c in CortexMCore.all.map { (c, $0) } }
         let prepared = try jobs.enumerated().map { n, job -> (String, CortexMCore, CModelWriter, [[Int8]], [[Int8]], CostReport) in
             let (c, core) = job
             let network = try integerNetwork(c.model, bits: c.bits)
             let size = c.model.inputShape.reduce(1, *)
-            let inputs = Self.inputs(network, size: size, seed: UInt64(100 + n))
+            let inputs = Array(Self.inputs(network, size: size, seed: UInt64(100 + n)).prefix(count))
             let graph = network.folded.graph
             let expected = inputs.map { network.run($0)[graph.output] }
             let board = TargetBoard(name: "test", core: .named(core.name), clockHz: 1e8, ramBytes: 1 << 20, flashBytes: 1 << 22)
@@ -167,6 +167,44 @@ final class EmbeddedTests: XCTestCase {
                         + String(format: "%11d %8d %+6.2f%%\n", cost.flashBytes, fields[0] + fields[1], 100 * error)
                 }
             }
+        }
+        print(table)
+    }
+
+    /// The cost model's latency is the exported code's: its predicted instruction count (the
+    /// model fitted by bench/mcu-bench --fit) is within 10% of the count measured on the emulated
+    /// M0+, M4 and M7, on networks of every family that the fit did not see, at 8 and 4 bits.
+    func testLatencyModelPredictsHeldOutNetworks() throws {
+        if let missing = EmbeddedHarness.missingToolchain() { throw XCTSkip("latency check skipped: \(missing)") }
+        var rng = SeededGenerator(seed: 21)
+        let models: [(String, Model)] = [
+            ("cnn", try Architectures.plainCNN(input: [20, 20, 3], classes: 6, width: 12, depth: 2, seed: 21, rng: &rng)),
+            ("cnn1d", try Architectures.plainCNN(input: [48, 2], classes: 4, width: 10, depth: 2, kernel: 3, seed: 22, rng: &rng)),
+            ("resnet", try Architectures.resnet(input: [12, 12, 3], classes: 4, width: 6, stacks: 2, rng: &rng)),
+            ("mobilenet", try Architectures.mobileNetV3(input: [20, 20, 3], classes: 5, width: 0.75, blocks: 3, rng: &rng)),
+            ("dscnn", try Architectures.dsCNN(input: [30, 8, 1], classes: 5, filters: 24, blocks: 2, rng: &rng)),
+            ("mlp", try Architectures.mlp(input: [40], classes: 4, units: 48, layers: 2, seed: 23, rng: &rng)),
+        ]
+        for (_, model) in models {
+            let size = model.inputShape.reduce(1, *)
+            _ = model.forward(Tensor(shape: [8] + model.inputShape, data: (0..<(8 * size)).map { _ in rng.uniform(-1.5, 1.5) }), training: true)
+        }
+        var cases: [Case] = []
+        for (family, model) in models {
+            let weighted = try DeploymentGraph(model).ops.filter { $0.weights > 0 }.count
+            for b in [8, 4] { cases.append(Case(family: family, model: model, bits: Array(repeating: b, count: weighted))) }
+        }
+        var table = "network        core        measured  predicted  error\n"
+        for r in try runAll(cases, inputs: 4) {
+            let run: EmbeddedHarness.Run
+            do { run = try r.run.get() } catch { XCTFail("\(r.label) on \(r.core): \(error)"); continue }
+            XCTAssertEqual(run.outputs, r.expected, "\(r.label) on \(r.core)")
+            guard let predicted = r.cost.instructions else { XCTFail("\(r.label): no instruction model for \(r.core)"); continue }
+            let error = (predicted - run.instructions) / run.instructions
+            XCTAssertLessThanOrEqual(abs(error), 0.10, "\(r.label) on \(r.core): predicted \(predicted), measured \(run.instructions)")
+            XCTAssertTrue(r.cost.latencyBasis.contains("emulated instruction counts"))
+            table += r.label.padding(toLength: 15, withPad: " ", startingAt: 0) + r.core.name.padding(toLength: 12, withPad: " ", startingAt: 0)
+                + String(format: "%9.0f %10.0f %+6.1f%%\n", run.instructions, predicted, 100 * error)
         }
         print(table)
     }

@@ -142,6 +142,7 @@ enum CostBuiltins {
         let ram = Quantity(value: Double(report.ramBytes), dimension: .memory).description
         let latency = Quantity(value: report.latencySeconds, dimension: .time).description
         var text = table + "\nflash \(flash), RAM \(ram) (tensor arena), \(report.macs) MACs, latency ~\(latency)\n"
+            + "latency \(report.latencyBasis)\n"
         if !sparse.isEmpty {
             let saved = sparse.reduce(0) { $0 + $1.layer.storage!.savedBytes }, skipped = sparse.reduce(0) { $0 + $1.layer.skippedMACs }
             text += "sparse weights (a bitmap of the non-zeros, then their values) in \(sparse.count) of "

@@ -1,10 +1,12 @@
 import NasCore
 import NasNN
 
-/// What a board's core costs per operation, for latency estimates. These are documented
-/// estimates from CMSIS-NN and ESP-NN int8 kernel characteristics, not measurements: a
-/// Cortex-M4/M7 with DSP extensions retires two 8-bit MACs per SMLAD, the M7 dual-issues, the
-/// M0+ has neither and runs the plain C kernels.
+/// What a board's core costs per operation, for latency. Cortex-M0+, M4 and M7: `instructions`,
+/// a model of the instructions nasbook's exported C executes per op, fitted to counts measured
+/// on emulated cores (`bench/mcu-bench --fit`; EmbeddedTests checks it on networks not fitted),
+/// times an assumed cycles per instruction. The per-MAC constants below are the fallback for
+/// kernels the model has no fit for and for the Xtensa LX6, where they are documented estimates
+/// from ESP-NN's int8 kernels, not measurements.
 public struct CoreProfile: Sendable, Equatable {
     public let name: String
     public let cyclesPerConvMAC: Double
@@ -14,13 +16,18 @@ public struct CoreProfile: Sendable, Equatable {
     public let cyclesPerElement: Double
     /// Fixed cost of invoking one op (interpreter dispatch, requantization setup).
     public let cyclesPerOp: Double
+    /// Instructions per op of the exported kernels on this core, fitted to emulated counts.
+    public var instructions: InstructionModel? = nil
 
     public static let cortexM0Plus = CoreProfile(name: "Cortex-M0+", cyclesPerConvMAC: 4.0, cyclesPerDepthwiseMAC: 5.0,
-                                                 cyclesPerDenseMAC: 3.5, cyclesPerElement: 6, cyclesPerOp: 3000)
+                                                 cyclesPerDenseMAC: 3.5, cyclesPerElement: 6, cyclesPerOp: 3000,
+                                                 instructions: InstructionModel.cortexM0Plus)
     public static let cortexM4 = CoreProfile(name: "Cortex-M4", cyclesPerConvMAC: 1.0, cyclesPerDepthwiseMAC: 1.6,
-                                             cyclesPerDenseMAC: 1.1, cyclesPerElement: 3, cyclesPerOp: 2000)
+                                             cyclesPerDenseMAC: 1.1, cyclesPerElement: 3, cyclesPerOp: 2000,
+                                             instructions: InstructionModel.cortexM4)
     public static let cortexM7 = CoreProfile(name: "Cortex-M7", cyclesPerConvMAC: 0.6, cyclesPerDepthwiseMAC: 1.0,
-                                             cyclesPerDenseMAC: 0.7, cyclesPerElement: 2, cyclesPerOp: 1500)
+                                             cyclesPerDenseMAC: 0.7, cyclesPerElement: 2, cyclesPerOp: 1500,
+                                             instructions: InstructionModel.cortexM7)
     public static let xtensaLX6 = CoreProfile(name: "Xtensa LX6", cyclesPerConvMAC: 1.2, cyclesPerDepthwiseMAC: 1.8,
                                               cyclesPerDenseMAC: 1.2, cyclesPerElement: 3, cyclesPerOp: 2000)
 
@@ -80,6 +87,9 @@ public struct CostReport: Sendable {
         public let liveBytes: Int
         public let flashBytes: Int
         public let cycles: Double
+        /// Instructions the exported kernel is predicted to execute; nil where the core has no
+        /// fitted model for it (then `cycles` is the per-MAC estimate).
+        public let instructions: Double?
     }
 
     /// Bytes of `weights` values stored packed at `bits` bits, one bit stream per layer: what
@@ -97,6 +107,11 @@ public struct CostReport: Sendable {
     public let macs: Int
     public let parameters: Int
     public let latencySeconds: Double
+    /// Instructions the exported C is predicted to execute per inference, when every op has a
+    /// fitted model on this core.
+    public let instructions: Double?
+    /// What `latencySeconds` is, for reports.
+    public let latencyBasis: String
     public let plan: MemoryPlan
 
     /// The layers stored as a bitmap of non-zeros, with what that saves in flash and MACs.
@@ -116,13 +131,13 @@ public struct CostReport: Sendable {
         let buffers = plan.buffers
 
         var layers: [LayerCost] = []
-        var flash = 0, macs = 0, parameters = 0, cycles = 0.0
+        var flash = 0, macs = 0, parameters = 0, cycles = 0.0, instructions: Double? = 0
         var weighted = 0
         for (i, op) in graph.ops.enumerated() {
             var opFlash = 0, weightBytes = 0, storage: WeightStorage?
+            var b = BitWidth.eight
             if op.weights > 0 {
                 // A batch norm no weighted op absorbed keeps its parameters at 8 bits, dense.
-                var b = BitWidth.eight
                 var nonZero = op.weights
                 if op.weighted != nil {
                     b = bits[weighted]
@@ -135,19 +150,25 @@ public struct CostReport: Sendable {
             } else {
                 opFlash = 8 + Self.layerOverhead
             }
+            let executed = storage?.executedMACs(dense: op.macs) ?? op.macs
             let work: Double = switch op.kind {
-            case .conv: Double(op.macs) * board.core.cyclesPerConvMAC
-            case .depthwiseConv: Double(op.macs) * board.core.cyclesPerDepthwiseMAC
-            case .fullyConnected: Double(op.macs) * board.core.cyclesPerDenseMAC
+            case .conv: Double(executed) * board.core.cyclesPerConvMAC
+            case .depthwiseConv: Double(executed) * board.core.cyclesPerDepthwiseMAC
+            case .fullyConnected: Double(executed) * board.core.cyclesPerDenseMAC
             default: Double(op.elements) * board.core.cyclesPerElement
             }
-            let opCycles = work + board.core.cyclesPerOp
-            let executed = storage?.executedMACs(dense: op.macs) ?? op.macs
+            // The instruction models are fitted to the dense kernels; a sparse layer's kernel has no
+            // fit yet, so it (and the network's instruction total) falls back to per-MAC constants
+            // over the MACs it executes.
+            let isSparse = storage?.isSparse == true
+            let predicted = isSparse ? nil : board.core.instructions?.instructions(KernelWork(op, input: graph.tensors[op.inputs[0]], output: graph.tensors[op.output], bits: b.bits))
+            let opCycles = predicted.map { $0 * board.core.instructions!.cyclesPerInstruction } ?? work + board.core.cyclesPerOp
+            instructions = predicted.flatMap { p in instructions.map { $0 + p } }
             let live = buffers.indices.filter { buffers[$0].firstUse <= i && i <= buffers[$0].lastUse }
                 .reduce(0) { $0 + buffers[$1].size }
             layers.append(LayerCost(op: op.kind, outputShape: graph.tensors[op.output].shape, parameters: op.weights + op.biases,
                                     macs: executed, skippedMACs: op.macs - executed, storage: storage, weightBytes: weightBytes, activationBytes: graph.tensors[op.output].bytes, liveBytes: live,
-                                    flashBytes: opFlash, cycles: opCycles))
+                                    flashBytes: opFlash, cycles: opCycles, instructions: predicted))
             flash += opFlash
             macs += executed
             parameters += op.weights + op.biases
@@ -159,5 +180,11 @@ public struct CostReport: Sendable {
         self.macs = macs
         self.parameters = parameters
         latencySeconds = cycles / board.clockHz
+        self.instructions = instructions
+        if let model = board.core.instructions, instructions != nil {
+            latencyBasis = "from emulated instruction counts of the exported C x \(model.cyclesPerInstruction) cycles/instruction (\(board.core.name))"
+        } else {
+            latencyBasis = "estimated from per-MAC constants (\(board.core.name))"
+        }
     }
 }

@@ -1,3 +1,5 @@
+import NasCost
+
 /// The portable C99 kernels of an export: plain loops that reproduce `IntegerNetwork`'s
 /// arithmetic bit for bit (int32 accumulators, Q31 multipliers with rounding half away from
 /// zero, clamps to the fused activation's range). Convolutions gather their taps into int16
@@ -11,6 +13,39 @@
 /// `NAS_CHUNK` (64) weights at a time into a buffer on the stack, 8 weights (`bits` bytes) per
 /// step, and run the same inner loop as on 8-bit weights, which they read in place.
 enum CKernels {
+    /// Bytes of stack each kernel entry point needs with everything it calls, per core: the
+    /// deepest path in gcc's call graph (-fcallgraph-info=su, the call-graph form of
+    /// -fstack-usage) of nas_kernels.c built by arm-none-eabi-gcc 12.2.1 with
+    /// `CortexMCore.commonFlags`. EmbeddedTests recomputes them from the toolchain and fails when
+    /// the kernels change and this table does not.
+    static let stackBytes: [String: [String: Int]] = [
+        "Cortex-M0+": ["nas_conv": 448, "nas_depthwise_conv": 640, "nas_fully_connected": 344, "nas_max_pool": 96,
+                       "nas_avg_pool": 120, "nas_mean": 104, "nas_add": 120, "nas_mul": 80, "nas_lookup": 12],
+        "Cortex-M4": ["nas_conv": 608, "nas_depthwise_conv": 656, "nas_fully_connected": 336, "nas_max_pool": 56,
+                      "nas_avg_pool": 72, "nas_mean": 56, "nas_add": 64, "nas_mul": 64, "nas_lookup": 0],
+        "Cortex-M7": ["nas_conv": 616, "nas_depthwise_conv": 656, "nas_fully_connected": 336, "nas_max_pool": 56,
+                      "nas_avg_pool": 72, "nas_mean": 64, "nas_add": 64, "nas_mul": 64, "nas_lookup": 0],
+    ]
+
+    /// A bound on model_invoke's own frame: saved registers and the stack-passed arguments of its
+    /// widest kernel call (nas_add's eleven); EmbeddedTests checks it holds.
+    static let invokeFrameBytes = 96
+
+    /// The kernel entry point an op calls.
+    static func function(_ kind: DeploymentGraph.OpKind) -> String {
+        switch kind {
+        case .conv: "nas_conv"
+        case .depthwiseConv: "nas_depthwise_conv"
+        case .fullyConnected: "nas_fully_connected"
+        case .maxPool: "nas_max_pool"
+        case .avgPool: "nas_avg_pool"
+        case .mean: "nas_mean"
+        case .add: "nas_add"
+        case .mul: "nas_mul"
+        case .hardSwish, .hardSigmoid, .logistic, .batchNorm: "nas_lookup"
+        }
+    }
+
     static let header = #"""
 /* nas_kernels.h: int8 kernels of a nasbook export (C99, no heap). Generated; do not edit. */
 #ifndef NAS_KERNELS_H
@@ -162,6 +197,382 @@ static void gather(const int8_t *in, int16_t *column, const nas_conv_params *p, 
     }
 }
 
+/* ==== DSP kernels: Cortex-M4/M7 (ARMv7E-M DSP extension) ====================================
+   Where the core has the DSP extension, convolutions, depthwise convolutions and dense layers
+   multiply two int16 pairs per instruction (SMLAD) or accumulate 16x16 products (SMLAxy), with
+   weights widened in registers, a word at a time, never with a branch per weight:
+   - 8-bit weights: SXTB16 widens bytes 0 and 2 of a word (rotated by 8: bytes 1 and 3).
+   - 4- and 2-bit weights: a word of the packed stream holds G = 32 / bits values; XOR with
+     2^(bits-1) in every field turns each two's complement v into v + 2^(bits-1) >= 0, and one
+     AND with a shifted operand moves fields j and j + G/2 into the two halves, which SMLAD
+     multiplies; the sum is corrected by 2^(bits-1) times the sum of the column's values.
+   Convolution columns (im2col) are therefore stored in groups of G values (4 at 8 bits), pairs
+   (j, j + G/2) side by side; a column's last k % G values stay in order and are multiplied one
+   by one. Widths 3, 5, 6 and 7 are decoded to int8 as on other cores and multiplied as 8-bit.
+   Integer sums in another order are the same sums: results are bit for bit the plain kernels'. */
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+#include <arm_acle.h>
+#include <string.h>
+#define NAS_DSP 1
+
+static inline int32_t dsp_load32(const void *p) {
+    int32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+
+/* SXTB16 of x rotated right by 8: bytes 1 and 3 sign-extended into the two halves. */
+static inline int32_t dsp_sxtb16_ror8(int32_t x) {
+    int32_t r;
+    __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(x));
+    return r;
+}
+
+/* 32 bits of a packed weight stream from bit `bit` (rows need not start on a byte). Reads the
+   fifth byte only when the bits reach into it. */
+static inline uint32_t dsp_stream32(const uint8_t *w, long bit) {
+    const uint8_t *p = w + (bit >> 3);
+    const int shift = (int)(bit & 7);
+    uint32_t v = (uint32_t)dsp_load32(p);
+    if (shift) v = (v >> shift) | ((uint32_t)p[4] << (32 - shift));
+    return v;
+}
+
+/* Values per SMLAD group of a column for a weight width. */
+static int dsp_group(int bits) { return bits == 4 ? 8 : bits == 2 ? 16 : 4; }
+
+/* Puts each whole group of g values of a gathered column into pair order (j, j + g/2);
+   returns the sum of those values, for the correction of unsigned (offset) weights. */
+static int32_t dsp_pair_column(int16_t *column, int k, int g) {
+    int16_t group[16];
+    int32_t sum = 0;
+    int q, j;
+    for (q = 0; q + g <= k; q += g) {
+        for (j = 0; j < g; j++) {
+            group[j] = column[q + j];
+            sum += group[j];
+        }
+        for (j = 0; j < g / 2; j++) {
+            column[q + 2 * j] = group[j];
+            column[q + 2 * j + 1] = group[j + g / 2];
+        }
+    }
+    return sum;
+}
+
+/* requantize() of an int32 sum, bit for bit, in a few instructions where the shift is at least
+   33 (multipliers below 1/2, the usual case): then only the high word of |x| * q31 matters,
+   (hi + 2^(right - 33)) >> (right - 32). Other shifts take the general path. */
+static inline int8_t dsp_requantize(int32_t x, int32_t q31, int32_t right, const nas_quant *q) {
+    if (right >= 33 && q31 >= 0) {
+        const uint32_t magnitude = x < 0 ? 0u - (uint32_t)x : (uint32_t)x;
+        const uint32_t high = (uint32_t)(((uint64_t)magnitude * (uint32_t)q31) >> 32);
+        const int32_t scaled = (int32_t)((high + (1u << (right - 33))) >> (right - 32));
+        int32_t v = q->out_zero + (x < 0 ? -scaled : scaled);
+        if (v < q->act_min) v = q->act_min;
+        if (v > q->act_max) v = q->act_max;
+        return (int8_t)v;
+    }
+    return requantize(x, q31, right, q);
+}
+
+/* n (a multiple of 4) inputs minus the zero point as int16 pairs (0, 2), (1, 3) of each four;
+   returns sum plus their sum. */
+__attribute__((noinline)) static int32_t dsp_widen_pairs4(const int8_t *src, int16_t *dst, int n, int32_t zeros, int32_t sum) {
+    const int8_t *end = src + n;
+    for (; src < end; src += 4, dst += 4) {
+        const int32_t v = dsp_load32(src);
+        const int32_t a = __ssub16(__sxtb16(v), zeros), b = __ssub16(dsp_sxtb16_ror8(v), zeros);
+        memcpy(dst, &a, 4);
+        memcpy(dst + 2, &b, 4);
+        sum = __smlad(__sadd16(a, b), 0x00010001, sum);
+    }
+    return sum;
+}
+
+/* Gathers the receptive field of output pixel (oy, ox) like gather(), already in pair order for
+   groups of g values (4, 8 or 16; gc a multiple of g): SXTB16 widens four inputs at a time,
+   SSUB16 removes the zero point from two, PKHBT/PKHTB pair values g/2 apart. Returns the sum
+   of the column's values. */
+static int32_t dsp_gather_pairs(const int8_t *in, int16_t *column, const nas_conv_params *p, int oy, int ox, int c0, int gc, int g) {
+    const int32_t zeros = (int32_t)(((uint32_t)p->q.in_zero & 0xFFFFu) * 0x00010001u), ones = 0x00010001;
+    int32_t sum = 0;
+    int ky, kx, i, h;
+    for (ky = 0; ky < p->kh; ky++) {
+        const int iy = oy * p->stride - p->pad_h + ky;
+        for (kx = 0; kx < p->kw; kx++) {
+            const int ix = ox * p->stride - p->pad_w + kx;
+            int16_t *dst = column + (ky * p->kw + kx) * gc;
+            if (iy < 0 || iy >= p->h || ix < 0 || ix >= p->w) {
+                for (i = 0; i < gc; i++) dst[i] = 0;
+                continue;
+            }
+            {
+                const int8_t *src = in + (iy * p->w + ix) * p->c + c0;
+                if (g == 4) {
+                    sum = dsp_widen_pairs4(src, dst, gc, zeros, sum);
+                    continue;
+                }
+                for (i = 0; i < gc; i += g, src += g, dst += g) {
+                    for (h = 0; h < g / 2; h += 4) {
+                        const int32_t l = dsp_load32(src + h), u = dsp_load32(src + h + g / 2);
+                        const uint32_t l0 = (uint32_t)__ssub16(__sxtb16(l), zeros), l1 = (uint32_t)__ssub16(dsp_sxtb16_ror8(l), zeros);
+                        const uint32_t u0 = (uint32_t)__ssub16(__sxtb16(u), zeros), u1 = (uint32_t)__ssub16(dsp_sxtb16_ror8(u), zeros);
+                        const int32_t p0 = (int32_t)((l0 & 0xFFFFu) | (u0 << 16)), p1 = (int32_t)((l1 & 0xFFFFu) | (u1 << 16));
+                        const int32_t p2 = (int32_t)((u0 & 0xFFFF0000u) | (l0 >> 16)), p3 = (int32_t)((u1 & 0xFFFF0000u) | (l1 >> 16));
+                        memcpy(dst + 2 * h, &p0, 4);
+                        memcpy(dst + 2 * h + 2, &p1, 4);
+                        memcpy(dst + 2 * h + 4, &p2, 4);
+                        memcpy(dst + 2 * h + 6, &p3, 4);
+                        sum = __smlad(__sadd16(p0, p1), ones, sum);
+                        sum = __smlad(__sadd16(p2, p3), ones, sum);
+                    }
+                }
+            }
+        }
+    }
+    return sum;
+}
+
+/* acc[2 * r + c] += row r . column c over the first n values, int8 rows, paired columns.
+   Not inlined: the four accumulators and eight operands need the whole register file. */
+__attribute__((noinline)) static void dsp_rows_s8(const int8_t *row0, const int8_t *row1, const int16_t *col0,
+                                                  const int16_t *col1, int n, int32_t acc[4]) {
+    int32_t s00 = acc[0], s01 = acc[1], s10 = acc[2], s11 = acc[3];
+    const int8_t *end = row0 + (n & ~3);
+    if (row0 < end) {
+        /* Four weights of each row, two pairs of each column, eight SMLADs: 20 instructions for
+           16 MACs. In assembly because compilers spill the 14 live registers this needs. */
+        int32_t a, b, x, y, t;
+        __asm__ volatile(
+            "1:\n\t"
+            "ldr %[a], [%[r0]], #4\n\t"
+            "ldr %[b], [%[r1]], #4\n\t"
+            "ldr %[x], [%[c0]], #4\n\t"
+            "ldr %[y], [%[c1]], #4\n\t"
+            "sxtb16 %[t], %[a]\n\t"
+            "smlad %[s00], %[x], %[t], %[s00]\n\t"
+            "smlad %[s01], %[y], %[t], %[s01]\n\t"
+            "sxtb16 %[t], %[b]\n\t"
+            "smlad %[s10], %[x], %[t], %[s10]\n\t"
+            "smlad %[s11], %[y], %[t], %[s11]\n\t"
+            "ldr %[x], [%[c0]], #4\n\t"
+            "ldr %[y], [%[c1]], #4\n\t"
+            "sxtb16 %[t], %[a], ror #8\n\t"
+            "smlad %[s00], %[x], %[t], %[s00]\n\t"
+            "smlad %[s01], %[y], %[t], %[s01]\n\t"
+            "sxtb16 %[t], %[b], ror #8\n\t"
+            "smlad %[s10], %[x], %[t], %[s10]\n\t"
+            "smlad %[s11], %[y], %[t], %[s11]\n\t"
+            "cmp %[r0], %[end]\n\t"
+            "bne 1b"
+            : [r0] "+r"(row0), [r1] "+r"(row1), [c0] "+r"(col0), [c1] "+r"(col1), [s00] "+r"(s00), [s01] "+r"(s01),
+              [s10] "+r"(s10), [s11] "+r"(s11), [a] "=&r"(a), [b] "=&r"(b), [x] "=&r"(x), [y] "=&r"(y), [t] "=&r"(t)
+            : [end] "r"(end)
+            : "cc", "memory");
+    }
+    for (n &= 3; n > 0; n--, row0++, row1++, col0++, col1++) {
+        s00 += (int32_t)*col0 * *row0; s01 += (int32_t)*col1 * *row0;
+        s10 += (int32_t)*col0 * *row1; s11 += (int32_t)*col1 * *row1;
+    }
+    acc[0] = s00; acc[1] = s01; acc[2] = s10; acc[3] = s11;
+}
+
+/* One group of G values of two packed rows (a, b already XORed to offset form) against two
+   paired columns: field pairs (j, j + G/2) picked by an AND with shift `bits * j`. */
+#define DSP_PAIR(j, shift)                                                                           \
+    do {                                                                                             \
+        const int32_t x = dsp_load32(col0 + 2 * (j)), y = dsp_load32(col1 + 2 * (j));              \
+        const int32_t wa = (int32_t)((a >> (shift)) & mask), wb = (int32_t)((b >> (shift)) & mask); \
+        s00 = __smlad(x, wa, s00); s01 = __smlad(y, wa, s01);                                        \
+        s10 = __smlad(x, wb, s10); s11 = __smlad(y, wb, s11);                                        \
+    } while (0)
+
+/* acc[2 * r + c] += row r . column c for 4-bit rows starting at weight start0 / start1 of the
+   packed stream, over the first `grouped` (a multiple of 8) values; sums: the columns' sums. */
+__attribute__((noinline)) static void dsp_rows_4bit(const uint8_t *w, long start0, long start1, const int16_t *col0,
+                                                    const int16_t *col1, const int32_t sum[2], int grouped, int32_t acc[4]) {
+    const uint32_t mask = 0x000F000Fu;
+    int32_t s00 = acc[0], s01 = acc[1], s10 = acc[2], s11 = acc[3];
+    long bit0 = start0 * 4, bit1 = start1 * 4;
+    const long end = bit0 + (long)grouped * 4;
+    for (; bit0 < end; bit0 += 32, bit1 += 32, col0 += 8, col1 += 8) {
+        const uint32_t a = dsp_stream32(w, bit0) ^ 0x88888888u, b = dsp_stream32(w, bit1) ^ 0x88888888u;
+        DSP_PAIR(0, 0); DSP_PAIR(1, 4); DSP_PAIR(2, 8); DSP_PAIR(3, 12);
+    }
+    acc[0] = s00 - 8 * sum[0]; acc[1] = s01 - 8 * sum[1]; acc[2] = s10 - 8 * sum[0]; acc[3] = s11 - 8 * sum[1];
+}
+
+/* The same for 2-bit rows, groups of 16. */
+__attribute__((noinline)) static void dsp_rows_2bit(const uint8_t *w, long start0, long start1, const int16_t *col0,
+                                                    const int16_t *col1, const int32_t sum[2], int grouped, int32_t acc[4]) {
+    const uint32_t mask = 0x00030003u;
+    int32_t s00 = acc[0], s01 = acc[1], s10 = acc[2], s11 = acc[3];
+    long bit0 = start0 * 2, bit1 = start1 * 2;
+    const long end = bit0 + (long)grouped * 2;
+    for (; bit0 < end; bit0 += 32, bit1 += 32, col0 += 16, col1 += 16) {
+        const uint32_t a = dsp_stream32(w, bit0) ^ 0xAAAAAAAAu, b = dsp_stream32(w, bit1) ^ 0xAAAAAAAAu;
+        DSP_PAIR(0, 0); DSP_PAIR(1, 2); DSP_PAIR(2, 4); DSP_PAIR(3, 6);
+        DSP_PAIR(4, 8); DSP_PAIR(5, 10); DSP_PAIR(6, 12); DSP_PAIR(7, 14);
+    }
+    acc[0] = s00 - 2 * sum[0]; acc[1] = s01 - 2 * sum[1]; acc[2] = s10 - 2 * sum[0]; acc[3] = s11 - 2 * sum[1];
+}
+#undef DSP_PAIR
+
+/* nas_conv with scratch on a DSP core: two output pixels' columns (paired for the weight width)
+   against two output channels' rows at a time, four accumulators in registers. */
+static void dsp_conv(const int8_t *in, int8_t *out, int16_t *scratch, const nas_conv_params *p,
+                     const void *w, const int32_t *bias, const int32_t *q31, const int32_t *right) {
+    const int gc = p->c / p->groups, goc = p->oc / p->groups, k = p->kh * p->kw * gc;
+    const int pixels = p->oh * p->ow, group = dsp_group(p->bits), grouped = k - k % group;
+    const int packed = p->bits == 4 || p->bits == 2;
+    int8_t buf0[NAS_CHUNK], buf1[NAS_CHUNK];
+    int pixel, g, o, j, i, start, n;
+    for (pixel = 0; pixel < pixels; pixel += 2) {
+        const int count = pixels - pixel < 2 ? 1 : 2;
+        const int16_t *col0 = scratch, *col1 = count == 2 ? scratch + k : scratch;
+        for (g = 0; g < p->groups; g++) {
+            int32_t sum[2] = {0, 0};
+            for (j = 0; j < count; j++) {
+                const int oy = (pixel + j) / p->ow, ox = (pixel + j) % p->ow;
+                if (gc % group == 0) {
+                    sum[j] = dsp_gather_pairs(in, scratch + j * k, p, oy, ox, g * gc, gc, group);
+                } else {
+                    gather(in, scratch + j * k, p, oy, ox, g * gc, gc);
+                    sum[j] = dsp_pair_column(scratch + j * k, k, group);
+                }
+            }
+            if (count == 1) sum[1] = sum[0];
+            for (o = g * goc; o < (g + 1) * goc; o += 2) {
+                const int o1 = o + 1 < (g + 1) * goc ? o + 1 : o;
+                int32_t acc[4];
+                acc[0] = acc[1] = bias[o];
+                acc[2] = acc[3] = bias[o1];
+                if (p->bits == 8) {
+                    dsp_rows_s8((const int8_t *)w + (long)o * k, (const int8_t *)w + (long)o1 * k, col0, col1, k, acc);
+                } else if (packed) {
+                    if (p->bits == 4) dsp_rows_4bit((const uint8_t *)w, (long)o * k, (long)o1 * k, col0, col1, sum, grouped, acc);
+                    else dsp_rows_2bit((const uint8_t *)w, (long)o * k, (long)o1 * k, col0, col1, sum, grouped, acc);
+                    for (i = grouped; i < k; i++) {
+                        const int32_t wa = packed_weight((const uint8_t *)w, p->bits, (long)o * k + i);
+                        const int32_t wb = packed_weight((const uint8_t *)w, p->bits, (long)o1 * k + i);
+                        acc[0] += col0[i] * wa; acc[1] += col1[i] * wa;
+                        acc[2] += col0[i] * wb; acc[3] += col1[i] * wb;
+                    }
+                } else {
+                    for (start = 0; start < k; start += n) {
+                        n = k - start < NAS_CHUNK ? k - start : NAS_CHUNK;
+                        dsp_rows_s8(weight_run(w, p->bits, (long)o * k + start, n, buf0),
+                                    weight_run(w, p->bits, (long)o1 * k + start, n, buf1), col0 + start, col1 + start, n, acc);
+                    }
+                }
+                out[pixel * p->oc + o] = dsp_requantize(acc[0], q31[o], right[o], &p->q);
+                if (count == 2) out[(pixel + 1) * p->oc + o] = dsp_requantize(acc[1], q31[o], right[o], &p->q);
+                if (o1 != o) {
+                    out[pixel * p->oc + o1] = dsp_requantize(acc[2], q31[o1], right[o1], &p->q);
+                    if (count == 2) out[(pixel + 1) * p->oc + o1] = dsp_requantize(acc[3], q31[o1], right[o1], &p->q);
+                }
+            }
+        }
+    }
+}
+
+/* s[r] += (x - zero) . row r over n int8 values (dense rows, 1x1 convolutions): the inputs
+   widened and offset once per word for both rows. */
+__attribute__((noinline)) static void dsp_dot_s8(const int8_t *x, int32_t zero, const int8_t *row0, const int8_t *row1, int n, int32_t s[2]) {
+    const int32_t zeros = (int32_t)(((uint32_t)zero & 0xFFFFu) * 0x00010001u);
+    int32_t s0 = s[0], s1 = s[1];
+    int i;
+    for (i = 0; i + 4 <= n; i += 4) {
+        const int32_t v = dsp_load32(x + i), a = dsp_load32(row0 + i), b = dsp_load32(row1 + i);
+        const int32_t x0 = __ssub16(__sxtb16(v), zeros), x1 = __ssub16(dsp_sxtb16_ror8(v), zeros);
+        s0 = __smlad(x0, __sxtb16(a), s0); s0 = __smlad(x1, dsp_sxtb16_ror8(a), s0);
+        s1 = __smlad(x0, __sxtb16(b), s1); s1 = __smlad(x1, dsp_sxtb16_ror8(b), s1);
+    }
+    for (; i < n; i++) {
+        s0 += (x[i] - zero) * row0[i];
+        s1 += (x[i] - zero) * row1[i];
+    }
+    s[0] = s0; s[1] = s1;
+}
+
+/* nas_conv without scratch (1x1, stride 1) with 8-bit weights: each pixel's input is the
+   dot products' vector, two output channels at a time. */
+static void dsp_pointwise(const int8_t *in, int8_t *out, const nas_conv_params *p, const int8_t *w,
+                          const int32_t *bias, const int32_t *q31, const int32_t *right) {
+    const int gc = p->c / p->groups, goc = p->oc / p->groups, pixels = p->oh * p->ow;
+    int pixel, g, o;
+    for (pixel = 0; pixel < pixels; pixel++) {
+        const int iy = pixel / p->ow * p->stride - p->pad_h, ix = pixel % p->ow * p->stride - p->pad_w;
+        const int inside = iy >= 0 && iy < p->h && ix >= 0 && ix < p->w;
+        for (g = 0; g < p->groups; g++) {
+            for (o = g * goc; o < (g + 1) * goc; o += 2) {
+                const int o1 = o + 1 < (g + 1) * goc ? o + 1 : o;
+                int32_t s[2];
+                s[0] = bias[o];
+                s[1] = bias[o1];
+                if (inside) dsp_dot_s8(in + (iy * p->w + ix) * p->c + g * gc, p->q.in_zero, w + (long)o * gc, w + (long)o1 * gc, gc, s);
+                out[pixel * p->oc + o] = dsp_requantize(s[0], q31[o], right[o], &p->q);
+                if (o1 != o) out[pixel * p->oc + o1] = dsp_requantize(s[1], q31[o1], right[o1], &p->q);
+            }
+        }
+    }
+}
+
+/* a[0..3] += (x - zero) * w of four channels over a rows x cols window of taps: x steps by
+   x_row a row and c a tap, the weights by t_row and oc. Not inlined, for its registers. */
+__attribute__((noinline)) static void dsp_depthwise4(const int8_t *x, const int8_t *t, int rows, int cols, int x_row, int t_row,
+                                                     int c, int oc, int32_t zeros, int32_t a[4]) {
+    int32_t a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3];
+    int r, i;
+    for (r = 0; r < rows; r++, x += x_row, t += t_row) {
+        const int8_t *xp = x, *tp = t;
+        for (i = 0; i < cols; i++, xp += c, tp += oc) {
+            const int32_t v = dsp_load32(xp), u = dsp_load32(tp);
+            const int32_t x02 = __ssub16(__sxtb16(v), zeros), x13 = __ssub16(dsp_sxtb16_ror8(v), zeros);
+            const int32_t w02 = __sxtb16(u), w13 = dsp_sxtb16_ror8(u);
+            a0 = __smlabb(x02, w02, a0); a2 = __smlatt(x02, w02, a2);
+            a1 = __smlabb(x13, w13, a1); a3 = __smlatt(x13, w13, a3);
+        }
+    }
+    a[0] = a0; a[1] = a1; a[2] = a2; a[3] = a3;
+}
+
+/* nas_depthwise_conv with 8-bit weights, one input channel per output channel: four channels
+   at a time, their accumulators in registers across the taps, inputs read in place (taps in
+   the padding are skipped: they add zero); the last oc % 4 channels one by one. */
+static void dsp_depthwise(const int8_t *in, int8_t *out, const nas_conv_params *p, const int8_t *w,
+                          const int32_t *bias, const int32_t *q31, const int32_t *right) {
+    const int32_t zeros = (int32_t)(((uint32_t)p->q.in_zero & 0xFFFFu) * 0x00010001u);
+    int oy, ox, o, ky, kx, j;
+    for (oy = 0; oy < p->oh; oy++) {
+        const int iy = oy * p->stride - p->pad_h;
+        const int ky0 = iy < 0 ? -iy : 0, ky1 = p->h - iy < p->kh ? p->h - iy : p->kh;
+        for (ox = 0; ox < p->ow; ox++) {
+            const int ix = ox * p->stride - p->pad_w;
+            const int kx0 = ix < 0 ? -ix : 0, kx1 = p->w - ix < p->kw ? p->w - ix : p->kw;
+            const int8_t *x = in + ((iy + ky0) * p->w + ix + kx0) * p->c;
+            const int8_t *t = w + (ky0 * p->kw + kx0) * p->oc;
+            int8_t *dst = out + (oy * p->ow + ox) * p->oc;
+            for (o = 0; o + 4 <= p->oc; o += 4) {
+                int32_t a[4];
+                for (j = 0; j < 4; j++) a[j] = bias[o + j];
+                if (ky1 > ky0 && kx1 > kx0)
+                    dsp_depthwise4(x + o, t + o, ky1 - ky0, kx1 - kx0, p->w * p->c, p->kw * p->oc, p->c, p->oc, zeros, a);
+                for (j = 0; j < 4; j++) dst[o + j] = dsp_requantize(a[j], q31[o + j], right[o + j], &p->q);
+            }
+            for (; o < p->oc; o++) {
+                int32_t acc = bias[o];
+                for (ky = ky0; ky < ky1; ky++)
+                    for (kx = kx0; kx < kx1; kx++)
+                        acc += (in[((iy + ky) * p->w + ix + kx) * p->c + o] - p->q.in_zero) * w[(ky * p->kw + kx) * p->oc + o];
+                dst[o] = dsp_requantize(acc, q31[o], right[o], &p->q);
+            }
+        }
+    }
+}
+#endif /* DSP kernels */
+
 /* Weights: [oc][kh][kw][c / groups], each row read in runs (the whole row when 8-bit). With
    scratch, two output pixels' columns at a time, each weight run read once for both
    (CMSIS-NN's arm_convolve_s8 scheme); without (1x1, stride 1), straight from the input. */
@@ -171,6 +582,16 @@ void nas_conv(const int8_t *in, int8_t *out, int16_t *scratch, const nas_conv_pa
     const int pixels = p->oh * p->ow, run = p->bits == 8 ? k : NAS_CHUNK;
     int8_t buf[NAS_CHUNK];
     int pixel, g, o, i, j, start, n;
+#ifdef NAS_DSP
+    if (scratch != 0) {
+        dsp_conv(in, out, scratch, p, w, bias, q31, right);
+        return;
+    }
+    if (p->bits == 8) {
+        dsp_pointwise(in, out, p, (const int8_t *)w, bias, q31, right);
+        return;
+    }
+#endif
     if (scratch == 0) {
         for (pixel = 0; pixel < pixels; pixel++) {
             int iy = pixel / p->ow * p->stride - p->pad_h, ix = pixel % p->ow * p->stride - p->pad_w;
@@ -227,6 +648,12 @@ void nas_depthwise_conv(const int8_t *in, int8_t *out, int16_t *scratch, const n
     int8_t buf[NAS_CHUNK];
     int32_t acc[NAS_CHUNK];
     int oy, ox, o, t, i, n;
+#ifdef NAS_DSP
+    if (p->bits == 8 && p->oc == p->c) {
+        dsp_depthwise(in, out, p, (const int8_t *)w, bias, q31, right);
+        return;
+    }
+#endif
     for (oy = 0; oy < p->oh; oy++) {
         for (ox = 0; ox < p->ow; ox++) {
             int8_t *dst = out + (oy * p->ow + ox) * p->oc;
@@ -262,6 +689,20 @@ void nas_fully_connected(const int8_t *in, int8_t *out, int features, int channe
     const int run = bits == 8 ? features : NAS_CHUNK;
     int8_t buf[NAS_CHUNK];
     int o, i, start, n;
+#ifdef NAS_DSP
+    if (bits == 8) {
+        for (o = 0; o < channels; o += 2) {
+            const int o1 = o + 1 < channels ? o + 1 : o;
+            int32_t s[2];
+            s[0] = bias[o];
+            s[1] = bias[o1];
+            dsp_dot_s8(in, q->in_zero, (const int8_t *)w + (long)o * features, (const int8_t *)w + (long)o1 * features, features, s);
+            out[o] = requantize(s[0], q31[o], right[o], q);
+            if (o1 != o) out[o1] = requantize(s[1], q31[o1], right[o1], q);
+        }
+        return;
+    }
+#endif
     for (o = 0; o < channels; o++) {
         int32_t acc = bias[o];
         for (start = 0; start < features; start += n) {

@@ -5,7 +5,13 @@ import XCTest
 @testable import NasNN
 
 final class CostModelTests: XCTestCase {
-    let board = TargetBoard(name: "test", core: .cortexM4, clockHz: 100e6, ramBytes: 256 << 10, flashBytes: 1 << 20)
+    /// The M4's per-MAC constants alone (no fitted instruction model), for hand-computed latency.
+    static let perMACCore: CoreProfile = {
+        var core = CoreProfile.cortexM4
+        core.instructions = nil
+        return core
+    }()
+    let board = TargetBoard(name: "test", core: perMACCore, clockHz: 100e6, ramBytes: 256 << 10, flashBytes: 1 << 20)
 
     /// A model small enough to cost by hand.
     func tinyModel() throws -> Model {
@@ -34,6 +40,32 @@ final class CostModelTests: XCTestCase {
         let conv: Double = 2304, pool: Double = (256 + 64) * 3, mean: Double = (64 + 4) * 3, dense: Double = 12 * 1.1
         let cycles: Double = conv + pool + mean + dense + 4 * 2000
         XCTAssertEqual(report.latencySeconds, cycles / 100e6, accuracy: 1e-12)
+    }
+
+    /// With a fitted instruction model, latency is the predicted instructions of every op times
+    /// the core's cycles per instruction, and the report says so.
+    func testLatencyFromTheInstructionModel() throws {
+        let graph = try DeploymentGraph(tinyModel())
+        let m4 = TargetBoard(name: "m4", core: .cortexM4, clockHz: 100e6, ramBytes: 256 << 10, flashBytes: 1 << 20)
+        let report = CostReport(graph, board: m4, bits: [4, 8])
+        let model = try XCTUnwrap(CoreProfile.cortexM4.instructions)
+        var total = 0.0, weighted = 0
+        for (i, op) in graph.ops.enumerated() {
+            let bits = op.weights > 0 ? [4, 8][weighted] : 8
+            if op.weights > 0 { weighted += 1 }
+            let work = KernelWork(op, input: graph.tensors[op.inputs[0]], output: graph.tensors[op.output], bits: bits)
+            let predicted = try XCTUnwrap(model.instructions(work), "\(work.key) has no fit")
+            XCTAssertGreaterThan(predicted, 0)
+            XCTAssertEqual(report.layers[i].instructions, predicted)
+            total += predicted
+        }
+        XCTAssertEqual(try XCTUnwrap(report.instructions), total, accuracy: 1e-6)
+        XCTAssertEqual(report.latencySeconds, total * model.cyclesPerInstruction / 100e6, accuracy: 1e-12)
+        XCTAssertTrue(report.latencyBasis.contains("emulated instruction counts"))
+        XCTAssertTrue(CostReport(graph, board: board).latencyBasis.contains("per-MAC"))
+        // The Xtensa has no instruction model: its estimate stays the per-MAC one.
+        let esp = TargetBoard(name: "esp", core: .xtensaLX6, clockHz: 240e6, ramBytes: 1 << 19, flashBytes: 1 << 22)
+        XCTAssertNil(CostReport(graph, board: esp).instructions)
     }
 
     func testLowerBitWidthsShrinkFlash() throws {

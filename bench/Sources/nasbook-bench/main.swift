@@ -15,7 +15,7 @@ struct NasbookBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nasbook-bench",
         abstract: "nasbook engine benchmarks.",
-        subcommands: [TrainBench.self, TrialBench.self, CostBench.self, HypervolumeBench.self, HypervolumeImprovementBench.self, ProposalBench.self, SearchBench.self, SobolDump.self, RefilterBench.self, ExportBench.self, CompressionPoints.self, ScoreBench.self, TFLMModels.self]
+        subcommands: [TrainBench.self, TrialBench.self, CostBench.self, HypervolumeBench.self, HypervolumeImprovementBench.self, ProposalBench.self, SearchBench.self, SobolDump.self, RefilterBench.self, ExportBench.self, MCUBench.self, CompressionPoints.self, ScoreBench.self, TFLMModels.self]
     )
 }
 

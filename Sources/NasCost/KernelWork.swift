@@ -1,0 +1,105 @@
+import NasNN
+
+/// The work of one deployed op as the exported C kernels (NasExport's nas_kernels.c) execute it:
+/// which kernel runs, at which weight width, and the counts its instruction count grows with.
+/// The latency model is linear in these counts, with coefficients fitted per core to instruction
+/// counts measured under emulation (`bench/mcu-bench --fit`).
+public struct KernelWork: Sendable, Equatable {
+    /// The kernel: "conv" (im2col through scratch), "pointwise" (1x1 stride-1 convolution read
+    /// in place), "depthwise", "dense", or an element-wise op's kind ("max_pool", "add", ...).
+    public let kernel: String
+    /// Weight width class: 8, 4 or 2 (decoded a word at a time on DSP cores), 0 for the widths
+    /// decoded to int8 first (3, 5, 6, 7); 8 for ops without weights.
+    public let width: Int
+    /// The counts, in this order: MACs; outputs (values requantized); column values (gathered
+    /// into scratch); elements (read and written); 1 (the call); unpaired column values (those of
+    /// convolutions whose channels per group are not a multiple of the DSP kernels' pair group,
+    /// gathered the slow way); blocks (the DSP kernels' register blocks: 2 pixels x 2 channels for
+    /// convolutions, 1 pixel x 2 channels for 1x1 and dense, 1 pixel x 4 channels for depthwise);
+    /// valid MACs (depthwise taps inside the input, the only ones its DSP kernel runs); tail MACs
+    /// (convolution MACs on the last k % group values of a column, multiplied one by one); taps
+    /// gathered (pixels x taps x groups of convolutions through scratch: the gather's per-tap
+    /// work, which a fit on columns alone would spread over channels).
+    /// Each coefficient multiplies one of these.
+    public let counts: [Double]
+
+    /// The table key of the kernel at its width.
+    public var key: String { "\(kernel)/\(width)" }
+
+    public static func widthClass(_ bits: Int) -> Int { bits == 8 || bits == 4 || bits == 2 ? bits : 0 }
+
+    public init(kernel: String, width: Int, counts: [Double]) {
+        self.kernel = kernel
+        self.width = width
+        self.counts = counts
+    }
+
+    public init(_ op: DeploymentGraph.Op, input: DeploymentGraph.TensorInfo, output: DeploymentGraph.TensorInfo, bits: Int) {
+        let outputs = Double(output.bytes)
+        let pixels = output.bytes / max(1, op.outputChannels)
+        var columns = 0.0, unpaired = 0.0, blocks = 0.0, valid = Double(op.macs), tail = 0.0, gathered = 0.0
+        switch op.kind {
+        case .conv, .depthwiseConv:
+            let conv = op.sources[0] as! Conv2D
+            let taps = conv.kernel.height * conv.kernel.width
+            if op.scratchBytes > 0 { columns = Double(pixels * taps * conv.inChannels) }
+            let group = bits == 4 ? 8 : bits == 2 ? 16 : 4
+            if op.kind == .depthwiseConv {
+                kernel = "depthwise"
+                blocks = Double(pixels * ((op.outputChannels + 3) / 4))
+                // Taps inside the input: separable into rows and columns.
+                let (h, w) = input.shape.count == 3 ? (input.shape[0], input.shape[1]) : (1, input.shape[0])
+                let (oh, ow) = output.shape.count == 3 ? (output.shape[0], output.shape[1]) : (1, output.shape[0])
+                func inside(_ outCount: Int, _ size: Int, _ k: Int, _ pad: Int) -> Int {
+                    (0..<outCount).reduce(0) { sum, o in sum + (0..<k).filter { (0..<size).contains(o * conv.stride - pad + $0) }.count }
+                }
+                let rows = input.shape.count == 3 ? inside(oh, h, conv.kernel.height, conv.padding.height) : conv.kernel.height * oh
+                valid = Double(rows * inside(ow, w, conv.kernel.width, conv.padding.width) * op.outputChannels)
+            } else if op.scratchBytes > 0 {
+                kernel = "conv"
+                let gc = conv.inChannels / conv.groups, goc = conv.outChannels / conv.groups
+                if gc % group != 0 { unpaired = columns }
+                let k = taps * gc
+                tail = Double(op.macs) * Double(k % group) / Double(k)
+                gathered = Double(pixels * taps * conv.groups)
+                blocks = Double((pixels + 1) / 2 * (goc + 1) / 2 * conv.groups)
+            } else {
+                kernel = "pointwise"
+                blocks = Double(pixels * (conv.outChannels / conv.groups + 1) / 2 * conv.groups)
+            }
+            width = Self.widthClass(bits)
+        case .fullyConnected:
+            kernel = "dense"
+            blocks = Double((op.outputChannels + 1) / 2)
+            width = Self.widthClass(bits)
+        default:
+            kernel = op.kind.rawValue
+            width = 8
+        }
+        counts = [Double(op.macs), outputs, columns, Double(op.elements), 1, unpaired, blocks, valid, tail, gathered]
+    }
+}
+
+/// Instructions per kernel as a linear function of its `KernelWork` counts, and the cycles each
+/// instruction is assumed to take on the core.
+public struct InstructionModel: Sendable, Equatable {
+    /// What the model was fitted to, for the cost report's wording.
+    public let source: String
+    /// Assumed cycles per instruction of the exported kernels on this core: the emulator counts
+    /// instructions, the board runs cycles.
+    public let cyclesPerInstruction: Double
+    /// Coefficients per `KernelWork.key`, one per count.
+    public let coefficients: [String: [Double]]
+
+    public init(source: String, cyclesPerInstruction: Double, coefficients: [String: [Double]]) {
+        self.source = source
+        self.cyclesPerInstruction = cyclesPerInstruction
+        self.coefficients = coefficients
+    }
+
+    /// Predicted instructions of one op; nil when the kernel at that width was not fitted.
+    public func instructions(_ work: KernelWork) -> Double? {
+        guard let c = coefficients[work.key], c.count == work.counts.count else { return nil }
+        return zip(c, work.counts).reduce(0) { $0 + $1.0 * $1.1 }
+    }
+}

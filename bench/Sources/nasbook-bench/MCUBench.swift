@@ -1,0 +1,246 @@
+import ArgumentParser
+import Foundation
+import NasCore
+import NasCost
+import NasData
+import NasExport
+import NasNN
+import NasQuant
+
+/// The exported C on emulated Cortex-M cores: instructions per MAC of each kernel (conv with
+/// im2col, 1x1 conv, depthwise, dense) per core and weight width, counted under QEMU with
+/// `-icount` (SysTick on the emulated clock, see CortexMFirmware), outputs checked bit for bit
+/// against IntegerNetwork first. `--fit` also fits the cost model's instruction model to every
+/// op's count and prints it as Swift for NasCost's CoreProfile.
+struct MCUBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mcu",
+        abstract: "Instructions per MAC of the exported kernels on emulated Cortex-M0+/M4/M7 (QEMU -icount); --fit fits the latency model."
+    )
+
+    @Option(help: "Cores: m0plus, m4, m7, comma-separated.") var cores = "m0plus,m4,m7"
+    @Option(help: "Weight widths, comma-separated (every weighted layer at one width).") var bits = "8,4,2"
+    @Option(help: "Inputs per firmware run.") var inputs = 4
+    @Flag(help: "Fit the latency model to every op of the fit networks and print it.") var fit = false
+    @Option(help: "Also write every measured op (core, kernel/width, counts, instructions) to this TSV file.") var samplesFile: String?
+
+    /// The networks measured: the 8-bit cnn (width 16, depth 3, 32x32x3), a DS-CNN, a
+    /// MobileNetV3 and an MLP. With --fit, also smaller and differently shaped ones, so every
+    /// kernel is seen at several sizes (the test's held-out networks are none of these).
+    static func networks(fit: Bool) throws -> [(String, Model)] {
+        var rng = SeededGenerator(seed: 3)
+        var list: [(String, Model)] = [
+            ("cnn", try Architectures.plainCNN(input: [32, 32, 3], classes: 10, width: 16, depth: 3, seed: 1, rng: &rng)),
+            ("dscnn", try Architectures.dsCNN(input: [49, 10, 1], classes: 12, filters: 32, blocks: 3, rng: &rng)),
+            ("mobilenet", try Architectures.mobileNetV3(input: [32, 32, 3], classes: 10, width: 0.5, blocks: 4, rng: &rng)),
+            ("mlp", try Architectures.mlp(input: [128], classes: 10, units: 64, layers: 2, seed: 1, rng: &rng)),
+        ]
+        if fit {
+            list += [
+                ("cnn-small", try Architectures.plainCNN(input: [12, 12, 1], classes: 4, width: 4, depth: 3, seed: 2, rng: &rng)),
+                ("cnn-wide", try Architectures.plainCNN(input: [16, 16, 3], classes: 5, width: 24, depth: 2, kernel: 5, seed: 3, rng: &rng)),
+                ("cnn1d", try Architectures.plainCNN(input: [64, 3], classes: 6, width: 8, depth: 3, kernel: 5, seed: 4, rng: &rng)),
+                ("resnet", try Architectures.resnet(input: [16, 16, 3], classes: 5, width: 8, stacks: 2, rng: &rng)),
+                ("mobilenet-small", try Architectures.mobileNetV3(input: [16, 16, 3], classes: 4, width: 0.5, blocks: 3, rng: &rng)),
+                ("dscnn-small", try Architectures.dsCNN(input: [25, 10, 1], classes: 6, filters: 16, blocks: 2, rng: &rng)),
+                ("mlp-small", try Architectures.mlp(input: [20], classes: 3, units: 16, layers: 2, seed: 5, rng: &rng)),
+                ("resnet-small", try Architectures.resnet(input: [10, 10, 3], classes: 3, width: 4, stacks: 2, rng: &rng)),
+                ("cnn-odd", try Architectures.plainCNN(input: [14, 14, 3], classes: 4, width: 6, depth: 2, seed: 6, rng: &rng)),
+            ]
+        }
+        for (_, model) in list {
+            let size = model.inputShape.reduce(1, *)
+            _ = model.forward(Tensor(shape: [8] + model.inputShape, data: (0..<(8 * size)).map { _ in rng.uniform(-1.5, 1.5) }), training: true)
+        }
+        return list
+    }
+
+    /// One measured op: its kernel work and the instructions it executed.
+    struct Sample { let work: KernelWork; let instructions: Double }
+
+    func run() throws {
+        if let missing = EmbeddedHarness.missingToolchain() { throw ValidationError("mcu-bench needs the Cortex-M toolchain: \(missing)") }
+        let coreList = try cores.split(separator: ",").map { name -> CortexMCore in
+            guard let core = ["m0plus": CortexMCore.m0plus, "m4": .m4, "m7": .m7][String(name)] else {
+                throw ValidationError("unknown core \(name): use m0plus, m4, m7")
+            }
+            return core
+        }
+        let widths = try bits.split(separator: ",").map { b -> Int in
+            guard let v = Int(b), (2...8).contains(v) else { throw ValidationError("--bits: widths 2 to 8") }
+            return v
+        }
+        let widthSets = fit ? Array(Set(widths + [8, 4, 2, 5])).sorted(by: >) : widths
+        let networks = try Self.networks(fit: fit)
+        var jobs: [(network: String, model: Model, bits: Int, core: CortexMCore)] = []
+        for (name, model) in networks { for b in widthSets { for core in coreList { jobs.append((name, model, b, core)) } } }
+
+        let base = NSTemporaryDirectory() + "nasbook-mcu-bench-\(getpid())"
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        // Networks and inputs are prepared here, one at a time; only the firmware builds and runs
+        // go in parallel.
+        let prepared = try jobs.map { try Self.prepare($0.model, bits: $0.bits, inputs: inputs) }
+        let results = UnsafeMutableBufferPointer<Swift.Result<[Sample], Error>?>.allocate(capacity: jobs.count)
+        results.initialize(repeating: nil)
+        defer { results.deallocate() }
+        nonisolated(unsafe) let slots = results
+        nonisolated(unsafe) var claimed = 0
+        let lock = NSLock()
+        nonisolated(unsafe) let work = Array(zip(prepared, jobs.map(\.core)))
+        DispatchQueue.concurrentPerform(iterations: 2) { _ in
+            while true {
+                lock.lock()
+                let i = claimed
+                claimed += 1
+                lock.unlock()
+                guard i < work.count else { return }
+                let (job, core) = work[i]
+                slots[i] = Swift.Result { try Self.measure(job, core: core, in: "\(base)/\(i)") }
+            }
+        }
+
+        // samples[core][key]
+        var samples: [String: [String: [Sample]]] = [:]
+        for (i, job) in jobs.enumerated() {
+            let measured = try results[i]!.get()
+            for s in measured { samples[job.core.name, default: [:]][s.work.key, default: []].append(s) }
+            if !fit || networks.prefix(4).contains(where: { $0.0 == job.network }) {
+                let total = measured.reduce(0) { $0 + $1.instructions }, macs = measured.reduce(0) { $0 + $1.work.counts[0] }
+                print(String(format: "%-16@ %2d-bit %-11@ %10.0f instructions  %8.0f MACs  %5.2f per MAC",
+                             job.network as NSString, job.bits, job.core.name as NSString, total, macs, total / macs))
+            }
+        }
+        if let samplesFile {
+            var tsv = "core\tkey\tmacs\toutputs\tcolumns\telements\tcalls\tunpaired\tblocks\tvalid\ttail\tgathered\tinstructions\n"
+            for (core, byKey) in samples.sorted(by: { $0.key < $1.key }) {
+                for (key, list) in byKey.sorted(by: { $0.key < $1.key }) {
+                    for s in list { tsv += "\(core)\t\(key)\t" + s.work.counts.map { String($0) }.joined(separator: "\t") + "\t\(s.instructions)\n" }
+                }
+            }
+            try tsv.write(toFile: samplesFile, atomically: true, encoding: .utf8)
+        }
+        print("\ninstructions per MAC (all ops of a kernel over the networks above, requantization and im2col included)")
+        let kernels = ["conv", "pointwise", "depthwise", "dense"]
+        var header = "kernel     "
+        for core in coreList { for b in widthSets { header += String(format: " %@ %d-bit", core.name.replacingOccurrences(of: "Cortex-", with: ""), b).padding(toLength: 11, withPad: " ", startingAt: 0) } }
+        print(header)
+        for kernel in kernels {
+            var line = kernel.padding(toLength: 11, withPad: " ", startingAt: 0)
+            for core in coreList {
+                for b in widthSets {
+                    let s = samples[core.name]?["\(kernel)/\(KernelWork.widthClass(b))"] ?? []
+                    let macs = s.reduce(0) { $0 + $1.work.counts[0] }
+                    line += (macs > 0 ? String(format: " %10.2f", s.reduce(0) { $0 + $1.instructions } / macs) : "          -")
+                }
+            }
+            print(line)
+        }
+        if fit {
+            print("\nfitted instruction models (weighted least squares on relative error), for NasCost's CoreProfile:")
+            for core in coreList {
+                print("// \(core.name)")
+                for key in samples[core.name, default: [:]].keys.sorted() {
+                    let c = Self.fitCoefficients(samples[core.name]![key]!)
+                    print("\"\(key)\": [" + c.map { $0 == 0 ? "0" : String(format: "%.5g", $0) }.joined(separator: ", ") + "],")
+                }
+            }
+        }
+    }
+
+    /// A network at one width with its inputs and the outputs IntegerNetwork gives them.
+    struct Prepared {
+        let writer: CModelWriter, graph: DeploymentGraph, bits: Int, inputs: [[Int8]], expected: [[Int8]], name: String
+    }
+
+    static func prepare(_ model: Model, bits: Int, inputs: Int) throws -> Prepared {
+        var rng = SeededGenerator(seed: 11)
+        let size = model.inputShape.reduce(1, *)
+        let folded = try FoldedNetwork(model)
+        let weighted = folded.graph.weightedOps.count
+        let network = IntegerNetwork(folded, calibration: (0..<16).map { _ in (0..<size).map { _ in rng.uniform(-2, 2) } },
+                                     bits: Array(repeating: try BitWidth(checking: bits), count: weighted))
+        let batch = (0..<inputs).map { _ in network.quantizeInput((0..<size).map { _ in rng.uniform(-2, 2) }) }
+        return Prepared(writer: CModelWriter(network), graph: folded.graph, bits: bits, inputs: batch,
+                        expected: batch.map { network.run($0)[folded.graph.output] }, name: model.name)
+    }
+
+    /// Builds and runs a prepared network on `core`; throws unless the outputs are IntegerNetwork's.
+    static func measure(_ job: Prepared, core: CortexMCore, in directory: String) throws -> [Sample] {
+        let run = try EmbeddedHarness(core).run(job.writer, inputs: job.inputs, in: directory,
+                                                cache: (directory as NSString).deletingLastPathComponent + "/shared")
+        guard run.outputs == job.expected else {
+            throw ValidationError("\(job.name) \(job.bits)-bit on \(core): outputs differ from IntegerNetwork")
+        }
+        return job.graph.ops.enumerated().map { i, op in
+            Sample(work: KernelWork(op, input: job.graph.tensors[op.inputs[0]], output: job.graph.tensors[op.output], bits: op.weights > 0 ? job.bits : 8),
+                   instructions: run.opInstructions[i])
+        }
+    }
+
+    /// The counts (indices into `KernelWork.counts`) each kernel's instructions are fitted on.
+    static func features(_ kernel: String) -> [Int] {
+        switch kernel {
+        case "conv": [0, 1, 2, 5, 6, 8, 9, 4]
+        case "depthwise": [0, 1, 7, 6, 4]
+        case "pointwise": [0, 1, 6, 4]
+        case "dense": [0, 1, 6, 4]
+        default: [3, 4]
+        }
+    }
+
+    /// Non-negative least squares on relative error (rows weighted by 1 / measured): the best
+    /// unconstrained fit over every subset of the kernel's counts whose coefficients are all
+    /// non-negative (exact for these few counts; negative coefficients would predict negative
+    /// time for small ops).
+    static func fitCoefficients(_ samples: [Sample]) -> [Double] {
+        let n = samples[0].work.counts.count
+        let features = Self.features(samples[0].work.kernel)
+        var best: (error: Double, used: [Int], x: [Double])?
+        for mask in 1..<(1 << features.count) {
+            let used = features.indices.filter { mask & (1 << $0) != 0 }.map { features[$0] }
+            guard let x = solve(samples, used), x.allSatisfy({ $0 >= 0 }) else { continue }
+            let error = samples.reduce(0.0) { sum, s in
+                let p = zip(used, x).reduce(0.0) { $0 + s.work.counts[$1.0] * $1.1 }
+                return sum + pow((p - s.instructions) / max(1, s.instructions), 2)
+            }
+            if best == nil || error < best!.error { best = (error, used, x) }
+        }
+        var coefficients = [Double](repeating: 0, count: n)
+        if let best { for (j, c) in zip(best.used, best.x) { coefficients[j] = c } }
+        return coefficients
+    }
+
+    /// Weighted least squares on the counts `used` (normal equations, columns scaled); nil when singular.
+    static func solve(_ samples: [Sample], _ used: [Int]) -> [Double]? {
+        let m = used.count
+        let scale = used.map { j in max(1, samples.map { abs($0.work.counts[j]) }.max()!) }
+        var a = [[Double]](repeating: [Double](repeating: 0, count: m), count: m), b = [Double](repeating: 0, count: m)
+        for s in samples {
+            let w = 1 / max(1, s.instructions)
+            let x = used.indices.map { s.work.counts[used[$0]] / scale[$0] * w }
+            for r in 0..<m {
+                b[r] += x[r] * s.instructions * w
+                for c in 0..<m { a[r][c] += x[r] * x[c] }
+            }
+        }
+        // Rows are weighted by 1 / measured, so the entries are tiny: singular means tiny next to
+        // the largest diagonal entry, not next to 1.
+        let tiny = 1e-12 * (0..<m).map { a[$0][$0] }.max()!
+        for col in 0..<m {
+            let pivot = (col..<m).max { abs(a[$0][col]) < abs(a[$1][col]) }!
+            a.swapAt(col, pivot)
+            b.swapAt(col, pivot)
+            guard abs(a[col][col]) > tiny else { return nil }
+            for r in (col + 1)..<m {
+                let f = a[r][col] / a[col][col]
+                for c in col..<m { a[r][c] -= f * a[col][c] }
+                b[r] -= f * b[col]
+            }
+        }
+        var x = [Double](repeating: 0, count: m)
+        for r in stride(from: m - 1, through: 0, by: -1) {
+            x[r] = (b[r] - ((r + 1)..<m).reduce(0) { $0 + a[r][$1] * x[$1] }) / a[r][r]
+        }
+        return used.indices.map { x[$0] / scale[$0] }
+    }
+}

@@ -20,11 +20,14 @@ enum CKernels {
     /// the kernels change and this table does not.
     static let stackBytes: [String: [String: Int]] = [
         "Cortex-M0+": ["nas_conv": 448, "nas_depthwise_conv": 640, "nas_fully_connected": 344, "nas_max_pool": 96,
-                       "nas_avg_pool": 120, "nas_mean": 104, "nas_add": 120, "nas_mul": 80, "nas_lookup": 12],
+                       "nas_avg_pool": 120, "nas_mean": 104, "nas_add": 120, "nas_mul": 80, "nas_lookup": 12,
+                       "nas_conv_sparse": 304, "nas_depthwise_conv_sparse": 240, "nas_fully_connected_sparse": 120],
         "Cortex-M4": ["nas_conv": 608, "nas_depthwise_conv": 656, "nas_fully_connected": 336, "nas_max_pool": 56,
-                      "nas_avg_pool": 72, "nas_mean": 56, "nas_add": 64, "nas_mul": 64, "nas_lookup": 0],
+                      "nas_avg_pool": 72, "nas_mean": 56, "nas_add": 64, "nas_mul": 64, "nas_lookup": 0,
+                      "nas_conv_sparse": 240, "nas_depthwise_conv_sparse": 208, "nas_fully_connected_sparse": 88],
         "Cortex-M7": ["nas_conv": 616, "nas_depthwise_conv": 656, "nas_fully_connected": 336, "nas_max_pool": 56,
-                      "nas_avg_pool": 72, "nas_mean": 64, "nas_add": 64, "nas_mul": 64, "nas_lookup": 0],
+                      "nas_avg_pool": 72, "nas_mean": 64, "nas_add": 64, "nas_mul": 64, "nas_lookup": 0,
+                      "nas_conv_sparse": 240, "nas_depthwise_conv_sparse": 208, "nas_fully_connected_sparse": 88],
     ]
 
     /// A bound on model_invoke's own frame: saved registers and the stack-passed arguments of its

@@ -23,14 +23,21 @@ public struct CModelWriter {
 
     /// The four files, by name. The sparse kernels are written only when a layer uses them.
     public func sources() throws -> [(name: String, text: String)] {
-        var kernelHeader = CKernels.header, kernels = CKernels.source
-        if !sparseLayers.isEmpty {
+        let kernels = Self.kernelFiles(sparse: !sparseLayers.isEmpty)
+        return [("model.h", header()), ("model.c", try model()), ("nas_kernels.h", kernels.header), ("nas_kernels.c", kernels.source)]
+    }
+
+    /// `nas_kernels.h` and `nas_kernels.c`: the dense kernels, and with `sparse` the bitmap
+    /// kernels too (an export carries them only when one of its layers is sparse).
+    public static func kernelFiles(sparse: Bool) -> (header: String, source: String) {
+        var header = CKernels.header, source = CKernels.source
+        if sparse {
             // Declarations go before the header's closing include guard.
-            let guardEnd = kernelHeader.range(of: "#endif", options: .backwards)!.lowerBound
-            kernelHeader.insert(contentsOf: SparseKernels.declarations.dropFirst(), at: guardEnd)
-            kernels += SparseKernels.source
+            let guardEnd = header.range(of: "#endif", options: .backwards)!.lowerBound
+            header.insert(contentsOf: SparseKernels.declarations.dropFirst(), at: guardEnd)
+            source += SparseKernels.source
         }
-        return [("model.h", header()), ("model.c", try model()), ("nas_kernels.h", kernelHeader), ("nas_kernels.c", kernels)]
+        return (header, source)
     }
 
     /// How each weighted op's weights are stored, by op index: the cost model's choice for its
@@ -104,7 +111,8 @@ public struct CModelWriter {
     /// Stack model_invoke needs per Cortex-M core: its own frame (bounded) plus the deepest
     /// kernel this model calls, from `CKernels.stackBytes`.
     public var stackBytes: [(core: String, bytes: Int)] {
-        let used = Set(graph.ops.map { CKernels.function($0.kind) })
+        let sparse = Set(sparseLayers.map(\.op))
+        let used = Set(graph.ops.indices.map { CKernels.function(graph.ops[$0].kind) + (sparse.contains($0) ? "_sparse" : "") })
         return CKernels.stackBytes.keys.sorted().map { core in
             (core, CKernels.invokeFrameBytes + used.map { CKernels.stackBytes[core]![$0]! }.max()!)
         }

@@ -105,8 +105,11 @@ public struct EmbeddedHarness: Sendable {
         let kernels = folder + "/nas_kernels.o", startup = folder + "/nas_startup.o"
         if !FileManager.default.fileExists(atPath: kernels) || !FileManager.default.fileExists(atPath: startup) {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            try Data(CKernels.header.utf8).write(to: URL(fileURLWithPath: folder + "/nas_kernels.h"))
-            try Data(CKernels.source.utf8).write(to: URL(fileURLWithPath: folder + "/nas_kernels.c"))
+            // Dense and sparse kernels in one object, so that one build serves every export
+            // (-ffunction-sections and --gc-sections keep only what a firmware calls).
+            let files = CModelWriter.kernelFiles(sparse: true)
+            try Data(files.header.utf8).write(to: URL(fileURLWithPath: folder + "/nas_kernels.h"))
+            try Data(files.source.utf8).write(to: URL(fileURLWithPath: folder + "/nas_kernels.c"))
             try Data(CortexMFirmware.startup.utf8).write(to: URL(fileURLWithPath: folder + "/nas_startup.c"))
             try Self.tool(cc + ["-fcallgraph-info=su", "-c", "nas_kernels.c", "-o", "nas_kernels.o"], in: folder)
             try Self.tool(firmware + ["-c", "nas_startup.c", "-o", "nas_startup.o"], in: folder)

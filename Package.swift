@@ -19,13 +19,17 @@ let package = Package(
         // Files: atomic writes (temporary file, fsync, rename) and the trust boundary that decides
         // which paths a script or session may read and write. Foundation only.
         .target(name: "NasFiles"),
+        // The shared vocabulary, defined once: metrics, objectives, constraints, metric values,
+        // Pareto sorting and the feasible front, trial status and epochs, the seeded generator,
+        // quantities and the one number formatter. Foundation only; every engine module uses it.
+        .target(name: "NasCore"),
         // Tables and other text rendering; no knowledge of the language or the engine.
         .target(name: "NasRender"),
         // The .nas language: lexer, parser, resolver, interpreter, values, builtins registry.
-        .target(name: "NasLang", dependencies: ["NasRender", "NasFiles"]),
+        .target(name: "NasLang", dependencies: ["NasCore", "NasRender", "NasFiles"]),
         // Datasets for training: synthetic generators, file loaders (IDX, CIFAR-10, .ts, CSV, .npy),
         // stratified splits, normalization and augmentation. Foundation only.
-        .target(name: "NasData", swiftSettings: optimized),
+        .target(name: "NasData", dependencies: ["NasCore"], swiftSettings: optimized),
         // libedit, as Debian's libedit-dev installs it.
         .systemLibrary(name: "CLibEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
         // C shim for libedit's variadic and global APIs, and the SIGINT flag.
@@ -38,29 +42,29 @@ let package = Package(
         // runtime AVX-512/AVX2 dispatch.
         .target(name: "CNasKernels", cSettings: [.unsafeFlags(["-O3"])]),
         // Tensors, layers with explicit forward/backward, losses, optimizers, schedules.
-        .target(name: "NasNN", dependencies: ["CNasKernels", "NasData"], swiftSettings: optimized),
+        .target(name: "NasNN", dependencies: ["NasCore", "CNasKernels", "NasData"], swiftSettings: optimized),
         // Deployment cost: lowering to runtime ops, the tensor-arena plan, flash/RAM/latency per board.
         .target(name: "NasCost", dependencies: ["NasNN"], swiftSettings: optimized),
         // Compression: magnitude pruning masks, per-channel weight quantization, fine-tuning constraints.
-        .target(name: "NasCompress", dependencies: ["NasNN"], swiftSettings: optimized),
+        .target(name: "NasCompress", dependencies: ["NasCore", "NasNN"], swiftSettings: optimized),
         // Integer-only inference: folded float reference, int8 calibration, fixed-point requantization.
         .target(name: "NasQuant", dependencies: ["NasNN", "NasCost", "CNasKernels"], swiftSettings: optimized),
         // Export: C99 sources (int8 kernels, weights, a statically planned arena) and .tflite files.
         .target(name: "NasExport", dependencies: ["NasQuant", "NasCost", "NasNN", "NasFiles"]),
         // Trials: build -> train -> compress -> fine-tune -> int8 accuracy and exact costs.
-        .target(name: "NasTrial", dependencies: ["NasNN", "NasData", "NasCost", "NasCompress", "NasQuant"], swiftSettings: optimized),
+        .target(name: "NasTrial", dependencies: ["NasCore", "NasNN", "NasData", "NasCost", "NasCompress", "NasQuant"], swiftSettings: optimized),
         // Exact hypervolume for four and more objectives (HV4D+ and a bounded dimension sweep), in C
         // because the sweeps are branchy scans over a few thousand points per point.
         .target(name: "CNasHypervolume", cSettings: [.unsafeFlags(["-O3"])]),
-        // Multi-objective optimization: Pareto sorting, hypervolume.
+        // Multi-objective optimization: hypervolume, surrogates, acquisitions, strategies, test problems.
         // Optimized even in debug builds: the strategies' inner loops (GP fits, EHVI) would make
         // the test suite minutes long at -Onone.
-        .target(name: "NasOptimize", dependencies: ["NasData", "CNasHypervolume"], swiftSettings: optimized),
+        .target(name: "NasOptimize", dependencies: ["NasCore", "CNasHypervolume"], swiftSettings: optimized),
         // Study storage in SQLite: studies, trials, per-epoch curves; crash-safe appends, resume,
         // budget re-filtering of the stored trials. No knowledge of the language.
-        .target(name: "NasStudy", dependencies: ["NasOptimize", "NasFiles", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "NasStudy", dependencies: ["NasCore", "NasOptimize", "NasFiles", .product(name: "GRDB", package: "GRDB.swift")]),
         // The engine's builtins for the language: datasets, models, training, summaries.
-        .target(name: "EngineBuiltins", dependencies: ["NasLang", "NasRender", "NasNN", "NasData", "NasCost", "NasCompress", "NasQuant", "NasOptimize", "NasTrial", "NasStudy", "NasExport", "NasFiles"]),
+        .target(name: "EngineBuiltins", dependencies: ["NasCore", "NasLang", "NasRender", "NasNN", "NasData", "NasCost", "NasCompress", "NasQuant", "NasOptimize", "NasTrial", "NasStudy", "NasExport", "NasFiles"]),
         // The command-line front end: REPL, run, check, replay.
         .executableTarget(
             name: "nasbook",
@@ -72,26 +76,26 @@ let package = Package(
         // Benchmarks (bench/train-bench runs them next to their peers).
         .executableTarget(
             name: "nasbook-bench",
-            dependencies: ["NasNN", "NasData", "NasCost", "NasOptimize", "NasStudy", "NasQuant", "NasExport", "NasFiles", "NasTrial", "CNasKernels", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["NasCore", "NasNN", "NasData", "NasCost", "NasOptimize", "NasStudy", "NasQuant", "NasExport", "NasFiles", "NasTrial", "CNasKernels", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "bench/Sources/nasbook-bench",
             // Several files and an @main type (main.swift would otherwise be top-level code).
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         ),
-        .testTarget(name: "NasLangTests", dependencies: ["NasLang", "NasRender", "EngineBuiltins", "CNasKernels"],
+        .testTarget(name: "NasLangTests", dependencies: ["NasCore", "NasLang", "NasRender", "EngineBuiltins", "CNasKernels"],
                     exclude: ["Golden"]),
         .testTarget(name: "NasFilesTests", dependencies: ["NasFiles"]),
         .testTarget(name: "NasRenderTests", dependencies: ["NasRender"], exclude: ["Golden"]),
-        .testTarget(name: "NasNNTests", dependencies: ["NasNN", "NasData"]),
-        .testTarget(name: "NasDataTests", dependencies: ["NasData"]),
-        .testTarget(name: "NasCostTests", dependencies: ["NasCost", "NasNN", "NasData"]),
-        .testTarget(name: "NasCompressTests", dependencies: ["NasCompress", "NasNN", "NasData"]),
-        .testTarget(name: "NasOptimizeTests", dependencies: ["NasOptimize", "NasData"]),
+        .testTarget(name: "NasNNTests", dependencies: ["NasCore", "NasNN", "NasData"]),
+        .testTarget(name: "NasDataTests", dependencies: ["NasCore", "NasData"]),
+        .testTarget(name: "NasCostTests", dependencies: ["NasCore", "NasCost", "NasNN", "NasData"]),
+        .testTarget(name: "NasCompressTests", dependencies: ["NasCore", "NasCompress", "NasNN", "NasData"]),
+        .testTarget(name: "NasOptimizeTests", dependencies: ["NasCore", "NasOptimize"]),
         // Test helper: writes a study trial by trial so CrashSafetyTests can kill it mid-run.
-        .executableTarget(name: "nas-study-crash-writer", dependencies: ["NasStudy"], path: "Tests/NasStudyCrashWriter"),
-        .testTarget(name: "NasStudyTests", dependencies: ["NasStudy", "NasOptimize", "NasData", "nas-study-crash-writer", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "NasExportTests", dependencies: ["NasExport", "NasQuant", "NasNN", "NasData", "NasCost"]),
-        .testTarget(name: "NasQuantTests", dependencies: ["NasQuant", "NasNN", "NasData", "NasCost", "CNasKernels"]),
-        .testTarget(name: "EngineBuiltinsTests", dependencies: ["EngineBuiltins", "NasLang"]),
+        .executableTarget(name: "nas-study-crash-writer", dependencies: ["NasCore", "NasStudy"], path: "Tests/NasStudyCrashWriter"),
+        .testTarget(name: "NasStudyTests", dependencies: ["NasCore", "NasStudy", "NasOptimize", "nas-study-crash-writer", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "NasExportTests", dependencies: ["NasCore", "NasExport", "NasQuant", "NasNN", "NasData", "NasCost"]),
+        .testTarget(name: "NasQuantTests", dependencies: ["NasCore", "NasQuant", "NasNN", "NasData", "NasCost", "CNasKernels"]),
+        .testTarget(name: "EngineBuiltinsTests", dependencies: ["NasCore", "EngineBuiltins", "NasLang"]),
         .testTarget(name: "NasREPLTests", dependencies: ["NasREPL", "NasLang", "EngineBuiltins", "LineEditor"]),
         .testTarget(name: "NasbookCLITests", dependencies: ["nasbook"]),
     ]

@@ -1,4 +1,5 @@
 import NasCompress
+import NasCore
 import NasData
 import NasLang
 import NasNN
@@ -81,7 +82,7 @@ enum CompressBuiltins {
         }
         try call.requireTrainingMemory(model, batch: options.batchSize)
         guard data.count >= 1 else {
-            throw call.error("compress: no samples left to fine-tune on after holding out \(Quantity.format(fraction * 100))%", at: "validation")
+            throw call.error("compress: no samples left to fine-tune on after holding out \(NumberFormat.plain(fraction * 100))%", at: "validation")
         }
         let compressor: Compressor
         do {

@@ -1,4 +1,5 @@
 import Foundation
+import NasCore
 import NasCost
 import NasData
 import NasLang
@@ -23,39 +24,35 @@ struct NetworkSearch {
 
     /// Largest value each cost objective reaches over the space's corners and a Sobol sample,
     /// measured with the cost model (nothing trained; architectures cached by the oracle).
-    static func largestCosts(_ oracle: CostOracle, seed: UInt64) -> TrialMetrics? {
+    static func largestCosts(_ oracle: CostOracle, seed: UInt64) -> MetricValues? {
         let d = oracle.decoder.dimensions.count
         var points = [Array(repeating: 0.0, count: d), Array(repeating: 1.0, count: d)]
         if d > 0, d <= Sobol.maxDimensions {
             var sobol = Sobol(dimensions: d, seed: seed)
             points += (0..<32).map { _ in sobol.next() }
         }
-        var most: TrialMetrics?
+        var most: MetricValues?
         for x in points {
             guard let report = oracle.cost(at: x) else { continue }
-            let m = TrialMetrics(cost: report)
+            let m = MetricValues(cost: report)
             guard var best = most else { most = m; continue }
-            best.flashBytes = max(best.flashBytes, m.flashBytes)
-            best.ramBytes = max(best.ramBytes, m.ramBytes)
-            best.macs = max(best.macs, m.macs)
-            best.parameters = max(best.parameters, m.parameters)
-            best.latencySeconds = max(best.latencySeconds, m.latencySeconds)
+            for (metric, value) in m { best[metric] = max(best[metric] ?? value, value) }
             most = best
         }
         return most
     }
 
     /// Reference values per objective; see `NetworkStudy.reference`.
-    static func reference(for objectives: [Objective], budget: Budget?, board: TargetBoard, largest: TrialMetrics,
+    static func reference(for objectives: [Objective], budget: Budget?, board: TargetBoard, largest: MetricValues,
                           classes: Int) -> [Double] {
         objectives.map { o in
-            if let c = budget?.constraint(for: o.metric), !o.maximize { return c.limit.value }
+            if let c = budget?.constraint(for: o.metric), o.direction == .minimize { return c.limit }
             switch o.metric {
             case .accuracy: return 1 / Double(max(2, classes))
             case .loss: return log(Double(max(2, classes)))
             case .ram: return Double(board.ramBytes)
             case .flash: return Double(board.flashBytes)
-            default: return 1.1 * max(1e-9, NetworkStudy.value(o.metric, largest)?.value ?? 1)
+            default: return 1.1 * max(1e-9, largest[o.metric] ?? 1)
             }
         }
     }
@@ -84,7 +81,7 @@ struct NetworkSearch {
                                      seed: stored.seed, outcome: stored.outcome)
             study.append(trial)
             observations.append(observation(stored.x, stored.outcome))
-            if case .infeasible = stored.outcome.status {} else { attempted += 1 }
+            if stored.outcome.status != .infeasible { attempted += 1 }
             if echoReplay { context.write(line(trial, attempted: attempted, of: trials) + "\n") }
         }
         if !replay.isEmpty, !echoReplay {
@@ -121,9 +118,9 @@ struct NetworkSearch {
             try record { row = try $0.start(number: number, x: x, settings: settings, seed: seed) }
             var outcome: TrialOutcome
             let planned = oracle.cost(configuration)
-            let broken = planned.map { study.violations(TrialMetrics(cost: $0)) } ?? []
+            let broken = planned.map { study.violations(MetricValues(cost: $0)) } ?? []
             if let planned, !broken.isEmpty {
-                outcome = TrialOutcome(status: .infeasible(broken), metrics: TrialMetrics(cost: planned))
+                outcome = TrialOutcome(status: .infeasible, reason: broken.joined(separator: "; "), metrics: MetricValues(cost: planned))
             } else {
                 attempted += 1
                 var interrupted = false
@@ -178,15 +175,15 @@ struct NetworkSearch {
         switch t.outcome.status {
         case .complete: head = "trial \(t.number) [\(attempted)/\(total)]"
         case .failed: head = "trial \(t.number) [\(attempted)/\(total)] failed"
-        case .infeasible: head = "trial \(t.number) skipped, over budget:"
+        case .infeasible, .running: head = "trial \(t.number) skipped, over budget:"
         }
         var parts = [head]
         if let m = t.outcome.metrics {
             parts += study.shownMetrics.compactMap { metric in
-                NetworkStudy.value(metric, m).map { "\(metric.rawValue) \(NetworkStudy.show(metric, $0.value))" }
+                m[metric].map { "\(metric.name) \(metric.format($0))" }
             }
         }
-        if case .failed(let why) = t.outcome.status { parts.append(why) }
+        if t.outcome.status == .failed, let why = t.outcome.reason { parts.append(why) }
         return parts.joined(separator: "  ") + "  | " + NetworkStudy.describe(t.settings)
     }
 }

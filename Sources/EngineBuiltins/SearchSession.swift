@@ -1,4 +1,5 @@
 import Foundation
+import NasCore
 import NasCost
 import NasData
 import NasLang
@@ -87,7 +88,7 @@ final class SearchSession {
         let trialData = TrialData(data, validationFraction: fraction, seed: seed)
         let train = trialData.train.count, held = trialData.validation.count
         guard train >= 1, held >= 1 else {
-            throw call.error("search: holding out \(Quantity.format(fraction * 100))% of \(data.count) samples (stratified per class) "
+            throw call.error("search: holding out \(NumberFormat.plain(fraction * 100))% of \(data.count) samples (stratified per class) "
                              + "leaves \(train) to train on and \(held) to score on; each part needs at least one",
                              at: train == 0 ? "validation" : "data",
                              hint: train == 0 ? "lower validation: (e.g. 0.2) or use more samples"
@@ -114,10 +115,10 @@ final class SearchSession {
     static func fingerprint(data: Dataset, validation: Double, board: TargetBoard, model: ModelSpec,
                             objectives: [Objective]) -> [String: String] {
         [
-            "dataset": "\(data.name) (\(data.count) samples of \(describe(shape: data.sampleShape)), content \(String(data.contentHash, radix: 16)), validation \(Quantity.format(validation)))",
-            "board": "\(board.name) (\(board.core.name), \(Quantity.format(board.clockHz / 1e6)) MHz, \(board.ramBytes) B RAM, \(board.flashBytes) B flash)",
+            "dataset": "\(data.name) (\(data.count) samples of \(describe(shape: data.sampleShape)), content \(String(data.contentHash, radix: 16)), validation \(NumberFormat.plain(validation)))",
+            "board": "\(board.name) (\(board.core.name), \(NumberFormat.plain(board.clockHz / 1e6)) MHz, \(board.ramBytes) B RAM, \(board.flashBytes) B flash)",
             "model": model.summary,
-            "objectives": objectives.map { ($0.maximize ? "maximize " : "minimize ") + $0.metric.rawValue }.joined(separator: ", "),
+            "objectives": objectives.map(\.description).joined(separator: ", "),
             "nasbook": NasbookVersion.current,
         ]
     }
@@ -132,11 +133,11 @@ final class SearchSession {
             dimensions: d, descriptors: decoder.descriptors,
             isFeasible: { x in
                 guard let report = oracle.cost(at: x) else { return false }
-                return NetworkStudy.violations(TrialMetrics(cost: report), board: board, budget: budget).isEmpty
+                return NetworkStudy.limits(board: board, budget: budget).admit(MetricValues(cost: report))
             },
             analyticObjectives: { x in
                 guard let report = oracle.cost(at: x) else { return objectives.map { _ in nil } }
-                let scaled = NetworkStudy.minimized(TrialMetrics(cost: report), objectives: objectives, reference: reference)
+                let scaled = NetworkStudy.minimized(MetricValues(cost: report), objectives: objectives, reference: reference)
                 return zip(objectives, scaled).map { o, v in o.metric == .accuracy || o.metric == .loss ? nil : v }
             },
             initialDesign: max(3, min(2 * (d + 1), trials / 3)),
@@ -150,8 +151,7 @@ final class SearchSession {
             guard !set.objectives.isEmpty else { throw call.error("search: the objectives are empty", at: "objectives") }
             return set.objectives
         case nil, .function?:
-            return [Objective(metric: .accuracy, maximize: true), Objective(metric: .ram, maximize: false),
-                    Objective(metric: .flash, maximize: false)]
+            return [Objective(.accuracy, .maximize), Objective(.ram, .minimize), Objective(.flash, .minimize)]
         case let other?:
             throw call.error("search: 'objectives' must be an objectives block, not \(other.typeName)", at: "objectives")
         }
@@ -206,9 +206,9 @@ struct NetworkStudyValue: NativeValue {
             return .function(.builtin(Builtin("best", [.init("by", default: .string("accuracy"))],
                                               doc: "The feasible trial best at a metric, with its trained network as `model`.") { call in
                 let name = try call.string("by")
-                guard let metric = Metric(rawValue: name) else {
+                guard let metric = Metric.searchable(named: name) else {
                     throw call.error("best: unknown metric '\(name)'", at: "by",
-                                     hint: Suggestions.hint(for: name, in: Metric.allCases.map(\.rawValue)))
+                                     hint: Suggestions.hint(for: name, in: Metric.searchable.map(\.name)))
                 }
                 guard let trial = study.best(by: metric) else {
                     throw call.error("best: no trial of this study fits \(study.budgetDescription)")
@@ -245,7 +245,7 @@ struct NetworkStudyValue: NativeValue {
                 throw call.error("evaluate: 'trials' must list trial records or numbers of this study", at: "trials")
             }
             guard t.outcome.status == .complete else {
-                throw call.error("evaluate: trial \(t.number) did not complete (\(t.outcome.status.name)); only trained trials can be scored", at: "trials")
+                throw call.error("evaluate: trial \(t.number) did not complete (\(t.outcome.status.rawValue)); only trained trials can be scored", at: "trials")
             }
             return t
         }
@@ -254,15 +254,15 @@ struct NetworkStudyValue: NativeValue {
     /// A trial as a record: number, status, metrics with units, whether it fits now, settings,
     /// and for trained trials the compressed network (`model`) for quantize, cost and export.
     func record(_ t: NetworkTrial) -> Value {
-        var fields: [(String, Value)] = [("trial", .number(Double(t.number))), ("status", .string(t.outcome.status.name))]
+        var fields: [(String, Value)] = [("trial", .number(Double(t.number))), ("status", .string(t.outcome.status.rawValue))]
         if let m = t.outcome.metrics {
             for metric in [Metric.accuracy, .loss, .ram, .flash, .macs, .params, .latency] {
-                if let v = NetworkStudy.value(metric, m) { fields.append((metric.rawValue, .number(v))) }
+                if let v = m.quantity(metric) { fields.append((metric.rawValue, .number(v))) }
             }
-            if !m.floatAccuracy.isNaN { fields.append(("accuracy_float", .number(m.floatAccuracy))) }
+            if let float = m[.floatAccuracy] { fields.append(("accuracy_float", .number(float))) }
         }
         fields.append(("feasible", .bool(study.isFeasible(t))))
-        if let why = t.outcome.status.reason { fields.append(("reason", .string(why))) }
+        if let why = t.outcome.reason { fields.append(("reason", .string(why))) }
         fields.append(("settings", .record(Record(kind: "settings", t.settings))))
         if let model = t.outcome.model {
             var trained = TrainedModel(spec: t.spec, model: model, normalization: study.normalization)

@@ -1,4 +1,5 @@
 import Foundation
+import NasCore
 import NasLang
 import NasNN
 import NasCompress

@@ -1,4 +1,5 @@
 import Foundation
+import NasCore
 import NasLang
 import NasNN
 import NasStudy
@@ -21,7 +22,7 @@ final class StudyRecorder {
         let space: SearchSpace
         let strategy: String
         let seed: UInt64
-        let objectives: [NasLang.Objective]
+        let objectives: [Objective]
         let budget: Budget?
         let trials: Int
         /// What the trials depend on beyond space, strategy and seed; see `StudyRecord.fingerprint`.
@@ -76,8 +77,7 @@ final class StudyRecorder {
         let name = mine.isEmpty ? d.space.name : "\(d.space.name) #\(mine.count + 1)"
         let record = try store.createStudy(StudyRecord(
             name: name, strategy: d.strategy, seed: d.seed, searchSpace: describe(d.space),
-            objectives: d.objectives.map { NasStudy.Objective($0.metric.rawValue, $0.maximize ? .maximize : .minimize) },
-            budget: constraints(d.budget), plannedTrials: d.trials, fingerprint: d.fingerprint))
+            objectives: d.objectives, budget: d.budget?.constraints ?? [], plannedTrials: d.trials, fingerprint: d.fingerprint))
         return (StudyRecorder(store: store, record: record), [], [])
     }
 
@@ -106,22 +106,9 @@ final class StudyRecorder {
         space.parameters.map { "\($0.name) \($0.domainDescription)" + ($0.perLayer ? " per layer" : "") }.joined(separator: "; ")
     }
 
-    static func constraints(_ budget: Budget?) -> [Constraint] {
-        (budget?.constraints ?? []).compactMap { c in
-            let comparison: Constraint.Comparison? = switch c.op {
-            case .lessEqual: .lessOrEqual
-            case .less: .less
-            case .greaterEqual: .greaterOrEqual
-            case .greater: .greater
-            default: nil
-            }
-            return comparison.map { Constraint(c.metric.rawValue, $0, c.limit.value) }
-        }
-    }
-
     /// A trial's row in the store while it runs.
     struct Row {
-        fileprivate let record: NasStudy.TrialRecord
+        fileprivate let record: TrialRecord
     }
 
     /// Starts the trial's row; call when training starts, so a crash leaves a trace.
@@ -134,15 +121,16 @@ final class StudyRecorder {
     /// Commits the trial's outcome and curve; when this returns, the trial survives any crash.
     func finish(_ started: Row, _ outcome: TrialOutcome) throws {
         var row = started.record
-        let metrics = outcome.metrics.map(Self.metrics) ?? [:]
+        let metrics = outcome.metrics ?? MetricValues()
         switch outcome.status {
         case .complete: row.complete(metrics: metrics)
-        case .failed(let why): row.fail(why, metrics: metrics)
-        case .infeasible(let why): row.markInfeasible(why.joined(separator: "; "), metrics: metrics)
+        case .infeasible: row.markInfeasible(outcome.reason ?? "over budget", metrics: metrics)
+        case .failed, .running: row.fail(outcome.reason ?? "failed", metrics: metrics)
         }
+        // Training epochs then fine-tuning epochs, numbered through so the curve has one key per row.
         let epochs = outcome.epochs.enumerated().map { i, e in
-            NasStudy.EpochRecord(epoch: i + 1, loss: e.trainLoss, accuracy: e.trainAccuracy, validationLoss: e.validationLoss,
-                                 validationAccuracy: e.validationAccuracy, seconds: e.seconds)
+            EpochRecord(epoch: i + 1, trainLoss: e.trainLoss, trainAccuracy: e.trainAccuracy, validationLoss: e.validationLoss,
+                        validationAccuracy: e.validationAccuracy, seconds: e.seconds)
         }
         try store.finish(row, epochs: epochs)
     }
@@ -150,18 +138,7 @@ final class StudyRecorder {
     func finishStudy() throws { try store.markFinished(record) }
 
     /// Keeps the user's latest budget with the study.
-    func budgetChanged(_ budget: Budget) throws { record = try store.updateBudget(Self.constraints(budget), of: record) }
-
-    static func metrics(_ m: TrialMetrics) -> [String: Double] {
-        var out: [String: Double] = [
-            NasStudy.Metric.flash: Double(m.flashBytes), NasStudy.Metric.ram: Double(m.ramBytes), NasStudy.Metric.macs: Double(m.macs),
-            NasStudy.Metric.params: Double(m.parameters), NasStudy.Metric.latency: m.latencySeconds,
-        ]
-        if !m.accuracy.isNaN { out[NasStudy.Metric.accuracy] = m.accuracy }
-        if !m.floatAccuracy.isNaN { out[NasStudy.Metric.floatAccuracy] = m.floatAccuracy }
-        if !m.loss.isNaN { out[NasStudy.Metric.loss] = m.loss }
-        return out
-    }
+    func budgetChanged(_ budget: Budget) throws { record = try store.updateBudget(budget.constraints, of: record) }
 
     static func parameter(_ value: Value) -> ParameterValue {
         switch value {
@@ -189,26 +166,14 @@ struct NetworkTrialRecord {
         self.outcome = outcome
     }
 
-    init(stored t: NasStudy.TrialRecord, epochs: [NasStudy.EpochRecord]) {
+    init(stored t: TrialRecord, epochs: [EpochRecord]) {
         number = t.number
         x = t.x
         seed = t.seed
-        let m = t.metrics
-        let metrics: TrialMetrics? = m[NasStudy.Metric.ram] == nil ? nil : TrialMetrics(
-            accuracy: m[NasStudy.Metric.accuracy] ?? .nan, floatAccuracy: m[NasStudy.Metric.floatAccuracy] ?? .nan,
-            loss: m[NasStudy.Metric.loss] ?? .nan, flashBytes: Int(m[NasStudy.Metric.flash] ?? 0), ramBytes: Int(m[NasStudy.Metric.ram] ?? 0),
-            macs: Int(m[NasStudy.Metric.macs] ?? 0), parameters: Int(m[NasStudy.Metric.params] ?? 0),
-            latencySeconds: m[NasStudy.Metric.latency] ?? 0)
-        let status: NasTrial.TrialStatus = switch t.status {
-        case .complete: .complete
-        case .infeasible: .infeasible([t.failureReason ?? "over budget"])
-        case .failed, .running: .failed(t.failureReason ?? "failed")
-        }
-        let curve = epochs.map { e in
-            NasNN.EpochRecord(epoch: e.epoch, trainLoss: e.loss, trainAccuracy: e.accuracy, validationLoss: e.validationLoss,
-                              validationAccuracy: e.validationAccuracy, seconds: e.seconds)
-        }
-        outcome = TrialOutcome(status: status, metrics: metrics, epochs: curve, seconds: t.seconds ?? 0)
+        // A trial whose network could not be built has no costs; `resume` drops running rows.
+        let status: TrialStatus = t.status == .running ? .failed : t.status
+        outcome = TrialOutcome(status: status, reason: t.failureReason ?? (status == .infeasible ? "over budget" : status == .failed ? "failed" : nil),
+                               metrics: t.metrics.isEmpty ? nil : t.metrics, epochs: epochs, seconds: t.seconds ?? 0)
     }
 }
 

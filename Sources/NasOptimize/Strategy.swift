@@ -1,4 +1,4 @@
-import NasData
+import NasCore
 
 /// One evaluated configuration: its point in the unit hypercube and its objectives (minimized).
 /// A failed trial (training diverged, the network did not fit the device) has no objectives:

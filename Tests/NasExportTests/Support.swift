@@ -1,4 +1,5 @@
 import Foundation
+import NasCore
 import NasData
 import NasNN
 import NasQuant

@@ -1,5 +1,5 @@
+import NasCore
 import XCTest
-import NasData
 @testable import NasOptimize
 
 final class StudyTests: XCTestCase {

@@ -1,4 +1,5 @@
 import CNasKernels
+import NasCore
 import NasCost
 import NasData
 import XCTest

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NasCore
 import NasData
 import NasExport
 import NasFiles

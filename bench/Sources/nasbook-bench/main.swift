@@ -1,6 +1,7 @@
 import ArgumentParser
 import CNasKernels
 import Foundation
+import NasCore
 import NasCost
 import NasData
 import NasFiles
@@ -388,9 +389,9 @@ struct RefilterBench: ParsableCommand {
             trial.complete(metrics: [
                 Metric.accuracy: accuracy, Metric.loss: 1 - accuracy, Metric.ram: ram, Metric.flash: ram * 4,
                 Metric.macs: ram * 30, Metric.params: ram / 2, Metric.latency: ram / 2e6 * (0.5 + rng.nextDouble()),
-                Metric.floatAccuracy: accuracy + 0.01, Metric.int8Accuracy: accuracy,
+                Metric.floatAccuracy: accuracy + 0.01,
             ])
-            try store.finish(trial, epochs: (1...5).map { EpochRecord(epoch: $0, loss: 2 / Double($0), accuracy: accuracy, seconds: 1) })
+            try store.finish(trial, epochs: (1...5).map { EpochRecord(epoch: $0, trainLoss: 2 / Double($0), trainAccuracy: accuracy, validationLoss: nil, validationAccuracy: nil, seconds: 1) })
         }
         let writeSeconds = Date().timeIntervalSince(writeStart)
         let budget = [Constraint(Metric.ram, .lessOrEqual, 64 * 1024)]

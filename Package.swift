@@ -60,11 +60,16 @@ let package = Package(
         // Optimized even in debug builds: the strategies' inner loops (GP fits, EHVI) would make
         // the test suite minutes long at -Onone.
         .target(name: "NasOptimize", dependencies: ["NasCore", "CNasHypervolume"], swiftSettings: optimized),
-        // Study storage in SQLite: studies, trials, per-epoch curves; crash-safe appends, resume,
-        // budget re-filtering of the stored trials. No knowledge of the language.
+        // Study storage: the `StudyStorage` protocol and its backends, SQLite (studies, trials,
+        // per-epoch curves; crash-safe appends, resume) and memory; budget re-filtering of the
+        // stored trials. No knowledge of the language.
         .target(name: "NasStudy", dependencies: ["NasCore", "NasOptimize", "NasFiles", .product(name: "GRDB", package: "GRDB.swift")]),
+        // The search use case without the language: the ask/tell loop every search runs (test
+        // problems and network searches), test-problem studies, and the `Study` whose trials live
+        // in one `StudyStorage` (SQLite or memory) with open/resume/fingerprint checks.
+        .target(name: "NasSearch", dependencies: ["NasCore", "NasOptimize", "NasStudy"]),
         // The engine's builtins for the language: datasets, models, training, summaries.
-        .target(name: "EngineBuiltins", dependencies: ["NasCore", "NasLang", "NasRender", "NasNN", "NasData", "NasCost", "NasCompress", "NasQuant", "NasOptimize", "NasTrial", "NasStudy", "NasExport", "NasFiles"]),
+        .target(name: "EngineBuiltins", dependencies: ["NasCore", "NasSearch", "NasLang", "NasRender", "NasNN", "NasData", "NasCost", "NasCompress", "NasQuant", "NasOptimize", "NasTrial", "NasStudy", "NasExport", "NasFiles"]),
         // The command-line front end: REPL, run, check, replay.
         .executableTarget(
             name: "nasbook",
@@ -76,7 +81,7 @@ let package = Package(
         // Benchmarks (bench/train-bench runs them next to their peers).
         .executableTarget(
             name: "nasbook-bench",
-            dependencies: ["NasCore", "NasNN", "NasData", "NasCost", "NasOptimize", "NasStudy", "NasQuant", "NasExport", "NasFiles", "NasTrial", "CNasKernels", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["NasCore", "NasSearch", "NasNN", "NasData", "NasCost", "NasOptimize", "NasStudy", "NasQuant", "NasExport", "NasFiles", "NasTrial", "CNasKernels", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "bench/Sources/nasbook-bench",
             // Several files and an @main type (main.swift would otherwise be top-level code).
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
@@ -89,10 +94,12 @@ let package = Package(
         .testTarget(name: "NasDataTests", dependencies: ["NasCore", "NasData"]),
         .testTarget(name: "NasCostTests", dependencies: ["NasCore", "NasCost", "NasNN", "NasData"]),
         .testTarget(name: "NasCompressTests", dependencies: ["NasCore", "NasCompress", "NasNN", "NasData"]),
-        .testTarget(name: "NasOptimizeTests", dependencies: ["NasCore", "NasOptimize"]),
+        .testTarget(name: "NasOptimizeTests", dependencies: ["NasCore", "NasOptimize", "NasSearch"]),
         // Test helper: writes a study trial by trial so CrashSafetyTests can kill it mid-run.
         .executableTarget(name: "nas-study-crash-writer", dependencies: ["NasCore", "NasStudy"], path: "Tests/NasStudyCrashWriter"),
         .testTarget(name: "NasStudyTests", dependencies: ["NasCore", "NasStudy", "NasOptimize", "nas-study-crash-writer", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "NasSearchTests", dependencies: ["NasCore", "NasSearch", "NasStudy", "NasOptimize"]),
+        .testTarget(name: "NasTrialTests", dependencies: ["NasCore", "NasTrial", "NasNN", "NasData", "NasCost"]),
         .testTarget(name: "NasExportTests", dependencies: ["NasCore", "NasExport", "NasQuant", "NasNN", "NasData", "NasCost"]),
         .testTarget(name: "NasQuantTests", dependencies: ["NasCore", "NasQuant", "NasNN", "NasData", "NasCost", "CNasKernels"]),
         .testTarget(name: "EngineBuiltinsTests", dependencies: ["NasCore", "EngineBuiltins", "NasLang"]),

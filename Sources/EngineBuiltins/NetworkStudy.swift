@@ -6,6 +6,8 @@ import NasLang
 import NasNN
 import NasOptimize
 import NasRender
+import NasSearch
+import NasStudy
 import NasTrial
 
 /// One trial as a study keeps it: where the strategy asked, what that meant, what happened.
@@ -23,6 +25,10 @@ struct NetworkTrial {
 /// A search over real networks and everything it found. A class, because the user's budget
 /// can change after the search (`budget.ram = 64 KB`) and every value referring to the study
 /// must then see the re-filtered front.
+///
+/// The trials live in `store` (a `NasSearch.Study` over SQLite for `--db`, over memory
+/// otherwise); `trials` is their decoded view (settings and architecture from each point,
+/// trained networks kept from this session), rebuilt from the storage after every write.
 final class NetworkStudy {
     let space: String
     let model: ModelSpec
@@ -36,13 +42,26 @@ final class NetworkStudy {
     /// network no better than guessing is worth nothing however small; loss: ln(classes).
     let reference: [Double]
     var budget: Budget?
+    /// Where the trials live.
+    let store: Study
+    /// How points map to networks, and their costs.
+    let decoder: SpaceDecoder
+    let oracle: CostOracle
+    /// The finished trials (complete, failed, infeasible) in number order, as `reload` read them.
     private(set) var trials: [NetworkTrial] = []
+    /// Networks trained in this session, by trial number: the storage keeps metrics and
+    /// curves, not weights.
+    private var networks: [Int: (model: Model, bits: [Int])] = [:]
     /// Calibration samples and normalization, so a trial's network can be exported or quantized.
     let normalization: Normalization
     let calibration: [[Float]]
 
     init(space: String, model: ModelSpec, board: TargetBoard, objectives: [Objective], budget: Budget?, strategy: String,
-         seed: UInt64, reference: [Double], normalization: Normalization, calibration: [[Float]]) {
+         seed: UInt64, reference: [Double], normalization: Normalization, calibration: [[Float]], store: Study,
+         decoder: SpaceDecoder, oracle: CostOracle) {
+        self.store = store
+        self.decoder = decoder
+        self.oracle = oracle
         self.space = space
         self.model = model
         self.board = board
@@ -55,20 +74,36 @@ final class NetworkStudy {
         self.calibration = calibration
     }
 
-    /// What `resume` and retraining need: how points map to networks, and the data.
+    /// What `resume` and retraining need: the runner, the data and the strategies' domain.
     struct Continuation {
-        let decoder: SpaceDecoder
-        let oracle: CostOracle
         let runner: TrialRunner
         let data: TrialData
         let domain: SearchDomain
         let trials: Int
-        let recorder: StudyRecorder?
     }
     var continuation: Continuation?
 
-    func append(_ trial: NetworkTrial) { trials.append(trial) }
-    func removeAllTrials() { trials.removeAll() }
+    /// Re-reads the finished trials from the storage (a `running` row is a trial still
+    /// training, or one a stop interrupted: not a result).
+    func reload() throws {
+        trials = try store.trials().filter { $0.status != .running }.map(view)
+    }
+
+    /// A stored trial as the study shows it: its settings and architecture decoded from its
+    /// point, and its network when this session trained it.
+    private func view(_ record: TrialRecord) -> NetworkTrial {
+        let configuration = decoder.decode(record.x)
+        var outcome = TrialOutcome(status: record.status, reason: record.failureReason,
+                                   metrics: record.metrics.isEmpty ? nil : record.metrics, seconds: record.seconds ?? 0)
+        if let network = networks[record.number] { (outcome.model, outcome.bits) = (network.model, network.bits) }
+        return NetworkTrial(number: record.number, x: record.x, settings: oracle.settings(configuration), spec: configuration.spec,
+                            seed: record.seed, outcome: outcome)
+    }
+
+    /// Keeps a trained network with its trial, for `best`, `evaluate` and export.
+    func keepNetwork(of number: Int, _ outcome: TrialOutcome) {
+        if let model = outcome.model { networks[number] = (model, outcome.bits) }
+    }
 
     /// The trial with its network: kept from its run, or retrained from its seed for trials read
     /// back from the database (which keeps metrics and curves, not weights). Training is
@@ -78,9 +113,12 @@ final class NetworkStudy {
               let index = trials.firstIndex(where: { $0.number == t.number }) else { return t }
         context.write(live: "retraining trial \(t.number) from its seed (the database keeps metrics, not weights)\n", plain: "")
         var interrupted = false
-        let outcome = c.runner.run(c.decoder.decode(t.x).plan, on: c.data, seed: t.seed, interrupted: &interrupted)
+        let outcome = c.runner.run(decoder.decode(t.x).plan, on: c.data, seed: t.seed, interrupted: &interrupted)
         guard outcome.status == .complete else { return t }
-        let trained = NetworkTrial(number: t.number, x: t.x, settings: t.settings, spec: t.spec, seed: t.seed, outcome: outcome)
+        keepNetwork(of: t.number, outcome)
+        var kept = t.outcome
+        (kept.model, kept.bits) = (outcome.model, outcome.bits)
+        let trained = NetworkTrial(number: t.number, x: t.x, settings: t.settings, spec: t.spec, seed: t.seed, outcome: kept)
         trials[index] = trained
         return trained
     }

@@ -2,6 +2,7 @@ import NasCore
 import NasLang
 import NasOptimize
 import NasRender
+import NasSearch
 
 /// `problem.*` test problems and `search(problem, strategy:, trials:, seed:)` on them.
 enum SearchBuiltins {
@@ -80,7 +81,7 @@ enum SearchBuiltins {
     static func searchProblem(_ p: ProblemValue, _ call: BuiltinCall) throws -> Value {
         let trials = try call.positiveInteger("trials", limit: 100_000)
         var strategy = try strategy(named: try call.string("strategy"), call, seed: try call.seed(), dimensions: p.problem.dimensions)
-        return .native(StudyValue(study: Study.run(p.problem, strategy: &strategy, trials: trials)))
+        return .native(StudyValue(study: ProblemStudy.run(p.problem, strategy: &strategy, trials: trials)))
     }
 }
 
@@ -103,7 +104,7 @@ struct ProblemValue: NativeValue {
 
 /// A finished study: `s.pareto` (records), `s.hypervolume`, `s.trials`, `s.history`.
 struct StudyValue: NativeValue {
-    let study: Study
+    let study: ProblemStudy
 
     var typeName: String { "study" }
     var memberNames: [String] { ["pareto", "hypervolume", "trials", "history", "strategy"] }

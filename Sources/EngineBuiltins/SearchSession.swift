@@ -5,6 +5,8 @@ import NasData
 import NasLang
 import NasNN
 import NasOptimize
+import NasSearch
+import NasStudy
 import NasTrial
 
 /// The network studies of one interpreter session, so a budget change can re-filter every
@@ -48,36 +50,38 @@ final class SearchSession {
         }
         let reference = NetworkSearch.reference(for: objectives, budget: budget, board: board, largest: largest, classes: data.classCount)
         var strategy = try SearchBuiltins.strategy(named: try call.string("strategy"), call, seed: seed, dimensions: decoder.dimensions.count)
-        let study = NetworkStudy(space: space.name, model: base, board: board, objectives: objectives, budget: budget,
-                                 strategy: strategy.name, seed: seed, reference: reference,
-                                 normalization: trialData.normalization, calibration: trialData.calibration)
-        studies.append(study)
         let domain = Self.domain(decoder: decoder, oracle: oracle, board: board, budget: budget, objectives: objectives,
                                  reference: reference, trials: trials)
-        var recorder: StudyRecorder?, stored: [NetworkTrialRecord] = []
         let settings = call.context.studySettings
         let occurrence = searches[space.name, default: 0]
         searches[space.name] = occurrence + 1
+        let description = Study.Description(
+            name: space.name, searchSpace: Self.spaceText(space), strategy: strategy.name, seed: seed, objectives: objectives,
+            budget: budget?.constraints ?? [], trials: trials,
+            fingerprint: Self.fingerprint(data: data, validation: fraction, board: board, model: base, objectives: objectives))
+        // The trials' one home: the study database with --db, else memory.
+        var opened: (study: Study, replay: [TrialRecord], warnings: [String])?
         if let path = settings.databasePath, !settings.cached || FileManager.default.fileExists(atPath: path) {
-            let pick: StudyRecorder.Pick = settings.cached ? .index(occurrence) : settings.resume ? .latest : .new
+            let pick: Study.Pick = settings.cached ? .index(occurrence) : settings.resume ? .latest : .new
             do {
-                if let opened = try StudyRecorder.open(path: path, pick: pick, .init(
-                    space: space, strategy: strategy.name, seed: seed, objectives: objectives, budget: budget, trials: trials,
-                    fingerprint: Self.fingerprint(data: data, validation: fraction, board: board, model: base, objectives: objectives))) {
-                    (recorder, stored) = (opened.recorder, opened.stored)
-                    // A cached replay reports the stored trials exactly as they ran, whatever
-                    // nasbook replays them, so only a refusal (above) matters there.
-                    if !settings.cached { for warning in opened.warnings { call.context.write(warning + "\n") } }
-                }
+                // As its only writer: a second process gets `.locked`.
+                opened = try Study.open(try StudyStore(path: path, exclusive: true), pick: pick, description)
             } catch {
                 throw call.error("search: study database \(path): \(error)", at: "space")
             }
+            // A cached replay reports the stored trials exactly as they ran, whatever nasbook
+            // replays them, so only a refusal (above) matters there.
+            if !settings.cached { for warning in opened?.warnings ?? [] { call.context.write(warning + "\n") } }
         }
-        study.continuation = .init(decoder: decoder, oracle: oracle, runner: runner, data: trialData, domain: domain,
-                                   trials: trials, recorder: recorder)
+        let store = try opened?.study ?? Study.create(in: MemoryStudyStorage(), description)
+        let study = NetworkStudy(space: space.name, model: base, board: board, objectives: objectives, budget: budget,
+                                 strategy: strategy.name, seed: seed, reference: reference,
+                                 normalization: trialData.normalization, calibration: trialData.calibration, store: store,
+                                 decoder: decoder, oracle: oracle)
+        studies.append(study)
+        study.continuation = .init(runner: runner, data: trialData, domain: domain, trials: trials)
         try NetworkSearch(decoder: decoder, oracle: oracle, runner: runner, data: trialData, study: study)
-            .run(trials: trials, strategy: &strategy, domain: domain, replay: stored, echoReplay: settings.cached,
-                 recorder: recorder, call: call)
+            .run(trials: trials, strategy: &strategy, domain: domain, echoReplay: settings.cached, call: call)
         return .native(NetworkStudyValue(study: study))
     }
 
@@ -102,10 +106,9 @@ final class SearchSession {
     func resume(_ study: NetworkStudy, trials: Int?, call: BuiltinCall) throws -> Value {
         guard let c = study.continuation else { throw call.error("resume: this study cannot be continued") }
         let total = trials ?? c.trials
-        var strategy = try SearchBuiltins.strategy(named: study.strategy, call, seed: study.seed, dimensions: c.decoder.dimensions.count)
-        let replay = study.trials.map { NetworkTrialRecord(number: $0.number, x: $0.x, seed: $0.seed, outcome: $0.outcome) }
-        try NetworkSearch(decoder: c.decoder, oracle: c.oracle, runner: c.runner, data: c.data, study: study)
-            .run(trials: total, strategy: &strategy, domain: c.domain, replay: replay, recorder: c.recorder, call: call)
+        var strategy = try SearchBuiltins.strategy(named: study.strategy, call, seed: study.seed, dimensions: study.decoder.dimensions.count)
+        try NetworkSearch(decoder: study.decoder, oracle: study.oracle, runner: c.runner, data: c.data, study: study)
+            .run(trials: total, strategy: &strategy, domain: c.domain, call: call)
         return .native(NetworkStudyValue(study: study))
     }
 
@@ -121,6 +124,11 @@ final class SearchSession {
             "objectives": objectives.map(\.description).joined(separator: ", "),
             "nasbook": NasbookVersion.current,
         ]
+    }
+
+    /// The space as text: a resumed study must search the same space its points map into.
+    static func spaceText(_ space: SearchSpace) -> String {
+        space.parameters.map { "\($0.name) \($0.domainDescription)" + ($0.perLayer ? " per layer" : "") }.joined(separator: "; ")
     }
 
     /// What the strategies see: per-layer descriptors, the budget as a known constraint and the
@@ -173,7 +181,7 @@ final class SearchSession {
         for study in studies where study.budget?.name == budget.name {
             study.budget = budget
             // The database keeps the latest budget with the study; a failed write loses nothing.
-            try? study.continuation?.recorder?.budgetChanged(budget)
+            try? study.store.updateBudget(budget.constraints)
             guard !study.trials.isEmpty else { continue }
             context.write("\(budget.name == "budget" ? "budget" : "budget " + budget.name) is now \(study.budgetDescription): re-filtered \(study.trials.count) stored trials of space \(study.space)\n")
             context.write(study.frontTable())

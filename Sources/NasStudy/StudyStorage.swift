@@ -203,7 +203,7 @@ public final class MemoryStudyStorage: StudyStorage, @unchecked Sendable {
     }
 
     public func feasibleFront(of study: StudyRecord, within budget: [Constraint]? = nil) throws -> [TrialRecord] {
-        let stored = try locked { studyRecords.first { $0.id == study.id } } ?? study
+        let stored = locked { studyRecords.first { $0.id == study.id } } ?? study
         return try trials(of: study).feasibleFront(within: budget ?? stored.budget, objectives: stored.objectives)
     }
 }

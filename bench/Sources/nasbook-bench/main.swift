@@ -7,6 +7,7 @@ import NasData
 import NasFiles
 import NasNN
 import NasOptimize
+import NasSearch
 import NasStudy
 
 /// Benchmarks for the engine, each printing JSON lines that bench/compare.py joins with the
@@ -271,7 +272,7 @@ struct ProposalBench: ParsableCommand {
     func run() {
         let problem = TestProblem.dtlz2(dimensions: dimensions, objectives: objectives)
         var random = RandomSearch(seed: 1)
-        let history = Study.run(problem, strategy: &random, trials: observations).observations
+        let history = ProblemStudy.run(problem, strategy: &random, trials: observations).observations
         let strategies: [any Strategy] = [ARSMOBO(seed: 2), LayerwiseARSMOBO(seed: 2), TuRBO(seed: 2), MORBO(seed: 2),
                                           ExpectedHypervolumeSearch(seed: 2), ParEGO(seed: 2), NSGA2(seed: 2)]
         for prototype in strategies {
@@ -342,7 +343,7 @@ struct SearchBench: ParsableCommand {
             let start = Date()
             for seed in 0..<seeds {
                 var strategy = make(UInt64(seed))
-                volumes.append(Study.run(p, strategy: &strategy, trials: trials).hypervolume)
+                volumes.append(ProblemStudy.run(p, strategy: &strategy, trials: trials).hypervolume)
             }
             let mean = volumes.reduce(0, +) / Double(volumes.count)
             let sd = (volumes.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(volumes.count)).squareRoot()

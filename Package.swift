@@ -65,9 +65,10 @@ let package = Package(
         // stored trials. No knowledge of the language.
         .target(name: "NasStudy", dependencies: ["NasCore", "NasOptimize", "NasFiles", .product(name: "GRDB", package: "GRDB.swift")]),
         // The search use case without the language: the ask/tell loop every search runs (test
-        // problems and network searches), test-problem studies, and the `Study` whose trials live
-        // in one `StudyStorage` (SQLite or memory) with open/resume/fingerprint checks.
-        .target(name: "NasSearch", dependencies: ["NasCore", "NasOptimize", "NasStudy"]),
+        // problems and network searches), test-problem studies, the `Study` whose trials live
+        // in one `StudyStorage` (SQLite or memory) with open/resume/fingerprint checks, and the
+        // cost oracle (memoized costs of a space's points from the cost model).
+        .target(name: "NasSearch", dependencies: ["NasCore", "NasOptimize", "NasStudy", "NasTrial", "NasCost"]),
         // The engine's builtins for the language: datasets, models, training, summaries.
         .target(name: "EngineBuiltins", dependencies: ["NasCore", "NasSearch", "NasLang", "NasRender", "NasNN", "NasData", "NasCost", "NasCompress", "NasQuant", "NasOptimize", "NasTrial", "NasStudy", "NasExport", "NasFiles"]),
         // The command-line front end: REPL, run, check, replay.
@@ -98,7 +99,7 @@ let package = Package(
         // Test helper: writes a study trial by trial so CrashSafetyTests can kill it mid-run.
         .executableTarget(name: "nas-study-crash-writer", dependencies: ["NasCore", "NasStudy"], path: "Tests/NasStudyCrashWriter"),
         .testTarget(name: "NasStudyTests", dependencies: ["NasCore", "NasStudy", "NasOptimize", "nas-study-crash-writer", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "NasSearchTests", dependencies: ["NasCore", "NasSearch", "NasStudy", "NasOptimize"]),
+        .testTarget(name: "NasSearchTests", dependencies: ["NasCore", "NasSearch", "NasStudy", "NasOptimize", "NasTrial", "NasNN", "NasCost"]),
         .testTarget(name: "NasTrialTests", dependencies: ["NasCore", "NasTrial", "NasNN", "NasData", "NasCost"]),
         .testTarget(name: "NasExportTests", dependencies: ["NasCore", "NasExport", "NasQuant", "NasNN", "NasData", "NasCost"]),
         .testTarget(name: "NasQuantTests", dependencies: ["NasCore", "NasQuant", "NasNN", "NasData", "NasCost", "CNasKernels"]),

@@ -25,26 +25,6 @@ struct NetworkSearch {
     /// the space is (almost) entirely infeasible and the user should hear so.
     static let proposalsPerTrial = 20
 
-    /// Largest value each cost objective reaches over the space's corners and a Sobol sample,
-    /// measured with the cost model (nothing trained; architectures cached by the oracle).
-    static func largestCosts(_ oracle: CostOracle, seed: UInt64) -> MetricValues? {
-        let d = oracle.decoder.dimensions.count
-        var points = [Array(repeating: 0.0, count: d), Array(repeating: 1.0, count: d)]
-        if d > 0, d <= Sobol.maxDimensions {
-            var sobol = Sobol(dimensions: d, seed: seed)
-            points += (0..<32).map { _ in sobol.next() }
-        }
-        var most: MetricValues?
-        for x in points {
-            guard let report = oracle.cost(at: x) else { continue }
-            let m = MetricValues(cost: report)
-            guard var best = most else { most = m; continue }
-            for (metric, value) in m { best[metric] = max(best[metric] ?? value, value) }
-            most = best
-        }
-        return most
-    }
-
     /// Reference values per objective; see `NetworkStudy.reference`.
     static func reference(for objectives: [Objective], budget: Budget?, board: TargetBoard, largest: MetricValues,
                           classes: Int) -> [Double] {
@@ -90,11 +70,11 @@ struct NetworkSearch {
         let header = "searching \(decoder.dimensions.count) dimensions with \(study.strategy) for \(trials) trials on \(study.board.name), within \(study.budgetDescription)\n"
         if echoReplay { context.write(header) }
         var attempted = 0
-        let diverged = try loop.replay(replay.map { SearchLoop.Replayed(x: $0.x, observation: observation($0.x, $0.status, $0.metrics),
+        let diverged = loop.replay(replay.map { SearchLoop.Replayed(x: $0.x, observation: observation($0.x, $0.status, $0.metrics),
                                                                          counted: $0.status != .infeasible) },
                                        strategy: &strategy, domain: domain) { i, _ in
             if replay[i].status != .infeasible { attempted += 1 }
-            if echoReplay { context.write(line(study.trials[i], attempted: attempted, of: trials) + "\n") }
+            if echoReplay, i < study.trials.count { context.write(line(study.trials[i], attempted: attempted, of: trials) + "\n") }
         }
         if !replay.isEmpty, !echoReplay {
             context.write("resumed: \(replay.count) finished trials replayed through \(study.strategy), continuing at trial \(replay.count + 1)\n")

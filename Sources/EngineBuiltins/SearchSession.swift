@@ -45,7 +45,7 @@ final class SearchSession {
         }
         let runner = TrialRunner(board: board)
         let oracle = CostOracle(decoder: decoder, runner: runner, input: data.sampleShape, classes: data.classCount)
-        guard let largest = NetworkSearch.largestCosts(oracle, seed: seed) else {
+        guard let largest = oracle.largestCosts(seed: seed) else {
             throw call.error("search: no network of space '\(space.name)' can be built for \(describe(shape: data.sampleShape)) input", at: "space")
         }
         let reference = NetworkSearch.reference(for: objectives, budget: budget, board: board, largest: largest, classes: data.classCount)

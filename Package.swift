@@ -16,19 +16,21 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
-        // The shared vocabulary, defined once: per-layer lists and their fitting rule, bit-widths.
-        // Foundation only; imports nothing of the project.
-        .target(name: "NasCore"),
         // Files: atomic writes (temporary file, fsync, rename) and the trust boundary that decides
         // which paths a script or session may read and write. Foundation only.
         .target(name: "NasFiles"),
+        // The shared vocabulary, defined once: metrics, objectives, constraints, metric values,
+        // Pareto sorting and the feasible front, trial status and epochs, the seeded generator,
+        // quantities and the one number formatter, per-layer lists and their fitting rule,
+        // bit-widths. Foundation only; every engine module uses it.
+        .target(name: "NasCore"),
         // Tables and other text rendering; no knowledge of the language or the engine.
         .target(name: "NasRender"),
         // The .nas language: lexer, parser, resolver, interpreter, values, builtins registry.
-        .target(name: "NasLang", dependencies: ["NasRender", "NasFiles"]),
+        .target(name: "NasLang", dependencies: ["NasCore", "NasRender", "NasFiles"]),
         // Datasets for training: synthetic generators, file loaders (IDX, CIFAR-10, .ts, CSV, .npy),
         // stratified splits, normalization and augmentation. Foundation only.
-        .target(name: "NasData", swiftSettings: optimized),
+        .target(name: "NasData", dependencies: ["NasCore"], swiftSettings: optimized),
         // libedit, as Debian's libedit-dev installs it.
         .systemLibrary(name: "CLibEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
         // C shim for libedit's variadic and global APIs, and the SIGINT flag.
@@ -41,7 +43,7 @@ let package = Package(
         // runtime AVX-512/AVX2 dispatch.
         .target(name: "CNasKernels", cSettings: [.unsafeFlags(["-O3"])]),
         // Tensors, layers with explicit forward/backward, losses, optimizers, schedules.
-        .target(name: "NasNN", dependencies: ["CNasKernels", "NasData"], swiftSettings: optimized),
+        .target(name: "NasNN", dependencies: ["NasCore", "CNasKernels", "NasData"], swiftSettings: optimized),
         // Deployment cost: lowering to runtime ops, the tensor-arena plan, flash/RAM/latency per board.
         .target(name: "NasCost", dependencies: ["NasCore", "NasNN"], swiftSettings: optimized),
         // Compression: magnitude pruning masks, per-channel weight quantization, fine-tuning constraints.
@@ -55,15 +57,21 @@ let package = Package(
         // Exact hypervolume for four and more objectives (HV4D+ and a bounded dimension sweep), in C
         // because the sweeps are branchy scans over a few thousand points per point.
         .target(name: "CNasHypervolume", cSettings: [.unsafeFlags(["-O3"])]),
-        // Multi-objective optimization: Pareto sorting, hypervolume.
+        // Multi-objective optimization: hypervolume, surrogates, acquisitions, strategies, test problems.
         // Optimized even in debug builds: the strategies' inner loops (GP fits, EHVI) would make
         // the test suite minutes long at -Onone.
-        .target(name: "NasOptimize", dependencies: ["NasData", "CNasHypervolume"], swiftSettings: optimized),
-        // Study storage in SQLite: studies, trials, per-epoch curves; crash-safe appends, resume,
-        // budget re-filtering of the stored trials. No knowledge of the language.
-        .target(name: "NasStudy", dependencies: ["NasOptimize", "NasFiles", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "NasOptimize", dependencies: ["NasCore", "CNasHypervolume"], swiftSettings: optimized),
+        // Study storage: the `StudyStorage` protocol and its backends, SQLite (studies, trials,
+        // per-epoch curves; crash-safe appends, resume) and memory; budget re-filtering of the
+        // stored trials. No knowledge of the language.
+        .target(name: "NasStudy", dependencies: ["NasCore", "NasOptimize", "NasFiles", .product(name: "GRDB", package: "GRDB.swift")]),
+        // The search use case without the language: the ask/tell loop every search runs (test
+        // problems and network searches), test-problem studies, the `Study` whose trials live
+        // in one `StudyStorage` (SQLite or memory) with open/resume/fingerprint checks, and the
+        // cost oracle (memoized costs of a space's points from the cost model).
+        .target(name: "NasSearch", dependencies: ["NasCore", "NasOptimize", "NasStudy", "NasTrial", "NasCost"]),
         // The engine's builtins for the language: datasets, models, training, summaries.
-        .target(name: "EngineBuiltins", dependencies: ["NasCore", "NasLang", "NasRender", "NasNN", "NasData", "NasCost", "NasCompress", "NasQuant", "NasOptimize", "NasTrial", "NasStudy", "NasExport", "NasFiles"]),
+        .target(name: "EngineBuiltins", dependencies: ["NasCore", "NasSearch", "NasLang", "NasRender", "NasNN", "NasData", "NasCost", "NasCompress", "NasQuant", "NasOptimize", "NasTrial", "NasStudy", "NasExport", "NasFiles"]),
         // The command-line front end: REPL, run, check, replay.
         .executableTarget(
             name: "nasbook",
@@ -75,24 +83,26 @@ let package = Package(
         // Benchmarks (bench/train-bench runs them next to their peers).
         .executableTarget(
             name: "nasbook-bench",
-            dependencies: ["NasCore", "NasNN", "NasData", "NasCost", "NasOptimize", "NasStudy", "NasQuant", "NasExport", "NasFiles", "NasTrial", "NasCompress", "CNasKernels", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["NasCore", "NasSearch", "NasNN", "NasData", "NasCost", "NasOptimize", "NasStudy", "NasQuant", "NasExport", "NasFiles", "NasTrial", "NasCompress", "CNasKernels", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "bench/Sources/nasbook-bench",
             // Several files and an @main type (main.swift would otherwise be top-level code).
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         ),
-        .testTarget(name: "NasLangTests", dependencies: ["NasLang", "NasRender", "EngineBuiltins", "CNasKernels"],
+        .testTarget(name: "NasLangTests", dependencies: ["NasCore", "NasLang", "NasRender", "EngineBuiltins", "CNasKernels"],
                     exclude: ["Golden"]),
         .testTarget(name: "NasCoreTests", dependencies: ["NasCore"]),
         .testTarget(name: "NasFilesTests", dependencies: ["NasFiles"]),
         .testTarget(name: "NasRenderTests", dependencies: ["NasRender"], exclude: ["Golden"]),
-        .testTarget(name: "NasNNTests", dependencies: ["NasNN", "NasData"]),
-        .testTarget(name: "NasDataTests", dependencies: ["NasData"]),
+        .testTarget(name: "NasNNTests", dependencies: ["NasCore", "NasNN", "NasData"]),
+        .testTarget(name: "NasDataTests", dependencies: ["NasCore", "NasData"]),
         .testTarget(name: "NasCostTests", dependencies: ["NasCore", "NasCost", "NasNN", "NasData"]),
         .testTarget(name: "NasCompressTests", dependencies: ["NasCore", "NasCompress", "NasNN", "NasData"]),
-        .testTarget(name: "NasOptimizeTests", dependencies: ["NasOptimize", "NasData"]),
+        .testTarget(name: "NasOptimizeTests", dependencies: ["NasCore", "NasOptimize", "NasSearch"]),
         // Test helper: writes a study trial by trial so CrashSafetyTests can kill it mid-run.
-        .executableTarget(name: "nas-study-crash-writer", dependencies: ["NasStudy"], path: "Tests/NasStudyCrashWriter"),
-        .testTarget(name: "NasStudyTests", dependencies: ["NasStudy", "NasOptimize", "NasData", "nas-study-crash-writer", .product(name: "GRDB", package: "GRDB.swift")]),
+        .executableTarget(name: "nas-study-crash-writer", dependencies: ["NasCore", "NasStudy"], path: "Tests/NasStudyCrashWriter"),
+        .testTarget(name: "NasStudyTests", dependencies: ["NasCore", "NasStudy", "NasOptimize", "nas-study-crash-writer", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "NasSearchTests", dependencies: ["NasCore", "NasSearch", "NasStudy", "NasOptimize", "NasTrial", "NasNN", "NasCost"]),
+        .testTarget(name: "NasTrialTests", dependencies: ["NasCore", "NasTrial", "NasNN", "NasData", "NasCost"]),
         .testTarget(name: "NasExportTests", dependencies: ["NasCore", "NasExport", "NasQuant", "NasNN", "NasData", "NasCost", "NasCompress"]),
         .testTarget(name: "NasQuantTests", dependencies: ["NasCore", "NasQuant", "NasNN", "NasData", "NasCost", "CNasKernels"]),
         .testTarget(name: "EngineBuiltinsTests", dependencies: ["NasCore", "EngineBuiltins", "NasLang", "NasNN", "NasCost", "NasCompress", "NasQuant"]),

@@ -65,7 +65,7 @@ enum CompressBuiltins {
         }
         try call.requireTrainingMemory(model, batch: options.batchSize)
         guard data.count >= 1 else {
-            throw call.error("compress: no samples left to fine-tune on after holding out \(Quantity.format(fraction * 100))%", at: "validation")
+            throw call.error("compress: no samples left to fine-tune on after holding out \(NumberFormat.plain(fraction * 100))%", at: "validation")
         }
         let compressor = try Compressor(model, plan: plan)
         let bits = compressor.bits

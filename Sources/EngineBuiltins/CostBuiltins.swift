@@ -4,6 +4,7 @@ import NasLang
 import NasNN
 import NasQuant
 import NasRender
+import NasTrial
 
 /// `cost(model, target)` and `fits(model, target, budget)`: what a model needs on a board,
 /// computed from its shape alone, so budgets are checked before anything is trained.
@@ -21,26 +22,15 @@ enum CostBuiltins {
         ], doc: "Whether a model fits the board's RAM and flash and the budget's ram/flash/macs/params/latency limits; lists what does not.") { call in
             let (report, board) = try evaluate(call)
             var violations: [Value] = []
-            func check(_ what: String, _ value: Quantity, _ limit: Quantity, admits: Bool) {
-                if !admits { violations.append(.string("\(what) \(value.description) exceeds the board's \(limit.description)")) }
+            // Costs only: accuracy and loss are known after training, so their limits are not judged here.
+            let costs = MetricValues(cost: report)
+            for limit in NetworkStudy.boardLimits(board) where !limit.admits(costs) {
+                violations.append(.string("\(limit.metric.name) \(limit.metric.format(costs[limit.metric] ?? .nan)) exceeds the board's \(limit.limitQuantity.description)"))
             }
-            check("ram", .init(value: Double(report.ramBytes), dimension: .memory), .init(value: Double(board.ramBytes), dimension: .memory),
-                  admits: report.ramBytes <= board.ramBytes)
-            check("flash", .init(value: Double(report.flashBytes), dimension: .memory),
-                  .init(value: Double(board.flashBytes), dimension: .memory), admits: report.flashBytes <= board.flashBytes)
             if case .budget(let budget) = call["budget"] {
                 for constraint in budget.constraints {
-                    let value: Quantity? = switch constraint.metric {
-                    case .ram: .init(value: Double(report.ramBytes), dimension: .memory)
-                    case .flash: .init(value: Double(report.flashBytes), dimension: .memory)
-                    case .macs: .init(value: Double(report.macs))
-                    case .params: .init(value: Double(report.parameters))
-                    case .latency: .init(value: report.latencySeconds, dimension: .time)
-                    case .accuracy, .loss: nil  // known only after training
-                    }
-                    if let value, !constraint.admits(value) {
-                        violations.append(.string("\(constraint.metric.rawValue) \(value.description) violates \(constraint.metric.rawValue) \(constraint.op.rawValue) \(constraint.limit.description)"))
-                    }
+                    guard let value = costs[constraint.metric], !constraint.admits(value) else { continue }
+                    violations.append(.string("\(constraint.metric.name) \(constraint.metric.format(value)) violates \(constraint.description)"))
                 }
             } else if call.optional("budget") != nil {
                 throw call.error("fits: 'budget' must be a budget, not \(call["budget"].typeName)", at: "budget")
@@ -124,8 +114,8 @@ enum CostBuiltins {
 
     static func table(_ report: CostReport, board: String) -> String {
         var rows = report.layers.map { l in
-            [l.op.rawValue, describe(shape: l.outputShape), String(l.parameters), String(l.macs), String(l.activationBytes),
-             String(l.liveBytes), String(l.flashBytes)]
+            [l.op.rawValue, describe(shape: l.outputShape), NumberFormat.count(Double(l.parameters)), NumberFormat.count(Double(l.macs)),
+             String(l.activationBytes), String(l.liveBytes), String(l.flashBytes)]
         }
         var columns: [TextTable.Column] = [.init("op"), .init("output"), .init("params", .right), .init("MACs", .right),
                                            .init("act B", .right), .init("live B", .right), .init("flash B", .right)]
@@ -138,16 +128,15 @@ enum CostBuiltins {
             }
         }
         let table = TextTable(title: "cost on \(board)", columns: columns, rows: rows).render()
-        let flash = Quantity(value: Double(report.flashBytes), dimension: .memory).description
-        let ram = Quantity(value: Double(report.ramBytes), dimension: .memory).description
-        let latency = Quantity(value: report.latencySeconds, dimension: .time).description
-        var text = table + "\nflash \(flash), RAM \(ram) (tensor arena), \(report.macs) MACs, latency ~\(latency)\n"
+        let costs = MetricValues(cost: report)
+        func show(_ metric: Metric) -> String { metric.format(costs[metric] ?? .nan) }
+        var text = table + "\nflash \(show(.flash)), RAM \(show(.ram)) (tensor arena), \(show(.macs)) MACs, latency ~\(show(.latency))\n"
             + "latency \(report.latencyBasis)\n"
         if !sparse.isEmpty {
             let saved = sparse.reduce(0) { $0 + $1.layer.storage!.savedBytes }, skipped = sparse.reduce(0) { $0 + $1.layer.skippedMACs }
             text += "sparse weights (a bitmap of the non-zeros, then their values) in \(sparse.count) of "
                 + "\(report.layers.filter { $0.storage != nil }.count) weighted layers: "
-                + "\(Quantity(value: Double(saved), dimension: .memory).description) less flash, \(skipped) fewer MACs than dense\n"
+                + "\(Metric.flash.format(Double(saved))) less flash, \(NumberFormat.count(Double(skipped))) fewer MACs than dense\n"
         }
         return text
     }

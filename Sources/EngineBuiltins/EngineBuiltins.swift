@@ -1,3 +1,4 @@
+import NasCore
 import NasFiles
 import NasLang
 import NasNN
@@ -116,12 +117,4 @@ extension BuiltinCall {
 /// Shapes as users read them: `32x32x3`.
 func describe(shape: [Int]) -> String {
     shape.map(String.init).joined(separator: "x")
-}
-
-/// Large counts as `78.2k`, `1.2M`.
-func compact(_ n: Int) -> String {
-    let v = Double(n)
-    if v >= 1e6 { return Quantity.format((v / 1e5).rounded() / 10) + "M" }
-    if v >= 1e4 { return Quantity.format((v / 1e2).rounded() / 10) + "k" }
-    return String(n)
 }

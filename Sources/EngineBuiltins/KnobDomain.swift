@@ -35,9 +35,9 @@ struct KnobDomain {
         switch kind {
         case .whole(let r, let odd): return "\(odd ? "an odd" : "a") whole number from \(r.lowerBound) to \(r.upperBound)"
         case .real(let lo, let hi, let closed):
-            return "a number in [\(Quantity.format(lo)), \(Quantity.format(hi))\(closed ? "]" : ")")"
+            return "a number in [\(NumberFormat.plain(lo)), \(NumberFormat.plain(hi))\(closed ? "]" : ")")"
         case .positive(let hi):
-            return hi == .greatestFiniteMagnitude ? "a finite number above 0" : "a number above 0, at most \(Quantity.format(hi))"
+            return hi == .greatestFiniteMagnitude ? "a finite number above 0" : "a number above 0, at most \(NumberFormat.plain(hi))"
         case .flag: return "true or false"
         case .choice(let names): return "one of " + names.map { "\"\($0)\"" }.joined(separator: ", ")
         }
@@ -55,18 +55,18 @@ struct KnobDomain {
             // Compare as Double first: converting 1e19 or inf to Int would trap.
             let v = q.value
             guard v.isFinite, v.rounded() == v, v >= Double(range.lowerBound), v <= Double(range.upperBound) else {
-                return (Quantity.format(v), nil)
+                return (NumberFormat.plain(v), nil)
             }
             if odd, Int(v) % 2 == 0 { return (String(Int(v)), "3, 5 or 7") }
             return nil
         case (.real(let lo, let hi, let closed), .number(let q)) where q.dimension == .none:
             let v = q.value
             if v >= lo, closed ? v <= hi : v < hi { return nil }
-            return (Quantity.format(v), nil)
+            return (NumberFormat.plain(v), nil)
         case (.positive(let hi), .number(let q)) where q.dimension == .none:
             let v = q.value
             if v > 0, v <= hi { return nil }
-            return (Quantity.format(v), nil)
+            return (NumberFormat.plain(v), nil)
         default:
             return (value.typeName == "number" ? value.inline : value.typeName, nil)
         }

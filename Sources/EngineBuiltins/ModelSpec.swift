@@ -111,7 +111,7 @@ struct ModelSpec: NativeValue {
     func build(input: [Int], classes: Int, seed: UInt64) throws -> Model {
         let estimate = estimatedParameters(inputChannels: input.last ?? 1, inputFeatures: input.reduce(1, *))
         guard estimate <= Self.parameterLimit else {
-            throw ShapeError("\(summary) would have about \(compact(Int(min(estimate, 1e15)))) parameters; nasbook builds models up to \(compact(Int(Self.parameterLimit)))")
+            throw ShapeError("\(summary) would have about \(NumberFormat.count(Int(min(estimate, 1e15)))) parameters; nasbook builds models up to \(NumberFormat.count(Int(Self.parameterLimit)))")
         }
         var rng = SeededGenerator(seed: seed)
         switch family {
@@ -163,7 +163,7 @@ struct TrainedModel: NativeValue {
         }
     }
 
-    var summary: String { "trained \(spec.summary), \(compact(model.parameterCount)) params" }
+    var summary: String { "trained \(spec.summary), \(NumberFormat.count(model.parameterCount)) params" }
 
     /// `data` split as `train` splits it (stratified, same fraction and seed) and normalized with
     /// the statistics the model was trained with; no validation part when `fraction` is 0.

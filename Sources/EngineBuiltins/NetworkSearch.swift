@@ -1,15 +1,19 @@
 import Foundation
+import NasCore
 import NasCost
 import NasData
 import NasLang
 import NasNN
 import NasOptimize
 import NasRender
+import NasSearch
+import NasStudy
 import NasTrial
 
-/// The study loop over real networks: the strategy proposes a point, the decoder turns it into
-/// a plan, the cost model rejects plans that break the board or the budget (never trained),
-/// the runner trains and compresses the rest, and every trial is recorded with its outcome.
+/// A search over real networks, on `NasSearch.SearchLoop`: the strategy proposes a point, the
+/// decoder turns it into a plan, the cost model rejects plans that break the board or the
+/// budget (never trained), the runner trains and compresses the rest, and every trial is
+/// written to the study's storage with its outcome as it starts and ends.
 struct NetworkSearch {
     let decoder: SpaceDecoder
     let oracle: CostOracle
@@ -21,71 +25,56 @@ struct NetworkSearch {
     /// the space is (almost) entirely infeasible and the user should hear so.
     static let proposalsPerTrial = 20
 
-    /// Largest value each cost objective reaches over the space's corners and a Sobol sample,
-    /// measured with the cost model (nothing trained; architectures cached by the oracle).
-    static func largestCosts(_ oracle: CostOracle, seed: UInt64) -> TrialMetrics? {
-        let d = oracle.decoder.dimensions.count
-        var points = [Array(repeating: 0.0, count: d), Array(repeating: 1.0, count: d)]
-        if d > 0, d <= Sobol.maxDimensions {
-            var sobol = Sobol(dimensions: d, seed: seed)
-            points += (0..<32).map { _ in sobol.next() }
-        }
-        var most: TrialMetrics?
-        for x in points {
-            guard let report = oracle.cost(at: x) else { continue }
-            let m = TrialMetrics(cost: report)
-            guard var best = most else { most = m; continue }
-            best.flashBytes = max(best.flashBytes, m.flashBytes)
-            best.ramBytes = max(best.ramBytes, m.ramBytes)
-            best.macs = max(best.macs, m.macs)
-            best.parameters = max(best.parameters, m.parameters)
-            best.latencySeconds = max(best.latencySeconds, m.latencySeconds)
-            most = best
-        }
-        return most
-    }
-
     /// Reference values per objective; see `NetworkStudy.reference`.
-    static func reference(for objectives: [Objective], budget: Budget?, board: TargetBoard, largest: TrialMetrics,
+    static func reference(for objectives: [Objective], budget: Budget?, board: TargetBoard, largest: MetricValues,
                           classes: Int) -> [Double] {
         objectives.map { o in
-            if let c = budget?.constraint(for: o.metric), !o.maximize { return c.limit.value }
+            if let c = budget?.constraint(for: o.metric), o.direction == .minimize { return c.limit }
             switch o.metric {
             case .accuracy: return 1 / Double(max(2, classes))
             case .loss: return log(Double(max(2, classes)))
             case .ram: return Double(board.ramBytes)
             case .flash: return Double(board.flashBytes)
-            default: return 1.1 * max(1e-9, NetworkStudy.value(o.metric, largest)?.value ?? 1)
+            default: return 1.1 * max(1e-9, largest[o.metric] ?? 1)
             }
         }
     }
 
     /// Runs until `trials` networks have trained (or were attempted and failed), Ctrl-C, or
     /// the space proves infeasible. Ctrl-C keeps every finished trial and returns the study.
-    /// `replay` holds trials finished earlier (a resumed or cached study): each goes through the
-    /// strategy exactly as when it ran, so the strategy's state, and every later proposal, is
-    /// what an uninterrupted search would have had.
+    /// The study's finished trials (a resumed or cached study's, or this session's before a
+    /// `resume`) are replayed first: each goes through the strategy exactly as when it ran
+    /// (`SearchLoop.replay`), so the strategy's state, and every later proposal, is what an
+    /// uninterrupted search would have had.
     /// `echoReplay` prints replayed trials exactly as when they ran (`replay --cached`).
     /// Throws when the study database stops taking trials (a full disk): the trials committed
-    /// before stay in it, and going on in memory would end in a result the database lacks.
-    func run(trials: Int, strategy: inout any Strategy, domain: SearchDomain, replay: [NetworkTrialRecord] = [],
-             echoReplay: Bool = false, recorder: StudyRecorder?, call: BuiltinCall) throws {
+    /// before stay in it, and going on would end in a result the database lacks.
+    func run(trials: Int, strategy: inout any Strategy, domain: SearchDomain, echoReplay: Bool = false, call: BuiltinCall) throws {
         let context = call.context
         let live = context.liveProgress
-        var observations: [Observation] = []
-        var attempted = 0, proposals = 0, diverged = 0
-        study.removeAllTrials()
+        let store = study.store
+        var committedBefore = 0
+        func record<T>(_ body: () throws -> T) throws -> T {
+            do { return try body() } catch {
+                let kept = study.trials.count
+                throw call.error("search: the study database \(store.storage.location) stopped taking trials (\(error)); "
+                                 + "its \(kept) finished trial\(kept == 1 ? " is" : "s are") kept (\(kept - committedBefore) from this run). "
+                                 + "Free disk space, then continue with `nasbook run --resume`")
+            }
+        }
+        // Rows a stop left `running` are dropped; the finished trials are replayed.
+        let replay = try record { try store.resume() }
+        try record { try study.reload() }
+        committedBefore = replay.count
+        var loop = SearchLoop(trials: trials, maxProposals: trials * Self.proposalsPerTrial)
         let header = "searching \(decoder.dimensions.count) dimensions with \(study.strategy) for \(trials) trials on \(study.board.name), within \(study.budgetDescription)\n"
         if echoReplay { context.write(header) }
-        for stored in replay {
-            if !Self.same(strategy.propose(after: observations, in: domain), stored.x) { diverged += 1 }
-            let configuration = decoder.decode(stored.x)
-            let trial = NetworkTrial(number: stored.number, x: stored.x, settings: oracle.settings(configuration), spec: configuration.spec,
-                                     seed: stored.seed, outcome: stored.outcome)
-            study.append(trial)
-            observations.append(observation(stored.x, stored.outcome))
-            if case .infeasible = stored.outcome.status {} else { attempted += 1 }
-            if echoReplay { context.write(line(trial, attempted: attempted, of: trials) + "\n") }
+        var attempted = 0
+        let diverged = loop.replay(replay.map { SearchLoop.Replayed(x: $0.x, observation: observation($0.x, $0.status, $0.metrics),
+                                                                         counted: $0.status != .infeasible) },
+                                       strategy: &strategy, domain: domain) { i, _ in
+            if replay[i].status != .infeasible { attempted += 1 }
+            if echoReplay, i < study.trials.count { context.write(line(study.trials[i], attempted: attempted, of: trials) + "\n") }
         }
         if !replay.isEmpty, !echoReplay {
             context.write("resumed: \(replay.count) finished trials replayed through \(study.strategy), continuing at trial \(replay.count + 1)\n")
@@ -93,37 +82,22 @@ struct NetworkSearch {
                 context.write("note: \(diverged) replayed trials differ from what \(study.strategy) proposes now (the script or nasbook changed); their results are kept as stored\n")
             }
         }
-        let committedBefore = replay.count
-        func record(_ body: (StudyRecorder) throws -> Void) throws {
-            guard let r = recorder else { return }
-            do { try body(r) } catch {
-                let kept = study.trials.count
-                throw call.error("search: the study database \(r.store.path) stopped taking trials (\(error)); "
-                                 + "its \(kept) finished trial\(kept == 1 ? " is" : "s are") kept (\(kept - committedBefore) from this run). "
-                                 + "Free disk space, then continue with `nasbook run --resume`")
-            }
-        }
         if !echoReplay { context.write(header) }
-        while attempted < trials {
-            if (try? context.checkInterrupt(at: call.span)) == nil { return stopped(context) }
-            guard proposals < trials * Self.proposalsPerTrial else {
-                context.write("search ended: \(proposals) proposals, only \(attempted) fit \(study.budgetDescription) — loosen the budget or shrink the space\n")
-                return
-            }
-            proposals += 1
-            let x = strategy.propose(after: observations, in: domain)
+        let ending = try loop.run(strategy: &strategy, domain: domain,
+                                  shouldStop: { (try? context.checkInterrupt(at: call.span)) == nil }) { x -> SearchLoop.Told in
             let configuration = decoder.decode(x)
-            let number = study.trials.count + 1
+            let number = (study.trials.last?.number ?? 0) + 1
             var stream = SeededGenerator(seed: study.seed).derived(stream: UInt64(number))
             let seed = stream.next()
-            var row: StudyRecorder.Row?
             let settings = oracle.settings(configuration)
-            try record { row = try $0.start(number: number, x: x, settings: settings, seed: seed) }
+            var parameters: [String: ParameterValue] = [:]
+            for (name, value) in settings { parameters[name] = Self.parameter(value) }
+            var row = try record { try store.start(x: x, parameters: parameters, seed: seed) }
             var outcome: TrialOutcome
             let planned = oracle.cost(configuration)
-            let broken = planned.map { study.violations(TrialMetrics(cost: $0)) } ?? []
+            let broken = planned.map { study.violations(MetricValues(cost: $0)) } ?? []
             if let planned, !broken.isEmpty {
-                outcome = TrialOutcome(status: .infeasible(broken), metrics: TrialMetrics(cost: planned))
+                outcome = TrialOutcome(status: .infeasible, reason: broken.joined(separator: "; "), metrics: MetricValues(cost: planned))
             } else {
                 attempted += 1
                 var interrupted = false
@@ -131,25 +105,49 @@ struct NetworkSearch {
                                      observer: observer(label: "trial \(number) [\(attempted)/\(trials)]", live: live, call: call),
                                      interrupted: &interrupted)
                 context.write(live: "\r\u{1B}[K", plain: "")
-                if interrupted { return stopped(context) }
+                if interrupted { return .stopped }
             }
-            if let finished = row { try record { try $0.finish(finished, outcome) } }
-            let trial = NetworkTrial(number: number, x: x, settings: settings, spec: configuration.spec, seed: seed,
-                                     outcome: outcome)
-            study.append(trial)
-            observations.append(observation(x, outcome))
-            context.write(line(trial, attempted: attempted, of: trials) + "\n")
+            let metrics = outcome.metrics ?? MetricValues()
+            switch outcome.status {
+            case .complete: row.complete(metrics: metrics)
+            case .infeasible: row.markInfeasible(outcome.reason ?? "over budget", metrics: metrics)
+            case .failed, .running: row.fail(outcome.reason ?? "failed", metrics: metrics)
+            }
+            // Training epochs then fine-tuning epochs, numbered through: one key per stored row.
+            let epochs = outcome.epochs.enumerated().map { i, e in
+                EpochRecord(epoch: i + 1, trainLoss: e.trainLoss, trainAccuracy: e.trainAccuracy, validationLoss: e.validationLoss,
+                            validationAccuracy: e.validationAccuracy, seconds: e.seconds)
+            }
+            try record { try store.finish(row, epochs: epochs) }
+            study.keepNetwork(of: row.number, outcome)
+            try record { try study.reload() }
+            if let trial = study.trials.last { context.write(line(trial, attempted: attempted, of: trials) + "\n") }
+            let told = observation(x, outcome.status, metrics)
+            return outcome.status == .infeasible ? .skipped(told) : .evaluated(told)
         }
-        try record { try $0.finishStudy() }
+        switch ending {
+        case .completed: try record { try store.markFinished() }
+        case .stopped: stopped(context)
+        case .exhausted:
+            context.write("search ended: \(loop.proposals) proposals, only \(attempted) fit \(study.budgetDescription) — loosen the budget or shrink the space\n")
+        }
     }
 
-    func observation(_ x: [Double], _ outcome: TrialOutcome) -> Observation {
-        outcome.status == .complete ? Observation(x: x, objectives: study.minimized(outcome.metrics!)) : .failure(at: x)
+    /// What the strategy is told of a trial: its objectives (minimized, scaled) when it
+    /// completed, else a failure at its point.
+    func observation(_ x: [Double], _ status: TrialStatus, _ metrics: MetricValues) -> Observation {
+        status == .complete ? Observation(x: x, objectives: study.minimized(metrics)) : .failure(at: x)
     }
 
-    /// Points equal up to the rounding a database round trip may add.
-    static func same(_ a: [Double], _ b: [Double]) -> Bool {
-        a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) <= 1e-12 }
+    /// A setting as the study storage keeps it: plain JSON.
+    static func parameter(_ value: Value) -> ParameterValue {
+        switch value {
+        case .number(let q): return .number(q.value)
+        case .bool(let b): return .bool(b)
+        case .list(let items): return .list(items.map(parameter))
+        case .string(let s): return .string(s)
+        default: return .string(value.inline)
+        }
     }
 
     /// On a terminal, one line redrawn in place with the trial's stage, epoch and loss.
@@ -178,15 +176,15 @@ struct NetworkSearch {
         switch t.outcome.status {
         case .complete: head = "trial \(t.number) [\(attempted)/\(total)]"
         case .failed: head = "trial \(t.number) [\(attempted)/\(total)] failed"
-        case .infeasible: head = "trial \(t.number) skipped, over budget:"
+        case .infeasible, .running: head = "trial \(t.number) skipped, over budget:"
         }
         var parts = [head]
         if let m = t.outcome.metrics {
             parts += study.shownMetrics.compactMap { metric in
-                NetworkStudy.value(metric, m).map { "\(metric.rawValue) \(NetworkStudy.show(metric, $0.value))" }
+                m[metric].map { "\(metric.name) \(metric.format($0))" }
             }
         }
-        if case .failed(let why) = t.outcome.status { parts.append(why) }
+        if t.outcome.status == .failed, let why = t.outcome.reason { parts.append(why) }
         return parts.joined(separator: "  ") + "  | " + NetworkStudy.describe(t.settings)
     }
 }

@@ -1,10 +1,13 @@
 import Foundation
+import NasCore
 import NasCost
 import NasData
 import NasLang
 import NasNN
 import NasOptimize
 import NasRender
+import NasSearch
+import NasStudy
 import NasTrial
 
 /// One trial as a study keeps it: where the strategy asked, what that meant, what happened.
@@ -22,6 +25,10 @@ struct NetworkTrial {
 /// A search over real networks and everything it found. A class, because the user's budget
 /// can change after the search (`budget.ram = 64 KB`) and every value referring to the study
 /// must then see the re-filtered front.
+///
+/// The trials live in `store` (a `NasSearch.Study` over SQLite for `--db`, over memory
+/// otherwise); `trials` is their decoded view (settings and architecture from each point,
+/// trained networks kept from this session), rebuilt from the storage after every write.
 final class NetworkStudy {
     let space: String
     let model: ModelSpec
@@ -35,13 +42,26 @@ final class NetworkStudy {
     /// network no better than guessing is worth nothing however small; loss: ln(classes).
     let reference: [Double]
     var budget: Budget?
+    /// Where the trials live.
+    let store: Study
+    /// How points map to networks, and their costs.
+    let decoder: SpaceDecoder
+    let oracle: CostOracle
+    /// The finished trials (complete, failed, infeasible) in number order, as `reload` read them.
     private(set) var trials: [NetworkTrial] = []
+    /// Networks trained in this session, by trial number: the storage keeps metrics and
+    /// curves, not weights.
+    private var networks: [Int: (model: Model, bits: [BitWidth])] = [:]
     /// Calibration samples and normalization, so a trial's network can be exported or quantized.
     let normalization: Normalization
     let calibration: [[Float]]
 
     init(space: String, model: ModelSpec, board: TargetBoard, objectives: [Objective], budget: Budget?, strategy: String,
-         seed: UInt64, reference: [Double], normalization: Normalization, calibration: [[Float]]) {
+         seed: UInt64, reference: [Double], normalization: Normalization, calibration: [[Float]], store: Study,
+         decoder: SpaceDecoder, oracle: CostOracle) {
+        self.store = store
+        self.decoder = decoder
+        self.oracle = oracle
         self.space = space
         self.model = model
         self.board = board
@@ -54,20 +74,36 @@ final class NetworkStudy {
         self.calibration = calibration
     }
 
-    /// What `resume` and retraining need: how points map to networks, and the data.
+    /// What `resume` and retraining need: the runner, the data and the strategies' domain.
     struct Continuation {
-        let decoder: SpaceDecoder
-        let oracle: CostOracle
         let runner: TrialRunner
         let data: TrialData
         let domain: SearchDomain
         let trials: Int
-        let recorder: StudyRecorder?
     }
     var continuation: Continuation?
 
-    func append(_ trial: NetworkTrial) { trials.append(trial) }
-    func removeAllTrials() { trials.removeAll() }
+    /// Re-reads the finished trials from the storage (a `running` row is a trial still
+    /// training, or one a stop interrupted: not a result).
+    func reload() throws {
+        trials = try store.trials().filter { $0.status != .running }.map(view)
+    }
+
+    /// A stored trial as the study shows it: its settings and architecture decoded from its
+    /// point, and its network when this session trained it.
+    private func view(_ record: TrialRecord) -> NetworkTrial {
+        let configuration = decoder.decode(record.x)
+        var outcome = TrialOutcome(status: record.status, reason: record.failureReason,
+                                   metrics: record.metrics.isEmpty ? nil : record.metrics, seconds: record.seconds ?? 0)
+        if let network = networks[record.number] { (outcome.model, outcome.bits) = (network.model, network.bits) }
+        return NetworkTrial(number: record.number, x: record.x, settings: oracle.settings(configuration), spec: configuration.spec,
+                            seed: record.seed, outcome: outcome)
+    }
+
+    /// Keeps a trained network with its trial, for `best`, `evaluate` and export.
+    func keepNetwork(of number: Int, _ outcome: TrialOutcome) {
+        if let model = outcome.model { networks[number] = (model, outcome.bits) }
+    }
 
     /// The trial with its network: kept from its run, or retrained from its seed for trials read
     /// back from the database (which keeps metrics and curves, not weights). Training is
@@ -77,37 +113,38 @@ final class NetworkStudy {
               let index = trials.firstIndex(where: { $0.number == t.number }) else { return t }
         context.write(live: "retraining trial \(t.number) from its seed (the database keeps metrics, not weights)\n", plain: "")
         var interrupted = false
-        let outcome = c.runner.run(c.decoder.decode(t.x).plan, on: c.data, seed: t.seed, interrupted: &interrupted)
+        let outcome = c.runner.run(decoder.decode(t.x).plan, on: c.data, seed: t.seed, interrupted: &interrupted)
         guard outcome.status == .complete else { return t }
-        let trained = NetworkTrial(number: t.number, x: t.x, settings: t.settings, spec: t.spec, seed: t.seed, outcome: outcome)
+        keepNetwork(of: t.number, outcome)
+        var kept = t.outcome
+        (kept.model, kept.bits) = (outcome.model, outcome.bits)
+        let trained = NetworkTrial(number: t.number, x: t.x, settings: t.settings, spec: t.spec, seed: t.seed, outcome: kept)
         trials[index] = trained
         return trained
     }
 
-    /// A metric of a trial with its unit; nil when unknown (accuracy of an untrained network).
-    static func value(_ metric: Metric, _ m: TrialMetrics) -> Quantity? {
-        let v: Double = switch metric {
-        case .accuracy: m.accuracy
-        case .loss: m.loss
-        case .flash: Double(m.flashBytes)
-        case .ram: Double(m.ramBytes)
-        case .macs: Double(m.macs)
-        case .params: Double(m.parameters)
-        case .latency: m.latencySeconds
-        }
-        return v.isNaN ? nil : Quantity(value: v, dimension: metric.dimension)
+    /// Why a trial's network breaks the board or the current budget; empty when it fits.
+    func violations(_ m: MetricValues) -> [String] { Self.violations(m, board: board, budget: budget) }
+
+    /// The board's memory as limits: no network larger than the board is ever feasible.
+    static func boardLimits(_ board: TargetBoard) -> [Constraint] {
+        [Constraint(.ram, .lessOrEqual, Double(board.ramBytes)), Constraint(.flash, .lessOrEqual, Double(board.flashBytes))]
     }
 
-    /// Why a trial's network breaks the board or the current budget; empty when it fits.
-    func violations(_ m: TrialMetrics) -> [String] { Self.violations(m, board: board, budget: budget) }
+    /// Everything a feasible trial must satisfy: the board's memory and the budget.
+    static func limits(board: TargetBoard, budget: Budget?) -> [Constraint] { boardLimits(board) + (budget?.constraints ?? []) }
 
-    static func violations(_ m: TrialMetrics, board: TargetBoard, budget: Budget?) -> [String] {
+    var limits: [Constraint] { Self.limits(board: board, budget: budget) }
+
+    static func violations(_ m: MetricValues, board: TargetBoard, budget: Budget?) -> [String] {
         var out: [String] = []
-        if m.ramBytes > board.ramBytes { out.append("ram \(Self.show(.ram, Double(m.ramBytes))) > board's \(Self.show(.ram, Double(board.ramBytes)))") }
-        if m.flashBytes > board.flashBytes { out.append("flash \(Self.show(.flash, Double(m.flashBytes))) > board's \(Self.show(.flash, Double(board.flashBytes)))") }
+        for c in boardLimits(board) {
+            guard let v = m[c.metric], !c.admits(v) else { continue }
+            out.append("\(c.metric.name) \(c.metric.format(v)) > board's \(c.metric.format(c.limit))")
+        }
         for c in budget?.constraints ?? [] {
-            guard let v = Self.value(c.metric, m), !c.admits(v) else { continue }
-            out.append("\(c.metric.rawValue) \(Self.show(c.metric, v.value)) breaks \(c.metric.rawValue) \(c.op.rawValue) \(Self.show(c.metric, c.limit.value))")
+            guard let v = m[c.metric], !c.admits(v) else { continue }
+            out.append("\(c.metric.name) \(c.metric.format(v)) breaks \(c.metric.name) \(c.comparison.rawValue) \(c.metric.format(c.limit))")
         }
         return out
     }
@@ -115,31 +152,31 @@ final class NetworkStudy {
     /// Complete and within the board and the current budget.
     func isFeasible(_ t: NetworkTrial) -> Bool {
         guard t.outcome.status == .complete, let m = t.outcome.metrics else { return false }
-        return violations(m).isEmpty
+        return limits.admit(m)
     }
 
     /// The trial's objectives as strategies and hypervolume see them: all minimized (accuracy
     /// negated), costs scaled by their reference so it sits at 1.
-    func minimized(_ m: TrialMetrics) -> [Double] { Self.minimized(m, objectives: objectives, reference: reference) }
+    func minimized(_ m: MetricValues) -> [Double] { Self.minimized(m, objectives: objectives, reference: reference) }
 
-    static func minimized(_ m: TrialMetrics, objectives: [Objective], reference: [Double]) -> [Double] {
+    static func minimized(_ m: MetricValues, objectives: [Objective], reference: [Double]) -> [Double] {
         objectives.enumerated().map { i, o in
-            let v = value(o.metric, m)?.value ?? reference[i]
-            return o.maximize ? -v : v / reference[i]
+            let v = m[o.metric] ?? reference[i]
+            return o.direction == .maximize ? -v : v / reference[i]
         }
     }
 
     var referencePoint: [Double] { Self.referencePoint(objectives, reference) }
 
     static func referencePoint(_ objectives: [Objective], _ reference: [Double]) -> [Double] {
-        zip(objectives, reference).map { $0.maximize ? -$1 : 1 }
+        zip(objectives, reference).map { $0.direction == .maximize ? -$1 : 1 }
     }
 
-    /// Indices of the feasible non-dominated trials, best first by the first objective.
+    /// Indices of the feasible non-dominated trials, best first by the first objective (the
+    /// one front rule, `FeasibleFront`, over the board's and the budget's limits).
     var front: [Int] {
-        let feasible = trials.indices.filter { isFeasible(trials[$0]) }
-        let points = feasible.map { minimized(trials[$0].outcome.metrics!) }
-        return Pareto.front(points).sorted { points[$0].lexicographicallyPrecedes(points[$1]) }.map { feasible[$0] }
+        FeasibleFront.select(trials.map { $0.outcome.status == .complete ? $0.outcome.metrics : nil }, numbers: trials.map(\.number),
+                             within: limits, objectives: objectives)
     }
 
     /// Hypervolume of the feasible trials after each trial, in the scaled space of `minimized`.
@@ -159,23 +196,11 @@ final class NetworkStudy {
     /// The feasible trial best at `metric`.
     func best(by metric: Metric) -> NetworkTrial? {
         let feasible = trials.filter(isFeasible)
-        let better: (Double, Double) -> Bool = metric.higherIsBetter ? { $0 > $1 } : { $0 < $1 }
-        return feasible.min { a, b in
-            better(Self.value(metric, a.outcome.metrics!)?.value ?? .nan, Self.value(metric, b.outcome.metrics!)?.value ?? .nan)
-        }
+        let better: (Double, Double) -> Bool = metric.direction == .maximize ? { $0 > $1 } : { $0 < $1 }
+        return feasible.min { a, b in better(a.outcome.metrics?[metric] ?? .nan, b.outcome.metrics?[metric] ?? .nan) }
     }
 
     // MARK: - Display
-
-    /// Metrics as tables show them: accuracy to 3 places, memory in KB, counts compact.
-    static func show(_ metric: Metric, _ v: Double) -> String {
-        switch metric {
-        case .accuracy, .loss: return String(format: "%.3f", v)
-        case .ram, .flash: return v >= 1_048_576 ? String(format: "%.2f MB", v / 1_048_576) : String(format: "%.1f KB", v / 1024)
-        case .macs, .params: return Quantity(value: v).exactInt.map(compact) ?? Quantity.format(v)
-        case .latency: return v >= 1 ? String(format: "%.2f s", v) : String(format: "%.2f ms", v * 1e3)
-        }
-    }
 
     /// Settings in one short line: per-layer lists as their range.
     static func describe(_ settings: [(String, Value)]) -> String {
@@ -183,9 +208,9 @@ final class NetworkStudy {
             if case .list(let items) = value {
                 let numbers = items.compactMap { v -> Double? in if case .number(let q) = v { return q.value }; return nil }
                 guard let lo = numbers.min(), let hi = numbers.max() else { return "\(name) []" }
-                return lo == hi ? "\(name) \(Quantity.format(lo))" : "\(name) \(Self.short(lo))..\(Self.short(hi))"
+                return lo == hi ? "\(name) \(NumberFormat.plain(lo))" : "\(name) \(NumberFormat.short(lo))..\(NumberFormat.short(hi))"
             }
-            if case .number(let q) = value, q.dimension == .none { return "\(name) \(Self.short(q.value))" }
+            if case .number(let q) = value, q.dimension == .none { return "\(name) \(NumberFormat.short(q.value))" }
             return "\(name) \(value.inline)"
         }.joined(separator: ", ")
     }
@@ -210,12 +235,11 @@ final class NetworkStudy {
         let rows: [[String]] = indices.map { i in
             let t = trials[i]
             let cells = metrics.map { metric -> String in
-                guard let m = t.outcome.metrics, let v = Self.value(metric, m) else { return "-" }
-                let broken = (budget?.constraint(for: metric)).map { !$0.admits(v) } ?? false
-                    || (metric == .ram && m.ramBytes > board.ramBytes) || (metric == .flash && m.flashBytes > board.flashBytes)
-                return Self.show(metric, v.value) + (broken ? "!" : "")
+                guard let v = t.outcome.metrics?[metric] else { return "-" }
+                let broken = limits.contains { $0.metric == metric && !$0.admits(v) }
+                return metric.format(v) + (broken ? "!" : "")
             }
-            let status = t.outcome.status == .complete && !isFeasible(t) ? "over budget" : t.outcome.status.name
+            let status = t.outcome.status == .complete && !isFeasible(t) ? "over budget" : t.outcome.status.rawValue
             return [String(t.number)] + cells + [status, Self.describe(t.settings)]
         }
         return TextTable(title: title, columns: columns, rows: rows).render() + "\n"
@@ -223,7 +247,7 @@ final class NetworkStudy {
 
     var budgetDescription: String {
         guard let budget, !budget.constraints.isEmpty else { return "board limits" }
-        return budget.constraints.map { "\($0.metric.rawValue) \($0.op.rawValue) \(Self.show($0.metric, $0.limit.value))" }
+        return budget.constraints.map { "\($0.metric.name) \($0.comparison.rawValue) \($0.metric.format($0.limit))" }
             .joined(separator: ", ")
     }
 

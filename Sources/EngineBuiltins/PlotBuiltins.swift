@@ -1,4 +1,5 @@
 import Foundation
+import NasCore
 import NasFiles
 import NasLang
 import NasRender
@@ -114,7 +115,7 @@ enum PlotBuiltins {
             let values = column.values.map { $0 ?? 0 }
             let fractions = column.dimension == .none && values.allSatisfy { (0...1).contains($0) }
             return BarSeries(column.name, values: values,
-                             valueLabels: column.values.map { $0.map { Quantity(value: $0, dimension: column.dimension).description } ?? "" },
+                             valueLabels: column.values.map { $0.map { NumberFormat.label(Quantity(value: $0, dimension: column.dimension)) } ?? "" },
                              maximum: fractions ? 1 : nil, colour: palette[k % palette.count])
         }
         return BarChart(title: try call.optional("title").map { _ in try call.string("title") }, labelTitle: labelTitle,
@@ -134,7 +135,7 @@ enum PlotBuiltins {
         default: throw call.error("\(call.name): '\(name)' must be a list of numbers, not \(value.typeName)", at: "data")
         }
         let which = name.isEmpty ? "" : " of '\(name)'"
-        var dimension: NasLang.Dimension?
+        var dimension: NasCore.Dimension?
         let values = try items.enumerated().map { i, item -> Double? in
             guard case .number(let q) = item else {
                 throw call.error("\(call.name): item \(i + 1)\(which) is \(item.typeName), not a number", at: "data",

@@ -1,3 +1,4 @@
+import NasCore
 import NasLang
 import NasOptimize
 import NasRender
@@ -92,10 +93,10 @@ enum PlotData {
         for constraint in budget?.constraints ?? [] {
             let name = constraint.metric.rawValue
             guard name == xName || name == yName else { continue }
-            let label = "\(name) \(constraint.op.rawValue) \(constraint.limit.description)"
+            let label = "\(name) \(constraint.comparison.rawValue) \(constraint.limitQuantity.description)"
             lines.append(name == xName
-                ? ReferenceLine(.vertical, at: constraint.limit.value / xUnit.divisor, label: label)
-                : ReferenceLine(.horizontal, at: constraint.limit.value / yUnit.divisor, label: label))
+                ? ReferenceLine(.vertical, at: constraint.limit / xUnit.divisor, label: label)
+                : ReferenceLine(.horizontal, at: constraint.limit / yUnit.divisor, label: label))
         }
         let (xLog, yLog) = try logAxes(call)
         let plot = Plot(title: try title(call), x: Axis(xUnit.title(xName), scale: xLog ? .log : .linear),

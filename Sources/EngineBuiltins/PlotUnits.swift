@@ -1,3 +1,4 @@
+import NasCore
 import NasLang
 
 /// The unit an axis or a bar column is drawn in. Values reach the renderer already divided

@@ -1,6 +1,8 @@
+import NasCore
 import NasLang
 import NasOptimize
 import NasRender
+import NasSearch
 
 /// `problem.*` test problems and `search(problem, strategy:, trials:, seed:)` on them.
 enum SearchBuiltins {
@@ -8,7 +10,7 @@ enum SearchBuiltins {
 
     static func register(into r: inout BuiltinRegistry, session: SearchSession) {
         // Strategy and metric names as bare words: `strategy: ars_mobo`, `s.best(by: accuracy)`.
-        for name in strategies + Metric.allCases.map(\.rawValue) { r.define(name, .string(name)) }
+        for name in strategies + Metric.searchable.map(\.name) { r.define(name, .string(name)) }
         r.observeBudgets { budget, context in session.budgetChanged(budget, context: context) }
         r.register(Builtin("resume", [.init("study"), .init("trials", default: Value.none)],
                            doc: "Continues a network study stopped by Ctrl-C, or runs it on to `trials` trials in all; finished trials are kept, not rerun, and the strategy picks up where it was. `nasbook run --resume` does the same for a study in the database.") { call in
@@ -79,7 +81,7 @@ enum SearchBuiltins {
     static func searchProblem(_ p: ProblemValue, _ call: BuiltinCall) throws -> Value {
         let trials = try call.positiveInteger("trials", limit: 100_000)
         var strategy = try strategy(named: try call.string("strategy"), call, seed: try call.seed(), dimensions: p.problem.dimensions)
-        return .native(StudyValue(study: Study.run(p.problem, strategy: &strategy, trials: trials)))
+        return .native(StudyValue(study: ProblemStudy.run(p.problem, strategy: &strategy, trials: trials)))
     }
 }
 
@@ -102,7 +104,7 @@ struct ProblemValue: NativeValue {
 
 /// A finished study: `s.pareto` (records), `s.hypervolume`, `s.trials`, `s.history`.
 struct StudyValue: NativeValue {
-    let study: Study
+    let study: ProblemStudy
 
     var typeName: String { "study" }
     var memberNames: [String] { ["pareto", "hypervolume", "trials", "history", "strategy"] }
@@ -125,13 +127,13 @@ struct StudyValue: NativeValue {
 
     var summary: String {
         "study of \(study.problem.name) with \(study.strategy): \(study.observations.count) trials, "
-            + "\(study.paretoIndices.count) on the front, hypervolume \(Quantity.format(study.hypervolume))"
+            + "\(study.paretoIndices.count) on the front, hypervolume \(NumberFormat.plain(study.hypervolume))"
     }
 
     func render() -> String {
         let front = study.paretoIndices.sorted { study.observations[$0].objectives[0] < study.observations[$1].objectives[0] }
         let columns = [TextTable.Column("trial", .right)] + (1...study.problem.objectives).map { TextTable.Column("f\($0)", .right) }
-        let rows = front.map { i in [String(i + 1)] + study.observations[i].objectives.map { Quantity.format($0) } }
+        let rows = front.map { i in [String(i + 1)] + study.observations[i].objectives.map { NumberFormat.plain($0) } }
         return summary + "\n" + TextTable(columns: columns, rows: rows).render() + "\n"
     }
 }

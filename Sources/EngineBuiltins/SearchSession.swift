@@ -1,9 +1,12 @@
 import Foundation
+import NasCore
 import NasCost
 import NasData
 import NasLang
 import NasNN
 import NasOptimize
+import NasSearch
+import NasStudy
 import NasTrial
 
 /// The network studies of one interpreter session, so a budget change can re-filter every
@@ -42,41 +45,43 @@ final class SearchSession {
         }
         let runner = TrialRunner(board: board)
         let oracle = CostOracle(decoder: decoder, runner: runner, input: data.sampleShape, classes: data.classCount)
-        guard let largest = NetworkSearch.largestCosts(oracle, seed: seed) else {
+        guard let largest = oracle.largestCosts(seed: seed) else {
             throw call.error("search: no network of space '\(space.name)' can be built for \(describe(shape: data.sampleShape)) input", at: "space")
         }
         let reference = NetworkSearch.reference(for: objectives, budget: budget, board: board, largest: largest, classes: data.classCount)
         var strategy = try SearchBuiltins.strategy(named: try call.string("strategy"), call, seed: seed, dimensions: decoder.dimensions.count)
-        let study = NetworkStudy(space: space.name, model: base, board: board, objectives: objectives, budget: budget,
-                                 strategy: strategy.name, seed: seed, reference: reference,
-                                 normalization: trialData.normalization, calibration: trialData.calibration)
-        studies.append(study)
         let domain = Self.domain(decoder: decoder, oracle: oracle, board: board, budget: budget, objectives: objectives,
                                  reference: reference, trials: trials)
-        var recorder: StudyRecorder?, stored: [NetworkTrialRecord] = []
         let settings = call.context.studySettings
         let occurrence = searches[space.name, default: 0]
         searches[space.name] = occurrence + 1
+        let description = Study.Description(
+            name: space.name, searchSpace: Self.spaceText(space), strategy: strategy.name, seed: seed, objectives: objectives,
+            budget: budget?.constraints ?? [], trials: trials,
+            fingerprint: Self.fingerprint(data: data, validation: fraction, board: board, model: base, objectives: objectives))
+        // The trials' one home: the study database with --db, else memory.
+        var opened: (study: Study, replay: [TrialRecord], warnings: [String])?
         if let path = settings.databasePath, !settings.cached || FileManager.default.fileExists(atPath: path) {
-            let pick: StudyRecorder.Pick = settings.cached ? .index(occurrence) : settings.resume ? .latest : .new
+            let pick: Study.Pick = settings.cached ? .index(occurrence) : settings.resume ? .latest : .new
             do {
-                if let opened = try StudyRecorder.open(path: path, pick: pick, .init(
-                    space: space, strategy: strategy.name, seed: seed, objectives: objectives, budget: budget, trials: trials,
-                    fingerprint: Self.fingerprint(data: data, validation: fraction, board: board, model: base, objectives: objectives))) {
-                    (recorder, stored) = (opened.recorder, opened.stored)
-                    // A cached replay reports the stored trials exactly as they ran, whatever
-                    // nasbook replays them, so only a refusal (above) matters there.
-                    if !settings.cached { for warning in opened.warnings { call.context.write(warning + "\n") } }
-                }
+                // As its only writer: a second process gets `.locked`.
+                opened = try Study.open(try StudyStore(path: path, exclusive: true), pick: pick, description)
             } catch {
                 throw call.error("search: study database \(path): \(error)", at: "space")
             }
+            // A cached replay reports the stored trials exactly as they ran, whatever nasbook
+            // replays them, so only a refusal (above) matters there.
+            if !settings.cached { for warning in opened?.warnings ?? [] { call.context.write(warning + "\n") } }
         }
-        study.continuation = .init(decoder: decoder, oracle: oracle, runner: runner, data: trialData, domain: domain,
-                                   trials: trials, recorder: recorder)
+        let store = try opened?.study ?? Study.create(in: MemoryStudyStorage(), description)
+        let study = NetworkStudy(space: space.name, model: base, board: board, objectives: objectives, budget: budget,
+                                 strategy: strategy.name, seed: seed, reference: reference,
+                                 normalization: trialData.normalization, calibration: trialData.calibration, store: store,
+                                 decoder: decoder, oracle: oracle)
+        studies.append(study)
+        study.continuation = .init(runner: runner, data: trialData, domain: domain, trials: trials)
         try NetworkSearch(decoder: decoder, oracle: oracle, runner: runner, data: trialData, study: study)
-            .run(trials: trials, strategy: &strategy, domain: domain, replay: stored, echoReplay: settings.cached,
-                 recorder: recorder, call: call)
+            .run(trials: trials, strategy: &strategy, domain: domain, echoReplay: settings.cached, call: call)
         return .native(NetworkStudyValue(study: study))
     }
 
@@ -87,7 +92,7 @@ final class SearchSession {
         let trialData = TrialData(data, validationFraction: fraction, seed: seed)
         let train = trialData.train.count, held = trialData.validation.count
         guard train >= 1, held >= 1 else {
-            throw call.error("search: holding out \(Quantity.format(fraction * 100))% of \(data.count) samples (stratified per class) "
+            throw call.error("search: holding out \(NumberFormat.plain(fraction * 100))% of \(data.count) samples (stratified per class) "
                              + "leaves \(train) to train on and \(held) to score on; each part needs at least one",
                              at: train == 0 ? "validation" : "data",
                              hint: train == 0 ? "lower validation: (e.g. 0.2) or use more samples"
@@ -101,10 +106,9 @@ final class SearchSession {
     func resume(_ study: NetworkStudy, trials: Int?, call: BuiltinCall) throws -> Value {
         guard let c = study.continuation else { throw call.error("resume: this study cannot be continued") }
         let total = trials ?? c.trials
-        var strategy = try SearchBuiltins.strategy(named: study.strategy, call, seed: study.seed, dimensions: c.decoder.dimensions.count)
-        let replay = study.trials.map { NetworkTrialRecord(number: $0.number, x: $0.x, seed: $0.seed, outcome: $0.outcome) }
-        try NetworkSearch(decoder: c.decoder, oracle: c.oracle, runner: c.runner, data: c.data, study: study)
-            .run(trials: total, strategy: &strategy, domain: c.domain, replay: replay, recorder: c.recorder, call: call)
+        var strategy = try SearchBuiltins.strategy(named: study.strategy, call, seed: study.seed, dimensions: study.decoder.dimensions.count)
+        try NetworkSearch(decoder: study.decoder, oracle: study.oracle, runner: c.runner, data: c.data, study: study)
+            .run(trials: total, strategy: &strategy, domain: c.domain, call: call)
         return .native(NetworkStudyValue(study: study))
     }
 
@@ -114,12 +118,17 @@ final class SearchSession {
     static func fingerprint(data: Dataset, validation: Double, board: TargetBoard, model: ModelSpec,
                             objectives: [Objective]) -> [String: String] {
         [
-            "dataset": "\(data.name) (\(data.count) samples of \(describe(shape: data.sampleShape)), content \(String(data.contentHash, radix: 16)), validation \(Quantity.format(validation)))",
-            "board": "\(board.name) (\(board.core.name), \(Quantity.format(board.clockHz / 1e6)) MHz, \(board.ramBytes) B RAM, \(board.flashBytes) B flash)",
+            "dataset": "\(data.name) (\(data.count) samples of \(describe(shape: data.sampleShape)), content \(String(data.contentHash, radix: 16)), validation \(NumberFormat.plain(validation)))",
+            "board": "\(board.name) (\(board.core.name), \(NumberFormat.plain(board.clockHz / 1e6)) MHz, \(board.ramBytes) B RAM, \(board.flashBytes) B flash)",
             "model": model.summary,
-            "objectives": objectives.map { ($0.maximize ? "maximize " : "minimize ") + $0.metric.rawValue }.joined(separator: ", "),
+            "objectives": objectives.map(\.description).joined(separator: ", "),
             "nasbook": NasbookVersion.current,
         ]
+    }
+
+    /// The space as text: a resumed study must search the same space its points map into.
+    static func spaceText(_ space: SearchSpace) -> String {
+        space.parameters.map { "\($0.name) \($0.domainDescription)" + ($0.perLayer ? " per layer" : "") }.joined(separator: "; ")
     }
 
     /// What the strategies see: per-layer descriptors, the budget as a known constraint and the
@@ -132,11 +141,11 @@ final class SearchSession {
             dimensions: d, descriptors: decoder.descriptors,
             isFeasible: { x in
                 guard let report = oracle.cost(at: x) else { return false }
-                return NetworkStudy.violations(TrialMetrics(cost: report), board: board, budget: budget).isEmpty
+                return NetworkStudy.limits(board: board, budget: budget).admit(MetricValues(cost: report))
             },
             analyticObjectives: { x in
                 guard let report = oracle.cost(at: x) else { return objectives.map { _ in nil } }
-                let scaled = NetworkStudy.minimized(TrialMetrics(cost: report), objectives: objectives, reference: reference)
+                let scaled = NetworkStudy.minimized(MetricValues(cost: report), objectives: objectives, reference: reference)
                 return zip(objectives, scaled).map { o, v in o.metric == .accuracy || o.metric == .loss ? nil : v }
             },
             initialDesign: max(3, min(2 * (d + 1), trials / 3)),
@@ -150,8 +159,7 @@ final class SearchSession {
             guard !set.objectives.isEmpty else { throw call.error("search: the objectives are empty", at: "objectives") }
             return set.objectives
         case nil, .function?:
-            return [Objective(metric: .accuracy, maximize: true), Objective(metric: .ram, maximize: false),
-                    Objective(metric: .flash, maximize: false)]
+            return [Objective(.accuracy, .maximize), Objective(.ram, .minimize), Objective(.flash, .minimize)]
         case let other?:
             throw call.error("search: 'objectives' must be an objectives block, not \(other.typeName)", at: "objectives")
         }
@@ -173,7 +181,7 @@ final class SearchSession {
         for study in studies where study.budget?.name == budget.name {
             study.budget = budget
             // The database keeps the latest budget with the study; a failed write loses nothing.
-            try? study.continuation?.recorder?.budgetChanged(budget)
+            try? study.store.updateBudget(budget.constraints)
             guard !study.trials.isEmpty else { continue }
             context.write("\(budget.name == "budget" ? "budget" : "budget " + budget.name) is now \(study.budgetDescription): re-filtered \(study.trials.count) stored trials of space \(study.space)\n")
             context.write(study.frontTable())
@@ -206,9 +214,9 @@ struct NetworkStudyValue: NativeValue {
             return .function(.builtin(Builtin("best", [.init("by", default: .string("accuracy"))],
                                               doc: "The feasible trial best at a metric, with its trained network as `model`.") { call in
                 let name = try call.string("by")
-                guard let metric = Metric(rawValue: name) else {
+                guard let metric = Metric.searchable(named: name) else {
                     throw call.error("best: unknown metric '\(name)'", at: "by",
-                                     hint: Suggestions.hint(for: name, in: Metric.allCases.map(\.rawValue)))
+                                     hint: Suggestions.hint(for: name, in: Metric.searchable.map(\.name)))
                 }
                 guard let trial = study.best(by: metric) else {
                     throw call.error("best: no trial of this study fits \(study.budgetDescription)")
@@ -245,7 +253,7 @@ struct NetworkStudyValue: NativeValue {
                 throw call.error("evaluate: 'trials' must list trial records or numbers of this study", at: "trials")
             }
             guard t.outcome.status == .complete else {
-                throw call.error("evaluate: trial \(t.number) did not complete (\(t.outcome.status.name)); only trained trials can be scored", at: "trials")
+                throw call.error("evaluate: trial \(t.number) did not complete (\(t.outcome.status.rawValue)); only trained trials can be scored", at: "trials")
             }
             return t
         }
@@ -254,15 +262,15 @@ struct NetworkStudyValue: NativeValue {
     /// A trial as a record: number, status, metrics with units, whether it fits now, settings,
     /// and for trained trials the compressed network (`model`) for quantize, cost and export.
     func record(_ t: NetworkTrial) -> Value {
-        var fields: [(String, Value)] = [("trial", .number(Double(t.number))), ("status", .string(t.outcome.status.name))]
+        var fields: [(String, Value)] = [("trial", .number(Double(t.number))), ("status", .string(t.outcome.status.rawValue))]
         if let m = t.outcome.metrics {
             for metric in [Metric.accuracy, .loss, .ram, .flash, .macs, .params, .latency] {
-                if let v = NetworkStudy.value(metric, m) { fields.append((metric.rawValue, .number(v))) }
+                if let v = m.quantity(metric) { fields.append((metric.rawValue, .number(v))) }
             }
-            if !m.floatAccuracy.isNaN { fields.append(("accuracy_float", .number(m.floatAccuracy))) }
+            if let float = m[.floatAccuracy] { fields.append(("accuracy_float", .number(float))) }
         }
         fields.append(("feasible", .bool(study.isFeasible(t))))
-        if let why = t.outcome.status.reason { fields.append(("reason", .string(why))) }
+        if let why = t.outcome.reason { fields.append(("reason", .string(why))) }
         fields.append(("settings", .record(Record(kind: "settings", t.settings))))
         if let model = t.outcome.model {
             var trained = TrainedModel(spec: t.spec, model: model, normalization: study.normalization)

@@ -1,4 +1,5 @@
 import Foundation
+import NasCore
 import NasData
 import NasLang
 import NasRender
@@ -48,7 +49,7 @@ struct StudyEvaluation: NativeValue {
     func member(_ name: String) -> Value? {
         switch name {
         case "trials": return .list(rows.map(record))
-        case "accuracy": return .number(mean(rows.compactMap { $0.trial.outcome.metrics?.accuracy }))
+        case "accuracy": return .number(mean(rows.compactMap { $0.trial.outcome.metrics?[.accuracy] }))
         case "test_accuracy": return .number(mean(rows.compactMap { $0.test?.int8 }))
         case "samples": return .number(Double(samples))
         default: return nil
@@ -61,12 +62,12 @@ struct StudyEvaluation: NativeValue {
     func record(_ row: Row) -> Value {
         var fields: [(String, Value)] = [("trial", .number(Double(row.trial.number)))]
         if let m = row.trial.outcome.metrics {
-            fields.append(("accuracy", .number(m.accuracy)))
+            if let accuracy = m[.accuracy] { fields.append(("accuracy", .number(accuracy))) }
             if let test = row.test {
                 fields += [("test_accuracy", .number(test.int8)), ("test_accuracy_float", .number(test.float))]
             }
             for metric in [Metric.ram, .flash, .macs] {
-                if let v = NetworkStudy.value(metric, m) { fields.append((metric.rawValue, .number(v))) }
+                if let v = m.quantity(metric) { fields.append((metric.rawValue, .number(v))) }
             }
         }
         fields.append(("settings", .record(Record(kind: "settings", row.trial.settings))))
@@ -77,7 +78,7 @@ struct StudyEvaluation: NativeValue {
         let scored = rows.filter { $0.test != nil }
         return "\(rows.count) trials of study \(study.space) scored in int8 on \(samples) test samples of \(dataName): "
             + String(format: "mean validation accuracy %.3f, mean test accuracy %.3f",
-                     mean(scored.compactMap { $0.trial.outcome.metrics?.accuracy }), mean(scored.compactMap { $0.test?.int8 }))
+                     mean(scored.compactMap { $0.trial.outcome.metrics?[.accuracy] }), mean(scored.compactMap { $0.test?.int8 }))
     }
 
     func render() -> String {
@@ -86,11 +87,11 @@ struct StudyEvaluation: NativeValue {
                        TextTable.Column("ram", .right), TextTable.Column("flash", .right), TextTable.Column("settings")]
         let body = rows.map { row -> [String] in
             let m = row.trial.outcome.metrics
-            let validation = m.map { NetworkStudy.show(.accuracy, $0.accuracy) } ?? "-"
-            let test = row.test.map { [NetworkStudy.show(.accuracy, $0.int8), NetworkStudy.show(.accuracy, $0.float),
-                                       String(format: "%+.3f", $0.int8 - (m?.accuracy ?? .nan))] } ?? ["-", "-", "-"]
+            let validation = m?[.accuracy].map { Metric.accuracy.format($0) } ?? "-"
+            let test = row.test.map { [Metric.accuracy.format($0.int8), Metric.accuracy.format($0.float),
+                                       String(format: "%+.3f", $0.int8 - (m?[.accuracy] ?? .nan))] } ?? ["-", "-", "-"]
             return [String(row.trial.number), validation] + test
-                + [m.map { NetworkStudy.show(.ram, Double($0.ramBytes)) } ?? "-", m.map { NetworkStudy.show(.flash, Double($0.flashBytes)) } ?? "-",
+                + [m?[.ram].map { Metric.ram.format($0) } ?? "-", m?[.flash].map { Metric.flash.format($0) } ?? "-",
                    NetworkStudy.describe(row.trial.settings)]
         }
         return summary + "\n" + TextTable(columns: columns, rows: body).render() + "\n"

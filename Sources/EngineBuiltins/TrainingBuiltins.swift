@@ -1,4 +1,5 @@
 import Foundation
+import NasCore
 import NasData
 import NasLang
 import NasNN
@@ -193,7 +194,7 @@ final class ProgressPrinter {
         if let failure = report.failure {
             context.write(live: "\r\u{1B}[Ktraining stopped: \(failure)\n", plain: "training stopped: \(failure)\n")
         } else {
-            context.write(live: String(format: "trained %@ (%@ params) in %@, %.0f samples/s\n", model, compact(parameters),
+            context.write(live: String(format: "trained %@ (%@ params) in %@, %.0f samples/s\n", model, NumberFormat.count(parameters),
                                        ProgressBar.duration(report.seconds), report.samplesPerSecond), plain: "")
         }
     }

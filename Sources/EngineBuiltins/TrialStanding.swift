@@ -1,3 +1,4 @@
+import NasCore
 import NasLang
 
 /// How one result record stands against a budget: failed, over budget (and on what), or
@@ -25,10 +26,10 @@ struct TrialStanding {
         for constraint in budget?.constraints ?? [] {
             let name = constraint.metric.rawValue
             guard case .number(let q)? = r[name], q.value.isFinite else { continue }
-            guard q.dimension == constraint.limit.dimension else {
-                throw call.error("\(call.name): the budget limits \(name) to \(constraint.limit.description), but record \(index + 1) has \(name) \(q.description) (\(q.dimension.noun))", at: "budget")
+            guard q.dimension == constraint.metric.dimension else {
+                throw call.error("\(call.name): the budget limits \(name) to \(constraint.limitQuantity.description), but record \(index + 1) has \(name) \(q.description) (\(q.dimension.noun))", at: "budget")
             }
-            if !constraint.admits(q) { violations.append(name) }
+            if !constraint.admits(q.value) { violations.append(name) }
         }
         return TrialStanding(failed: failed, violations: violations)
     }
@@ -43,7 +44,7 @@ struct TrialStanding {
         /// Whether larger is better for a field: as the objectives declare it, else accuracy
         /// yes and everything else no.
         func maximized(_ name: String) -> Bool {
-            objectives?.objectives.first { $0.metric.rawValue == name }?.maximize ?? Metric(rawValue: name)?.higherIsBetter ?? false
+            (objectives?.objectives.first { $0.metric.name == name }?.direction ?? Metric.searchable(named: name)?.direction) == .maximize
         }
     }
 

@@ -1,3 +1,4 @@
+import NasCore
 import NasNN
 
 /// Structured pruning: removes whole output channels of convolutions, producing a genuinely

@@ -1,3 +1,5 @@
+import NasCore
+
 /// Which training-time augmentations to apply; all off by default.
 public struct AugmentOptions: Sendable, Equatable {
     /// Mirror each image left-right with probability 1/2 (images [H, W, C] only).

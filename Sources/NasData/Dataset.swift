@@ -1,3 +1,5 @@
+import NasCore
+
 /// Labelled samples stored sample-major in one flat Float buffer, so a batch is a contiguous
 /// slice the training engine can hand to its kernels without copying or gathering.
 /// Layout is channels-last: images [H, W, C] (NHWC when batched), sequences [T, C], tabular [F].

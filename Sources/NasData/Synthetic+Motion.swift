@@ -1,4 +1,5 @@
 import Foundation
+import NasCore
 
 extension Synthetic {
     /// The classes of `motion`, in label order.

@@ -1,4 +1,5 @@
 import Foundation
+import NasCore
 
 extension Synthetic {
     /// The classes of `shapes`, in label order.

@@ -1,4 +1,5 @@
 import Foundation
+import NasCore
 
 /// Built-in synthetic datasets: learnable but not trivial, generated from a seed alone, so a
 /// search can be benchmarked and replayed on any machine without downloading anything.

@@ -1,4 +1,4 @@
-import NasData
+import NasCore
 
 /// [N, ...] to [N, F]: the bridge from feature maps to Dense layers.
 public final class Flatten: Layer {

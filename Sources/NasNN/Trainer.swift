@@ -1,4 +1,5 @@
 import Foundation
+import NasCore
 import NasData
 
 /// What the trainer needs from a dataset; the data module's datasets conform to it, so the
@@ -42,25 +43,6 @@ public struct TrainingOptions: Sendable {
     public var augment: (@Sendable (inout [Float], Int, inout SeededGenerator) -> Void)?
 
     public init() {}
-}
-
-public struct EpochRecord: Sendable, Equatable {
-    public let epoch: Int
-    public let trainLoss: Double
-    public let trainAccuracy: Double
-    public let validationLoss: Double?
-    public let validationAccuracy: Double?
-    public let seconds: Double
-
-    public init(epoch: Int, trainLoss: Double, trainAccuracy: Double, validationLoss: Double?, validationAccuracy: Double?,
-                seconds: Double) {
-        self.epoch = epoch
-        self.trainLoss = trainLoss
-        self.trainAccuracy = trainAccuracy
-        self.validationLoss = validationLoss
-        self.validationAccuracy = validationAccuracy
-        self.seconds = seconds
-    }
 }
 
 public struct TrainingProgress: Sendable {

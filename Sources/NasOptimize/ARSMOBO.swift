@@ -1,5 +1,5 @@
 import Foundation
-import NasData
+import NasCore
 
 /// ARS-MOBOpt, the algorithm of Deutel, Kontes, Mutschler, Teich, "Combining Multi-Objective
 /// Bayesian Optimization with Reinforcement Learning for TinyML" (ACM TELO 2025), as the

@@ -1,5 +1,5 @@
 import Foundation
-import NasData
+import NasCore
 
 /// Acquisition functions and their optimization, shared by the model-based strategies.
 public enum Acquisition {

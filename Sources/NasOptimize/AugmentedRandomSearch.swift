@@ -1,4 +1,4 @@
-import NasData
+import NasCore
 
 /// Augmented Random Search (Mania, Guy & Recht 2018): trains a linear policy a = M s by
 /// finite differences along random directions. V1 uses raw states; V2 normalizes states by

@@ -1,4 +1,4 @@
-import NasData
+import NasCore
 
 /// L-means clustering (Lloyd's algorithm with k-means++ seeding): where ARS-MOBO starts its
 /// policies, so they spread over the parts of the Pareto front instead of crowding one end.

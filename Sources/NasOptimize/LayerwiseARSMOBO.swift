@@ -1,5 +1,5 @@
 import Foundation
-import NasData
+import NasCore
 
 /// `ars_layers`: nasbook's earlier reading of ARS-MOBO, from the paper's abstract alone (before
 /// the authors' pseudo-code was read; the paper's algorithm is `ARSMOBO`): multi-objective BO

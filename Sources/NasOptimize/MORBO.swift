@@ -1,5 +1,5 @@
 import Foundation
-import NasData
+import NasCore
 
 /// MORBO (after Daulton, Eriksson, Balandat, Bakshy, "Multi-objective Bayesian optimization over
 /// high-dimensional search spaces", UAI 2022), one point per proposal (the paper's MORBO-1

@@ -1,5 +1,5 @@
 import Foundation
-import NasData
+import NasCore
 
 /// NSGA-II (Deb et al. 2002): generations of `population` points; survivors chosen by
 /// non-dominated rank then crowding distance; offspring by binary tournament, simulated binary

@@ -1,4 +1,5 @@
 import Foundation
+import NasCore
 
 /// Standard multi-objective test problems on the unit hypercube, all objectives minimized, for
 /// fast experiments with the search strategies.

@@ -1,4 +1,4 @@
-import NasData
+import NasCore
 
 /// What one dimension of a search space decides, so policies that act per decision (ARS-MOBO's
 /// agents) can tell decisions apart and generalize across layers.

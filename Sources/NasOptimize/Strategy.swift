@@ -1,4 +1,4 @@
-import NasData
+import NasCore
 
 /// One evaluated configuration: its point in the unit hypercube and its objectives (minimized).
 /// A failed trial (training diverged, the network did not fit the device) has no objectives:
@@ -62,45 +62,5 @@ public struct SobolSearch: Strategy {
         var x = sequence!.next()
         for _ in 0..<SearchDomain.feasibleDraws where !domain.feasible(x) { x = sequence!.next() }
         return domain.repair(x, anchors: history.map(\.x), rng: &rng)
-    }
-}
-
-/// Evaluated trials of one problem and what they achieved.
-public struct Study: Sendable {
-    public let problem: TestProblem
-    public let strategy: String
-    public private(set) var observations: [Observation] = []
-    /// Hypervolume after each trial, for progress plots.
-    public private(set) var hypervolumeHistory: [Double] = []
-
-    public init(problem: TestProblem, strategy: String) {
-        self.problem = problem
-        self.strategy = strategy
-    }
-
-    public mutating func record(_ observation: Observation) {
-        observations.append(observation)
-        hypervolumeHistory.append(Hypervolume.of(observations.successful.map(\.objectives), reference: problem.reference))
-    }
-
-    /// Indices into `observations` of the successful trials on the Pareto front.
-    public var paretoIndices: [Int] {
-        let indices = observations.indices.filter { !observations[$0].failed }
-        return Pareto.front(indices.map { observations[$0].objectives }).map { indices[$0] }
-    }
-    public var hypervolume: Double { hypervolumeHistory.last ?? 0 }
-
-    /// Runs `trials` evaluations with a strategy in `domain` (default: the problem's). A proposal
-    /// the domain calls infeasible (only when no feasible point could be found) is recorded as a
-    /// failed trial without being evaluated.
-    public static func run(_ problem: TestProblem, in domain: SearchDomain? = nil, strategy: inout some Strategy,
-                           trials: Int) -> Study {
-        let domain = domain ?? problem.domain
-        var study = Study(problem: problem, strategy: strategy.name)
-        for _ in 0..<trials {
-            let x = strategy.propose(after: study.observations, in: domain)
-            study.record(domain.feasible(x) ? Observation(x: x, objectives: problem.evaluate(x)) : .failure(at: x))
-        }
-        return study
     }
 }

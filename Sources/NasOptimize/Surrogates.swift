@@ -1,5 +1,5 @@
 import Foundation
-import NasData
+import NasCore
 
 /// The models a model-based strategy scores candidates with: one GP per learned objective (exact
 /// values for the domain's analytic objectives instead) and, once some trial has failed, a

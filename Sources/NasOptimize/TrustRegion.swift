@@ -1,5 +1,5 @@
 import Foundation
-import NasData
+import NasCore
 
 /// A trust region as TuRBO (Eriksson et al. 2019) keeps one: a box around a centre whose side is
 /// `length` times a per-input factor (the GP's lengthscales, normalized to geometric mean 1),

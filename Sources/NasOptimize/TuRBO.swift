@@ -1,5 +1,5 @@
 import Foundation
-import NasData
+import NasCore
 
 /// TuRBO-1 (Eriksson, Pearce, Gardner, Turner, Poloczek, "Scalable global optimization via
 /// local Bayesian optimization", NeurIPS 2019), the paper's strongest baseline: one trust region

@@ -1,16 +1,11 @@
 import Foundation
 import GRDB
+import NasCore
 
 /// Whether a study still has trials to run. A study killed mid-run stays `running`, which is
 /// how `resume` tells it apart from one that ended.
 public enum StudyStatus: String, Codable, Sendable {
     case running, finished
-}
-
-/// A trial's outcome. `running` is written when training starts, so a crash leaves a visible
-/// trace; the other three are final.
-public enum TrialStatus: String, Codable, Sendable, CaseIterable {
-    case running, complete, failed, infeasible
 }
 
 /// One search: what was searched, how, and under which budget. Everything `resume` needs to
@@ -84,8 +79,8 @@ public struct TrialRecord: Sendable, Equatable, Identifiable {
     public var x: [Double]
     /// The point decoded into the search space's parameters (width 16, kernel [3, 5, 3]...).
     public var parameters: [String: ParameterValue]
-    /// Measured and computed values by name (see `Metric`); objectives and budgets pick from them.
-    public var metrics: [String: Double]
+    /// Measured and computed values (see `Metric`); objectives and budgets pick from them.
+    public var metrics: MetricValues
     public var seed: UInt64
     public var started: Date
     public var finished: Date?
@@ -98,27 +93,27 @@ public struct TrialRecord: Sendable, Equatable, Identifiable {
         self.status = .running
         self.x = x
         self.parameters = parameters
-        self.metrics = [:]
+        self.metrics = MetricValues()
         self.seed = seed
         self.started = started
     }
 
     /// Records a trained trial's metrics and its end.
-    public mutating func complete(metrics: [String: Double], at time: Date = Date()) {
-        self.metrics.merge(metrics) { $1 }
+    public mutating func complete(metrics: MetricValues, at time: Date = Date()) {
+        self.metrics.merge(metrics)
         close(.complete, reason: nil, at: time)
     }
 
     /// Records why the trial could not be evaluated (diverged, crashed); partial metrics are kept.
-    public mutating func fail(_ reason: String, metrics: [String: Double] = [:], at time: Date = Date()) {
-        self.metrics.merge(metrics) { $1 }
+    public mutating func fail(_ reason: String, metrics: MetricValues = [:], at time: Date = Date()) {
+        self.metrics.merge(metrics)
         close(.failed, reason: reason, at: time)
     }
 
     /// Records a configuration rejected before training because its computed costs break the
     /// budget; those costs are kept so a looser budget can show why it was skipped.
-    public mutating func markInfeasible(_ reason: String, metrics: [String: Double] = [:], at time: Date = Date()) {
-        self.metrics.merge(metrics) { $1 }
+    public mutating func markInfeasible(_ reason: String, metrics: MetricValues = [:], at time: Date = Date()) {
+        self.metrics.merge(metrics)
         close(.infeasible, reason: reason, at: time)
     }
 
@@ -132,36 +127,6 @@ public struct TrialRecord: Sendable, Equatable, Identifiable {
     /// The study's objectives in the minimization convention, or nil when the trial is not
     /// complete or lacks one of them: what a strategy is fed on replay.
     public func objectiveVector(_ objectives: [Objective]) -> [Double]? {
-        guard status == .complete else { return nil }
-        var vector: [Double] = []
-        vector.reserveCapacity(objectives.count)
-        for objective in objectives {
-            guard let value = metrics[objective.metric] else { return nil }
-            vector.append(objective.minimized(value))
-        }
-        return vector
-    }
-}
-
-/// One epoch of a trial's training curve. SQLite keeps NaN as NULL: a NaN loss or accuracy
-/// reads back as NaN, a NaN validation value as nil (not measured).
-public struct EpochRecord: Sendable, Equatable {
-    public internal(set) var trialID: Int64?
-    /// 1-based.
-    public var epoch: Int
-    public var loss: Double
-    public var accuracy: Double
-    public var validationLoss: Double?
-    public var validationAccuracy: Double?
-    public var seconds: Double
-
-    public init(epoch: Int, loss: Double, accuracy: Double, validationLoss: Double? = nil, validationAccuracy: Double? = nil,
-                seconds: Double) {
-        self.epoch = epoch
-        self.loss = loss
-        self.accuracy = accuracy
-        self.validationLoss = validationLoss
-        self.validationAccuracy = validationAccuracy
-        self.seconds = seconds
+        status == .complete ? metrics.minimized(objectives) : nil
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import NasCore
 
 /// The store's tables, built by migrations so a file written by an older nasbook is upgraded in
 /// place when opened. Add a migration for every change; never edit a registered one.
@@ -115,7 +116,7 @@ extension TrialRecord: FetchableRecord, MutablePersistableRecord {
         failureReason = try row.decode(forColumn: "failureReason")
         x = try JSONColumn.decode([Double].self, row, "x", table: Self.databaseTableName)
         parameters = try JSONColumn.decode([String: ParameterValue].self, row, "parameters", table: Self.databaseTableName)
-        metrics = try JSONColumn.decode([String: Double].self, row, "metrics", table: Self.databaseTableName)
+        metrics = try JSONColumn.decode(MetricValues.self, row, "metrics", table: Self.databaseTableName)
         seed = UInt64(databaseBits: try row.decode(forColumn: "seed"))
         started = Date(timeIntervalSinceReferenceDate: try row.decode(forColumn: "started"))
         finished = try row.decode(Double?.self, forColumn: "finished").map(Date.init(timeIntervalSinceReferenceDate:))
@@ -140,28 +141,36 @@ extension TrialRecord: FetchableRecord, MutablePersistableRecord {
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
-extension EpochRecord: FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "epoch"
+/// An `epoch` row: one epoch of a trial's curve (NasCore's `EpochRecord`) and the trial it
+/// belongs to.
+struct EpochRow: FetchableRecord, PersistableRecord {
+    static let databaseTableName = "epoch"
+    let trialID: Int64
+    let epoch: EpochRecord
 
-    /// SQLite stores NaN as NULL, so a NULL loss or accuracy reads back as the NaN it was.
-    public init(row: Row) throws {
-        trialID = try row.decode(forColumn: "trialId")
-        epoch = try row.decode(forColumn: "epoch")
-        loss = try row.decode(Double?.self, forColumn: "loss") ?? .nan
-        accuracy = try row.decode(Double?.self, forColumn: "accuracy") ?? .nan
-        validationLoss = try row.decode(forColumn: "validationLoss")
-        validationAccuracy = try row.decode(forColumn: "validationAccuracy")
-        seconds = try row.decode(forColumn: "seconds")
+    init(trialID: Int64, epoch: EpochRecord) {
+        self.trialID = trialID
+        self.epoch = epoch
     }
 
-    public func encode(to container: inout PersistenceContainer) throws {
+    /// SQLite stores NaN as NULL, so a NULL loss or accuracy reads back as the NaN it was.
+    init(row: Row) throws {
+        trialID = try row.decode(forColumn: "trialId")
+        epoch = EpochRecord(epoch: try row.decode(forColumn: "epoch"), trainLoss: try row.decode(Double?.self, forColumn: "loss") ?? .nan,
+                            trainAccuracy: try row.decode(Double?.self, forColumn: "accuracy") ?? .nan,
+                            validationLoss: try row.decode(forColumn: "validationLoss"),
+                            validationAccuracy: try row.decode(forColumn: "validationAccuracy"),
+                            seconds: try row.decode(forColumn: "seconds"))
+    }
+
+    func encode(to container: inout PersistenceContainer) throws {
         container["trialId"] = trialID
-        container["epoch"] = epoch
-        container["loss"] = loss
-        container["accuracy"] = accuracy
-        container["validationLoss"] = validationLoss
-        container["validationAccuracy"] = validationAccuracy
-        container["seconds"] = seconds
+        container["epoch"] = epoch.epoch
+        container["loss"] = epoch.trainLoss
+        container["accuracy"] = epoch.trainAccuracy
+        container["validationLoss"] = epoch.validationLoss
+        container["validationAccuracy"] = epoch.validationAccuracy
+        container["seconds"] = epoch.seconds
     }
 }
 

@@ -1,8 +1,10 @@
 import Foundation
 import GRDB
+import NasCore
 import NasOptimize
 
-/// A study database: one SQLite file holding any number of studies, their trials and curves.
+/// A study database: one SQLite file holding any number of studies, their trials and curves;
+/// the durable `StudyStorage` backend.
 ///
 /// Every finished trial is committed in its own transaction the moment it ends, and the file is
 /// in WAL mode with full syncs, so a search killed at any point (Ctrl-C, `kill -9`, power loss)
@@ -26,9 +28,10 @@ import NasOptimize
 /// // budget.ram = 64 KB:
 /// let front = try store.feasibleFront(of: study, within: [Constraint(Metric.ram, .lessOrEqual, 64 * 1024)])
 /// ```
-public final class StudyStore: Sendable {
+public final class StudyStore: StudyStorage, Sendable {
     /// The file this store reads and writes.
     public let path: String
+    public var location: String { path }
     let pool: DatabasePool
     /// Held by a writer (`exclusive: true`) for the store's lifetime; see `StudyLock`.
     private let lock: StudyLock?
@@ -81,6 +84,7 @@ public final class StudyStore: Sendable {
         }
     }
 
+    /// By an indexed query rather than the protocol's scan of `studies()`.
     public func study(named name: String) throws -> StudyRecord? {
         try pool.read { db in try StudyRecord.filter(Column("name") == name).fetchOne(db) }
     }
@@ -139,10 +143,7 @@ public final class StudyStore: Sendable {
             }
             try trial.update(db)
             try db.execute(sql: "DELETE FROM epoch WHERE trialId = ?", arguments: [id])
-            for var epoch in epochs {
-                epoch.trialID = id
-                try epoch.insert(db)
-            }
+            for epoch in epochs { try EpochRow(trialID: id, epoch: epoch).insert(db) }
         }
     }
 
@@ -158,37 +159,11 @@ public final class StudyStore: Sendable {
     public func epochs(of trial: TrialRecord) throws -> [EpochRecord] {
         guard let id = trial.id else { throw StudyStoreError.unsavedTrial(trial.number) }
         return try pool.read { db in
-            try EpochRecord.filter(Column("trialId") == id).order(Column("epoch")).fetchAll(db)
+            try EpochRow.filter(Column("trialId") == id).order(Column("epoch")).fetchAll(db).map(\.epoch)
         }
     }
 
     // MARK: Resume
-
-    /// Where a study stands when it is picked up again.
-    ///
-    /// Replaying: rebuild the strategy from `study.strategy` and `study.seed`, then for each of
-    /// `trials` in order ask it for a proposal after the observations so far and discard it (a
-    /// stateful strategy such as Sobol must still advance; a deterministic one proposes
-    /// `trial.x` again), recording the stored trial instead. New trials are numbered after the
-    /// last stored one by `startTrial`.
-    public struct Resumption: Sendable {
-        /// The study as stored (its latest budget included), marked `running` again.
-        public let study: StudyRecord
-        /// The finished trials (complete, failed, infeasible) in proposal order.
-        public let trials: [TrialRecord]
-        /// Numbers of trials that were running when the previous session died. Their rows are
-        /// gone: the replayed strategy proposes them again and they run under the same numbers,
-        /// so a resumed study matches one that was never interrupted.
-        public let interrupted: [Int]
-
-        /// Complete trials as the strategies see them (objectives minimized), in order.
-        public var observations: [Observation] {
-            trials.compactMap { t in t.objectiveVector(study.objectives).map { Observation(x: t.x, objectives: $0) } }
-        }
-
-        /// How many of the planned trials are still to run.
-        public var remaining: Int { max(0, study.plannedTrials - trials.count) }
-    }
 
     /// Prepares a study to continue: drops the trials a crash left `running` (and their curves),
     /// marks the study `running`, and returns the finished trials to replay.
@@ -216,9 +191,9 @@ public final class StudyStore: Sendable {
         return try pool.read { db in
             let rows = try Row.fetchAll(db, sql: "SELECT id, number, metrics FROM trial WHERE studyId = ? AND status = 'complete'",
                                         arguments: [id])
-            let metrics = try rows.map { try JSONColumn.decode([String: Double].self, $0, "metrics", table: TrialRecord.databaseTableName) }
+            let metrics: [MetricValues?] = try rows.map { try JSONColumn.decode(MetricValues.self, $0, "metrics", table: TrialRecord.databaseTableName) }
             let numbers: [Int] = try rows.map { try $0.decode(forColumn: "number") }
-            let front: [Int64] = try FeasibleFront.select(metrics: metrics, numbers: numbers, within: budget ?? study.budget,
+            let front: [Int64] = try FeasibleFront.select(metrics, numbers: numbers, within: budget ?? study.budget,
                                                           objectives: study.objectives).map { try rows[$0].decode(forColumn: "id") }
             let byID = Dictionary(uniqueKeysWithValues: try TrialRecord.filter(keys: front).fetchAll(db).map { ($0.id!, $0) })
             return front.compactMap { byID[$0] }

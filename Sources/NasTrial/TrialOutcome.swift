@@ -4,76 +4,26 @@ import NasCost
 import NasData
 import NasNN
 
-/// How a trial ended. A failed or infeasible trial is a result like any other: it is recorded,
-/// and the search goes on.
-public enum TrialStatus: Sendable, Equatable {
-    case complete
-    /// Training broke down (NaN or diverging loss) or the network could not be built.
-    case failed(String)
-    /// The cost model showed the network breaks a budget, so it was never trained.
-    case infeasible([String])
-
-    public var name: String {
-        switch self {
-        case .complete: return "complete"
-        case .failed: return "failed"
-        case .infeasible: return "infeasible"
-        }
-    }
-
-    public var reason: String? {
-        switch self {
-        case .complete: return nil
-        case .failed(let why): return why
-        case .infeasible(let why): return why.joined(separator: "; ")
-        }
+extension MetricValues {
+    /// The costs of `report` (flash, RAM, MACs, parameters, latency); accuracies and loss stay
+    /// unknown until a trial has trained and been scored.
+    public init(cost report: CostReport) {
+        self = [.flash: Double(report.flashBytes), .ram: Double(report.ramBytes), .macs: Double(report.macs),
+                .params: Double(report.parameters), .latency: report.latencySeconds]
     }
 }
 
-/// What a board would get from a trial's network: measured accuracy and exact costs.
-public struct TrialMetrics: Sendable, Equatable {
-    /// Top-1 accuracy of the int8 integer-only network on the validation samples.
-    public var accuracy: Double
-    /// The same network in float after compression, for comparison.
-    public var floatAccuracy: Double
-    /// Validation loss after fine-tuning (float).
-    public var loss: Double
-    public var flashBytes: Int
-    public var ramBytes: Int
-    public var macs: Int
-    public var parameters: Int
-    public var latencySeconds: Double
-
-    public init(accuracy: Double, floatAccuracy: Double, loss: Double, flashBytes: Int, ramBytes: Int, macs: Int,
-                parameters: Int, latencySeconds: Double) {
-        self.accuracy = accuracy
-        self.floatAccuracy = floatAccuracy
-        self.loss = loss
-        self.flashBytes = flashBytes
-        self.ramBytes = ramBytes
-        self.macs = macs
-        self.parameters = parameters
-        self.latencySeconds = latencySeconds
-    }
-
-    /// The costs of `report` with accuracies still unknown, for infeasible trials.
-    public init(cost report: CostReport, accuracy: Double = .nan, floatAccuracy: Double = .nan, loss: Double = .nan) {
-        self.accuracy = accuracy
-        self.floatAccuracy = floatAccuracy
-        self.loss = loss
-        flashBytes = report.flashBytes
-        ramBytes = report.ramBytes
-        macs = report.macs
-        parameters = report.parameters
-        latencySeconds = report.latencySeconds
-    }
-}
-
-/// The record of one finished trial.
+/// The record of one finished trial. A failed or infeasible trial is a result like any other:
+/// it is recorded, and the search goes on.
 public struct TrialOutcome {
+    /// `.complete`, `.failed` (training broke down, or the network could not be built) or
+    /// `.infeasible` (the cost model showed it breaks a budget, so it was never trained).
     public var status: TrialStatus
-    /// Costs whenever the network could be built; accuracies when the trial completed.
-    public var metrics: TrialMetrics?
+    /// Why the trial failed or was infeasible; nil when complete.
+    public var reason: String?
+    /// Costs whenever the network could be built; `accuracy` (int8), `float_accuracy` and
+    /// `loss` when the trial completed.
+    public var metrics: MetricValues?
     /// Training epochs, then fine-tuning epochs.
     public var epochs: [EpochRecord]
     public var seconds: Double
@@ -85,9 +35,10 @@ public struct TrialOutcome {
     /// "train", "compress", "fine-tune", "cost", "score" (bench/trial-bench prints them).
     public var stages: [TrialStage]
 
-    public init(status: TrialStatus, metrics: TrialMetrics?, epochs: [EpochRecord] = [], seconds: Double = 0,
+    public init(status: TrialStatus, reason: String? = nil, metrics: MetricValues?, epochs: [EpochRecord] = [], seconds: Double = 0,
                 model: Model? = nil, bits: [BitWidth] = [], stages: [TrialStage] = []) {
         self.status = status
+        self.reason = reason
         self.metrics = metrics
         self.epochs = epochs
         self.seconds = seconds

@@ -59,7 +59,7 @@ public struct TrialRunner {
     }
 
     /// Trains and compresses one plan. Never throws for a bad configuration: failures come back
-    /// as `.failed` with the reason. `interrupted` is set when `shouldStop` ended the trial.
+    /// as `.failed` with the reason in `reason`. `interrupted` is set when `shouldStop` ended the trial.
     public func run(_ plan: TrialPlan, on data: TrialData, seed: UInt64, observer: Observer = Observer(),
                     interrupted: inout Bool) -> TrialOutcome {
         let start = Date()
@@ -72,8 +72,9 @@ public struct TrialRunner {
             stageStart = now
             stageCPU = cpu
         }
-        func ended(_ status: TrialStatus, _ metrics: TrialMetrics?, model: Model? = nil, bits: [BitWidth] = []) -> TrialOutcome {
-            TrialOutcome(status: status, metrics: metrics, epochs: epochs, seconds: Date().timeIntervalSince(start), model: model,
+        func ended(_ status: TrialStatus, _ reason: String? = nil, _ metrics: MetricValues?, model: Model? = nil,
+                   bits: [BitWidth] = []) -> TrialOutcome {
+            TrialOutcome(status: status, reason: reason, metrics: metrics, epochs: epochs, seconds: Date().timeIntervalSince(start), model: model,
                          bits: bits, stages: stages)
         }
         let input = data.train.sampleShape, classes = data.train.classCount
@@ -82,11 +83,11 @@ public struct TrialRunner {
             model = try plan.architecture(input, classes, seed)
             planned = try cost(of: plan, input: input, classes: classes)
         } catch {
-            return ended(.failed("cannot build the network: \(error)"), nil)
+            return ended(.failed, "cannot build the network: \(error)", nil)
         }
         finished("build")
         if let problem = MemoryEstimate.trainingProblem(model, batch: plan.training.batchSize) {
-            return ended(.failed(problem), TrialMetrics(cost: planned))
+            return ended(.failed, problem, MetricValues(cost: planned))
         }
         var stopped = false
         let stop = { () -> Bool in
@@ -100,7 +101,7 @@ public struct TrialRunner {
         do {
             gradual = plan.gradualChannels && plan.channels > 0 ? try GradualChannelPruning(model, fraction: plan.channels) : nil
         } catch {
-            return ended(.failed("compression: \(error)"), TrialMetrics(cost: planned))
+            return ended(.failed, "compression: \(error)", MetricValues(cost: planned))
         }
         let trained = Trainer.train(model, on: data.train, validation: data.validation, options: training,
                                     progress: { observer.progress("train", $0) },
@@ -110,8 +111,8 @@ public struct TrialRunner {
         gradual?.constrain()
         epochs += trained.epochs
         finished("train")
-        if stopped { interrupted = true; return ended(.failed("interrupted"), TrialMetrics(cost: planned)) }
-        if let failure = trained.failure { return ended(.failed(failure), TrialMetrics(cost: planned)) }
+        if stopped { interrupted = true; return ended(.failed, "interrupted", MetricValues(cost: planned)) }
+        if let failure = trained.failure { return ended(.failed, failure, MetricValues(cost: planned)) }
 
         do {
             let pruned = try StructuredPruning.prune(model, fraction: plan.channels)
@@ -128,8 +129,8 @@ public struct TrialRunner {
                                           epochDone: { observer.epochDone("fine-tune", $0, fineTuning.epochs) },
                                           constraint: compressor, shouldStop: stop)
                 epochs += tuned.epochs
-                if stopped { interrupted = true; return ended(.failed("interrupted"), TrialMetrics(cost: planned)) }
-                if let failure = tuned.failure { return ended(.failed("fine-tuning: " + failure), TrialMetrics(cost: planned)) }
+                if stopped { interrupted = true; return ended(.failed, "interrupted", MetricValues(cost: planned)) }
+                if let failure = tuned.failure { return ended(.failed, "fine-tuning: " + failure, MetricValues(cost: planned)) }
                 loss = tuned.loss
                 finished("fine-tune")
             }
@@ -138,10 +139,13 @@ public struct TrialRunner {
             finished("cost")
             let (float, int8) = try score(pruned, bits: bits, on: data)
             finished("score")
-            let metrics = TrialMetrics(cost: report, accuracy: int8, floatAccuracy: float, loss: loss)
-            return ended(.complete, metrics, model: pruned, bits: bits)
+            var metrics = MetricValues(cost: report)
+            metrics[.accuracy] = int8
+            metrics[.floatAccuracy] = float
+            metrics[.loss] = loss
+            return ended(.complete, nil, metrics, model: pruned, bits: bits)
         } catch {
-            return ended(.failed("compression: \(error)"), TrialMetrics(cost: planned))
+            return ended(.failed, "compression: \(error)", MetricValues(cost: planned))
         }
     }
 

@@ -1,3 +1,4 @@
+import NasCore
 import NasData
 import XCTest
 @testable import NasCost

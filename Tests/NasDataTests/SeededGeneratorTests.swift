@@ -1,3 +1,4 @@
+import NasCore
 import XCTest
 import NasData
 

@@ -1,3 +1,4 @@
+import NasCore
 import Foundation
 import NasCost
 import NasData

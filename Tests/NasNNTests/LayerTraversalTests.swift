@@ -1,5 +1,6 @@
 import NasData
 import XCTest
+import NasCore
 import NasNN
 
 /// A layer with a weight matrix that declares no capability: a pass must not skip it silently.

@@ -1,4 +1,4 @@
-import NasData
+import NasCore
 import XCTest
 @testable import NasOptimize
 

@@ -1,4 +1,5 @@
-import NasData
+import NasCore
+import NasSearch
 import XCTest
 @testable import NasOptimize
 
@@ -15,9 +16,9 @@ final class PaperStrategiesTests: XCTestCase {
         let problem = TestProblem.compression(CompressionProblem(layers: 3))
         for (name, make) in Self.makers {
             var a = make(4), b = make(4), c = make(5)
-            let s1 = Study.run(problem, strategy: &a, trials: 16)
-            let s2 = Study.run(problem, strategy: &b, trials: 16)
-            let s3 = Study.run(problem, strategy: &c, trials: 16)
+            let s1 = ProblemStudy.run(problem, strategy: &a, trials: 16)
+            let s2 = ProblemStudy.run(problem, strategy: &b, trials: 16)
+            let s3 = ProblemStudy.run(problem, strategy: &c, trials: 16)
             XCTAssertEqual(s1.observations, s2.observations, name)
             XCTAssertNotEqual(s1.observations.suffix(6), s3.observations.suffix(6), name)
             XCTAssertTrue(s1.observations.allSatisfy { problem.domain.feasible($0.x) }, name)
@@ -31,13 +32,13 @@ final class PaperStrategiesTests: XCTestCase {
         var random = 0.0
         for seed: UInt64 in [1, 2] {
             var r = RandomSearch(seed: seed)
-            random += Study.run(problem, strategy: &r, trials: 30).hypervolume
+            random += ProblemStudy.run(problem, strategy: &r, trials: 30).hypervolume
         }
         for (name, make) in Self.makers {
             var total = 0.0
             for seed: UInt64 in [1, 2] {
                 var s = make(seed)
-                total += Study.run(problem, strategy: &s, trials: 30).hypervolume
+                total += ProblemStudy.run(problem, strategy: &s, trials: 30).hypervolume
             }
             XCTAssertGreaterThan(total, random, name)
         }
@@ -48,7 +49,7 @@ final class PaperStrategiesTests: XCTestCase {
     func testTrainedPolicyCollectsMoreImprovement() {
         let problem = TestProblem.zdt1(dimensions: 3)
         var sobol = SobolSearch(seed: 3)
-        let history = Study.run(problem, strategy: &sobol, trials: 6).observations
+        let history = ProblemStudy.run(problem, strategy: &sobol, trials: 6).observations
         let domain = problem.domain
         var rng = SeededGenerator(seed: 8)
         let chebyshev = ChebyshevScalarization(randomWeightsFor: history.map(\.objectives), rng: &rng)

@@ -1,4 +1,5 @@
-import NasData
+import NasCore
+import NasSearch
 import XCTest
 @testable import NasOptimize
 
@@ -17,7 +18,7 @@ final class SearchDomainTests: XCTestCase {
         domain.isFeasible = { x in x[1] + x[2] + x[3] < 0.8 }
         domain.initialDesign = 6
         for var strategy in Self.strategies() {
-            let study = Study.run(problem, in: domain, strategy: &strategy, trials: 16)
+            let study = ProblemStudy.run(problem, in: domain, strategy: &strategy, trials: 16)
             XCTAssertEqual(study.observations.count, 16)
             for o in study.observations {
                 XCTAssertTrue(domain.feasible(o.x), "\(strategy.name) proposed \(o.x)")
@@ -33,7 +34,7 @@ final class SearchDomainTests: XCTestCase {
         var domain = problem.domain
         domain.analyticObjectives = { x in [x[0], nil] }
         var random = RandomSearch(seed: 1)
-        let history = Study.run(problem, strategy: &random, trials: 10).observations
+        let history = ProblemStudy.run(problem, strategy: &random, trials: 10).observations
         let surrogates = Surrogates(history, in: domain)
         XCTAssertNil(surrogates.models[0])
         XCTAssertNotNil(surrogates.models[1])
@@ -44,7 +45,7 @@ final class SearchDomainTests: XCTestCase {
         // A search that knows f1 exactly still works end to end.
         var mobo = ExpectedHypervolumeSearch(seed: 1, samples: 8)
         domain.initialDesign = 6
-        let study = Study.run(problem, in: domain, strategy: &mobo, trials: 14)
+        let study = ProblemStudy.run(problem, in: domain, strategy: &mobo, trials: 14)
         XCTAssertGreaterThan(study.hypervolume, study.hypervolumeHistory[5])
     }
 
@@ -55,7 +56,7 @@ final class SearchDomainTests: XCTestCase {
         var domain = problem.domain
         domain.initialDesign = 8
         for var strategy in Self.strategies() {
-            var study = Study(problem: problem, strategy: strategy.name)
+            var study = ProblemStudy(problem: problem, strategy: strategy.name)
             for _ in 0..<14 {
                 let x = strategy.propose(after: study.observations, in: domain)
                 study.record(x[0] > 0.6 ? .failure(at: x) : Observation(x: x, objectives: problem.evaluate(x)))
@@ -81,7 +82,7 @@ final class SearchDomainTests: XCTestCase {
         let impossible = SearchDomain(dimensions: 2, isFeasible: { _ in false })
         XCTAssertEqual(impossible.repair([0.5, 0.5], anchors: [], rng: &rng), [0.5, 0.5])
         var random = RandomSearch(seed: 1)
-        let study = Study.run(.zdt1(dimensions: 2), in: impossible, strategy: &random, trials: 2)
+        let study = ProblemStudy.run(.zdt1(dimensions: 2), in: impossible, strategy: &random, trials: 2)
         XCTAssertTrue(study.observations.allSatisfy(\.failed))
         XCTAssertEqual(study.hypervolume, 0)
     }

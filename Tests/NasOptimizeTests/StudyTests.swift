@@ -1,5 +1,6 @@
+import NasCore
+import NasSearch
 import XCTest
-import NasData
 @testable import NasOptimize
 
 final class StudyTests: XCTestCase {
@@ -20,9 +21,9 @@ final class StudyTests: XCTestCase {
         let problem = TestProblem.dtlz2(dimensions: 4, objectives: 3)
         for make in [{ (seed: UInt64) -> any Strategy in RandomSearch(seed: seed) }, { SobolSearch(seed: $0) }] {
             var a = make(7), b = make(7), c = make(8)
-            let s1 = Study.run(problem, strategy: &a, trials: 60)
-            let s2 = Study.run(problem, strategy: &b, trials: 60)
-            let s3 = Study.run(problem, strategy: &c, trials: 60)
+            let s1 = ProblemStudy.run(problem, strategy: &a, trials: 60)
+            let s2 = ProblemStudy.run(problem, strategy: &b, trials: 60)
+            let s3 = ProblemStudy.run(problem, strategy: &c, trials: 60)
             XCTAssertEqual(s1.observations, s2.observations)
             XCTAssertNotEqual(s1.observations, s3.observations)
             XCTAssertGreaterThan(s1.hypervolume, 0)
@@ -53,7 +54,7 @@ final class StrategyTests: XCTestCase {
                                               ARSMOBO(seed: 3, settings: .quick), LayerwiseARSMOBO(seed: 3, settings: .quick),
                                               TuRBO(seed: 3), MORBO(seed: 3)]
             for index in strategies.indices {
-                let study = Study.run(problem, strategy: &strategies[index], trials: 30)
+                let study = ProblemStudy.run(problem, strategy: &strategies[index], trials: 30)
                 let start = study.hypervolumeHistory[(strategies[index].name == "nsga2" ? 8 : initial) - 1]
                 XCTAssertGreaterThan(study.hypervolume, start + 1e-6, "\(strategies[index].name) on \(problem.name)")
             }
@@ -84,8 +85,8 @@ final class StrategyTests: XCTestCase {
         let problem = TestProblem.zdt1(dimensions: 3)
         var random: any Strategy = RandomSearch(seed: 5)
         var mobo: any Strategy = ExpectedHypervolumeSearch(seed: 5, samples: 16)
-        let r = Study.run(problem, strategy: &random, trials: 30).hypervolume
-        let m = Study.run(problem, strategy: &mobo, trials: 30).hypervolume
+        let r = ProblemStudy.run(problem, strategy: &random, trials: 30).hypervolume
+        let m = ProblemStudy.run(problem, strategy: &mobo, trials: 30).hypervolume
         XCTAssertGreaterThan(m, r)
     }
 }

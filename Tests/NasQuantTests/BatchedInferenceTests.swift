@@ -1,5 +1,6 @@
 import NasCore
 import CNasKernels
+import NasCore
 import NasCost
 import NasData
 import XCTest

@@ -1,4 +1,5 @@
 import Foundation
+import NasCore
 import NasStudy
 
 // Test helper for CrashSafetyTests: runs a fake study that the test kills with SIGKILL.
@@ -28,7 +29,7 @@ do {
         precondition(trial.number == number, "numbering broke: expected \(number), got \(trial.number)")
         usleep(sleepMs * 1000)
         trial.complete(metrics: [Metric.accuracy: Double(number) / 1000, Metric.ram: Double(number * 1024)])
-        try store.finish(trial, epochs: (1...2).map { EpochRecord(epoch: $0, loss: 1 / Double($0 + number), accuracy: 0.5, seconds: 0.01) })
+        try store.finish(trial, epochs: (1...2).map { EpochRecord(epoch: $0, trainLoss: 1 / Double($0 + number), trainAccuracy: 0.5, seconds: 0.01) })
         report("committed \(number)")
     }
     try store.markFinished(study)

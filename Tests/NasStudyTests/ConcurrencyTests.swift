@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import NasCore
 import XCTest
 @testable import NasStudy
 
@@ -35,7 +36,7 @@ final class ConcurrencyTests: StoreTestCase {
                 for n in 1...total {
                     var trial = try writer.startTrial(in: study, x: [Double(n)], parameters: [:], seed: UInt64(n))
                     trial.complete(metrics: [Metric.accuracy: Double(n) / 100, Metric.ram: Double(n)])
-                    try writer.finish(trial, epochs: [EpochRecord(epoch: 1, loss: 1, accuracy: 0.5, seconds: 0)])
+                    try writer.finish(trial, epochs: [EpochRecord(epoch: 1, trainLoss: 1, trainAccuracy: 0.5, seconds: 0)])
                 }
             } catch { failure.record(error) }
         }

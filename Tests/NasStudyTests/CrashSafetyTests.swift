@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import NasCore
 import XCTest
 @testable import NasStudy
 
@@ -47,7 +48,7 @@ final class CrashSafetyTests: StoreTestCase {
         XCTAssertEqual(t.parameters, ["width": .number(Double(n)), "kernels": .list([.number(3), .number(5)])], file: file, line: line)
         XCTAssertEqual(t.metrics, [Metric.accuracy: Double(n) / 1000, Metric.ram: Double(n * 1024)], file: file, line: line)
         XCTAssertEqual(t.seed, UInt64(n), file: file, line: line)
-        XCTAssertEqual(try store.epochs(of: t).map(\.loss), [1 / Double(1 + n), 1 / Double(2 + n)], file: file, line: line)
+        XCTAssertEqual(try store.epochs(of: t).map(\.trainLoss), [1 / Double(1 + n), 1 / Double(2 + n)], file: file, line: line)
     }
 
     func testKilledStudyKeepsEveryCommittedTrialAndResumes() throws {

@@ -1,5 +1,5 @@
 import Foundation
-import NasData
+import NasCore
 import XCTest
 @testable import NasStudy
 
@@ -9,7 +9,7 @@ final class FeasibleFrontTests: StoreTestCase {
     func randomTrials(_ count: Int, seed: UInt64) -> [TrialRecord] {
         var rng = SeededGenerator(seed: seed)
         return (1...count).map { n in
-            var metrics: [String: Double] = [
+            var metrics: MetricValues = [
                 Metric.accuracy: Double(rng.nextInt(below: 20)) / 20,
                 Metric.ram: Double(rng.nextInt(below: 16) * 8192),
                 Metric.latency: Double(rng.nextInt(below: 10)) / 100,

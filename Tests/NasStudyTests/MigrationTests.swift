@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import NasCore
 import XCTest
 @testable import NasStudy
 
@@ -81,7 +82,7 @@ final class MigrationTests: StoreTestCase {
             XCTAssertThrowsError(try db.execute(sql: "INSERT INTO epoch (trialId, epoch, seconds) VALUES (999, 1, 0)"))
         }
         // Deleting a study takes its trials and their curves with it.
-        try store.finish(trial, epochs: [EpochRecord(epoch: 1, loss: 1, accuracy: 0.5, seconds: 1)])
+        try store.finish(trial, epochs: [EpochRecord(epoch: 1, trainLoss: 1, trainAccuracy: 0.5, seconds: 1)])
         try store.pool.write { db in
             try db.execute(sql: "DELETE FROM study")
             XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM trial"), 0)

@@ -1,4 +1,5 @@
 import Foundation
+import NasCore
 import NasOptimize
 import XCTest
 @testable import NasStudy

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import NasCore
 import XCTest
 @testable import NasStudy
 

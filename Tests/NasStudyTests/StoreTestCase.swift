@@ -1,4 +1,5 @@
 import Foundation
+import NasCore
 import XCTest
 @testable import NasStudy
 
@@ -27,7 +28,7 @@ class StoreTestCase: XCTestCase {
 
     /// Starts and completes a trial with the given metrics.
     @discardableResult
-    func addTrial(_ store: StudyStore, _ study: StudyRecord, _ metrics: [String: Double], status: TrialStatus = .complete) throws -> TrialRecord {
+    func addTrial(_ store: StudyStore, _ study: StudyRecord, _ metrics: MetricValues, status: TrialStatus = .complete) throws -> TrialRecord {
         var trial = try store.startTrial(in: study, x: [0.5], parameters: [:], seed: 1)
         switch status {
         case .complete: trial.complete(metrics: metrics)

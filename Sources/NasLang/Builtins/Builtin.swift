@@ -1,3 +1,4 @@
+import NasCore
 import NasFiles
 
 /// A function implemented in Swift and callable from .nas code. Engine capabilities
@@ -146,7 +147,7 @@ public struct BuiltinCall {
     public func integer(_ parameter: String) throws -> Int {
         let v = try number(parameter)
         guard let q = Quantity(value: v).exactInt else {
-            throw error("\(name): '\(parameter)' must be a whole number, not \(Quantity.format(v))", at: parameter)
+            throw error("\(name): '\(parameter)' must be a whole number, not \(NumberFormat.plain(v))", at: parameter)
         }
         return q
     }

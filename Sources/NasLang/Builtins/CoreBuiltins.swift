@@ -1,4 +1,5 @@
 import Foundation
+import NasCore
 
 /// Builtins every session has, independent of the engine.
 enum CoreBuiltins {
@@ -44,7 +45,7 @@ enum CoreBuiltins {
                     throw call.error("\(name): expected a plain number, not \(q.dimension.noun)", at: "x")
                 }
                 if let domain, !domain(q.value) {
-                    throw call.error("\(name): \(Quantity.format(q.value)) is outside its domain", at: "x")
+                    throw call.error("\(name): \(NumberFormat.plain(q.value)) is outside its domain", at: "x")
                 }
                 return .number(Quantity(value: f(q.value), dimension: q.dimension))
             })

@@ -1,3 +1,5 @@
+import NasCore
+
 /// Turning `space`, `objectives` and `budget` blocks into checked values.
 extension Interpreter {
     func makeSpace(_ name: Name, _ entries: [SpaceEntry], in env: Environment) throws -> SearchSpace {
@@ -65,7 +67,7 @@ extension Interpreter {
             if objectives.contains(where: { $0.metric == decl.metric }) {
                 throw Diagnostic("'\(decl.metric.rawValue)' is already an objective", at: decl.metricSpan)
             }
-            objectives.append(Objective(metric: decl.metric, maximize: decl.maximize))
+            objectives.append(Objective(decl.metric, decl.direction))
         }
         guard !objectives.isEmpty else {
             throw Diagnostic("objectives block is empty", at: span,
@@ -81,7 +83,7 @@ extension Interpreter {
                 throw Diagnostic("budget already limits '\(decl.metric.rawValue)'", at: decl.metricSpan)
             }
             let limit = try Budgeting.limit(try evaluate(decl.limit, in: env), for: decl.metric, at: decl.limit.span)
-            budget.constraints.append(.init(metric: decl.metric, op: decl.op, limit: limit))
+            budget.constraints.append(Constraint(decl.metric, decl.comparison, limit.value))
         }
         return budget
     }
@@ -94,13 +96,13 @@ enum Budgeting {
             throw Diagnostic("a limit on \(metric.rawValue) must be a number, not \(value.typeName)", at: span)
         }
         guard q.dimension == metric.dimension else {
-            let example = metric.dimension == .memory ? "write \(Quantity.format(q.value)) KB or \(Quantity.format(q.value)) B"
-                : metric.dimension == .time ? "write \(Quantity.format(q.value)) ms" : "drop the unit"
+            let example = metric.dimension == .memory ? "write \(NumberFormat.plain(q.value)) KB or \(NumberFormat.plain(q.value)) B"
+                : metric.dimension == .time ? "write \(NumberFormat.plain(q.value)) ms" : "drop the unit"
             throw Diagnostic("\(metric.rawValue) is \(metric.dimension.noun), but the limit is \(q.dimension.noun)",
                              at: span, hint: example)
         }
         guard q.value.isFinite else {
-            throw Diagnostic("a limit on \(metric.rawValue) must be a finite number, not \(Quantity.format(q.value))", at: span,
+            throw Diagnostic("a limit on \(metric.rawValue) must be a finite number, not \(NumberFormat.plain(q.value))", at: span,
                              hint: "leave \(metric.rawValue) out of the budget to leave it unlimited")
         }
         if metric == .accuracy, !(0...1).contains(q.value) {

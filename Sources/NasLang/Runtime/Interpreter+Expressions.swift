@@ -1,3 +1,5 @@
+import NasCore
+
 extension Interpreter {
     func evaluate(_ expr: Expr, in env: Environment) throws -> Value {
         switch expr.kind {

@@ -1,3 +1,5 @@
+import NasCore
+
 /// `value.name`: reading, writing, and listing members. One place, so evaluation, assignment
 /// and Tab completion agree on what exists.
 enum Members {
@@ -10,8 +12,8 @@ enum Members {
             if name == "parameters" { return .list(s.parameters.map { .record(describe($0)) }) }
             return s.parameter(name).map { .record(describe($0)) }
         case .budget(let b):
-            guard let metric = Metric(rawValue: name), let c = b.constraint(for: metric) else { return nil }
-            return .number(c.limit)
+            guard let metric = Metric.searchable(named: name), let c = b.constraint(for: metric) else { return nil }
+            return .number(c.limitQuantity)
         case .objectives(let o):
             if name == "metrics" { return .list(o.objectives.map { .string($0.metric.rawValue) }) }
             return nil
@@ -42,7 +44,7 @@ enum Members {
                               hint: hint ?? "see its members with: show \(baseText)")
         case .budget:
             return Diagnostic("budget has no limit on '\(name.text)'", at: name.span,
-                              hint: hint ?? (Metric(rawValue: name.text) != nil ? "set one with \(baseText).\(name.text) = ..." : nil))
+                              hint: hint ?? (Metric.searchable(named: name.text) != nil ? "set one with \(baseText).\(name.text) = ..." : nil))
         default:
             return Diagnostic("\(value.typeName) has no member '\(name.text)'", at: name.span,
                               hint: hint ?? (names.isEmpty ? nil : "members: " + names.prefix(12).joined(separator: ", ")))

@@ -1,3 +1,5 @@
+import NasCore
+
 /// Arithmetic, comparison and indexing on values, with unit checking.
 enum Operators {
     static func unary(_ op: UnaryOp, _ value: Value, span: SourceSpan) throws -> Value {

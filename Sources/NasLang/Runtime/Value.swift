@@ -1,3 +1,5 @@
+import NasCore
+
 /// Every value a .nas program can hold. Values are plain data (copying a record copies it);
 /// only closures share state, through the environment they captured.
 public enum Value {

@@ -73,10 +73,10 @@ extension Value {
         case .function(let f): return "<fn \(f.name)(\(f.parameterNames.joined(separator: ", ")))>"
         case .space(let s): return "<space \(s.name): \(s.parameters.count) parameters>"
         case .objectives(let o):
-            return "<objectives: " + o.objectives.map { ($0.maximize ? "max " : "min ") + $0.metric.rawValue }
+            return "<objectives: " + o.objectives.map { ($0.direction == .maximize ? "max " : "min ") + $0.metric.rawValue }
                 .joined(separator: ", ") + ">"
         case .budget(let b):
-            return "<budget: " + b.constraints.map { "\($0.metric.rawValue) \($0.op.rawValue) \($0.limit.description)" }
+            return "<budget: " + b.constraints.map { "\($0.metric.rawValue) \($0.comparison.rawValue) \($0.limitQuantity.description)" }
                 .joined(separator: ", ") + ">"
         case .native(let n): return n.summary
         case .list, .record: return ""
@@ -121,11 +121,11 @@ extension Value {
                 .render()
         case .objectives(let o):
             return TextTable(title: Self.title("objectives", o.name), columns: [.init("goal"), .init("metric"), .init("meaning")],
-                             rows: o.objectives.map { [$0.maximize ? "maximize" : "minimize", $0.metric.rawValue, $0.metric.meaning] })
+                             rows: o.objectives.map { [$0.direction.rawValue, $0.metric.rawValue, $0.metric.meaning] })
                 .render()
         case .budget(let b):
             return TextTable(title: Self.title("budget", b.name), columns: [.init("metric"), .init("limit", .right)],
-                             rows: b.constraints.map { ["\($0.metric.rawValue) \($0.op.rawValue)", $0.limit.description] })
+                             rows: b.constraints.map { ["\($0.metric.rawValue) \($0.comparison.rawValue)", $0.limitQuantity.description] })
                 .render()
         case .native(let n):
             return n.render()

@@ -1,3 +1,5 @@
+import NasCore
+
 /// A declared search space: what the optimizer may choose, and how.
 public struct SearchSpace {
     public var name: String
@@ -58,37 +60,11 @@ public struct ObjectiveSet {
     }
 }
 
-public struct Objective: Sendable {
-    public var metric: Metric
-    public var maximize: Bool
-
-    public init(metric: Metric, maximize: Bool) {
-        self.metric = metric
-        self.maximize = maximize
-    }
-}
-
 /// Hard limits on metrics, usually a board's RAM and flash. Mutable from the language
 /// (`budget.ram = 64 KB`) so a user can tighten it and re-filter results.
 public struct Budget: Sendable {
     public var name: String
     public var constraints: [Constraint]
-
-    public struct Constraint: Sendable {
-        public var metric: Metric
-        public var op: BinaryOp
-        public var limit: Quantity
-
-        public func admits(_ value: Quantity) -> Bool {
-            switch op {
-            case .less: return value.value < limit.value
-            case .lessEqual: return value.value <= limit.value
-            case .greater: return value.value > limit.value
-            case .greaterEqual: return value.value >= limit.value
-            default: return false
-            }
-        }
-    }
 
     public func constraint(for metric: Metric) -> Constraint? {
         constraints.first { $0.metric == metric }
@@ -97,10 +73,9 @@ public struct Budget: Sendable {
     /// Sets the limit of `metric`, keeping its comparison, or adds `<=` (`>=` for accuracy).
     public mutating func setLimit(_ metric: Metric, _ limit: Quantity) {
         if let i = constraints.firstIndex(where: { $0.metric == metric }) {
-            constraints[i].limit = limit
+            constraints[i].limit = limit.value
         } else {
-            constraints.append(Constraint(metric: metric, op: metric.higherIsBetter ? .greaterEqual : .lessEqual,
-                                          limit: limit))
+            constraints.append(Constraint(metric, metric.direction == .maximize ? .greaterOrEqual : .lessOrEqual, limit.value))
         }
     }
 }

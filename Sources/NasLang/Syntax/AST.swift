@@ -1,3 +1,5 @@
+import NasCore
+
 /// The program as the parser understood it. Every node keeps its span so that runtime errors
 /// point at the exact text, just like parse errors.
 public struct Expr: Sendable {
@@ -123,7 +125,7 @@ public struct SpaceEntry: Sendable {
 }
 
 public struct ObjectiveDecl: Sendable {
-    public let maximize: Bool
+    public let direction: Direction
     public let metric: Metric
     public let metricSpan: SourceSpan
     public let span: SourceSpan
@@ -132,7 +134,7 @@ public struct ObjectiveDecl: Sendable {
 public struct ConstraintDecl: Sendable {
     public let metric: Metric
     public let metricSpan: SourceSpan
-    public let op: BinaryOp
+    public let comparison: Constraint.Comparison
     public let limit: Expr
     public let span: SourceSpan
 }

@@ -1,3 +1,5 @@
+import NasCore
+
 /// Recursive-descent parser for the grammar in `grammar/nas.ebnf`.
 ///
 /// Newlines end statements, except inside `( )`, `[ ]` and record braces, where they are
@@ -481,7 +483,7 @@ public struct Parser {
         }
         advance()
         let name = try expectName("a metric name")
-        return ObjectiveDecl(maximize: word == "maximize", metric: try Metric.named(name), metricSpan: name.span,
+        return ObjectiveDecl(direction: word == "maximize" ? .maximize : .minimize, metric: try Metric.named(name), metricSpan: name.span,
                              span: t.span.to(name.span))
     }
 
@@ -489,18 +491,18 @@ public struct Parser {
         let name = try expectName("a metric name")
         let metric = try Metric.named(name)
         let t = advance()
-        let op: BinaryOp
+        let comparison: Constraint.Comparison
         switch t.kind {
-        case .symbol(.lessEqual): op = .lessEqual
-        case .symbol(.less): op = .less
-        case .symbol(.greaterEqual): op = .greaterEqual
-        case .symbol(.greater): op = .greater
+        case .symbol(.lessEqual): comparison = .lessOrEqual
+        case .symbol(.less): comparison = .less
+        case .symbol(.greaterEqual): comparison = .greaterOrEqual
+        case .symbol(.greater): comparison = .greater
         default:
             throw Diagnostic("expected a comparison (<=, <, >=, >) after '\(name.text)', found \(t.describe)",
                              at: t.span, hint: "for example: ram <= 256 KB")
         }
         let limit = try parseExpression()
-        return ConstraintDecl(metric: metric, metricSpan: name.span, op: op, limit: limit, span: name.span.to(limit.span))
+        return ConstraintDecl(metric: metric, metricSpan: name.span, comparison: comparison, limit: limit, span: name.span.to(limit.span))
     }
 
     // MARK: - Expressions

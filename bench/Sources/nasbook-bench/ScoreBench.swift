@@ -1,6 +1,7 @@
 import ArgumentParser
 import CNasKernels
 import Foundation
+import NasCore
 import NasData
 import NasNN
 import NasQuant

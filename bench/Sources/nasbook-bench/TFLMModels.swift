@@ -1,3 +1,4 @@
+import NasCore
 import ArgumentParser
 import Foundation
 import NasCost

@@ -71,7 +71,7 @@ struct TrialBench: ParsableCommand {
             var interrupted = false
             let outcome = runner.run(plan, on: data, seed: seed, interrupted: &interrupted)
             guard outcome.status == .complete, let metrics = outcome.metrics else {
-                throw ValidationError("the trial did not complete on \(count) threads: \(outcome.status.reason ?? outcome.status.name)")
+                throw ValidationError("the trial did not complete on \(count) threads: \(outcome.reason ?? outcome.status.rawValue)")
             }
             if let first = outcomes.first, first.outcome.metrics != metrics || first.outcome.epochs.map(\.trainLoss) != outcome.epochs.map(\.trainLoss) {
                 throw ValidationError("the trial's results differ between \(first.threads) and \(count) threads: training is not deterministic")
@@ -86,7 +86,7 @@ struct TrialBench: ParsableCommand {
                     #""\#($0.name)":{"seconds":\#(String(format: "%.4f", $0.seconds)),"cpu_seconds":\#(String(format: "%.4f", $0.cpuSeconds))}"#
                 }.joined(separator: ",")
                 let rates = samplesPerSecond(outcome, trainSamples: trainSamples, epochs: epochs)
-                print(#"{"bench":"trial","threads":\#(count),"seconds":\#(String(format: "%.4f", outcome.seconds)),"stages":{\#(stages)},"train_samples_per_s":\#(String(format: "%.1f", rates.train)),"finetune_samples_per_s":\#(String(format: "%.1f", rates.fineTune)),"train_samples_per_cpu_s":\#(String(format: "%.1f", rates.trainCPU)),"finetune_samples_per_cpu_s":\#(String(format: "%.1f", rates.fineTuneCPU)),"int8_accuracy":\#(outcome.metrics!.accuracy)}"#)
+                print(#"{"bench":"trial","threads":\#(count),"seconds":\#(String(format: "%.4f", outcome.seconds)),"stages":{\#(stages)},"train_samples_per_s":\#(String(format: "%.1f", rates.train)),"finetune_samples_per_s":\#(String(format: "%.1f", rates.fineTune)),"train_samples_per_cpu_s":\#(String(format: "%.1f", rates.trainCPU)),"finetune_samples_per_cpu_s":\#(String(format: "%.1f", rates.fineTuneCPU)),"int8_accuracy":\#(outcome.metrics![.accuracy] ?? .nan)}"#)
             }
             return
         }
@@ -95,7 +95,7 @@ struct TrialBench: ParsableCommand {
               + "prune \(pruneRates), bits \(bitWidths); \(data.train.count) training / \(data.validation.count) validation samples "
               + "(dataset and split: \(String(format: "%.2f", setup)) s, not in the table)")
         print(String(format: "int8 accuracy %.4f, float %.4f, %d B flash, %d B RAM (identical at every thread count)",
-                     metrics.accuracy, metrics.floatAccuracy, metrics.flashBytes, metrics.ramBytes))
+                     metrics[.accuracy] ?? .nan, metrics[.floatAccuracy] ?? .nan, Int(metrics[.flash] ?? 0), Int(metrics[.ram] ?? 0)))
         func threadsName(_ n: Int) -> String { n == 1 ? "1 thread" : "\(n) threads" }
         var header = ["stage"]
         for count in counts { header += [threadsName(count) + " s", "CPU s"] }

@@ -1,11 +1,13 @@
 import ArgumentParser
 import CNasKernels
 import Foundation
+import NasCore
 import NasCost
 import NasData
 import NasFiles
 import NasNN
 import NasOptimize
+import NasSearch
 import NasStudy
 
 /// Benchmarks for the engine, each printing JSON lines that bench/compare.py joins with the
@@ -270,7 +272,7 @@ struct ProposalBench: ParsableCommand {
     func run() {
         let problem = TestProblem.dtlz2(dimensions: dimensions, objectives: objectives)
         var random = RandomSearch(seed: 1)
-        let history = Study.run(problem, strategy: &random, trials: observations).observations
+        let history = ProblemStudy.run(problem, strategy: &random, trials: observations).observations
         let strategies: [any Strategy] = [ARSMOBO(seed: 2), LayerwiseARSMOBO(seed: 2), TuRBO(seed: 2), MORBO(seed: 2),
                                           ExpectedHypervolumeSearch(seed: 2), ParEGO(seed: 2), NSGA2(seed: 2)]
         for prototype in strategies {
@@ -341,7 +343,7 @@ struct SearchBench: ParsableCommand {
             let start = Date()
             for seed in 0..<seeds {
                 var strategy = make(UInt64(seed))
-                volumes.append(Study.run(p, strategy: &strategy, trials: trials).hypervolume)
+                volumes.append(ProblemStudy.run(p, strategy: &strategy, trials: trials).hypervolume)
             }
             let mean = volumes.reduce(0, +) / Double(volumes.count)
             let sd = (volumes.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(volumes.count)).squareRoot()
@@ -388,9 +390,9 @@ struct RefilterBench: ParsableCommand {
             trial.complete(metrics: [
                 Metric.accuracy: accuracy, Metric.loss: 1 - accuracy, Metric.ram: ram, Metric.flash: ram * 4,
                 Metric.macs: ram * 30, Metric.params: ram / 2, Metric.latency: ram / 2e6 * (0.5 + rng.nextDouble()),
-                Metric.floatAccuracy: accuracy + 0.01, Metric.int8Accuracy: accuracy,
+                Metric.floatAccuracy: accuracy + 0.01,
             ])
-            try store.finish(trial, epochs: (1...5).map { EpochRecord(epoch: $0, loss: 2 / Double($0), accuracy: accuracy, seconds: 1) })
+            try store.finish(trial, epochs: (1...5).map { EpochRecord(epoch: $0, trainLoss: 2 / Double($0), trainAccuracy: accuracy, validationLoss: nil, validationAccuracy: nil, seconds: 1) })
         }
         let writeSeconds = Date().timeIntervalSince(writeStart)
         let budget = [Constraint(Metric.ram, .lessOrEqual, 64 * 1024)]

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The one random source of NasData: xoshiro256** (Blackman & Vigna), with its 256-bit state
+/// The one random source of nasbook (datasets, initialization, strategies): xoshiro256** (Blackman & Vigna), with its 256-bit state
 /// filled from the UInt64 seed by SplitMix64, as its authors recommend.
 ///
 /// Why our own generator: every dataset, split and augmentation must be reproducible from a

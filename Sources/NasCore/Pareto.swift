@@ -50,3 +50,31 @@ public enum Pareto {
         return fronts
     }
 }
+
+/// The budget re-filter: complete trials whose values satisfy every constraint, reduced to those
+/// no other feasible trial dominates on the objectives. Nothing is retrained, so changing
+/// `budget.ram` redraws the front at once. The one feasible-front rule of nasbook: studies in
+/// memory, studies in a database and the tables all call it.
+public enum FeasibleFront {
+    /// Indices into `values` (one entry per trial; nil for a trial that did not complete) of
+    /// the feasible front, best first on the first objective, then the next ones, then by
+    /// `numbers`: a table of the front reads as a trade-off curve and is the same on every run.
+    /// A trial lacking an objective's value cannot be placed, so it is left out.
+    public static func select(_ values: [MetricValues?], numbers: [Int], within budget: [Constraint],
+                              objectives: [Objective]) -> [Int] {
+        var feasible: [Int] = []
+        var points: [[Double]] = []
+        for (i, v) in values.enumerated() {
+            guard let v, budget.admit(v), let point = v.minimized(objectives) else { continue }
+            feasible.append(i)
+            points.append(point)
+        }
+        return Pareto.front(points)
+            .sorted { a, b in
+                let (pa, pb) = (points[a], points[b])
+                for k in pa.indices where pa[k] != pb[k] { return pa[k] < pb[k] }
+                return numbers[feasible[a]] < numbers[feasible[b]]
+            }
+            .map { feasible[$0] }
+    }
+}

@@ -12,10 +12,10 @@ public struct Dimension: Hashable, Sendable {
     public static let time = Dimension(bytes: 0, seconds: 1)
     public static let frequency = Dimension(bytes: 0, seconds: -1)
 
-    static func + (a: Dimension, b: Dimension) -> Dimension {
+    public static func + (a: Dimension, b: Dimension) -> Dimension {
         Dimension(bytes: a.bytes + b.bytes, seconds: a.seconds + b.seconds)
     }
-    static func - (a: Dimension, b: Dimension) -> Dimension {
+    public static func - (a: Dimension, b: Dimension) -> Dimension {
         Dimension(bytes: a.bytes - b.bytes, seconds: a.seconds - b.seconds)
     }
 
@@ -58,29 +58,33 @@ public struct Quantity: Hashable, Sendable {
         return Int(value)
     }
 
-    /// Human rendering in the largest unit that keeps the number readable: `128 KB`, `216 MHz`.
-    public var description: String {
+    /// Human rendering in the largest unit that keeps the number readable: `128 KB`, `216 MHz`,
+    /// the number as `NumberFormat.plain` writes it.
+    public var description: String { formatted(NumberFormat.plain) }
+
+    /// In the largest unit that keeps the number readable, the number written by `number`.
+    public func formatted(_ number: (Double) -> String) -> String {
         switch dimension {
-        case .none: return Self.format(value)
+        case .none: return number(value)
         case .memory:
             let units: [(String, Double)] = [("GB", 1_073_741_824), ("MB", 1_048_576), ("KB", 1024)]
-            for (name, scale) in units where abs(value) >= scale { return Self.format(value / scale) + " " + name }
-            return Self.format(value) + " B"
+            for (name, scale) in units where abs(value) >= scale { return number(value / scale) + " " + name }
+            return number(value) + " B"
         case .time:
-            if abs(value) >= 1 || value == 0 { return Self.format(value) + " s" }
-            if abs(value) >= 1e-3 { return Self.format(value * 1e3) + " ms" }
-            return Self.format(value * 1e6) + " us"
+            if abs(value) >= 1 || value == 0 { return number(value) + " s" }
+            if abs(value) >= 1e-3 { return number(value * 1e3) + " ms" }
+            return number(value * 1e6) + " us"
         case .frequency:
             let units: [(String, Double)] = [("GHz", 1e9), ("MHz", 1e6), ("kHz", 1e3)]
-            for (name, scale) in units where abs(value) >= scale { return Self.format(value / scale) + " " + name }
-            return Self.format(value) + " Hz"
+            for (name, scale) in units where abs(value) >= scale { return number(value / scale) + " " + name }
+            return number(value) + " Hz"
         default:
-            return Self.format(value) + " " + unitSuffix
+            return number(value) + " " + unitSuffix
         }
     }
 
     /// Base-unit spelling of a compound dimension, e.g. `B/s`.
-    var unitSuffix: String {
+    public var unitSuffix: String {
         func part(_ name: String, _ exp: Int) -> String { exp == 1 ? name : "\(name)^\(exp)" }
         var num: [String] = [], den: [String] = []
         if dimension.bytes > 0 { num.append(part("B", dimension.bytes)) }
@@ -89,23 +93,5 @@ public struct Quantity: Hashable, Sendable {
         if dimension.seconds < 0 { den.append(part("s", -dimension.seconds)) }
         let top = num.isEmpty ? "1" : num.joined(separator: "*")
         return den.isEmpty ? top : top + "/" + den.joined(separator: "*")
-    }
-
-    /// Shortest faithful decimal: integers without ".0", others with up to 6 significant digits.
-    public static func format(_ v: Double) -> String {
-        if v.isNaN { return "nan" }
-        if v.isInfinite { return v > 0 ? "inf" : "-inf" }
-        if v.rounded() == v, abs(v) < 1e15 { return String(Int64(v)) }
-        let a = abs(v)
-        if a >= 1e-4 && a < 1e15 {
-            var s = String(format: "%.6g", v)
-            if s.contains("e") { s = String(format: "%.6f", v) }
-            if s.contains(".") {
-                while s.hasSuffix("0") { s.removeLast() }
-                if s.hasSuffix(".") { s.removeLast() }
-            }
-            return s
-        }
-        return String(format: "%.4g", v)
     }
 }

@@ -230,6 +230,35 @@ void nas_fake_quant(const float *restrict x, float *restrict y, float *restrict 
     }
 }
 
+/* Symmetric per-output-channel weight quantization, returned dequantized (NasCompress's
+   fakeQuantize): w is rows x C (the output channel is the last axis of every weight tensor),
+   scale[c] = max|w[., c]| / levels (1 for an all-zero channel), out = clamp(round(w / scale),
+   -levels, levels) * scale, rounding half away from zero like Swift's rounded(). Fine-tuning
+   runs this on every weight of the model before every step; `scale` is C floats of scratch. */
+NAS_CLONES
+void nas_fake_quant_weights(const float *restrict w, long rows, int C, float levels, float *restrict scale,
+                            float *restrict out) {
+    for (int c = 0; c < C; c++) scale[c] = 0;
+    for (long r = 0; r < rows; r++) {
+        const float *wr = w + r * C;
+        for (int c = 0; c < C; c++) {
+            float a = __builtin_fabsf(wr[c]);
+            scale[c] = a > scale[c] ? a : scale[c];
+        }
+    }
+    for (int c = 0; c < C; c++) scale[c] = scale[c] > 0 ? scale[c] / levels : 1;
+    for (long r = 0; r < rows; r++) {
+        const float *wr = w + r * C;
+        float *o = out + r * C;
+        for (int c = 0; c < C; c++) {
+            float q = __builtin_roundf(wr[c] / scale[c]);
+            q = q > -levels ? q : -levels;
+            q = q < levels ? q : levels;
+            o[c] = q * scale[c];
+        }
+    }
+}
+
 /* y[i] = x[i] * m[i]. */
 NAS_CLONES
 void nas_multiply(const float *restrict x, const float *restrict m, float *restrict y, long n) {

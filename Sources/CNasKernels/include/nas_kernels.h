@@ -64,6 +64,7 @@ void nas_min_max(const float *x, long n, float *lo, float *hi);
 void nas_fake_quant(const float *x, float *y, float *mask, long n, float scale, float zero);
 /* y = x * m, elementwise (straight-through gradients and masks). */
 void nas_multiply(const float *x, const float *m, float *y, long n);
+void nas_fake_quant_weights(const float *w, long rows, int C, float levels, float *scale, float *out);
 
 /* One chunk of a parallel region. */
 typedef void (*nas_task)(void *ctx, int chunk);

@@ -8,7 +8,11 @@
 #include <stddef.h>
 
 /* C[M,N] (row-major, leading dimension ldc) = (accumulate ? C : 0) + A[M,K] * B[K,N].
-   A(i,k) is A[i*rsa + k*csa] and B(k,j) is B[k*rsb + j*csb], so transposed operands need no copy. */
+   A(i,k) is A[i*rsa + k*csa] and B(k,j) is B[k*rsb + j*csb], so transposed operands need no copy.
+   Rounding: K is taken in blocks of NAS_GEMM_DEPTH_BLOCK; each C element is a multiply-add
+   chain over one block from zero (fused on FMA kernels), added to C block after block. So a
+   caller may split K at multiples of the block into accumulating calls without changing a bit. */
+#define NAS_GEMM_DEPTH_BLOCK 256
 void nas_sgemm(int M, int N, int K,
                const float *A, long rsa, long csa,
                const float *B, long rsb, long csb,

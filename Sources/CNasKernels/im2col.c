@@ -142,18 +142,16 @@ __attribute__((target("avx512f"))) static void im2col_avx512(NAS_IM2COL_PARAMS) 
 __attribute__((target("avx512f"))) static void col2im_avx512(NAS_COL2IM_PARAMS) { NAS_COL2IM_BODY(add_avx512) }
 __attribute__((target("avx2"))) static void im2col_avx2(NAS_IM2COL_PARAMS) { NAS_IM2COL_BODY(copy_avx2) }
 __attribute__((target("avx2"))) static void col2im_avx2(NAS_COL2IM_PARAMS) { NAS_COL2IM_BODY(add_avx2) }
-#endif
 
 /* The vector width the GEMM kernels were chosen for (NASBOOK_ISA or nas_kernels_select can
    force a narrower one): 512, 256, or 0 for the portable build. */
 static int vector_bits(void) {
-#ifdef NAS_X86
     const char *isa = nas_kernels_isa();
     if (strcmp(isa, "avx512") == 0) return 512;
     if (strcmp(isa, "avx2") == 0) return 256;
-#endif
     return 0;
 }
+#endif
 
 void nas_im2col(NAS_IM2COL_PARAMS) {
 #ifdef NAS_X86

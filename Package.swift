@@ -47,7 +47,7 @@ let package = Package(
         // Deployment cost: lowering to runtime ops, the tensor-arena plan, flash/RAM/latency per board.
         .target(name: "NasCost", dependencies: ["NasCore", "NasNN"], swiftSettings: optimized),
         // Compression: magnitude pruning masks, per-channel weight quantization, fine-tuning constraints.
-        .target(name: "NasCompress", dependencies: ["NasCore", "NasNN"], swiftSettings: optimized),
+        .target(name: "NasCompress", dependencies: ["NasCore", "NasNN", "CNasKernels"], swiftSettings: optimized),
         // Integer-only inference: folded float reference, int8 calibration, fixed-point requantization.
         .target(name: "NasQuant", dependencies: ["NasCore", "NasNN", "NasCost", "CNasKernels"], swiftSettings: optimized),
         // Export: C99 sources (int8 kernels, weights, a statically planned arena) and .tflite files.

@@ -218,22 +218,55 @@ void nas_min_max(const float *restrict x, long n, float *restrict lo, float *res
 }
 
 /* Simulated int8: q = round(x / scale) + zero (half away from zero, as Swift's rounded());
-   y = (clamp(q, -128, 127) - zero) * scale; mask (when given) is 1 inside the range, else 0. */
+   y = (clamp(q, -128, 127) - zero) * scale. */
 NAS_CLONES
-void nas_fake_quant(const float *restrict x, float *restrict y, float *restrict mask, long n, float scale, float zero) {
+void nas_fake_quant(const float *restrict x, float *restrict y, long n, float scale, float zero) {
     for (long i = 0; i < n; i++) {
         float q = __builtin_roundf(x[i] / scale) + zero;
         float c = q > -128.0f ? q : -128.0f;
         c = c < 127.0f ? c : 127.0f;
         y[i] = (c - zero) * scale;
-        if (mask) mask[i] = (q < -128.0f || q > 127.0f) ? 0.0f : 1.0f;
     }
 }
 
-/* y[i] = x[i] * m[i]. */
+/* Symmetric per-output-channel weight quantization, returned dequantized (NasCompress's
+   fakeQuantize): w is rows x C (the output channel is the last axis of every weight tensor),
+   scale[c] = max|w[., c]| / levels (1 for an all-zero channel), out = clamp(round(w / scale),
+   -levels, levels) * scale, rounding half away from zero like Swift's rounded(). Fine-tuning
+   runs this on every weight of the model before every step; `scale` is C floats of scratch. */
 NAS_CLONES
-void nas_multiply(const float *restrict x, const float *restrict m, float *restrict y, long n) {
-    for (long i = 0; i < n; i++) y[i] = x[i] * m[i];
+void nas_fake_quant_weights(const float *restrict w, long rows, int C, float levels, float *restrict scale,
+                            float *restrict out) {
+    for (int c = 0; c < C; c++) scale[c] = 0;
+    for (long r = 0; r < rows; r++) {
+        const float *wr = w + r * C;
+        for (int c = 0; c < C; c++) {
+            float a = __builtin_fabsf(wr[c]);
+            scale[c] = a > scale[c] ? a : scale[c];
+        }
+    }
+    for (int c = 0; c < C; c++) scale[c] = scale[c] > 0 ? scale[c] / levels : 1;
+    for (long r = 0; r < rows; r++) {
+        const float *wr = w + r * C;
+        float *o = out + r * C;
+        for (int c = 0; c < C; c++) {
+            float q = __builtin_roundf(wr[c] / scale[c]);
+            q = q > -levels ? q : -levels;
+            q = q < levels ? q : levels;
+            o[c] = q * scale[c];
+        }
+    }
+}
+
+/* FakeQuant's gradient (straight through inside the range): d = g * m with m = 1 where
+   round(x / scale) + zero lies in [-128, 127], else 0; recomputed from x, not stored. */
+NAS_CLONES
+void nas_fake_quant_gradient(const float *restrict x, const float *restrict g, float *restrict d, long n, float scale,
+                             float zero) {
+    for (long i = 0; i < n; i++) {
+        float q = __builtin_roundf(x[i] / scale) + zero;
+        d[i] = g[i] * ((q < -128.0f || q > 127.0f) ? 0.0f : 1.0f);
+    }
 }
 
 /* y = clamp(y + b, lo, hi) per channel over rows x C values; b may be NULL (clamp only). The
@@ -250,13 +283,14 @@ void nas_add_bias(float *restrict y, const float *restrict b, long rows, int C, 
     }
 }
 
-/* db[c] += g[r, c] for r = 0, 1, ... in order: one float sum per channel, row after row (the
-   channels vectorize; the order of each channel's sum is the sequential one). */
+/* db[c] += g[r, c] for r = 0, 1, ... in order, for channels c0 ..< c1 of C: one float sum per
+   channel, row after row (the channels vectorize; the order of each channel's sum is the
+   sequential one, so threads may split a bias gradient by channel). */
 NAS_CLONES
-void nas_bias_gradient(const float *restrict g, long rows, int C, float *restrict db) {
+void nas_bias_gradient_channels(const float *restrict g, long rows, int C, int c0, int c1, float *restrict db) {
     for (long r = 0; r < rows; r++) {
         const float *gr = g + r * C;
-        for (int c = 0; c < C; c++) db[c] += gr[c];
+        for (int c = c0; c < c1; c++) db[c] += gr[c];
     }
 }
 

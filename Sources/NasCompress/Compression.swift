@@ -1,3 +1,4 @@
+import CNasKernels
 import NasCore
 import NasNN
 
@@ -35,30 +36,19 @@ public func magnitudeMask(_ weights: [Float], rate: Double) -> [Float] {
 }
 
 /// Symmetric per-output-channel quantization to `bits`, returned dequantized: the values the
-/// integer kernels will multiply with, as floats. Scale = max|w| / (2^(bits-1) - 1).
+/// integer kernels will multiply with, as floats. Scale = max|w| / (2^(bits-1) - 1), values round
+/// half away from zero. Fine-tuning calls this for every layer on every step, so it runs in C
+/// (CNasKernels' nas_fake_quant_weights, vectorized over the channel axis).
 public func fakeQuantize(_ weights: [Float], channels: Int, bits: BitWidth) -> [Float] {
+    guard !weights.isEmpty else { return [] }
+    precondition(channels > 0 && weights.count % channels == 0, "weights must be rows of \(channels) channels")
     let levels = Float(bits.levels)
-    // Fine-tuning calls this for every layer on every step, so the channel of weight i
-    // (i % channels) is a counter that wraps, not a division per weight.
-    var maxAbs = [Float](repeating: 0, count: channels)
-    weights.withUnsafeBufferPointer { w in
-        maxAbs.withUnsafeMutableBufferPointer { m in
-            var c = 0
-            for i in 0..<w.count {
-                m[c] = max(m[c], abs(w[i]))
-                c = c + 1 == channels ? 0 : c + 1
-            }
-        }
-    }
-    let scale = maxAbs.map { $0 > 0 ? $0 / levels : 1 }
+    var scale = [Float](repeating: 0, count: channels)
     return [Float](unsafeUninitializedCapacity: weights.count) { out, initialized in
         weights.withUnsafeBufferPointer { w in
-            scale.withUnsafeBufferPointer { s in
-                var c = 0
-                for i in 0..<w.count {
-                    out[i] = min(max((w[i] / s[c]).rounded(), -levels), levels) * s[c]
-                    c = c + 1 == channels ? 0 : c + 1
-                }
+            scale.withUnsafeMutableBufferPointer { s in
+                nas_fake_quant_weights(w.baseAddress!, weights.count / channels, Int32(channels), levels, s.baseAddress!,
+                                       out.baseAddress!)
             }
         }
         initialized = weights.count

@@ -99,10 +99,21 @@ extension Conv2D {
                                     count: s.width * outChannels)
                     }
                 }
-                for ky in 0..<kernel.height {
-                    // dW_ky[KW*C, Cout] += view_ky^T dY
-                    nas_sgemm(Int32(row), Int32(outChannels), Int32(rows), p + ky * g.paddedWidth * c, 1, c,
-                              gw, outChannels, 1, dw + ky * row * outChannels, outChannels, 1)
+                // dW_ky[KW*C, Cout] += view_ky^T dY, one GEMM block of rows at a time for all ky:
+                // nas_sgemm sums K in blocks of NAS_GEMM_DEPTH_BLOCK rows, each block's chain then
+                // added to C, so calling it block by block does the same arithmetic as one call
+                // over all rows, while a block's rows of dY and of the padded input are read
+                // for all KH taps while they are in cache (for a batch-64 chunk the two buffers
+                // are 1.2 MB, past L2, and were streamed once per tap).
+                let depthBlock = Int(NAS_GEMM_DEPTH_BLOCK)
+                var k0 = 0
+                while k0 < rows {
+                    let depth = min(depthBlock, rows - k0)
+                    for ky in 0..<kernel.height {
+                        nas_sgemm(Int32(row), Int32(outChannels), Int32(depth), p + (k0 + ky * g.paddedWidth) * c, 1, c,
+                                  gw + k0 * outChannels, outChannels, 1, dw + ky * row * outChannels, outChannels, 1)
+                    }
+                    k0 += depth
                 }
                 guard let dx else { return }
                 // The padded buffer becomes the padded input gradient. Per sample, only the wide

@@ -322,24 +322,33 @@ public final class Conv2D: ClampFusing {
         }
     }
 
+    /// db[c] += the sum of dy's channel c, row after row. Each channel's sum is one sequential
+    /// chain, so threads split the channels (in whole 8-float vectors), never the rows.
     private func accumulateBiasGradient(_ dy: Tensor, _ bias: Parameter) {
-        let c = outChannels
+        let c = outChannels, rows = dy.count / c
         dy.data.withUnsafeBufferPointer { dp in
             bias.gradient.withUnsafeMutableBufferPointer { gp in
-                nas_bias_gradient(dp.baseAddress!, dp.count / c, Int32(c), gp.baseAddress!)
+                let g = dp.baseAddress!, db = gp.baseAddress!
+                Parallel.independentPieces(c, granularity: 8, work: dy.count) { channels in
+                    nas_bias_gradient_channels(g, rows, Int32(c), Int32(channels.lowerBound), Int32(channels.upperBound), db)
+                }
             }
         }
     }
 }
 
-/// Sums per-chunk gradient partials in chunk order (deterministic) into the parameter.
+/// Sums per-chunk gradient partials in chunk order (deterministic) into the parameter. Each
+/// weight's sum runs over the chunks in order, so threads split the weights, not the chunks.
 func reduce(_ partial: [Float], chunks: Int, into parameter: Parameter) {
     let n = parameter.count
     partial.withUnsafeBufferPointer { pp in
         parameter.gradient.withUnsafeMutableBufferPointer { gp in
-            for w in 0..<chunks {
-                let src = pp.baseAddress! + w * n
-                for i in 0..<n { gp[i] += src[i] }
+            let src = pp.baseAddress!, g = gp.baseAddress!
+            Parallel.independentPieces(n, granularity: 16, work: n * chunks) { weights in
+                for w in 0..<chunks {
+                    let part = src + w * n
+                    for i in weights { g[i] += part[i] }
+                }
             }
         }
     }

@@ -10,7 +10,10 @@ public final class FakeQuant: Layer {
     public private(set) var high: Float = 0
     private var initialized = false
     public var needsInputGradient = true
-    private var mask: [Float] = []
+    /// The last training forward's input and grid: backward recomputes which values fell inside
+    /// the range from them (one pass less than writing a mask in forward and reading it back).
+    private var input: Tensor?
+    private var inputGrid: (scale: Float, zeroPoint: Float) = (1, 0)
 
     public init(momentum: Float = 0.05) {
         self.momentum = momentum
@@ -26,6 +29,7 @@ public final class FakeQuant: Layer {
     }
 
     public func forward(_ x: Tensor, training: Bool) -> Tensor {
+        input = nil
         guard x.count > 0 else { return x }
         if training {
             let (lo, hi) = range(of: x)
@@ -40,18 +44,16 @@ public final class FakeQuant: Layer {
         guard initialized else { return x }
         let (scale, zero) = grid
         var y = Tensor(uninitialized: x.shape)
-        mask = training ? [Float](unsafeUninitializedCapacity: x.count) { _, n in n = x.count } : []
         x.data.withUnsafeBufferPointer { xp in
             y.data.withUnsafeMutableBufferPointer { yp in
-                mask.withUnsafeMutableBufferPointer { mp in
-                    let src = xp.baseAddress!, out = yp.baseAddress!, m = training ? mp.baseAddress : nil
-                    Parallel.chunks(x.count, work: x.count) { range, _ in
-                        nas_fake_quant(src + range.lowerBound, out + range.lowerBound, m.map { $0 + range.lowerBound },
-                                       range.count, scale, zero)
-                    }
+                let src = xp.baseAddress!, out = yp.baseAddress!
+                Parallel.chunks(x.count, work: x.count) { range, _ in
+                    nas_fake_quant(src + range.lowerBound, out + range.lowerBound, range.count, scale, zero)
                 }
             }
         }
+        input = training ? x : nil
+        inputGrid = (scale, zero)
         return y
     }
 
@@ -72,14 +74,21 @@ public final class FakeQuant: Layer {
         return (lows.min()!, highs.max()!)
     }
 
+    /// dx = dy where the input was inside the quantization range, 0 outside (dy times the 0/1
+    /// mask, so signs of zero come out as a multiplication gives them).
     public func backward(_ dy: Tensor) -> Tensor {
-        defer { mask = [] }
-        guard !mask.isEmpty else { return dy }
+        defer { input = nil }
+        guard let x = input else { return dy }
+        let (scale, zero) = inputGrid
         var dx = Tensor(uninitialized: dy.shape)
         dy.data.withUnsafeBufferPointer { gp in
-            mask.withUnsafeBufferPointer { mp in
+            x.data.withUnsafeBufferPointer { xp in
                 dx.data.withUnsafeMutableBufferPointer { dp in
-                    nas_multiply(gp.baseAddress!, mp.baseAddress!, dp.baseAddress!, dp.count)
+                    let g = gp.baseAddress!, src = xp.baseAddress!, out = dp.baseAddress!
+                    Parallel.chunks(dp.count, work: dp.count) { range, _ in
+                        nas_fake_quant_gradient(src + range.lowerBound, g + range.lowerBound, out + range.lowerBound,
+                                                range.count, scale, zero)
+                    }
                 }
             }
         }

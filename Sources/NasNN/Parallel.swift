@@ -55,7 +55,26 @@ public enum Parallel {
     /// are the same either way.
     static func chunks(_ count: Int, work: Int, _ body: (Range<Int>, Int) -> Void) {
         let chunks = chunkCount(count)
-        let workers = work < serialWork ? 1 : min(threads, chunks)
+        run(count, chunks: chunks, workers: work < serialWork ? 1 : min(threads, chunks), body)
+    }
+
+    /// Calls `body(range)` for one contiguous piece of 0..<count per thread (pieces a multiple
+    /// of `granularity` items long, but the last), on one thread when `work` is small. Only for
+    /// work whose items are independent: each item's result is computed by exactly one piece,
+    /// in the same order whatever the piece, so the split may follow the thread count without
+    /// changing any result (e.g. per-channel sums over rows, split by channel). At one thread
+    /// it is a single call over everything, so it costs no extra pass.
+    static func independentPieces(_ count: Int, granularity: Int = 1, work: Int, _ body: (Range<Int>) -> Void) {
+        guard count > 0 else { return }
+        let units = (count + granularity - 1) / granularity
+        let pieces = work < serialWork ? 1 : max(1, min(threads, units))
+        run(units, chunks: pieces, workers: pieces) { unitRange, _ in
+            body(unitRange.lowerBound * granularity ..< min(count, unitRange.upperBound * granularity))
+        }
+    }
+
+    /// `chunks` contiguous chunks of 0..<count, on `workers` threads.
+    private static func run(_ count: Int, chunks: Int, workers: Int, _ body: (Range<Int>, Int) -> Void) {
         if workers == 1 {
             for chunk in 0..<chunks { body(count * chunk / chunks ..< count * (chunk + 1) / chunks, chunk) }
             return

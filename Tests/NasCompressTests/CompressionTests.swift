@@ -32,6 +32,27 @@ final class CompressionTests: XCTestCase {
         }
     }
 
+    /// The C kernel behind fakeQuantize rounds exactly like the definition written out in
+    /// Swift: per-channel max |w| / levels, round half away from zero, clamp, scale back; an
+    /// all-zero channel keeps scale 1, and values exactly halfway between steps round away.
+    func testFakeQuantizeMatchesItsDefinition() {
+        var rng = SeededGenerator(seed: 5)
+        for (rows, channels) in [(1, 1), (3, 5), (27, 16), (50, 33)] {
+            var w = (0..<(rows * channels)).map { i in rng.uniform(-2, 2) * Float(1 + i % 3) }
+            for i in stride(from: 0, to: w.count, by: channels) { w[i] = 0 }  // channel 0 all zero
+            if rows > 2, channels > 1 { w[channels + 1] = 8; w[2 * channels + 1] = 0.5 * 8 / 127 * 3 }  // a tie at 8 bits
+            for bits in [2, 3, 4, 8] {
+                let levels = Float((1 << (bits - 1)) - 1)
+                var maxAbs = [Float](repeating: 0, count: channels)
+                for i in w.indices { maxAbs[i % channels] = max(maxAbs[i % channels], abs(w[i])) }
+                let scale = maxAbs.map { $0 > 0 ? $0 / levels : 1 }
+                let expected = w.indices.map { i in min(max((w[i] / scale[i % channels]).rounded(), -levels), levels) * scale[i % channels] }
+                XCTAssertEqual(fakeQuantize(w, channels: channels, bits: try! BitWidth(checking: bits)), expected, "\(rows)x\(channels), \(bits) bits")
+            }
+        }
+        XCTAssertEqual(fakeQuantize([], channels: 4, bits: .eight), [])
+    }
+
     func testWeightedLayersFollowDeploymentOrder() throws {
         var rng = SeededGenerator(seed: 1)
         let resnet = try Architectures.resnet(input: [32, 32, 3], classes: 10, rng: &rng)

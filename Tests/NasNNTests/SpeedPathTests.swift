@@ -1,4 +1,5 @@
 import CNasKernels
+import Foundation
 import XCTest
 @testable import NasNN
 
@@ -70,6 +71,32 @@ final class SpeedPathTests: XCTestCase {
             }
         }
         XCTAssertEqual(outer, [Int](repeating: 9, count: 8))
+    }
+
+    /// independentPieces covers 0..<count exactly once, in pieces that start on a multiple of
+    /// the granularity, one per thread (a single piece at one thread or for small work).
+    func testIndependentPiecesCoverEveryItemOnce() {
+        defer { Parallel.threads = 0 }
+        let hits = UnsafeMutablePointer<Int>.allocate(capacity: 100)
+        defer { hits.deallocate() }
+        for threads in [1, 2, 3] {
+            Parallel.threads = threads
+            for (count, granularity) in [(1, 8), (7, 8), (16, 8), (100, 16), (37, 1)] {
+                hits.initialize(repeating: 0, count: 100)
+                let pieces = UnsafeMutablePointer<Int>.allocate(capacity: 1)
+                defer { pieces.deallocate() }
+                pieces.pointee = 0
+                let lock = NSLock()
+                Parallel.independentPieces(count, granularity: granularity, work: 1 << 20) { range in
+                    XCTAssertEqual(range.lowerBound % granularity, 0)
+                    for i in range { hits[i] += 1 }
+                    lock.lock(); pieces.pointee += 1; lock.unlock()
+                }
+                XCTAssertEqual(Array(UnsafeBufferPointer(start: hits, count: count)), [Int](repeating: 1, count: count),
+                               "\(count) items in steps of \(granularity), \(threads) threads")
+                XCTAssertEqual(pieces.pointee, min(threads, (count + granularity - 1) / granularity))
+            }
+        }
     }
 
     /// A convolution with its ReLU fused equals the convolution followed by the ReLU layer,

@@ -8,7 +8,11 @@
 #include <stddef.h>
 
 /* C[M,N] (row-major, leading dimension ldc) = (accumulate ? C : 0) + A[M,K] * B[K,N].
-   A(i,k) is A[i*rsa + k*csa] and B(k,j) is B[k*rsb + j*csb], so transposed operands need no copy. */
+   A(i,k) is A[i*rsa + k*csa] and B(k,j) is B[k*rsb + j*csb], so transposed operands need no copy.
+   Rounding: K is taken in blocks of NAS_GEMM_DEPTH_BLOCK; each C element is a multiply-add
+   chain over one block from zero (fused on FMA kernels), added to C block after block. So a
+   caller may split K at multiples of the block into accumulating calls without changing a bit. */
+#define NAS_GEMM_DEPTH_BLOCK 256
 void nas_sgemm(int M, int N, int K,
                const float *A, long rsa, long csa,
                const float *B, long rsb, long csb,
@@ -52,18 +56,21 @@ void nas_bn_input_gradient_masked(const float *g, const float *x, const float *m
                                   const float *sum_gh, float *dx);
 
 /* y = clamp(y + b, lo, hi) per channel (b NULL: clamp only): a convolution's bias with its ReLU
-   fused; and db += the column sums of g, row after row. */
+   fused; and db += the column sums of g, row after row, for channels c0 ..< c1 of C. */
 void nas_add_bias(float *y, const float *b, long rows, int C, float lo, float hi);
-void nas_bias_gradient(const float *g, long rows, int C, float *db);
+void nas_bias_gradient_channels(const float *g, long rows, int C, int c0, int c1, float *db);
 /* dst = clamp(src + b, lo, hi) per channel (b NULL: clamp only), from a scratch layout. */
 void nas_copy_bias(float *dst, const float *src, long rows, int C, const float *b, float lo, float hi);
 
 /* Fake quantization (FakeQuant): the range of a tensor, and its values rounded to the int8
-   grid of `scale` and `zero` (a zero point), with a 0/1 mask of the values inside the range. */
+   grid of `scale` and `zero` (a zero point). */
 void nas_min_max(const float *x, long n, float *lo, float *hi);
-void nas_fake_quant(const float *x, float *y, float *mask, long n, float scale, float zero);
-/* y = x * m, elementwise (straight-through gradients and masks). */
-void nas_multiply(const float *x, const float *m, float *y, long n);
+void nas_fake_quant(const float *x, float *y, long n, float scale, float zero);
+/* Its gradient: d = g times 1 where x lies inside the grid's range, 0 outside. */
+void nas_fake_quant_gradient(const float *x, const float *g, float *d, long n, float scale, float zero);
+/* Per-output-channel symmetric weight quantization to +-levels, dequantized (w is rows x C;
+   `scale` receives the C scales). */
+void nas_fake_quant_weights(const float *w, long rows, int C, float levels, float *scale, float *out);
 
 /* One chunk of a parallel region. */
 typedef void (*nas_task)(void *ctx, int chunk);

@@ -37,6 +37,18 @@ public struct ARSMOBO: Strategy {
         /// return), or the best of them (the point a rollout proposes).
         public enum Reward: String, Sendable { case sum, best }
         public var reward = Reward.sum
+        /// Where a policy starts in its cluster of the Pareto front: the cluster's centre (its
+        /// mean in the search space), or the cluster's member best under this proposal's
+        /// scalarization, the incumbent the expected improvement is measured against.
+        public enum Start: String, Sendable { case centre, incumbent }
+        public var start = Start.centre
+        /// How far below the best observed values the scalarization's ideal point lies, in
+        /// normalized units (see `ChebyshevScalarization`; 0: at the observed best, where the
+        /// front could not grow past its ends).
+        public var utopia = 0.25
+        /// Score points by the logarithm of a smoothed Monte-Carlo EI (Ament et al. 2023, the
+        /// qLogEI of BoTorch) instead of the EI itself: see `ScalarizedExpectedImprovement.log`.
+        public var logReward = false
         public init() {}
     }
 
@@ -56,17 +68,29 @@ public struct ARSMOBO: Strategy {
         let successes = history.successful
         guard history.count >= domain.initialDesign, successes.count >= 2 else { return initial.propose(after: history, in: domain) }
         let surrogates = Surrogates(history, in: domain)
-        let chebyshev = ChebyshevScalarization(randomWeightsFor: successes.map(\.objectives), reference: domain.reference, rng: &rng)
+        let chebyshev = ChebyshevScalarization(randomWeightsFor: successes.map(\.objectives), reference: domain.reference,
+                                                utopia: settings.utopia, rng: &rng)
         let acquisition = ScalarizedExpectedImprovement(history, in: domain, surrogates: surrogates, chebyshev: chebyshev,
                                                         samples: settings.samples, seed: rng.next())
         // Start points: the L-means centres of the observed front (its feasible part), each
         // pulled back into the budget when the mean of feasible points is not itself feasible.
         let feasible = successes.filter { domain.feasible($0.x) }
         let pool = feasible.isEmpty ? successes : feasible
-        let front = Pareto.front(pool.map(\.objectives)).map { pool[$0].x }
+        let frontTrials = Pareto.front(pool.map(\.objectives)).map { pool[$0] }
+        let front = frontTrials.map(\.x)
         var repairRNG = SeededGenerator(seed: rng.next())
-        let starts = KMeans.centres(of: front, count: max(1, settings.policies), rng: &rng)
-            .map { domain.repair($0, anchors: front, rng: &repairRNG) }
+        let centres = KMeans.centres(of: front, count: max(1, settings.policies), rng: &rng)
+        let starts: [[Double]] = centres.indices.map { c in
+            guard settings.start == .incumbent else { return domain.repair(centres[c], anchors: front, rng: &repairRNG) }
+            // The cluster: the front points nearest to this centre (Lloyd's last assignment).
+            let members = frontTrials.filter { t in
+                centres.indices.min { KMeans.distance2(t.x, centres[$0]) < KMeans.distance2(t.x, centres[$1]) } == c
+            }
+            guard let incumbent = members.min(by: { chebyshev($0.objectives) < chebyshev($1.objectives) }) else {
+                return domain.repair(centres[c], anchors: front, rng: &repairRNG)
+            }
+            return incumbent.x
+        }
 
         var ars = AugmentedRandomSearch.Settings()
         ars.normalizeStates = false  // V1: the state is a point of the unit cube already
@@ -110,7 +134,8 @@ public struct ARSMOBO: Strategy {
                  acquisition: ScalarizedExpectedImprovement, excluding evaluated: Set<[Double]>) -> (reward: Double, best: Candidate?) {
         var x = start, state = start + [1], previous = start
         var unused = SeededGenerator(seed: 0)  // repair draws only when it has no anchor
-        var reward = 0.0
+        // With log scores the return is log Σ EI (log-sum-exp of the points' log EI), from log 0.
+        var reward = settings.logReward ? -Double.infinity : 0.0
         var best: Candidate?
         for _ in 0..<settings.horizon {
             let action = policy.act(state)
@@ -126,11 +151,24 @@ public struct ARSMOBO: Strategy {
                 for i in x.indices { state[i] = x[i] }
             }
             previous = x
-            let score = acquisition(x)
-            reward = settings.reward == .sum ? reward + score : max(reward, score)
+            let score = settings.logReward ? acquisition.log(x) : acquisition(x)
+            switch (settings.reward, settings.logReward) {
+            case (.sum, false): reward += score
+            case (.sum, true): reward = Self.logAdd(reward, score)
+            case (.best, _): reward = max(reward, score)
+            }
             if !evaluated.contains(x), best == nil || score > best!.score { best = Candidate(x: x, score: score) }
         }
-        return (reward, best)
+        // No point scored (every move left the budget from an infeasible start): the lowest
+        // finite reward, so ARS's differences stay numbers.
+        return (reward == -.infinity ? -Double.greatestFiniteMagnitude / 4 : reward, best)
+    }
+
+    /// log(e^a + e^b) without overflow.
+    static func logAdd(_ a: Double, _ b: Double) -> Double {
+        if a == -.infinity { return b }
+        if b == -.infinity { return a }
+        return max(a, b) + log1p(exp(-abs(a - b)))
     }
 }
 
@@ -169,5 +207,31 @@ struct ScalarizedExpectedImprovement {
         }
         guard total > 0 else { return 0 }
         return surrogates.feasibility(x) * total / Double(draws.count)
+    }
+
+    /// The temperature of the smoothed improvement, in scalarized units (BoTorch's qLogEI: 1e-6).
+    static let temperature = 1e-6
+
+    /// log of the Monte-Carlo EI with max(u, 0) replaced by τ softplus(u / τ), plus log P(feasible)
+    /// (Ament, Daulton, Eriksson, Balandat, Bakshy, "Unexpected Improvements to Expected
+    /// Improvement for Bayesian Optimization", NeurIPS 2023). Where no base sample improves, the
+    /// plain estimate is exactly 0, so every such point ties and ARS sees no difference between
+    /// a rollout that nearly improves and one far off; the smoothed log is finite everywhere,
+    /// about log τ − (the smallest gap to g*) / τ there, and ranks points as the EI does where
+    /// the EI is positive.
+    func log(_ x: [Double]) -> Double {
+        let predictions = surrogates.predict(x)
+        let sd = predictions.map { $0.variance.squareRoot() }
+        var y = [Double](repeating: 0, count: predictions.count)
+        var total = -Double.infinity
+        for z in draws {
+            for k in y.indices { y[k] = predictions[k].mean + sd[k] * z[k] }
+            let u = (best - chebyshev(y)) / Self.temperature
+            // log softplus(u), stably: u > 30: log u; u < −30: u; else log(log1p(e^u)).
+            let logSoftplus = u > 30 ? Foundation.log(u) : (u < -30 ? u : Foundation.log(log1p(exp(u))))
+            total = ARSMOBO.logAdd(total, logSoftplus)
+        }
+        let feasibility = max(surrogates.feasibility(x), Double.leastNormalMagnitude)
+        return Foundation.log(Self.temperature) - Foundation.log(Double(draws.count)) + total + Foundation.log(feasibility)
     }
 }

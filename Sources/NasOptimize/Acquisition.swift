@@ -96,12 +96,23 @@ public struct ChebyshevScalarization: Sendable {
     let limit: [Double]?
     /// The weight of the linear term: keeps weakly dominated points from tying with dominating ones.
     static let augmentation = 0.05
+    /// How far the ideal point lies below the best observed value, in normalized units (0: at it).
+    let utopia: Double
 
     /// `observed` (non-empty) sets the normalization: per objective its lowest and highest value
     /// (or the reference, where it lies above the lowest).
-    public init(weights: [Double], observed: [[Double]], reference: [Double]? = nil) {
+    ///
+    /// `utopia` > 0 measures from a utopian point, that far below the best observed value of
+    /// every objective (in normalized units), instead of from the best observed values. A
+    /// weighted Chebyshev scalarization reaches every Pareto-optimal point for some weights only
+    /// from a utopian point: from the observed best, a point beyond the front's end in one
+    /// objective has a normalized value below 0 there, the max is taken by the other objective,
+    /// which got worse, so no weights make such a point the optimum and the front cannot grow
+    /// past its observed ends (only the small augmentation term pulls that way).
+    public init(weights: [Double], observed: [[Double]], reference: [Double]? = nil, utopia: Double = 0) {
         let m = weights.count
         self.weights = weights
+        self.utopia = utopia
         let lower = (0..<m).map { k in observed.map { $0[k] }.min()! }
         self.lower = lower
         let range = (0..<m).map { k -> Double in
@@ -113,18 +124,19 @@ public struct ChebyshevScalarization: Sendable {
     }
 
     /// Weights drawn uniformly from the simplex (normalized exponential draws).
-    public init(randomWeightsFor observed: [[Double]], reference: [Double]? = nil, rng: inout SeededGenerator) {
+    public init(randomWeightsFor observed: [[Double]], reference: [Double]? = nil, utopia: Double = 0,
+                rng: inout SeededGenerator) {
         var weights = (0..<observed[0].count).map { _ in -log(max(rng.nextDouble(), 1e-12)) }
         let total = weights.reduce(0, +)
         weights = weights.map { $0 / total }
-        self.init(weights: weights, observed: observed, reference: reference)
+        self.init(weights: weights, observed: observed, reference: reference, utopia: utopia)
     }
 
     public func callAsFunction(_ y: [Double]) -> Double {
         var largest = -Double.infinity, sum = 0.0, outside = 0.0
         for k in weights.indices {
             let f = (y[k] - lower[k]) / range[k]
-            let term = weights[k] * f
+            let term = weights[k] * (f + utopia)
             largest = max(largest, term)
             sum += term
             if let limit, f > limit[k] { outside += f - limit[k] }

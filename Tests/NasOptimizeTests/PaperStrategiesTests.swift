@@ -1,3 +1,4 @@
+import Foundation
 import NasCore
 import NasSearch
 import XCTest
@@ -95,6 +96,49 @@ final class PaperStrategiesTests: XCTestCase {
         let risky = ScalarizedExpectedImprovement(failed, in: learned, surrogates: Surrogates(failed, in: learned),
                                                   chebyshev: chebyshev, samples: 64, seed: 1)
         XCTAssertLessThan(risky([0.5]), 0.5 * open([0.5]))
+    }
+
+    /// From the observed best values, no weights make a point past the front's end the
+    /// scalarized optimum (the max is taken by the objective that got worse); from a utopian
+    /// point, weights that favour the improved objective do.
+    func testUtopianPointLetsTheFrontGrowPastItsEnds() {
+        // ZDT1-like front f2 = 1 − √f1 observed up to f1 = 0.3; the point beyond is f1 = 0.6.
+        let observed = [[0.0, 1.0], [0.1, 1 - 0.1.squareRoot()], [0.3, 1 - 0.3.squareRoot()]]
+        let beyond = [0.6, 1 - 0.6.squareRoot()]
+        let end = observed[2]
+        // (Up to w2 = 0.9: past a ratio of about 16 the augmentation term alone tips it.)
+        for w2 in stride(from: 0.05, through: 0.9, by: 0.05) {
+            let plain = ChebyshevScalarization(weights: [1 - w2, w2], observed: observed, reference: [1.1, 1.1])
+            XCTAssertLessThan(plain(end), plain(beyond), "w2 \(w2)")
+        }
+        let utopian = ChebyshevScalarization(weights: [0.1, 0.9], observed: observed, reference: [1.1, 1.1], utopia: 0.25)
+        XCTAssertLessThan(utopian(beyond), utopian(end))
+        // Points inside the observed range keep their order under any margin.
+        let inside = ChebyshevScalarization(weights: [0.5, 0.5], observed: observed, reference: [1.1, 1.1], utopia: 0.25)
+        XCTAssertLessThan(inside([0.1, 0.5]), inside([0.1, 0.6]))
+    }
+
+    /// The smoothed log EI agrees with log EI where some base sample improves, and is finite
+    /// and ordered by the gap to the best value where none does (the plain estimate is 0 there).
+    func testSmoothedLogExpectedImprovement() {
+        let history = [Observation(x: [0.0], objectives: [0, 1]), Observation(x: [1.0], objectives: [1, 0])]
+        let chebyshev = ChebyshevScalarization(weights: [0.5, 0.5], observed: history.map(\.objectives))
+        let learned = SearchDomain(dimensions: 1)
+        let open = ScalarizedExpectedImprovement(history, in: learned, surrogates: Surrogates(history, in: learned),
+                                                 chebyshev: chebyshev, samples: 64, seed: 1)
+        XCTAssertGreaterThan(open([0.5]), 0)
+        XCTAssertEqual(open.log([0.5]), Foundation.log(open([0.5])), accuracy: 1e-3)
+        // Exact objectives: g(x) = 0.5 max(x, 1 − x) + 0.025, least at the observed 0.5, so
+        // nothing improves; the gap to it is 0.025 at x = 0.45 and 0.2 at x = 0.1.
+        let exact = SearchDomain(dimensions: 1, analyticObjectives: { x in [x[0], 1 - x[0]] })
+        let mid = [Observation(x: [0.5], objectives: [0.5, 0.5])]
+        let certain = ScalarizedExpectedImprovement(mid, in: exact, surrogates: Surrogates(mid, in: exact),
+                                                    chebyshev: chebyshev, samples: 8, seed: 1)
+        XCTAssertEqual(certain([0.2]), 0)
+        XCTAssertEqual(certain([0.1]), 0)
+        let near = certain.log([0.45]), far = certain.log([0.1])
+        XCTAssertTrue(near.isFinite && far.isFinite, "\(near) \(far)")
+        XCTAssertGreaterThan(near, far)
     }
 
     func testKMeansFindsSeparatedClusters() {

@@ -299,7 +299,7 @@ struct SearchBench: ParsableCommand {
     @Option var trials = 60
     @Option var seeds = 10
     @Option(help: "Comma-separated strategies to run (default: all).") var strategies: String?
-    @Option(help: "ars_mobo settings to try, e.g. policies=4,iterations=8,directions=8,top=4,alpha=0.2,nu=0.3,horizon=8,move=0.1,samples=32,best=0 (best=1: a rollout earns its best point's acquisition).")
+    @Option(help: "ars_mobo settings to try, e.g. policies=4,iterations=8,directions=8,top=4,alpha=0.2,nu=0.3,horizon=8,move=0.1,samples=32,best=0,incumbent=0,utopia=0.25,log=0 (best=1: a rollout earns its best point's acquisition; incumbent=1: policies start at their cluster's best front point under the scalarization, not its centre; utopia: the Chebyshev ideal point's margin below the observed best; log=1: rewards are the log of a smoothed MC EI).")
     var arsSettings: String?
 
     func run() throws {
@@ -325,6 +325,9 @@ struct SearchBench: ParsableCommand {
             case "move": ars.moveLength = value
             case "samples": ars.samples = Int(value)
             case "best": ars.reward = value == 1 ? .best : .sum
+            case "incumbent": ars.start = value == 1 ? .incumbent : .centre
+            case "utopia": ars.utopia = value
+            case "log": ars.logReward = value == 1
             default: throw ValidationError("ars-settings: unknown setting \(parts[0])")
             }
         }

@@ -65,7 +65,8 @@ public struct TargetBoard: Sendable, Equatable {
 /// bit-width, or a bitmap of non-zeros plus the non-zero values when that is smaller; rounded up
 /// to whole bytes per layer) + int32 biases + 8 bytes per output channel (requantization multiplier and shift) +
 /// 8 bytes per output tensor (activation scale and zero point) + `layerOverhead` bytes for the
-/// op's descriptors in the model file. RAM: the arena from the greedy plan of every activation
+/// op's descriptors in the model file; a tabulated non-linearity (hard swish, hard sigmoid,
+/// logistic) adds its 256-byte table. RAM: the arena from the greedy plan of every activation
 /// tensor and kernel scratch buffer, int8 activations. MACs: what the kernels execute, so a
 /// bitmap layer counts its non-zero weights x positions.
 public struct CostReport: Sendable {
@@ -100,6 +101,16 @@ public struct CostReport: Sendable {
 
     /// Descriptor bytes per op in the model file (operator, tensor and buffer tables).
     public static let layerOverhead = 64
+
+    /// The int8 -> int8 table an element-wise non-linearity runs through in the C export (one
+    /// output per input value), stored in flash next to its op.
+    public static let lookupTableBytes = 256
+
+    /// Whether the C export runs `kind` through a 256-entry lookup table (hard swish, hard
+    /// sigmoid, logistic: IntegerNetwork tabulates them).
+    public static func usesLookupTable(_ kind: DeploymentGraph.OpKind) -> Bool {
+        kind == .hardSwish || kind == .hardSigmoid || kind == .logistic
+    }
 
     public let layers: [LayerCost]
     public let flashBytes: Int
@@ -148,7 +159,7 @@ public struct CostReport: Sendable {
                 weightBytes = storage!.bytes
                 opFlash = weightBytes + op.biases * 4 + op.outputChannels * 8 + 8 + Self.layerOverhead
             } else {
-                opFlash = 8 + Self.layerOverhead
+                opFlash = 8 + Self.layerOverhead + (Self.usesLookupTable(op.kind) ? Self.lookupTableBytes : 0)
             }
             let executed = storage?.executedMACs(dense: op.macs) ?? op.macs
             let work: Double = switch op.kind {

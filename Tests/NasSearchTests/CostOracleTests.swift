@@ -22,7 +22,7 @@ final class CostOracleTests: XCTestCase {
                                      return try Architectures.plainCNN(input: input, classes: classes, width: width, depth: 2,
                                                                        seed: seed, rng: &rng)
                                  },
-                                 training: TrainingOptions(), bits: [x[1] < 0.5 ? 4 : 8], fineTuning: TrainingOptions())
+                                 training: TrainingOptions(), bits: .uniform(x[1] < 0.5 ? 4 : 8), fineTuning: TrainingOptions())
             return (plan, "width \(width)")
         }
     }

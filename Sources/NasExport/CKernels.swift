@@ -34,8 +34,14 @@ enum CKernels {
     /// widest kernel call (nas_add's eleven); EmbeddedTests checks it holds.
     static let invokeFrameBytes = 96
 
-    /// The kernel entry point an op calls.
-    static func function(_ kind: DeploymentGraph.OpKind) -> String {
+    /// The kernel entry point an op calls; with `sparse`, the bitmap kernel of a conv,
+    /// depthwise or dense op stored sparse (`SparseKernels`), which the writer and the stack
+    /// table name the same way.
+    static func function(_ kind: DeploymentGraph.OpKind, sparse: Bool = false) -> String {
+        sparse ? denseFunction(kind) + "_sparse" : denseFunction(kind)
+    }
+
+    private static func denseFunction(_ kind: DeploymentGraph.OpKind) -> String {
         switch kind {
         case .conv: "nas_conv"
         case .depthwiseConv: "nas_depthwise_conv"

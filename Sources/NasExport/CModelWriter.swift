@@ -112,7 +112,7 @@ public struct CModelWriter {
     /// kernel this model calls, from `CKernels.stackBytes`.
     public var stackBytes: [(core: String, bytes: Int)] {
         let sparse = Set(sparseLayers.map(\.op))
-        let used = Set(graph.ops.indices.map { CKernels.function(graph.ops[$0].kind) + (sparse.contains($0) ? "_sparse" : "") })
+        let used = Set(graph.ops.indices.map { CKernels.function(graph.ops[$0].kind, sparse: sparse.contains($0)) })
         return CKernels.stackBytes.keys.sorted().map { core in
             (core, CKernels.invokeFrameBytes + used.map { CKernels.stackBytes[core]![$0]! }.max()!)
         }
@@ -199,7 +199,7 @@ public struct CModelWriter {
             text += try weightedConstants(name, index)
             text += "static const nas_conv_params \(name) = {\(g.h), \(g.w), \(g.c), \(g.oh), \(g.ow), \(g.oc), \(g.kh), \(g.kw), \(g.stride), \(g.ph), \(g.pw), \(g.groups), \(bits), \(quant)};\n\n"
             let scratch = arena.scratch(ofOp: index).map { "s + \($0.offset / 2)" } ?? "0"
-            let kernel = (op.kind == .conv ? "nas_conv" : "nas_depthwise_conv") + (sparse ? "_sparse" : "")
+            let kernel = CKernels.function(op.kind, sparse: sparse)
             return (text, "\(kernel)(\(ptr(op.inputs[0])), \(ptr(op.output)), \(scratch), &\(name), \(weightArgs), \(name)_b, \(name)_m, \(name)_r)")
         case .fullyConnected:
             let w = network.weights[index]!, channels = op.outputChannels, features = w.count / channels, bits = weightBits(index)
@@ -209,7 +209,7 @@ public struct CModelWriter {
             var (text, weightArgs) = try weightArrays(name, rows, bits: bits, sparse: sparse)
             text += try weightedConstants(name, index)
             text += "static const nas_quant \(name) = \(quant);\n\n"
-            let kernel = sparse ? "nas_fully_connected_sparse" : "nas_fully_connected"
+            let kernel = CKernels.function(op.kind, sparse: sparse)
             return (text, "\(kernel)(\(ptr(op.inputs[0])), \(ptr(op.output)), \(features), \(channels), &\(name), \(weightArgs), \(bits), \(name)_b, \(name)_m, \(name)_r)")
         case .maxPool, .avgPool:
             let pool = op.sources[0] as! Pool

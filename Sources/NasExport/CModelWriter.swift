@@ -14,11 +14,22 @@ public struct CModelWriter {
     /// Per-channel input normalization the model was trained with, written to model.h so that
     /// firmware prepares inputs as training did; nil when the model expects raw values.
     public let normalization: (mean: [Float], std: [Float])?
+    /// How each weighted op's weights are stored, by op index: the cost model's choice for its
+    /// int8 weights' non-zero count (`CostReport` with `network.nonZeroWeights` picks the same).
+    /// Decided once here, since every weighted op's writing asks for it.
+    public let weightStorage: [Int: WeightStorage]
 
     public init(_ network: IntegerNetwork, normalization: (mean: [Float], std: [Float])? = nil) {
         self.network = network
         arena = ArenaPlan(network.folded.graph)
         self.normalization = normalization
+        var storage: [Int: WeightStorage] = [:]
+        for (index, weights) in network.weights.enumerated() {
+            guard let weights else { continue }
+            let nonZero = weights.reduce(0) { $0 + ($1 != 0 ? 1 : 0) }
+            storage[index] = WeightStorage(weights: weights.count, nonZero: nonZero, bits: Self.weightBits(of: network, op: index))
+        }
+        weightStorage = storage
     }
 
     /// The four files, by name. The sparse kernels are written only when a layer uses them.
@@ -38,18 +49,6 @@ public struct CModelWriter {
             source += SparseKernels.source
         }
         return (header, source)
-    }
-
-    /// How each weighted op's weights are stored, by op index: the cost model's choice for its
-    /// int8 weights' non-zero count (`CostReport` with `network.nonZeroWeights` picks the same).
-    public var weightStorage: [Int: WeightStorage] {
-        var storage: [Int: WeightStorage] = [:]
-        for (index, weights) in network.weights.enumerated() {
-            guard let weights else { continue }
-            let nonZero = weights.reduce(0) { $0 + ($1 != 0 ? 1 : 0) }
-            storage[index] = WeightStorage(weights: weights.count, nonZero: nonZero, bits: weightBits(index))
-        }
-        return storage
     }
 
     /// The ops stored as a bitmap of non-zero weights, in graph order.
@@ -247,7 +246,10 @@ public struct CModelWriter {
     }
 
     /// The bit-width op `index`'s weights are stored at (a `BitWidth`, so one the kernels decode).
-    func weightBits(_ index: Int) -> Int {
+    func weightBits(_ index: Int) -> Int { Self.weightBits(of: network, op: index) }
+
+    /// The bit-width op `index`'s weights are stored at (8 for ops the network left unset).
+    static func weightBits(of network: IntegerNetwork, op index: Int) -> Int {
         (network.weightBits[index] ?? .eight).bits
     }
 

@@ -25,12 +25,12 @@ enum CostBuiltins {
             // Costs only: accuracy and loss are known after training, so their limits are not judged here.
             let costs = MetricValues(cost: report)
             for limit in NetworkStudy.boardLimits(board) where !limit.admits(costs) {
-                violations.append(.string("\(limit.metric.name) \(limit.metric.format(costs[limit.metric] ?? .nan)) exceeds the board's \(limit.limitQuantity.description)"))
+                violations.append(.string("\(limit.metric.name) \(limit.metric.format(costs[limit.metric] ?? .nan, beside: limit.limit)) exceeds the board's \(limit.limitQuantity.description)"))
             }
             if case .budget(let budget) = call["budget"] {
                 for constraint in budget.constraints {
                     guard let value = costs[constraint.metric], !constraint.admits(value) else { continue }
-                    violations.append(.string("\(constraint.metric.name) \(constraint.metric.format(value)) violates \(constraint.description)"))
+                    violations.append(.string("\(constraint.metric.name) \(constraint.metric.format(value, beside: constraint.limit)) violates \(constraint.description)"))
                 }
             } else if call.optional("budget") != nil {
                 throw call.error("fits: 'budget' must be a budget, not \(call["budget"].typeName)", at: "budget")

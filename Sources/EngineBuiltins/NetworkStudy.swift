@@ -140,11 +140,11 @@ final class NetworkStudy {
         var out: [String] = []
         for c in boardLimits(board) {
             guard let v = m[c.metric], !c.admits(v) else { continue }
-            out.append("\(c.metric.name) \(c.metric.format(v)) > board's \(c.metric.format(c.limit))")
+            out.append("\(c.metric.name) \(c.metric.format(v, beside: c.limit)) > board's \(c.metric.format(c.limit))")
         }
         for c in budget?.constraints ?? [] {
             guard let v = m[c.metric], !c.admits(v) else { continue }
-            out.append("\(c.metric.name) \(c.metric.format(v)) breaks \(c.metric.name) \(c.comparison.rawValue) \(c.metric.format(c.limit))")
+            out.append("\(c.metric.name) \(c.metric.format(v, beside: c.limit)) breaks \(c.metric.name) \(c.comparison.rawValue) \(c.metric.format(c.limit))")
         }
         return out
     }

@@ -51,6 +51,22 @@ public enum Metric: String, CaseIterable, Codable, Sendable, Comparable {
         }
     }
 
+    /// A value beside the limit it breaks, as a violation message prints it: `format(value)`,
+    /// unless that reads the same as the limit at this precision (16.04 KB against 16 KB both
+    /// print `16.0 KB`); then with up to 6 significant digits (`16.04 KB`), so the message
+    /// always shows by how much the limit is broken.
+    public func format(_ value: Double, beside limit: Double) -> String {
+        let usual = format(value)
+        guard value != limit, usual == format(limit), value.isFinite else { return usual }
+        switch dimension {
+        case .memory where abs(value) < 1_048_576: return NumberFormat.plain(value / 1024) + " KB"
+        case .memory: return NumberFormat.plain(value / 1_048_576) + " MB"
+        case .time where abs(value) < 1: return NumberFormat.plain(value * 1e3) + " ms"
+        case .time: return NumberFormat.plain(value) + " s"
+        default: return NumberFormat.plain(value)
+        }
+    }
+
     public static func < (a: Metric, b: Metric) -> Bool {
         allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
     }

@@ -10,10 +10,14 @@ import NasQuant
 /// `export(model, to:)` and the statement `export model [as tflite] to "path"`: the integer
 /// network `quantize` measures, written as C99 sources for the board or as a .tflite file.
 enum ExportBuiltins {
+    /// `export(format:)`: "c" (C99 sources in a folder) or "tflite" (one file).
+    static let formats = ["c", "tflite"]
+
     static func register(into r: inout BuiltinRegistry) {
         r.register(Builtin("export", [
-            .init("model"), .init("to"), .init("format", default: .string("c"), choices: ["c", "tflite"]), .init("data", default: Value.none),
-            .init("calibration", default: .number(Double(TrainedModel.calibrationCount))),
+            .init("model", .either([.trainedModel, .kind("trial")])), .init("to", .path),
+            .init("format", .choice(formats), default: .string("c")), .init("data", .dataset, default: Value.none),
+            .init("calibration", .integer(atLeast: 1, atMost: 10_000), default: .number(Double(TrainedModel.calibrationCount))),
         ], doc: "Writes a trained or compressed model as int8 integer-only inference: format \"c\" puts model.h, model.c (weights, a static arena of exactly the cost model's RAM, model_invoke) and the kernels in directory `to`; \"tflite\" writes a TensorFlow Lite file. Activations are calibrated on the training samples the model keeps, or on `data` if given.") { call in
             try export(call)
         })
@@ -30,9 +34,6 @@ enum ExportBuiltins {
         let target = try call.string("to")
         guard !target.isEmpty else { throw call.error("export: 'to' must name a path", at: "to") }
         let format = try call.string("format")
-        guard format == "c" || format == "tflite" else {
-            throw call.error("export: unknown format \"\(format)\"", at: "format", hint: "use \"c\" (C99 sources) or \"tflite\"")
-        }
         // A .tflite export is one file, a C export a folder: say so instead of failing at the
         // file system (or writing "x/." as the file x).
         var isFolder: ObjCBool = false
@@ -46,7 +47,7 @@ enum ExportBuiltins {
             throw call.error("export: C sources go into a folder, and \"\(target)\" is a file", at: "to",
                              hint: "name a folder: export model to \"model\" writes model/model.c and the rest")
         }
-        let count = try call.positiveInteger("calibration", limit: 10_000)
+        let count = try call.integer("calibration")
         let samples: [[Float]]
         if call.optional("data") != nil {
             let data = try call.dataset("data")

@@ -115,10 +115,11 @@ struct StudyValue: NativeValue {
     var memberNames: [String] { ["pareto", "hypervolume", "trials", "history", "strategy"] }
 
     func member(_ name: String) -> Value? {
+        let observations = study.observations  // read from the study's storage once
         switch name {
-        case "pareto": return .list(study.paretoIndices.map { record(study.observations[$0], trial: $0) })
+        case "pareto": return .list(study.paretoIndices.map { record(observations[$0], trial: $0) })
         case "hypervolume": return .number(study.hypervolume)
-        case "trials": return .list(study.observations.enumerated().map { record($1, trial: $0) })
+        case "trials": return .list(observations.enumerated().map { record($1, trial: $0) })
         case "history": return .list(study.hypervolumeHistory.map { .number($0) })
         case "strategy": return .string(study.strategy)
         default: return nil
@@ -131,14 +132,15 @@ struct StudyValue: NativeValue {
     }
 
     var summary: String {
-        "study of \(study.problem.name) with \(study.strategy): \(study.observations.count) trials, "
+        "study of \(study.problem.name) with \(study.strategy): \(study.hypervolumeHistory.count) trials, "
             + "\(study.paretoIndices.count) on the front, hypervolume \(NumberFormat.plain(study.hypervolume))"
     }
 
     func render() -> String {
-        let front = study.paretoIndices.sorted { study.observations[$0].objectives[0] < study.observations[$1].objectives[0] }
+        let observations = study.observations
+        let front = study.paretoIndices.sorted { observations[$0].objectives[0] < observations[$1].objectives[0] }
         let columns = [TextTable.Column("trial", .right)] + (1...study.problem.objectives).map { TextTable.Column("f\($0)", .right) }
-        let rows = front.map { i in [String(i + 1)] + study.observations[i].objectives.map { NumberFormat.plain($0) } }
+        let rows = front.map { i in [String(i + 1)] + observations[i].objectives.map { NumberFormat.plain($0) } }
         return summary + "\n" + TextTable(columns: columns, rows: rows).render() + "\n"
     }
 }

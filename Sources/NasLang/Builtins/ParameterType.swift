@@ -47,7 +47,7 @@ public indirect enum ParameterType: Sendable, Equatable {
     /// A random seed: a whole number from 0.
     public static let seed = ParameterType.integer(0...Int(Int32.max), odd: false)
 
-    /// The type as `:help` shows it: `integer 1...100000`, `one of "c", "tflite"`.
+    /// The type as `:help` shows it: `integer 1...100000`, `one of c, tflite`, `bytes > 0`.
     public var description: String {
         switch self {
         case .any: return "value"

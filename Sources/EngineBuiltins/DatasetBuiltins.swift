@@ -35,12 +35,10 @@ enum DatasetBuiltins {
             }
         })
         r.register(Builtin("dataset.fashion_mnist", [
-            .init("split", .choice(Loaders.Split.allCases.map(\.rawValue)), default: .string("train")),
+            .init("split", .choice(of: Loaders.Split.self), default: .string("train")),
             .init("directory", .path, default: Value.none),
         ], doc: "Fashion-MNIST (28x28x1, 10 classes) from Debian's dataset-fashion-mnist package or a directory of IDX files.") { call in
-            guard let split = Loaders.Split(rawValue: try call.string("split")) else {
-                throw call.error("dataset.fashion_mnist: unknown split", at: "split")  // its type admits only the splits
-            }
+            let split = try call.choice("split", as: Loaders.Split.self)
             let directory = call.optional("directory") == nil ? nil : try call.path("directory")
             return try load(call) { try Loaders.fashionMNIST(directory: directory, split: split) }
         })

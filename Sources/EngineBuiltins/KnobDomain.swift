@@ -42,8 +42,10 @@ struct KnobDomain {
 
     /// `train(optimizer:)` and a space's `optimizer`.
     static let optimizers = TrainingOptions.OptimizerChoice.names
-    /// `train(schedule:)`.
-    static let schedules = ["cosine", "step", "constant"]
+    /// `train(schedule:)`: the learning-rate schedule after the warm-up.
+    enum Schedule: String, CaseIterable {
+        case cosine, step, constant
+    }
 
     /// Training knobs a space may vary (they are `train`'s arguments of the same names).
     static let training: [(String, KnobDomain)] = [

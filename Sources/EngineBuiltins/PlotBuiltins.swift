@@ -11,7 +11,7 @@ enum PlotBuiltins {
         r.register(Builtin("plot", [
             .init("data", .any), .init("x", .string, default: Value.none), .init("y", .string, default: Value.none),
             .init("budget", .budget, default: Value.none), .init("objectives", .objectives, default: Value.none),
-            .init("title", .string, default: Value.none), .init("log", .choice(PlotData.logAxes), default: Value.none),
+            .init("title", .string, default: Value.none), .init("log", .choice(of: PlotData.LogAxes.self), default: Value.none),
             .init("to", .path, default: Value.none), .init("ascii", .bool, default: .bool(false)),
             .init("width", .integer(atLeast: 1, atMost: 400), default: .number(60)),
             .init("height", .integer(atLeast: 1, atMost: 200), default: .number(16)),

@@ -144,11 +144,13 @@ enum PlotData {
     }
 
     /// `plot(log:)`: which axes are logarithmic.
-    static let logAxes = ["x", "y", "xy", "yx"]
+    enum LogAxes: String, CaseIterable {
+        case x, y, xy, yx
+    }
 
     static func logAxes(_ call: BuiltinCall) throws -> (x: Bool, y: Bool) {
         guard call.optional("log") != nil else { return (false, false) }
-        let axes = try call.string("log")
+        let axes = try call.choice("log", as: LogAxes.self).rawValue
         return (axes.contains("x"), axes.contains("y"))
     }
 }

@@ -19,7 +19,7 @@ enum TrainingBuiltins {
             .init("batch", KnobDomain.named("batch").type, default: .number(Double(recipe.batchSize))),
             .init("seed", .seed, default: .number(1)),
             .init("optimizer", KnobDomain.named("optimizer").type, default: .string(recipe.optimizer.name)),
-            .init("schedule", .choice(KnobDomain.schedules), default: .string("cosine")),
+            .init("schedule", .choice(of: KnobDomain.Schedule.self), default: .string("cosine")),
             .init("warmup", KnobDomain.named("warmup").type, default: .number(recipe.warmup)),
             .init("smoothing", KnobDomain.named("smoothing").type, default: .number(Double(recipe.labelSmoothing))),
             .init("weight_decay", KnobDomain.named("weight_decay").type, default: Value.none),
@@ -42,10 +42,10 @@ enum TrainingBuiltins {
         options.optimizer = try optimizer(call)
         options.warmup = try call.number("warmup")
         options.labelSmoothing = Float(try call.number("smoothing"))
-        switch try call.string("schedule") {
-        case "cosine": options.schedule = .cosine
-        case "constant": options.schedule = .constant
-        default: options.schedule = .step(every: max(1, options.epochs / 3), factor: 0.1)  // "step": the type admits no other
+        switch try call.choice("schedule", as: KnobDomain.Schedule.self) {
+        case .cosine: options.schedule = .cosine
+        case .constant: options.schedule = .constant
+        case .step: options.schedule = .step(every: max(1, options.epochs / 3), factor: 0.1)
         }
         if let threads = try call.optionalInteger("threads") { options.threads = threads }
 

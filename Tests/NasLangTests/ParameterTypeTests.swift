@@ -182,4 +182,28 @@ final class ParameterTypeTests: XCTestCase {
             }
         }
     }
+
+    private enum Speed: String, CaseIterable { case slow, fast }
+
+    /// A choice declared from an enum lists its cases, suggests from them, and reads back as a case.
+    func testAChoiceFromAnEnumIsItsCases() {
+        XCTAssertEqual(ParameterType.choice(of: Speed.self), .choice(["slow", "fast"]))
+        var registry = BuiltinRegistry.standard()
+        registry.register(Builtin("pace", [.init("speed", .choice(of: Speed.self), default: .string("slow"))], doc: "A speed.") { call in
+            .string(try call.choice("speed", as: Speed.self) == .fast ? "zoom" : "stroll")
+        })
+        var out = ""
+        let interpreter = Interpreter(registry: registry, modulePaths: [], output: { out += $0 })
+        XCTAssertNoThrow(try LargeStack.run { try interpreter.run(SourceFile(name: "t.nas", text: "print(pace(speed: \"fast\"), pace())")) })
+        XCTAssertEqual(out, "zoom stroll\n")
+        do {
+            _ = try interpreter.check(SourceFile(name: "t.nas", text: "pace(speed: \"fsat\")"))
+            XCTFail("check accepted a speed that is no case")
+        } catch let list as DiagnosticList {
+            XCTAssertTrue(list.render().contains("pace(): 'speed' must be one of \"slow\", \"fast\", not \"fsat\""), list.render())
+            XCTAssertTrue(list.render().contains("did you mean 'fast'?"), list.render())
+        } catch {
+            XCTFail("\(error)")
+        }
+    }
 }

@@ -173,6 +173,15 @@ public struct BuiltinCall {
         return s
     }
 
+    /// A `.choice(of: E.self)` argument as its enum case.
+    public func choice<E: RawRepresentable>(_ parameter: String, as type: E.Type) throws -> E where E.RawValue == String {
+        let name = try string(parameter)
+        guard let value = E(rawValue: name) else {
+            throw error("\(self.name): '\(parameter)' cannot be \"\(name)\"", at: parameter)  // its declared type admits only the cases
+        }
+        return value
+    }
+
     public func list(_ parameter: String) throws -> [Value] {
         switch self[parameter] {
         case .list(let items): return items

@@ -38,6 +38,11 @@ public indirect enum ParameterType: Sendable, Equatable {
         .integer(lower...upper, odd: false)
     }
     public static func kind(_ name: String) -> ParameterType { .kind(name, hint: nil) }
+    /// One of an enum's cases by their raw values, in declaration order: the enum the body
+    /// switches over is the declaration, so a new case is accepted, suggested and listed at once.
+    public static func choice<E: CaseIterable & RawRepresentable>(of type: E.Type) -> ParameterType where E.RawValue == String {
+        .choice(E.allCases.map(\.rawValue))
+    }
     /// A plain number in [0, 1) (`validation: 0.2`, `prune: 0.5`).
     public static let fraction = ParameterType.number(.fraction)
     /// Any plain number.

@@ -9,11 +9,13 @@ import NasNN
 enum CompressBuiltins {
     static func register(into r: inout BuiltinRegistry) {
         r.register(Builtin("compress", [
-            .init("model"), .init("data"), .init("channels", default: .number(0)),
-            .init("prune", default: .number(0), literal: KnobDomain.named("prune").literalCheck),
-            .init("bits", default: .number(8), literal: KnobDomain.named("bits").literalCheck), .init("activations", default: .bool(true)),
-            .init("epochs", default: .number(1), literal: KnobDomain.named("epochs").literalCheck), .init("lr", default: .number(0.01)), .init("seed", default: .number(1)),
-            .init("validation", default: .number(0.2)), .init("batch", default: .number(32)),
+            .init("model", .trainedModel), .init("data", .dataset),
+            .init("channels", .fraction, default: .number(0)),
+            .init("prune", .perLayer(KnobDomain.named("prune").type), default: .number(0)),
+            .init("bits", .bitWidths, default: .number(8)), .init("activations", .bool, default: .bool(true)),
+            .init("epochs", KnobDomain.named("epochs").type, default: .number(1)),
+            .init("lr", KnobDomain.named("lr").type, default: .number(0.01)), .init("seed", .seed, default: .number(1)),
+            .init("validation", .fraction, default: .number(0.2)), .init("batch", KnobDomain.named("batch").type, default: .number(32)),
         ], doc: "Compresses a copy of a trained model: channels removes that fraction of every prunable convolution's channels (structured, by L1 norm; a smaller dense model), prune zeroes that fraction of each weighted layer's weights (by magnitude), bits quantizes weights per channel (2-8); then fine-tunes with those constraints, and with int8 activations simulated unless activations: false. prune and bits: one value or a list per weighted layer.") { call in
             try compress(call)
         })
@@ -21,8 +23,7 @@ enum CompressBuiltins {
 
     static func compress(_ call: BuiltinCall) throws -> Value {
         guard case .native(let trained as TrainedModel) = call["model"] else {
-            throw call.error("compress: 'model' must be a trained model, not \(call["model"].typeName)", at: "model",
-                             hint: "train first: r = train(model, data), then compress(r.model, data)")
+            throw call.error("compress: 'model' must be a trained model", at: "model")  // its type admits no other
         }
         var data = try call.dataset("data")
         guard data.sampleShape == trained.model.inputShape else {
@@ -31,32 +32,22 @@ enum CompressBuiltins {
         // Fitted before any work; structured pruning removes channels, never layers, so the
         // channel-pruned model has the same weighted layers.
         let layers = try trained.model.weightedLayers().count
-        let prune = try call.perLayer("prune") { v -> Double in
-            let domain = KnobDomain.named("prune")
-            if let (shown, hint) = domain.problem(with: .number(v)) {
-                throw call.error("compress: 'prune' must be \(domain.expectation), not \(shown)", at: "prune", hint: hint)
-            }
-            return v
-        }
-        let plan = CompressionPlan(prune: .layers(try call.fitted(prune, "prune", layers: layers)),
+        let plan = CompressionPlan(prune: .layers(try call.fitted(try call.perLayer("prune") { $0 }, "prune", layers: layers)),
                                    bits: .layers(try call.fitted(try call.bitWidths("bits"), "bits", layers: layers)))
         var options = TrainingOptions()
-        options.epochs = KnobDomain.int(try call.knob("epochs", .named("epochs")), default: 1)
-        options.batchSize = KnobDomain.int(try call.knob("batch", .named("batch")), default: 32)
+        options.epochs = try call.integer("epochs")
+        options.batchSize = try call.integer("batch")
         options.seed = try call.seed()
         options.learningRate = Float(try call.number("lr"))
-        _ = try call.knob("lr", .named("lr"))
         options.schedule = .cosine
 
         let fraction = try call.number("validation")
-        guard (0..<1).contains(fraction) else { throw call.error("compress: validation must be in [0, 1)", at: "validation") }
         let validation: Dataset?
         (data, validation) = trained.split(data, fraction: fraction, seed: options.seed)
         let reference = validation ?? data
         let before = Trainer.evaluate(trained.model, on: reference).accuracy
 
         let channels = try call.number("channels")
-        guard (0..<1).contains(channels) else { throw call.error("compress: channels must be a fraction in [0, 1)", at: "channels") }
         let model: Model
         do {
             model = try StructuredPruning.prune(trained.model, fraction: channels)

@@ -11,14 +11,15 @@ import NasTrial
 enum CostBuiltins {
     static func register(into r: inout BuiltinRegistry) {
         r.register(Builtin("cost", [
-            .init("model"), .init("target"), .init("bits", default: Value.none), .init("data", default: Value.none),
+            .init("model", .anyModel), .init("target", .board), .init("bits", .bitWidths, default: Value.none),
+            .init("data", .dataset, default: Value.none),
         ], doc: "Flash, RAM (tensor-arena plan), MACs and estimated latency of a model on a board, with a per-layer table. bits: weight bit-width, one number or a list per weighted layer (default: the model's own, 8 unless compressed).") { call in
             let (report, board) = try evaluate(call)
             return .native(CostValue(report: report, board: board.name))
         })
         r.register(Builtin("fits", [
-            .init("model"), .init("target"), .init("budget", default: Value.none), .init("bits", default: Value.none),
-            .init("data", default: Value.none),
+            .init("model", .anyModel), .init("target", .board), .init("budget", .budget, default: Value.none),
+            .init("bits", .bitWidths, default: Value.none), .init("data", .dataset, default: Value.none),
         ], doc: "Whether a model fits the board's RAM and flash and the budget's ram/flash/macs/params/latency limits; lists what does not.") { call in
             let (report, board) = try evaluate(call)
             var violations: [Value] = []
@@ -32,8 +33,6 @@ enum CostBuiltins {
                     guard let value = costs[constraint.metric], !constraint.admits(value) else { continue }
                     violations.append(.string("\(constraint.metric.name) \(constraint.metric.format(value, beside: constraint.limit)) violates \(constraint.description)"))
                 }
-            } else if call.optional("budget") != nil {
-                throw call.error("fits: 'budget' must be a budget, not \(call["budget"].typeName)", at: "budget")
             }
             return .record(Record(kind: "fit", [("fits", .bool(violations.isEmpty)), ("violations", .list(violations))]
                                   + summaryRecord(report).fields.map { ($0.key, $0.value) }))

@@ -42,15 +42,6 @@ extension BuiltinCall {
         optional(parameter) == nil ? nil : try integer(parameter)
     }
 
-    /// A whole number from 1 to `limit`: sizes past any sensible network or dataset are
-    /// errors, not an out-of-memory crash minutes later.
-    func positiveInteger(_ parameter: String, limit: Int = 1 << 20) throws -> Int {
-        let v = try integer(parameter)
-        guard v >= 1 else { throw error("\(name): '\(parameter)' must be at least 1, not \(v)", at: parameter) }
-        guard v <= limit else { throw error("\(name): '\(parameter)' must be at most \(limit), not \(v)", at: parameter) }
-        return v
-    }
-
     /// Refuses allocations above `MemoryEstimate.limitBytes` (4 GB unless changed) with a message
     /// instead of letting the process die.
     func requireMemory(_ floats: Int, for what: String) throws {

@@ -10,10 +10,16 @@ import NasQuant
 /// `export(model, to:)` and the statement `export model [as tflite] to "path"`: the integer
 /// network `quantize` measures, written as C99 sources for the board or as a .tflite file.
 enum ExportBuiltins {
+    /// `export(format:)`: C99 sources in a folder, or one TensorFlow Lite file.
+    enum Format: String, CaseIterable {
+        case c, tflite
+    }
+
     static func register(into r: inout BuiltinRegistry) {
         r.register(Builtin("export", [
-            .init("model"), .init("to"), .init("format", default: .string("c"), choices: ["c", "tflite"]), .init("data", default: Value.none),
-            .init("calibration", default: .number(Double(TrainedModel.calibrationCount))),
+            .init("model", .either([.trainedModel, .kind("trial")])), .init("to", .path),
+            .init("format", .choice(of: Format.self), default: .string("c")), .init("data", .dataset, default: Value.none),
+            .init("calibration", .integer(atLeast: 1, atMost: 10_000), default: .number(Double(TrainedModel.calibrationCount))),
         ], doc: "Writes a trained or compressed model as int8 integer-only inference: format \"c\" puts model.h, model.c (weights, a static arena of exactly the cost model's RAM, model_invoke) and the kernels in directory `to`; \"tflite\" writes a TensorFlow Lite file. Activations are calibrated on the training samples the model keeps, or on `data` if given.") { call in
             try export(call)
         })
@@ -29,24 +35,21 @@ enum ExportBuiltins {
         }
         let target = try call.string("to")
         guard !target.isEmpty else { throw call.error("export: 'to' must name a path", at: "to") }
-        let format = try call.string("format")
-        guard format == "c" || format == "tflite" else {
-            throw call.error("export: unknown format \"\(format)\"", at: "format", hint: "use \"c\" (C99 sources) or \"tflite\"")
-        }
+        let format = try call.choice("format", as: Format.self)
         // A .tflite export is one file, a C export a folder: say so instead of failing at the
         // file system (or writing "x/." as the file x).
         var isFolder: ObjCBool = false
         let exists = FileManager.default.fileExists(atPath: BuiltinCall.resolve(target, from: call.span), isDirectory: &isFolder)
         let last = target.split(separator: "/", omittingEmptySubsequences: false).last ?? ""
-        if format == "tflite", target.hasSuffix("/") || last == "." || last == ".." || (exists && isFolder.boolValue) {
+        if format == .tflite, target.hasSuffix("/") || last == "." || last == ".." || (exists && isFolder.boolValue) {
             throw call.error("export: a .tflite export needs a file name, not the folder \"\(target)\"", at: "to",
                              hint: "for example: to: \"model.tflite\"")
         }
-        if format == "c", exists, !isFolder.boolValue {
+        if format == .c, exists, !isFolder.boolValue {
             throw call.error("export: C sources go into a folder, and \"\(target)\" is a file", at: "to",
                              hint: "name a folder: export model to \"model\" writes model/model.c and the rest")
         }
-        let count = try call.positiveInteger("calibration", limit: 10_000)
+        let count = try call.integer("calibration")
         let samples: [[Float]]
         if call.optional("data") != nil {
             let data = try call.dataset("data")
@@ -73,12 +76,12 @@ enum ExportBuiltins {
         let files: [WrittenFile]
         do {
             switch format {
-            case "c":
+            case .c:
                 let writer = CModelWriter(network, normalization: trained.normalization.map { ($0.mean, $0.std) })
                 files = try writer.write(to: path)
                 call.context.write("exported \(trained.spec.summary) as C99 to \(path), arena \(size(writer.arena.arenaSize)) (the cost model's RAM):\n")
                 if let note = sparseNote(writer) { call.context.write(note) }
-            default:
+            case .tflite:
                 let writer = TFLiteWriter(network)
                 files = [try writer.write(to: path)]
                 call.context.write("exported \(trained.spec.summary) as TensorFlow Lite, TFLite Micro arena head "
@@ -93,7 +96,7 @@ enum ExportBuiltins {
             throw call.error("export: cannot write \(target): \(error.localizedDescription)", at: "to")
         }
         // Paths where the files are (relative to the working directory when the script is), sizes right-aligned.
-        let shown = files.map { format == "c" ? (path.hasSuffix("/") ? path : path + "/") + URL(fileURLWithPath: $0.path).lastPathComponent : path }
+        let shown = files.map { format == .c ? (path.hasSuffix("/") ? path : path + "/") + URL(fileURLWithPath: $0.path).lastPathComponent : path }
         let width = shown.map(\.count).max() ?? 0
         for (name, file) in zip(shown, files) {
             let bytes = size(file.bytes)

@@ -9,71 +9,28 @@ import NasNN
 /// before anything trains; and every number that becomes an `Int` is in range first (a space
 /// value of `1e19` or `inf` must be a diagnostic, not a trapping conversion).
 struct KnobDomain {
-    enum Kind {
-        /// A whole number in the range; `odd`: kernel sizes.
-        case whole(ClosedRange<Int>, odd: Bool)
-        /// A real number from `lower` (included) to `upper` (included when `closed`).
-        case real(lower: Double, upper: Double, closed: Bool)
-        /// A real number above zero, at most `upper`.
-        case positive(upper: Double)
-        case flag
-        case choice([String])
-    }
+    /// The values admitted, as a builtin parameter declares them: `train(epochs:)` and a space's
+    /// `epochs` share one type, so they are checked, and their errors worded, alike.
+    let type: ParameterType
 
-    let kind: Kind
-
-    static func whole(_ range: ClosedRange<Int>, odd: Bool = false) -> KnobDomain { KnobDomain(kind: .whole(range, odd: odd)) }
+    static func whole(_ range: ClosedRange<Int>, odd: Bool = false) -> KnobDomain { KnobDomain(type: .integer(range, odd: odd)) }
+    /// [0, upper), or [0, upper] when `closed`.
     static func fraction(upTo upper: Double, closed: Bool = false) -> KnobDomain {
-        KnobDomain(kind: .real(lower: 0, upper: upper, closed: closed))
+        KnobDomain(type: .number(.from(0, to: upper, upperIncluded: closed)))
     }
-    static func positive(upTo upper: Double) -> KnobDomain { KnobDomain(kind: .positive(upper: upper)) }
-    static let flag = KnobDomain(kind: .flag)
-    static func choice(_ names: [String]) -> KnobDomain { KnobDomain(kind: .choice(names)) }
+    /// Above zero, at most `upper` (finite when `upper` is the largest finite number).
+    static func positive(upTo upper: Double) -> KnobDomain {
+        KnobDomain(type: .number(upper == .greatestFiniteMagnitude ? .positive : .positive(atMost: upper)))
+    }
+    static let flag = KnobDomain(type: .bool)
+    static func choice(_ names: [String]) -> KnobDomain { KnobDomain(type: .choice(names)) }
 
     /// What the domain admits, for messages: "a whole number from 1 to 8".
-    var expectation: String {
-        switch kind {
-        case .whole(let r, let odd): return "\(odd ? "an odd" : "a") whole number from \(r.lowerBound) to \(r.upperBound)"
-        case .real(let lo, let hi, let closed):
-            return "a number in [\(NumberFormat.plain(lo)), \(NumberFormat.plain(hi))\(closed ? "]" : ")")"
-        case .positive(let hi):
-            return hi == .greatestFiniteMagnitude ? "a finite number above 0" : "a number above 0, at most \(NumberFormat.plain(hi))"
-        case .flag: return "true or false"
-        case .choice(let names): return "one of " + names.map { "\"\($0)\"" }.joined(separator: ", ")
-        }
-    }
+    var expectation: String { type.expectation }
 
     /// Nil when `value` is admitted; otherwise the value as a message shows it, and a hint (a
     /// did-you-mean for choices).
-    func problem(with value: Value) -> (shown: String, hint: String?)? {
-        switch (kind, value) {
-        case (.flag, .bool): return nil
-        case (.choice(let names), .string(let s)):
-            if names.contains(s) { return nil }
-            return ("\"\(s)\"", Suggestions.hint(for: s, in: names))
-        case (.whole(let range, let odd), .number(let q)) where q.dimension == .none:
-            // Compare as Double first: converting 1e19 or inf to Int would trap.
-            let v = q.value
-            guard v.isFinite, v.rounded() == v, v >= Double(range.lowerBound), v <= Double(range.upperBound) else {
-                return (NumberFormat.plain(v), nil)
-            }
-            if odd, Int(v) % 2 == 0 { return (String(Int(v)), "3, 5 or 7") }
-            return nil
-        case (.real(let lo, let hi, let closed), .number(let q)) where q.dimension == .none:
-            let v = q.value
-            if v >= lo, closed ? v <= hi : v < hi { return nil }
-            return (NumberFormat.plain(v), nil)
-        case (.positive(let hi), .number(let q)) where q.dimension == .none:
-            let v = q.value
-            if v > 0, v <= hi { return nil }
-            return (NumberFormat.plain(v), nil)
-        default:
-            return (value.typeName == "number" ? value.inline : value.typeName, nil)
-        }
-    }
-
-    /// The domain as the resolver checks literal arguments with it.
-    var literalCheck: LiteralCheck { LiteralCheck(expectation: expectation, problem: { problem(with: $0) }) }
+    func problem(with value: Value) -> (shown: String, hint: String?)? { type.problem(with: value) }
 
     /// An admitted value as an Int (whole-number domains only reach here after `problem`).
     static func int(_ value: Value, default fallback: Int) -> Int {
@@ -85,8 +42,10 @@ struct KnobDomain {
 
     /// `train(optimizer:)` and a space's `optimizer`.
     static let optimizers = TrainingOptions.OptimizerChoice.names
-    /// `train(schedule:)`.
-    static let schedules = ["cosine", "step", "constant"]
+    /// `train(schedule:)`: the learning-rate schedule after the warm-up.
+    enum Schedule: String, CaseIterable {
+        case cosine, step, constant
+    }
 
     /// Training knobs a space may vary (they are `train`'s arguments of the same names).
     static let training: [(String, KnobDomain)] = [
@@ -168,12 +127,3 @@ extension KnobDomain {
     }
 }
 
-extension BuiltinCall {
-    /// The argument, checked against its knob's domain: an error at the argument otherwise.
-    func knob(_ parameter: String, _ domain: KnobDomain) throws -> Value {
-        if let (shown, hint) = domain.problem(with: self[parameter]) {
-            throw error("\(name): '\(parameter)' must be \(domain.expectation), not \(shown)", at: parameter, hint: hint)
-        }
-        return self[parameter]
-    }
-}

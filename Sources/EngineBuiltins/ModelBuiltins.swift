@@ -31,25 +31,18 @@ enum ModelBuiltins {
     static func register(into r: inout BuiltinRegistry) {
         for spec in families {
             r.register(Builtin(spec.family.rawValue, spec.parameters.map {
-                Builtin.Parameter($0.0, default: $0.1, literal: KnobDomain.family(spec.family, $0.0)?.literalCheck)
-            },
-                               doc: spec.doc) { call in
-                var settings: [(String, Value)] = []
-                for (name, _) in spec.parameters {
-                    guard let domain = KnobDomain.family(spec.family, name) else {
-                        settings.append((name, call[name]))
-                        continue
-                    }
-                    var value = try call.knob(name, domain)
+                Builtin.Parameter($0.0, KnobDomain.family(spec.family, $0.0)?.type ?? .any, default: $0.1)
+            }, doc: spec.doc) { call in
+                let settings: [(String, Value)] = spec.parameters.map { name, _ in
                     // Whole-number settings are stored as exact integers, so `cnn(width: 16.0)`
-                    // and `cnn(width: 16)` are the same spec.
-                    if case .whole = domain.kind { value = .number(Double(KnobDomain.int(value, default: 0))) }
-                    settings.append((name, value))
+                    // and `cnn(width: 16)` are the same spec (the type admitted only whole numbers).
+                    guard case .integer? = KnobDomain.family(spec.family, name)?.type else { return (name, call[name]) }
+                    return (name, .number(Double(KnobDomain.int(call[name], default: 0))))
                 }
                 return .native(ModelSpec(family: spec.family, settings: settings))
             })
         }
-        r.register(Builtin("summary", [.init("model"), .init("data", default: Value.none)],
+        r.register(Builtin("summary", [.init("model", .anyModel), .init("data", .dataset, default: Value.none)],
                            doc: "Prints the layer table (output shape, parameters, MACs) of a model, for the data's input shape if given.") { call in
             let text: String
             switch call["model"] {

@@ -6,19 +6,19 @@ import NasOptimize
 /// (negate what you maximize).
 enum OptimizeBuiltins {
     static func register(into r: inout BuiltinRegistry) {
-        r.register(Builtin("pareto", [.init("points")],
+        r.register(Builtin("pareto", [.init("points", .list(.list(.real)))],
                            doc: "Indices of the non-dominated points (all objectives minimized) in a list of equal-length number lists.") { call in
             let points = try vectors(call, "points")
             return .list(Pareto.front(points).map { .number(Double($0)) })
         })
-        r.register(Builtin("hypervolume", [.init("points"), .init("reference")],
+        r.register(Builtin("hypervolume", [.init("points", .list(.list(.real))), .init("reference", .list(.real))],
                            doc: "Exact hypervolume dominated by the points (all objectives minimized) up to the reference point; points beyond it add nothing.") { call in
             let points = try vectors(call, "points")
             let reference = try numbers(call, "reference")
             try checkShapes(call, points, "points", reference)
             return .number(Hypervolume.of(points, reference: reference))
         })
-        r.register(Builtin("hypervolume_improvement", [.init("point"), .init("front"), .init("reference")],
+        r.register(Builtin("hypervolume_improvement", [.init("point", .list(.real)), .init("front", .list(.list(.real))), .init("reference", .list(.real))],
                            doc: "What the point adds to the front's hypervolume (all objectives minimized): hypervolume(front + [point]) - hypervolume(front), computed without the front's own volume; 0 when the front already covers it or it lies beyond the reference.") { call in
             let point = try numbers(call, "point")
             let front = try vectors(call, "front")

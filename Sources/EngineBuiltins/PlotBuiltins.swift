@@ -9,26 +9,28 @@ import NasRender
 enum PlotBuiltins {
     static func register(into r: inout BuiltinRegistry) {
         r.register(Builtin("plot", [
-            .init("data"), .init("x", default: Value.none), .init("y", default: Value.none),
-            .init("budget", default: Value.none), .init("objectives", default: Value.none),
-            .init("title", default: Value.none), .init("log", default: Value.none), .init("to", default: Value.none),
-            .init("ascii", default: .bool(false)), .init("width", default: .number(60)), .init("height", default: .number(16)),
+            .init("data", .any), .init("x", .string, default: Value.none), .init("y", .string, default: Value.none),
+            .init("budget", .budget, default: Value.none), .init("objectives", .objectives, default: Value.none),
+            .init("title", .string, default: Value.none), .init("log", .choice(of: PlotData.LogAxes.self), default: Value.none),
+            .init("to", .path, default: Value.none), .init("ascii", .bool, default: .bool(false)),
+            .init("width", .integer(atLeast: 1, atMost: 400), default: .number(60)),
+            .init("height", .integer(atLeast: 1, atMost: 200), default: .number(16)),
         ], doc: "Plots records (a study, s.trials, or [{ram: 40 KB, accuracy: 0.8}, ...]) as a scatter of fields x and y: the Pareto front of the two (accuracy maximized, the rest minimized, or as `objectives` says) highlighted, budget limits drawn as lines, violating or failed trials marked. A list of numbers, or a record of such lists, is a line plot. log: \"x\", \"y\" or \"xy\"; to: \"file.svg\" writes SVG instead of printing.") { call in
             let (plot, note) = try PlotData.plot(call)
             try emit(call, text: { braille, colour in
-                plot.renderText(TextPlotOptions(width: try call.positiveInteger("width", limit: 400),
-                                                height: try call.positiveInteger("height", limit: 200),
+                plot.renderText(TextPlotOptions(width: try call.integer("width"), height: try call.integer("height"),
                                                 braille: braille, colour: colour)) + (note.map { "\n" + $0 } ?? "")
             }, svg: { plot.renderSVG() })
             return .none
         })
         r.register(Builtin("bars", [
-            .init("data"), .init("labels", default: Value.none), .init("title", default: Value.none),
-            .init("to", default: Value.none), .init("ascii", default: .bool(false)), .init("width", default: .number(24)),
+            .init("data", .any), .init("labels", .either([.string, .list(.any)]), default: Value.none),
+            .init("title", .string, default: Value.none), .init("to", .path, default: Value.none),
+            .init("ascii", .bool, default: .bool(false)), .init("width", .integer(atLeast: 1, atMost: 200), default: .number(24)),
         ], doc: "Horizontal bar chart, one row per layer (or item): a list of numbers, a record of lists ({prune: [...], bits: [...]}), or a list of records, one bar column per numeric field. labels: a list, or the field naming each row. Fractions in [0, 1] are drawn against 1. to: \"file.svg\" writes SVG.") { call in
             let chart = try barChart(call)
             try emit(call, text: { braille, colour in
-                chart.renderText(barWidth: try call.positiveInteger("width", limit: 200), braille: braille, colour: colour)
+                chart.renderText(barWidth: try call.integer("width"), braille: braille, colour: colour)
             }, svg: { chart.renderSVG() })
             return .none
         })

@@ -143,12 +143,14 @@ enum PlotData {
         try call.optional("title").map { _ in try call.string("title") }
     }
 
+    /// `plot(log:)`: which axes are logarithmic.
+    enum LogAxes: String, CaseIterable {
+        case x, y, xy, yx
+    }
+
     static func logAxes(_ call: BuiltinCall) throws -> (x: Bool, y: Bool) {
         guard call.optional("log") != nil else { return (false, false) }
-        let axes = try call.string("log")
-        guard ["x", "y", "xy", "yx"].contains(axes) else {
-            throw call.error("plot: 'log' must be \"x\", \"y\" or \"xy\", not \"\(axes)\"", at: "log")
-        }
+        let axes = try call.choice("log", as: LogAxes.self).rawValue
         return (axes.contains("x"), axes.contains("y"))
     }
 }

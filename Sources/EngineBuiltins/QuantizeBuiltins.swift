@@ -8,18 +8,18 @@ import NasQuant
 enum QuantizeBuiltins {
     static func register(into r: inout BuiltinRegistry) {
         r.register(Builtin("quantize", [
-            .init("model"), .init("data"), .init("calibration", default: .number(100)), .init("samples", default: .number(500)),
-            .init("validation", default: .number(0.2)), .init("seed", default: .number(1)),
+            .init("model", .trainedModel), .init("data", .dataset),
+            .init("calibration", .integer(atLeast: 1, atMost: 10_000), default: .number(100)),
+            .init("samples", .integer(atLeast: 1, atMost: 1 << 20), default: .number(500)),
+            .init("validation", .fraction, default: .number(0.2)), .init("seed", .seed, default: .number(1)),
         ], doc: "Runs a trained model in int8 (per-channel weights at its bit-widths, int8 activations calibrated on training samples, int32 accumulators, fixed-point requantization) and reports float and integer accuracy on up to `samples` held-out samples.") { call in
             guard case .native(let trained as TrainedModel) = call["model"] else {
-                throw call.error("quantize: 'model' must be a trained model, not \(call["model"].typeName)", at: "model",
-                                 hint: "train first: r = train(model, data), then quantize(r.model, data)")
+                throw call.error("quantize: 'model' must be a trained model", at: "model")  // its type admits no other
             }
             let fraction = try call.number("validation")
-            guard (0..<1).contains(fraction) else { throw call.error("quantize: validation must be in [0, 1)", at: "validation") }
             let (float, int8) = try evaluate(trained, data: try call.dataset("data"), validation: fraction, seed: try call.seed(),
-                                             calibration: try call.positiveInteger("calibration", limit: 10_000),
-                                             samples: try call.positiveInteger("samples", limit: 1 << 20), call: call)
+                                             calibration: try call.integer("calibration"),
+                                             samples: try call.integer("samples"), call: call)
             return .record(Record(kind: "quantization", [
                 ("accuracy_float", .number(float)), ("accuracy_int8", .number(int8)),
                 ("bits", .list((trained.bits ?? []).map { .number(Double($0.bits)) })),

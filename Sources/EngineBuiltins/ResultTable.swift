@@ -8,8 +8,8 @@ import NasRender
 enum ResultTable {
     static func register(into r: inout BuiltinRegistry) {
         r.register(Builtin("table", [
-            .init("data"), .init("budget", default: Value.none), .init("objectives", default: Value.none),
-            .init("sort", default: Value.none), .init("front", default: .bool(false)),
+            .init("data", .any), .init("budget", .budget, default: Value.none), .init("objectives", .objectives, default: Value.none),
+            .init("sort", .string, default: Value.none), .init("front", .bool, default: .bool(false)),
         ], doc: "Prints records (a study, s.trials, or a list of records) as a table marking the Pareto front (● ; over `objectives`, else accuracy, ram and flash), budget violations (✗, with what they break) and failed trials (!). sort: a field, best first; front: true keeps only the front.") { call in
             call.context.write(try render(call) + "\n")
             return .none

@@ -6,45 +6,50 @@ import NasSearch
 
 /// `problem.*` test problems and `search(problem, strategy:, trials:, seed:)` on them.
 enum SearchBuiltins {
+    /// `search(trials:)` and `resume(trials:)`: how many trials a study runs.
+    static let trialCount = ParameterType.integer(atLeast: 1, atMost: 100_000)
+
     static let strategies = ["random", "sobol", "nsga2", "parego", "mobo", "nehvi", "turbo", "morbo", "ars_mobo", "ars_layers"]
 
     static func register(into r: inout BuiltinRegistry, session: SearchSession) {
         // Strategy and metric names as bare words: `strategy: ars_mobo`, `s.best(by: accuracy)`.
         for name in strategies + Metric.searchable.map(\.name) { r.define(name, .string(name)) }
         r.observeBudgets { budget, context in session.budgetChanged(budget, context: context) }
-        r.register(Builtin("resume", [.init("study"), .init("trials", default: Value.none)],
+        r.register(Builtin("resume", [.init("study", .kind("study")), .init("trials", trialCount, default: Value.none)],
                            doc: "Continues a network study stopped by Ctrl-C, or runs it on to `trials` trials in all; finished trials are kept, not rerun, and the strategy picks up where it was. `nasbook run --resume` does the same for a study in the database.") { call in
             guard case .native(let s as NetworkStudyValue) = call["study"] else {
                 throw call.error("resume: 'study' must be a study from search(space, ...), not \(call["study"].typeName)", at: "study")
             }
-            let trials = call.optional("trials") == nil ? nil : try call.positiveInteger("trials", limit: 100_000)
+            let trials = try call.optionalInteger("trials")
             return try session.resume(s.study, trials: trials, call: call)
         })
-        r.register(Builtin("problem.zdt1", [.init("dims", default: .number(10))],
+        r.register(Builtin("problem.zdt1", [.init("dims", .integer(atLeast: 1, atMost: 1000), default: .number(10))],
                            doc: "ZDT1: two objectives, convex Pareto front f2 = 1 - sqrt(f1); dims inputs in [0, 1].") { call in
-            .native(ProblemValue(problem: .zdt1(dimensions: try call.positiveInteger("dims", limit: 1000))))
+            .native(ProblemValue(problem: .zdt1(dimensions: try call.integer("dims"))))
         })
-        r.register(Builtin("problem.dtlz2", [.init("dims", default: .number(7)), .init("objectives", default: .number(3))],
+        r.register(Builtin("problem.dtlz2", [.init("dims", .integer(atLeast: 2, atMost: 1000), default: .number(7)),
+                                              .init("objectives", .integer(atLeast: 2, atMost: 10), default: .number(3))],
                            doc: "DTLZ2: a spherical Pareto front in `objectives` objectives; dims inputs in [0, 1].") { call in
-            let m = try call.positiveInteger("objectives", limit: 10)
-            let d = try call.positiveInteger("dims", limit: 1000)
-            guard m >= 2, d >= m else { throw call.error("problem.dtlz2: needs objectives >= 2 and dims >= objectives") }
+            let m = try call.integer("objectives"), d = try call.integer("dims")
+            guard d >= m else { throw call.error("problem.dtlz2: needs dims >= objectives", at: "dims") }
             return .native(ProblemValue(problem: .dtlz2(dimensions: d, objectives: m)))
         })
         r.register(Builtin("problem.branin_currin", [], doc: "Branin and Currin functions: two objectives on two inputs.") { _ in
             .native(ProblemValue(problem: .braninCurrin))
         })
-        r.register(Builtin("problem.compression", [.init("layers", default: .number(10)), .init("seed", default: .number(1))],
+        r.register(Builtin("problem.compression", [.init("layers", .integer(atLeast: 2, atMost: 100), default: .number(10)),
+                                                    .init("seed", .seed, default: .number(1))],
                            doc: "A synthetic compression search over a CNN: per layer a pruning rate and a bit-width, plus width and input resolution (2 layers + 2 inputs); minimizes error, flash and MACs under flash and RAM budgets, with flash and MACs known analytically.") { call in
-            let layers = try call.positiveInteger("layers", limit: 100)
-            guard layers >= 2 else { throw call.error("problem.compression: needs layers >= 2", at: "layers") }
-            return .native(ProblemValue(problem: .compression(CompressionProblem(layers: layers, seed: try call.seed()))))
+            .native(ProblemValue(problem: .compression(CompressionProblem(layers: try call.integer("layers"), seed: try call.seed()))))
         })
         r.register(Builtin("search", [
-            .init("space"), .init("data", default: Value.none), .init("target", default: Value.none),
-            .init("strategy", default: .string("ars_mobo"), choices: strategies), .init("trials", default: .number(20)),
-            .init("seed", default: .number(1)), .init("objectives", default: Value.none), .init("budget", default: Value.none),
-            .init("model", default: Value.none), .init("validation", default: .number(0.2)),
+            .init("space", .either([.kind("space"), .kind("problem")])), .init("data", .dataset, default: Value.none),
+            .init("target", .board, default: Value.none),
+            .init("strategy", .choice(strategies), default: .string("ars_mobo")), .init("trials", trialCount, default: .number(20)),
+            .init("seed", .seed, default: .number(1)), .init("objectives", .objectives, default: Value.none),
+            .init("budget", .budget, default: Value.none), .init("model", .modelSpec, default: Value.none),
+            // Every trial needs samples on both sides of the split.
+            .init("validation", .number(NumberLimits(lower: 0, lowerIncluded: false, upper: 1, upperIncluded: false)), default: .number(0.2)),
         ], doc: "Searches a space for networks for a board: search(space, data, target, strategy: ars_mobo, trials: 20, seed: 1). Each trial builds, trains, compresses (prune, bits, channels, fine-tune) and measures int8 accuracy and exact costs; networks over the board or the budget are skipped before training. Objectives and budget default to the declared `objectives` and `budget`; model sets the family and its fixed settings (default cnn; cnn1d for sequences, mlp for feature vectors). Strategies: ars_mobo (the paper's ARS-MOBOpt: expected improvement of a random Chebyshev scalarization, optimized by ARS-trained linear policies started from clusters of the Pareto front), ars_layers (our earlier per-layer ARS variant), turbo (TuRBO-1), morbo (MORBO, trust regions on the front), mobo (EHVI), nehvi (noisy EHVI: the front is resampled from the surrogates, for noisy accuracies), parego (single-candidate qParEGO), nsga2, sobol, random. Also searches test problems: search(problem.zdt1(dims: 10), strategy: mobo, trials: 60).") { call in
             switch call["space"] {
             case .native(let p as ProblemValue): return try searchProblem(p, call)
@@ -79,7 +84,7 @@ enum SearchBuiltins {
     }
 
     static func searchProblem(_ p: ProblemValue, _ call: BuiltinCall) throws -> Value {
-        let trials = try call.positiveInteger("trials", limit: 100_000)
+        let trials = try call.integer("trials")
         var strategy = try strategy(named: try call.string("strategy"), call, seed: try call.seed(), dimensions: p.problem.dimensions)
         return .native(StudyValue(study: ProblemStudy.run(p.problem, strategy: &strategy, trials: trials)))
     }
@@ -110,10 +115,11 @@ struct StudyValue: NativeValue {
     var memberNames: [String] { ["pareto", "hypervolume", "trials", "history", "strategy"] }
 
     func member(_ name: String) -> Value? {
+        let observations = study.observations  // read from the study's storage once
         switch name {
-        case "pareto": return .list(study.paretoIndices.map { record(study.observations[$0], trial: $0) })
+        case "pareto": return .list(study.paretoIndices.map { record(observations[$0], trial: $0) })
         case "hypervolume": return .number(study.hypervolume)
-        case "trials": return .list(study.observations.enumerated().map { record($1, trial: $0) })
+        case "trials": return .list(observations.enumerated().map { record($1, trial: $0) })
         case "history": return .list(study.hypervolumeHistory.map { .number($0) })
         case "strategy": return .string(study.strategy)
         default: return nil
@@ -126,14 +132,15 @@ struct StudyValue: NativeValue {
     }
 
     var summary: String {
-        "study of \(study.problem.name) with \(study.strategy): \(study.observations.count) trials, "
+        "study of \(study.problem.name) with \(study.strategy): \(study.hypervolumeHistory.count) trials, "
             + "\(study.paretoIndices.count) on the front, hypervolume \(NumberFormat.plain(study.hypervolume))"
     }
 
     func render() -> String {
-        let front = study.paretoIndices.sorted { study.observations[$0].objectives[0] < study.observations[$1].objectives[0] }
+        let observations = study.observations
+        let front = study.paretoIndices.sorted { observations[$0].objectives[0] < observations[$1].objectives[0] }
         let columns = [TextTable.Column("trial", .right)] + (1...study.problem.objectives).map { TextTable.Column("f\($0)", .right) }
-        let rows = front.map { i in [String(i + 1)] + study.observations[i].objectives.map { NumberFormat.plain($0) } }
+        let rows = front.map { i in [String(i + 1)] + observations[i].objectives.map { NumberFormat.plain($0) } }
         return summary + "\n" + TextTable(columns: columns, rows: rows).render() + "\n"
     }
 }

@@ -20,7 +20,7 @@ final class SearchSession {
     func search(_ space: SearchSpace, _ call: BuiltinCall) throws -> Value {
         let data = try call.dataset("data")
         let board = try CostBuiltins.target(call)
-        let trials = try call.positiveInteger("trials", limit: 100_000)
+        let trials = try call.integer("trials")
         let seed = try call.seed()
         let fraction = try call.number("validation")
         guard fraction > 0, fraction < 1 else { throw call.error("search: validation must be a fraction in (0, 1)", at: "validation") }
@@ -211,7 +211,7 @@ struct NetworkStudyValue: NativeValue {
         case "objectives": return .objectives(ObjectiveSet(name: "objectives", objectives: study.objectives))
         case "best":
             let study = self.study
-            return .function(.builtin(Builtin("best", [.init("by", default: .string("accuracy"))],
+            return .function(.builtin(Builtin("best", [.init("by", .choice(Metric.searchable.map(\.name)), default: .string("accuracy"))],
                                               doc: "The feasible trial best at a metric, with its trained network as `model`.") { call in
                 let name = try call.string("by")
                 guard let metric = Metric.searchable(named: name) else {
@@ -225,7 +225,7 @@ struct NetworkStudyValue: NativeValue {
             }))
         case "evaluate":
             let study = self.study
-            return .function(.builtin(Builtin("evaluate", [.init("data"), .init("trials", default: Value.none)],
+            return .function(.builtin(Builtin("evaluate", [.init("data", .dataset), .init("trials", .any, default: Value.none)],
                                               doc: "Scores trials on a separate test split, in int8 as on the board: s.evaluate(test_data) takes the Pareto front (or trials: a list of trial records or numbers), retrains stored trials from their seeds, and returns a table of validation vs test accuracy (`.trials` as records, `.test_accuracy` the mean).") { call in
                 let test = try call.dataset("data")
                 let chosen = try Self.trials(of: study, call)

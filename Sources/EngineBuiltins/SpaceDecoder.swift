@@ -85,7 +85,7 @@ struct SpaceDecoder {
         }
         for p in space.parameters {
             for domain in KnobDomain.knob(p.name, families: families) {
-                if case .continuous = p.domain, case .choice = domain.kind {
+                if case .continuous = p.domain, case .choice = domain.type {
                     throw Diagnostic("space '\(space.name)': '\(p.name)' is a choice, not an interval", at: p.span,
                                      hint: "write \(p.name) in [...] with \(domain.expectation)")
                 }

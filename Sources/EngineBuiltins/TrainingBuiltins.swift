@@ -13,18 +13,19 @@ enum TrainingBuiltins {
 
     static func register(into r: inout BuiltinRegistry) {
         r.register(Builtin("train", [
-            .init("model"), .init("data"),
-            .init("epochs", default: .number(3), literal: KnobDomain.named("epochs").literalCheck),
-            .init("lr", default: .number(Double(recipe.learningRate)), literal: KnobDomain.named("lr").literalCheck),
-            .init("batch", default: .number(Double(recipe.batchSize)), literal: KnobDomain.named("batch").literalCheck),
-            .init("seed", default: .number(1)),
-            .init("optimizer", default: .string(recipe.optimizer.name), choices: KnobDomain.optimizers),
-            .init("schedule", default: .string("cosine"), choices: KnobDomain.schedules),
-            .init("warmup", default: .number(recipe.warmup), literal: KnobDomain.named("warmup").literalCheck),
-            .init("smoothing", default: .number(Double(recipe.labelSmoothing)), literal: KnobDomain.named("smoothing").literalCheck),
-            .init("weight_decay", default: Value.none),
-            .init("validation", default: .number(0.2)), .init("augment", default: .bool(false)),
-            .init("normalize", default: .bool(true)), .init("threads", default: Value.none),
+            .init("model", .modelSpec), .init("data", .dataset),
+            .init("epochs", KnobDomain.named("epochs").type, default: .number(3)),
+            .init("lr", KnobDomain.named("lr").type, default: .number(Double(recipe.learningRate))),
+            .init("batch", KnobDomain.named("batch").type, default: .number(Double(recipe.batchSize))),
+            .init("seed", .seed, default: .number(1)),
+            .init("optimizer", KnobDomain.named("optimizer").type, default: .string(recipe.optimizer.name)),
+            .init("schedule", .choice(of: KnobDomain.Schedule.self), default: .string("cosine")),
+            .init("warmup", KnobDomain.named("warmup").type, default: .number(recipe.warmup)),
+            .init("smoothing", KnobDomain.named("smoothing").type, default: .number(Double(recipe.labelSmoothing))),
+            .init("weight_decay", KnobDomain.named("weight_decay").type, default: Value.none),
+            .init("validation", .validation, default: .number(0.2)), .init("augment", .bool, default: .bool(false)),
+            .init("normalize", .bool, default: .bool(true)),
+            .init("threads", .integer(atLeast: 1, atMost: 1024), default: Value.none),
         ], doc: "Trains a model on a dataset with nasbook's recipe (docs/recipe.md): optimizer \"nesterov\" (SGD, Nesterov momentum 0.9, weight decay 5e-4), \"sgd\", \"adam\" or \"adamw\" (weight_decay: overrides the decay); schedule \"cosine\", \"step\" or \"constant\" after a linear warm-up over the `warmup` fraction of the steps; smoothing: label smoothing; validation is a fraction held out (stratified) or a dataset. Returns accuracy, loss, per-epoch curves, timing and the trained model.") { call in
             try train(call)
         })
@@ -34,28 +35,19 @@ enum TrainingBuiltins {
         let spec = try call.modelSpec("model")
         var data = try call.dataset("data")
         var options = TrainingOptions()
-        options.epochs = KnobDomain.int(try call.knob("epochs", .named("epochs")), default: 1)
-        options.batchSize = KnobDomain.int(try call.knob("batch", .named("batch")), default: 32)
+        options.epochs = try call.integer("epochs")
+        options.batchSize = try call.integer("batch")
         options.seed = try call.seed()
-        _ = try call.knob("lr", .named("lr"))
         options.learningRate = Float(try call.number("lr"))
-        _ = try call.knob("optimizer", .named("optimizer"))
         options.optimizer = try optimizer(call)
-        _ = try call.knob("warmup", .named("warmup"))
         options.warmup = try call.number("warmup")
-        _ = try call.knob("smoothing", .named("smoothing"))
         options.labelSmoothing = Float(try call.number("smoothing"))
-        switch try call.string("schedule") {
-        case "cosine": options.schedule = .cosine
-        case "constant": options.schedule = .constant
-        case "step": options.schedule = .step(every: max(1, options.epochs / 3), factor: 0.1)
-        case let other:
-            throw call.error("train: unknown schedule \"\(other)\"", at: "schedule", hint: "use \"cosine\", \"step\" or \"constant\"")
+        switch try call.choice("schedule", as: KnobDomain.Schedule.self) {
+        case .cosine: options.schedule = .cosine
+        case .constant: options.schedule = .constant
+        case .step: options.schedule = .step(every: max(1, options.epochs / 3), factor: 0.1)
         }
-        if let threads = try call.optionalInteger("threads") {
-            guard threads >= 1 else { throw call.error("train: threads must be at least 1", at: "threads") }
-            options.threads = threads
-        }
+        if let threads = try call.optionalInteger("threads") { options.threads = threads }
 
         var validation: Dataset?
         switch call["validation"] {
@@ -67,9 +59,6 @@ enum TrainingBuiltins {
             validation = held
         default:
             let fraction = try call.number("validation")
-            guard (0..<1).contains(fraction) else {
-                throw call.error("train: validation must be a fraction in [0, 1) or a dataset", at: "validation")
-            }
             if fraction > 0 {
                 let parts = data.split(validationFraction: fraction, seed: options.seed)
                 data = parts.train
@@ -114,11 +103,7 @@ enum TrainingBuiltins {
     static func optimizer(_ call: BuiltinCall) throws -> TrainingOptions.OptimizerChoice {
         let name = try call.string("optimizer")
         var decay: Float?
-        if call.optional("weight_decay") != nil {
-            let d = try call.number("weight_decay")
-            guard d >= 0, d.isFinite else { throw call.error("\(call.name): weight_decay must not be negative", at: "weight_decay") }
-            decay = Float(d)
-        }
+        if call.optional("weight_decay") != nil { decay = Float(try call.number("weight_decay")) }
         guard let choice = TrainingOptions.OptimizerChoice.named(name, weightDecay: decay) else {
             throw call.error("\(call.name): unknown optimizer \"\(name)\"", at: "optimizer",
                              hint: Suggestions.hint(for: name, in: TrainingOptions.OptimizerChoice.names)

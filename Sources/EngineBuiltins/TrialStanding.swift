@@ -65,16 +65,9 @@ struct TrialStanding {
         default:
             return nil
         }
-        switch call["budget"] {
-        case .budget(let b): results.budget = b
-        case .none: break
-        default: throw call.error("\(call.name): 'budget' must be a budget, not \(call["budget"].typeName)", at: "budget")
-        }
-        switch call["objectives"] {
-        case .objectives(let o): results.objectives = o
-        case .none: break
-        default: throw call.error("\(call.name): 'objectives' must be objectives, not \(call["objectives"].typeName)", at: "objectives")
-        }
+        // The parameters' types admit only a budget, objectives or none.
+        if case .budget(let b) = call["budget"] { results.budget = b }
+        if case .objectives(let o) = call["objectives"] { results.objectives = o }
         results.records = try items.enumerated().map { i, item -> Record in
             guard case .record(let r) = item else {
                 throw call.error("\(call.name): item \(i + 1) is \(item.typeName); expected records like {ram: 40 KB, accuracy: 0.8}", at: "data")

@@ -12,6 +12,13 @@ public enum Metric: String, CaseIterable, Codable, Sendable, Comparable {
     /// Accuracy of the compressed float model, beside `accuracy` (its int8 deployment), to show
     /// what quantization cost. Recorded, not searchable.
     case floatAccuracy = "float_accuracy"
+    /// Objective 1, 2, ... of an analytic test problem (ZDT1, DTLZ2, ...), minimized: a problem
+    /// search keeps its trials in a `StudyStorage` as a network search does, under these names.
+    /// Recorded, not searchable.
+    case f1, f2, f3, f4, f5, f6, f7, f8, f9, f10
+
+    /// The test-problem objectives in order: `problemObjectives[k]` is objective k + 1.
+    public static let problemObjectives: [Metric] = [.f1, .f2, .f3, .f4, .f5, .f6, .f7, .f8, .f9, .f10]
 
     /// What a script may name in `objectives` and `budget` blocks, in the order help lists them.
     public static let searchable: [Metric] = [.accuracy, .loss, .flash, .ram, .macs, .params, .latency]
@@ -24,6 +31,7 @@ public enum Metric: String, CaseIterable, Codable, Sendable, Comparable {
         case .flash, .ram: return .memory
         case .latency: return .time
         case .accuracy, .floatAccuracy, .loss, .macs, .params: return .none
+        case .f1, .f2, .f3, .f4, .f5, .f6, .f7, .f8, .f9, .f10: return .none
         }
     }
 
@@ -40,6 +48,8 @@ public enum Metric: String, CaseIterable, Codable, Sendable, Comparable {
         case .macs: return "multiply-accumulate operations per inference"
         case .params: return "number of parameters"
         case .latency: return "estimated inference time on the target board"
+        case .f1, .f2, .f3, .f4, .f5, .f6, .f7, .f8, .f9, .f10:
+            return "objective \(rawValue.dropFirst()) of a test problem (minimized)"
         }
     }
 

@@ -40,6 +40,8 @@ public enum UnitSuffix {
         "us": (1e-6, .time), "ms": (1e-3, .time), "s": (1, .time),
         "Hz": (1, .frequency), "kHz": (1e3, .frequency), "MHz": (1e6, .frequency), "GHz": (1e9, .frequency),
     ]
+    /// The suffixes, smallest unit first within each dimension, as help and messages list them.
+    public static let names = ["B", "KB", "MB", "GB", "k", "M", "G", "us", "ms", "s", "Hz", "kHz", "MHz", "GHz"]
 }
 
 /// A number and its dimension, stored in base units (bytes, seconds, hertz).

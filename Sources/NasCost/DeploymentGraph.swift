@@ -11,11 +11,71 @@ public struct DeploymentGraph {
         case hardSwish = "hard_swish", logistic, hardSigmoid = "hard_sigmoid", batchNorm = "batch_norm"
     }
 
+    /// What an op computes, with what its kernel needs to know of its layer: a convolution's
+    /// window and a pool's are read from the layer once, when it is lowered, so the float
+    /// reference, the integer path, the cost model and the exporters switch over this enum and
+    /// never cast the op's layer back to its type (a new layer type cannot reach them unlowered,
+    /// and no forced cast can trap). `kind` names it.
+    public enum Operation: Sendable, Equatable {
+        /// A convolution (grouped or not); `depthwise` when every group is one channel.
+        case convolution(ConvolutionWindow, depthwise: Bool)
+        case fullyConnected
+        /// A max or average pool over `PoolWindow`.
+        case pool(PoolWindow, max: Bool)
+        case mean, add, mul, hardSwish, logistic, hardSigmoid, batchNorm
+
+        public var kind: OpKind {
+            switch self {
+            case .convolution(_, let depthwise): return depthwise ? .depthwiseConv : .conv
+            case .fullyConnected: return .fullyConnected
+            case .pool(_, let max): return max ? .maxPool : .avgPool
+            case .mean: return .mean
+            case .add: return .add
+            case .mul: return .mul
+            case .hardSwish: return .hardSwish
+            case .logistic: return .logistic
+            case .hardSigmoid: return .hardSigmoid
+            case .batchNorm: return .batchNorm
+            }
+        }
+    }
+
+    /// The window a convolution slides over its input (NHWC; sequences as height 1).
+    public struct ConvolutionWindow: Sendable, Equatable {
+        public let kernelHeight, kernelWidth, stride, paddingHeight, paddingWidth, groups: Int
+        /// Channels of the input; each group sees `inputChannels / groups` of them.
+        public let inputChannels: Int
+
+        public init(kernelHeight: Int, kernelWidth: Int, stride: Int, paddingHeight: Int, paddingWidth: Int, groups: Int,
+                    inputChannels: Int) {
+            (self.kernelHeight, self.kernelWidth, self.stride) = (kernelHeight, kernelWidth, stride)
+            (self.paddingHeight, self.paddingWidth, self.groups, self.inputChannels) = (paddingHeight, paddingWidth, groups, inputChannels)
+        }
+
+        /// Taps of one output position per input channel of its group.
+        public var taps: Int { kernelHeight * kernelWidth }
+    }
+
+    /// The window a pool takes its maximum or mean over: `size` by `size` (by 1 for sequences)
+    /// every `stride` positions.
+    public struct PoolWindow: Sendable, Equatable {
+        public let size, stride: Int
+        public let oneDimensional: Bool
+
+        public init(size: Int, stride: Int, oneDimensional: Bool) {
+            (self.size, self.stride, self.oneDimensional) = (size, stride, oneDimensional)
+        }
+
+        /// The window's height and the step between rows: 1 and 1 for sequences.
+        public var rows: (size: Int, stride: Int) { oneDimensional ? (1, 1) : (size, stride) }
+    }
+
     /// An activation the runtime applies while requantizing an op's output.
     public enum FusedActivation: Sendable, Equatable { case none, relu, relu6 }
 
     public struct Op {
-        public let kind: OpKind
+        public let operation: Operation
+        public var kind: OpKind { operation.kind }
         public let inputs: [Int]
         public let output: Int
         /// Weights (excluding biases) and biases after folding.
@@ -63,13 +123,13 @@ public struct DeploymentGraph {
     }
 
     /// Appends an op writing a new tensor of `shape`; returns that tensor.
-    mutating func emit(_ kind: OpKind, _ inputs: [Int], shape: [Int], weights: Int = 0, biases: Int = 0,
+    mutating func emit(_ operation: Operation, _ inputs: [Int], shape: [Int], weights: Int = 0, biases: Int = 0,
                        channels: Int = 0, macs: Int = 0, scratch: Int = 0, sources: [Layer] = [],
                        weighted: (any WeightedLayer)? = nil, folded: (any FoldableNormalization)? = nil,
                        activation: FusedActivation = .none) -> Int {
         let out = newTensor(shape)
         let elements = inputs.reduce(0) { $0 + tensors[$1].bytes } + shape.reduce(1, *)
-        ops.append(Op(kind: kind, inputs: inputs, output: out, weights: weights, biases: biases, outputChannels: channels,
+        ops.append(Op(operation: operation, inputs: inputs, output: out, weights: weights, biases: biases, outputChannels: channels,
                       macs: macs, scratchBytes: scratch, elements: elements, sources: sources, weighted: weighted,
                       folded: folded, activation: activation))
         return out

@@ -38,13 +38,12 @@ public struct KernelWork: Sendable, Equatable {
         let outputs = Double(output.bytes)
         let pixels = output.bytes / max(1, op.outputChannels)
         var columns = 0.0, unpaired = 0.0, blocks = 0.0, valid = Double(op.macs), tail = 0.0, gathered = 0.0
-        switch op.kind {
-        case .conv, .depthwiseConv:
-            let conv = op.sources[0] as! Conv2D
-            let taps = conv.kernel.height * conv.kernel.width
-            if op.scratchBytes > 0 { columns = Double(pixels * taps * conv.inChannels) }
+        switch op.operation {
+        case .convolution(let conv, let depthwise):
+            let taps = conv.taps
+            if op.scratchBytes > 0 { columns = Double(pixels * taps * conv.inputChannels) }
             let group = bits == 4 ? 8 : bits == 2 ? 16 : 4
-            if op.kind == .depthwiseConv {
+            if depthwise {
                 kernel = "depthwise"
                 blocks = Double(pixels * ((op.outputChannels + 3) / 4))
                 // Taps inside the input: separable into rows and columns.
@@ -53,11 +52,11 @@ public struct KernelWork: Sendable, Equatable {
                 func inside(_ outCount: Int, _ size: Int, _ k: Int, _ pad: Int) -> Int {
                     (0..<outCount).reduce(0) { sum, o in sum + (0..<k).filter { (0..<size).contains(o * conv.stride - pad + $0) }.count }
                 }
-                let rows = input.shape.count == 3 ? inside(oh, h, conv.kernel.height, conv.padding.height) : conv.kernel.height * oh
-                valid = Double(rows * inside(ow, w, conv.kernel.width, conv.padding.width) * op.outputChannels)
+                let rows = input.shape.count == 3 ? inside(oh, h, conv.kernelHeight, conv.paddingHeight) : conv.kernelHeight * oh
+                valid = Double(rows * inside(ow, w, conv.kernelWidth, conv.paddingWidth) * op.outputChannels)
             } else if op.scratchBytes > 0 {
                 kernel = "conv"
-                let gc = conv.inChannels / conv.groups, goc = conv.outChannels / conv.groups
+                let gc = conv.inputChannels / conv.groups, goc = op.outputChannels / conv.groups
                 if gc % group != 0 { unpaired = columns }
                 let k = taps * gc
                 tail = Double(op.macs) * Double(k % group) / Double(k)
@@ -65,7 +64,7 @@ public struct KernelWork: Sendable, Equatable {
                 blocks = Double((pixels + 1) / 2 * (goc + 1) / 2 * conv.groups)
             } else {
                 kernel = "pointwise"
-                blocks = Double(pixels * (conv.outChannels / conv.groups + 1) / 2 * conv.groups)
+                blocks = Double(pixels * (op.outputChannels / conv.groups + 1) / 2 * conv.groups)
             }
             width = Self.widthClass(bits)
         case .fullyConnected:

@@ -56,7 +56,10 @@ extension Conv2D: Lowerable {
         let k = kernel.height * kernel.width
         let pointwise = k == 1 && stride == 1
         let scratch = pointwise ? 0 : 2 * (depthwise ? inChannels : inChannels / groups) * k * (depthwise ? 1 : 2)
-        let out = graph.emit(depthwise ? .depthwiseConv : .conv, [input], shape: outShape, weights: weight.count,
+        let window = DeploymentGraph.ConvolutionWindow(kernelHeight: kernel.height, kernelWidth: kernel.width, stride: stride,
+                                                       paddingHeight: padding.height, paddingWidth: padding.width, groups: groups,
+                                                       inputChannels: inChannels)
+        let out = graph.emit(.convolution(window, depthwise: depthwise), [input], shape: outShape, weights: weight.count,
                              biases: bias ? outChannels : 0, channels: outChannels, macs: macs(shape), scratch: scratch,
                              sources: absorbed.sources, weighted: self, folded: absorbed.folded, activation: absorbed.activation)
         return (out, absorbed.count)
@@ -89,7 +92,7 @@ extension Activation: Lowerable {
     func lower(into graph: inout DeploymentGraph, input: Int, shape: [Int], followers: ArraySlice<Layer>) throws
         -> (tensor: Int, absorbed: Int) {
         let outShape = try outputShape(shape)
-        let kind: DeploymentGraph.OpKind? = switch function {
+        let kind: DeploymentGraph.Operation? = switch function {
         case .relu, .relu6: nil  // a standalone ReLU fuses into the producing op's requantization
         case .hardSwish: .hardSwish
         case .sigmoid: .logistic
@@ -106,7 +109,8 @@ extension Activation: Lowerable {
 extension Pool: Lowerable {
     func lower(into graph: inout DeploymentGraph, input: Int, shape: [Int], followers: ArraySlice<Layer>) throws
         -> (tensor: Int, absorbed: Int) {
-        (graph.emit(mode == .max ? .maxPool : .avgPool, [input], shape: try outputShape(shape), macs: macs(shape), sources: [self]), 0)
+        let window = DeploymentGraph.PoolWindow(size: size, stride: stride, oneDimensional: oneDimensional)
+        return (graph.emit(.pool(window, max: mode == .max), [input], shape: try outputShape(shape), macs: macs(shape), sources: [self]), 0)
     }
 }
 

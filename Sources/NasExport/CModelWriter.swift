@@ -186,10 +186,9 @@ public struct CModelWriter {
         let input = network.params[op.inputs[0]], output = network.params[op.output]
         let (lo, hi) = network.bounds(op)
         let quant = "{\(input.zeroPoint), \(output.zeroPoint), \(lo), \(hi)}"
-        switch op.kind {
-        case .conv, .depthwiseConv:
-            let conv = op.sources[0] as! Conv2D
-            let g = ConvolutionGeometry(conv, input: graph.tensors[op.inputs[0]].shape, output: graph.tensors[op.output].shape)
+        switch op.operation {
+        case .convolution(let window, _):
+            let g = ConvolutionGeometry(window, input: graph.tensors[op.inputs[0]].shape, output: graph.tensors[op.output].shape)
             let w = network.weights[index]!, bits = weightBits(index)
             let sparse = weightStorage[index]!.isSparse
             // Sparse depthwise weights are channel-major (HWO -> OHW): one channel's taps in a run.
@@ -210,12 +209,11 @@ public struct CModelWriter {
             text += "static const nas_quant \(name) = \(quant);\n\n"
             let kernel = CKernels.function(op.kind, sparse: sparse)
             return (text, "\(kernel)(\(ptr(op.inputs[0])), \(ptr(op.output)), \(features), \(channels), &\(name), \(weightArgs), \(bits), \(name)_b, \(name)_m, \(name)_r)")
-        case .maxPool, .avgPool:
-            let pool = op.sources[0] as! Pool
+        case .pool(let pool, _):
             let inShape = graph.tensors[op.inputs[0]].shape, outShape = graph.tensors[op.output].shape
             let (h, w, c) = inShape.count == 3 ? (inShape[0], inShape[1], inShape[2]) : (1, inShape[0], inShape[1])
             let (oh, ow) = outShape.count == 3 ? (outShape[0], outShape[1]) : (1, outShape[0])
-            let (sizeH, strideH) = pool.oneDimensional ? (1, 1) : (pool.size, pool.stride)
+            let (sizeH, strideH) = pool.rows
             var real = Double(input.scale) / Double(output.scale)
             if op.kind == .avgPool { real /= Double(sizeH * pool.size) }
             let (q31, right) = op.kind == .maxPool && input == output ? (0, 0) : try fixedPoint(FixedPointMultiplier(real), op: index)

@@ -84,11 +84,9 @@ public struct TFLiteWriter {
         let input = tensors[op.inputs[0]], output = tensors[op.output]
         let inParams = network.params[op.inputs[0]], outParams = network.params[op.output]
         let name = "op\(index)"
-        switch op.kind {
-        case .conv, .depthwiseConv:
-            let conv = op.sources[0] as! Conv2D
-            let g = ConvolutionGeometry(conv, input: graph.tensors[op.inputs[0]].shape, output: graph.tensors[op.output].shape)
-            let depthwise = op.kind == .depthwiseConv
+        switch op.operation {
+        case .convolution(let window, let depthwise):
+            let g = ConvolutionGeometry(window, input: graph.tensors[op.inputs[0]].shape, output: graph.tensors[op.output].shape)
             guard depthwise || g.groups == 1 else {
                 throw ExportError("a grouped convolution (\(g.groups) groups) has no TFLite Micro op")
             }
@@ -116,9 +114,8 @@ public struct TFLiteWriter {
                                    data: rows.map { UInt8(bitPattern: $0) })
             let bias = self.bias(name, index, inScale: inParams.scale, into: &b)
             b.op(.fullyConnected, [input, weights, bias], [output], options: (8, [.byte(Self.fused(op.activation)), .byte(0), .bool(false)]))
-        case .maxPool, .avgPool:
-            let pool = op.sources[0] as! Pool
-            let (sizeH, strideH) = pool.oneDimensional ? (1, 1) : (pool.size, pool.stride)
+        case .pool(let pool, _):
+            let (sizeH, strideH) = pool.rows
             // TFLite pools keep the input's scale; a different output scale is a QUANTIZE after.
             let same = inParams == outParams
             let pooled = same ? output : b.tensor("\(name)_pooled", shape: Self.shape(graph.tensors[op.output].shape), type: .int8,

@@ -85,9 +85,9 @@ extension FoldedNetwork {
         precondition(batch.sampleSize == graph.tensors[graph.input].bytes, "samples hold \(batch.sampleSize) values, the network takes \(graph.tensors[graph.input].bytes)")
         let arena = TensorArena(graph, capacity: BatchedInference.subBatch)
         let scratchSize = graph.ops.map { op -> Int in
-            switch op.kind {
-            case .conv, .depthwiseConv:
-                var shape = ConvolutionGeometry(op.sources[0] as! Conv2D, input: graph.tensors[op.inputs[0]].shape,
+            switch op.operation {
+            case .convolution(let window, _):
+                var shape = ConvolutionGeometry(window, input: graph.tensors[op.inputs[0]].shape,
                                                 output: graph.tensors[op.output].shape).kernelShape
                 return nas_conv_f32_scratch(&shape)
             case .fullyConnected: return nas_dense_f32_scratch(Int32(graph.tensors[op.output].bytes))
@@ -115,9 +115,9 @@ extension FoldedNetwork {
             let x = buffer + arena.offsets[op.inputs[0]], y = buffer + arena.offsets[op.output]
             let inShape = graph.tensors[op.inputs[0]].shape, outShape = graph.tensors[op.output].shape
             let activation = op.activation.kernelCode
-            switch op.kind {
-            case .conv, .depthwiseConv:
-                var shape = ConvolutionGeometry(op.sources[0] as! Conv2D, input: inShape, output: outShape).kernelShape
+            switch op.operation {
+            case .convolution(let window, _):
+                var shape = ConvolutionGeometry(window, input: inShape, output: outShape).kernelShape
                 let w = weights[index]!
                 w.values.withUnsafeBufferPointer { values in
                     w.bias.withUnsafeBufferPointer { bias in
@@ -132,8 +132,8 @@ extension FoldedNetwork {
                                       bias.baseAddress!, activation, y, scratch)
                     }
                 }
-            case .maxPool, .avgPool:
-                var shape = PoolWindows(op.sources[0] as! Pool, input: inShape, output: outShape).kernelShape(input: inShape, output: outShape)
+            case .pool(let window, _):
+                var shape = PoolWindows(window, input: inShape, output: outShape).kernelShape(input: inShape, output: outShape)
                 nas_pool_f32(x, count, &shape, op.kind == .maxPool ? 1 : 0, activation, y)
             case .mean:
                 let channels = outShape[0]

@@ -64,10 +64,10 @@ public struct FoldedNetwork {
     /// One op in float on one sample.
     static func execute(_ op: DeploymentGraph.Op, inputs: [[Float]], shapes: [[Int]], outShape: [Int], weights: Weights?) -> [Float] {
         let n = outShape.reduce(1, *)
-        switch op.kind {
-        case .conv, .depthwiseConv:
-            let conv = op.sources[0] as! Conv2D, w = weights!
-            let g = ConvolutionGeometry(conv, input: shapes[0], output: outShape)
+        switch op.operation {
+        case .convolution(let window, _):
+            let w = weights!
+            let g = ConvolutionGeometry(window, input: shapes[0], output: outShape)
             var out = [Float](repeating: 0, count: n)
             g.forEachTap { o, oc, inputIndex, weightIndex in out[o] += inputs[0][inputIndex] * w.values[weightIndex] }
             for i in 0..<n { out[i] = activate(out[i] + w.bias[i % w.channels], op.activation) }
@@ -79,9 +79,8 @@ public struct FoldedNetwork {
                 for i in 0..<f { sum += inputs[0][i] * w.values[i * w.channels + o] }
                 return activate(sum, op.activation)
             }
-        case .maxPool, .avgPool:
-            let pool = op.sources[0] as! Pool
-            let windows = PoolWindows(pool, input: shapes[0], output: outShape)
+        case .pool(let window, _):
+            let windows = PoolWindows(window, input: shapes[0], output: outShape)
             return (0..<n).map { o in
                 let taps = windows.taps(o)
                 let v = op.kind == .maxPool ? taps.map { inputs[0][$0] }.max()! : taps.reduce(0) { $0 + inputs[0][$1] } / Float(taps.count)
@@ -116,13 +115,13 @@ public struct FoldedNetwork {
 public struct ConvolutionGeometry {
     public let h, w, c, oh, ow, oc, kh, kw, stride, ph, pw, groups: Int
 
-    public init(_ conv: Conv2D, input: [Int], output: [Int]) {
+    public init(_ window: DeploymentGraph.ConvolutionWindow, input: [Int], output: [Int]) {
         (h, w, c) = input.count == 3 ? (input[0], input[1], input[2]) : (1, input[0], input[1])
         (oh, ow, oc) = output.count == 3 ? (output[0], output[1], output[2]) : (1, output[0], output[1])
-        (kh, kw) = (conv.kernel.height, conv.kernel.width)
-        stride = conv.stride
-        (ph, pw) = (conv.padding.height, conv.padding.width)
-        groups = conv.groups
+        (kh, kw) = (window.kernelHeight, window.kernelWidth)
+        stride = window.stride
+        (ph, pw) = (window.paddingHeight, window.paddingWidth)
+        groups = window.groups
     }
 
     /// Calls body(outputIndex, outputChannel, inputIndex, weightIndex) for every multiply.
@@ -153,13 +152,12 @@ public struct ConvolutionGeometry {
 struct PoolWindows {
     let w, c, ow, size, stride, strideY, windowH: Int
 
-    init(_ pool: Pool, input: [Int], output: [Int]) {
+    init(_ pool: DeploymentGraph.PoolWindow, input: [Int], output: [Int]) {
         (w, c) = input.count == 3 ? (input[1], input[2]) : (input[0], input[1])
         ow = output.count == 3 ? output[1] : output[0]
         size = pool.size
         stride = pool.stride
-        strideY = pool.oneDimensional ? 1 : pool.stride
-        windowH = pool.oneDimensional ? 1 : pool.size
+        (windowH, strideY) = pool.rows
     }
 
     func taps(_ o: Int) -> [Int] {

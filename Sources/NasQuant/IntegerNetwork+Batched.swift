@@ -116,9 +116,9 @@ struct IntegerKernels {
             k.zeroOut = Int64(out.zeroPoint)
             k.za = input.zeroPoint
             if op.inputs.count > 1 { k.zb = params[op.inputs[1]].zeroPoint }
-            switch op.kind {
-            case .conv, .depthwiseConv:
-                var shape = ConvolutionGeometry(op.sources[0] as! Conv2D, input: inShape, output: outShape).kernelShape
+            switch op.operation {
+            case .convolution(let window, _):
+                var shape = ConvolutionGeometry(window, input: inShape, output: outShape).kernelShape
                 let w = network.weights[index]!
                 if nas_conv_is_depthwise(&shape) != 0 {
                     k.weights = w.map(Int16.init)
@@ -136,8 +136,8 @@ struct IntegerKernels {
                 k.bias = b
                 k.multipliers(network.multipliers[index]!)
                 scratch = max(scratch, nas_dense_s8_scratch(BatchedInference.subBatch, Int32(features), Int32(b.count)))
-            case .maxPool, .avgPool:
-                let windows = PoolWindows(op.sources[0] as! Pool, input: inShape, output: outShape)
+            case .pool(let window, _):
+                let windows = PoolWindows(window, input: inShape, output: outShape)
                 k.pool = windows.kernelShape(input: inShape, output: outShape)
                 if op.kind == .maxPool {
                     k.passthrough = out == input

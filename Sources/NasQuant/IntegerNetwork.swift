@@ -236,10 +236,9 @@ public struct IntegerNetwork {
         let out = params[op.output], zo = Int64(out.zeroPoint)
         let (lo, hi) = bounds(op)
         func clamp(_ v: Int64) -> Int8 { Int8(Swift.min(Swift.max(v, lo), hi)) }
-        switch op.kind {
-        case .conv, .depthwiseConv:
-            let conv = op.sources[0] as! Conv2D
-            let g = ConvolutionGeometry(conv, input: graph.tensors[op.inputs[0]].shape, output: outShape)
+        switch op.operation {
+        case .convolution(let window, _):
+            let g = ConvolutionGeometry(window, input: graph.tensors[op.inputs[0]].shape, output: outShape)
             let zi = Int32(params[op.inputs[0]].zeroPoint), w = weights[index]!, b = biases[index]!, m = multipliers[index]!
             var acc = (0..<n).map { b[$0 % g.oc] }
             g.forEachTap { o, _, i, wi in acc[o] &+= (Int32(inputs[0][i]) - zi) * Int32(w[wi]) }
@@ -252,16 +251,16 @@ public struct IntegerNetwork {
                 for i in 0..<f { acc &+= (Int32(inputs[0][i]) - zi) * Int32(w[i * channels + o]) }
                 return clamp(zo + m[o].apply(Int64(acc)))
             }
-        case .maxPool:
-            let windows = PoolWindows(op.sources[0] as! Pool, input: graph.tensors[op.inputs[0]].shape, output: outShape)
+        case .pool(let window, max: true):
+            let windows = PoolWindows(window, input: graph.tensors[op.inputs[0]].shape, output: outShape)
             let rescale = FixedPointMultiplier(Double(params[op.inputs[0]].scale) / Double(out.scale))
             let zi = Int64(params[op.inputs[0]].zeroPoint)
             return (0..<n).map { o in
                 let v = Int64(windows.taps(o).map { inputs[0][$0] }.max()!)
                 return params[op.output] == params[op.inputs[0]] ? clamp(v) : clamp(zo + rescale.apply(v - zi))
             }
-        case .avgPool:
-            let windows = PoolWindows(op.sources[0] as! Pool, input: graph.tensors[op.inputs[0]].shape, output: outShape)
+        case .pool(let window, max: false):
+            let windows = PoolWindows(window, input: graph.tensors[op.inputs[0]].shape, output: outShape)
             let zi = Int64(params[op.inputs[0]].zeroPoint)
             return (0..<n).map { o in
                 let taps = windows.taps(o)

@@ -269,7 +269,7 @@ public final class Repl {
             return ReplCommand.helpText + "\nbuiltins: " + names + "\n"
         }
         if let builtin = interpreter.registry.lookup(topic) {
-            return "\(builtin.signature)\n  \(builtin.doc)\n"
+            return builtin.help
         }
         let hint = Suggestions.closest(to: topic, in: interpreter.registry.builtins.keys).map { " (did you mean '\($0)'?)" } ?? ""
         return "no builtin named '\(topic)'\(hint)\n"

@@ -1,28 +1,74 @@
 import NasCore
 import NasOptimize
+import NasStudy
 
 /// A search of a test problem (ZDT1, DTLZ2, ...) and what it achieved: the analytic
 /// benchmarks the strategies are measured on, run through the same `SearchLoop` as network
-/// searches. Objectives are the problem's, already minimized.
-public struct ProblemStudy: Sendable {
+/// searches, with their trials in a `Study` as network searches keep theirs (in memory: a test
+/// problem is cheap to rerun). Objectives are the problem's, already minimized, stored as the
+/// metrics `f1`, `f2`, ...; a point the domain calls infeasible is a `failed` trial.
+public final class ProblemStudy {
     public let problem: TestProblem
-    public let strategy: String
-    public private(set) var observations: [Observation] = []
-    /// Hypervolume after each trial, for progress plots.
+    /// The one place the trials live.
+    public let study: Study
+    /// Hypervolume after each trial, for progress plots (derived: recomputing it from the stored
+    /// trials would make every `record` quadratic).
     public private(set) var hypervolumeHistory: [Double] = []
 
-    public init(problem: TestProblem, strategy: String) {
+    /// The most objectives a study can store: one metric each (`Metric.problemObjectives`).
+    public static let maxObjectives = Metric.problemObjectives.count
+
+    /// A new study of `problem` in its own `MemoryStudyStorage`. `seed` is recorded with it (the
+    /// strategy arrives built, its seed inside it).
+    public init(problem: TestProblem, strategy: String, seed: UInt64 = 0, trials: Int = 0) {
+        precondition(problem.objectives <= Self.maxObjectives,
+                     "a problem study stores at most \(Self.maxObjectives) objectives")  // the builtins allow 10
         self.problem = problem
-        self.strategy = strategy
+        let objectives = Metric.problemObjectives.prefix(problem.objectives).map { Objective($0, .minimize) }
+        do {
+            study = try Study.create(in: MemoryStudyStorage(), Study.Description(
+                name: problem.name, searchSpace: problem.name, strategy: strategy, seed: seed, objectives: objectives,
+                budget: [], trials: trials, fingerprint: ["problem": problem.name]))
+        } catch {
+            // A new, empty memory storage has no study to clash with.
+            preconditionFailure("a memory study storage refused its first study: \(error)")
+        }
     }
 
-    public mutating func record(_ observation: Observation) {
-        observations.append(observation)
+    public var strategy: String { study.record.strategy }
+
+    /// Stores one evaluated point as a trial: complete with its objectives, or failed.
+    public func record(_ observation: Observation) {
+        do {
+            var trial = try study.start(x: observation.x, parameters: [:], seed: study.record.seed)
+            if observation.failed {
+                trial.fail("outside the problem's feasible region")
+            } else {
+                var metrics = MetricValues()
+                for (k, value) in observation.objectives.enumerated() { metrics[Metric.problemObjectives[k]] = value }
+                trial.complete(metrics: metrics)
+            }
+            try study.finish(trial)
+        } catch {
+            // Only an unsaved study or trial makes a memory storage throw, and both were saved here.
+            preconditionFailure("a memory study storage refused a trial: \(error)")
+        }
         hypervolumeHistory.append(Hypervolume.of(observations.successful.map(\.objectives), reference: problem.reference))
+    }
+
+    /// The stored trials as the strategies see them, in trial order: objectives (minimized) for
+    /// a complete trial, none for a failed one.
+    public var observations: [Observation] {
+        let objectives = study.record.objectives
+        // A memory storage throws only for a study it does not hold; this one holds it.
+        return ((try? study.trials()) ?? []).map { trial in
+            trial.objectiveVector(objectives).map { Observation(x: trial.x, objectives: $0) } ?? .failure(at: trial.x)
+        }
     }
 
     /// Indices into `observations` of the successful trials on the Pareto front.
     public var paretoIndices: [Int] {
+        let observations = self.observations
         let indices = observations.indices.filter { !observations[$0].failed }
         return Pareto.front(indices.map { observations[$0].objectives }).map { indices[$0] }
     }
@@ -34,7 +80,7 @@ public struct ProblemStudy: Sendable {
     public static func run<S: Strategy>(_ problem: TestProblem, in domain: SearchDomain? = nil, strategy: inout S,
                                         trials: Int) -> ProblemStudy {
         let domain = domain ?? problem.domain
-        var study = ProblemStudy(problem: problem, strategy: strategy.name)
+        let study = ProblemStudy(problem: problem, strategy: strategy.name, trials: trials)
         var loop = SearchLoop(trials: trials)
         var any: any Strategy = strategy
         _ = loop.run(strategy: &any, domain: domain) { x in
@@ -42,6 +88,7 @@ public struct ProblemStudy: Sendable {
             study.record(observation)
             return .evaluated(observation)
         }
+        try? study.study.markFinished()  // cannot fail: the memory storage holds this study
         // Hand the advanced strategy back: the caller may continue with it. The loop never
         // replaces it, so the cast cannot fail.
         strategy = any as! S

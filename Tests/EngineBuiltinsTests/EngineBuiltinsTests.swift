@@ -113,7 +113,7 @@ final class CostBuiltinsTests: XCTestCase {
     func testCostErrors() {
         XCTAssertTrue(run("cost(resnet(), 3)").error?.contains("'target' must be a board") == true)
         let pico = "board(name: \"P\", mcu: \"m\", core: \"Cortex-M0+\", clock: 1 MHz, ram: 1 KB, flash: 1 KB)"
-        XCTAssertTrue(run("cost(resnet(), \(pico), bits: 9)").error?.contains("cost: 'bits' must be a whole number from 2 to 8, not 9") == true)
+        XCTAssertTrue(run("cost(resnet(), \(pico), bits: 9)").error?.contains("cost(): 'bits' must be a whole number from 2 to 8, not 9") == true)
         XCTAssertTrue(run("cost(resnet(), \(pico), bits: [8, 8])").error?.contains("weighted layers") == true)
     }
 }
@@ -214,7 +214,7 @@ final class OptimizeBuiltinsTests: XCTestCase {
         """)
         XCTAssertNil(error)
         XCTAssertEqual(out, "10 3 [0.6, 1, 1]\n14 true\n")
-        XCTAssertTrue(runWithEngine("problem.compression(layers: 1)").error?.contains("needs layers >= 2") == true)
+        XCTAssertTrue(runWithEngine("problem.compression(layers: 1)").error?.contains("'layers' must be a whole number from 2 to 100, not 1") == true)
     }
 
     /// The paper's baselines and its method run on test problems by name, as bare words.

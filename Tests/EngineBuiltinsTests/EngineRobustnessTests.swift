@@ -82,7 +82,7 @@ final class EngineRobustnessTests: XCTestCase {
         assertError("train(cnn(), dataset.shapes(count: 10, size: 8), optimizer: \"ad\" + \"ma\")",
                     ["'optimizer' must be one of \"sgd\", \"nesterov\", \"adam\", \"adamw\", not \"adma\"", "did you mean 'adam'?"])
         assertError("b = board(name: \"b\", mcu: \"m\", core: \"c\", clock: 1 MHz, ram: 1e30 B, flash: 1 MB)",
-                    ["board: ram must be positive and below 1e18"])
+                    ["board(): 'ram' must be a byte count in (0, 1e+18), not "])
     }
 
     func testSpaceValuesOutsideTheirKnobsDomainsFailBeforeAnyTrial() {

@@ -179,7 +179,7 @@ final class PlotBuiltinsTests: XCTestCase {
             ("plot([1, \"a\"])", "item 2 is string, not a number"),
             ("plot([[1, 2], [3, 4]])", "hint: for several curves, pass a record of lists"),
             ("plot([1 KB, 2 ms])", "the numbers mix a byte count and a time"),
-            ("plot(rs, log: \"z\")", "'log' must be \"x\", \"y\" or \"xy\""),
+            ("plot(rs, log: \"z\")", "'log' must be one of \"x\", \"y\", \"xy\", \"yx\", not \"z\""),
             ("bars({a: [1, 2], b: [1]})", "the lists have different lengths (a: 2, b: 1)"),
             ("bars([1, 2], labels: [\"x\"])", "1 labels for 2 rows"),
             ("plot([])", "nothing to plot"),

@@ -11,7 +11,7 @@ private struct EngineFailure: Error, CustomStringConvertible {
 final class BuiltinErrorTests: XCTestCase {
     func interpreter(output: @escaping (String) -> Void = { _ in }) -> Interpreter {
         var registry = BuiltinRegistry.standard()
-        registry.register(Builtin("explode", [.init("x", default: .number(1))], doc: "Throws an engine error.") { _ in
+        registry.register(Builtin("explode", [.init("x", .real, default: .number(1))], doc: "Throws an engine error.") { _ in
             throw EngineFailure()
         })
         registry.register(Builtin("refuse", doc: "Throws a diagnostic of its own.") { call in

@@ -56,7 +56,7 @@ final class SearchDomainTests: XCTestCase {
         var domain = problem.domain
         domain.initialDesign = 8
         for var strategy in Self.strategies() {
-            var study = ProblemStudy(problem: problem, strategy: strategy.name)
+            let study = ProblemStudy(problem: problem, strategy: strategy.name)
             for _ in 0..<14 {
                 let x = strategy.propose(after: study.observations, in: domain)
                 study.record(x[0] > 0.6 ? .failure(at: x) : Observation(x: x, objectives: problem.evaluate(x)))

@@ -217,7 +217,8 @@ final class BatchedInferenceTests: XCTestCase {
         // Padding: the first conv is padded and its input's zero point is -128, so gathering
         // padding taps as 0 instead of zi (adding (0 - zi) * w) would change border outputs.
         XCTAssertNotEqual(tied.params[conv.inputs[0]].zeroPoint, 0)
-        let g = ConvolutionGeometry(conv.sources[0] as! Conv2D, input: tied.folded.graph.tensors[conv.inputs[0]].shape,
+        guard case .convolution(let window, _) = conv.operation else { return XCTFail("op 0 is \(conv.kind.rawValue), not a convolution") }
+        let g = ConvolutionGeometry(window, input: tied.folded.graph.tensors[conv.inputs[0]].shape,
                                     output: tied.folded.graph.tensors[conv.output].shape)
         XCTAssertGreaterThan(g.ph + g.pw, 0)
     }
@@ -227,7 +228,8 @@ extension IntegerNetwork {
     /// The int32 accumulators of weighted op `index` on one input (for the tests' sanity checks).
     func accumulators(_ index: Int, input: [Int8]) -> [Int32] {
         let graph = folded.graph, op = graph.ops[index]
-        let g = ConvolutionGeometry(op.sources[0] as! Conv2D, input: graph.tensors[op.inputs[0]].shape, output: graph.tensors[op.output].shape)
+        guard case .convolution(let window, _) = op.operation else { return [] }  // the tests ask for convolutions only
+        let g = ConvolutionGeometry(window, input: graph.tensors[op.inputs[0]].shape, output: graph.tensors[op.output].shape)
         let zi = Int32(params[op.inputs[0]].zeroPoint), w = weights[index]!, b = biases[index]!
         var acc = (0..<(g.oh * g.ow * g.oc)).map { b[$0 % g.oc] }
         g.forEachTap { o, _, i, wi in acc[o] &+= (Int32(input[i]) - zi) * Int32(w[wi]) }

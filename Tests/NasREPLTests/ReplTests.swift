@@ -83,6 +83,10 @@ final class ReplTests: XCTestCase {
                          .line(":lod x"), .line(":quit"), .line("1 + 1")])
         XCTAssertTrue(s.out.contains(":load FILE"), s.out)
         XCTAssertTrue(s.out.contains("board(name"), s.out)
+        // `:help name` lists each parameter with its declared type and default.
+        XCTAssertTrue(s.out.contains("  ram: bytes (0, 1e+18)\n"), s.out)
+        XCTAssertTrue(s.out.contains("  cores: integer 1...1024 = 1\n"), s.out)
+        XCTAssertTrue(s.out.contains("  fpu: bool = false\n"), s.out)
         XCTAssertTrue(s.out.contains("42\n"), s.out)
         XCTAssertFalse(s.out.contains("2\n2"), "cells after :quit must not run")
         XCTAssertTrue(s.err.contains("unknown command ':lod' (did you mean :load?)"), s.err)

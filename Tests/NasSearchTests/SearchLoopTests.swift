@@ -1,5 +1,6 @@
 import NasCore
 import NasOptimize
+import NasStudy
 import XCTest
 @testable import NasSearch
 
@@ -77,5 +78,31 @@ final class SearchLoopTests: XCTestCase {
         XCTAssertEqual(a.propose(after: study.observations, in: problem.domain),
                        strategy.propose(after: loop.observations, in: problem.domain))
         _ = b
+    }
+
+    /// A problem search keeps its trials where a network search does: one `Study` over a
+    /// `StudyStorage` (memory), each trial complete with its objectives as metrics f1, f2, ...,
+    /// or failed; what the study reports is read back from there.
+    func testProblemStudiesKeepTheirTrialsInAStudy() throws {
+        var strategy = RandomSearch(seed: 3)
+        let run = ProblemStudy.run(problem, strategy: &strategy, trials: 9)
+        XCTAssertEqual(run.study.storage.location, "memory")
+        XCTAssertEqual(run.study.record.objectives, [Objective(.f1, .minimize), Objective(.f2, .minimize)])
+        XCTAssertEqual(try run.study.storage.studies().map(\.status), [.finished])
+        let trials = try run.study.trials()
+        XCTAssertEqual(trials.map(\.number), Array(1...9))
+        XCTAssertTrue(trials.allSatisfy { $0.status == .complete })
+        for (trial, observation) in zip(trials, run.observations) {
+            XCTAssertEqual(trial.x, observation.x)
+            XCTAssertEqual([trial.metrics[.f1], trial.metrics[.f2]], observation.objectives.map { Optional($0) })
+        }
+        // Infeasible proposals are failed trials, and the front skips them.
+        let impossible = SearchDomain(dimensions: 3, isFeasible: { _ in false })
+        var random = RandomSearch(seed: 1)
+        let failed = ProblemStudy.run(problem, in: impossible, strategy: &random, trials: 3)
+        XCTAssertEqual(try failed.study.trials().map(\.status), [.failed, .failed, .failed])
+        XCTAssertTrue(failed.observations.allSatisfy(\.failed))
+        XCTAssertEqual(failed.paretoIndices, [])
+        XCTAssertEqual(failed.hypervolume, 0)
     }
 }

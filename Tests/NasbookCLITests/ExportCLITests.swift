@@ -97,7 +97,7 @@ extension CLITests {
         let path = try temp("untrained.nas", "export cnn() to \"nowhere\"\n")
         let r = try nasbook(["run", path])
         XCTAssertEqual(r.status, 1)
-        XCTAssertTrue(r.err.contains("untrained.nas:1:8: error: export: 'model' must be a trained model or a trained trial, not model"), r.err)
+        XCTAssertTrue(r.err.contains("untrained.nas:1:8: error: export: 'model' must be a trained model or a trial, not model"), r.err)
         XCTAssertTrue(r.err.contains("hint: train first"), r.err)
         XCTAssertFalse(FileManager.default.fileExists(atPath: (path as NSString).deletingLastPathComponent + "/nowhere"))
     }

@@ -5,20 +5,31 @@ import NasFiles
 /// (`train`, `search`, ...) reach the language only through builtins, which keeps the
 /// language independent of the engine.
 public struct Builtin {
+    /// One parameter: its name, what it accepts and its default. The type is the one place
+    /// its check lives: `check` applies it to literal arguments, the interpreter to every
+    /// argument before the body runs, `:help` shows it.
     public struct Parameter {
         public var name: String
-        /// nil: required.
+        public var type: ParameterType
+        /// nil: required. A default of `none` means "not given": the parameter then admits
+        /// `none` besides its type (`weight_decay: number [0, 1] = none`).
         public var defaultValue: Value?
-        /// The strings the parameter accepts, when it takes one of a few names (`optimizer:
-        /// "sgd" | "adam"`): `check` refuses a literal outside them before anything runs.
-        public var choices: [String]?
-        /// Checks a literal argument (`epochs: -1`, `width: 1e19`) before the program runs.
-        public var literal: LiteralCheck?
-        public init(_ name: String, default defaultValue: Value? = nil, choices: [String]? = nil, literal: LiteralCheck? = nil) {
+
+        public init(_ name: String, _ type: ParameterType, default defaultValue: Value? = nil) {
             self.name = name
+            self.type = type
             self.defaultValue = defaultValue
-            self.choices = choices
-            self.literal = literal
+        }
+
+        /// Nil when the parameter admits `value`; otherwise what is wrong, as (value shown, hint).
+        public func problem(with value: Value) -> (shown: String, hint: String?)? {
+            if case .none = value, case .none? = defaultValue { return nil }
+            return type.problem(with: value)
+        }
+
+        /// `trials: integer 1...100000 = 20`, as `:help` lists it.
+        public var help: String {
+            "\(name): \(type.description)" + (defaultValue.map { " = \($0.inline)" } ?? "")
         }
     }
 
@@ -46,19 +57,22 @@ public struct Builtin {
         if variadic { parts.append("...") }
         return "\(name)(\(parts.joined(separator: ", ")))"
     }
-}
 
-/// What a parameter accepts, checkable on a literal argument at `check` time: the engine's
-/// knob domains reach the resolver through this, so `cnn(width: 1e19)` fails before anything runs.
-public struct LiteralCheck {
-    /// What is accepted, for messages: "a whole number from 1 to 1024".
-    public let expectation: String
-    /// Nil when the value is accepted; else the value as the message shows it, and a hint.
-    public let problem: (Value) -> (shown: String, hint: String?)?
+    /// What `:help name` prints: the signature, the doc, and each parameter with its type and
+    /// default (`  trials: integer 1...100000 = 20`).
+    public var help: String {
+        var text = "\(signature)\n  \(doc)\n"
+        if !parameters.isEmpty {
+            text += "parameters:\n" + parameters.map { "  \($0.help)\n" }.joined()
+        }
+        return text
+    }
 
-    public init(expectation: String, problem: @escaping (Value) -> (shown: String, hint: String?)?) {
-        self.expectation = expectation
-        self.problem = problem
+    /// The message for an argument its parameter does not admit, the one wording `check` and
+    /// the run share: "train: 'epochs' must be a whole number from 1 to 10000, not -1".
+    public func mismatch(_ parameter: Parameter, shown: String, hint: String?, at span: SourceSpan, checking: Bool = false) -> Diagnostic {
+        Diagnostic("\(name)\(checking ? "()" : ""): '\(parameter.name)' must be \(parameter.type.expectation), not \(shown)",
+                   at: span, hint: hint)
     }
 }
 
@@ -157,6 +171,15 @@ public struct BuiltinCall {
             throw error("\(name): '\(parameter)' must be a string, not \(self[parameter].typeName)", at: parameter)
         }
         return s
+    }
+
+    /// A `.choice(of: E.self)` argument as its enum case.
+    public func choice<E: RawRepresentable>(_ parameter: String, as type: E.Type) throws -> E where E.RawValue == String {
+        let name = try string(parameter)
+        guard let value = E(rawValue: name) else {
+            throw error("\(self.name): '\(parameter)' cannot be \"\(name)\"", at: parameter)  // its declared type admits only the cases
+        }
+        return value
     }
 
     public func list(_ parameter: String) throws -> [Value] {

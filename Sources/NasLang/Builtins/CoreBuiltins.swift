@@ -8,13 +8,13 @@ enum CoreBuiltins {
             call.context.write(call.rest.map(\.value.printed).joined(separator: " ") + "\n")
             return .none
         })
-        r.register(Builtin("str", [.init("value")], doc: "The value as text, as print would show it.") { call in
+        r.register(Builtin("str", [.init("value", .any)], doc: "The value as text, as print would show it.") { call in
             .string(call["value"].printed)
         })
-        r.register(Builtin("type", [.init("value")], doc: "The name of a value's type.") { call in
+        r.register(Builtin("type", [.init("value", .any)], doc: "The name of a value's type.") { call in
             .string(call["value"].typeName)
         })
-        r.register(Builtin("len", [.init("value")], doc: "Number of items in a list, range, record or string.") { call in
+        r.register(Builtin("len", [.init("value", .any)], doc: "Number of items in a list, range, record or string.") { call in
             switch call["value"] {
             case .list(let items): return .number(Double(items.count))
             case .range(let lo, let hi): return .number(Double(max(0, hi - lo + 1)))
@@ -24,7 +24,7 @@ enum CoreBuiltins {
             case let other: throw call.error("len: \(other.typeName) has no length", at: "value")
             }
         })
-        r.register(Builtin("keys", [.init("record")], doc: "Field names of a record, in order.") { call in
+        r.register(Builtin("keys", [.init("record", .any)], doc: "Field names of a record, in order.") { call in
             guard case .record(let rec) = call["record"] else {
                 throw call.error("keys: expected a record, not \(call["record"].typeName)", at: "record")
             }
@@ -39,11 +39,8 @@ enum CoreBuiltins {
     private static func registerMath(into r: inout BuiltinRegistry) {
         func unary(_ name: String, _ doc: String, keepsUnit: Bool, domain: ((Double) -> Bool)? = nil,
                    _ f: @escaping (Double) -> Double) {
-            r.register(Builtin(name, [.init("x")], doc: doc) { call in
+            r.register(Builtin(name, [.init("x", keepsUnit ? .anyQuantity : .real)], doc: doc) { call in
                 let q = try call.quantity("x")
-                if !keepsUnit, q.dimension != .none {
-                    throw call.error("\(name): expected a plain number, not \(q.dimension.noun)", at: "x")
-                }
                 if let domain, !domain(q.value) {
                     throw call.error("\(name): \(NumberFormat.plain(q.value)) is outside its domain", at: "x")
                 }
@@ -58,16 +55,15 @@ enum CoreBuiltins {
         unary("log", "Natural logarithm.", keepsUnit: false, domain: { $0 > 0 }, Foundation.log)
         unary("log2", "Base-2 logarithm.", keepsUnit: false, domain: { $0 > 0 }, Foundation.log2)
         unary("log10", "Base-10 logarithm.", keepsUnit: false, domain: { $0 > 0 }, Foundation.log10)
-        r.register(Builtin("round", [.init("x"), .init("digits", default: .number(0))],
+        r.register(Builtin("round", [.init("x", .anyQuantity), .init("digits", .integer(0...15, odd: false), default: .number(0))],
                            doc: "Rounds to `digits` decimal places; keeps the unit.") { call in
             var q = try call.quantity("x")
             let digits = try call.integer("digits")
-            guard (0...15).contains(digits) else { throw call.error("round: digits must be 0...15", at: "digits") }
             let scale = pow(10.0, Double(digits))
             q.value = (q.value * scale).rounded() / scale
             return .number(q)
         })
-        r.register(Builtin("pow", [.init("x"), .init("y")], doc: "x to the power y (plain numbers).") { call in
+        r.register(Builtin("pow", [.init("x", .real), .init("y", .real)], doc: "x to the power y (plain numbers).") { call in
             .number(Foundation.pow(try call.number("x"), try call.number("y")))
         })
     }
@@ -95,7 +91,7 @@ enum CoreBuiltins {
         }
         extremum("min", <)
         extremum("max", >)
-        r.register(Builtin("sum", [.init("values")], doc: "Sum of a list of numbers (same units).") { call in
+        r.register(Builtin("sum", [.init("values", .list(.anyQuantity))], doc: "Sum of a list of numbers (same units).") { call in
             var total: Quantity?
             for item in try call.list("values") {
                 guard case .number(let q) = item else {
@@ -108,14 +104,14 @@ enum CoreBuiltins {
             }
             return .number(total ?? Quantity(value: 0))
         })
-        r.register(Builtin("list", [.init("values")], doc: "Turns a range into a list.") { call in
+        r.register(Builtin("list", [.init("values", .list(.any))], doc: "Turns a range into a list.") { call in
             .list(try call.list("values"))
         })
-        r.register(Builtin("map", [.init("values"), .init("f")], doc: "Applies f to each item: map(xs, fn(x) = x * 2).") { call in
+        r.register(Builtin("map", [.init("values", .list(.any)), .init("f", .function)], doc: "Applies f to each item: map(xs, fn(x) = x * 2).") { call in
             let f = try call.function("f")
             return .list(try call.list("values").map { try call.context.call(f, [$0], at: call.span) })
         })
-        r.register(Builtin("filter", [.init("values"), .init("keep")],
+        r.register(Builtin("filter", [.init("values", .list(.any)), .init("keep", .function)],
                            doc: "Items for which keep(item) is true.") { call in
             let keep = try call.function("keep")
             return .list(try call.list("values").filter { item in
@@ -126,7 +122,8 @@ enum CoreBuiltins {
                 return b
             })
         })
-        r.register(Builtin("sort", [.init("values"), .init("by", default: Value.none), .init("descending", default: .bool(false))],
+        r.register(Builtin("sort", [.init("values", .list(.any)), .init("by", .either([.string, .function]), default: Value.none),
+                                     .init("descending", .bool, default: .bool(false))],
                            doc: "Sorted copy; `by` picks a field name or a key function.") { call in
             let items = try call.list("values")
             var keys: [Value] = []
@@ -161,14 +158,12 @@ enum CoreBuiltins {
     }
 
     private static func registerUnits(into r: inout BuiltinRegistry) {
-        r.register(Builtin("value_in", [.init("x"), .init("unit")],
+        r.register(Builtin("value_in", [.init("x", .anyQuantity), .init("unit", .choice(UnitSuffix.names))],
                            doc: "A quantity as a plain number in the given unit: value_in(256 KB, \"B\") is 262144.") { call in
             let q = try call.quantity("x")
             let unit = try call.string("unit")
-            guard let suffix = UnitSuffix.all[unit] else {
-                throw call.error("value_in: unknown unit '\(unit)'", at: "unit",
-                                 hint: Suggestions.hint(for: unit, in: UnitSuffix.all.keys))
-            }
+            // The parameter's type admits only the names of `UnitSuffix.all`.
+            guard let suffix = UnitSuffix.all[unit] else { throw call.error("value_in: unknown unit '\(unit)'", at: "unit") }
             guard suffix.dimension == q.dimension else {
                 throw call.error("value_in: \(unit) measures \(suffix.dimension.noun), but x is \(q.dimension.noun)", at: "unit")
             }

@@ -103,6 +103,10 @@ extension Interpreter {
             var spans: [String: SourceSpan] = [:]
             for parameter in builtin.parameters {
                 if let (value, argSpan) = bound.values[parameter.name] {
+                    // The declared type is checked here, once, so the body reads only admitted values.
+                    if let (shown, hint) = parameter.problem(with: value) {
+                        throw builtin.mismatch(parameter, shown: shown, hint: hint, at: argSpan)
+                    }
                     values[parameter.name] = value
                     spans[parameter.name] = argSpan
                 } else if let d = parameter.defaultValue {

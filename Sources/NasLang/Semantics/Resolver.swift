@@ -1,3 +1,5 @@
+import NasCore
+
 /// Static checks before anything runs: every name is defined before use, modules exist and
 /// have the members asked for, metrics are real. Reports all problems, not just the first.
 final class Resolver {
@@ -230,28 +232,37 @@ final class Resolver {
                 }
                 parameter = builtin.parameters[position]
             }
-            if let parameter, let check = parameter.literal, let value = Self.literal(arg.value),
-               let (shown, hint) = check.problem(value) {
-                report(Diagnostic("\(builtin.name)(): '\(parameter.name)' must be \(check.expectation), not \(shown)",
-                                  at: arg.value.span, hint: hint))
-            }
-            if let parameter, let choices = parameter.choices, case .string(let text) = arg.value.kind, !choices.contains(text) {
-                report(Diagnostic("\(builtin.name)(): '\(parameter.name)' must be one of "
-                                  + choices.map { "\"\($0)\"" }.joined(separator: ", ") + ", not \"\(text)\"",
-                                  at: arg.value.span, hint: Suggestions.hint(for: text, in: choices)))
+            if let parameter, let value = literal(arg.value), let (shown, hint) = parameter.problem(with: value) {
+                report(builtin.mismatch(parameter, shown: shown, hint: hint, at: arg.value.span, checking: true))
             }
         }
     }
 
-    /// The value of a literal argument: a plain number (negated or not), a string or a boolean.
-    private static func literal(_ e: Expr) -> Value? {
+    /// The value of a literal argument, known without running anything: a number (negated or
+    /// not, with or without a unit), a string, a boolean, `none`, a list of literals, and a name
+    /// the program never binds whose global value is a string (`strategy: ars_mobo`).
+    private func literal(_ e: Expr) -> Value? {
         switch e.kind {
-        case .number(let v, unit: nil): return .number(v)
+        case .number(let v, let unit):
+            guard let unit else { return .number(v) }
+            guard let suffix = UnitSuffix.all[unit] else { return nil }
+            return .number(Quantity(value: v * suffix.scale, dimension: suffix.dimension))
         case .unary(.negate, let inner):
-            if case .number(let v, unit: nil) = inner.kind { return .number(-v) }
-            return nil
+            guard case .number(let q)? = literal(inner) else { return nil }
+            return .number(Quantity(value: -q.value, dimension: q.dimension))
         case .string(let s): return .string(s)
         case .bool(let b): return .bool(b)
+        case .none: return Value.none
+        case .list(let items):
+            var values: [Value] = []
+            for item in items {
+                guard let v = literal(item) else { return nil }
+                values.append(v)
+            }
+            return .list(values)
+        case .name(let n) where !boundByProgram(n):
+            if case .string(let s)? = globalValue(n) { return .string(s) }
+            return nil
         default: return nil
         }
     }

@@ -73,6 +73,43 @@ final class SpeedPathTests: XCTestCase {
         XCTAssertEqual(outer, [Int](repeating: 9, count: 8))
     }
 
+    /// Regions far apart (the workers have gone to sleep) and chunks slower than the spin
+    /// window (the caller goes to sleep waiting for the last one) still run every chunk once and
+    /// return only when all have run.
+    func testPoolAcrossSleepsRunsEveryChunkOnce() {
+        let hits = UnsafeMutablePointer<Int>.allocate(capacity: 8)
+        defer { hits.deallocate() }
+        for round in 0..<20 {
+            hits.initialize(repeating: 0, count: 8)
+            nas_parallel_for(8, 2, { context, chunk in
+                // Chunk 7 (or every chunk on odd rounds) outlasts the 50 us spin window.
+                let slow = chunk == 7 || Int(chunk) % 2 == 1
+                if slow { usleep(300) }
+                context!.assumingMemoryBound(to: Int.self)[Int(chunk)] += 1
+            }, hits)
+            XCTAssertEqual(Array(UnsafeBufferPointer(start: hits, count: 8)), [Int](repeating: 1, count: 8), "round \(round)")
+            usleep(round % 2 == 0 ? 2000 : 20)  // long enough for the worker to sleep, or not
+        }
+    }
+
+    /// Idle workers park: a pool that runs a short region every millisecond spends about its
+    /// spin window (50 us) of CPU per gap, not the whole gap; the pool before this one spun for
+    /// 16k pauses (about 0.5 ms on this CPU kind) after every region and used ~30 ms here.
+    func testIdlePoolWorkersPark() {
+        func cpuSeconds() -> Double { Double(clock()) / Double(CLOCKS_PER_SEC) }  // the process's, all threads
+        let sink = UnsafeMutablePointer<Int>.allocate(capacity: 8)
+        defer { sink.deallocate() }
+        nas_parallel_for(8, 2, { context, chunk in context!.assumingMemoryBound(to: Int.self)[Int(chunk)] = 0 }, sink)
+        let gaps = 60
+        let start = cpuSeconds()
+        for _ in 0..<gaps {
+            nas_parallel_for(8, 2, { context, chunk in context!.assumingMemoryBound(to: Int.self)[Int(chunk)] += 1 }, sink)
+            usleep(1000)
+        }
+        let spent = cpuSeconds() - start
+        XCTAssertLessThan(spent, 0.012, "\(gaps) idle gaps of 1 ms cost \(spent * 1000) ms of CPU: idle workers keep spinning")
+    }
+
     /// independentPieces covers 0..<count exactly once, in pieces that start on a multiple of
     /// the granularity, one per thread (a single piece at one thread or for small work).
     func testIndependentPiecesCoverEveryItemOnce() {

@@ -81,9 +81,10 @@ void nas_fake_quant_weights(const float *w, long rows, int C, float levels, floa
 typedef void (*nas_task)(void *ctx, int chunk);
 
 /* Runs fn(ctx, c) once for each c in 0 ..< chunks, on up to `threads` threads (the caller's
-   included) of a persistent pool whose workers spin briefly between regions, then sleep. Each
-   chunk runs on exactly one thread; the call returns when all have run. A call made while
-   another region runs (nested, or from a second thread) runs its chunks on the calling thread. */
+   included) of a persistent pool whose workers spin briefly (50 us) between regions, then
+   sleep; the caller waits for a region's last chunks the same way. Each chunk runs on exactly
+   one thread; the call returns when all have run. A call made while another region runs
+   (nested, or from a second thread) runs its chunks on the calling thread. */
 void nas_parallel_for(int chunks, int threads, nas_task fn, void *ctx);
 
 /* Which instruction set nas_sgemm chose: "avx512", "avx2" or "scalar". NASBOOK_ISA=avx2 or

@@ -1,11 +1,18 @@
 #include "nas_kernels.h"
 
+#include <stdint.h>
+
 /* Elementwise and reduction loops of the layers. Swift compiles for baseline x86-64 (SSE2),
    where these loops do not vectorize well; here each is cloned for AVX-512, AVX2 and baseline
    and the loader picks the clone for the CPU it runs on. */
 /* No fused multiply-adds: every clone must round exactly alike, so results do not depend on
    the CPU a session is replayed on. */
 #pragma clang fp contract(off)
+
+/* A fake-quant's straight-through factor for an output y it quantized: 1 inside [qa, qb] (its
+   nas_fake_quant_range), 0 outside; qa = -inf, qb = +inf (no fake-quant) make it 1 always, and
+   g * 1 is g exactly. The gradient is multiplied by it, as nas_fake_quant_gradient does. */
+#define NAS_INSIDE(y, qa, qb) (((y) < (qa) || (y) > (qb)) ? 0.0f : 1.0f)
 
 #if defined(__x86_64__) && defined(__clang__)
 #define NAS_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
@@ -36,8 +43,9 @@ void nas_add(float *restrict y, const float *restrict x, long n, float lo, float
 }
 
 NAS_CLONES
-void nas_clamp_gradient(float *restrict d, const float *restrict g, const float *restrict y, long n, float lo, float hi) {
-    for (long i = 0; i < n; i++) d[i] = (y[i] > lo && y[i] < hi) ? g[i] : 0;
+void nas_clamp_gradient(float *restrict d, const float *restrict g, const float *restrict y, long n, float lo, float hi,
+                        float qa, float qb) {
+    for (long i = 0; i < n; i++) d[i] = (y[i] > lo && y[i] < hi) ? g[i] * NAS_INSIDE(y[i], qa, qb) : 0;
 }
 
 NAS_CLONES
@@ -149,10 +157,11 @@ void nas_bn_input_gradient(const float *restrict g, const float *restrict x, con
 }
 
 /* The batch-norm backward sums and input gradient with a fused ReLU/ReLU6: the incoming gradient
-   counts only where the clamped output y was strictly inside (lo, hi). */
+   counts only where the clamped output y was strictly inside (lo, hi), times the straight-through
+   factor of a fake-quant of y (NAS_INSIDE; +-inf when none follows). */
 NAS_CLONES
 void nas_channel_dot_masked(const float *restrict g, const float *restrict x, const float *restrict mean,
-                            const float *restrict inv, const float *restrict y, float lo, float hi,
+                            const float *restrict inv, const float *restrict y, float lo, float hi, float qa, float qb,
                             long rows, int C, double *restrict sum_g, double *restrict sum_gh) {
     float s[C], q[C];
     for (int c = 0; c < C; c++) s[c] = q[c] = 0;
@@ -160,7 +169,7 @@ void nas_channel_dot_masked(const float *restrict g, const float *restrict x, co
         const float *gr = g + r * C, *xr = x + r * C, *yr = y + r * C;
         for (int c = 0; c < C; c++) {
             float h = (xr[c] - mean[c]) * inv[c];
-            float gv = (yr[c] > lo && yr[c] < hi) ? gr[c] : 0;
+            float gv = (yr[c] > lo && yr[c] < hi) ? gr[c] * NAS_INSIDE(yr[c], qa, qb) : 0;
             s[c] += gv;
             q[c] += gv * h;
         }
@@ -176,39 +185,46 @@ void nas_channel_dot_masked(const float *restrict g, const float *restrict x, co
 
 NAS_CLONES
 void nas_bn_input_gradient_masked(const float *restrict g, const float *restrict x, const float *restrict mean,
-                                  const float *restrict inv, const float *restrict y, float lo, float hi,
-                                  long rows, int C, float m, const float *restrict k, const float *restrict sum_g,
+                                  const float *restrict inv, const float *restrict y, float lo, float hi, float qa,
+                                  float qb, long rows, int C, float m, const float *restrict k, const float *restrict sum_g,
                                   const float *restrict sum_gh, float *restrict dx) {
     for (long r = 0; r < rows; r++) {
         const float *gr = g + r * C, *xr = x + r * C, *yr = y + r * C;
         float *out = dx + r * C;
         for (int c = 0; c < C; c++) {
             float h = (xr[c] - mean[c]) * inv[c];
-            float gv = (yr[c] > lo && yr[c] < hi) ? gr[c] : 0;
+            float gv = (yr[c] > lo && yr[c] < hi) ? gr[c] * NAS_INSIDE(yr[c], qa, qb) : 0;
             out[c] = k[c] * (m * gv - sum_g[c] - h * sum_gh[c]);
         }
     }
 }
 
-/* Smallest and largest of n values (n > 0). Eight independent lanes let the compiler keep the
-   loop in vector registers; min and max are exact, so the grouping changes nothing. */
+/* Smallest and largest of n values (n > 0), in eight independent lanes of one vector each; min
+   and max are exact, so the grouping changes nothing. Written with vector types because the
+   same loop over two float[8] arrays came out as shuffles and blends (clang reversed the lanes
+   at every step): four times slower than this, a third of fine-tuning's fake-quant time.
+   Each lane keeps v where v < l (C has no vector ?:, so as a bit select), which is minps's
+   own rule: a NaN input is skipped exactly as the scalar loop skips it. */
+typedef float nas_f32x8 __attribute__((vector_size(32)));
+typedef int nas_i32x8 __attribute__((vector_size(32)));
+
 NAS_CLONES
 void nas_min_max(const float *restrict x, long n, float *restrict lo, float *restrict hi) {
-    float l[8], h[8];
+    nas_f32x8 l, h;
     for (int j = 0; j < 8; j++) l[j] = h[j] = x[0];
     long i = 0;
     for (; i + 8 <= n; i += 8) {
-        for (int j = 0; j < 8; j++) {
-            float v = x[i + j];
-            l[j] = v < l[j] ? v : l[j];
-            h[j] = v > h[j] ? v : h[j];
-        }
-    }
-    for (; i < n; i++) {
-        l[0] = x[i] < l[0] ? x[i] : l[0];
-        h[0] = x[i] > h[0] ? x[i] : h[0];
+        nas_f32x8 v;
+        __builtin_memcpy(&v, x + i, sizeof v);
+        nas_i32x8 below = v < l, above = v > h; /* all-ones lanes where the comparison holds */
+        l = (nas_f32x8)(((nas_i32x8)v & below) | ((nas_i32x8)l & ~below));
+        h = (nas_f32x8)(((nas_i32x8)v & above) | ((nas_i32x8)h & ~above));
     }
     float a = l[0], b = h[0];
+    for (; i < n; i++) { /* the tail joins lane 0 first, then the lanes meet in order */
+        a = x[i] < a ? x[i] : a;
+        b = x[i] > b ? x[i] : b;
+    }
     for (int j = 1; j < 8; j++) {
         a = l[j] < a ? l[j] : a;
         b = h[j] > b ? h[j] : b;
@@ -258,15 +274,56 @@ void nas_fake_quant_weights(const float *restrict w, long rows, int C, float lev
     }
 }
 
-/* FakeQuant's gradient (straight through inside the range): d = g * m with m = 1 where
-   round(x / scale) + zero lies in [-128, 127], else 0; recomputed from x, not stored. */
-NAS_CLONES
-void nas_fake_quant_gradient(const float *restrict x, const float *restrict g, float *restrict d, long n, float scale,
-                             float zero) {
-    for (long i = 0; i < n; i++) {
-        float q = __builtin_roundf(x[i] / scale) + zero;
-        d[i] = g[i] * ((q < -128.0f || q > 127.0f) ? 0.0f : 1.0f);
+/* Whether x lies inside the int8 grid of `scale` and `zero` as nas_fake_quant rounds it:
+   round(x / scale) + zero within [-128, 127]; true for NaN, which no comparison excludes. */
+static inline int nas_inside_grid(float x, float scale, float zero) {
+    float q = __builtin_roundf(x / scale) + zero;
+    return !(q < -128.0f || q > 127.0f);
+}
+
+/* Floats in their numeric order as integers: -inf ... -0 = +0 = 0 ... +inf. */
+static int32_t nas_float_order(float x) {
+    uint32_t bits;
+    __builtin_memcpy(&bits, &x, sizeof bits);
+    return (bits >> 31) ? -(int32_t)(bits & 0x7fffffffu) : (int32_t)bits;
+}
+
+static float nas_float_at_order(int32_t key) {
+    uint32_t bits = key < 0 ? ((uint32_t)(-key) | 0x80000000u) : (uint32_t)key;
+    float x;
+    __builtin_memcpy(&x, &bits, sizeof x);
+    return x;
+}
+
+/* x / scale (scale > 0), rounding and adding the zero point are each monotone in x, so the
+   inputs inside the grid form one interval of floats, [lo, hi], which holds 0 (the zero
+   point is itself on the grid). Both ends are found by bisection over the floats' order with
+   nas_inside_grid itself, so `lo <= x && x <= hi` is that test, bit for bit, for every x
+   (NaN aside, which nas_fake_quant_gradient keeps as the test does). */
+void nas_fake_quant_range(float scale, float zero, float *restrict lo, float *restrict hi) {
+    int32_t outside = nas_float_order(-__builtin_inff()), inside = 0;
+    while (inside - outside > 1) {
+        int32_t mid = outside + (inside - outside) / 2;
+        if (nas_inside_grid(nas_float_at_order(mid), scale, zero)) inside = mid; else outside = mid;
     }
+    *lo = nas_float_at_order(inside);
+    inside = 0;
+    outside = nas_float_order(__builtin_inff());
+    while (outside - inside > 1) {
+        int32_t mid = inside + (outside - inside) / 2;
+        if (nas_inside_grid(nas_float_at_order(mid), scale, zero)) inside = mid; else outside = mid;
+    }
+    *hi = nas_float_at_order(inside);
+}
+
+/* FakeQuant's gradient (straight through inside the range): d = g * m with m = 1 where x lies
+   in [lo, hi] (nas_fake_quant_range of the forward's grid, so exactly where round(x / scale) +
+   zero was within [-128, 127]), else 0; recomputed from x, not stored, and without the
+   division the grid test costs. */
+NAS_CLONES
+void nas_fake_quant_gradient(const float *restrict x, const float *restrict g, float *restrict d, long n, float lo,
+                             float hi) {
+    for (long i = 0; i < n; i++) d[i] = g[i] * NAS_INSIDE(x[i], lo, hi);
 }
 
 /* y = clamp(y + b, lo, hi) per channel over rows x C values; b may be NULL (clamp only). The

@@ -3,7 +3,7 @@ import CNasKernels
 /// Batch normalization over the last (channel) axis, with running statistics for inference.
 /// Sums run per chunk of rows (float within 256-row blocks, double across) and combine in chunk
 /// order, so statistics do not depend on the thread count.
-public final class BatchNorm: ClampFusing {
+public final class BatchNorm: StraightThroughFusing {
     public let kind = "BatchNorm"
     public let channels: Int
     public let gamma: Parameter
@@ -108,11 +108,18 @@ public final class BatchNorm: ClampFusing {
     }
 
     public func backward(_ dy: Tensor) -> Tensor {
+        backward(dy, inside: -.infinity ... .infinity)
+    }
+
+    var keepsOutput: Bool { output != nil }
+
+    func backward(_ dy: Tensor, inside: ClosedRange<Float>) -> Tensor {
         guard let x = input else { preconditionFailure("BatchNorm.backward without a training forward") }
         let mean = batchMean, inv = inverseStd
         let c = channels, rows = dy.count / c
         let clamp = self.clamp, y = output ?? Tensor(zeros: [0])
         let lo = clamp?.lowerBound ?? 0, hi = clamp?.upperBound ?? 0
+        let qa = inside.lowerBound, qb = inside.upperBound
         let (dbeta, dgamma) = dy.data.withUnsafeBufferPointer { dp in
             x.data.withUnsafeBufferPointer { hp in
                 y.data.withUnsafeBufferPointer { yp in
@@ -120,7 +127,7 @@ public final class BatchNorm: ClampFusing {
                         let offset = range.lowerBound * c
                         if clamp != nil {
                             nas_channel_dot_masked(dp.baseAddress! + offset, hp.baseAddress! + offset, mean, inv,
-                                                   yp.baseAddress! + offset, lo, hi, range.count, Int32(c), g, gh)
+                                                   yp.baseAddress! + offset, lo, hi, qa, qb, range.count, Int32(c), g, gh)
                         } else {
                             nas_channel_dot(dp.baseAddress! + offset, hp.baseAddress! + offset, mean, inv, range.count,
                                             Int32(c), g, gh)
@@ -146,8 +153,8 @@ public final class BatchNorm: ClampFusing {
                             Parallel.chunks(rows, work: rows * c) { range, _ in
                                 let offset = range.lowerBound * c
                                 if clamp != nil {
-                                    nas_bn_input_gradient_masked(g + offset, h + offset, mean, inv, yb! + offset, lo, hi, range.count,
-                                                                 Int32(c), m, k, sumG, sumGH, out + offset)
+                                    nas_bn_input_gradient_masked(g + offset, h + offset, mean, inv, yb! + offset, lo, hi, qa, qb,
+                                                                 range.count, Int32(c), m, k, sumG, sumGH, out + offset)
                                 } else {
                                     nas_bn_input_gradient(g + offset, h + offset, mean, inv, range.count, Int32(c), m, k, sumG,
                                                           sumGH, out + offset)

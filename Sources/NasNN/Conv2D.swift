@@ -4,7 +4,7 @@ import CNasKernels
 /// stride, zero padding and groups; groups == channels is a depthwise convolution.
 /// Weights are [KH, KW, Cin/groups, Cout], the layout im2col rows multiply against.
 /// A ReLU/ReLU6 right after it is applied in the bias pass (ClampFusing).
-public final class Conv2D: ClampFusing {
+public final class Conv2D: StraightThroughFusing {
     public let kind: String
     public let kernel: (height: Int, width: Int)
     public let stride: Int
@@ -210,9 +210,15 @@ public final class Conv2D: ClampFusing {
     // MARK: - Backward
 
     public func backward(_ dy: Tensor) -> Tensor {
+        backward(dy, inside: -.infinity ... .infinity)
+    }
+
+    var keepsOutput: Bool { output != nil }
+
+    func backward(_ dy: Tensor, inside: ClosedRange<Float>) -> Tensor {
         guard let x = input else { preconditionFailure("\(kind).backward without a training forward") }
         var dy = dy
-        if let clamp, let output { dy = clampGradient(dy, output: output, clamp) }
+        if let clamp, let output { dy = clampGradient(dy, output: output, clamp, inside: inside) }
         output = nil
         let sample = Array(x.shape.dropFirst())
         let s = try! Spatial(sample)

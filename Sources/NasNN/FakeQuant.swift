@@ -10,10 +10,11 @@ public final class FakeQuant: Layer {
     public private(set) var high: Float = 0
     private var initialized = false
     public var needsInputGradient = true
-    /// The last training forward's input and grid: backward recomputes which values fell inside
-    /// the range from them (one pass less than writing a mask in forward and reading it back).
+    /// The last training forward's input and the interval of inputs its grid kept unclamped:
+    /// backward recomputes which values fell inside from them (one pass less than writing a mask
+    /// in forward and reading it back), with two comparisons instead of the grid's division.
     private var input: Tensor?
-    private var inputGrid: (scale: Float, zeroPoint: Float) = (1, 0)
+    private var inside: (lo: Float, hi: Float) = (0, 0)
 
     public init(momentum: Float = 0.05) {
         self.momentum = momentum
@@ -52,8 +53,12 @@ public final class FakeQuant: Layer {
                 }
             }
         }
-        input = training ? x : nil
-        inputGrid = (scale, zero)
+        if training {
+            input = x
+            var lo: Float = 0, hi: Float = 0
+            nas_fake_quant_range(scale, zero, &lo, &hi)
+            inside = (lo, hi)
+        }
         return y
     }
 
@@ -74,12 +79,20 @@ public final class FakeQuant: Layer {
         return (lows.min()!, highs.max()!)
     }
 
+    /// The inputs the last training forward kept inside its grid (nil without one), for a
+    /// layer that applies this layer's backward mask in its own pass (`StraightThroughFusing`),
+    /// so this layer's backward is not called: what it kept for it is let go here.
+    func takeStraightThroughRange() -> ClosedRange<Float>? {
+        defer { input = nil }
+        return input == nil ? nil : inside.lo ... inside.hi
+    }
+
     /// dx = dy where the input was inside the quantization range, 0 outside (dy times the 0/1
     /// mask, so signs of zero come out as a multiplication gives them).
     public func backward(_ dy: Tensor) -> Tensor {
         defer { input = nil }
         guard let x = input else { return dy }
-        let (scale, zero) = inputGrid
+        let (lo, hi) = inside
         var dx = Tensor(uninitialized: dy.shape)
         dy.data.withUnsafeBufferPointer { gp in
             x.data.withUnsafeBufferPointer { xp in
@@ -87,7 +100,7 @@ public final class FakeQuant: Layer {
                     let g = gp.baseAddress!, src = xp.baseAddress!, out = dp.baseAddress!
                     Parallel.chunks(dp.count, work: dp.count) { range, _ in
                         nas_fake_quant_gradient(src + range.lowerBound, g + range.lowerBound, out + range.lowerBound,
-                                                range.count, scale, zero)
+                                                range.count, lo, hi)
                     }
                 }
             }

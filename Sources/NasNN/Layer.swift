@@ -49,3 +49,16 @@ extension Activation.Function {
         }
     }
 }
+
+/// A layer whose backward can apply the straight-through mask of a FakeQuant that quantized
+/// its output, inside the pass it makes anyway for the gradient of its fused clamp (which
+/// reads the same output): fine-tuning's fake-quant backward then costs no pass of its own.
+/// `Sequential` does this for a FakeQuant right after such a layer (and its fused ReLU).
+protocol StraightThroughFusing: ClampFusing {
+    /// Whether the last training forward fused a clamp and so kept the output the mask is
+    /// computed from.
+    var keepsOutput: Bool { get }
+    /// `backward(dy)` for a `dy` that still has to pass the FakeQuant's straight-through mask:
+    /// zero where the output lay outside `inside` (its `straightThroughRange`).
+    func backward(_ dy: Tensor, inside: ClosedRange<Float>) -> Tensor
+}

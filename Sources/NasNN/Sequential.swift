@@ -53,15 +53,29 @@ public final class Sequential: Layer {
 
     public func backward(_ dy: Tensor) -> Tensor {
         var g = dy
-        for index in layers.indices.reversed() where !fused.contains(index) {
+        var index = layers.count - 1
+        while index >= 0 {
+            if fused.contains(index) {
+                index -= 1
+                continue
+            }
+            // A FakeQuant of a layer's (clamped) output: that layer applies the mask itself.
+            let producer = fused.contains(index - 1) ? index - 2 : index - 1
+            if let quantizer = layers[index] as? FakeQuant, producer >= 0,
+               let fusing = layers[producer] as? StraightThroughFusing, fusing.keepsOutput {
+                g = quantizer.takeStraightThroughRange().map { fusing.backward(g, inside: $0) } ?? fusing.backward(g)
+                index = producer - 1
+                continue
+            }
             g = layers[index].backward(g)
+            index -= 1
         }
         return g
     }
 }
 
 /// y = body(x) + shortcut(x), the residual add; an empty shortcut is the identity.
-public final class Residual: ClampFusing {
+public final class Residual: StraightThroughFusing {
     public let kind = "Residual"
     public let body: Sequential
     public let shortcut: Sequential
@@ -106,8 +120,14 @@ public final class Residual: ClampFusing {
     }
 
     public func backward(_ dy: Tensor) -> Tensor {
+        backward(dy, inside: -.infinity ... .infinity)
+    }
+
+    var keepsOutput: Bool { output != nil }
+
+    func backward(_ dy: Tensor, inside: ClosedRange<Float>) -> Tensor {
         var dy = dy
-        if let clamp, let output { dy = clampGradient(dy, output: output, clamp) }
+        if let clamp, let output { dy = clampGradient(dy, output: output, clamp, inside: inside) }
         output = nil
         var dx = body.backward(dy)
         let side = shortcut.backward(dy)
@@ -131,9 +151,11 @@ func add(_ other: Tensor, into target: inout Tensor, clamp: ClosedRange<Float>? 
 }
 
 /// The gradient through a fused clamp: `g` where the output was strictly inside the clamp,
-/// zero where it sat on a bound. One pass into a new tensor (copying `g` to mutate it would
-/// be two).
-func clampGradient(_ g: Tensor, output: Tensor, _ clamp: ClosedRange<Float>) -> Tensor {
+/// zero where it sat on a bound; times the straight-through mask of a FakeQuant of the output
+/// (1 within `inside`, 0 outside; the whole line when none follows). One pass into a new
+/// tensor (copying `g` to mutate it would be two).
+func clampGradient(_ g: Tensor, output: Tensor, _ clamp: ClosedRange<Float>,
+                   inside: ClosedRange<Float> = -.infinity ... .infinity) -> Tensor {
     var d = Tensor(uninitialized: g.shape)
     output.data.withUnsafeBufferPointer { yp in
         g.data.withUnsafeBufferPointer { gp in
@@ -141,7 +163,7 @@ func clampGradient(_ g: Tensor, output: Tensor, _ clamp: ClosedRange<Float>) -> 
                 let y = yp.baseAddress!, src = gp.baseAddress!, dst = dp.baseAddress!
                 Parallel.chunks(dp.count, work: dp.count) { range, _ in
                     nas_clamp_gradient(dst + range.lowerBound, src + range.lowerBound, y + range.lowerBound, range.count,
-                                       clamp.lowerBound, clamp.upperBound)
+                                       clamp.lowerBound, clamp.upperBound, inside.lowerBound, inside.upperBound)
                 }
             }
         }

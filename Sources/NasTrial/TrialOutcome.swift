@@ -32,7 +32,7 @@ public struct TrialOutcome {
     public var model: Model?
     public var bits: [BitWidth]
     /// Wall-clock seconds of each stage the trial reached, in the order they ran: "build",
-    /// "train", "compress", "fine-tune", "cost", "score" (bench/trial-bench prints them).
+    /// "train", "compress", "fine-tune", "score" (folding and quantizing included), "cost" (bench/trial-bench prints them).
     public var stages: [TrialStage]
 
     public init(status: TrialStatus, reason: String? = nil, metrics: MetricValues?, epochs: [EpochRecord] = [], seconds: Double = 0,

@@ -50,6 +50,13 @@ public struct TrialRunner {
         return CostReport(folded.graph, board: board, bits: bits, nonZeroWeights: IntegerNetwork.nonZeroWeights(folded, bits: bits))
     }
 
+    /// The same costs from the integer network already quantized for scoring: its int8 weights
+    /// are the ones counted, so a trial folds and quantizes its network once for both.
+    public func cost(of network: IntegerNetwork) -> CostReport {
+        CostReport(network.folded.graph, board: board, bits: network.weightBits.compactMap { $0 },
+                   nonZeroWeights: network.nonZeroWeights)
+    }
+
     /// Hooks for progress display and Ctrl-C; `stage` names the part running ("train", "fine-tune").
     public struct Observer {
         public var progress: (_ stage: String, TrainingProgress) -> Void = { _, _ in }
@@ -135,10 +142,13 @@ public struct TrialRunner {
                 finished("fine-tune")
             }
             compressor.finish()
-            let report = try cost(of: pruned, bits: bits)
-            finished("cost")
-            let (float, int8) = try score(pruned, bits: bits, on: data)
+            // One folded float network and one integer network serve the score and the costs.
+            let folded = try FoldedNetwork(pruned)
+            let network = IntegerNetwork(folded, calibration: data.calibration, bits: bits)
+            let (float, int8) = score(folded, network, on: data)
             finished("score")
+            let report = cost(of: network)
+            finished("cost")
             var metrics = MetricValues(cost: report)
             metrics[.accuracy] = int8
             metrics[.floatAccuracy] = float
@@ -151,8 +161,8 @@ public struct TrialRunner {
 
     /// Float and int8 accuracy on the validation samples, on the batched kernels (bit-identical
     /// to the scalar reference, so accuracies are the same, only sooner).
-    func score(_ model: Model, bits: [BitWidth], on data: TrialData) throws -> (Double, Double) {
-        let scores = try Self.accuracy(of: model, bits: bits, calibration: data.calibration, on: data.validation, limit: evaluationLimit)
+    func score(_ folded: FoldedNetwork, _ network: IntegerNetwork, on data: TrialData) -> (Double, Double) {
+        let scores = Self.accuracy(of: folded, network, on: data.validation, limit: evaluationLimit)
         return (scores.float, scores.int8)
     }
 
@@ -163,7 +173,12 @@ public struct TrialRunner {
     public static func accuracy(of model: Model, bits: [BitWidth], calibration: [[Float]], on samples: Dataset,
                                 limit: Int = .max) throws -> (float: Double, int8: Double) {
         let folded = try FoldedNetwork(model)
-        let network = IntegerNetwork(folded, calibration: calibration, bits: bits)
+        return accuracy(of: folded, IntegerNetwork(folded, calibration: calibration, bits: bits), on: samples, limit: limit)
+    }
+
+    /// The same scores of a network already folded and quantized (`network` built from `folded`).
+    public static func accuracy(of folded: FoldedNetwork, _ network: IntegerNetwork, on samples: Dataset,
+                                limit: Int = .max) -> (float: Double, int8: Double) {
         let count = min(limit, samples.count)
         let batch = SampleBatch(samples, range: 0..<count)
         let labels = samples.labels.prefix(count).map(Int.init)

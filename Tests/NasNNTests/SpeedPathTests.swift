@@ -73,6 +73,43 @@ final class SpeedPathTests: XCTestCase {
         XCTAssertEqual(outer, [Int](repeating: 9, count: 8))
     }
 
+    /// Regions far apart (the workers have gone to sleep) and chunks slower than the spin
+    /// window (the caller goes to sleep waiting for the last one) still run every chunk once and
+    /// return only when all have run.
+    func testPoolAcrossSleepsRunsEveryChunkOnce() {
+        let hits = UnsafeMutablePointer<Int>.allocate(capacity: 8)
+        defer { hits.deallocate() }
+        for round in 0..<20 {
+            hits.initialize(repeating: 0, count: 8)
+            nas_parallel_for(8, 2, { context, chunk in
+                // Chunk 7 (or every chunk on odd rounds) outlasts the 50 us spin window.
+                let slow = chunk == 7 || Int(chunk) % 2 == 1
+                if slow { usleep(300) }
+                context!.assumingMemoryBound(to: Int.self)[Int(chunk)] += 1
+            }, hits)
+            XCTAssertEqual(Array(UnsafeBufferPointer(start: hits, count: 8)), [Int](repeating: 1, count: 8), "round \(round)")
+            usleep(round % 2 == 0 ? 2000 : 20)  // long enough for the worker to sleep, or not
+        }
+    }
+
+    /// Idle workers park: a pool that runs a short region every millisecond spends about its
+    /// spin window (50 us) of CPU per gap, not the whole gap; the pool before this one spun for
+    /// 16k pauses (about 0.5 ms on this CPU kind) after every region and used ~30 ms here.
+    func testIdlePoolWorkersPark() {
+        func cpuSeconds() -> Double { Double(clock()) / Double(CLOCKS_PER_SEC) }  // the process's, all threads
+        let sink = UnsafeMutablePointer<Int>.allocate(capacity: 8)
+        defer { sink.deallocate() }
+        nas_parallel_for(8, 2, { context, chunk in context!.assumingMemoryBound(to: Int.self)[Int(chunk)] = 0 }, sink)
+        let gaps = 60
+        let start = cpuSeconds()
+        for _ in 0..<gaps {
+            nas_parallel_for(8, 2, { context, chunk in context!.assumingMemoryBound(to: Int.self)[Int(chunk)] += 1 }, sink)
+            usleep(1000)
+        }
+        let spent = cpuSeconds() - start
+        XCTAssertLessThan(spent, 0.012, "\(gaps) idle gaps of 1 ms cost \(spent * 1000) ms of CPU: idle workers keep spinning")
+    }
+
     /// independentPieces covers 0..<count exactly once, in pieces that start on a multiple of
     /// the granularity, one per thread (a single piece at one thread or for small work).
     func testIndependentPiecesCoverEveryItemOnce() {
@@ -124,6 +161,50 @@ final class SpeedPathTests: XCTestCase {
         }
     }
 
+    /// A FakeQuant right after a layer with a fused ReLU has its straight-through mask applied
+    /// by that layer's backward (Sequential hands it over): bit for bit the gradients of
+    /// running every layer on its own, for batch norm, convolution and residual producers,
+    /// on a second step whose larger outputs fall outside the range of the first.
+    func testFakeQuantMaskFusedIntoProducerMatchesSeparateLayers() {
+        func layers(_ producer: String) -> [Layer] {
+            var g = TestRng(state: 12)
+            let conv = Conv2D(inChannels: 3, outChannels: 8, kernel: 3, rng: &g)
+            switch producer {
+            case "batchnorm": return [conv, BatchNorm(channels: 8), Activation(.relu), FakeQuant(), Pool(.max, size: 2), FakeQuant()]
+            case "conv": return [conv, Activation(.relu6), FakeQuant()]
+            default: return [conv, Residual(body: [Conv2D(inChannels: 8, outChannels: 8, kernel: 3, rng: &g)]), Activation(.relu), FakeQuant()]
+            }
+        }
+        for producer in ["batchnorm", "conv", "residual"] {
+            let separate = layers(producer), network = Sequential(layers(producer))
+            var g = TestRng(state: 4)
+            for step in 0..<2 {
+                if step == 1 {
+                    // Three times the weights (and batch norm's gamma and beta): outputs past the range.
+                    for p in separate.flatMap(\.parameters) + network.parameters { p.value = p.value.map { $0 * 3 } }
+                }
+                let x = g.tensor([4, 8, 8, 3])
+                var y = x, quantized: Tensor?
+                for layer in separate {
+                    if layer is FakeQuant, quantized == nil { quantized = y }
+                    y = layer.forward(y, training: true)
+                }
+                if step == 1 {
+                    // The larger outputs go past the range the FakeQuant tracks: its mask has zeros.
+                    let first = separate.first { $0 is FakeQuant } as! FakeQuant
+                    XCTAssertGreaterThan(quantized!.data.max()!, first.high * 1.5, "\(producer): nothing clipped")
+                }
+                XCTAssertEqual(network.forward(x, training: true), y, "\(producer) step \(step) forward")
+                let r = g.tensor(y.shape)
+                var dx = r
+                for layer in separate.reversed() { dx = layer.backward(dx) }
+                XCTAssertEqual(network.backward(r), dx, "\(producer) step \(step) input gradient")
+                XCTAssertEqual(network.parameters.map(\.gradient), separate.flatMap(\.parameters).map(\.gradient),
+                               "\(producer) step \(step) parameter gradients")
+            }
+        }
+    }
+
     /// FakeQuant's kernel against its definition (round half away from zero, clamp to int8,
     /// back to float; the mask marks values inside the range).
     func testFakeQuantMatchesDefinition() {
@@ -144,6 +225,54 @@ final class SpeedPathTests: XCTestCase {
             }
             let dy = g.tensor(x.shape)
             XCTAssertEqual(layer.backward(dy).data, zip(dy.data, mask).map { $0 * $1 }, "step \(step) gradient")
+        }
+    }
+
+    /// The interval nas_fake_quant_range finds is the grid test itself: for grids of many
+    /// scales and zero points, every float within 64 steps of either end, and random values
+    /// across the range, `lo <= x <= hi` exactly when round(x / scale) + zero is within
+    /// [-128, 127].
+    func testFakeQuantRangeIsTheGridTest() {
+        var g = TestRng(state: 17)
+        func inside(_ x: Float, _ scale: Float, _ zero: Float) -> Bool {
+            let q = (x / scale).rounded() + zero
+            return !(q < -128 || q > 127)
+        }
+        var grids: [(Float, Float)] = [(1, 0), (1, -128), (1, 127), (1e-30, 5), (3e38, 0), (0.0234, -128)]
+        for _ in 0..<200 {
+            let low = -abs(g.uniform()) * Float(1 << (g.next() % 12)), high = abs(g.uniform()) * Float(1 << (g.next() % 12))
+            let scale = high > low ? (high - low) / 255 : 1
+            grids.append((scale, min(max((-128 - low / scale).rounded(), -128), 127)))
+        }
+        for (scale, zero) in grids {
+            var lo: Float = 0, hi: Float = 0
+            nas_fake_quant_range(scale, zero, &lo, &hi)
+            XCTAssertTrue(inside(lo, scale, zero) && inside(hi, scale, zero), "scale \(scale) zero \(zero)")
+            var probes: [Float] = [0, -0, .infinity, -.infinity, .greatestFiniteMagnitude, -.greatestFiniteMagnitude]
+            for end in [lo, hi] {
+                var down = end, up = end
+                for _ in 0..<64 {
+                    down = down.nextDown
+                    up = up.nextUp
+                    probes += [down, up]
+                }
+            }
+            for _ in 0..<200 { probes.append(g.uniform() * 2 * max(abs(lo), abs(hi))) }
+            for x in probes {
+                XCTAssertEqual(lo <= x && x <= hi, inside(x, scale, zero), "x \(x) scale \(scale) zero \(zero)")
+            }
+        }
+    }
+
+    /// nas_min_max against Swift's min and max, at every length around its vector width.
+    func testMinMaxMatchesDefinition() {
+        var g = TestRng(state: 5)
+        for n in 1...41 {
+            let x = (0..<n).map { _ in g.uniform() * 10 }
+            var lo: Float = 0, hi: Float = 0
+            nas_min_max(x, n, &lo, &hi)
+            XCTAssertEqual(lo, x.min()!, "min of \(n)")
+            XCTAssertEqual(hi, x.max()!, "max of \(n)")
         }
     }
 }

@@ -48,7 +48,7 @@ final class TrialRunnerTests: XCTestCase {
         }
         XCTAssertNotNil(metrics[.loss])
         XCTAssertEqual(first.epochs.count, 2, "one training and one fine-tuning epoch")
-        XCTAssertEqual(first.stages.map(\.name), ["build", "train", "compress", "fine-tune", "cost", "score"])
+        XCTAssertEqual(first.stages.map(\.name), ["build", "train", "compress", "fine-tune", "score", "cost"])
         XCTAssertNotNil(first.model)
 
         let again = runner.run(plan(), on: data, seed: 5, interrupted: &interrupted)

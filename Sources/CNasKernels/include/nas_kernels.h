@@ -32,8 +32,10 @@ void nas_relu_forward(const float *x, float *y, long n, float cap);             
 void nas_relu_backward(const float *x, const float *g, float *d, long n, float cap);
 /* y = clamp(y + x, lo, hi): a residual add with its ReLU fused (lo = 0), or +-inf for none. */
 void nas_add(float *y, const float *x, long n, float lo, float hi);
-/* d = (lo < y < hi) ? g : 0: the gradient through a fused clamp, from its output. */
-void nas_clamp_gradient(float *d, const float *g, const float *y, long n, float lo, float hi);
+/* d = (lo < y < hi) ? g * f : 0: the gradient through a fused clamp, from its output, where f is
+   the straight-through factor of a fake-quant of y (1 inside [qa, qb], its nas_fake_quant_range,
+   0 outside: nas_fake_quant_gradient folded into this pass; qa = -inf, qb = +inf when none). */
+void nas_clamp_gradient(float *d, const float *g, const float *y, long n, float lo, float hi, float qa, float qb);
 /* Max pooling of one [H, W, C] image; argmax (may be NULL) gets the input index of each max. */
 void nas_maxpool_forward(const float *x, int W, int C, int KH, int KW, int stride_h, int stride_w,
                          int OH, int OW, float *y, int *argmax);
@@ -48,12 +50,13 @@ void nas_channel_affine(const float *x, long rows, int C, const float *scale, co
 void nas_bn_input_gradient(const float *g, const float *x, const float *mean, const float *inv, long rows, int C,
                            float m, const float *k, const float *sum_g, const float *sum_gh, float *dx);
 
-/* The same two with a fused ReLU/ReLU6 in front: g counts only where lo < y < hi. */
+/* The same two with a fused ReLU/ReLU6 in front: g counts only where lo < y < hi, times the
+   straight-through factor of a fake-quant of y as in nas_clamp_gradient. */
 void nas_channel_dot_masked(const float *g, const float *x, const float *mean, const float *inv, const float *y,
-                            float lo, float hi, long rows, int C, double *sum_g, double *sum_gh);
+                            float lo, float hi, float qa, float qb, long rows, int C, double *sum_g, double *sum_gh);
 void nas_bn_input_gradient_masked(const float *g, const float *x, const float *mean, const float *inv, const float *y,
-                                  float lo, float hi, long rows, int C, float m, const float *k, const float *sum_g,
-                                  const float *sum_gh, float *dx);
+                                  float lo, float hi, float qa, float qb, long rows, int C, float m, const float *k,
+                                  const float *sum_g, const float *sum_gh, float *dx);
 
 /* y = clamp(y + b, lo, hi) per channel (b NULL: clamp only): a convolution's bias with its ReLU
    fused; and db += the column sums of g, row after row, for channels c0 ..< c1 of C. */
@@ -66,8 +69,10 @@ void nas_copy_bias(float *dst, const float *src, long rows, int C, const float *
    grid of `scale` and `zero` (a zero point). */
 void nas_min_max(const float *x, long n, float *lo, float *hi);
 void nas_fake_quant(const float *x, float *y, long n, float scale, float zero);
-/* Its gradient: d = g times 1 where x lies inside the grid's range, 0 outside. */
-void nas_fake_quant_gradient(const float *x, const float *g, float *d, long n, float scale, float zero);
+/* The inputs nas_fake_quant keeps inside the grid (does not clamp) are exactly [lo, hi]. */
+void nas_fake_quant_range(float scale, float zero, float *lo, float *hi);
+/* Its gradient: d = g times 1 where lo <= x <= hi (that range; NaN counts inside), 0 outside. */
+void nas_fake_quant_gradient(const float *x, const float *g, float *d, long n, float lo, float hi);
 /* Per-output-channel symmetric weight quantization to +-levels, dequantized (w is rows x C;
    `scale` receives the C scales). */
 void nas_fake_quant_weights(const float *w, long rows, int C, float levels, float *scale, float *out);
@@ -76,9 +81,10 @@ void nas_fake_quant_weights(const float *w, long rows, int C, float levels, floa
 typedef void (*nas_task)(void *ctx, int chunk);
 
 /* Runs fn(ctx, c) once for each c in 0 ..< chunks, on up to `threads` threads (the caller's
-   included) of a persistent pool whose workers spin briefly between regions, then sleep. Each
-   chunk runs on exactly one thread; the call returns when all have run. A call made while
-   another region runs (nested, or from a second thread) runs its chunks on the calling thread. */
+   included) of a persistent pool whose workers spin briefly (50 us) between regions, then
+   sleep; the caller waits for a region's last chunks the same way. Each chunk runs on exactly
+   one thread; the call returns when all have run. A call made while another region runs
+   (nested, or from a second thread) runs its chunks on the calling thread. */
 void nas_parallel_for(int chunks, int threads, nas_task fn, void *ctx);
 
 /* Which instruction set nas_sgemm chose: "avx512", "avx2" or "scalar". NASBOOK_ISA=avx2 or

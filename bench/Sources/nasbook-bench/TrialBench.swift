@@ -31,7 +31,7 @@ struct TrialBench: ParsableCommand {
     @Option(help: "Trial seed.") var seed: UInt64 = 7
     @Flag(help: "One JSON object per thread count instead of the table.") var json = false
 
-    static let stageOrder = ["build", "train", "compress", "fine-tune", "cost", "score"]
+    static let stageOrder = ["build", "train", "compress", "fine-tune", "score", "cost"]
 
     func run() throws {
         let counts = try threads.split(separator: ",").map { part -> Int in

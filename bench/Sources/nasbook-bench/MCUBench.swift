@@ -23,6 +23,7 @@ struct MCUBench: ParsableCommand {
     @Option(help: "Inputs per firmware run.") var inputs = 4
     @Flag(help: "Fit the latency model to every op of the fit networks and print it.") var fit = false
     @Option(help: "Also write every measured op (core, kernel/width, counts, instructions) to this TSV file.") var samplesFile: String?
+    @Option(help: "Build the firmwares in this folder and keep them (one numbered folder per run, the shared kernels in shared/), for reruns with edited kernels.") var keep: String?
 
     /// The networks measured: the 8-bit cnn (width 16, depth 3, 32x32x3), a DS-CNN, a
     /// MobileNetV3 and an MLP. With --fit, also smaller and differently shaped ones, so every
@@ -46,6 +47,9 @@ struct MCUBench: ParsableCommand {
                 ("mlp-small", try Architectures.mlp(input: [20], classes: 3, units: 16, layers: 2, seed: 5, rng: &rng)),
                 ("resnet-small", try Architectures.resnet(input: [10, 10, 3], classes: 3, width: 4, stacks: 2, rng: &rng)),
                 ("cnn-odd", try Architectures.plainCNN(input: [14, 14, 3], classes: 4, width: 6, depth: 2, seed: 6, rng: &rng)),
+                // 3x3 depthwise layers too large for the DSP kernels to decode their sub-byte
+                // weights once (9 x 64 > KernelWork.decodedWeightLimit), as MobileNet's 5x5 ones are.
+                ("dscnn-wide", try Architectures.dsCNN(input: [20, 8, 1], classes: 5, filters: 64, blocks: 2, rng: &rng)),
             ]
         }
         for (_, model) in list {
@@ -75,8 +79,13 @@ struct MCUBench: ParsableCommand {
         var jobs: [(network: String, model: Model, bits: Int, core: CortexMCore)] = []
         for (name, model) in networks { for b in widthSets { for core in coreList { jobs.append((name, model, b, core)) } } }
 
-        let base = NSTemporaryDirectory() + "nasbook-mcu-bench-\(getpid())"
-        defer { try? FileManager.default.removeItem(atPath: base) }
+        let base = keep ?? NSTemporaryDirectory() + "nasbook-mcu-bench-\(getpid())"
+        defer { if keep == nil { try? FileManager.default.removeItem(atPath: base) } }
+        if let keep {
+            try FileManager.default.createDirectory(atPath: keep, withIntermediateDirectories: true)
+            let manifest = jobs.enumerated().map { "\($0)\t\($1.network)\t\($1.bits)\t\($1.core.machine)\n" }.joined()
+            try ("run\tnetwork\tbits\tmachine\n" + manifest).write(toFile: keep + "/runs.tsv", atomically: true, encoding: .utf8)
+        }
         // Networks and inputs are prepared here, one at a time; only the firmware builds and runs
         // go in parallel.
         let prepared = try jobs.map { try Self.prepare($0.model, bits: $0.bits, inputs: inputs) }
@@ -172,7 +181,8 @@ struct MCUBench: ParsableCommand {
             throw ValidationError("\(job.name) \(job.bits)-bit on \(core): outputs differ from IntegerNetwork")
         }
         return job.graph.ops.enumerated().map { i, op in
-            Sample(work: KernelWork(op, input: job.graph.tensors[op.inputs[0]], output: job.graph.tensors[op.output], bits: op.weights > 0 ? job.bits : 8),
+            Sample(work: KernelWork(op, input: job.graph.tensors[op.inputs[0]], output: job.graph.tensors[op.output],
+                                     bits: op.weights > 0 ? job.bits : 8, dsp: core.dsp),
                    instructions: run.opInstructions[i])
         }
     }
@@ -182,7 +192,7 @@ struct MCUBench: ParsableCommand {
         switch kernel {
         case "conv": [0, 1, 2, 5, 6, 8, 9, 4]
         case "depthwise": [0, 1, 7, 6, 4]
-        case "pointwise": [0, 1, 6, 4]
+        case "pointwise": [0, 1, 2, 5, 6, 8, 4]
         case "dense": [0, 1, 6, 4]
         default: [3, 4]
         }

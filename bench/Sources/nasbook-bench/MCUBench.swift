@@ -59,8 +59,10 @@ struct MCUBench: ParsableCommand {
         return list
     }
 
-    /// One measured op: its kernel work and the instructions it executed.
-    struct Sample { let work: KernelWork; let instructions: Double }
+    /// One measured op: its kernel work, the instructions it executed, the width its weights
+    /// are stored at (8 for ops without weights) and whether they are stored as a bitmap of
+    /// non-zeros (then its sparse kernel ran: no fitted model, reported on its own line).
+    struct Sample { let work: KernelWork; let instructions: Double; let bits: Int; let sparse: Bool }
 
     func run() throws {
         if let missing = EmbeddedHarness.missingToolchain() { throw ValidationError("mcu-bench needs the Cortex-M toolchain: \(missing)") }
@@ -108,11 +110,15 @@ struct MCUBench: ParsableCommand {
             }
         }
 
-        // samples[core][key]
-        var samples: [String: [String: [Sample]]] = [:]
+        // samples[core][KernelWork.key]: the dense ops, which the fit takes; stored[core][kernel/bits]:
+        // the same by stored width (a small layer's decoded sub-byte weights run the 8-bit kernel,
+        // its key says 8); sparse[core][kernel/bits]: the bitmap layers.
+        var samples: [String: [String: [Sample]]] = [:], stored = samples, sparse = samples
         for (i, job) in jobs.enumerated() {
             let measured = try results[i]!.get()
-            for s in measured { samples[job.core.name, default: [:]][s.work.key, default: []].append(s) }
+            for s in measured where !s.sparse { samples[job.core.name, default: [:]][s.work.key, default: []].append(s) }
+            for s in measured where s.sparse { sparse[job.core.name, default: [:]]["\(s.work.kernel)/\(s.bits)", default: []].append(s) }
+            for s in measured where !s.sparse { stored[job.core.name, default: [:]]["\(s.work.kernel)/\(s.bits)", default: []].append(s) }
             if !fit || networks.prefix(4).contains(where: { $0.0 == job.network }) {
                 let total = measured.reduce(0) { $0 + $1.instructions }, macs = measured.reduce(0) { $0 + $1.work.counts[0] }
                 print(String(format: "%-16@ %2d-bit %-11@ %10.0f instructions  %8.0f MACs  %5.2f per MAC",
@@ -128,21 +134,25 @@ struct MCUBench: ParsableCommand {
             }
             try tsv.write(toFile: samplesFile, atomically: true, encoding: .utf8)
         }
-        print("\ninstructions per MAC (all ops of a kernel over the networks above, requantization and im2col included)")
+        print("\ninstructions per MAC (all ops of a kernel over the networks above by stored weight width, requantization and")
+        print("im2col included; dense storage, then the layers stored as a bitmap of non-zeros, whose MACs are the non-zero ones)")
         let kernels = ["conv", "pointwise", "depthwise", "dense"]
-        var header = "kernel     "
+        var header = "kernel            "
         for core in coreList { for b in widthSets { header += String(format: " %@ %d-bit", core.name.replacingOccurrences(of: "Cortex-", with: ""), b).padding(toLength: 11, withPad: " ", startingAt: 0) } }
         print(header)
-        for kernel in kernels {
-            var line = kernel.padding(toLength: 11, withPad: " ", startingAt: 0)
-            for core in coreList {
-                for b in widthSets {
-                    let s = samples[core.name]?["\(kernel)/\(KernelWork.widthClass(b))"] ?? []
-                    let macs = s.reduce(0) { $0 + $1.work.counts[0] }
-                    line += (macs > 0 ? String(format: " %10.2f", s.reduce(0) { $0 + $1.instructions } / macs) : "          -")
+        for (table, suffix) in [(stored, ""), (sparse, " (sparse)")] {
+            for kernel in kernels {
+                var line = (kernel + suffix).padding(toLength: 18, withPad: " ", startingAt: 0), any = false
+                for core in coreList {
+                    for b in widthSets {
+                        let s = table[core.name]?["\(kernel)/\(b)"] ?? []
+                        let macs = s.reduce(0) { $0 + $1.work.counts[0] }
+                        any = any || macs > 0
+                        line += (macs > 0 ? String(format: " %10.2f", s.reduce(0) { $0 + $1.instructions } / macs) : "          -")
+                    }
                 }
+                if any || suffix.isEmpty { print(line) }
             }
-            print(line)
         }
         if fit {
             print("\nfitted instruction models (weighted least squares on relative error), for NasCost's CoreProfile:")
@@ -181,9 +191,13 @@ struct MCUBench: ParsableCommand {
             throw ValidationError("\(job.name) \(job.bits)-bit on \(core): outputs differ from IntegerNetwork")
         }
         return job.graph.ops.enumerated().map { i, op in
-            Sample(work: KernelWork(op, input: job.graph.tensors[op.inputs[0]], output: job.graph.tensors[op.output],
-                                     bits: op.weights > 0 ? job.bits : 8, dsp: core.dsp),
-                   instructions: run.opInstructions[i])
+            let bits = op.weights > 0 ? job.bits : 8
+            let storage = job.writer.weightStorage[i]
+            // A sparse layer's MACs are its non-zero weights x positions, what its kernel runs.
+            let work = KernelWork(op, input: job.graph.tensors[op.inputs[0]], output: job.graph.tensors[op.output], bits: bits, dsp: core.dsp)
+            let executed = storage.map { KernelWork(kernel: work.kernel, width: work.width,
+                                                    counts: [Double($0.executedMACs(dense: op.macs))] + work.counts.dropFirst()) } ?? work
+            return Sample(work: executed, instructions: run.opInstructions[i], bits: bits, sparse: storage?.isSparse == true)
         }
     }
 

@@ -61,14 +61,15 @@ public struct TargetBoard: Sendable, Equatable {
 
 /// Exact flash and RAM and estimated latency of a model on a board, per layer and in total.
 ///
-/// Flash per weighted op: weights as their `WeightStorage` holds them (packed at their
-/// bit-width, or a bitmap of non-zeros plus the non-zero values when that is smaller; rounded up
-/// to whole bytes per layer) + int32 biases + 8 bytes per output channel (requantization multiplier and shift) +
-/// 8 bytes per output tensor (activation scale and zero point) + `layerOverhead` bytes for the
-/// op's descriptors in the model file; a tabulated non-linearity (hard swish, hard sigmoid,
-/// logistic) adds its 256-byte table. RAM: the arena from the greedy plan of every activation
-/// tensor and kernel scratch buffer, int8 activations. MACs: what the kernels execute, so a
-/// bitmap layer counts its non-zero weights x positions.
+/// Flash, what the C export's model.o holds: per weighted op, weights as their `WeightStorage`
+/// holds them (packed at their bit-width, or a bitmap of non-zeros plus the non-zero values when
+/// that is smaller; rounded up to whole bytes per layer) + int32 biases + 8 bytes per output
+/// channel (requantization multiplier and shift); a tabulated non-linearity (hard swish, hard
+/// sigmoid, logistic) adds its 256-byte table; every op adds `descriptorBytes` of its kind (its
+/// parameter record and its call), and the network `invokeBytes` (model_invoke's own code).
+/// RAM: the arena from the greedy plan of every activation tensor and kernel scratch buffer,
+/// int8 activations. MACs: what the kernels execute, so a bitmap layer counts its non-zero
+/// weights x positions.
 public struct CostReport: Sendable {
     public struct LayerCost: Sendable, Equatable {
         public let op: DeploymentGraph.OpKind
@@ -99,8 +100,31 @@ public struct CostReport: Sendable {
         WeightStorage.denseBytes(weights: weights, bits: bits.bits)
     }
 
-    /// Descriptor bytes per op in the model file (operator, tensor and buffer tables).
-    public static let layerOverhead = 64
+    /// Bytes of flash an op of `kind` takes in the C export besides its arrays: its parameter
+    /// record (`nas_conv_params` 68 B, `nas_pool_params` 60 B, `nas_quant` 16 B, none for a
+    /// lookup) plus its call in model_invoke (argument set-up and the arrays' addresses in the
+    /// literal pool: 14 B for a pool's three arguments to 55 B for a convolution's eight).
+    /// Measured with arm-none-eabi-size on arm-none-eabi-gcc 12.2 -O2 builds of every family for
+    /// the Cortex-M0+, M4 and M7 (the calls differ by a few bytes between Thumb-1 and Thumb-2);
+    /// EmbeddedTests checks model.o against the total.
+    public static func descriptorBytes(_ kind: DeploymentGraph.OpKind) -> Int {
+        switch kind {
+        case .conv: 68 + 55
+        case .depthwiseConv: 68 + 51
+        case .fullyConnected: 16 + 57
+        case .maxPool, .avgPool: 60 + 14
+        case .mean: 16 + 34
+        case .add: 16 + 58
+        case .mul: 16 + 46
+        case .hardSwish, .hardSigmoid, .logistic: 20
+        // Never exported on its own (the export refuses an unfolded batch norm): a dense op's.
+        case .batchNorm: 16 + 57
+        }
+    }
+
+    /// model_invoke's own code in the C export: its prologue and epilogue and the copies of the
+    /// input into the arena and the output out of it.
+    public static let invokeBytes = 40
 
     /// The int8 -> int8 table an element-wise non-linearity runs through in the C export (one
     /// output per input value), stored in flash next to its op.
@@ -113,6 +137,7 @@ public struct CostReport: Sendable {
     }
 
     public let layers: [LayerCost]
+    /// The layers' flash plus `invokeBytes`.
     public let flashBytes: Int
     public let ramBytes: Int
     public let macs: Int
@@ -157,9 +182,9 @@ public struct CostReport: Sendable {
                 }
                 storage = WeightStorage(weights: op.weights, nonZero: nonZero, bits: b.bits)
                 weightBytes = storage!.bytes
-                opFlash = weightBytes + op.biases * 4 + op.outputChannels * 8 + 8 + Self.layerOverhead
+                opFlash = weightBytes + op.biases * 4 + op.outputChannels * 8 + Self.descriptorBytes(op.kind)
             } else {
-                opFlash = 8 + Self.layerOverhead + (Self.usesLookupTable(op.kind) ? Self.lookupTableBytes : 0)
+                opFlash = Self.descriptorBytes(op.kind) + (Self.usesLookupTable(op.kind) ? Self.lookupTableBytes : 0)
             }
             let executed = storage?.executedMACs(dense: op.macs) ?? op.macs
             let work: Double = switch op.kind {
@@ -172,7 +197,9 @@ public struct CostReport: Sendable {
             // fit yet, so it (and the network's instruction total) falls back to per-MAC constants
             // over the MACs it executes.
             let isSparse = storage?.isSparse == true
-            let predicted = isSparse ? nil : board.core.instructions?.instructions(KernelWork(op, input: graph.tensors[op.inputs[0]], output: graph.tensors[op.output], bits: b.bits))
+            let predicted = isSparse ? nil : board.core.instructions.flatMap { model in
+                model.instructions(KernelWork(op, input: graph.tensors[op.inputs[0]], output: graph.tensors[op.output], bits: b.bits, dsp: model.dsp))
+            }
             let opCycles = predicted.map { $0 * board.core.instructions!.cyclesPerInstruction } ?? work + board.core.cyclesPerOp
             instructions = predicted.flatMap { p in instructions.map { $0 + p } }
             let live = buffers.indices.filter { buffers[$0].firstUse <= i && i <= buffers[$0].lastUse }
@@ -186,7 +213,7 @@ public struct CostReport: Sendable {
             cycles += opCycles
         }
         self.layers = layers
-        flashBytes = flash
+        flashBytes = flash + Self.invokeBytes
         ramBytes = plan.arenaSize
         self.macs = macs
         self.parameters = parameters

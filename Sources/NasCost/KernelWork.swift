@@ -9,17 +9,19 @@ public struct KernelWork: Sendable, Equatable {
     /// in place), "depthwise", "dense", or an element-wise op's kind ("max_pool", "add", ...).
     public let kernel: String
     /// Weight width class: 8, 4 or 2 (decoded a word at a time on DSP cores), 0 for the widths
-    /// decoded to int8 first (3, 5, 6, 7); 8 for ops without weights.
+    /// decoded to int8 first (3, 5, 6, 7); 8 for ops without weights, and on DSP cores for a
+    /// small layer whose sub-byte weights are decoded once and run as 8-bit ones.
     public let width: Int
     /// The counts, in this order: MACs; outputs (values requantized); column values (gathered
-    /// into scratch); elements (read and written); 1 (the call); unpaired column values (those of
-    /// convolutions whose channels per group are not a multiple of the DSP kernels' pair group,
-    /// gathered the slow way); blocks (the DSP kernels' register blocks: 2 pixels x 2 channels for
-    /// convolutions, 1 pixel x 2 channels for 1x1 and dense, 1 pixel x 4 channels for depthwise);
-    /// valid MACs (depthwise taps inside the input, the only ones its DSP kernel runs); tail MACs
-    /// (convolution MACs on the last k % group values of a column, multiplied one by one); taps
-    /// gathered (pixels x taps x groups of convolutions through scratch: the gather's per-tap
-    /// work, which a fit on columns alone would spread over channels).
+    /// into scratch, or on DSP cores into a 1x1 convolution's stack columns); elements (read and
+    /// written); 1 (the call); unpaired column values (those of convolutions whose channels per
+    /// group are not a multiple of the DSP kernels' pair group, gathered the slow way); blocks
+    /// (the DSP kernels' register blocks: 2 pixels x 2 channels for convolutions, 1x1 ones on DSP
+    /// cores included, otherwise 1 pixel x 2 channels for 1x1 and dense, 1 pixel x 4 channels for
+    /// depthwise); valid MACs (depthwise taps inside the input, the only ones its DSP kernel
+    /// runs); tail MACs (convolution MACs on the last k % group values of a column, multiplied
+    /// one by one); taps gathered (pixels x taps x groups of convolutions through scratch: the
+    /// gather's per-tap work, which a fit on columns alone would spread over channels).
     /// Each coefficient multiplies one of these.
     public let counts: [Double]
 
@@ -28,20 +30,38 @@ public struct KernelWork: Sendable, Equatable {
 
     public static func widthClass(_ bits: Int) -> Int { bits == 8 || bits == 4 || bits == 2 ? bits : 0 }
 
+    /// Weights up to which the DSP kernels decode a layer's sub-byte weights to int8 once per
+    /// call (into a stack buffer of this many bytes) and run the 8-bit kernel: convolutions
+    /// through scratch and depthwise convolutions with one channel per input channel. The C
+    /// source takes its buffer size from here.
+    public static let decodedWeightLimit = 512
+
+    /// Input channels per group up to which the DSP kernels gather a 1x1 convolution's two
+    /// pixels into int16 columns on the stack (2 x this many values) and run the convolution's
+    /// 2 x 2 block; wider ones read the input in place, one pixel at a time.
+    public static let pointwiseColumnChannels = 128
+
     public init(kernel: String, width: Int, counts: [Double]) {
         self.kernel = kernel
         self.width = width
         self.counts = counts
     }
 
-    public init(_ op: DeploymentGraph.Op, input: DeploymentGraph.TensorInfo, output: DeploymentGraph.TensorInfo, bits: Int) {
+    /// `dsp`: the work as the DSP kernels (Cortex-M4, M7) do it, which run a small layer's
+    /// sub-byte weights as 8-bit ones once decoded (`decodedWeightLimit`) and block 1x1
+    /// convolutions as the others (`pointwiseColumnChannels`).
+    public init(_ op: DeploymentGraph.Op, input: DeploymentGraph.TensorInfo, output: DeploymentGraph.TensorInfo, bits: Int, dsp: Bool = false) {
         let outputs = Double(output.bytes)
         let pixels = output.bytes / max(1, op.outputChannels)
         var columns = 0.0, unpaired = 0.0, blocks = 0.0, valid = Double(op.macs), tail = 0.0, gathered = 0.0
+        var bits = bits
         switch op.operation {
         case .convolution(let conv, let depthwise):
             let taps = conv.taps
-            if op.scratchBytes > 0 { columns = Double(pixels * taps * conv.inputChannels) }
+            let decodable = depthwise ? op.outputChannels == conv.inputChannels : op.scratchBytes > 0
+            if dsp && bits != 8 && decodable && op.weights <= Self.decodedWeightLimit { bits = 8 }
+            let gatheredPointwise = dsp && op.scratchBytes == 0 && conv.inputChannels / conv.groups <= Self.pointwiseColumnChannels
+            if op.scratchBytes > 0 || gatheredPointwise { columns = Double(pixels * taps * conv.inputChannels) }
             let group = bits == 4 ? 8 : bits == 2 ? 16 : 4
             if depthwise {
                 kernel = "depthwise"
@@ -54,8 +74,8 @@ public struct KernelWork: Sendable, Equatable {
                 }
                 let rows = input.shape.count == 3 ? inside(oh, h, conv.kernelHeight, conv.paddingHeight) : conv.kernelHeight * oh
                 valid = Double(rows * inside(ow, w, conv.kernelWidth, conv.paddingWidth) * op.outputChannels)
-            } else if op.scratchBytes > 0 {
-                kernel = "conv"
+            } else if op.scratchBytes > 0 || gatheredPointwise {
+                kernel = op.scratchBytes > 0 ? "conv" : "pointwise"
                 let gc = conv.inputChannels / conv.groups, goc = op.outputChannels / conv.groups
                 if gc % group != 0 { unpaired = columns }
                 let k = taps * gc
@@ -87,12 +107,15 @@ public struct InstructionModel: Sendable, Equatable {
     /// Assumed cycles per instruction of the exported kernels on this core: the emulator counts
     /// instructions, the board runs cycles.
     public let cyclesPerInstruction: Double
+    /// Whether the core runs the DSP kernels (the counts are then `KernelWork`'s with `dsp`).
+    public let dsp: Bool
     /// Coefficients per `KernelWork.key`, one per count.
     public let coefficients: [String: [Double]]
 
-    public init(source: String, cyclesPerInstruction: Double, coefficients: [String: [Double]]) {
+    public init(source: String, cyclesPerInstruction: Double, dsp: Bool, coefficients: [String: [Double]]) {
         self.source = source
         self.cyclesPerInstruction = cyclesPerInstruction
+        self.dsp = dsp
         self.coefficients = coefficients
     }
 

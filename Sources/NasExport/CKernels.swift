@@ -12,6 +12,12 @@ import NasCost
 /// dense layers decode a row, and depthwise convolutions one tap's weights for a run of channels,
 /// `NAS_CHUNK` (64) weights at a time into a buffer on the stack, 8 weights (`bits` bytes) per
 /// step, and run the same inner loop as on 8-bit weights, which they read in place.
+///
+/// On cores with the DSP extension (the `NAS_DSP` section of the source) every convolution runs
+/// a 2 x 2 register block (two output channels x two output pixels) with SMLAD; a 1x1
+/// convolution gathers its two pixels into a 512-byte stack buffer, and a layer with few
+/// sub-byte weights (a first convolution, most depthwise ones) has them decoded to int8 into a
+/// stack buffer once per call, so the M4's and M7's kernels need more stack than the M0+'s.
 enum CKernels {
     /// Bytes of stack each kernel entry point needs with everything it calls, per core: the
     /// deepest path in gcc's call graph (-fcallgraph-info=su, the call-graph form of
@@ -22,10 +28,10 @@ enum CKernels {
         "Cortex-M0+": ["nas_conv": 448, "nas_depthwise_conv": 640, "nas_fully_connected": 344, "nas_max_pool": 96,
                        "nas_avg_pool": 120, "nas_mean": 104, "nas_add": 120, "nas_mul": 80, "nas_lookup": 12,
                        "nas_conv_sparse": 304, "nas_depthwise_conv_sparse": 240, "nas_fully_connected_sparse": 120],
-        "Cortex-M4": ["nas_conv": 608, "nas_depthwise_conv": 656, "nas_fully_connected": 336, "nas_max_pool": 56,
+        "Cortex-M4": ["nas_conv": 1488, "nas_depthwise_conv": 928, "nas_fully_connected": 432, "nas_max_pool": 56,
                       "nas_avg_pool": 72, "nas_mean": 56, "nas_add": 64, "nas_mul": 64, "nas_lookup": 0,
                       "nas_conv_sparse": 240, "nas_depthwise_conv_sparse": 208, "nas_fully_connected_sparse": 88],
-        "Cortex-M7": ["nas_conv": 616, "nas_depthwise_conv": 656, "nas_fully_connected": 336, "nas_max_pool": 56,
+        "Cortex-M7": ["nas_conv": 1504, "nas_depthwise_conv": 944, "nas_fully_connected": 432, "nas_max_pool": 56,
                       "nas_avg_pool": 72, "nas_mean": 64, "nas_add": 64, "nas_mul": 64, "nas_lookup": 0,
                       "nas_conv_sparse": 240, "nas_depthwise_conv_sparse": 208, "nas_fully_connected_sparse": 88],
     ]
@@ -218,6 +224,12 @@ static void gather(const int8_t *in, int16_t *column, const nas_conv_params *p, 
    Convolution columns (im2col) are therefore stored in groups of G values (4 at 8 bits), pairs
    (j, j + G/2) side by side; a column's last k % G values stay in order and are multiplied one
    by one. Widths 3, 5, 6 and 7 are decoded to int8 as on other cores and multiplied as 8-bit.
+   Every convolution, 1x1 included (its two columns then on the stack), runs CMSIS-NN's 2 x 2
+   block: two output channels' rows against two output pixels' columns, so each loaded weight
+   word and each loaded column word feeds two SMLADs. Where a layer's sub-byte weights are few
+   (a first layer, a small depthwise), they are decoded to int8 on the stack once per call and
+   the 8-bit kernel runs. Requantization takes the high word of one UMULL where the shift
+   allows (see dsp_requantize), the general path otherwise.
    Integer sums in another order are the same sums: results are bit for bit the plain kernels'. */
 #if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
 #include <arm_acle.h>
@@ -250,12 +262,95 @@ static inline uint32_t dsp_stream32(const uint8_t *w, long bit) {
 /* Values per SMLAD group of a column for a weight width. */
 static int dsp_group(int bits) { return bits == 4 ? 8 : bits == 2 ? 16 : 4; }
 
-/* Puts each whole group of g values of a gathered column into pair order (j, j + g/2);
-   returns the sum of those values, for the correction of unsigned (offset) weights. */
+/* An op's output zero point and clamp, copied out of its nas_quant so that they stay in
+   registers across the output stores (an int8_t store may alias the struct). */
+typedef struct {
+    int32_t zero, lo, hi;
+    const nas_quant *q;
+} dsp_output;
+
+static inline dsp_output dsp_output_of(const nas_quant *q) {
+    dsp_output o;
+    o.zero = q->out_zero;
+    o.lo = q->act_min;
+    o.hi = q->act_max;
+    o.q = q;
+    return o;
+}
+
+/* The general requantize(), out of line: the kernels' loops keep only the fast path inline. */
+__attribute__((noinline)) static int8_t dsp_requantize_general(int32_t x, int32_t q31, int32_t right, const nas_quant *q) {
+    return requantize(x, q31, right, q);
+}
+
+/* x * q31 / 2^(32 + shift), rounded half away from zero, for shift >= 1: requantize()'s scale
+   bit for bit when its shift right = 32 + shift (then only the high word of |x| * q31 matters:
+   (hi + 2^(shift - 1)) >> shift). */
+static inline int32_t dsp_scale_high(int32_t x, uint32_t q31, int shift) {
+    const uint32_t sign = (uint32_t)(x >> 31), magnitude = ((uint32_t)x ^ sign) - sign;
+    uint32_t low, high;
+    __asm__("umull %0, %1, %2, %3" : "=r"(low), "=r"(high) : "r"(magnitude), "r"(q31)); /* gcc adds a sign fix-up */
+    (void)low;
+    const uint32_t scaled = (high + (1u << (shift - 1))) >> shift;
+    return (int32_t)((scaled ^ sign) - sign);
+}
+
+static inline int8_t dsp_clamp(int32_t v, dsp_output o) {
+    v = v < o.lo ? o.lo : v;
+    return (int8_t)(v > o.hi ? o.hi : v);
+}
+
+/* requantize() of an int32 sum, bit for bit: a few instructions where the shift is at least 33
+   (multipliers below 1/2, the usual case), the general path otherwise. */
+static inline int8_t dsp_requantize(int32_t x, int32_t q31, int32_t right, dsp_output o) {
+    if (right >= 33 && q31 >= 0) return dsp_clamp(o.zero + dsp_scale_high(x, (uint32_t)q31, right - 32), o);
+    return dsp_requantize_general(x, q31, right, o.q);
+}
+
+/* Two sums of one output channel (two pixels) requantized and stored. */
+static inline void dsp_store2(int32_t a, int32_t b, int32_t q31, int32_t right, dsp_output o, int8_t *da, int8_t *db) {
+    if (right >= 33 && q31 >= 0) {
+        *da = dsp_clamp(o.zero + dsp_scale_high(a, (uint32_t)q31, right - 32), o);
+        *db = dsp_clamp(o.zero + dsp_scale_high(b, (uint32_t)q31, right - 32), o);
+    } else {
+        *da = dsp_requantize_general(a, q31, right, o.q);
+        *db = dsp_requantize_general(b, q31, right, o.q);
+    }
+}
+
+/* n (a multiple of 4) inputs minus the zero point as int16 pairs (0, 2), (1, 3) of each four. */
+static void dsp_widen_pairs4(const int8_t *src, int16_t *dst, int n, int32_t zeros) {
+    const int8_t *end = src + n;
+    for (; src < end; src += 4, dst += 4) {
+        const int32_t v = dsp_load32(src);
+        const int32_t a = __ssub16(__sxtb16(v), zeros), b = __ssub16(dsp_sxtb16_ror8(v), zeros);
+        memcpy(dst, &a, 4);
+        memcpy(dst + 2, &b, 4);
+    }
+}
+
+/* n inputs minus the zero point as int16, in order. */
+static int16_t *dsp_widen(const int8_t *src, int16_t *dst, int n, int32_t zero) {
+    const int8_t *end = src + n;
+    while (src < end) *dst++ = (int16_t)(*src++ - zero);
+    return dst;
+}
+
+/* Puts each whole group of g values of a column into pair order (j, j + g/2); returns the sum
+   of those values, for the correction of offset weights (only 4- and 2-bit use it). */
 static int32_t dsp_pair_column(int16_t *column, int k, int g) {
     int16_t group[16];
     int32_t sum = 0;
     int q, j;
+    if (g == 4) {
+        /* (0, 2), (1, 3): swap the middle two. */
+        for (q = 0; q + 4 <= k; q += 4) {
+            const int16_t t = column[q + 1];
+            column[q + 1] = column[q + 2];
+            column[q + 2] = t;
+        }
+        return 0;
+    }
     for (q = 0; q + g <= k; q += g) {
         for (j = 0; j < g; j++) {
             group[j] = column[q + j];
@@ -269,40 +364,33 @@ static int32_t dsp_pair_column(int16_t *column, int k, int g) {
     return sum;
 }
 
-/* requantize() of an int32 sum, bit for bit, in a few instructions where the shift is at least
-   33 (multipliers below 1/2, the usual case): then only the high word of |x| * q31 matters,
-   (hi + 2^(right - 33)) >> (right - 32). Other shifts take the general path. */
-static inline int8_t dsp_requantize(int32_t x, int32_t q31, int32_t right, const nas_quant *q) {
-    if (right >= 33 && q31 >= 0) {
-        const uint32_t magnitude = x < 0 ? 0u - (uint32_t)x : (uint32_t)x;
-        const uint32_t high = (uint32_t)(((uint64_t)magnitude * (uint32_t)q31) >> 32);
-        const int32_t scaled = (int32_t)((high + (1u << (right - 33))) >> (right - 32));
-        int32_t v = q->out_zero + (x < 0 ? -scaled : scaled);
-        if (v < q->act_min) v = q->act_min;
-        if (v > q->act_max) v = q->act_max;
-        return (int8_t)v;
+/* gather() for any channel count, a kernel row of taps at a time where it lies inside the
+   input and the convolution has one group (its kw * c values are then contiguous). */
+static void dsp_gather(const int8_t *in, int16_t *column, const nas_conv_params *p, int oy, int ox, int c0, int gc) {
+    const int32_t zero = p->q.in_zero;
+    const int ix0 = ox * p->stride - p->pad_w, row = p->kw * gc;
+    int ky, kx;
+    for (ky = 0; ky < p->kh; ky++, column += row) {
+        const int iy = oy * p->stride - p->pad_h + ky;
+        if (iy < 0 || iy >= p->h) {
+            memset(column, 0, (size_t)row * 2);
+        } else if (gc == p->c && ix0 >= 0 && ix0 + p->kw <= p->w) {
+            dsp_widen(in + (iy * p->w + ix0) * p->c, column, row, zero);
+        } else {
+            int16_t *dst = column;
+            for (kx = 0; kx < p->kw; kx++, dst += gc) {
+                const int ix = ix0 + kx;
+                if (ix < 0 || ix >= p->w) memset(dst, 0, (size_t)gc * 2);
+                else dsp_widen(in + (iy * p->w + ix) * p->c + c0, dst, gc, zero);
+            }
+        }
     }
-    return requantize(x, q31, right, q);
-}
-
-/* n (a multiple of 4) inputs minus the zero point as int16 pairs (0, 2), (1, 3) of each four;
-   returns sum plus their sum. */
-__attribute__((noinline)) static int32_t dsp_widen_pairs4(const int8_t *src, int16_t *dst, int n, int32_t zeros, int32_t sum) {
-    const int8_t *end = src + n;
-    for (; src < end; src += 4, dst += 4) {
-        const int32_t v = dsp_load32(src);
-        const int32_t a = __ssub16(__sxtb16(v), zeros), b = __ssub16(dsp_sxtb16_ror8(v), zeros);
-        memcpy(dst, &a, 4);
-        memcpy(dst + 2, &b, 4);
-        sum = __smlad(__sadd16(a, b), 0x00010001, sum);
-    }
-    return sum;
 }
 
 /* Gathers the receptive field of output pixel (oy, ox) like gather(), already in pair order for
    groups of g values (4, 8 or 16; gc a multiple of g): SXTB16 widens four inputs at a time,
    SSUB16 removes the zero point from two, PKHBT/PKHTB pair values g/2 apart. Returns the sum
-   of the column's values. */
+   of the column's values when g > 4 (offset weights need it). */
 static int32_t dsp_gather_pairs(const int8_t *in, int16_t *column, const nas_conv_params *p, int oy, int ox, int c0, int gc, int g) {
     const int32_t zeros = (int32_t)(((uint32_t)p->q.in_zero & 0xFFFFu) * 0x00010001u), ones = 0x00010001;
     int32_t sum = 0;
@@ -313,13 +401,13 @@ static int32_t dsp_gather_pairs(const int8_t *in, int16_t *column, const nas_con
             const int ix = ox * p->stride - p->pad_w + kx;
             int16_t *dst = column + (ky * p->kw + kx) * gc;
             if (iy < 0 || iy >= p->h || ix < 0 || ix >= p->w) {
-                for (i = 0; i < gc; i++) dst[i] = 0;
+                memset(dst, 0, (size_t)gc * 2);
                 continue;
             }
             {
                 const int8_t *src = in + (iy * p->w + ix) * p->c + c0;
                 if (g == 4) {
-                    sum = dsp_widen_pairs4(src, dst, gc, zeros, sum);
+                    dsp_widen_pairs4(src, dst, gc, zeros);
                     continue;
                 }
                 for (i = 0; i < gc; i += g, src += g, dst += g) {
@@ -343,46 +431,48 @@ static int32_t dsp_gather_pairs(const int8_t *in, int16_t *column, const nas_con
     return sum;
 }
 
-/* acc[2 * r + c] += row r . column c over the first n values, int8 rows, paired columns.
-   Not inlined: the four accumulators and eight operands need the whole register file. */
-__attribute__((noinline)) static void dsp_rows_s8(const int8_t *row0, const int8_t *row1, const int16_t *col0,
-                                                  const int16_t *col1, int n, int32_t acc[4]) {
+/* Four weights of rows r0, r1 against two pairs of columns c0, c1: eight SMLADs, each loaded
+   weight word used for both columns and each column word for both rows. */
+#define DSP_S8_STEP                                 \
+    "ldr %[a], [%[r0]], #4\n\t"                     \
+    "ldr %[b], [%[r1]], #4\n\t"                     \
+    "ldr %[x], [%[c0]], #4\n\t"                     \
+    "ldr %[y], [%[c1]], #4\n\t"                     \
+    "sxtb16 %[t], %[a]\n\t"                         \
+    "smlad %[s00], %[x], %[t], %[s00]\n\t"          \
+    "smlad %[s01], %[y], %[t], %[s01]\n\t"          \
+    "sxtb16 %[t], %[b]\n\t"                         \
+    "smlad %[s10], %[x], %[t], %[s10]\n\t"          \
+    "smlad %[s11], %[y], %[t], %[s11]\n\t"          \
+    "ldr %[x], [%[c0]], #4\n\t"                     \
+    "ldr %[y], [%[c1]], #4\n\t"                     \
+    "sxtb16 %[t], %[a], ror #8\n\t"                 \
+    "smlad %[s00], %[x], %[t], %[s00]\n\t"          \
+    "smlad %[s01], %[y], %[t], %[s01]\n\t"          \
+    "sxtb16 %[t], %[b], ror #8\n\t"                 \
+    "smlad %[s10], %[x], %[t], %[s10]\n\t"          \
+    "smlad %[s11], %[y], %[t], %[s11]\n\t"
+#define DSP_S8_OPERANDS                                                                                        \
+    : [r0] "+r"(row0), [r1] "+r"(row1), [c0] "+r"(col0), [c1] "+r"(col1), [s00] "+r"(s00), [s01] "+r"(s01), \
+      [s10] "+r"(s10), [s11] "+r"(s11), [a] "=&r"(a), [b] "=&r"(b), [x] "=&r"(x), [y] "=&r"(y), [t] "=&r"(t)
+
+/* acc[2 * r + c] += row r . column c over n values, int8 rows, paired columns: eight values a
+   loop turn (38 instructions for 32 MACs), then four, then the last n % 4 one by one. In
+   assembly because compilers spill the 14 live registers this needs. */
+static inline void dsp_rows_s8(const int8_t *row0, const int8_t *row1, const int16_t *col0,
+                               const int16_t *col1, int n, int32_t acc[4]) {
     int32_t s00 = acc[0], s01 = acc[1], s10 = acc[2], s11 = acc[3];
-    const int8_t *end = row0 + (n & ~3);
+    int32_t a, b, x, y, t;
+    const int8_t *end = row0 + (n & ~7);
     if (row0 < end) {
-        /* Four weights of each row, two pairs of each column, eight SMLADs: 20 instructions for
-           16 MACs. In assembly because compilers spill the 14 live registers this needs. */
-        int32_t a, b, x, y, t;
-        __asm__ volatile(
-            "1:\n\t"
-            "ldr %[a], [%[r0]], #4\n\t"
-            "ldr %[b], [%[r1]], #4\n\t"
-            "ldr %[x], [%[c0]], #4\n\t"
-            "ldr %[y], [%[c1]], #4\n\t"
-            "sxtb16 %[t], %[a]\n\t"
-            "smlad %[s00], %[x], %[t], %[s00]\n\t"
-            "smlad %[s01], %[y], %[t], %[s01]\n\t"
-            "sxtb16 %[t], %[b]\n\t"
-            "smlad %[s10], %[x], %[t], %[s10]\n\t"
-            "smlad %[s11], %[y], %[t], %[s11]\n\t"
-            "ldr %[x], [%[c0]], #4\n\t"
-            "ldr %[y], [%[c1]], #4\n\t"
-            "sxtb16 %[t], %[a], ror #8\n\t"
-            "smlad %[s00], %[x], %[t], %[s00]\n\t"
-            "smlad %[s01], %[y], %[t], %[s01]\n\t"
-            "sxtb16 %[t], %[b], ror #8\n\t"
-            "smlad %[s10], %[x], %[t], %[s10]\n\t"
-            "smlad %[s11], %[y], %[t], %[s11]\n\t"
-            "cmp %[r0], %[end]\n\t"
-            "bne 1b"
-            : [r0] "+r"(row0), [r1] "+r"(row1), [c0] "+r"(col0), [c1] "+r"(col1), [s00] "+r"(s00), [s01] "+r"(s01),
-              [s10] "+r"(s10), [s11] "+r"(s11), [a] "=&r"(a), [b] "=&r"(b), [x] "=&r"(x), [y] "=&r"(y), [t] "=&r"(t)
-            : [end] "r"(end)
-            : "cc", "memory");
+        __asm__ volatile("1:\n\t" DSP_S8_STEP DSP_S8_STEP "cmp %[r0], %[end]\n\tbne 1b"
+                         DSP_S8_OPERANDS : [end] "r"(end) : "cc", "memory");
     }
+    if (n & 4) __asm__ volatile(DSP_S8_STEP DSP_S8_OPERANDS : : "memory");
     for (n &= 3; n > 0; n--, row0++, row1++, col0++, col1++) {
-        s00 += (int32_t)*col0 * *row0; s01 += (int32_t)*col1 * *row0;
-        s10 += (int32_t)*col0 * *row1; s11 += (int32_t)*col1 * *row1;
+        const int32_t u = *col0, v = *col1, p = *row0, q = *row1;
+        s00 += u * p; s01 += v * p;
+        s10 += u * q; s11 += v * q;
     }
     acc[0] = s00; acc[1] = s01; acc[2] = s10; acc[3] = s11;
 }
@@ -405,9 +495,18 @@ __attribute__((noinline)) static void dsp_rows_4bit(const uint8_t *w, long start
     int32_t s00 = acc[0], s01 = acc[1], s10 = acc[2], s11 = acc[3];
     long bit0 = start0 * 4, bit1 = start1 * 4;
     const long end = bit0 + (long)grouped * 4;
-    for (; bit0 < end; bit0 += 32, bit1 += 32, col0 += 8, col1 += 8) {
-        const uint32_t a = dsp_stream32(w, bit0) ^ 0x88888888u, b = dsp_stream32(w, bit1) ^ 0x88888888u;
-        DSP_PAIR(0, 0); DSP_PAIR(1, 4); DSP_PAIR(2, 8); DSP_PAIR(3, 12);
+    if ((bit0 & 7) == 0 && (bit1 & 7) == 0) {
+        /* Rows on byte boundaries (an even row length): whole words, no shifts. */
+        const uint8_t *p0 = w + (bit0 >> 3), *p1 = w + (bit1 >> 3), *e = w + (end >> 3);
+        for (; p0 < e; p0 += 4, p1 += 4, col0 += 8, col1 += 8) {
+            const uint32_t a = (uint32_t)dsp_load32(p0) ^ 0x88888888u, b = (uint32_t)dsp_load32(p1) ^ 0x88888888u;
+            DSP_PAIR(0, 0); DSP_PAIR(1, 4); DSP_PAIR(2, 8); DSP_PAIR(3, 12);
+        }
+    } else {
+        for (; bit0 < end; bit0 += 32, bit1 += 32, col0 += 8, col1 += 8) {
+            const uint32_t a = dsp_stream32(w, bit0) ^ 0x88888888u, b = dsp_stream32(w, bit1) ^ 0x88888888u;
+            DSP_PAIR(0, 0); DSP_PAIR(1, 4); DSP_PAIR(2, 8); DSP_PAIR(3, 12);
+        }
     }
     acc[0] = s00 - 8 * sum[0]; acc[1] = s01 - 8 * sum[1]; acc[2] = s10 - 8 * sum[0]; acc[3] = s11 - 8 * sum[1];
 }
@@ -419,27 +518,90 @@ __attribute__((noinline)) static void dsp_rows_2bit(const uint8_t *w, long start
     int32_t s00 = acc[0], s01 = acc[1], s10 = acc[2], s11 = acc[3];
     long bit0 = start0 * 2, bit1 = start1 * 2;
     const long end = bit0 + (long)grouped * 2;
-    for (; bit0 < end; bit0 += 32, bit1 += 32, col0 += 16, col1 += 16) {
-        const uint32_t a = dsp_stream32(w, bit0) ^ 0xAAAAAAAAu, b = dsp_stream32(w, bit1) ^ 0xAAAAAAAAu;
-        DSP_PAIR(0, 0); DSP_PAIR(1, 2); DSP_PAIR(2, 4); DSP_PAIR(3, 6);
-        DSP_PAIR(4, 8); DSP_PAIR(5, 10); DSP_PAIR(6, 12); DSP_PAIR(7, 14);
+    if ((bit0 & 7) == 0 && (bit1 & 7) == 0) {
+        const uint8_t *p0 = w + (bit0 >> 3), *p1 = w + (bit1 >> 3), *e = w + (end >> 3);
+        for (; p0 < e; p0 += 4, p1 += 4, col0 += 16, col1 += 16) {
+            const uint32_t a = (uint32_t)dsp_load32(p0) ^ 0xAAAAAAAAu, b = (uint32_t)dsp_load32(p1) ^ 0xAAAAAAAAu;
+            DSP_PAIR(0, 0); DSP_PAIR(1, 2); DSP_PAIR(2, 4); DSP_PAIR(3, 6);
+            DSP_PAIR(4, 8); DSP_PAIR(5, 10); DSP_PAIR(6, 12); DSP_PAIR(7, 14);
+        }
+    } else {
+        for (; bit0 < end; bit0 += 32, bit1 += 32, col0 += 16, col1 += 16) {
+            const uint32_t a = dsp_stream32(w, bit0) ^ 0xAAAAAAAAu, b = dsp_stream32(w, bit1) ^ 0xAAAAAAAAu;
+            DSP_PAIR(0, 0); DSP_PAIR(1, 2); DSP_PAIR(2, 4); DSP_PAIR(3, 6);
+            DSP_PAIR(4, 8); DSP_PAIR(5, 10); DSP_PAIR(6, 12); DSP_PAIR(7, 14);
+        }
     }
     acc[0] = s00 - 2 * sum[0]; acc[1] = s01 - 2 * sum[1]; acc[2] = s10 - 2 * sum[0]; acc[3] = s11 - 2 * sum[1];
 }
 #undef DSP_PAIR
 
-/* nas_conv with scratch on a DSP core: two output pixels' columns (paired for the weight width)
-   against two output channels' rows at a time, four accumulators in registers. */
-static void dsp_conv(const int8_t *in, int8_t *out, int16_t *scratch, const nas_conv_params *p,
-                     const void *w, const int32_t *bias, const int32_t *q31, const int32_t *right) {
-    const int gc = p->c / p->groups, goc = p->oc / p->groups, k = p->kh * p->kw * gc;
-    const int pixels = p->oh * p->ow, group = dsp_group(p->bits), grouped = k - k % group;
-    const int packed = p->bits == 4 || p->bits == 2;
+/* Output channels [o, o_end) of two pixels (out0, out1; the same pixel twice at an odd end)
+   from their paired columns, 8-bit rows: two channels' rows at a time against both columns,
+   four accumulators (the same channel twice at an odd end: stored twice, the same values). */
+__attribute__((noinline)) static void dsp_channels_s8(const int8_t *w, int k, const int16_t *col0, const int16_t *col1,
+                                                      int o, int o_end, const int32_t *bias, const int32_t *q31,
+                                                      const int32_t *right, dsp_output out_q, int8_t *out0, int8_t *out1) {
+    for (; o < o_end; o += 2) {
+        const int o1 = o + 1 < o_end ? o + 1 : o;
+        int32_t acc[4];
+        acc[0] = acc[1] = bias[o];
+        acc[2] = acc[3] = bias[o1];
+        dsp_rows_s8(w + (long)o * k, w + (long)o1 * k, col0, col1, k, acc);
+        dsp_store2(acc[0], acc[1], q31[o], right[o], out_q, out0 + o, out1 + o);
+        dsp_store2(acc[2], acc[3], q31[o1], right[o1], out_q, out0 + o1, out1 + o1);
+    }
+}
+
+/* The same for 4- and 2-bit rows, multiplied in offset form (sum: the columns' sums), and for
+   3-, 5-, 6- and 7-bit rows, decoded NAS_CHUNK weights at a time. */
+__attribute__((noinline)) static void dsp_channels_packed(const void *w, int bits, int k, const int16_t *col0, const int16_t *col1,
+                                                          const int32_t sum[2], int o, int o_end, const int32_t *bias,
+                                                          const int32_t *q31, const int32_t *right, dsp_output out_q,
+                                                          int8_t *out0, int8_t *out1) {
+    const int group = dsp_group(bits), grouped = k - k % group;
     int8_t buf0[NAS_CHUNK], buf1[NAS_CHUNK];
-    int pixel, g, o, j, i, start, n;
+    int i, start, n;
+    for (; o < o_end; o += 2) {
+        const int o1 = o + 1 < o_end ? o + 1 : o;
+        int32_t acc[4];
+        acc[0] = acc[1] = bias[o];
+        acc[2] = acc[3] = bias[o1];
+        if (bits == 4 || bits == 2) {
+            if (bits == 4) dsp_rows_4bit((const uint8_t *)w, (long)o * k, (long)o1 * k, col0, col1, sum, grouped, acc);
+            else dsp_rows_2bit((const uint8_t *)w, (long)o * k, (long)o1 * k, col0, col1, sum, grouped, acc);
+            for (i = grouped; i < k; i++) {
+                const int32_t wa = packed_weight((const uint8_t *)w, bits, (long)o * k + i);
+                const int32_t wb = packed_weight((const uint8_t *)w, bits, (long)o1 * k + i);
+                acc[0] += col0[i] * wa; acc[1] += col1[i] * wa;
+                acc[2] += col0[i] * wb; acc[3] += col1[i] * wb;
+            }
+        } else {
+            for (start = 0; start < k; start += n) {
+                n = k - start < NAS_CHUNK ? k - start : NAS_CHUNK;
+                dsp_rows_s8(weight_run(w, bits, (long)o * k + start, n, buf0),
+                            weight_run(w, bits, (long)o1 * k + start, n, buf1), col0 + start, col1 + start, n, acc);
+            }
+        }
+        dsp_store2(acc[0], acc[1], q31[o], right[o], out_q, out0 + o, out1 + o);
+        dsp_store2(acc[2], acc[3], q31[o1], right[o1], out_q, out0 + o1, out1 + o1);
+    }
+}
+
+/* nas_conv on a DSP core: two output pixels' columns (paired for the weight width) against two
+   output channels' rows at a time, four accumulators in registers (CMSIS-NN's
+   arm_nn_mat_mult_kernel_s8_s16 blocking). `scratch` holds the two columns: the arena's im2col
+   buffer, or for a 1x1 convolution the caller's stack buffer. */
+static void dsp_conv(const int8_t *in, int8_t *out, int16_t *scratch, const nas_conv_params *p, const void *w, int bits,
+                     const int32_t *bias, const int32_t *q31, const int32_t *right) {
+    const int gc = p->c / p->groups, goc = p->oc / p->groups, k = p->kh * p->kw * gc;
+    const int pixels = p->oh * p->ow, group = dsp_group(bits);
+    const dsp_output out_q = dsp_output_of(&p->q);
+    int pixel, g, j;
     for (pixel = 0; pixel < pixels; pixel += 2) {
         const int count = pixels - pixel < 2 ? 1 : 2;
         const int16_t *col0 = scratch, *col1 = count == 2 ? scratch + k : scratch;
+        int8_t *out0 = out + pixel * p->oc, *out1 = out + (pixel + count - 1) * p->oc;
         for (g = 0; g < p->groups; g++) {
             int32_t sum[2] = {0, 0};
             for (j = 0; j < count; j++) {
@@ -447,46 +609,28 @@ static void dsp_conv(const int8_t *in, int8_t *out, int16_t *scratch, const nas_
                 if (gc % group == 0) {
                     sum[j] = dsp_gather_pairs(in, scratch + j * k, p, oy, ox, g * gc, gc, group);
                 } else {
-                    gather(in, scratch + j * k, p, oy, ox, g * gc, gc);
+                    dsp_gather(in, scratch + j * k, p, oy, ox, g * gc, gc);
                     sum[j] = dsp_pair_column(scratch + j * k, k, group);
                 }
             }
             if (count == 1) sum[1] = sum[0];
-            for (o = g * goc; o < (g + 1) * goc; o += 2) {
-                const int o1 = o + 1 < (g + 1) * goc ? o + 1 : o;
-                int32_t acc[4];
-                acc[0] = acc[1] = bias[o];
-                acc[2] = acc[3] = bias[o1];
-                if (p->bits == 8) {
-                    dsp_rows_s8((const int8_t *)w + (long)o * k, (const int8_t *)w + (long)o1 * k, col0, col1, k, acc);
-                } else if (packed) {
-                    if (p->bits == 4) dsp_rows_4bit((const uint8_t *)w, (long)o * k, (long)o1 * k, col0, col1, sum, grouped, acc);
-                    else dsp_rows_2bit((const uint8_t *)w, (long)o * k, (long)o1 * k, col0, col1, sum, grouped, acc);
-                    for (i = grouped; i < k; i++) {
-                        const int32_t wa = packed_weight((const uint8_t *)w, p->bits, (long)o * k + i);
-                        const int32_t wb = packed_weight((const uint8_t *)w, p->bits, (long)o1 * k + i);
-                        acc[0] += col0[i] * wa; acc[1] += col1[i] * wa;
-                        acc[2] += col0[i] * wb; acc[3] += col1[i] * wb;
-                    }
-                } else {
-                    for (start = 0; start < k; start += n) {
-                        n = k - start < NAS_CHUNK ? k - start : NAS_CHUNK;
-                        dsp_rows_s8(weight_run(w, p->bits, (long)o * k + start, n, buf0),
-                                    weight_run(w, p->bits, (long)o1 * k + start, n, buf1), col0 + start, col1 + start, n, acc);
-                    }
-                }
-                out[pixel * p->oc + o] = dsp_requantize(acc[0], q31[o], right[o], &p->q);
-                if (count == 2) out[(pixel + 1) * p->oc + o] = dsp_requantize(acc[1], q31[o], right[o], &p->q);
-                if (o1 != o) {
-                    out[pixel * p->oc + o1] = dsp_requantize(acc[2], q31[o1], right[o1], &p->q);
-                    if (count == 2) out[(pixel + 1) * p->oc + o1] = dsp_requantize(acc[3], q31[o1], right[o1], &p->q);
-                }
-            }
+            if (bits == 8)
+                dsp_channels_s8((const int8_t *)w, k, col0, col1, g * goc, (g + 1) * goc, bias, q31, right, out_q, out0, out1);
+            else
+                dsp_channels_packed(w, bits, k, col0, col1, sum, g * goc, (g + 1) * goc, bias, q31, right, out_q, out0, out1);
         }
     }
 }
 
-/* s[r] += (x - zero) . row r over n int8 values (dense rows, 1x1 convolutions): the inputs
+/* Input channels per group up to which a 1x1 convolution gathers two pixels into int16
+   columns on the stack and runs dsp_conv; wider ones run dsp_pointwise. */
+#define NAS_POINTWISE_CHANNELS \#(KernelWork.pointwiseColumnChannels)
+
+/* Weights up to which a convolution through scratch or a depthwise convolution with sub-byte
+   weights decodes them to int8 on the stack once per call and runs the 8-bit kernel. */
+#define NAS_DECODED_WEIGHTS \#(KernelWork.decodedWeightLimit)
+
+/* s[r] += (x - zero) . row r over n int8 values (dense rows, wide 1x1 convolutions): the inputs
    widened and offset once per word for both rows. */
 __attribute__((noinline)) static void dsp_dot_s8(const int8_t *x, int32_t zero, const int8_t *row0, const int8_t *row1, int n, int32_t s[2]) {
     const int32_t zeros = (int32_t)(((uint32_t)zero & 0xFFFFu) * 0x00010001u);
@@ -505,11 +649,13 @@ __attribute__((noinline)) static void dsp_dot_s8(const int8_t *x, int32_t zero, 
     s[0] = s0; s[1] = s1;
 }
 
-/* nas_conv without scratch (1x1, stride 1) with 8-bit weights: each pixel's input is the
-   dot products' vector, two output channels at a time. */
+/* nas_conv without scratch (1x1, stride 1) with 8-bit weights and more than
+   NAS_POINTWISE_CHANNELS channels per group: each pixel's input is the dot products' vector,
+   two output channels at a time. */
 static void dsp_pointwise(const int8_t *in, int8_t *out, const nas_conv_params *p, const int8_t *w,
                           const int32_t *bias, const int32_t *q31, const int32_t *right) {
     const int gc = p->c / p->groups, goc = p->oc / p->groups, pixels = p->oh * p->ow;
+    const dsp_output out_q = dsp_output_of(&p->q);
     int pixel, g, o;
     for (pixel = 0; pixel < pixels; pixel++) {
         const int iy = pixel / p->ow * p->stride - p->pad_h, ix = pixel % p->ow * p->stride - p->pad_w;
@@ -521,8 +667,8 @@ static void dsp_pointwise(const int8_t *in, int8_t *out, const nas_conv_params *
                 s[0] = bias[o];
                 s[1] = bias[o1];
                 if (inside) dsp_dot_s8(in + (iy * p->w + ix) * p->c + g * gc, p->q.in_zero, w + (long)o * gc, w + (long)o1 * gc, gc, s);
-                out[pixel * p->oc + o] = dsp_requantize(s[0], q31[o], right[o], &p->q);
-                if (o1 != o) out[pixel * p->oc + o1] = dsp_requantize(s[1], q31[o1], right[o1], &p->q);
+                out[pixel * p->oc + o] = dsp_requantize(s[0], q31[o], right[o], out_q);
+                if (o1 != o) out[pixel * p->oc + o1] = dsp_requantize(s[1], q31[o1], right[o1], out_q);
             }
         }
     }
@@ -553,6 +699,7 @@ __attribute__((noinline)) static void dsp_depthwise4(const int8_t *x, const int8
 static void dsp_depthwise(const int8_t *in, int8_t *out, const nas_conv_params *p, const int8_t *w,
                           const int32_t *bias, const int32_t *q31, const int32_t *right) {
     const int32_t zeros = (int32_t)(((uint32_t)p->q.in_zero & 0xFFFFu) * 0x00010001u);
+    const dsp_output out_q = dsp_output_of(&p->q);
     int oy, ox, o, ky, kx, j;
     for (oy = 0; oy < p->oh; oy++) {
         const int iy = oy * p->stride - p->pad_h;
@@ -568,14 +715,14 @@ static void dsp_depthwise(const int8_t *in, int8_t *out, const nas_conv_params *
                 for (j = 0; j < 4; j++) a[j] = bias[o + j];
                 if (ky1 > ky0 && kx1 > kx0)
                     dsp_depthwise4(x + o, t + o, ky1 - ky0, kx1 - kx0, p->w * p->c, p->kw * p->oc, p->c, p->oc, zeros, a);
-                for (j = 0; j < 4; j++) dst[o + j] = dsp_requantize(a[j], q31[o + j], right[o + j], &p->q);
+                for (j = 0; j < 4; j++) dst[o + j] = dsp_requantize(a[j], q31[o + j], right[o + j], out_q);
             }
             for (; o < p->oc; o++) {
                 int32_t acc = bias[o];
                 for (ky = ky0; ky < ky1; ky++)
                     for (kx = kx0; kx < kx1; kx++)
                         acc += (in[((iy + ky) * p->w + ix + kx) * p->c + o] - p->q.in_zero) * w[(ky * p->kw + kx) * p->oc + o];
-                dst[o] = dsp_requantize(acc, q31[o], right[o], &p->q);
+                dst[o] = dsp_requantize(acc, q31[o], right[o], out_q);
             }
         }
     }
@@ -592,12 +739,27 @@ void nas_conv(const int8_t *in, int8_t *out, int16_t *scratch, const nas_conv_pa
     int8_t buf[NAS_CHUNK];
     int pixel, g, o, i, j, start, n;
 #ifdef NAS_DSP
-    if (scratch != 0) {
-        dsp_conv(in, out, scratch, p, w, bias, q31, right);
-        return;
-    }
-    if (p->bits == 8) {
-        dsp_pointwise(in, out, p, (const int8_t *)w, bias, q31, right);
+    if (scratch == 0 && gc > NAS_POINTWISE_CHANNELS) {
+        if (p->bits == 8) {
+            dsp_pointwise(in, out, p, (const int8_t *)w, bias, q31, right);
+            return;
+        }
+    } else {
+        /* Columns in the arena's scratch, or for a 1x1 convolution on the stack; a small
+           layer's sub-byte weights decoded to int8 once, here, instead of per pixel pair. */
+        union {
+            int16_t columns[2 * NAS_POINTWISE_CHANNELS];
+            int8_t weights[NAS_DECODED_WEIGHTS];
+        } stack;
+        if (scratch != 0 && p->bits != 8 && p->oc * k <= NAS_DECODED_WEIGHTS) {
+            for (start = 0; start < p->oc * k; start += n) {
+                n = p->oc * k - start < NAS_CHUNK ? p->oc * k - start : NAS_CHUNK;
+                memcpy(stack.weights + start, weight_run(w, p->bits, start, n, buf), (size_t)n);
+            }
+            dsp_conv(in, out, scratch, p, stack.weights, 8, bias, q31, right);
+        } else {
+            dsp_conv(in, out, scratch != 0 ? scratch : stack.columns, p, w, p->bits, bias, q31, right);
+        }
         return;
     }
 #endif
@@ -658,8 +820,16 @@ void nas_depthwise_conv(const int8_t *in, int8_t *out, int16_t *scratch, const n
     int32_t acc[NAS_CHUNK];
     int oy, ox, o, t, i, n;
 #ifdef NAS_DSP
-    if (p->bits == 8 && p->oc == p->c) {
-        dsp_depthwise(in, out, p, (const int8_t *)w, bias, q31, right);
+    if (p->oc == p->c && (p->bits == 8 || taps * p->oc <= NAS_DECODED_WEIGHTS)) {
+        /* Sub-byte weights of a small layer decoded to int8 once, here. */
+        int8_t weights[NAS_DECODED_WEIGHTS];
+        if (p->bits != 8) {
+            for (o = 0; o < taps * p->oc; o += n) {
+                n = taps * p->oc - o < NAS_CHUNK ? taps * p->oc - o : NAS_CHUNK;
+                memcpy(weights + o, weight_run(w, p->bits, o, n, buf), (size_t)n);
+            }
+        }
+        dsp_depthwise(in, out, p, p->bits == 8 ? (const int8_t *)w : weights, bias, q31, right);
         return;
     }
 #endif
@@ -699,15 +869,23 @@ void nas_fully_connected(const int8_t *in, int8_t *out, int features, int channe
     int8_t buf[NAS_CHUNK];
     int o, i, start, n;
 #ifdef NAS_DSP
-    if (bits == 8) {
+    {
+        /* Two rows at a time against the input, widened once per word for both; sub-byte rows
+           decoded NAS_CHUNK weights at a time (each weight is used once). */
+        const dsp_output out_q = dsp_output_of(q);
+        int8_t buf1[NAS_CHUNK];
         for (o = 0; o < channels; o += 2) {
             const int o1 = o + 1 < channels ? o + 1 : o;
             int32_t s[2];
             s[0] = bias[o];
             s[1] = bias[o1];
-            dsp_dot_s8(in, q->in_zero, (const int8_t *)w + (long)o * features, (const int8_t *)w + (long)o1 * features, features, s);
-            out[o] = requantize(s[0], q31[o], right[o], q);
-            if (o1 != o) out[o1] = requantize(s[1], q31[o1], right[o1], q);
+            for (start = 0; start < features; start += n) {
+                n = features - start < run ? features - start : run;
+                dsp_dot_s8(in + start, q->in_zero, weight_run(w, bits, (long)o * features + start, n, buf),
+                           weight_run(w, bits, (long)o1 * features + start, n, buf1), n, s);
+            }
+            out[o] = dsp_requantize(s[0], q31[o], right[o], out_q);
+            out[o1] = dsp_requantize(s[1], q31[o1], right[o1], out_q);
         }
         return;
     }

@@ -23,6 +23,7 @@ struct MCUBench: ParsableCommand {
     @Option(help: "Inputs per firmware run.") var inputs = 4
     @Flag(help: "Fit the latency model to every op of the fit networks and print it.") var fit = false
     @Option(help: "Also write every measured op (core, kernel/width, counts, instructions) to this TSV file.") var samplesFile: String?
+    @Option(help: "Build the firmwares in this folder and keep them (one numbered folder per run, the shared kernels in shared/), for reruns with edited kernels.") var keep: String?
 
     /// The networks measured: the 8-bit cnn (width 16, depth 3, 32x32x3), a DS-CNN, a
     /// MobileNetV3 and an MLP. With --fit, also smaller and differently shaped ones, so every
@@ -46,6 +47,9 @@ struct MCUBench: ParsableCommand {
                 ("mlp-small", try Architectures.mlp(input: [20], classes: 3, units: 16, layers: 2, seed: 5, rng: &rng)),
                 ("resnet-small", try Architectures.resnet(input: [10, 10, 3], classes: 3, width: 4, stacks: 2, rng: &rng)),
                 ("cnn-odd", try Architectures.plainCNN(input: [14, 14, 3], classes: 4, width: 6, depth: 2, seed: 6, rng: &rng)),
+                // 3x3 depthwise layers too large for the DSP kernels to decode their sub-byte
+                // weights once (9 x 64 > KernelWork.decodedWeightLimit), as MobileNet's 5x5 ones are.
+                ("dscnn-wide", try Architectures.dsCNN(input: [20, 8, 1], classes: 5, filters: 64, blocks: 2, rng: &rng)),
             ]
         }
         for (_, model) in list {
@@ -55,8 +59,10 @@ struct MCUBench: ParsableCommand {
         return list
     }
 
-    /// One measured op: its kernel work and the instructions it executed.
-    struct Sample { let work: KernelWork; let instructions: Double }
+    /// One measured op: its kernel work, the instructions it executed, the width its weights
+    /// are stored at (8 for ops without weights) and whether they are stored as a bitmap of
+    /// non-zeros (then its sparse kernel ran: no fitted model, reported on its own line).
+    struct Sample { let work: KernelWork; let instructions: Double; let bits: Int; let sparse: Bool }
 
     func run() throws {
         if let missing = EmbeddedHarness.missingToolchain() { throw ValidationError("mcu-bench needs the Cortex-M toolchain: \(missing)") }
@@ -75,8 +81,13 @@ struct MCUBench: ParsableCommand {
         var jobs: [(network: String, model: Model, bits: Int, core: CortexMCore)] = []
         for (name, model) in networks { for b in widthSets { for core in coreList { jobs.append((name, model, b, core)) } } }
 
-        let base = NSTemporaryDirectory() + "nasbook-mcu-bench-\(getpid())"
-        defer { try? FileManager.default.removeItem(atPath: base) }
+        let base = keep ?? NSTemporaryDirectory() + "nasbook-mcu-bench-\(getpid())"
+        defer { if keep == nil { try? FileManager.default.removeItem(atPath: base) } }
+        if let keep {
+            try FileManager.default.createDirectory(atPath: keep, withIntermediateDirectories: true)
+            let manifest = jobs.enumerated().map { "\($0)\t\($1.network)\t\($1.bits)\t\($1.core.machine)\n" }.joined()
+            try ("run\tnetwork\tbits\tmachine\n" + manifest).write(toFile: keep + "/runs.tsv", atomically: true, encoding: .utf8)
+        }
         // Networks and inputs are prepared here, one at a time; only the firmware builds and runs
         // go in parallel.
         let prepared = try jobs.map { try Self.prepare($0.model, bits: $0.bits, inputs: inputs) }
@@ -99,11 +110,15 @@ struct MCUBench: ParsableCommand {
             }
         }
 
-        // samples[core][key]
-        var samples: [String: [String: [Sample]]] = [:]
+        // samples[core][KernelWork.key]: the dense ops, which the fit takes; stored[core][kernel/bits]:
+        // the same by stored width (a small layer's decoded sub-byte weights run the 8-bit kernel,
+        // its key says 8); sparse[core][kernel/bits]: the bitmap layers.
+        var samples: [String: [String: [Sample]]] = [:], stored = samples, sparse = samples
         for (i, job) in jobs.enumerated() {
             let measured = try results[i]!.get()
-            for s in measured { samples[job.core.name, default: [:]][s.work.key, default: []].append(s) }
+            for s in measured where !s.sparse { samples[job.core.name, default: [:]][s.work.key, default: []].append(s) }
+            for s in measured where s.sparse { sparse[job.core.name, default: [:]]["\(s.work.kernel)/\(s.bits)", default: []].append(s) }
+            for s in measured where !s.sparse { stored[job.core.name, default: [:]]["\(s.work.kernel)/\(s.bits)", default: []].append(s) }
             if !fit || networks.prefix(4).contains(where: { $0.0 == job.network }) {
                 let total = measured.reduce(0) { $0 + $1.instructions }, macs = measured.reduce(0) { $0 + $1.work.counts[0] }
                 print(String(format: "%-16@ %2d-bit %-11@ %10.0f instructions  %8.0f MACs  %5.2f per MAC",
@@ -119,21 +134,25 @@ struct MCUBench: ParsableCommand {
             }
             try tsv.write(toFile: samplesFile, atomically: true, encoding: .utf8)
         }
-        print("\ninstructions per MAC (all ops of a kernel over the networks above, requantization and im2col included)")
+        print("\ninstructions per MAC (all ops of a kernel over the networks above by stored weight width, requantization and")
+        print("im2col included; dense storage, then the layers stored as a bitmap of non-zeros, whose MACs are the non-zero ones)")
         let kernels = ["conv", "pointwise", "depthwise", "dense"]
-        var header = "kernel     "
+        var header = "kernel            "
         for core in coreList { for b in widthSets { header += String(format: " %@ %d-bit", core.name.replacingOccurrences(of: "Cortex-", with: ""), b).padding(toLength: 11, withPad: " ", startingAt: 0) } }
         print(header)
-        for kernel in kernels {
-            var line = kernel.padding(toLength: 11, withPad: " ", startingAt: 0)
-            for core in coreList {
-                for b in widthSets {
-                    let s = samples[core.name]?["\(kernel)/\(KernelWork.widthClass(b))"] ?? []
-                    let macs = s.reduce(0) { $0 + $1.work.counts[0] }
-                    line += (macs > 0 ? String(format: " %10.2f", s.reduce(0) { $0 + $1.instructions } / macs) : "          -")
+        for (table, suffix) in [(stored, ""), (sparse, " (sparse)")] {
+            for kernel in kernels {
+                var line = (kernel + suffix).padding(toLength: 18, withPad: " ", startingAt: 0), any = false
+                for core in coreList {
+                    for b in widthSets {
+                        let s = table[core.name]?["\(kernel)/\(b)"] ?? []
+                        let macs = s.reduce(0) { $0 + $1.work.counts[0] }
+                        any = any || macs > 0
+                        line += (macs > 0 ? String(format: " %10.2f", s.reduce(0) { $0 + $1.instructions } / macs) : "          -")
+                    }
                 }
+                if any || suffix.isEmpty { print(line) }
             }
-            print(line)
         }
         if fit {
             print("\nfitted instruction models (weighted least squares on relative error), for NasCost's CoreProfile:")
@@ -172,8 +191,13 @@ struct MCUBench: ParsableCommand {
             throw ValidationError("\(job.name) \(job.bits)-bit on \(core): outputs differ from IntegerNetwork")
         }
         return job.graph.ops.enumerated().map { i, op in
-            Sample(work: KernelWork(op, input: job.graph.tensors[op.inputs[0]], output: job.graph.tensors[op.output], bits: op.weights > 0 ? job.bits : 8),
-                   instructions: run.opInstructions[i])
+            let bits = op.weights > 0 ? job.bits : 8
+            let storage = job.writer.weightStorage[i]
+            // A sparse layer's MACs are its non-zero weights x positions, what its kernel runs.
+            let work = KernelWork(op, input: job.graph.tensors[op.inputs[0]], output: job.graph.tensors[op.output], bits: bits, dsp: core.dsp)
+            let executed = storage.map { KernelWork(kernel: work.kernel, width: work.width,
+                                                    counts: [Double($0.executedMACs(dense: op.macs))] + work.counts.dropFirst()) } ?? work
+            return Sample(work: executed, instructions: run.opInstructions[i], bits: bits, sparse: storage?.isSparse == true)
         }
     }
 
@@ -182,7 +206,7 @@ struct MCUBench: ParsableCommand {
         switch kernel {
         case "conv": [0, 1, 2, 5, 6, 8, 9, 4]
         case "depthwise": [0, 1, 7, 6, 4]
-        case "pointwise": [0, 1, 6, 4]
+        case "pointwise": [0, 1, 2, 5, 6, 8, 4]
         case "dense": [0, 1, 6, 4]
         default: [3, 4]
         }

@@ -47,7 +47,8 @@ struct NetworkSearch {
     /// (`SearchLoop.replay`), so the strategy's state, and every later proposal, is what an
     /// uninterrupted search would have had.
     /// `echoReplay` prints replayed trials exactly as when they ran (`replay --cached`).
-    /// Throws when the study database stops taking trials (a full disk): the trials committed
+    /// Throws when the study database stops taking trials (a full disk, a PostgreSQL server
+    /// that stopped or cannot be reached): the trials committed
     /// before stay in it, and going on would end in a result the database lacks.
     func run(trials: Int, strategy: inout any Strategy, domain: SearchDomain, echoReplay: Bool = false, call: BuiltinCall) throws {
         let context = call.context
@@ -59,7 +60,9 @@ struct NetworkSearch {
                 let kept = study.trials.count
                 throw call.error("search: the study database \(store.storage.location) stopped taking trials (\(error)); "
                                  + "its \(kept) finished trial\(kept == 1 ? " is" : "s are") kept (\(kept - committedBefore) from this run). "
-                                 + "Free disk space, then continue with `nasbook run --resume`")
+                                 + (StudyStorageLocation.isServer(store.storage.location)
+                                    ? "When the server is back, continue with `nasbook run --resume`"
+                                    : "Free disk space, then continue with `nasbook run --resume`"))
             }
         }
         // Rows a stop left `running` are dropped; the finished trials are replayed.

@@ -59,15 +59,18 @@ final class SearchSession {
             name: space.name, searchSpace: Self.spaceText(space), strategy: strategy.name, seed: seed, objectives: objectives,
             budget: budget?.constraints ?? [], trials: trials,
             fingerprint: Self.fingerprint(data: data, validation: fraction, board: board, model: base, objectives: objectives))
-        // The trials' one home: the study database with --db, else memory.
+        // The trials' one home: `storage:` (a SQLite path or a postgresql:// URL), else the
+        // study database of --db, else memory.
         var opened: (study: Study, replay: [TrialRecord], warnings: [String])?
-        if let path = settings.databasePath, !settings.cached || FileManager.default.fileExists(atPath: path) {
+        let location = try Self.storageLocation(call) ?? settings.databasePath
+        if let location, !settings.cached || StudyStorageLocation.isServer(location) || FileManager.default.fileExists(atPath: location) {
             let pick: Study.Pick = settings.cached ? .index(occurrence) : settings.resume ? .latest : .new
             do {
-                // As its only writer: a second process gets `.locked`.
-                opened = try Study.open(try StudyStore(path: path, exclusive: true), pick: pick, description)
+                // As its only proposer: a second process gets `.locked`.
+                opened = try Study.open(try StudyStorageLocation.open(location, as: .proposer), pick: pick, description)
             } catch {
-                throw call.error("search: study database \(path): \(error)", at: "space")
+                throw call.error("search: study database \(StudyStorageLocation.redacted(location)): \(error)",
+                                 at: call.optional("storage") == nil ? "space" : "storage")
             }
             // A cached replay reports the stored trials exactly as they ran, whatever nasbook
             // replays them, so only a refusal (above) matters there.
@@ -83,6 +86,17 @@ final class SearchSession {
         try NetworkSearch(decoder: decoder, oracle: oracle, runner: runner, data: trialData, study: study)
             .run(trials: trials, strategy: &strategy, domain: domain, echoReplay: settings.cached, call: call)
         return .native(NetworkStudyValue(study: study))
+    }
+
+    /// The `storage:` argument: a PostgreSQL URL as it is, a SQLite path relative to the calling
+    /// file and checked against the trust boundary; nil when not given.
+    static func storageLocation(_ call: BuiltinCall) throws -> String? {
+        guard call.optional("storage") != nil else { return nil }
+        let location = try call.string("storage")
+        guard !location.isEmpty else {
+            throw call.error("search: 'storage' is empty", at: "storage", hint: #"storage: "kws.db" or storage: "postgresql://user@host/db""#)
+        }
+        return StudyStorageLocation.isServer(location) ? location : try call.writablePath("storage")
     }
 
     /// The study's split, refused with a diagnostic when either part is empty: every trial

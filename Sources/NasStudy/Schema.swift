@@ -16,7 +16,7 @@ import NasCore
 enum Schema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1: studies, trials, epochs") { db in
+        migrator.registerMigration(StudyMigration.studiesTrialsEpochs.rawValue) { db in
             try db.create(table: "study") { t in
                 t.autoIncrementedPrimaryKey("id")
                 t.column("name", .text).notNull().unique()
@@ -59,7 +59,7 @@ enum Schema {
                 t.primaryKey(["trialId", "epoch"])
             }
         }
-        migrator.registerMigration("v2: study fingerprint") { db in
+        migrator.registerMigration(StudyMigration.studyFingerprint.rawValue) { db in
             try db.alter(table: "study") { t in
                 t.add(column: "fingerprint", .text).notNull().defaults(to: "{}")
             }

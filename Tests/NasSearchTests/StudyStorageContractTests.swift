@@ -1,6 +1,8 @@
 import Foundation
 import NasCore
 import NasStudy
+import NasStudyPostgres
+import PostgresTestCluster
 import XCTest
 
 /// The `StudyStorage` contract, run on every backend: whatever keeps the trials, a search
@@ -15,9 +17,21 @@ final class StudyStorageContractTests: XCTestCase {
 
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: directory) }
 
-    /// One fresh storage of each kind.
+    /// The class's throwaway PostgreSQL cluster (see `PostgresTestCluster`) goes with it.
+    override class func tearDown() { TestClusters.release(self) }
+
+    /// One fresh storage of each kind: memory, a SQLite file, and a new database on a
+    /// throwaway PostgreSQL server (left out, with a message, only where PostgreSQL is not
+    /// installed).
     func backends() throws -> [any StudyStorage] {
-        [MemoryStudyStorage(), try StudyStore(path: directory.appendingPathComponent("study-\(UUID().uuidString).db").path)]
+        var storages: [any StudyStorage] = [MemoryStudyStorage(), try StudyStore(path: directory.appendingPathComponent("study-\(UUID().uuidString).db").path)]
+        do {
+            storages.append(try PostgresStudyStorage(url: try TestClusters.cluster(for: Self.self).createDatabase()))
+        } catch let failure as PostgresTestCluster.Failure {
+            guard case .notInstalled = failure else { throw failure }
+            print("StudyStorageContractTests: PostgreSQL backend not tested: \(failure)")
+        }
+        return storages
     }
 
     func record(_ name: String = "kws") -> StudyRecord {

@@ -1,0 +1,138 @@
+import Foundation
+import PostgresTestCluster
+import XCTest
+
+/// `nasbook run --db postgresql://...` and `search(..., storage: ...)` against a real,
+/// throwaway PostgreSQL server, as real processes: a study stored on the server and read back
+/// by another process, and the faults a user meets (bad URL, nothing listening, wrong password,
+/// the server stopped mid-study), each a clear error naming the server without its password,
+/// exit 1, and every finished trial kept.
+final class PostgresCLITests: XCTestCase {
+    var directory: URL!
+
+    override func setUpWithError() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("nasbook-pg-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: directory) }
+    override class func tearDown() { TestClusters.release(self) }
+
+    func cluster() throws -> PostgresTestCluster {
+        do {
+            return try TestClusters.cluster(for: Self.self)
+        } catch let failure as PostgresTestCluster.Failure {
+            if case .notInstalled = failure { throw XCTSkip("\(failure)") }
+            throw failure
+        }
+    }
+
+    func script(_ text: String = StudyCrashTests.script) throws -> String {
+        let url = directory.appendingPathComponent("study.nas")
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
+    /// The front and summary a run prints, from "study of space" on.
+    func study(_ output: String) -> String { output.components(separatedBy: "study of space").last! }
+
+    func testBadURLServerDownAndWrongPasswordAreClearErrors() throws {
+        let file = try script()
+        let cases: [(url: String, expect: String)] = [
+            ("postgresql://nas:hunter2@127.0.0.1:notaport/nas", "bad PostgreSQL location postgresql://nas:***@127.0.0.1:notaport/nas"),
+            ("postgresql://nas:hunter2@127.0.0.1:1/nas", "cannot connect to PostgreSQL server postgresql://nas:***@127.0.0.1:1/nas"),
+        ]
+        let cluster = try cluster()
+        let wrong = (url: cluster.url(password: "hunter2"), expect: "refused the login: ")
+        for (url, expect) in cases + [wrong] {
+            let run = try CLITests.nasbook(["run", file, "--db", url])
+            XCTAssertEqual(run.status, 1, url + "\n" + run.out + run.err)
+            XCTAssertTrue(run.err.contains(expect), run.err)
+            // Reported at the search that needed the database, with its line and a caret.
+            XCTAssertTrue(run.err.contains("study.nas:11:"), run.err)
+            XCTAssertTrue(run.err.contains("^"), run.err)
+            XCTAssertFalse((run.out + run.err).contains("hunter2"), run.err)
+        }
+    }
+
+    func testStudyOnTheServerIsReadBackByAnotherProcess() throws {
+        let url = try cluster().createDatabase()
+        // storage: in the script names the server; a second run reads the finished study back.
+        let text = StudyCrashTests.script
+            .replacingOccurrences(of: "s = search(", with: "budget { ram <= 256 KB }\ns = search(")
+            .replacingOccurrences(of: "trials: 6, seed: 3)", with: "trials: 3, seed: 3, storage: \"\(url)\")")
+            + "table(s.trials)\nplot(s, x: ram, y: accuracy)\nbudget.ram = 2 KB\n"
+        let file = try script(text)
+        let first = try CLITests.nasbook(["run", file])
+        XCTAssertEqual(first.status, 0, first.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: directory.appendingPathComponent("study.db").path),
+                       "storage: replaces the default SQLite file")
+        // --resume checks a database exists before running anything: name the server.
+        let again = try CLITests.nasbook(["run", file, "--resume", "--db", url])
+        XCTAssertEqual(again.status, 0, again.err)
+        XCTAssertTrue(again.out.contains("resumed: 3 finished trials"), again.out)
+        XCTAssertFalse(again.out.contains("trial 1 [1/3]"), "nothing is retrained:\n" + again.out)
+        XCTAssertEqual(study(again.out), study(first.out))
+        XCTAssertTrue(again.out.contains("re-filtered 3 stored trials"), again.out)
+        XCTAssertFalse((first.out + first.err + again.out + again.err).contains(try cluster().password))
+    }
+
+    func testReplSearchesStoreOnTheServerItsDbNames() throws {
+        let url = try cluster().createDatabase()
+        let cells = StudyCrashTests.script.replacingOccurrences(of: "trials: 6", with: "trials: 2")
+        let repl = try CLITests.nasbook(["repl", "--db", url], stdin: cells, directory: directory)
+        XCTAssertEqual(repl.status, 0, repl.err)
+        XCTAssertTrue(repl.out.contains("trial 2 [2/2]"), repl.out)
+        // Another process finds both trials on the server and trains nothing.
+        let resumed = try CLITests.nasbook(["run", try script(cells), "--db", url, "--resume"])
+        XCTAssertEqual(resumed.status, 0, resumed.err)
+        XCTAssertTrue(resumed.out.contains("resumed: 2 finished trials"), resumed.out)
+        XCTAssertEqual(study(resumed.out), study(repl.out))
+    }
+
+    func testServerStoppedMidStudyKeepsFinishedTrialsAndResumeFinishesIt() throws {
+        let cluster = try cluster()
+        let url = try cluster.createDatabase()
+        let file = try script()
+        // The reference: the same study, never interrupted, in a SQLite file.
+        let whole = try CLITests.nasbook(["run", file, "--db", directory.appendingPathComponent("whole.db").path])
+        XCTAssertEqual(whole.status, 0, whole.err)
+
+        // Stop the server as soon as the run reported its second trial.
+        let process = Process()
+        process.executableURL = CLITests.binary
+        process.arguments = ["run", file, "--db", url]
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        var seen = ""
+        let deadline = Date().addingTimeInterval(120)
+        while !seen.contains("trial 2 [2/6]"), Date() < deadline {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            seen += String(decoding: chunk, as: UTF8.self)
+        }
+        XCTAssertTrue(seen.contains("trial 2 [2/6]"), seen)
+        try cluster.stop()
+        seen += String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 1, seen + message)
+        XCTAssertTrue(message.contains("search: the study database postgresql://nas:***@127.0.0.1:\(cluster.port)/"), message)
+        XCTAssertTrue(message.contains("PostgreSQL server postgresql://nas:***@127.0.0.1:\(cluster.port)/"), message)
+        XCTAssertTrue(message.contains("When the server is back, continue with `nasbook run --resume`"), message)
+        XCTAssertFalse(message.contains(cluster.password), message)
+        let reported = seen.matches(of: /trial (\d+) \[\d+\/6\]/).count
+        XCTAssertGreaterThanOrEqual(reported, 2, seen)
+
+        // Every trial the run reported is on the server after a restart; --resume finishes the
+        // study exactly as the uninterrupted run did.
+        try cluster.start()
+        let resumed = try CLITests.nasbook(["run", file, "--db", url, "--resume"])
+        XCTAssertEqual(resumed.status, 0, resumed.err)
+        let kept = resumed.out.firstMatch(of: /resumed: (\d+) finished trials/).map { Int($0.1)! } ?? 0
+        XCTAssertGreaterThanOrEqual(kept, reported, "a trial is reported only once committed:\n" + resumed.out)
+        XCTAssertEqual(study(resumed.out), study(whole.out))
+    }
+}

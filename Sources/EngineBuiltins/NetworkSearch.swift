@@ -111,7 +111,7 @@ struct NetworkSearch {
             switch outcome.status {
             case .complete: row.complete(metrics: metrics)
             case .infeasible: row.markInfeasible(outcome.reason ?? "over budget", metrics: metrics)
-            case .failed, .running: row.fail(outcome.reason ?? "failed", metrics: metrics)
+            case .failed, .running, .planned: row.fail(outcome.reason ?? "failed", metrics: metrics)
             }
             // Training epochs then fine-tuning epochs, numbered through: one key per stored row.
             let epochs = outcome.epochs.enumerated().map { i, e in
@@ -176,7 +176,7 @@ struct NetworkSearch {
         switch t.outcome.status {
         case .complete: head = "trial \(t.number) [\(attempted)/\(total)]"
         case .failed: head = "trial \(t.number) [\(attempted)/\(total)] failed"
-        case .infeasible, .running: head = "trial \(t.number) skipped, over budget:"
+        case .infeasible, .running, .planned: head = "trial \(t.number) skipped, over budget:"
         }
         var parts = [head]
         if let m = t.outcome.metrics {

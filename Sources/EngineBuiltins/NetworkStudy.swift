@@ -86,7 +86,7 @@ final class NetworkStudy {
     /// Re-reads the finished trials from the storage (a `running` row is a trial still
     /// training, or one a stop interrupted: not a result).
     func reload() throws {
-        trials = try store.trials().filter { $0.status != .running }.map(view)
+        trials = try store.trials().filter(\.status.isFinal).map(view)
     }
 
     /// A stored trial as the study shows it: its settings and architecture decoded from its

@@ -136,6 +136,10 @@ struct NetworkSearch {
     /// What the strategy is told of a trial: its objectives (minimized, scaled) when it
     /// completed, else a failure at its point.
     func observation(_ x: [Double], _ status: TrialStatus, _ metrics: MetricValues) -> Observation {
+        Self.observation(x, status, metrics, study: study)
+    }
+
+    static func observation(_ x: [Double], _ status: TrialStatus, _ metrics: MetricValues, study: NetworkStudy) -> Observation {
         status == .complete ? Observation(x: x, objectives: study.minimized(metrics)) : .failure(at: x)
     }
 

@@ -82,6 +82,10 @@ final class NetworkStudy {
         let trials: Int
     }
     var continuation: Continuation?
+    /// How the search ran its trials side by side (nil or one worker: in-process).
+    var parallel: ParallelOptions?
+    /// The strategy `ask` proposes with, kept between asks (see `AskTellState`).
+    var askState: AskTellState?
 
     /// Re-reads the finished trials from the storage (a `running` row is a trial still
     /// training, or one a stop interrupted: not a result).

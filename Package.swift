@@ -85,7 +85,7 @@ let package = Package(
         .executableTarget(
             name: "nasbook",
             dependencies: [
-                "NasLang", "NasREPL", "LineEditor", "EngineBuiltins", "NasFiles", "NasSearch",
+                "NasLang", "NasREPL", "LineEditor", "EngineBuiltins", "NasFiles", "NasSearch", "NasStudy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

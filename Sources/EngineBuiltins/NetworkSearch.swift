@@ -114,7 +114,7 @@ struct NetworkSearch {
             switch outcome.status {
             case .complete: row.complete(metrics: metrics)
             case .infeasible: row.markInfeasible(outcome.reason ?? "over budget", metrics: metrics)
-            case .failed, .running: row.fail(outcome.reason ?? "failed", metrics: metrics)
+            case .failed, .running, .planned: row.fail(outcome.reason ?? "failed", metrics: metrics)
             }
             // Training epochs then fine-tuning epochs, numbered through: one key per stored row.
             let epochs = outcome.epochs.enumerated().map { i, e in
@@ -139,6 +139,10 @@ struct NetworkSearch {
     /// What the strategy is told of a trial: its objectives (minimized, scaled) when it
     /// completed, else a failure at its point.
     func observation(_ x: [Double], _ status: TrialStatus, _ metrics: MetricValues) -> Observation {
+        Self.observation(x, status, metrics, study: study)
+    }
+
+    static func observation(_ x: [Double], _ status: TrialStatus, _ metrics: MetricValues, study: NetworkStudy) -> Observation {
         status == .complete ? Observation(x: x, objectives: study.minimized(metrics)) : .failure(at: x)
     }
 
@@ -179,7 +183,7 @@ struct NetworkSearch {
         switch t.outcome.status {
         case .complete: head = "trial \(t.number) [\(attempted)/\(total)]"
         case .failed: head = "trial \(t.number) [\(attempted)/\(total)] failed"
-        case .infeasible, .running: head = "trial \(t.number) skipped, over budget:"
+        case .infeasible, .running, .planned: head = "trial \(t.number) skipped, over budget:"
         }
         var parts = [head]
         if let m = t.outcome.metrics {

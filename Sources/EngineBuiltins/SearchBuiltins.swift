@@ -20,6 +20,21 @@ enum SearchBuiltins {
             let trials = call.optional("trials") == nil ? nil : try call.positiveInteger("trials", limit: 100_000)
             return try session.resume(s.study, trials: trials, call: call)
         })
+        r.register(Builtin("ask", [.init("study")],
+                           doc: "For trials measured outside nasbook (a real board in the loop): t = ask(s) has the study's strategy propose the next configuration within the board and the budget, stores it as a running trial and returns it: t.trial, t.settings, t.model (its architecture, for train or export), its computed ram, flash, macs and latency. Make the study with search(space, data, target, trials: N, workers: 0) to have nasbook train nothing itself; works with --db and every storage.") { call in
+            guard case .native(let s as NetworkStudyValue) = call["study"] else {
+                throw call.error("ask: 'study' must be a study from search(space, ...), not \(call["study"].typeName)", at: "study")
+            }
+            return try session.ask(s.study, call: call)
+        })
+        r.register(Builtin("tell", [.init("study"), .init("trial")] + Metric.searchable.map { .init($0.rawValue, default: Value.none) }
+                           + [.init("failed", default: Value.none)],
+                           doc: "Records what was measured for a trial from ask(s): tell(s, t, accuracy: 0.91, latency: 3.2 ms); values not given keep nasbook's computed costs; every objective needs a value, or tell(s, t, failed: \"why\").") { call in
+            guard case .native(let s as NetworkStudyValue) = call["study"] else {
+                throw call.error("tell: 'study' must be a study from search(space, ...), not \(call["study"].typeName)", at: "study")
+            }
+            return try session.tell(s.study, call: call)
+        })
         r.register(Builtin("problem.zdt1", [.init("dims", default: .number(10))],
                            doc: "ZDT1: two objectives, convex Pareto front f2 = 1 - sqrt(f1); dims inputs in [0, 1].") { call in
             .native(ProblemValue(problem: .zdt1(dimensions: try call.positiveInteger("dims", limit: 1000))))
@@ -44,8 +59,11 @@ enum SearchBuiltins {
             .init("space"), .init("data", default: Value.none), .init("target", default: Value.none),
             .init("strategy", default: .string("ars_mobo"), choices: strategies), .init("trials", default: .number(20)),
             .init("seed", default: .number(1)), .init("objectives", default: Value.none), .init("budget", default: Value.none),
-            .init("model", default: Value.none), .init("validation", default: .number(0.2)), .init("storage", default: Value.none),
-        ], doc: "Searches a space for networks for a board: search(space, data, target, strategy: ars_mobo, trials: 20, seed: 1). storage: keeps the trials in a SQLite file (\"kws.db\") or a PostgreSQL database (\"postgresql://user:password@host/db\"; workers on other machines join it), instead of the --db of `nasbook run`. Each trial builds, trains, compresses (prune, bits, channels, fine-tune) and measures int8 accuracy and exact costs; networks over the board or the budget are skipped before training. Objectives and budget default to the declared `objectives` and `budget`; model sets the family and its fixed settings (default cnn; cnn1d for sequences, mlp for feature vectors). Strategies: ars_mobo (the paper's ARS-MOBOpt: expected improvement of a random Chebyshev scalarization, optimized by ARS-trained linear policies started from clusters of the Pareto front), ars_layers (our earlier per-layer ARS variant), turbo (TuRBO-1), morbo (MORBO, trust regions on the front), mobo (EHVI), nehvi (noisy EHVI: the front is resampled from the surrogates, for noisy accuracies), parego (single-candidate qParEGO), nsga2, sobol, random. Also searches test problems: search(problem.zdt1(dims: 10), strategy: mobo, trials: 60).") { call in
+            .init("model", default: Value.none), .init("validation", default: .number(0.2)),
+            .init("workers", default: .number(1)), .init("batch", default: Value.none),
+            .init("mode", default: .string("sync"), choices: ["sync", "async"]), .init("lease", default: .number(30)),
+            .init("spawn", default: .bool(true)), .init("storage", default: Value.none),
+        ], doc: "Searches a space for networks for a board: search(space, data, target, strategy: ars_mobo, trials: 20, seed: 1). storage: keeps the trials in a SQLite file (\"kws.db\") or a PostgreSQL database (\"postgresql://user:password@host/db\"; workers on other machines join it with `nasbook worker URL --study NAME`), instead of the --db of `nasbook run`. workers: N trains N trials at once in N worker processes (workers: 0 trains nothing: ask/tell) (each with cores / N training threads) over the study's storage; batch: q proposals outstanding at once (default N); mode: \"sync\" (batches told in trial order: the same seed and batch give the same study whatever the workers and timing) or \"async\" (a new trial as soon as one ends); lease: seconds without a heartbeat after which a worker's trial runs again elsewhere (default 30); spawn: false only proposes, for workers started elsewhere with `nasbook worker DB --study NAME`. Each trial builds, trains, compresses (prune, bits, channels, fine-tune) and measures int8 accuracy and exact costs; networks over the board or the budget are skipped before training. Objectives and budget default to the declared `objectives` and `budget`; model sets the family and its fixed settings (default cnn; cnn1d for sequences, mlp for feature vectors). Strategies: ars_mobo (the paper's ARS-MOBOpt: expected improvement of a random Chebyshev scalarization, optimized by ARS-trained linear policies started from clusters of the Pareto front), ars_layers (our earlier per-layer ARS variant), turbo (TuRBO-1), morbo (MORBO, trust regions on the front), mobo (EHVI), nehvi (noisy EHVI: the front is resampled from the surrogates, for noisy accuracies), parego (single-candidate qParEGO), nsga2, sobol, random. Also searches test problems: search(problem.zdt1(dims: 10), strategy: mobo, trials: 60).") { call in
             switch call["space"] {
             case .native(let p as ProblemValue): return try searchProblem(p, call)
             case .space(let space): return try session.search(space, call)

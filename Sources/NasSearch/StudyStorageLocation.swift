@@ -41,6 +41,15 @@ public enum StudyStorageLocation {
         isServer(location) ? PostgresLocation.redact(location) : location
     }
 
+    /// How to hand `location` to another process: a URL without its password, which goes into
+    /// the environment as `PGPASSWORD` (libpq reads it) instead of onto a command line that `ps`
+    /// shows to every user of the machine. A file path is handed on as it is.
+    public static func forChildProcess(_ location: String) -> (location: String, environment: [String: String]) {
+        guard PostgresLocation.isPostgres(location) else { return (location, [:]) }
+        let (url, password) = PostgresLocation.splittingPassword(location)
+        return (url, password.map { ["PGPASSWORD": $0] } ?? [:])
+    }
+
     /// `postgresql` for `postgresql://...`; nil for a file path.
     public static func scheme(of location: String) -> String? {
         guard let range = location.range(of: "://") else { return nil }
@@ -52,5 +61,6 @@ public enum StudyStorageLocation {
     /// A location nasbook cannot open, in words.
     public struct LocationError: Error, CustomStringConvertible {
         public let description: String
+        public init(description: String) { self.description = description }
     }
 }

@@ -12,6 +12,7 @@ import NasCore
 public enum StudyMigration: String, CaseIterable, Sendable {
     case studiesTrialsEpochs = "v1: studies, trials, epochs"
     case studyFingerprint = "v2: study fingerprint"
+    case trialLeasesWorkers = "v3: trial leases, workers"
 }
 
 /// The JSON text columns (points, parameters, metrics, objectives, budget, fingerprint) as
@@ -49,10 +50,11 @@ extension TrialRecord {
     /// A trial as a backend read it back, id included.
     public init(storedID id: Int64, studyID: Int64, number: Int, status: TrialStatus, failureReason: String?, x: [Double],
                 parameters: [String: ParameterValue], metrics: MetricValues, seed: UInt64, started: Date, finished: Date?,
-                seconds: Double?) {
-        self.init(studyID: studyID, number: number, x: x, parameters: parameters, seed: seed, started: started)
+                seconds: Double?, owner: String?, heartbeat: Date?) {
+        self.init(studyID: studyID, number: number, x: x, parameters: parameters, seed: seed, started: started, status: status)
         self.id = id
-        self.status = status
+        self.owner = owner
+        self.heartbeat = heartbeat
         self.failureReason = failureReason
         self.metrics = metrics
         self.finished = finished

@@ -68,6 +68,20 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
         return redactedText + rest
     }
 
+    /// The URL without the password of its authority, and that password (percent-decoded):
+    /// how nasbook hands a location to its worker processes, the password in their environment
+    /// as `PGPASSWORD` (which libpq reads) rather than on a command line `ps` shows.
+    public static func splittingPassword(_ url: String) -> (url: String, password: String?) {
+        guard let scheme = url.range(of: "://") else { return (url, nil) }
+        let authorityEnd = url[scheme.upperBound...].firstIndex { $0 == "/" || $0 == "?" } ?? url.endIndex
+        let authority = url[scheme.upperBound..<authorityEnd]
+        guard let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") else { return (url, nil) }
+        let password = String(url[url.index(after: colon)..<at])
+        var stripped = url
+        stripped.replaceSubrange(colon..<at, with: "")
+        return (stripped, password.removingPercentEncoding ?? password)
+    }
+
     /// The port written in the URL's authority, if any (`host:5432`, `[::1]:5432`).
     private static func port(of url: String) -> String? {
         guard let scheme = url.range(of: "://") else { return nil }

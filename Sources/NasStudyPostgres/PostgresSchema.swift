@@ -66,6 +66,26 @@ enum PostgresSchema {
             ]
         case .studyFingerprint:
             return [#"ALTER TABLE study ADD COLUMN fingerprint text NOT NULL DEFAULT '{}'"#]
+        case .trialLeasesWorkers:
+            // PostgreSQL changes a CHECK constraint in place (SQLite rebuilds the table).
+            return [
+                "ALTER TABLE trial DROP CONSTRAINT trial_status_check",
+                "ALTER TABLE trial ADD CONSTRAINT trial_status_check CHECK (status IN ('planned', 'running', 'complete', 'failed', 'infeasible'))",
+                "ALTER TABLE trial ADD COLUMN owner text",
+                "ALTER TABLE trial ADD COLUMN heartbeat double precision",
+                #"CREATE INDEX "trial_on_status" ON trial ("studyId", status, number)"#,
+                """
+                CREATE TABLE worker (
+                    id text PRIMARY KEY,
+                    host text NOT NULL,
+                    pid integer NOT NULL,
+                    threads integer NOT NULL,
+                    "studyId" bigint REFERENCES study(id) ON DELETE SET NULL,
+                    started double precision NOT NULL,
+                    heartbeat double precision NOT NULL,
+                    state text NOT NULL CHECK (state IN ('waiting', 'training', 'stopped')))
+                """,
+            ]
         }
     }
 

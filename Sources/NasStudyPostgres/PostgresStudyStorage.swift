@@ -22,7 +22,7 @@ import NasStudy
 public final class PostgresStudyStorage: StudyStorage, @unchecked Sendable {
     public let server: PostgresLocation
     public var location: String { server.redacted }
-    private let db: PostgresConnection
+    let db: PostgresConnection
     private let lock = NSLock()
 
     /// Connects and brings the schema up to date (see `PostgresSchema.migrate`). With
@@ -43,7 +43,7 @@ public final class PostgresStudyStorage: StudyStorage, @unchecked Sendable {
         }
     }
 
-    private func locked<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
+    func locked<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
         lock.lock()
         defer { lock.unlock() }
         return try body(db)
@@ -133,7 +133,7 @@ public final class PostgresStudyStorage: StudyStorage, @unchecked Sendable {
 
     // MARK: Trials
 
-    static let trialColumns = #"id, "studyId", number, status, "failureReason", x, parameters, metrics, seed, started, finished, seconds"#
+    static let trialColumns = #"id, "studyId", number, status, "failureReason", x, parameters, metrics, seed, started, finished, seconds, owner, heartbeat"#
 
     public func startTrial(in study: StudyRecord, x: [Double], parameters: [String: ParameterValue], seed: UInt64,
                            at start: Date = Date()) throws -> TrialRecord {
@@ -157,16 +157,17 @@ public final class PostgresStudyStorage: StudyStorage, @unchecked Sendable {
 
     public func finish(_ trial: TrialRecord, epochs: [EpochRecord] = []) throws {
         guard let id = trial.id else { throw StudyStoreError.unsavedTrial(trial.number) }
-        guard trial.status != .running else { throw StudyStoreError.trialStillRunning(trial.number) }
+        guard trial.status.isFinal else { throw StudyStoreError.trialStillRunning(trial.number) }
         try locked { db in
             try db.transaction {
                 let updated = try db.execute("""
                     UPDATE trial SET status = $2, "failureReason" = $3, x = $4, parameters = $5, metrics = $6, seed = $7,
-                                     started = $8, finished = $9, seconds = $10
+                                     started = $8, finished = $9, seconds = $10, owner = $11, heartbeat = $12
                     WHERE id = $1
                     """, [id, trial.status.rawValue, trial.failureReason, try StudyJSON.encode(trial.x), try StudyJSON.encode(trial.parameters),
                           try StudyJSON.encode(trial.metrics), Int64(bitPattern: trial.seed), trial.started.timeIntervalSinceReferenceDate,
-                          trial.finished?.timeIntervalSinceReferenceDate, trial.seconds])
+                          trial.finished?.timeIntervalSinceReferenceDate, trial.seconds, trial.owner,
+                          trial.heartbeat?.timeIntervalSinceReferenceDate])
                 guard updated.affected == 1 else { throw StudyStoreError.unsavedTrial(trial.number) }
                 try Self.replaceCurve(of: id, with: epochs, db)
             }
@@ -212,10 +213,13 @@ public final class PostgresStudyStorage: StudyStorage, @unchecked Sendable {
         let id = try savedID(study)
         return try locked { db in
             try db.transaction {
+                // Planned and running trials have no outcome: the replayed strategy proposes them
+                // again (a worker still training one finds its lease gone).
                 let dropped = try db.execute("""
-                    DELETE FROM trial WHERE "studyId" = $1 AND status = 'running' RETURNING number
+                    DELETE FROM trial WHERE "studyId" = $1 AND status IN ('running', 'planned') RETURNING number, status
                     """, [id])
-                let interrupted = try (0..<dropped.count).map { try Self.int(dropped, $0, "number", table: "trial") }.sorted()
+                let interrupted = try (0..<dropped.count).filter { try dropped.text($0, "status") == "running" }
+                    .map { try Self.int(dropped, $0, "number", table: "trial") }.sorted()
                 let rows = try db.execute("UPDATE study SET status = 'running' WHERE id = $1 RETURNING \(Self.studyColumns)", [id])
                 guard rows.count == 1 else { throw StudyStoreError.unsavedStudy(study.name) }
                 let trials = try Self.trials(#"WHERE "studyId" = $1 ORDER BY number"#, [id], db)
@@ -247,7 +251,7 @@ public final class PostgresStudyStorage: StudyStorage, @unchecked Sendable {
 
     // MARK: Rows
 
-    private func savedID(_ study: StudyRecord) throws -> Int64 {
+    func savedID(_ study: StudyRecord) throws -> Int64 {
         guard let id = study.id else { throw StudyStoreError.unsavedStudy(study.name) }
         return id
     }
@@ -289,7 +293,8 @@ public final class PostgresStudyStorage: StudyStorage, @unchecked Sendable {
             seed: UInt64(bitPattern: try int64(rows, r, "seed", table: t)),
             started: Date(timeIntervalSinceReferenceDate: try requiredDouble(rows, r, "started", table: t)),
             finished: try double(rows, r, "finished", table: t).map(Date.init(timeIntervalSinceReferenceDate:)),
-            seconds: try double(rows, r, "seconds", table: t))
+            seconds: try double(rows, r, "seconds", table: t), owner: try rows.text(r, "owner"),
+            heartbeat: try double(rows, r, "heartbeat", table: t).map(Date.init(timeIntervalSinceReferenceDate:)))
     }
 
     static func text(_ rows: PostgresRows, _ r: Int, _ column: String, table: String) throws -> String {

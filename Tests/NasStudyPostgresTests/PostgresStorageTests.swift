@@ -38,8 +38,9 @@ final class PostgresStorageTests: XCTestCase {
         XCTAssertEqual(try columns("study"), ["id", "name", "created", "strategy", "seed", "searchSpace", "objectives", "budget",
                                               "plannedTrials", "script", "scriptHash", "status", "fingerprint"])
         XCTAssertEqual(try columns("trial"), ["id", "studyId", "number", "status", "failureReason", "x", "parameters", "metrics", "seed",
-                                              "started", "finished", "seconds"])
+                                              "started", "finished", "seconds", "owner", "heartbeat"])
         XCTAssertEqual(try columns("epoch"), ["trialId", "epoch", "loss", "accuracy", "validationLoss", "validationAccuracy", "seconds"])
+        XCTAssertEqual(try columns("worker"), ["id", "host", "pid", "threads", "studyId", "started", "heartbeat", "state"])
         // Reopening migrates nothing again and keeps the data.
         let study = try storage.createStudy(record())
         XCTAssertEqual(try PostgresSchema.migrate(db), [])

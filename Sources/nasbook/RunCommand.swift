@@ -9,7 +9,7 @@ struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run a .nas program. Every syntax and name error is reported before anything runs.",
-        discussion: "Searches store each trial as it finishes in a SQLite database (default: the script's name with .db, e.g. kws.nas -> kws.db) or, with --db postgresql://..., a PostgreSQL database (passwords are never printed), so an interrupted run continues with --resume (refused, naming what changed, when the dataset, board, model or objectives differ from the stored study's; a study has one writer at a time). Ctrl-C stops the program after the search saved its trials, with exit 130."
+        discussion: "Searches store each trial as it finishes in a SQLite database (default: the script's name with .db, e.g. kws.nas -> kws.db) or, with --db postgresql://..., a PostgreSQL database (passwords are never printed), so an interrupted run continues with --resume (refused, naming what changed, when the dataset, board, model or objectives differ from the stored study's; a study has one proposer at a time, and the workers of a search with workers: N join it). Ctrl-C stops the program after the search saved its trials, with exit 130."
     )
 
     @ArgumentParser.Argument(help: "The .nas file to run.", completion: .file(extensions: ["nas"]))

@@ -90,6 +90,68 @@ final class PostgresCLITests: XCTestCase {
         XCTAssertEqual(study(resumed.out), study(repl.out))
     }
 
+    /// `search(..., workers: 3)` over PostgreSQL: three `nasbook worker` processes claim trials
+    /// from the server; one is killed with SIGKILL mid-trial; the study still ends with exactly
+    /// the planned trials, none lost or recorded twice, and the configurations and results of
+    /// the one-worker synchronous run (same batch) in a SQLite file.
+    func testThreeWorkersOneKilledMidTrialFinishTheOneWorkerStudy() throws {
+        let url = try cluster().createDatabase()
+        let one = try script(WorkerCLITests.script(workers: 1))
+        let reference = try CLITests.nasbook(["run", one, "--db", directory.appendingPathComponent("one.db").path])
+        XCTAssertEqual(reference.status, 0, reference.err)
+        XCTAssertEqual(WorkerCLITests.trialLines(reference.out).count, 6, reference.out)
+
+        let three = try script(WorkerCLITests.script(workers: 3))
+        let process = Process()
+        process.executableURL = CLITests.binary
+        process.arguments = ["run", three, "--db", url]
+        // Each worker holds its trial 1.5 s before training: the kill lands mid-trial.
+        process.environment = ProcessInfo.processInfo.environment.merging(["NASBOOK_FAULT_TRIAL_PAUSE": "1.5"]) { $1 }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        var killed: Int32?
+        let deadline = Date().addingTimeInterval(120)
+        while killed == nil, process.isRunning, Date() < deadline {
+            if let pid = try busyWorker(url) {
+                XCTAssertEqual(kill(pid, SIGKILL), 0)
+                killed = pid
+            } else {
+                Thread.sleep(forTimeInterval: 0.1)
+            }
+        }
+        let watchdog = DispatchWorkItem { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 180, execute: watchdog)
+        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        watchdog.cancel()
+        XCTAssertNotNil(killed, "no worker was seen training: \(output) \(errors)")
+        XCTAssertEqual(process.terminationStatus, 0, errors)
+        XCTAssertTrue(output.contains("planned again for another worker"), "the killed worker's lease expired: \(output)")
+        XCTAssertEqual(WorkerCLITests.trialLines(output), WorkerCLITests.trialLines(reference.out), output)
+        XCTAssertEqual(study(output), study(reference.out))
+        // On the server: six trials, each number once, all final.
+        let status = try CLITests.nasbook(["status", url])
+        XCTAssertEqual(status.status, 0, status.err)
+        XCTAssertTrue(status.out.contains("6/6"), status.out)
+        XCTAssertFalse((output + errors + status.out + status.err).contains(try cluster().password))
+    }
+
+    /// The pid of a worker holding a running trial now, from `nasbook status URL`.
+    func busyWorker(_ url: String) throws -> Int32? {
+        let status = try CLITests.nasbook(["status", url])
+        guard let section = status.out.components(separatedBy: "running trials").last else { return nil }
+        for line in section.split(separator: "\n").dropFirst(2) {
+            let columns = line.split(separator: " ")
+            guard columns.count >= 3 else { continue }
+            let owner = columns[2].split(separator: ":")
+            if owner.count == 3, let pid = Int32(owner[1]) { return pid }
+        }
+        return nil
+    }
+
     func testServerStoppedMidStudyKeepsFinishedTrialsAndResumeFinishesIt() throws {
         let cluster = try cluster()
         let url = try cluster.createDatabase()

@@ -24,7 +24,7 @@ public enum StudyStorageLocation {
     /// if missing).
     public static func open(_ location: String, as role: Role) throws -> any StudyStorage {
         if PostgresLocation.isPostgres(location) {
-            return try PostgresStudyStorage(url: location, exclusive: role == .proposer)
+            return role == .proposer ? try PostgresStudyStorage.proposer(url: location) : try PostgresStudyStorage(url: location)
         }
         if let scheme = scheme(of: location) {
             throw LocationError(description: "\(redacted(location)): no study backend for '\(scheme)://' locations; "

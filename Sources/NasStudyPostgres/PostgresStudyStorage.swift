@@ -43,6 +43,34 @@ public final class PostgresStudyStorage: StudyStorage, @unchecked Sendable {
         }
     }
 
+    /// This process's proposer storage of the database at `url`: the one already open (a
+    /// script or REPL session with two searches shares it, as SQLite stores of one file share
+    /// their `StudyLock`), or a new exclusive one.
+    public static func proposer(url: String) throws -> PostgresStudyStorage {
+        let location = try PostgresLocation(url)
+        return try proposers.withLock { open in
+            open = open.filter { $0.value.storage != nil }
+            if let mine = open[location.url]?.storage { return mine }
+            let storage = try PostgresStudyStorage(location, exclusive: true)
+            open[location.url] = WeakStorage(storage: storage)
+            return storage
+        }
+    }
+
+    private struct WeakStorage { weak var storage: PostgresStudyStorage? }
+    nonisolated(unsafe) private static var proposersByURL: [String: WeakStorage] = [:]
+    private static let proposers = RegistryLock()
+
+    /// Guards `proposersByURL`.
+    private final class RegistryLock: @unchecked Sendable {
+        private let lock = NSLock()
+        func withLock<T>(_ body: (inout [String: WeakStorage]) throws -> T) rethrows -> T {
+            lock.lock()
+            defer { lock.unlock() }
+            return try body(&PostgresStudyStorage.proposersByURL)
+        }
+    }
+
     func locked<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
         lock.lock()
         defer { lock.unlock() }

@@ -62,6 +62,9 @@ final class PostgresCLITests: XCTestCase {
             .replacingOccurrences(of: "s = search(", with: "budget { ram <= 256 KB }\ns = search(")
             .replacingOccurrences(of: "trials: 6, seed: 3)", with: "trials: 3, seed: 3, storage: \"\(url)\")")
             + "table(s.trials)\nplot(s, x: ram, y: accuracy)\nbudget.ram = 2 KB\n"
+            // A second search of the same program shares the program's proposer lock.
+            + "space other {\n  width in [4, 8]\n  depth = 1\n  lr = 0.1\n  epochs = 1\n}\n"
+            + "t = search(other, data, target, strategy: random, trials: 1, seed: 4, storage: \"\(url)\")\nshow t\n"
         let file = try script(text)
         let first = try CLITests.nasbook(["run", file])
         XCTAssertEqual(first.status, 0, first.err)
@@ -72,7 +75,15 @@ final class PostgresCLITests: XCTestCase {
         XCTAssertEqual(again.status, 0, again.err)
         XCTAssertTrue(again.out.contains("resumed: 3 finished trials"), again.out)
         XCTAssertFalse(again.out.contains("trial 1 [1/3]"), "nothing is retrained:\n" + again.out)
-        XCTAssertEqual(study(again.out), study(first.out))
+        // The same summaries, front tables and re-filtered front, read back from the server.
+        let front = { (text: String) in
+            (text.components(separatedBy: "study of space").dropFirst().first ?? "").split(separator: "\n")
+                .prefix { !$0.hasPrefix("searching ") && !$0.hasPrefix("resumed: ") }.joined(separator: "\n")
+        }
+        XCTAssertEqual(front(again.out), front(first.out))
+        let summaries = { (text: String) in text.split(separator: "\n").filter { $0.hasPrefix("study of space") } }
+        XCTAssertEqual(summaries(again.out).count, 2, again.out)
+        XCTAssertEqual(summaries(again.out), summaries(first.out))
         XCTAssertTrue(again.out.contains("re-filtered 3 stored trials"), again.out)
         XCTAssertFalse((first.out + first.err + again.out + again.err).contains(try cluster().password))
     }
@@ -80,9 +91,16 @@ final class PostgresCLITests: XCTestCase {
     func testReplSearchesStoreOnTheServerItsDbNames() throws {
         let url = try cluster().createDatabase()
         let cells = StudyCrashTests.script.replacingOccurrences(of: "trials: 6", with: "trials: 2")
-        let repl = try CLITests.nasbook(["repl", "--db", url], stdin: cells, directory: directory)
+        let session = directory.appendingPathComponent("notes.nasbook").path
+        let repl = try CLITests.nasbook(["repl", "--db", url, "--save", session], stdin: cells, directory: directory)
         XCTAssertEqual(repl.status, 0, repl.err)
         XCTAssertTrue(repl.out.contains("trial 2 [2/2]"), repl.out)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: directory.appendingPathComponent("notes.db").path),
+                       "--db keeps the searches on the server when the session is saved")
+        // replay --cached takes the session's trials from the server it names.
+        let cached = try CLITests.nasbook(["replay", "--cached", session, "--db", url], directory: directory)
+        XCTAssertEqual(cached.status, 0, cached.out + cached.err)
+        XCTAssertTrue(cached.out.contains("cells match"), cached.out)
         // Another process finds both trials on the server and trains nothing.
         let resumed = try CLITests.nasbook(["run", try script(cells), "--db", url, "--resume"])
         XCTAssertEqual(resumed.status, 0, resumed.err)

@@ -18,7 +18,7 @@ public enum StudyStorageLocation {
     /// Opens the storage at `location`: a SQLite file path (created if missing).
     public static func open(_ location: String, as role: Role) throws -> any StudyStorage {
         if let scheme = scheme(of: location) {
-            throw LocationError(description: "\(location): no study backend for '\(scheme)://' locations in this nasbook; use a SQLite file path")
+            throw LocationError(description: "no study backend for '\(scheme)://' locations in this nasbook; use a SQLite file path")
         }
         return try StudyStore(path: location, exclusive: role == .proposer)
     }

@@ -216,7 +216,10 @@ struct ParallelSearch {
         }
         switch ending {
         case .completed: break
-        case .stopped: context.write("search stopped by Ctrl-C: the study keeps its \(study.trials.count) finished trials\n")
+        case .stopped:
+            // The workers are gone now; a trial one finished after the last look is kept too.
+            try? study.reload()
+            context.write("search stopped by Ctrl-C: the study keeps its \(study.trials.count) finished trials\n")
         case .exhausted:
             context.write("search ended: \(proposals) proposals, only \(attempted) fit \(study.budgetDescription) — loosen the budget or shrink the space\n")
         }

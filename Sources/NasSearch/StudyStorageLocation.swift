@@ -27,8 +27,7 @@ public enum StudyStorageLocation {
             return role == .proposer ? try PostgresStudyStorage.proposer(url: location) : try PostgresStudyStorage(url: location)
         }
         if let scheme = scheme(of: location) {
-            throw LocationError(description: "\(redacted(location)): no study backend for '\(scheme)://' locations; "
-                                + "use a SQLite file path or a postgresql:// URL")
+            throw LocationError(description: "no study backend for '\(scheme)://' locations; use a SQLite file path or a postgresql:// URL")
         }
         return try StudyStore(path: location, exclusive: role == .proposer)
     }

@@ -57,9 +57,25 @@ public final class StudyStore: StudyStorage, Sendable {
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             try Self.checkIntegrity(pool, path: path)
-            try Schema.migrator.migrate(pool)
+            try Self.migrate(pool)
         } catch let error as DatabaseError where [.SQLITE_CORRUPT, .SQLITE_NOTADB].contains(error.resultCode) {
             throw StudyStoreError.corrupt(path: path, detail: error.message ?? "\(error)")
+        }
+    }
+
+    /// Upgrades the schema. A proposer and its workers may open a new file at the same moment,
+    /// and each migration is its own transaction, so one process can find a table the other
+    /// just created: it then reads which migrations are applied and tries again, until the
+    /// schema is complete (a real error repeats and is thrown).
+    static func migrate(_ pool: DatabasePool) throws {
+        for attempt in 1...50 {
+            do {
+                try Schema.migrator.migrate(pool)
+                return
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_ERROR && attempt < 50 {
+                if try pool.read({ try Schema.migrator.hasCompletedMigrations($0) }) { return }
+                Thread.sleep(forTimeInterval: 0.05)
+            }
         }
     }
 

@@ -65,18 +65,27 @@ let package = Package(
         // per-epoch curves; crash-safe appends, resume) and memory; budget re-filtering of the
         // stored trials. No knowledge of the language.
         .target(name: "NasStudy", dependencies: ["NasCore", "NasOptimize", "NasFiles", .product(name: "GRDB", package: "GRDB.swift")]),
+        // libpq, PostgreSQL's C client, as Debian's libpq-dev installs it. Synchronous calls fit
+        // the worker's claim-train-finish loop, and a system library costs no build time (see
+        // docs/architecture.md for why not postgres-nio).
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        // The PostgreSQL study store (issue 15): a small typed libpq wrapper (connections,
+        // parameterized statements, transactions, errors with SQLSTATE, password-free
+        // locations) and `PostgresStudyStorage`, the same tables as the SQLite store. Its own
+        // module, so NasStudy needs no libpq.
+        .target(name: "NasStudyPostgres", dependencies: ["NasCore", "NasStudy", "CLibPQ"]),
         // The search use case without the language: the ask/tell loop every search runs (test
         // problems and network searches), test-problem studies, the `Study` whose trials live
         // in one `StudyStorage` (SQLite or memory) with open/resume/fingerprint checks, and the
         // cost oracle (memoized costs of a space's points from the cost model).
-        .target(name: "NasSearch", dependencies: ["NasCore", "NasOptimize", "NasStudy", "NasTrial", "NasCost"]),
+        .target(name: "NasSearch", dependencies: ["NasCore", "NasOptimize", "NasStudy", "NasStudyPostgres", "NasTrial", "NasCost"]),
         // The engine's builtins for the language: datasets, models, training, summaries.
         .target(name: "EngineBuiltins", dependencies: ["NasCore", "NasSearch", "NasLang", "NasRender", "NasNN", "NasData", "NasCost", "NasCompress", "NasQuant", "NasOptimize", "NasTrial", "NasStudy", "NasExport", "NasFiles"]),
         // The command-line front end: REPL, run, check, replay.
         .executableTarget(
             name: "nasbook",
             dependencies: [
-                "NasLang", "NasREPL", "LineEditor", "EngineBuiltins", "NasFiles",
+                "NasLang", "NasREPL", "LineEditor", "EngineBuiltins", "NasFiles", "NasSearch", "NasStudy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -101,13 +110,18 @@ let package = Package(
         // Test helper: writes a study trial by trial so CrashSafetyTests can kill it mid-run.
         .executableTarget(name: "nas-study-crash-writer", dependencies: ["NasCore", "NasStudy"], path: "Tests/NasStudyCrashWriter"),
         .testTarget(name: "NasStudyTests", dependencies: ["NasCore", "NasStudy", "NasOptimize", "nas-study-crash-writer", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "NasSearchTests", dependencies: ["NasCore", "NasSearch", "NasStudy", "NasOptimize", "NasTrial", "NasNN", "NasCost"]),
+        .testTarget(name: "NasSearchTests", dependencies: ["NasCore", "NasSearch", "NasStudy", "NasOptimize", "NasTrial", "NasNN", "NasCost",
+                                                           "NasStudyPostgres", "PostgresTestCluster"]),
+        // Test helper: a throwaway PostgreSQL server (initdb + pg_ctl in a temporary folder, on
+        // 127.0.0.1 at a free port) for the tests of the PostgreSQL study store.
+        .target(name: "PostgresTestCluster", path: "Tests/PostgresTestCluster"),
+        .testTarget(name: "NasStudyPostgresTests", dependencies: ["NasCore", "NasStudy", "NasStudyPostgres", "PostgresTestCluster"]),
         .testTarget(name: "NasTrialTests", dependencies: ["NasCore", "NasTrial", "NasNN", "NasData", "NasCost"]),
         .testTarget(name: "NasExportTests", dependencies: ["NasCore", "NasExport", "NasQuant", "NasNN", "NasData", "NasCost", "NasCompress"]),
         .testTarget(name: "NasQuantTests", dependencies: ["NasCore", "NasQuant", "NasNN", "NasData", "NasCost", "CNasKernels"]),
         .testTarget(name: "EngineBuiltinsTests", dependencies: ["NasCore", "EngineBuiltins", "NasLang", "NasNN", "NasCost", "NasCompress", "NasQuant",
                                                              "NasExport"]),
         .testTarget(name: "NasREPLTests", dependencies: ["NasREPL", "NasLang", "EngineBuiltins", "LineEditor"]),
-        .testTarget(name: "NasbookCLITests", dependencies: ["nasbook"]),
+        .testTarget(name: "NasbookCLITests", dependencies: ["nasbook", "PostgresTestCluster"]),
     ]
 )

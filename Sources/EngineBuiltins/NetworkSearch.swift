@@ -47,7 +47,8 @@ struct NetworkSearch {
     /// (`SearchLoop.replay`), so the strategy's state, and every later proposal, is what an
     /// uninterrupted search would have had.
     /// `echoReplay` prints replayed trials exactly as when they ran (`replay --cached`).
-    /// Throws when the study database stops taking trials (a full disk): the trials committed
+    /// Throws when the study database stops taking trials (a full disk, a PostgreSQL server
+    /// that stopped or cannot be reached): the trials committed
     /// before stay in it, and going on would end in a result the database lacks.
     func run(trials: Int, strategy: inout any Strategy, domain: SearchDomain, echoReplay: Bool = false, call: BuiltinCall) throws {
         let context = call.context
@@ -59,7 +60,9 @@ struct NetworkSearch {
                 let kept = study.trials.count
                 throw call.error("search: the study database \(store.storage.location) stopped taking trials (\(error)); "
                                  + "its \(kept) finished trial\(kept == 1 ? " is" : "s are") kept (\(kept - committedBefore) from this run). "
-                                 + "Free disk space, then continue with `nasbook run --resume`")
+                                 + (StudyStorageLocation.isServer(store.storage.location)
+                                    ? "When the server is back, continue with `nasbook run --resume`"
+                                    : "Free disk space, then continue with `nasbook run --resume`"))
             }
         }
         // Rows a stop left `running` are dropped; the finished trials are replayed.
@@ -111,7 +114,7 @@ struct NetworkSearch {
             switch outcome.status {
             case .complete: row.complete(metrics: metrics)
             case .infeasible: row.markInfeasible(outcome.reason ?? "over budget", metrics: metrics)
-            case .failed, .running: row.fail(outcome.reason ?? "failed", metrics: metrics)
+            case .failed, .running, .planned: row.fail(outcome.reason ?? "failed", metrics: metrics)
             }
             // Training epochs then fine-tuning epochs, numbered through: one key per stored row.
             let epochs = outcome.epochs.enumerated().map { i, e in
@@ -136,6 +139,10 @@ struct NetworkSearch {
     /// What the strategy is told of a trial: its objectives (minimized, scaled) when it
     /// completed, else a failure at its point.
     func observation(_ x: [Double], _ status: TrialStatus, _ metrics: MetricValues) -> Observation {
+        Self.observation(x, status, metrics, study: study)
+    }
+
+    static func observation(_ x: [Double], _ status: TrialStatus, _ metrics: MetricValues, study: NetworkStudy) -> Observation {
         status == .complete ? Observation(x: x, objectives: study.minimized(metrics)) : .failure(at: x)
     }
 
@@ -176,7 +183,7 @@ struct NetworkSearch {
         switch t.outcome.status {
         case .complete: head = "trial \(t.number) [\(attempted)/\(total)]"
         case .failed: head = "trial \(t.number) [\(attempted)/\(total)] failed"
-        case .infeasible, .running: head = "trial \(t.number) skipped, over budget:"
+        case .infeasible, .running, .planned: head = "trial \(t.number) skipped, over budget:"
         }
         var parts = [head]
         if let m = t.outcome.metrics {

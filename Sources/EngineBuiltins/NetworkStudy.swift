@@ -82,11 +82,18 @@ final class NetworkStudy {
         let trials: Int
     }
     var continuation: Continuation?
+    /// How the search ran its trials side by side (nil or one worker: in-process).
+    var parallel: ParallelOptions?
+    /// Where the study's storage was opened, password included (its `location` is redacted for
+    /// messages): what a parallel search hands its worker processes.
+    var storageLocation: String?
+    /// The strategy `ask` proposes with, kept between asks (see `AskTellState`).
+    var askState: AskTellState?
 
     /// Re-reads the finished trials from the storage (a `running` row is a trial still
     /// training, or one a stop interrupted: not a result).
     func reload() throws {
-        trials = try store.trials().filter { $0.status != .running }.map(view)
+        trials = try store.trials().filter(\.status.isFinal).map(view)
     }
 
     /// A stored trial as the study shows it: its settings and architecture decoded from its

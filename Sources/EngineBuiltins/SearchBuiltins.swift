@@ -23,6 +23,22 @@ enum SearchBuiltins {
             let trials = try call.optionalInteger("trials")
             return try session.resume(s.study, trials: trials, call: call)
         })
+        r.register(Builtin("ask", [.init("study", .kind("study"))],
+                           doc: "For trials measured outside nasbook (a real board in the loop): t = ask(s) has the study's strategy propose the next configuration within the board and the budget, stores it as a running trial and returns it: t.trial, t.settings, t.model (its architecture, for train or export), its computed ram, flash, macs and latency. Make the study with search(space, data, target, trials: N, workers: 0) to have nasbook train nothing itself; works with --db and every storage.") { call in
+            guard case .native(let s as NetworkStudyValue) = call["study"] else {
+                throw call.error("ask: 'study' must be a study from search(space, ...), not \(call["study"].typeName)", at: "study")
+            }
+            return try session.ask(s.study, call: call)
+        })
+        r.register(Builtin("tell", [.init("study", .kind("study")), .init("trial", .any)]
+                           + Metric.searchable.map { .init($0.rawValue, .anyQuantity, default: Value.none) }
+                           + [.init("failed", .string, default: Value.none)],
+                           doc: "Records what was measured for a trial from ask(s): tell(s, t, accuracy: 0.91, latency: 3.2 ms); values not given keep nasbook's computed costs; every objective needs a value, or tell(s, t, failed: \"why\").") { call in
+            guard case .native(let s as NetworkStudyValue) = call["study"] else {
+                throw call.error("tell: 'study' must be a study from search(space, ...), not \(call["study"].typeName)", at: "study")
+            }
+            return try session.tell(s.study, call: call)
+        })
         r.register(Builtin("problem.zdt1", [.init("dims", .integer(atLeast: 1, atMost: 1000), default: .number(10))],
                            doc: "ZDT1: two objectives, convex Pareto front f2 = 1 - sqrt(f1); dims inputs in [0, 1].") { call in
             .native(ProblemValue(problem: .zdt1(dimensions: try call.integer("dims"))))
@@ -50,7 +66,11 @@ enum SearchBuiltins {
             .init("budget", .budget, default: Value.none), .init("model", .modelSpec, default: Value.none),
             // Every trial needs samples on both sides of the split.
             .init("validation", .number(NumberLimits(lower: 0, lowerIncluded: false, upper: 1, upperIncluded: false)), default: .number(0.2)),
-        ], doc: "Searches a space for networks for a board: search(space, data, target, strategy: ars_mobo, trials: 20, seed: 1). Each trial builds, trains, compresses (prune, bits, channels, fine-tune) and measures int8 accuracy and exact costs; networks over the board or the budget are skipped before training. Objectives and budget default to the declared `objectives` and `budget`; model sets the family and its fixed settings (default cnn; cnn1d for sequences, mlp for feature vectors). Strategies: ars_mobo (the paper's ARS-MOBOpt: expected improvement of a random Chebyshev scalarization, optimized by ARS-trained linear policies started from clusters of the Pareto front), ars_layers (our earlier per-layer ARS variant), turbo (TuRBO-1), morbo (MORBO, trust regions on the front), mobo (EHVI), nehvi (noisy EHVI: the front is resampled from the surrogates, for noisy accuracies), parego (single-candidate qParEGO), nsga2, sobol, random. Also searches test problems: search(problem.zdt1(dims: 10), strategy: mobo, trials: 60).") { call in
+            .init("workers", .integer(atLeast: 0, atMost: 256), default: .number(1)), .init("batch", .integer(atLeast: 1, atMost: 1024), default: Value.none),
+            .init("mode", .choice(["sync", "async"]), default: .string("sync")),
+            .init("lease", .number(NumberLimits(lower: 1, upper: 86_400)), default: .number(30)),
+            .init("spawn", .bool, default: .bool(true)), .init("storage", .string, default: Value.none),
+        ], doc: "Searches a space for networks for a board: search(space, data, target, strategy: ars_mobo, trials: 20, seed: 1). storage: keeps the trials in a SQLite file (\"kws.db\") or a PostgreSQL database (\"postgresql://user:password@host/db\"; workers on other machines join it with `nasbook worker URL --study NAME`), instead of the --db of `nasbook run`. workers: N trains N trials at once in N worker processes (workers: 0 trains nothing: ask/tell) (each with cores / N training threads) over the study's storage; batch: q proposals outstanding at once (default N); mode: \"sync\" (batches told in trial order: the same seed and batch give the same study whatever the workers and timing) or \"async\" (a new trial as soon as one ends); lease: seconds without a heartbeat after which a worker's trial runs again elsewhere (default 30); spawn: false only proposes, for workers started elsewhere with `nasbook worker DB --study NAME`. Each trial builds, trains, compresses (prune, bits, channels, fine-tune) and measures int8 accuracy and exact costs; networks over the board or the budget are skipped before training. Objectives and budget default to the declared `objectives` and `budget`; model sets the family and its fixed settings (default cnn; cnn1d for sequences, mlp for feature vectors). Strategies: ars_mobo (the paper's ARS-MOBOpt: expected improvement of a random Chebyshev scalarization, optimized by ARS-trained linear policies started from clusters of the Pareto front), ars_layers (our earlier per-layer ARS variant), turbo (TuRBO-1), morbo (MORBO, trust regions on the front), mobo (EHVI), nehvi (noisy EHVI: the front is resampled from the surrogates, for noisy accuracies), parego (single-candidate qParEGO), nsga2, sobol, random. Also searches test problems: search(problem.zdt1(dims: 10), strategy: mobo, trials: 60).") { call in
             switch call["space"] {
             case .native(let p as ProblemValue): return try searchProblem(p, call)
             case .space(let space): return try session.search(space, call)

@@ -58,16 +58,27 @@ final class SearchSession {
         let description = Study.Description(
             name: space.name, searchSpace: Self.spaceText(space), strategy: strategy.name, seed: seed, objectives: objectives,
             budget: budget?.constraints ?? [], trials: trials,
-            fingerprint: Self.fingerprint(data: data, validation: fraction, board: board, model: base, objectives: objectives))
-        // The trials' one home: the study database with --db, else memory.
+            fingerprint: Self.fingerprint(data: data, validation: fraction, board: board, model: base, objectives: objectives),
+            script: call.span.file.text)
+        if let assignment = settings.worker {
+            return try work(assignment, description: description, decoder: decoder, runner: runner, data: trialData, call: call)
+        }
+        let parallel = try parallelOptions(call)
+        let measuredOutside = parallel.workers == 0
+        // The trials' one home: `storage:` (a SQLite path or a postgresql:// URL), else the
+        // study database of --db, else memory (a temporary file the workers share, for a
+        // parallel search).
         var opened: (study: Study, replay: [TrialRecord], warnings: [String])?
-        if let path = settings.databasePath, !settings.cached || FileManager.default.fileExists(atPath: path) {
+        var location = try Self.storageLocation(call) ?? settings.databasePath
+        if parallel.isParallel, !measuredOutside, location == nil, !settings.cached { location = try TemporaryStudyFile.make() }
+        if let location, !settings.cached || StudyStorageLocation.isServer(location) || FileManager.default.fileExists(atPath: location) {
             let pick: Study.Pick = settings.cached ? .index(occurrence) : settings.resume ? .latest : .new
             do {
-                // As its only writer: a second process gets `.locked`.
-                opened = try Study.open(try StudyStore(path: path, exclusive: true), pick: pick, description)
+                // As its only proposer: a second one gets `.locked` (workers are let in).
+                opened = try Study.open(try StudyStorageLocation.open(location, as: .proposer), pick: pick, description)
             } catch {
-                throw call.error("search: study database \(path): \(error)", at: "space")
+                throw call.error("search: study database \(StudyStorageLocation.redacted(location)): \(error)",
+                                 at: call.optional("storage") == nil ? "space" : "storage")
             }
             // A cached replay reports the stored trials exactly as they ran, whatever nasbook
             // replays them, so only a refusal (above) matters there.
@@ -80,9 +91,94 @@ final class SearchSession {
                                  decoder: decoder, oracle: oracle)
         studies.append(study)
         study.continuation = .init(runner: runner, data: trialData, domain: domain, trials: trials)
-        try NetworkSearch(decoder: decoder, oracle: oracle, runner: runner, data: trialData, study: study)
-            .run(trials: trials, strategy: &strategy, domain: domain, echoReplay: settings.cached, call: call)
+        study.parallel = parallel
+        study.storageLocation = location
+        let network = NetworkSearch(decoder: decoder, oracle: oracle, runner: runner, data: trialData, study: study)
+        if measuredOutside {
+            // ask/tell: nasbook trains nothing; the stored trials (a resumed study's) are the study.
+            _ = try store.resume()
+            try study.reload()
+            call.context.write("study \(store.record.name): \(study.trials.count) of \(trials) trials recorded; ask(s) proposes the next, tell(s, t, ...) records it\n")
+        } else if parallel.isParallel, !settings.cached {
+            try parallelSearch(network, parallel, location: location ?? store.storage.location, call)
+                .run(trials: trials, strategy: &strategy, domain: domain, call: call)
+        } else {
+            try network.run(trials: trials, strategy: &strategy, domain: domain, echoReplay: settings.cached, call: call)
+        }
         return .native(NetworkStudyValue(study: study))
+    }
+
+    /// The `storage:` argument: a PostgreSQL URL as it is, a SQLite path relative to the calling
+    /// file and checked against the trust boundary; nil when not given.
+    static func storageLocation(_ call: BuiltinCall) throws -> String? {
+        guard call.optional("storage") != nil else { return nil }
+        let location = try call.string("storage")
+        guard !location.isEmpty else {
+            throw call.error("search: 'storage' is empty", at: "storage", hint: #"storage: "kws.db" or storage: "postgresql://user@host/db""#)
+        }
+        return StudyStorageLocation.isServer(location) ? location : try call.writablePath("storage")
+    }
+
+    /// The proposer over `network`'s study, starting its worker processes on the study's
+    /// storage at `location` (as opened, password included: the storage's own `location` is
+    /// redacted for messages).
+    func parallelSearch(_ network: NetworkSearch, _ options: ParallelOptions, location: String, _ call: BuiltinCall) -> ParallelSearch {
+        // The workers reach what this program may reach: its folder and the folders granted to it.
+        let access = call.context.fileAccess
+        let allow = (access.home.map { [$0] } ?? []) + (access.grants ?? []).filter { $0.writable && !$0.isFile }.map(\.path)
+        return ParallelSearch(search: network, options: options) { study in
+            guard options.spawn else {
+                call.context.write("waiting for workers: nasbook worker \(StudyStorageLocation.redacted(location)) --study '\(study.name)'\n")
+                return WorkerPool.external()
+            }
+            return try WorkerPool.launch(count: options.workers, study: study.name, location: location, threads: options.threads, allowPaths: allow)
+        }
+    }
+
+    /// `workers:`, `batch:`, `mode:` and `lease:` of `search`.
+    func parallelOptions(_ call: BuiltinCall) throws -> ParallelOptions {
+        let workers = try call.optionalInteger("workers") ?? 1
+        guard workers >= 0, workers <= 256 else { throw call.error("search: workers must be between 0 (ask/tell) and 256", at: "workers") }
+        let batch = try call.optionalInteger("batch") ?? max(1, workers)
+        guard batch >= 1, batch <= 1024 else { throw call.error("search: batch must be between 1 and 1024", at: "batch") }
+        let modeName = try call.string("mode")
+        guard let mode = ParallelOptions.Mode(rawValue: modeName) else {
+            throw call.error("search: mode must be \"sync\" or \"async\", not \"\(modeName)\"", at: "mode",
+                             hint: "sync: batches told in trial order, reproducible; async: a new trial as soon as one ends, faster")
+        }
+        let lease = try call.number("lease")
+        guard lease >= 1, lease <= 86_400 else { throw call.error("search: lease must be between 1 and 86400 seconds", at: "lease") }
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        var options = ParallelOptions(workers: workers, batch: batch, mode: mode, lease: lease, threads: max(1, cores / max(1, workers)))
+        if case .bool(let spawn) = call["spawn"] { options.spawn = spawn } else {
+            throw call.error("search: spawn must be true or false", at: "spawn")
+        }
+        if !options.spawn, call.context.studySettings.databasePath == nil, call.optional("storage") == nil {
+            throw call.error("search: workers started elsewhere need a study database they can open: run with --db", at: "spawn")
+        }
+        return options
+    }
+
+    /// `nasbook worker`: this search is the stored study's (or not, then it is skipped and
+    /// returns none); take its planned trials until the proposer finishes it, then end the
+    /// program (what follows the search in the script is the proposer's).
+    func work(_ assignment: WorkerAssignment, description: Study.Description, decoder: SpaceDecoder, runner: TrialRunner,
+              data: TrialData, call: BuiltinCall) throws -> Value {
+        guard let location = call.context.studySettings.databasePath else { throw call.error("search: a worker needs the study's location") }
+        let study: Study
+        do {
+            guard let joined = try Study.join(try StudyStorageLocation.open(location, as: .worker), named: assignment.study, description) else {
+                return Value.none
+            }
+            study = joined
+        } catch {
+            throw call.error("worker: \(error)", at: "space")
+        }
+        let worker = StudyWorker(study: study, decoder: decoder, runner: runner, data: data, assignment: assignment)
+        let summary = try worker.run(log: { call.context.write($0) },
+                                     shouldStop: { [context = call.context, span = call.span] in (try? context.checkInterrupt(at: span)) == nil })
+        throw ProgramFinished("worker \(assignment.id): \(summary.finished) trial\(summary.finished == 1 ? "" : "s") of study '\(assignment.study)' finished"
+                              + (summary.lost > 0 ? ", \(summary.lost) lost their lease and ran elsewhere" : ""))
     }
 
     /// The study's split, refused with a diagnostic when either part is empty: every trial
@@ -103,12 +199,18 @@ final class SearchSession {
 
     /// `resume(s, trials:)`: continues a study (after Ctrl-C, or to run more trials), replaying
     /// its trials through a fresh strategy so the proposals go on as if it had never stopped.
+    /// A parallel study continues with its workers.
     func resume(_ study: NetworkStudy, trials: Int?, call: BuiltinCall) throws -> Value {
         guard let c = study.continuation else { throw call.error("resume: this study cannot be continued") }
         let total = trials ?? c.trials
         var strategy = try SearchBuiltins.strategy(named: study.strategy, call, seed: study.seed, dimensions: study.decoder.dimensions.count)
-        try NetworkSearch(decoder: study.decoder, oracle: study.oracle, runner: c.runner, data: c.data, study: study)
-            .run(trials: total, strategy: &strategy, domain: c.domain, call: call)
+        let network = NetworkSearch(decoder: study.decoder, oracle: study.oracle, runner: c.runner, data: c.data, study: study)
+        if let parallel = study.parallel, parallel.isParallel {
+            try parallelSearch(network, parallel, location: study.storageLocation ?? study.store.storage.location, call)
+                .run(trials: total, strategy: &strategy, domain: c.domain, call: call)
+        } else {
+            try network.run(trials: total, strategy: &strategy, domain: c.domain, call: call)
+        }
         return .native(NetworkStudyValue(study: study))
     }
 

@@ -1,8 +1,12 @@
-/// A trial's state. `running` is written when training starts, so a crash leaves a visible
-/// trace; the other three are final. The trial runner reports the final three, the study store
-/// keeps all four.
+/// A trial's state. `planned` is a proposal waiting for a worker to claim it (parallel and
+/// distributed searches only); `running` is written when training starts, so a crash leaves a
+/// visible trace; the other three are final. The trial runner reports the final three, the
+/// study store keeps all five.
 public enum TrialStatus: String, Codable, Sendable, CaseIterable {
-    case running, complete, failed, infeasible
+    case planned, running, complete, failed, infeasible
+
+    /// Whether the trial has an outcome (complete, failed or infeasible) that will not change.
+    public var isFinal: Bool { self != .planned && self != .running }
 }
 
 /// One epoch of a training curve, as the trainer reports it and the study store keeps it.

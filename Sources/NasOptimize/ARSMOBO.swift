@@ -65,8 +65,43 @@ public struct ARSMOBO: Strategy {
     public var name: String { "ars_mobo" }
 
     public mutating func propose(after history: [Observation], in domain: SearchDomain) -> [Double] {
+        guard let candidates = policyCandidates(after: history, excluding: Set(history.map(\.x)), in: domain) else {
+            return initial.propose(after: history, in: domain)
+        }
+        if let x = (candidates.best.first ?? candidates.fallback)?.x { return x }
+        // Every rollout stayed on evaluated points or outside the budget: a uniform feasible point.
+        var random = RandomSearch(seed: rng.next())
+        return random.propose(after: history, in: domain)
+    }
+
+    /// A batch from one round of policy training: each of the L policies' best point (by the
+    /// acquisition, best first, pending points excluded), as the paper's batch proposal for
+    /// parallel workers; when the front has fewer clusters than `count` or policies agree,
+    /// the rest comes from the constant liar. Sobol points during the initial design.
+    public mutating func proposeBatch(_ count: Int, after history: [Observation], pending: [[Double]], in domain: SearchDomain) -> [[Double]] {
+        if count <= 1, pending.isEmpty { return count == 1 ? [propose(after: history, in: domain)] : [] }
+        let lies = pending.map { Observation.lie(at: $0, history: history) }
+        guard let candidates = policyCandidates(after: history, excluding: Set(history.map(\.x) + pending), in: domain) else {
+            var sobol: [[Double]] = []
+            while sobol.count < count {
+                sobol.append(initial.propose(after: history + lies + sobol.map { Observation.lie(at: $0, history: history) }, in: domain))
+            }
+            return sobol
+        }
+        var chosen: [[Double]] = []
+        for c in candidates.best where chosen.count < count && !chosen.contains(c.x) { chosen.append(c.x) }
+        return constantLiarBatch(count, after: history, pending: pending, chosen: chosen, in: domain)
+    }
+
+    /// One round of ARS-MOBO: fit the surrogates, scalarize, start a policy from each centre of
+    /// the front, train it with ARS on the acquisition and roll it out once deterministically.
+    /// `best` holds each policy's best visited point not in `excluded`, highest score first
+    /// (ties keep policy order); `fallback` the best point any training rollout visited. Nil
+    /// during the initial design.
+    mutating func policyCandidates(after history: [Observation], excluding evaluated: Set<[Double]>, in domain: SearchDomain)
+        -> (best: [Candidate], fallback: Candidate?)? {
         let successes = history.successful
-        guard history.count >= domain.initialDesign, successes.count >= 2 else { return initial.propose(after: history, in: domain) }
+        guard history.count >= domain.initialDesign, successes.count >= 2 else { return nil }
         let surrogates = Surrogates(history, in: domain)
         let chebyshev = ChebyshevScalarization(randomWeightsFor: successes.map(\.objectives), reference: domain.reference,
                                                 utopia: settings.utopia, rng: &rng)
@@ -98,8 +133,7 @@ public struct ARSMOBO: Strategy {
         ars.noise = settings.noise
         ars.directions = settings.directions
         ars.top = settings.top
-        let evaluated = Set(history.map(\.x))
-        var best: Candidate?  // the best point the deterministic rollouts visited
+        var best: [Candidate] = []  // each policy's best point from its deterministic rollout
         var fallback: Candidate?  // the best point any training rollout visited
         for start in starts {
             var search = AugmentedRandomSearch(stateDimension: domain.dimensions + 1, actionDimension: domain.dimensions,
@@ -111,15 +145,13 @@ public struct ARSMOBO: Strategy {
                     return (r.reward, [])
                 }
             }
-            if let c = rollout(search.policy(), from: start, in: domain, acquisition: acquisition, excluding: evaluated).best,
-               best == nil || c.score > best!.score {
-                best = c
+            if let c = rollout(search.policy(), from: start, in: domain, acquisition: acquisition, excluding: evaluated).best {
+                best.append(c)
             }
         }
-        if let x = (best ?? fallback)?.x { return x }
-        // Every rollout stayed on evaluated points or outside the budget: a uniform feasible point.
-        var random = RandomSearch(seed: rng.next())
-        return random.propose(after: history, in: domain)
+        // Stable: equal scores keep policy order, so the first best is the one `propose` always took.
+        let ranked = best.enumerated().sorted { $0.element.score > $1.element.score || ($0.element.score == $1.element.score && $0.offset < $1.offset) }
+        return (ranked.map(\.element), fallback)
     }
 
     struct Candidate {

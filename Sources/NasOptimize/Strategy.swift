@@ -28,9 +28,52 @@ extension [Observation] {
 /// (descriptors, known constraints, analytic objectives) and past observations, so the study loop
 /// and the search space mapping do not care which one runs. A proposal is always feasible under
 /// `domain.isFeasible` when any feasible point can be found (see `SearchDomain.repair`).
+///
+/// Parallel searches ask for several points at once (`proposeBatch`): `count` new points,
+/// distinct from each other and from the `pending` ones (proposed earlier, still training),
+/// so q workers never train the same network. A batch of one with nothing pending is exactly
+/// `propose`, which keeps one-worker searches (and their goldens) as they were.
 public protocol Strategy {
     var name: String { get }
     mutating func propose(after history: [Observation], in domain: SearchDomain) -> [Double]
+    /// `count` points to evaluate while `pending` ones are still being evaluated. The default
+    /// is the constant liar (Ginsbourger, Le Riche & Carraro 2010): each pending or already
+    /// chosen point enters the history with the worst objectives observed so far, and the
+    /// strategy proposes again, so models steer away from it; samplers (random, Sobol) ignore
+    /// the lies and simply draw more. ARS-MOBO overrides it with its policies' distinct points.
+    mutating func proposeBatch(_ count: Int, after history: [Observation], pending: [[Double]], in domain: SearchDomain) -> [[Double]]
+}
+
+extension Strategy {
+    public mutating func proposeBatch(_ count: Int, after history: [Observation], pending: [[Double]], in domain: SearchDomain) -> [[Double]] {
+        constantLiarBatch(count, after: history, pending: pending, in: domain)
+    }
+
+    /// The constant-liar batch (see `proposeBatch`), for strategies that override it to fill
+    /// what their own batch could not.
+    public mutating func constantLiarBatch(_ count: Int, after history: [Observation], pending: [[Double]], chosen: [[Double]] = [],
+                                           in domain: SearchDomain) -> [[Double]] {
+        var batch = chosen
+        guard count > batch.count else { return batch }
+        if pending.isEmpty, batch.isEmpty, count >= 1 { batch.append(propose(after: history, in: domain)) }
+        while batch.count < count {
+            let lies = (pending + batch).map { Observation.lie(at: $0, history: history) }
+            batch.append(propose(after: history + lies, in: domain))
+        }
+        return batch
+    }
+}
+
+extension Observation {
+    /// The constant liar's stand-in for a point still being evaluated: the worst value of
+    /// each objective observed so far (CL-max, the cautious lie that pushes the next proposal
+    /// away), or a failure when nothing succeeded yet.
+    public static func lie(at x: [Double], history: [Observation]) -> Observation {
+        let successes = history.successful
+        guard let first = successes.first else { return .failure(at: x) }
+        let worst = successes.dropFirst().reduce(first.objectives) { w, o in zip(w, o.objectives).map { max($0, $1) } }
+        return Observation(x: x, objectives: worst)
+    }
 }
 
 /// Independent uniform points (rejected while infeasible): the baseline every other strategy must beat.

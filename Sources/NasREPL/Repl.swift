@@ -19,6 +19,11 @@ public final class Repl {
     public private(set) var session: Session
     /// Where the session is saved after every cell, once `:save FILE` or `--save FILE` named it.
     public private(set) var sessionFile: String?
+    /// The study database `nasbook repl --db` named (a SQLite path or a postgresql:// URL): it
+    /// stays the searches' store when the session is saved, instead of the file beside it.
+    public var studyDatabase: String? {
+        didSet { interpreter.studySettings.databasePath = studyDatabase }
+    }
     /// Whether the last cell was stopped by Ctrl-C; a replay stops there.
     public private(set) var lastCellInterrupted = false
     /// What the running cell prints and draws, while one runs.
@@ -176,6 +181,7 @@ public final class Repl {
     /// (`notes.nasbook` -> `notes.db`), which is what `replay --cached` reads.
     private func remember(_ path: String) {
         sessionFile = path
+        guard studyDatabase == nil else { return }
         interpreter.studySettings.databasePath = StudySettings.defaultDatabasePath(
             forSession: URL(fileURLWithPath: path).path)
     }

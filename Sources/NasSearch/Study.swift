@@ -28,9 +28,13 @@ public final class Study {
         public var trials: Int
         /// What the trials depend on beyond space, strategy and seed; see `StudyRecord.fingerprint`.
         public var fingerprint: [String: String]
+        /// The program that ran the search, kept with the study so a worker (`nasbook worker`)
+        /// can rebuild the same dataset, space and model by running it up to its `search`.
+        public var script: String
 
         public init(name: String, searchSpace: String, strategy: String, seed: UInt64, objectives: [Objective],
-                    budget: [Constraint], trials: Int, fingerprint: [String: String]) {
+                    budget: [Constraint], trials: Int, fingerprint: [String: String], script: String = "") {
+            self.script = script
             self.name = name
             self.searchSpace = searchSpace
             self.strategy = strategy
@@ -90,11 +94,36 @@ public final class Study {
         return (try create(in: storage, d, named: mine.isEmpty ? d.name : "\(d.name) #\(mine.count + 1)"), [], [])
     }
 
+    /// The stored study `name` for a worker to take trials of (`nasbook worker --study`),
+    /// checked like a resume against the search the worker's script describes: same strategy,
+    /// seed and space, and the same dataset, board, model and objectives by fingerprint, so a
+    /// worker never trains another study's trials on other data. Not resumed: the proposer
+    /// owns the study's state. Nil when this search is not that study's (its name differs).
+    public static func join(_ storage: any StudyStorage, named name: String, _ d: Description) throws -> Study? {
+        guard name == d.name || name.hasPrefix(d.name + " #") else { return nil }
+        guard let stored = try storage.study(named: name) else {
+            throw Mismatch(description: "\(storage.location) has no study named '\(name)'; its studies: "
+                           + (try storage.studies().map { "'\($0.name)'" }.joined(separator: ", ")))
+        }
+        guard stored.strategy == d.strategy, stored.seed == d.seed, stored.searchSpace == d.searchSpace else {
+            throw Mismatch(description: "the stored study '\(name)' in \(storage.location) searched with \(stored.strategy), seed \(stored.seed)"
+                           + (stored.searchSpace == d.searchSpace ? "" : " over a different space")
+                           + "; this worker's script asks for \(d.strategy), seed \(d.seed)")
+        }
+        _ = try compare(stored, d, location: storage.location)
+        return Study(storage: storage, record: stored)
+    }
+
+    /// Reads the study's record again (its status and budget may have changed in another process).
+    public func refresh() throws {
+        if let stored = try storage.study(named: record.name) { record = stored }
+    }
+
     /// A new study in `storage`, named `name` (default: the description's).
     public static func create(in storage: any StudyStorage, _ d: Description, named name: String? = nil) throws -> Study {
         let record = try storage.createStudy(StudyRecord(
             name: name ?? d.name, strategy: d.strategy, seed: d.seed, searchSpace: d.searchSpace, objectives: d.objectives,
-            budget: d.budget, plannedTrials: d.trials, fingerprint: d.fingerprint))
+            budget: d.budget, plannedTrials: d.trials, script: d.script, fingerprint: d.fingerprint))
         return Study(storage: storage, record: record)
     }
 

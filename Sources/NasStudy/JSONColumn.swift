@@ -23,7 +23,10 @@ enum JSONColumn {
     }
 
     static func decode<T: Decodable>(_ type: T.Type, _ row: Row, _ column: String, table: String) throws -> T {
-        let text: String = try row.decode(forColumn: column)
+        try decode(type, text: try row.decode(forColumn: column), table: table, column: column)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, text: String, table: String, column: String) throws -> T {
         do {
             return try decoder.decode(T.self, from: Data(text.utf8))
         } catch {

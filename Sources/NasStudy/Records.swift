@@ -86,11 +86,18 @@ public struct TrialRecord: Sendable, Equatable, Identifiable {
     public var finished: Date?
     /// Wall time from start to finish.
     public var seconds: Double?
+    /// The worker holding (or, once finished, that held) the trial's lease; nil for a trial an
+    /// in-process search ran itself.
+    public internal(set) var owner: String?
+    /// When the owner last said it is still training this trial; a lease whose heartbeat is
+    /// older than the timeout is expired and the trial planned again (`expireLeases`).
+    public internal(set) var heartbeat: Date?
 
-    init(studyID: Int64, number: Int, x: [Double], parameters: [String: ParameterValue], seed: UInt64, started: Date) {
+    init(studyID: Int64, number: Int, x: [Double], parameters: [String: ParameterValue], seed: UInt64, started: Date,
+         status: TrialStatus = .running) {
         self.studyID = studyID
         self.number = number
-        self.status = .running
+        self.status = status
         self.x = x
         self.parameters = parameters
         self.metrics = MetricValues()
@@ -124,9 +131,87 @@ public struct TrialRecord: Sendable, Equatable, Identifiable {
         seconds = end.timeIntervalSince(started)
     }
 
+    /// The trial as a worker holds it after claiming it: running, leased to `worker` from `time`.
+    mutating func lease(to worker: String, at time: Date) {
+        status = .running
+        owner = worker
+        heartbeat = time
+        started = time
+    }
+
+    /// The trial back in the queue after its lease was lost: planned, no owner, nothing measured.
+    mutating func replan() {
+        status = .planned
+        owner = nil
+        heartbeat = nil
+        metrics = MetricValues()
+        failureReason = nil
+        finished = nil
+        seconds = nil
+    }
+
     /// The study's objectives in the minimization convention, or nil when the trial is not
     /// complete or lacks one of them: what a strategy is fed on replay.
     public func objectiveVector(_ objectives: [Objective]) -> [Double]? {
         status == .complete ? metrics.minimized(objectives) : nil
+    }
+}
+
+/// A proposal to store as a `planned` trial: the unit-cube point the strategy chose, its
+/// decoded parameters and the trial's training seed.
+public struct TrialPoint: Sendable, Equatable {
+    public var x: [Double]
+    public var parameters: [String: ParameterValue]
+    public var seed: UInt64
+
+    public init(x: [Double], parameters: [String: ParameterValue] = [:], seed: UInt64) {
+        self.x = x
+        self.parameters = parameters
+        self.seed = seed
+    }
+}
+
+/// What a worker process is doing, as `nasbook status` shows it.
+public enum WorkerState: String, Codable, Sendable {
+    /// Started, looking for a planned trial to claim.
+    case waiting
+    /// Holds a trial's lease and trains it.
+    case training
+    /// Ended (study finished, Ctrl-C, or told to stop); the row stays for the record.
+    case stopped
+}
+
+/// One worker process that takes trials of a study's storage: who and where it is, and when it
+/// last said it is alive. Workers write their own row (`registerWorker`) and renew it with
+/// every `heartbeat`.
+public struct WorkerRecord: Sendable, Equatable, Identifiable {
+    /// Unique across machines: `host:pid:random`, see `WorkerRecord.newID()`.
+    public var id: String
+    public var host: String
+    public var pid: Int
+    /// Training threads each of its trials uses.
+    public var threads: Int
+    /// The study it works for; nil while it waits for one to be named.
+    public var studyID: Int64?
+    public var started: Date
+    public var heartbeat: Date
+    public var state: WorkerState
+
+    public init(id: String, host: String, pid: Int, threads: Int, studyID: Int64?, started: Date = Date(),
+                heartbeat: Date? = nil, state: WorkerState = .waiting) {
+        self.id = id
+        self.host = host
+        self.pid = pid
+        self.threads = threads
+        self.studyID = studyID
+        self.started = started
+        self.heartbeat = heartbeat ?? started
+        self.state = state
+    }
+
+    /// A fresh id for this process: host name, process id and a random suffix, so a restarted
+    /// process with a recycled pid is still a different worker.
+    public static func newID(host: String = ProcessInfo.processInfo.hostName, pid: Int32 = ProcessInfo.processInfo.processIdentifier) -> String {
+        "\(host):\(pid):\(UUID().uuidString.prefix(8).lowercased())"
     }
 }

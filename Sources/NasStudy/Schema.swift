@@ -9,6 +9,12 @@ import NasCore
 /// - `trial`: one row per evaluated configuration, numbered within its study (JSON text for the
 ///   unit-cube point, the decoded parameters and the metrics).
 /// - `epoch`: the training curve of a trial, deleted with it.
+/// - `worker`: one row per worker process that took trials (`nasbook status` lists them).
+///
+/// v3 adds leases: a trial may be `planned` and carries the `owner` (worker id) and
+/// `heartbeat` of its lease. SQLite cannot change a CHECK constraint in place, so that
+/// migration rebuilds the trial table (SQLite's documented procedure: new table, copy, drop,
+/// rename; GRDB runs migrations with foreign keys off, so the curves stay attached).
 ///
 /// Times are seconds since 2001-01-01 UTC (REAL, Foundation's own reference date), so a record
 /// reads back bit-identical to what was written; `sqlite3` shows them with
@@ -16,7 +22,7 @@ import NasCore
 enum Schema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1: studies, trials, epochs") { db in
+        migrator.registerMigration(StudyMigration.studiesTrialsEpochs.rawValue) { db in
             try db.create(table: "study") { t in
                 t.autoIncrementedPrimaryKey("id")
                 t.column("name", .text).notNull().unique()
@@ -59,9 +65,46 @@ enum Schema {
                 t.primaryKey(["trialId", "epoch"])
             }
         }
-        migrator.registerMigration("v2: study fingerprint") { db in
+        migrator.registerMigration(StudyMigration.studyFingerprint.rawValue) { db in
             try db.alter(table: "study") { t in
                 t.add(column: "fingerprint", .text).notNull().defaults(to: "{}")
+            }
+        }
+        migrator.registerMigration(StudyMigration.trialLeasesWorkers.rawValue) { db in
+            try db.create(table: "trial_v3") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("studyId", .integer).notNull().references("study", onDelete: .cascade)
+                t.column("number", .integer).notNull()
+                t.column("status", .text).notNull()
+                    .check(sql: "status IN ('planned', 'running', 'complete', 'failed', 'infeasible')")
+                t.column("failureReason", .text)
+                t.column("x", .text).notNull()
+                t.column("parameters", .text).notNull()
+                t.column("metrics", .text).notNull()
+                t.column("seed", .integer).notNull()
+                t.column("started", .double).notNull()
+                t.column("finished", .double)
+                t.column("seconds", .double)
+                t.column("owner", .text)
+                t.column("heartbeat", .double)
+                t.uniqueKey(["studyId", "number"])
+            }
+            try db.execute(sql: """
+                INSERT INTO trial_v3 (id, studyId, number, status, failureReason, x, parameters, metrics, seed, started, finished, seconds)
+                SELECT id, studyId, number, status, failureReason, x, parameters, metrics, seed, started, finished, seconds FROM trial
+                """)
+            try db.drop(table: "trial")
+            try db.rename(table: "trial_v3", to: "trial")
+            try db.create(index: "trial_on_status", on: "trial", columns: ["studyId", "status", "number"])
+            try db.create(table: "worker") { t in
+                t.primaryKey("id", .text)
+                t.column("host", .text).notNull()
+                t.column("pid", .integer).notNull()
+                t.column("threads", .integer).notNull()
+                t.column("studyId", .integer).references("study", onDelete: .setNull)
+                t.column("started", .double).notNull()
+                t.column("heartbeat", .double).notNull()
+                t.column("state", .text).notNull().check(sql: "state IN ('waiting', 'training', 'stopped')")
             }
         }
         return migrator
@@ -121,6 +164,8 @@ extension TrialRecord: FetchableRecord, MutablePersistableRecord {
         started = Date(timeIntervalSinceReferenceDate: try row.decode(forColumn: "started"))
         finished = try row.decode(Double?.self, forColumn: "finished").map(Date.init(timeIntervalSinceReferenceDate:))
         seconds = try row.decode(forColumn: "seconds")
+        owner = try row.decode(forColumn: "owner")
+        heartbeat = try row.decode(Double?.self, forColumn: "heartbeat").map(Date.init(timeIntervalSinceReferenceDate:))
     }
 
     public func encode(to container: inout PersistenceContainer) throws {
@@ -136,9 +181,37 @@ extension TrialRecord: FetchableRecord, MutablePersistableRecord {
         container["started"] = started.timeIntervalSinceReferenceDate
         container["finished"] = finished?.timeIntervalSinceReferenceDate
         container["seconds"] = seconds
+        container["owner"] = owner
+        container["heartbeat"] = heartbeat?.timeIntervalSinceReferenceDate
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+extension WorkerRecord: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "worker"
+
+    public init(row: Row) throws {
+        id = try row.decode(forColumn: "id")
+        host = try row.decode(forColumn: "host")
+        pid = try row.decode(forColumn: "pid")
+        threads = try row.decode(forColumn: "threads")
+        studyID = try row.decode(forColumn: "studyId")
+        started = Date(timeIntervalSinceReferenceDate: try row.decode(forColumn: "started"))
+        heartbeat = Date(timeIntervalSinceReferenceDate: try row.decode(forColumn: "heartbeat"))
+        state = try Self.decodeEnum(row, "state")
+    }
+
+    public func encode(to container: inout PersistenceContainer) throws {
+        container["id"] = id
+        container["host"] = host
+        container["pid"] = pid
+        container["threads"] = threads
+        container["studyId"] = studyID
+        container["started"] = started.timeIntervalSinceReferenceDate
+        container["heartbeat"] = heartbeat.timeIntervalSinceReferenceDate
+        container["state"] = state.rawValue
+    }
 }
 
 /// An `epoch` row: one epoch of a trial's curve (NasCore's `EpochRecord`) and the trial it

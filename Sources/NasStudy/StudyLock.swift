@@ -5,7 +5,8 @@ import Glibc
 import Darwin
 #endif
 
-/// One writer per study database at a time. Two `nasbook run --resume` of one study would
+/// One proposer per study database at a time (workers of a parallel search open the file
+/// without it: they only claim and finish trials the proposer planned). Two `nasbook run --resume` of one study would
 /// otherwise both append the trials the strategy proposes next, and the study would hold each
 /// twice. The writer holds an exclusive `flock` on `kws.db.lock` beside the database for as long
 /// as its store is open, and writes who it is into the file; a second writer does not wait: it

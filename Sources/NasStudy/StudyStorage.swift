@@ -17,17 +17,27 @@ import NasOptimize
 /// - Feasibility is never stored: `feasibleFront` recomputes it from the metrics under the
 ///   budget given (the study's own by default), with `NasCore.FeasibleFront`.
 ///
-/// What the next backends and workers add (issue 15), and where:
-/// - PostgreSQL: a third conformance with the same tables (the migrations in `Schema` are
-///   plain SQL apart from SQLite's `PRAGMA`s); several machines then share one study.
-/// - Trial leases: a trial row gains `owner` (worker id) and `heartbeat` columns and a
-///   `planned` state before `running`; a backend's `startTrial` becomes "claim the next
-///   planned trial or insert one" in one transaction, and `resume` drops only `running` rows
-///   whose heartbeat is older than the lease instead of every `running` row. Nothing above the
-///   protocol changes: the loop still starts, finishes and replays trials.
-/// - Batch ask: `startTrials(in:points:)` (a default implementation calls `startTrial` per
-///   point) lets a strategy's L proposals be claimed by L workers at once; numbers stay unique
-///   because they are assigned inside the backend's transaction.
+/// Leased trials (parallel and distributed searches, issue 15). One process, the *proposer*
+/// (the one that runs `search`), asks the strategy and stores proposals as `planned` trials;
+/// any number of *workers* (child processes, or `nasbook worker` on other machines) claim them,
+/// train, and finish them. Every backend keeps these meanings:
+/// - `planTrials` numbers the new trials after the study's last in one transaction, so numbers
+///   stay unique even if two processes plan at once.
+/// - `claimTrial` turns the lowest-numbered `planned` trial into a `running` one owned by the
+///   worker, in one transaction: two workers never get the same trial.
+/// - `heartbeat` renews the worker's row and the lease of every trial it holds; a lease whose
+///   heartbeat is older than the timeout is taken back by `expireLeases` (the trial is
+///   `planned` again, its curve dropped) and runs again elsewhere.
+/// - `finish(_:epochs:worker:)` stores an outcome only while that worker still holds the lease,
+///   and says whether it did: a worker that lost its lease (it stalled, the proposer expired it)
+///   stores nothing, so no trial is ever recorded twice.
+/// - `resume` drops every `running` trial (leased or not) and every `planned` one: they have
+///   no outcome yet and the replayed strategy proposes them again. A worker still training one
+///   of them then finds its lease gone and its outcome is refused. One proposer per study at a
+///   time keeps that safe (SQLite: `StudyStore(path:exclusive:)`'s lock, which workers do not
+///   take).
+/// - Existing in-process calls (`startTrial`, `finish(_:epochs:)`) keep their meaning: their
+///   trials have no owner.
 public protocol StudyStorage: AnyObject, Sendable {
     /// Where the trials are kept, for messages: a file path, or "memory".
     var location: String { get }
@@ -57,6 +67,31 @@ public protocol StudyStorage: AnyObject, Sendable {
     /// The stored trials that fit `budget` (the study's own when nil), not dominated on the
     /// study's objectives, best first.
     func feasibleFront(of study: StudyRecord, within budget: [Constraint]?) throws -> [TrialRecord]
+
+    // MARK: Leases (see the protocol's note)
+
+    /// Stores each point as a `planned` trial, numbered after the study's last, in one
+    /// transaction, and returns them in order.
+    func planTrials(in study: StudyRecord, points: [TrialPoint], at time: Date) throws -> [TrialRecord]
+    /// The lowest-numbered `planned` trial of the study, now `running` and leased to `worker`
+    /// (owner and heartbeat set, started at `time`); nil when none is planned.
+    func claimTrial(in study: StudyRecord, worker: String, at time: Date) throws -> TrialRecord?
+    /// Renews the worker's row and the heartbeat of every `running` trial it owns; returns the
+    /// ids of the trials it still holds (a lost lease is missing).
+    @discardableResult
+    func heartbeat(worker: String, at time: Date) throws -> [Int64]
+    /// Stores a leased trial's outcome and curve while `worker` still holds its lease; false,
+    /// storing nothing, when the lease was lost (expired, or the trial dropped by `resume`).
+    func finish(_ trial: TrialRecord, epochs: [EpochRecord], worker: String) throws -> Bool
+    /// Takes back the leases of the study's `running` trials whose owner's heartbeat is older
+    /// than `timeout` seconds before `time`: they become `planned` again, owner cleared and curve
+    /// dropped. Returns their numbers. Trials without an owner (in-process runs) are untouched.
+    func expireLeases(in study: StudyRecord, olderThan timeout: TimeInterval, at time: Date) throws -> [Int]
+    /// Stores or replaces the worker's row (a worker calls it when it starts and when its state
+    /// changes).
+    func registerWorker(_ worker: WorkerRecord) throws
+    /// Every worker row, oldest first.
+    func workers() throws -> [WorkerRecord]
 }
 
 extension StudyStorage {
@@ -65,10 +100,9 @@ extension StudyStorage {
     /// The most recently created study: what `nasbook run --resume` picks when not told which.
     public func latestStudy() throws -> StudyRecord? { try studies().last }
 
-    /// Starts one trial per point, in order (see the protocol's note on batch ask).
-    public func startTrials(in study: StudyRecord, points: [(x: [Double], parameters: [String: ParameterValue], seed: UInt64)],
-                            at start: Date = Date()) throws -> [TrialRecord] {
-        try points.map { try startTrial(in: study, x: $0.x, parameters: $0.parameters, seed: $0.seed, at: start) }
+    /// The study's trials that are not final yet (planned or running), in number order.
+    public func pendingTrials(of study: StudyRecord) throws -> [TrialRecord] {
+        try trials(of: study).filter { !$0.status.isFinal }
     }
 }
 
@@ -105,6 +139,7 @@ public final class MemoryStudyStorage: StudyStorage, @unchecked Sendable {
     private var studyRecords: [StudyRecord] = []
     private var trialRecords: [Int64: [TrialRecord]] = [:]
     private var curves: [Int64: [EpochRecord]] = [:]
+    private var workerRecords: [WorkerRecord] = []
     private var nextStudyID: Int64 = 1
     private var nextTrialID: Int64 = 1
 
@@ -172,7 +207,7 @@ public final class MemoryStudyStorage: StudyStorage, @unchecked Sendable {
             guard let id = trial.id, let i = trialRecords[trial.studyID]?.firstIndex(where: { $0.id == id }) else {
                 throw StudyStoreError.unsavedTrial(trial.number)
             }
-            guard trial.status != .running else { throw StudyStoreError.trialStillRunning(trial.number) }
+            guard trial.status.isFinal else { throw StudyStoreError.trialStillRunning(trial.number) }
             trialRecords[trial.studyID]![i] = trial
             curves[id] = epochs
         }
@@ -194,8 +229,8 @@ public final class MemoryStudyStorage: StudyStorage, @unchecked Sendable {
             let id = try savedID(study)
             let all = (trialRecords[id] ?? []).sorted { $0.number < $1.number }
             let running = all.filter { $0.status == .running }
-            for t in running { curves[t.id!] = nil }
-            trialRecords[id] = all.filter { $0.status != .running }
+            for t in all where !t.status.isFinal { curves[t.id!] = nil }
+            trialRecords[id] = all.filter { $0.status.isFinal }
             let i = studyRecords.firstIndex { $0.id == id }!
             studyRecords[i].status = .running
             return Resumption(study: studyRecords[i], trials: trialRecords[id]!, interrupted: running.map(\.number))
@@ -206,4 +241,85 @@ public final class MemoryStudyStorage: StudyStorage, @unchecked Sendable {
         let stored = locked { studyRecords.first { $0.id == study.id } } ?? study
         return try trials(of: study).feasibleFront(within: budget ?? stored.budget, objectives: stored.objectives)
     }
+
+    // MARK: Leases
+
+    public func planTrials(in study: StudyRecord, points: [TrialPoint], at time: Date = Date()) throws -> [TrialRecord] {
+        try locked {
+            let id = try savedID(study)
+            var last = trialRecords[id]?.map(\.number).max() ?? 0
+            return points.map { point in
+                last += 1
+                var trial = TrialRecord(studyID: id, number: last, x: point.x, parameters: point.parameters, seed: point.seed,
+                                        started: time, status: .planned)
+                trial.id = nextTrialID
+                nextTrialID += 1
+                trialRecords[id, default: []].append(trial)
+                return trial
+            }
+        }
+    }
+
+    public func claimTrial(in study: StudyRecord, worker: String, at time: Date = Date()) throws -> TrialRecord? {
+        try locked {
+            let id = try savedID(study)
+            guard let i = trialRecords[id]?.indices.filter({ trialRecords[id]![$0].status == .planned })
+                .min(by: { trialRecords[id]![$0].number < trialRecords[id]![$1].number }) else { return nil }
+            trialRecords[id]![i].lease(to: worker, at: time)
+            return trialRecords[id]![i]
+        }
+    }
+
+    @discardableResult
+    public func heartbeat(worker: String, at time: Date = Date()) throws -> [Int64] {
+        locked {
+            if let w = workerRecords.firstIndex(where: { $0.id == worker }) { workerRecords[w].heartbeat = time }
+            var held: [Int64] = []
+            for (study, trials) in trialRecords {
+                for i in trials.indices where trials[i].status == .running && trials[i].owner == worker {
+                    trialRecords[study]![i].heartbeat = time
+                    held.append(trials[i].id!)
+                }
+            }
+            return held.sorted()
+        }
+    }
+
+    public func finish(_ trial: TrialRecord, epochs: [EpochRecord] = [], worker: String) throws -> Bool {
+        try locked {
+            guard let id = trial.id else { throw StudyStoreError.unsavedTrial(trial.number) }
+            guard trial.status.isFinal else { throw StudyStoreError.trialStillRunning(trial.number) }
+            guard let i = trialRecords[trial.studyID]?.firstIndex(where: { $0.id == id }),
+                  trialRecords[trial.studyID]![i].status == .running, trialRecords[trial.studyID]![i].owner == worker else { return false }
+            var stored = trial
+            stored.owner = worker
+            stored.heartbeat = trialRecords[trial.studyID]![i].heartbeat
+            trialRecords[trial.studyID]![i] = stored
+            curves[id] = epochs
+            return true
+        }
+    }
+
+    public func expireLeases(in study: StudyRecord, olderThan timeout: TimeInterval, at time: Date = Date()) throws -> [Int] {
+        try locked {
+            let id = try savedID(study)
+            var expired: [Int] = []
+            for i in (trialRecords[id] ?? []).indices {
+                let t = trialRecords[id]![i]
+                guard t.status == .running, t.owner != nil, let beat = t.heartbeat, time.timeIntervalSince(beat) > timeout else { continue }
+                trialRecords[id]![i].replan()
+                curves[t.id!] = nil
+                expired.append(t.number)
+            }
+            return expired.sorted()
+        }
+    }
+
+    public func registerWorker(_ worker: WorkerRecord) throws {
+        locked {
+            if let i = workerRecords.firstIndex(where: { $0.id == worker.id }) { workerRecords[i] = worker } else { workerRecords.append(worker) }
+        }
+    }
+
+    public func workers() throws -> [WorkerRecord] { locked { workerRecords } }
 }

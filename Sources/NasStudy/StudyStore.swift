@@ -57,9 +57,25 @@ public final class StudyStore: StudyStorage, Sendable {
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             try Self.checkIntegrity(pool, path: path)
-            try Schema.migrator.migrate(pool)
+            try Self.migrate(pool)
         } catch let error as DatabaseError where [.SQLITE_CORRUPT, .SQLITE_NOTADB].contains(error.resultCode) {
             throw StudyStoreError.corrupt(path: path, detail: error.message ?? "\(error)")
+        }
+    }
+
+    /// Upgrades the schema. A proposer and its workers may open a new file at the same moment,
+    /// and each migration is its own transaction, so one process can find a table the other
+    /// just created: it then reads which migrations are applied and tries again, until the
+    /// schema is complete (a real error repeats and is thrown).
+    static func migrate(_ pool: DatabasePool) throws {
+        for attempt in 1...50 {
+            do {
+                try Schema.migrator.migrate(pool)
+                return
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_ERROR && attempt < 50 {
+                if try pool.read({ try Schema.migrator.hasCompletedMigrations($0) }) { return }
+                Thread.sleep(forTimeInterval: 0.05)
+            }
         }
     }
 
@@ -136,15 +152,18 @@ public final class StudyStore: StudyStorage, Sendable {
     /// survives any crash.
     public func finish(_ trial: TrialRecord, epochs: [EpochRecord] = []) throws {
         guard let id = trial.id else { throw StudyStoreError.unsavedTrial(trial.number) }
-        guard trial.status != .running else { throw StudyStoreError.trialStillRunning(trial.number) }
-        try pool.write { db in
-            if let fullAfter, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM trial WHERE status != 'running'") ?? 0 >= fullAfter {
-                throw DatabaseError(resultCode: .SQLITE_FULL, message: "database or disk is full (simulated by \(Self.fullAfterVariable))")
-            }
-            try trial.update(db)
-            try db.execute(sql: "DELETE FROM epoch WHERE trialId = ?", arguments: [id])
-            for epoch in epochs { try EpochRow(trialID: id, epoch: epoch).insert(db) }
+        guard trial.status.isFinal else { throw StudyStoreError.trialStillRunning(trial.number) }
+        try pool.write { db in try store(trial, id: id, epochs: epochs, db) }
+    }
+
+    /// Rewrites a finished trial's row and its curve (inside the caller's transaction).
+    private func store(_ trial: TrialRecord, id: Int64, epochs: [EpochRecord], _ db: Database) throws {
+        if let fullAfter, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM trial WHERE status IN ('complete', 'failed', 'infeasible')") ?? 0 >= fullAfter {
+            throw DatabaseError(resultCode: .SQLITE_FULL, message: "database or disk is full (simulated by \(Self.fullAfterVariable))")
         }
+        try trial.update(db)
+        try db.execute(sql: "DELETE FROM epoch WHERE trialId = ?", arguments: [id])
+        for epoch in epochs { try EpochRow(trialID: id, epoch: epoch).insert(db) }
     }
 
     /// The study's trials in the order they were proposed, whatever their status.
@@ -165,14 +184,15 @@ public final class StudyStore: StudyStorage, Sendable {
 
     // MARK: Resume
 
-    /// Prepares a study to continue: drops the trials a crash left `running` (and their curves),
-    /// marks the study `running`, and returns the finished trials to replay.
+    /// Prepares a study to continue: drops the trials a crash left `running` or `planned` (and
+    /// their curves; a worker still training one loses its lease), marks the study `running`,
+    /// and returns the finished trials to replay.
     public func resume(_ study: StudyRecord) throws -> Resumption {
         let id = try savedID(study)
         return try pool.write { db in
             let interrupted = try Int.fetchAll(db, sql: "SELECT number FROM trial WHERE studyId = ? AND status = 'running' ORDER BY number",
                                                arguments: [id])
-            try db.execute(sql: "DELETE FROM trial WHERE studyId = ? AND status = 'running'", arguments: [id])
+            try db.execute(sql: "DELETE FROM trial WHERE studyId = ? AND status IN ('running', 'planned')", arguments: [id])
             try db.execute(sql: "UPDATE study SET status = 'running' WHERE id = ?", arguments: [id])
             guard let reopened = try StudyRecord.fetchOne(db, key: id) else { throw StudyStoreError.unsavedStudy(study.name) }
             let trials = try TrialRecord.filter(Column("studyId") == id).order(Column("number")).fetchAll(db)
@@ -198,6 +218,96 @@ public final class StudyStore: StudyStorage, Sendable {
             let byID = Dictionary(uniqueKeysWithValues: try TrialRecord.filter(keys: front).fetchAll(db).map { ($0.id!, $0) })
             return front.compactMap { byID[$0] }
         }
+    }
+
+    // MARK: Leases
+
+    /// Writes a transaction that takes SQLite's write lock at its start (`BEGIN IMMEDIATE`), so
+    /// two processes reading then updating the same rows are serialized instead of one failing
+    /// to upgrade its read.
+    private func immediate<T>(_ body: (Database) throws -> T) throws -> T {
+        try pool.writeWithoutTransaction { db in
+            var result: T?
+            try db.inTransaction(.immediate) {
+                result = try body(db)
+                return .commit
+            }
+            return result!
+        }
+    }
+
+    public func planTrials(in study: StudyRecord, points: [TrialPoint], at time: Date = Date()) throws -> [TrialRecord] {
+        let studyID = try savedID(study)
+        return try immediate { db in
+            var last = try Int.fetchOne(db, sql: "SELECT MAX(number) FROM trial WHERE studyId = ?", arguments: [studyID]) ?? 0
+            return try points.map { point in
+                last += 1
+                return try TrialRecord(studyID: studyID, number: last, x: point.x, parameters: point.parameters, seed: point.seed,
+                                       started: time, status: .planned).inserted(db)
+            }
+        }
+    }
+
+    public func claimTrial(in study: StudyRecord, worker: String, at time: Date = Date()) throws -> TrialRecord? {
+        let studyID = try savedID(study)
+        return try immediate { db in
+            guard var trial = try TrialRecord.filter(Column("studyId") == studyID && Column("status") == TrialStatus.planned.rawValue)
+                .order(Column("number")).fetchOne(db) else { return nil }
+            trial.lease(to: worker, at: time)
+            try trial.update(db)
+            return trial
+        }
+    }
+
+    @discardableResult
+    public func heartbeat(worker: String, at time: Date = Date()) throws -> [Int64] {
+        try immediate { db in
+            let t = time.timeIntervalSinceReferenceDate
+            try db.execute(sql: "UPDATE worker SET heartbeat = ? WHERE id = ?", arguments: [t, worker])
+            try db.execute(sql: "UPDATE trial SET heartbeat = ? WHERE owner = ? AND status = 'running'", arguments: [t, worker])
+            return try Int64.fetchAll(db, sql: "SELECT id FROM trial WHERE owner = ? AND status = 'running' ORDER BY id", arguments: [worker])
+        }
+    }
+
+    public func finish(_ trial: TrialRecord, epochs: [EpochRecord] = [], worker: String) throws -> Bool {
+        guard let id = trial.id else { throw StudyStoreError.unsavedTrial(trial.number) }
+        guard trial.status.isFinal else { throw StudyStoreError.trialStillRunning(trial.number) }
+        return try immediate { db in
+            let held = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM trial WHERE id = ? AND owner = ? AND status = 'running'",
+                                        arguments: [id, worker]) ?? 0
+            guard held == 1 else { return false }
+            var stored = trial
+            stored.owner = worker
+            stored.heartbeat = try Double.fetchOne(db, sql: "SELECT heartbeat FROM trial WHERE id = ?", arguments: [id])
+                .map(Date.init(timeIntervalSinceReferenceDate:))
+            try store(stored, id: id, epochs: epochs, db)
+            return true
+        }
+    }
+
+    public func expireLeases(in study: StudyRecord, olderThan timeout: TimeInterval, at time: Date = Date()) throws -> [Int] {
+        let studyID = try savedID(study)
+        return try immediate { db in
+            let limit = time.timeIntervalSinceReferenceDate - timeout
+            let stale = try TrialRecord.fetchAll(db, sql: """
+                SELECT * FROM trial WHERE studyId = ? AND status = 'running' AND owner IS NOT NULL AND heartbeat < ?
+                ORDER BY number
+                """, arguments: [studyID, limit])
+            for var trial in stale {
+                trial.replan()
+                try trial.update(db)
+                try db.execute(sql: "DELETE FROM epoch WHERE trialId = ?", arguments: [trial.id])
+            }
+            return stale.map(\.number)
+        }
+    }
+
+    public func registerWorker(_ worker: WorkerRecord) throws {
+        try pool.write { db in try worker.save(db) }
+    }
+
+    public func workers() throws -> [WorkerRecord] {
+        try pool.read { db in try WorkerRecord.order(Column("started"), Column("id")).fetchAll(db) }
     }
 
     // MARK: Helpers

@@ -9,7 +9,7 @@ struct Nasbook: ParsableCommand {
         abstract: "Find deployable neural networks for microcontrollers.",
         discussion: "Without a subcommand, nasbook starts the interactive REPL (or reads cells from piped input).",
         version: NasbookVersion.current,
-        subcommands: [ReplCommandLine.self, RunCommand.self, CheckCommand.self, ReplayCommand.self],
+        subcommands: [ReplCommandLine.self, RunCommand.self, CheckCommand.self, ReplayCommand.self, WorkerCommand.self, StatusCommand.self],
         defaultSubcommand: ReplCommandLine.self
     )
 

@@ -19,6 +19,11 @@ struct ReplCommandLine: ParsableCommand {
             completion: .file(extensions: ["nasbook"]))
     var save: String?
 
+    @Option(name: .customLong("db"),
+            help: ArgumentHelp("The study database searches write every trial to: a SQLite file or postgresql://user:password@host/db (default: memory, or the session's .db once saved).",
+                               valueName: "location"))
+    var database: String?
+
     @OptionGroup var access: AccessOptions
 
     func run() throws {
@@ -36,6 +41,7 @@ struct ReplCommandLine: ParsableCommand {
         }
         let repl = Repl(interpreter: interpreter, reader: reader, interactive: interactive,
                         writeOut: Console.out, writeErr: Console.err)
+        repl.studyDatabase = database
         if let save {
             guard !FileManager.default.fileExists(atPath: save) else {
                 Console.err("nasbook: '\(save)' already exists; replay it with `nasbook replay \(save)`, continue it with :load \(save), or choose another file\n")

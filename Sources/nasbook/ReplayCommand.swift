@@ -5,6 +5,7 @@ import LineEditor
 import NasFiles
 import NasLang
 import NasREPL
+import NasSearch
 
 struct ReplayCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -24,10 +25,17 @@ struct ReplayCommand: ParsableCommand {
     @Flag(help: "Take search trials from the session's study database (notes.nasbook -> notes.db) instead of retraining.")
     var cached = false
 
+    @Option(name: .customLong("db"),
+            help: ArgumentHelp("The study database --cached reads (and a replay's searches write): a SQLite file or postgresql://user:password@host/db (default: the session's .db beside it).",
+                               valueName: "location"))
+    var database: String?
+
     @OptionGroup var access: AccessOptions
 
     func run() throws {
         let session = try Self.read(file)
+        // Before the replay moves into the session's directory: a relative --db is the user's.
+        let database = self.database.map { StudyStorageLocation.isServer($0) ? $0 : URL(fileURLWithPath: $0).path }
         // A session may come from someone else: its cells reach only the session's folder tree
         // (and what --allow-path or nasbook.allow add), and its `directory` may not lead out.
         let own = AccessOptions.folder(of: file)
@@ -53,8 +61,9 @@ struct ReplayCommand: ParsableCommand {
 
         let interpreter = Interpreter(registry: .withEngine(), output: { _ in })
         interpreter.fileAccess = boundary
-        let database = StudySettings.defaultDatabasePath(forSession: URL(fileURLWithPath: file).path)
-        interpreter.studySettings = cached ? StudySettings(databasePath: database, cached: true) : StudySettings()
+        let sessionDatabase = StudySettings.defaultDatabasePath(forSession: URL(fileURLWithPath: file).path)
+        interpreter.studySettings = cached ? StudySettings(databasePath: database ?? sessionDatabase, cached: true)
+                                           : StudySettings(databasePath: database)
         Interrupt.install()
         let n = session.cells.count
         Console.out("replaying \(n) cell\(n == 1 ? "" : "s") of \(file)\n")

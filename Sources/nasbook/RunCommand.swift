@@ -3,18 +3,21 @@ import Foundation
 import LineEditor
 import EngineBuiltins
 import NasLang
+import NasSearch
 
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run a .nas program. Every syntax and name error is reported before anything runs.",
-        discussion: "Searches store each trial as it finishes in a SQLite database (default: the script's name with .db, e.g. kws.nas -> kws.db), so an interrupted run continues with --resume (refused, naming what changed, when the dataset, board, model or objectives differ from the stored study's; a study has one writer at a time). Ctrl-C stops the program after the search saved its trials, with exit 130."
+        discussion: "Searches store each trial as it finishes in a SQLite database (default: the script's name with .db, e.g. kws.nas -> kws.db) or, with --db postgresql://..., a PostgreSQL database (passwords are never printed), so an interrupted run continues with --resume (refused, naming what changed, when the dataset, board, model or objectives differ from the stored study's; a study has one proposer at a time, and the workers of a search with workers: N join it). Ctrl-C stops the program after the search saved its trials, with exit 130."
     )
 
     @ArgumentParser.Argument(help: "The .nas file to run.", completion: .file(extensions: ["nas"]))
     var file: String
 
-    @Option(name: .customLong("db"), help: ArgumentHelp("The study database searches write every trial to.", valueName: "path"),
+    @Option(name: .customLong("db"),
+            help: ArgumentHelp("The study database searches write every trial to: a SQLite file, or a PostgreSQL database postgresql://user:password@host:port/db that workers on other machines can join.",
+                               valueName: "location"),
             completion: .file(extensions: ["db"]))
     var database: String?
 
@@ -26,7 +29,7 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         let source = SourceFile(name: file, text: try Console.readSource(file))
         let databasePath = database ?? StudySettings.defaultDatabasePath(forScript: file)
-        if resume, !FileManager.default.fileExists(atPath: databasePath) {
+        if resume, !StudyStorageLocation.isServer(databasePath), !FileManager.default.fileExists(atPath: databasePath) {
             Console.err("nasbook: nothing to resume: '\(databasePath)' does not exist; "
                         + "run without --resume to start the study, or name its database with --db\n")
             throw ExitCode(1)

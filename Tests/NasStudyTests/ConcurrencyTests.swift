@@ -6,6 +6,24 @@ import XCTest
 
 /// WAL mode: a reader (the REPL) never waits for or sees half of what a writer (a run) does.
 final class ConcurrencyTests: StoreTestCase {
+    /// A proposer and a worker opening a new study file at the same moment both get the whole
+    /// schema, neither an error about a table the other just created.
+    func testTwoStoresOpeningANewFileAtOnceBothMigrateIt() throws {
+        for round in 0..<6 {
+            let path = directory.appendingPathComponent("fresh-\(round).db").path
+            let failures = FailureBox()
+            DispatchQueue.concurrentPerform(iterations: 3) { _ in
+                do {
+                    let store = try StudyStore(path: path)
+                    _ = try store.workers()
+                } catch {
+                    failures.record(error)
+                }
+            }
+            XCTAssertNil(failures.error, "round \(round): \(failures.error.map { "\($0)" } ?? "")")
+        }
+    }
+
     func testReaderSeesCommittedStateWhileAWriteIsOpen() throws {
         let writer = try StudyStore(path: databasePath)
         let study = try makeStudy(writer)

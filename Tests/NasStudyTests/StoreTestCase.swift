@@ -34,7 +34,7 @@ class StoreTestCase: XCTestCase {
         case .complete: trial.complete(metrics: metrics)
         case .failed: trial.fail("diverged", metrics: metrics)
         case .infeasible: trial.markInfeasible("over budget", metrics: metrics)
-        case .running: return trial
+        case .running, .planned: return trial
         }
         try store.finish(trial)
         return trial

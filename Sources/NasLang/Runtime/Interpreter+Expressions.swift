@@ -126,6 +126,8 @@ extension Interpreter {
                 throw error
             } catch let error as Interruption {
                 throw error
+            } catch let error as ProgramFinished {
+                throw error
             } catch {
                 // The one place an engine error gets its span: the call that ran into it.
                 throw Diagnostic(wrapping: error, inBuiltin: builtin.name, at: span)

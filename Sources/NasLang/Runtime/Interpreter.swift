@@ -162,6 +162,14 @@ public struct Interruption: Error {
     public init(span: SourceSpan) { self.span = span }
 }
 
+/// A builtin ended the program on purpose, with nothing left for the rest of it to do: a
+/// worker's `search` (`nasbook worker`) ran its study's trials, and what follows the search in
+/// the script (show, export) is the proposer's business. Not an error; front ends exit 0.
+public struct ProgramFinished: Error {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+}
+
 /// A seed a builtin used, as a session records it.
 public struct DrawnSeed: Equatable, Sendable {
     public let builtin: String

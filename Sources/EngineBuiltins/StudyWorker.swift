@@ -1,0 +1,161 @@
+import Foundation
+import NasCore
+import NasLang
+import NasNN
+import NasSearch
+import NasStudy
+import NasTrial
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The worker's half of a parallel or distributed search: claim the study's next planned
+/// trial, train it, finish it while still holding its lease, and again, until the proposer
+/// marks the study finished (or the worker is stopped). A side thread renews the lease every
+/// `heartbeatInterval`; when the lease is lost anyway (the worker stalled past the timeout and
+/// the proposer gave the trial to another worker) the training stops and nothing is stored,
+/// so no trial is ever recorded twice.
+///
+/// Workers do not decide anything: the proposer already cost-checked every planned point, and
+/// each trial's seed is stored with it, so a trial trains to the same network on any worker and
+/// any thread count.
+struct StudyWorker {
+    let study: Study
+    let decoder: SpaceDecoder
+    let runner: TrialRunner
+    let data: TrialData
+    let assignment: WorkerAssignment
+    /// How often the worker renews its lease; the proposer's timeout is several times longer.
+    var heartbeatInterval: TimeInterval = 0.5
+    /// How long to wait between looks for a planned trial.
+    var pollInterval: TimeInterval = 0.2
+
+    /// Test hook: with `NASBOOK_FAULT_TRIAL_PAUSE=S` a worker holds each claimed trial for S
+    /// seconds (heartbeating) before training it, so tests of the binary can kill a worker
+    /// mid-trial however fast their tiny trainings are.
+    static let pauseVariable = "NASBOOK_FAULT_TRIAL_PAUSE"
+    let pause = ProcessInfo.processInfo.environment[StudyWorker.pauseVariable].flatMap(Double.init) ?? 0
+
+    /// What the worker did, for its last line.
+    struct Summary {
+        var finished = 0
+        var lost = 0
+    }
+
+    /// Runs until the study is finished, `shouldStop` (Ctrl-C, SIGTERM), or the parent proposer
+    /// is gone. Errors of the storage (the database went away) end the worker with that error.
+    func run(log: (String) -> Void, shouldStop: @escaping () -> Bool) throws -> Summary {
+        let storage = study.storage
+        let host = ProcessInfo.processInfo.hostName
+        var me = WorkerRecord(id: assignment.id, host: host, pid: Int(getpid()), threads: assignment.threads ?? Parallel.threads,
+                              studyID: study.record.id)
+        try storage.registerWorker(me)
+        let beat = Heartbeat(storage: storage, worker: me.id, interval: heartbeatInterval)
+        beat.start()
+        defer {
+            beat.stop()
+            me.state = .stopped
+            me.heartbeat = Date()
+            try? storage.registerWorker(me)
+        }
+        var summary = Summary()
+        func parentGone() -> Bool { assignment.parent.map { getppid() != $0 } ?? false }
+        while !shouldStop(), !parentGone() {
+            guard var trial = try storage.claimTrial(in: study.record, worker: me.id, at: Date()) else {
+                try study.refresh()
+                if study.record.status == .finished { break }
+                Thread.sleep(forTimeInterval: pollInterval)
+                continue
+            }
+            me.state = .training
+            me.heartbeat = Date()
+            try storage.registerWorker(me)
+            log("trial \(trial.number): training\n")
+            if pause > 0 { Thread.sleep(forTimeInterval: pause) }
+            let configuration = decoder.decode(trial.x)
+            var observer = TrialRunner.Observer()
+            let trialID = trial.id
+            observer.shouldStop = { shouldStop() || parentGone() || beat.lost(trialID) }
+            var interrupted = false
+            let outcome = Parallel.withThreads(assignment.threads) {
+                runner.run(configuration.plan, on: data, seed: trial.seed, observer: observer, interrupted: &interrupted)
+            }
+            if interrupted {
+                if beat.lost(trialID) {
+                    summary.lost += 1
+                    log("trial \(trial.number): lease lost, stopped; it runs again elsewhere\n")
+                    continue
+                }
+                break  // stopped: the lease lapses and the proposer plans the trial again
+            }
+            let metrics = outcome.metrics ?? MetricValues()
+            switch outcome.status {
+            case .complete: trial.complete(metrics: metrics)
+            case .infeasible: trial.markInfeasible(outcome.reason ?? "over budget", metrics: metrics)
+            case .failed, .running, .planned: trial.fail(outcome.reason ?? "failed", metrics: metrics)
+            }
+            let epochs = outcome.epochs.enumerated().map { i, e in
+                EpochRecord(epoch: i + 1, trainLoss: e.trainLoss, trainAccuracy: e.trainAccuracy, validationLoss: e.validationLoss,
+                            validationAccuracy: e.validationAccuracy, seconds: e.seconds)
+            }
+            if try storage.finish(trial, epochs: epochs, worker: me.id) {
+                summary.finished += 1
+                log("trial \(trial.number): \(trial.status.rawValue)\n")
+            } else {
+                summary.lost += 1
+                log("trial \(trial.number): lease lost before it finished; its outcome was not stored (the trial ran again elsewhere)\n")
+            }
+            me.state = .waiting
+            me.heartbeat = Date()
+            try storage.registerWorker(me)
+        }
+        return summary
+    }
+}
+
+/// Renews a worker's leases from a side thread, so a long epoch never lets them lapse, and
+/// remembers which trials the storage says the worker no longer holds.
+final class Heartbeat: @unchecked Sendable {
+    private let storage: any StudyStorage
+    private let worker: String
+    private let interval: TimeInterval
+    private let lock = NSLock()
+    private var running = true
+    /// What the last beat found leased to the worker, and every trial any beat found.
+    private var held: Set<Int64> = []
+    private var everHeld: Set<Int64> = []
+    private var thread: Thread?
+
+    init(storage: any StudyStorage, worker: String, interval: TimeInterval) {
+        self.storage = storage
+        self.worker = worker
+        self.interval = interval
+    }
+
+    func start() {
+        let thread = Thread { [self] in
+            while lock.withLock({ running }) {
+                // A failed beat (the database busy for a moment) is retried on the next one;
+                // only a lease the storage no longer lists counts as lost.
+                if let ids = try? storage.heartbeat(worker: worker, at: Date()) {
+                    lock.withLock {
+                        held = Set(ids)
+                        everHeld.formUnion(ids)
+                    }
+                }
+                Thread.sleep(forTimeInterval: interval)
+            }
+        }
+        thread.start()
+        self.thread = thread
+    }
+
+    func stop() { lock.withLock { running = false } }
+
+    /// Whether a beat found `trial` leased to this worker and a later one no longer did. A
+    /// trial claimed after the last beat is not known yet, so it is not lost either.
+    func lost(_ trial: Int64?) -> Bool {
+        guard let trial else { return false }
+        return lock.withLock { everHeld.contains(trial) && !held.contains(trial) }
+    }
+}

@@ -1,0 +1,207 @@
+import Foundation
+import XCTest
+
+/// Parallel searches with real worker processes of the built binary (`search(..., workers: N)`
+/// starts `nasbook worker` children over the study's SQLite file): a worker killed with SIGKILL
+/// mid-trial loses nothing and duplicates nothing, and the study is the one-worker synchronous
+/// run's; Ctrl-C keeps every finished trial and `--resume` finishes the study.
+final class WorkerCLITests: XCTestCase {
+    /// Tiny trainings (a second or two each), so the tests add seconds, not minutes.
+    static func script(workers: Int, trials: Int = 6) -> String {
+        """
+        target = board(name: "test board", mcu: "none", core: "Cortex-M4", clock: 80 MHz, ram: 256 KB, flash: 1 MB)
+        data = dataset.motion(count: 400, length: 64, seed: 2)
+        space tiny {
+          width in [4, 8]
+          depth in 1..2
+          lr = 0.1
+          epochs = 3
+          prune in 0.0 ~ 0.5 per layer
+          bits in [4, 8] per layer
+        }
+        s = search(tiny, data, target, strategy: ars_mobo, trials: \(trials), seed: 3, workers: \(workers), batch: 3, lease: 3)
+        show s
+
+        """
+    }
+
+    var directory: URL!
+
+    override func setUpWithError() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("nasbook-workers-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: directory) }
+
+    func write(_ name: String, _ text: String) throws -> String {
+        let url = directory.appendingPathComponent(name)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
+    /// The proposer's stable line per finished trial: `trial 4 [4/6]  accuracy ...  | width 8 ...`.
+    static func trialLines(_ out: String) -> [String] {
+        out.split(separator: "\n").map(String.init).filter { $0.hasPrefix("trial ") && ($0.contains("] ") || $0.contains("skipped")) }
+    }
+
+    /// The `status` report's counts row of the only study: done/planned, complete, failed, infeasible, running, queued.
+    func counts(_ database: String) throws -> [String] {
+        let status = try CLITests.nasbook(["status", database])
+        XCTAssertEqual(status.status, 0, status.err)
+        let lines = status.out.split(separator: "\n").map(String.init)
+        guard let header = lines.firstIndex(where: { $0.contains("done/planned") }), header + 1 < lines.count else { return [] }
+        return Array(lines[header + 1].split(separator: " ").map(String.init).dropFirst(3))
+    }
+
+    /// The pid of a worker holding a running trial now, from `nasbook status`.
+    func busyWorker(_ database: String) throws -> Int32? {
+        let status = try CLITests.nasbook(["status", database])
+        guard let section = status.out.components(separatedBy: "running trials").last else { return nil }
+        for line in section.split(separator: "\n").dropFirst(2) {
+            let columns = line.split(separator: " ")
+            guard columns.count >= 3 else { continue }
+            let owner = columns[2].split(separator: ":")
+            if owner.count == 3, let pid = Int32(owner[1]) { return pid }
+        }
+        return nil
+    }
+
+    func testAWorkerKilledMidTrialLosesNothingAndTheStudyIsTheOneWorkerRun() throws {
+        let one = try write("one.nas", Self.script(workers: 1))
+        let reference = try CLITests.nasbook(["run", one, "--db", directory.appendingPathComponent("one.db").path])
+        XCTAssertEqual(reference.status, 0, reference.err)
+        XCTAssertEqual(Self.trialLines(reference.out).count, 6, reference.out)
+
+        let three = try write("three.nas", Self.script(workers: 3))
+        let database = directory.appendingPathComponent("three.db").path
+        let process = Process()
+        process.executableURL = CLITests.binary
+        process.arguments = ["run", three, "--db", database]
+        // Each worker holds its trial 1.5 s before training: the kill lands mid-trial.
+        process.environment = ProcessInfo.processInfo.environment.merging(["NASBOOK_FAULT_TRIAL_PAUSE": "1.5"]) { $1 }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        // Kill the first worker seen training, mid-trial.
+        var killed: Int32?
+        let deadline = Date().addingTimeInterval(120)
+        while killed == nil, process.isRunning, Date() < deadline {
+            if FileManager.default.fileExists(atPath: database), let pid = try busyWorker(database) {
+                XCTAssertEqual(kill(pid, SIGKILL), 0)
+                killed = pid
+            } else {
+                Thread.sleep(forTimeInterval: 0.1)
+            }
+        }
+        // A proposer that never takes the dead worker's lease back would wait forever: give up.
+        let watchdog = DispatchWorkItem { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 180, execute: watchdog)
+        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        watchdog.cancel()
+        XCTAssertNotNil(killed, "no worker was seen training: \(output) \(errors)")
+        XCTAssertEqual(process.terminationStatus, 0, errors)
+        XCTAssertTrue(output.contains("planned again for another worker"), "the killed worker's lease expired: \(output)")
+        // Exactly the planned trials, each once, with the configurations (and, training being
+        // deterministic, the results) of the one-worker run with the same batch.
+        XCTAssertEqual(Self.trialLines(output), Self.trialLines(reference.out), output)
+        let finished = try counts(database)
+        XCTAssertEqual([finished.first, finished.dropFirst(4).first, finished.last], ["6/6", "0", "0"], "six trials, none running or queued: \(finished)")
+        let study = { (text: String) in text.components(separatedBy: "study of space").last! }
+        XCTAssertEqual(study(output), study(reference.out))
+    }
+
+    func testCtrlCKeepsFinishedTrialsAndResumeFinishesTheStudy() throws {
+        let script = try write("stop.nas", Self.script(workers: 2, trials: 6))
+        let database = directory.appendingPathComponent("stop.db").path
+        let process = Process()
+        process.executableURL = CLITests.binary
+        process.arguments = ["run", script, "--db", database]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = Pipe()
+        try process.run()
+        var seen = ""
+        let deadline = Date().addingTimeInterval(120)
+        while Self.trialLines(seen).count < 2, Date() < deadline {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            seen += String(decoding: chunk, as: UTF8.self)
+        }
+        kill(process.processIdentifier, SIGINT)
+        seen += String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 130, seen)
+        let kept = seen.firstMatch(of: /the study keeps its (\d+) finished trials/).map { Int($0.1)! }
+        XCTAssertNotNil(kept, seen)
+        XCTAssertGreaterThanOrEqual(kept ?? 0, 2, seen)
+
+        let resumed = try CLITests.nasbook(["run", script, "--db", database, "--resume"])
+        XCTAssertEqual(resumed.status, 0, resumed.err)
+        XCTAssertTrue(resumed.out.contains("resumed: \(kept ?? -1) finished trials"), resumed.out)
+        let finished = try counts(database)
+        XCTAssertEqual([finished.first, finished.dropFirst(4).first, finished.last], ["6/6", "0", "0"], "six trials, none running or queued: \(finished)")
+        let numbers = (Self.trialLines(seen) + Self.trialLines(resumed.out)).compactMap { $0.split(separator: " ").dropFirst().first.flatMap { Int($0) } }
+        XCTAssertEqual(Set(numbers).count, numbers.count, "no trial reported twice: \(numbers)")
+    }
+
+    /// Asynchronous mode: a new trial as soon as one ends; the study still ends with exactly the
+    /// planned trials, each once.
+    func testAsynchronousModeRunsExactlyThePlannedTrials() throws {
+        let script = try write("async.nas", Self.script(workers: 2, trials: 5).replacingOccurrences(of: "batch: 3", with: "mode: \"async\""))
+        let database = directory.appendingPathComponent("async.db").path
+        let run = try CLITests.nasbook(["run", script, "--db", database])
+        XCTAssertEqual(run.status, 0, run.err)
+        XCTAssertTrue(run.out.contains("asynchronously, 2 at a time"), run.out)
+        let numbers = Self.trialLines(run.out).compactMap { $0.split(separator: " ").dropFirst().first.flatMap { Int($0) } }
+        XCTAssertEqual(numbers.sorted(), [1, 2, 3, 4, 5], run.out)
+        let finished = try counts(database)
+        XCTAssertEqual([finished.first, finished.dropFirst(4).first, finished.last], ["5/5", "0", "0"], "\(finished)")
+    }
+
+    /// `spawn: false`: the search only proposes, and a worker started by hand (before the study
+    /// even exists: it waits for it) trains every trial.
+    func testAWorkerStartedByHandTrainsAProposerOnlySearch() throws {
+        let script = try write("hand.nas", Self.script(workers: 1, trials: 3).replacingOccurrences(of: "batch: 3", with: "batch: 2, spawn: false"))
+        let database = directory.appendingPathComponent("hand.db").path
+        let worker = Process()
+        worker.executableURL = CLITests.binary
+        worker.arguments = ["worker", database, "--study", "tiny", "--threads", "1", "--wait", "60"]
+        worker.currentDirectoryURL = directory
+        let workerErr = Pipe()
+        worker.standardOutput = Pipe()
+        worker.standardError = workerErr
+        try worker.run()
+        let run = try CLITests.nasbook(["run", script, "--db", database], directory: directory)
+        let workerLog = String(decoding: workerErr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        worker.waitUntilExit()
+        XCTAssertEqual(run.status, 0, run.err)
+        XCTAssertTrue(run.out.contains("waiting for workers: nasbook worker"), run.out)
+        XCTAssertEqual(Self.trialLines(run.out).count, 3, run.out)
+        XCTAssertEqual(worker.terminationStatus, 0, workerLog)
+        XCTAssertTrue(workerLog.contains("3 trials of study 'tiny' finished"), workerLog)
+    }
+
+    func testStatusListsStudiesWorkersAndRunningTrials() throws {
+        let script = try write("status.nas", Self.script(workers: 2, trials: 3))
+        let database = directory.appendingPathComponent("status.db").path
+        let run = try CLITests.nasbook(["run", script, "--db", database])
+        XCTAssertEqual(run.status, 0, run.err)
+        let status = try CLITests.nasbook(["status", database])
+        XCTAssertEqual(status.status, 0, status.err)
+        XCTAssertTrue(status.out.contains("studies (1):"), status.out)
+        XCTAssertTrue(status.out.contains("tiny"), status.out)
+        XCTAssertTrue(status.out.contains("workers (2):"), status.out)
+        XCTAssertTrue(status.out.contains("stopped"), status.out)
+        XCTAssertTrue(status.out.contains("running trials (0):"), status.out)
+        let missing = try CLITests.nasbook(["status", directory.appendingPathComponent("none.db").path])
+        XCTAssertEqual(missing.status, 1)
+        XCTAssertTrue(missing.err.contains("does not exist"), missing.err)
+        let noStudy = try CLITests.nasbook(["worker", database, "--study", "nope", "--wait", "0"])
+        XCTAssertEqual(noStudy.status, 1)
+        XCTAssertTrue(noStudy.err.contains("no study named 'nope'"), noStudy.err)
+    }
+}

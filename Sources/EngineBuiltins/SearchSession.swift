@@ -137,22 +137,14 @@ final class SearchSession {
 
     /// `workers:`, `batch:`, `mode:` and `lease:` of `search`.
     func parallelOptions(_ call: BuiltinCall) throws -> ParallelOptions {
+        // The declared types bound each value (SearchBuiltins); only what they cannot say is here.
         let workers = try call.optionalInteger("workers") ?? 1
-        guard workers >= 0, workers <= 256 else { throw call.error("search: workers must be between 0 (ask/tell) and 256", at: "workers") }
         let batch = try call.optionalInteger("batch") ?? max(1, workers)
-        guard batch >= 1, batch <= 1024 else { throw call.error("search: batch must be between 1 and 1024", at: "batch") }
-        let modeName = try call.string("mode")
-        guard let mode = ParallelOptions.Mode(rawValue: modeName) else {
-            throw call.error("search: mode must be \"sync\" or \"async\", not \"\(modeName)\"", at: "mode",
-                             hint: "sync: batches told in trial order, reproducible; async: a new trial as soon as one ends, faster")
-        }
+        let mode = try call.choice("mode", as: ParallelOptions.Mode.self)
         let lease = try call.number("lease")
-        guard lease >= 1, lease <= 86_400 else { throw call.error("search: lease must be between 1 and 86400 seconds", at: "lease") }
         let cores = ProcessInfo.processInfo.activeProcessorCount
         var options = ParallelOptions(workers: workers, batch: batch, mode: mode, lease: lease, threads: max(1, cores / max(1, workers)))
-        if case .bool(let spawn) = call["spawn"] { options.spawn = spawn } else {
-            throw call.error("search: spawn must be true or false", at: "spawn")
-        }
+        options.spawn = try call.bool("spawn")
         if !options.spawn, call.context.studySettings.databasePath == nil, call.optional("storage") == nil {
             throw call.error("search: workers started elsewhere need a study database they can open: run with --db", at: "spawn")
         }

@@ -55,11 +55,26 @@ public final class StudyStore: StudyStorage, Sendable {
         // A REPL and a run may share the file: wait for the other's short write, don't fail.
         configuration.busyMode = .timeout(10)
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
+            pool = try Self.openPool(path, configuration)
             try Self.checkIntegrity(pool, path: path)
             try Self.migrate(pool)
         } catch let error as DatabaseError where [.SQLITE_CORRUPT, .SQLITE_NOTADB].contains(error.resultCode) {
             throw StudyStoreError.corrupt(path: path, detail: error.message ?? "\(error)")
+        }
+    }
+
+    /// Opens the pool. Two processes opening a new file at once both switch it to WAL, which
+    /// needs a lock SQLite does not wait for (its busy timeout does not cover that switch): the
+    /// loser sees SQLITE_BUSY and tries again shortly; anything else is thrown at once.
+    static func openPool(_ path: String, _ configuration: Configuration) throws -> DatabasePool {
+        var attempt = 0
+        while true {
+            do {
+                return try DatabasePool(path: path, configuration: configuration)
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && attempt < 100 {
+                attempt += 1
+                Thread.sleep(forTimeInterval: 0.05)
+            }
         }
     }
 

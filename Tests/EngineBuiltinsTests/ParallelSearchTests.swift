@@ -11,11 +11,14 @@ final class ParallelSearchTests: XCTestCase {
     }
 
     func testBadParallelArgumentsAreDiagnosedAtTheArgument() {
-        XCTAssertTrue(error("search(tiny, data, target, trials: 2, workers: -1)").contains("workers must be between 0 (ask/tell) and 256"))
-        XCTAssertTrue(error("search(tiny, data, target, trials: 2, workers: 2, batch: 0)").contains("batch must be between 1 and 1024"))
+        let workers = error("search(tiny, data, target, trials: 2, workers: -1)")
+        XCTAssertTrue(workers.contains("'workers' must be a whole number from 0 to 256"), workers)
+        let batch = error("search(tiny, data, target, trials: 2, workers: 2, batch: 0)")
+        XCTAssertTrue(batch.contains("'batch' must be a whole number from 1 to 1024"), batch)
         let mode = error("search(tiny, data, target, trials: 2, workers: 2, mode: \"fast\")")
         XCTAssertTrue(mode.contains("mode") && mode.contains("fast"), mode)
-        XCTAssertTrue(error("search(tiny, data, target, trials: 2, workers: 2, lease: 0)").contains("lease must be between 1 and 86400 seconds"))
+        let lease = error("search(tiny, data, target, trials: 2, workers: 2, lease: 0)")
+        XCTAssertTrue(lease.contains("'lease' must be") && lease.contains("86400"), lease)
     }
 
     /// Workers are processes of the nasbook binary; a program embedding the interpreter (this

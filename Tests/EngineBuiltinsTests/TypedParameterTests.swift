@@ -58,7 +58,7 @@ final class TypedParameterTests: XCTestCase {
             "export(): 'format' must be one of \"c\", \"tflite\", not \"onnx\"",
             "cost(): 'target' must be a board, not number", "cost(): 'bits' must be a whole number from 2 to 8, not 1",
             "dataset.shapes(): 'size' must be a whole number from 8 to 512, not 4",
-            "dataset.shapes(): 'seed' must be a whole number from 0 to 2147483647, not -1",
+            "dataset.shapes(): 'seed' must be a whole number from 0 to 9007199254740991, not -1",
             "plot(): 'log' must be one of \"x\", \"y\", \"xy\", \"yx\", not \"z\"",
             "plot(): 'width' must be a whole number from 1 to 400, not 0",
         ] {

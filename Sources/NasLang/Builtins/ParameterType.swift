@@ -49,8 +49,9 @@ public indirect enum ParameterType: Sendable, Equatable {
     public static let real = ParameterType.number(.all)
     /// Any number, with any unit or none (`abs(x)` keeps the unit).
     public static let anyQuantity = ParameterType.quantity(nil, .all)
-    /// A random seed: a whole number from 0.
-    public static let seed = ParameterType.integer(0...Int(Int32.max), odd: false)
+    /// A random seed: a whole number from 0 up to 2^53 - 1, the largest a number literal holds
+    /// exactly (a seed that rounded would silently be another seed).
+    public static let seed = ParameterType.integer(0...(1 << 53) - 1, odd: false)
 
     /// The type as `:help` shows it: `integer 1...100000`, `one of c, tflite`, `bytes > 0`.
     public var description: String {

@@ -302,6 +302,19 @@ struct SearchBench: ParsableCommand {
     @Option(help: "ars_mobo settings to try, e.g. policies=4,iterations=8,directions=8,top=4,alpha=0.2,nu=0.3,horizon=8,move=0.1,samples=32,best=0,incumbent=0,utopia=0.25,log=0 (best=1: a rollout earns its best point's acquisition; incumbent=1: policies start at their cluster's best front point under the scalarization, not its centre; utopia: the Chebyshev ideal point's margin below the observed best; log=1: rewards are the log of a smoothed MC EI).")
     var arsSettings: String?
 
+    /// The limits the language's problem builtins declare, so no option reaches a precondition.
+    func validate() throws {
+        guard (2...ProblemStudy.maxObjectives).contains(objectives) else {
+            throw ValidationError("--objectives must be from 2 to \(ProblemStudy.maxObjectives)")
+        }
+        guard (1...1000).contains(dimensions), problem != "dtlz2" || dimensions >= objectives else {
+            throw ValidationError("--dimensions must be from 1 to 1000 (dtlz2: at least --objectives)")
+        }
+        guard (2...100).contains(layers), trials >= 1, seeds >= 1 else {
+            throw ValidationError("--layers must be from 2 to 100, --trials and --seeds at least 1")
+        }
+    }
+
     func run() throws {
         let p: TestProblem
         switch problem {

@@ -49,12 +49,22 @@ public struct ARSMOBO: Strategy {
         /// Score points by the logarithm of a smoothed Monte-Carlo EI (Ament et al. 2023, the
         /// qLogEI of BoTorch) instead of the EI itself: see `ScalarizedExpectedImprovement.log`.
         public var logReward = false
+        /// Keep each policy's Θ from one proposal to the next (the policy whose start lay nearest
+        /// the new start hands its Θ on) instead of starting every policy at zero each proposal.
+        public var persistent = false
+        /// Where ARS trains a policy: from its cluster's centre only, or from the centre and every
+        /// front point of its cluster (the states the policy meets), antithetic pairs sharing a start.
+        public var trainOnCluster = false
+        /// The Sobol design's size as a multiple of the domain's (`SearchDomain.initialDesign`).
+        public var design = 1.0
         public init() {}
     }
 
     public let settings: Settings
     var rng: SeededGenerator
     var initial: SobolSearch
+    /// With `settings.persistent`: the start point and trained Θ of each policy of the last proposal.
+    var trained: [(start: [Double], weights: [Double])] = []
 
     public init(seed: UInt64, settings: Settings = Settings()) {
         rng = SeededGenerator(seed: seed)
@@ -101,7 +111,8 @@ public struct ARSMOBO: Strategy {
     mutating func policyCandidates(after history: [Observation], excluding evaluated: Set<[Double]>, in domain: SearchDomain)
         -> (best: [Candidate], fallback: Candidate?)? {
         let successes = history.successful
-        guard history.count >= domain.initialDesign, successes.count >= 2 else { return nil }
+        let designSize = max(2, Int((Double(domain.initialDesign) * settings.design).rounded()))
+        guard history.count >= designSize, successes.count >= 2 else { return nil }
         let surrogates = Surrogates(history, in: domain)
         let chebyshev = ChebyshevScalarization(randomWeightsFor: successes.map(\.objectives), reference: domain.reference,
                                                 utopia: settings.utopia, rng: &rng)
@@ -115,13 +126,13 @@ public struct ARSMOBO: Strategy {
         let front = frontTrials.map(\.x)
         var repairRNG = SeededGenerator(seed: rng.next())
         let centres = KMeans.centres(of: front, count: max(1, settings.policies), rng: &rng)
+        // Each centre's cluster: the front points nearest to it (Lloyd's last assignment).
+        let clusters: [[Observation]] = centres.indices.map { c in
+            frontTrials.filter { t in centres.indices.min { KMeans.distance2(t.x, centres[$0]) < KMeans.distance2(t.x, centres[$1]) } == c }
+        }
         let starts: [[Double]] = centres.indices.map { c in
-            guard settings.start == .incumbent else { return domain.repair(centres[c], anchors: front, rng: &repairRNG) }
-            // The cluster: the front points nearest to this centre (Lloyd's last assignment).
-            let members = frontTrials.filter { t in
-                centres.indices.min { KMeans.distance2(t.x, centres[$0]) < KMeans.distance2(t.x, centres[$1]) } == c
-            }
-            guard let incumbent = members.min(by: { chebyshev($0.objectives) < chebyshev($1.objectives) }) else {
+            guard settings.start == .incumbent,
+                  let incumbent = clusters[c].min(by: { chebyshev($0.objectives) < chebyshev($1.objectives) }) else {
                 return domain.repair(centres[c], anchors: front, rng: &repairRNG)
             }
             return incumbent.x
@@ -135,20 +146,39 @@ public struct ARSMOBO: Strategy {
         ars.top = settings.top
         var best: [Candidate] = []  // each policy's best point from its deterministic rollout
         var fallback: Candidate?  // the best point any training rollout visited
-        for start in starts {
+        var nowTrained: [(start: [Double], weights: [Double])] = []
+        for (c, start) in starts.enumerated() {
             var search = AugmentedRandomSearch(stateDimension: domain.dimensions + 1, actionDimension: domain.dimensions,
                                                settings: ars, seed: rng.next())
+            if settings.persistent, let previous = trained.min(by: { KMeans.distance2($0.start, start) < KMeans.distance2($1.start, start) }),
+               previous.weights.count == search.weights.count {
+                search.weights = previous.weights
+            }
+            // Training states: the start, and with `trainOnCluster` its cluster's front points too.
+            let states = settings.trainOnCluster ? [start] + clusters[c].map(\.x).filter { $0 != start } : [start]
             for _ in 0..<settings.iterations {
+                var rolled = 0
                 search.step { policy in
-                    let r = rollout(policy, from: start, in: domain, acquisition: acquisition, excluding: evaluated)
+                    // Antithetic pairs (+, −) share a start: rollouts 2j and 2j + 1.
+                    let from = states[(rolled / 2) % states.count]
+                    rolled += 1
+                    let r = rollout(policy, from: from, in: domain, acquisition: acquisition, excluding: evaluated)
                     if let c = r.best, fallback == nil || c.score > fallback!.score { fallback = c }
                     return (r.reward, [])
                 }
             }
-            if let c = rollout(search.policy(), from: start, in: domain, acquisition: acquisition, excluding: evaluated).best {
-                best.append(c)
+            nowTrained.append((start, search.weights))
+            // The policy's candidate: the best point of its deterministic rollouts (one per state).
+            var policyBest: Candidate?
+            for from in states {
+                if let c = rollout(search.policy(), from: from, in: domain, acquisition: acquisition, excluding: evaluated).best,
+                   policyBest == nil || c.score > policyBest!.score {
+                    policyBest = c
+                }
             }
+            if let policyBest { best.append(policyBest) }
         }
+        if settings.persistent { trained = nowTrained }
         // Stable: equal scores keep policy order, so the first best is the one `propose` always took.
         let ranked = best.enumerated().sorted { $0.element.score > $1.element.score || ($0.element.score == $1.element.score && $0.offset < $1.offset) }
         return (ranked.map(\.element), fallback)

@@ -298,8 +298,9 @@ struct SearchBench: ParsableCommand {
     @Option(help: "Layers of the compression problem (2 layers + 2 inputs).") var layers = 10
     @Option var trials = 60
     @Option var seeds = 10
+    @Option(help: "The first seed (seeds run: this, this + 1, ... for --seeds seeds).") var firstSeed = 0
     @Option(help: "Comma-separated strategies to run (default: all).") var strategies: String?
-    @Option(help: "ars_mobo settings to try, e.g. policies=4,iterations=8,directions=8,top=4,alpha=0.2,nu=0.3,horizon=8,move=0.1,samples=32,best=0,incumbent=0,utopia=0.25,log=0 (best=1: a rollout earns its best point's acquisition; incumbent=1: policies start at their cluster's best front point under the scalarization, not its centre; utopia: the Chebyshev ideal point's margin below the observed best; log=1: rewards are the log of a smoothed MC EI).")
+    @Option(help: "ars_mobo settings to try, e.g. policies=4,iterations=8,directions=8,top=4,alpha=0.2,nu=0.3,horizon=8,move=0.1,samples=32,best=0,incumbent=0,utopia=0.25,log=0 (best=1: a rollout earns its best point's acquisition; incumbent=1: policies start at their cluster's best front point under the scalarization, not its centre; utopia: the Chebyshev ideal point's margin below the observed best; log=1: rewards are the log of a smoothed MC EI; persist=1: policies keep Θ between proposals; cluster=1: ARS trains each policy from its cluster's front points too; design: the Sobol design's size as a multiple of the domain's).")
     var arsSettings: String?
 
     /// The limits the language's problem builtins declare, so no option reaches a precondition.
@@ -341,6 +342,9 @@ struct SearchBench: ParsableCommand {
             case "incumbent": ars.start = value == 1 ? .incumbent : .centre
             case "utopia": ars.utopia = value
             case "log": ars.logReward = value == 1
+            case "persist": ars.persistent = value == 1
+            case "cluster": ars.trainOnCluster = value == 1
+            case "design": ars.design = value
             default: throw ValidationError("ars-settings: unknown setting \(parts[0])")
             }
         }
@@ -357,7 +361,7 @@ struct SearchBench: ParsableCommand {
         for (name, make) in makers where chosen?.contains(name) ?? true {
             var volumes: [Double] = []
             let start = Date()
-            for seed in 0..<seeds {
+            for seed in firstSeed..<(firstSeed + seeds) {
                 var strategy = make(UInt64(seed))
                 volumes.append(ProblemStudy.run(p, strategy: &strategy, trials: trials).hypervolume)
             }

@@ -11,6 +11,11 @@ import NasTrial
 /// The oracle knows a space only through `decode`, which maps a point of the unit cube to its
 /// trial plan and a key naming its architecture (points with equal keys build the same
 /// network, so its lowered graph is built once); bit-widths do not change the graph.
+///
+/// The memo is bounded (`capacity` graphs, the oldest forgotten first): a space with a
+/// continuous knob that changes the graph (`channels in 0.0 ~ 0.5`) gives every rollout point
+/// of ARS-MOBO a new key, and an unbounded memo grew past 12 GB in a 60-trial study. A
+/// forgotten graph is rebuilt on demand, to the same value, so the bound changes no result.
 public final class CostOracle: @unchecked Sendable {
     /// A point's plan and the key of its architecture.
     public typealias Decoded = (plan: TrialPlan, architecture: String)
@@ -21,6 +26,11 @@ public final class CostOracle: @unchecked Sendable {
     public let classes: Int
     private let decode: ([Double]) -> Decoded
     private var graphs: [String: DeploymentGraph?] = [:]
+    /// Keys of `graphs` in the order they were stored: the eviction order.
+    private var stored: [String] = []
+    private var oldest = 0
+    /// Graphs kept at most; one is tens of KB, so this stays within tens of MB.
+    public static let capacity = 1024
     private let lock = NSLock()
 
     public init(dimensions: Int, runner: TrialRunner, input: [Int], classes: Int, decode: @escaping ([Double]) -> Decoded) {
@@ -38,6 +48,13 @@ public final class CostOracle: @unchecked Sendable {
         defer { lock.unlock() }
         if let cached = graphs[key] { return cached }
         let graph = try? runner.graph(of: plan, input: input, classes: classes)
+        if graphs.count >= Self.capacity {
+            graphs[stored[oldest]] = nil
+            stored[oldest] = key
+            oldest = (oldest + 1) % Self.capacity
+        } else {
+            stored.append(key)
+        }
         graphs[key] = graph
         return graph
     }
@@ -54,6 +71,13 @@ public final class CostOracle: @unchecked Sendable {
     }
 
     /// How many weighted layers the plan's network has (per-layer lists are cut to it).
+    /// Graphs held now (at most `capacity`).
+    public var cachedGraphs: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return graphs.count
+    }
+
     public func weightedLayers(_ plan: TrialPlan, architecture: String) -> Int? {
         graph(plan, architecture: architecture)?.weightedOps.count
     }

@@ -51,4 +51,26 @@ final class CostOracleTests: XCTestCase {
         }
         XCTAssertEqual(largest[.macs], MetricValues(cost: try XCTUnwrap(oracle.cost(at: [0.9, 0.9])))[.macs])
     }
+
+    /// A knob that changes the graph continuously (a pruning rate per point) gives every point a
+    /// new key: the memo keeps at most `capacity` graphs and still answers like a fresh build.
+    func testTheMemoStaysBoundedOverAContinuousKnob() throws {
+        let board = TargetBoard(name: "test board", core: .cortexM7, clockHz: 216e6, ramBytes: 320 << 10, flashBytes: 1 << 20)
+        let oracle = CostOracle(dimensions: 1, runner: TrialRunner(board: board), input: [8, 8, 1], classes: 2) { x in
+            let plan = TrialPlan(architecture: { input, classes, seed in
+                                     var rng = SeededGenerator(seed: seed)
+                                     return try Architectures.plainCNN(input: input, classes: classes, width: 8, depth: 1,
+                                                                       seed: seed, rng: &rng)
+                                 },
+                                 training: TrainingOptions(), channels: 0.5 * x[0], bits: .uniform(8), fineTuning: TrainingOptions())
+            return (plan, "width 8")
+        }
+        let first = try XCTUnwrap(oracle.cost(at: [0.3]))
+        for i in 0..<(CostOracle.capacity + 200) { _ = oracle.cost(at: [Double(i) / Double(CostOracle.capacity + 200)]) }
+        XCTAssertEqual(oracle.cachedGraphs, CostOracle.capacity)
+        let again = try XCTUnwrap(oracle.cost(at: [0.3]))
+        XCTAssertEqual(first.flashBytes, again.flashBytes)
+        XCTAssertEqual(first.ramBytes, again.ramBytes)
+        XCTAssertEqual(first.macs, again.macs)
+    }
 }

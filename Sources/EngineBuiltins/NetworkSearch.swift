@@ -110,22 +110,12 @@ struct NetworkSearch {
                 context.write(live: "\r\u{1B}[K", plain: "")
                 if interrupted { return .stopped }
             }
-            let metrics = outcome.metrics ?? MetricValues()
-            switch outcome.status {
-            case .complete: row.complete(metrics: metrics)
-            case .infeasible: row.markInfeasible(outcome.reason ?? "over budget", metrics: metrics)
-            case .failed, .running, .planned: row.fail(outcome.reason ?? "failed", metrics: metrics)
-            }
-            // Training epochs then fine-tuning epochs, numbered through: one key per stored row.
-            let epochs = outcome.epochs.enumerated().map { i, e in
-                EpochRecord(epoch: i + 1, trainLoss: e.trainLoss, trainAccuracy: e.trainAccuracy, validationLoss: e.validationLoss,
-                            validationAccuracy: e.validationAccuracy, seconds: e.seconds)
-            }
+            let epochs = row.apply(outcome)
             try record { try store.finish(row, epochs: epochs) }
             study.keepNetwork(of: row.number, outcome)
             try record { try study.reload() }
             if let trial = study.trials.last { context.write(line(trial, attempted: attempted, of: trials) + "\n") }
-            let told = observation(x, outcome.status, metrics)
+            let told = observation(x, outcome.status, outcome.metrics ?? MetricValues())
             return outcome.status == .infeasible ? .skipped(told) : .evaluated(told)
         }
         switch ending {

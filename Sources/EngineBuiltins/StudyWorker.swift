@@ -88,16 +88,7 @@ struct StudyWorker {
                 }
                 break  // stopped: the lease lapses and the proposer plans the trial again
             }
-            let metrics = outcome.metrics ?? MetricValues()
-            switch outcome.status {
-            case .complete: trial.complete(metrics: metrics)
-            case .infeasible: trial.markInfeasible(outcome.reason ?? "over budget", metrics: metrics)
-            case .failed, .running, .planned: trial.fail(outcome.reason ?? "failed", metrics: metrics)
-            }
-            let epochs = outcome.epochs.enumerated().map { i, e in
-                EpochRecord(epoch: i + 1, trainLoss: e.trainLoss, trainAccuracy: e.trainAccuracy, validationLoss: e.validationLoss,
-                            validationAccuracy: e.validationAccuracy, seconds: e.seconds)
-            }
+            let epochs = trial.apply(outcome)
             if try storage.finish(trial, epochs: epochs, worker: me.id) {
                 summary.finished += 1
                 log("trial \(trial.number): \(trial.status.rawValue)\n")

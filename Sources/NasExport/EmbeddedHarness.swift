@@ -180,6 +180,34 @@ public struct EmbeddedHarness: Sendable {
         return graph
     }
 
+    /// `body` over every job, `lanes` at a time, each lane taking the next job as it finishes
+    /// one (a job is a firmware build and an emulated run: mostly waiting on gcc and QEMU, so
+    /// two lanes keep this machine's two cores busy); the results in job order. The suite's
+    /// emulated runs and `nasbook-bench mcu` share it.
+    public static func inLanes<Job, Output>(_ jobs: [Job], lanes: Int = 2, _ body: (_ index: Int, _ job: Job) throws -> Output)
+        -> [Result<Output, any Error>] {
+        let results = UnsafeMutableBufferPointer<Result<Output, any Error>?>.allocate(capacity: jobs.count)
+        results.initialize(repeating: nil)
+        defer { results.deallocate() }
+        withoutActuallyEscaping(body) { body in
+            // Each slot is written by exactly one lane, and read only after every lane returned.
+            nonisolated(unsafe) let slots = results, work = jobs, run = body
+            nonisolated(unsafe) var claimed = 0
+            let next = NSLock()
+            DispatchQueue.concurrentPerform(iterations: max(1, lanes)) { _ in
+                while true {
+                    next.lock()
+                    let i = claimed
+                    claimed += 1
+                    next.unlock()
+                    guard i < work.count else { return }
+                    slots[i] = Result { try run(i, work[i]) }
+                }
+            }
+        }
+        return results.map { $0! }
+    }
+
     /// Runs a tool; its stdout and stderr together, or an error with them when it fails.
     @discardableResult
     static func tool(_ arguments: [String], in directory: String) throws -> String {

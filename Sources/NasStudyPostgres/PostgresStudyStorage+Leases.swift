@@ -108,10 +108,7 @@ extension PostgresStudyStorage {
             let rows = try db.execute(#"SELECT id, host, pid, threads, "studyId", started, heartbeat, state FROM worker ORDER BY started, id"#)
             return try (0..<rows.count).map { r in
                 let t = "worker"
-                let stateText = try Self.text(rows, r, "state", table: t)
-                guard let state = WorkerState(rawValue: stateText) else {
-                    throw StudyStoreError.corruptColumn(table: t, column: "state", reason: "unknown value \"\(stateText)\"")
-                }
+                let state: WorkerState = try Self.enumeration(rows, r, "state", table: t)
                 return WorkerRecord(id: try Self.text(rows, r, "id", table: t), host: try Self.text(rows, r, "host", table: t),
                                     pid: try Self.int(rows, r, "pid", table: t), threads: try Self.int(rows, r, "threads", table: t),
                                     studyID: try rows.text(r, "studyId").map { _ in try Self.int64(rows, r, "studyId", table: t) },

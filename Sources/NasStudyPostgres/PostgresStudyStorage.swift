@@ -291,10 +291,7 @@ public final class PostgresStudyStorage: StudyStorage, @unchecked Sendable {
 
     static func study(_ rows: PostgresRows, _ r: Int) throws -> StudyRecord {
         let t = "study"
-        let statusText = try text(rows, r, "status", table: t)
-        guard let status = StudyStatus(rawValue: statusText) else {
-            throw StudyStoreError.corruptColumn(table: t, column: "status", reason: "unknown value \"\(statusText)\"")
-        }
+        let status: StudyStatus = try enumeration(rows, r, "status", table: t)
         return StudyRecord(
             storedID: try int64(rows, r, "id", table: t), name: try text(rows, r, "name", table: t),
             created: Date(timeIntervalSinceReferenceDate: try requiredDouble(rows, r, "created", table: t)),
@@ -308,10 +305,7 @@ public final class PostgresStudyStorage: StudyStorage, @unchecked Sendable {
 
     static func trial(_ rows: PostgresRows, _ r: Int) throws -> TrialRecord {
         let t = "trial"
-        let statusText = try text(rows, r, "status", table: t)
-        guard let status = TrialStatus(rawValue: statusText) else {
-            throw StudyStoreError.corruptColumn(table: t, column: "status", reason: "unknown value \"\(statusText)\"")
-        }
+        let status: TrialStatus = try enumeration(rows, r, "status", table: t)
         return TrialRecord(
             storedID: try int64(rows, r, "id", table: t), studyID: try int64(rows, r, "studyId", table: t),
             number: try int(rows, r, "number", table: t), status: status, failureReason: try rows.text(r, "failureReason"),
@@ -328,6 +322,17 @@ public final class PostgresStudyStorage: StudyStorage, @unchecked Sendable {
     static func text(_ rows: PostgresRows, _ r: Int, _ column: String, table: String) throws -> String {
         guard let value = try rows.text(r, column) else {
             throw StudyStoreError.corruptColumn(table: table, column: column, reason: "NULL where a value is required")
+        }
+        return value
+    }
+
+    /// A column holding one of an enum's raw values (a status, a state); any other text is a
+    /// corrupt column, as SQLite's `decodeEnum` says it.
+    static func enumeration<E: RawRepresentable>(_ rows: PostgresRows, _ r: Int, _ column: String, table: String) throws -> E
+        where E.RawValue == String {
+        let raw = try text(rows, r, column, table: table)
+        guard let value = E(rawValue: raw) else {
+            throw StudyStoreError.corruptColumn(table: table, column: column, reason: "unknown value \"\(raw)\"")
         }
         return value
     }

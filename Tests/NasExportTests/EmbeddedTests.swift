@@ -66,28 +66,13 @@ final class EmbeddedTests: XCTestCase {
             let board = TargetBoard(name: "test", core: .named(core.name), clockHz: 1e8, ramBytes: 1 << 20, flashBytes: 1 << 22)
             return (c.label, core, CModelWriter(network), inputs, expected, CostReport(graph, board: board, bits: try widths(c.bits)))
         }
-        let results = UnsafeMutableBufferPointer<Swift.Result<EmbeddedHarness.Run, Error>?>.allocate(capacity: jobs.count)
-        results.initialize(repeating: nil)
-        defer { results.deallocate() }
         let base = NSTemporaryDirectory() + "nasbook-embedded-\(ProcessInfo.processInfo.processIdentifier)"
         defer { try? FileManager.default.removeItem(atPath: base) }
-        let next = NSLock()
-        nonisolated(unsafe) var claimed = 0
-        nonisolated(unsafe) let slots = results
-        nonisolated(unsafe) let shared = prepared
-        DispatchQueue.concurrentPerform(iterations: 2) { _ in
-            while true {
-                next.lock()
-                let i = claimed
-                claimed += 1
-                next.unlock()
-                guard i < shared.count else { return }
-                let (_, core, writer, inputs, _, _) = shared[i]
-                slots[i] = Swift.Result { try EmbeddedHarness(core).run(writer, inputs: inputs, in: "\(base)/\(i)", cache: base + "/shared") }
-            }
+        let results = EmbeddedHarness.inLanes(prepared) { i, p in
+            try EmbeddedHarness(p.1).run(p.2, inputs: p.3, in: "\(base)/\(i)", cache: base + "/shared")
         }
         return prepared.enumerated().map { i, p in
-            Outcome(label: p.0, core: p.1, run: results[i]!, expected: p.4, cost: p.5, writer: p.2)
+            Outcome(label: p.0, core: p.1, run: results[i], expected: p.4, cost: p.5, writer: p.2)
         }
     }
 

@@ -91,23 +91,8 @@ struct MCUBench: ParsableCommand {
         // Networks and inputs are prepared here, one at a time; only the firmware builds and runs
         // go in parallel.
         let prepared = try jobs.map { try Self.prepare($0.model, bits: $0.bits, inputs: inputs) }
-        let results = UnsafeMutableBufferPointer<Swift.Result<[Sample], Error>?>.allocate(capacity: jobs.count)
-        results.initialize(repeating: nil)
-        defer { results.deallocate() }
-        nonisolated(unsafe) let slots = results
-        nonisolated(unsafe) var claimed = 0
-        let lock = NSLock()
-        nonisolated(unsafe) let work = Array(zip(prepared, jobs.map(\.core)))
-        DispatchQueue.concurrentPerform(iterations: 2) { _ in
-            while true {
-                lock.lock()
-                let i = claimed
-                claimed += 1
-                lock.unlock()
-                guard i < work.count else { return }
-                let (job, core) = work[i]
-                slots[i] = Swift.Result { try Self.measure(job, core: core, in: "\(base)/\(i)") }
-            }
+        let results = EmbeddedHarness.inLanes(Array(zip(prepared, jobs.map(\.core)))) { i, work in
+            try Self.measure(work.0, core: work.1, in: "\(base)/\(i)")
         }
 
         // samples[core][KernelWork.key]: the dense ops, which the fit takes; stored[core][kernel/bits]:
@@ -115,7 +100,7 @@ struct MCUBench: ParsableCommand {
         // its key says 8); sparse[core][kernel/bits]: the bitmap layers.
         var samples: [String: [String: [Sample]]] = [:], stored = samples, sparse = samples
         for (i, job) in jobs.enumerated() {
-            let measured = try results[i]!.get()
+            let measured = try results[i].get()
             for s in measured where !s.sparse { samples[job.core.name, default: [:]][s.work.key, default: []].append(s) }
             for s in measured where s.sparse { sparse[job.core.name, default: [:]]["\(s.work.kernel)/\(s.bits)", default: []].append(s) }
             for s in measured where !s.sparse { stored[job.core.name, default: [:]]["\(s.work.kernel)/\(s.bits)", default: []].append(s) }

@@ -45,20 +45,13 @@ extension SearchSession {
         for _ in 0..<NetworkSearch.proposalsPerTrial {
             let pending = stored.filter { !$0.status.isFinal }.map(\.x)
             let x = state.strategy.proposeBatch(1, after: state.history, pending: pending, in: c.domain)[0]
-            let configuration = study.decoder.decode(x)
             let number = (stored.map(\.number).max() ?? 0) + 1
-            var stream = SeededGenerator(seed: study.seed).derived(stream: UInt64(number))
-            let seed = stream.next()
-            var parameters: [String: ParameterValue] = [:]
-            let settings = study.oracle.settings(configuration)
-            for (name, value) in settings { parameters[name] = NetworkSearch.parameter(value) }
-            let cost = study.oracle.cost(configuration)
-            var row = try store.start(x: x, parameters: parameters, seed: seed)
+            let proposal = study.proposal(at: x, number: number)
+            var row = try store.start(x: x, parameters: proposal.parameters, seed: proposal.seed)
             state.asked.insert(row.number)
-            let computed = cost.map { MetricValues(cost: $0) } ?? MetricValues()
-            let broken = cost.map { study.violations(MetricValues(cost: $0)) } ?? []
-            if !broken.isEmpty {
-                row.markInfeasible(broken.joined(separator: "; "), metrics: computed)
+            let computed = proposal.computedMetrics
+            if let reason = proposal.infeasibility {
+                row.markInfeasible(reason, metrics: computed)
                 try store.finish(row)
                 state.history.append(.failure(at: x))
                 state.told.insert(row.number)
@@ -69,9 +62,9 @@ extension SearchSession {
             for metric in [Metric.ram, .flash, .macs, .params, .latency] {
                 if let q = computed.quantity(metric) { fields.append((metric.rawValue, .number(q))) }
             }
-            fields.append(("settings", .record(Record(kind: "settings", settings))))
-            fields.append(("model", .native(configuration.spec)))
-            fields.append(("seed", .number(Double(seed))))
+            fields.append(("settings", .record(Record(kind: "settings", proposal.settings))))
+            fields.append(("model", .native(proposal.configuration.spec)))
+            fields.append(("seed", .number(Double(proposal.seed))))
             return .record(Record(kind: "trial", fields))
         }
         throw call.error("ask: \(NetworkSearch.proposalsPerTrial) proposals in a row were over \(study.budgetDescription); loosen the budget or shrink the space")

@@ -88,23 +88,17 @@ struct NetworkSearch {
         if !echoReplay { context.write(header) }
         let ending = try loop.run(strategy: &strategy, domain: domain,
                                   shouldStop: { (try? context.checkInterrupt(at: call.span)) == nil }) { x -> SearchLoop.Told in
-            let configuration = decoder.decode(x)
             let number = (study.trials.last?.number ?? 0) + 1
-            var stream = SeededGenerator(seed: study.seed).derived(stream: UInt64(number))
-            let seed = stream.next()
-            let settings = oracle.settings(configuration)
-            var parameters: [String: ParameterValue] = [:]
-            for (name, value) in settings { parameters[name] = Self.parameter(value) }
-            var row = try record { try store.start(x: x, parameters: parameters, seed: seed) }
+            let proposal = study.proposal(at: x, number: number)
+            let seed = proposal.seed
+            var row = try record { try store.start(x: x, parameters: proposal.parameters, seed: seed) }
             var outcome: TrialOutcome
-            let planned = oracle.cost(configuration)
-            let broken = planned.map { study.violations(MetricValues(cost: $0)) } ?? []
-            if let planned, !broken.isEmpty {
-                outcome = TrialOutcome(status: .infeasible, reason: broken.joined(separator: "; "), metrics: MetricValues(cost: planned))
+            if let reason = proposal.infeasibility {
+                outcome = TrialOutcome(status: .infeasible, reason: reason, metrics: proposal.computedMetrics)
             } else {
                 attempted += 1
                 var interrupted = false
-                outcome = runner.run(configuration.plan, on: data, seed: seed,
+                outcome = runner.run(proposal.configuration.plan, on: data, seed: seed,
                                      observer: observer(label: "trial \(number) [\(attempted)/\(trials)]", live: live, call: call),
                                      interrupted: &interrupted)
                 context.write(live: "\r\u{1B}[K", plain: "")

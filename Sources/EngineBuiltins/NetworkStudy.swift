@@ -107,6 +107,40 @@ final class NetworkStudy {
                             seed: record.seed, outcome: outcome)
     }
 
+    /// A point the strategy proposed, made ready to store as trial `number`: its configuration,
+    /// the trial's seed (derived from the study's seed and the number, so a trial trains alike
+    /// in any process), its settings as the storage keeps them, and its computed cost with what
+    /// that cost breaks. The in-process search, the parallel proposer and `ask` all store
+    /// proposals through it.
+    struct Proposal {
+        let configuration: SpaceDecoder.Configuration
+        let seed: UInt64
+        /// Per-layer lists cut to this network's layers (`CostOracle.settings`).
+        let settings: [(String, Value)]
+        /// Nil when the network cannot be built.
+        let cost: CostReport?
+        /// The board's or the budget's limits the computed cost breaks; empty when it fits.
+        let violations: [String]
+
+        /// The settings as the storage keeps them.
+        var parameters: [String: ParameterValue] {
+            var parameters: [String: ParameterValue] = [:]
+            for (name, value) in settings { parameters[name] = NetworkSearch.parameter(value) }
+            return parameters
+        }
+        /// Why the proposal is infeasible before training, or nil when it may train.
+        var infeasibility: String? { violations.isEmpty ? nil : violations.joined(separator: "; ") }
+        var computedMetrics: MetricValues { cost.map { MetricValues(cost: $0) } ?? MetricValues() }
+    }
+
+    func proposal(at x: [Double], number: Int) -> Proposal {
+        let configuration = decoder.decode(x)
+        var stream = SeededGenerator(seed: seed).derived(stream: UInt64(number))
+        let cost = oracle.cost(configuration)
+        return Proposal(configuration: configuration, seed: stream.next(), settings: oracle.settings(configuration), cost: cost,
+                        violations: cost.map { violations(MetricValues(cost: $0)) } ?? [])
+    }
+
     /// Keeps a trained network with its trial, for `best`, `evaluate` and export.
     func keepNetwork(of number: Int, _ outcome: TrialOutcome) {
         if let model = outcome.model { networks[number] = (model, outcome.bits) }

@@ -100,21 +100,16 @@ struct ParallelSearch {
                 proposals += 1
                 let number = nextNumber
                 nextNumber += 1
-                let configuration = search.decoder.decode(x)
-                var stream = SeededGenerator(seed: study.seed).derived(stream: UInt64(number))
-                let seed = stream.next()
-                var parameters: [String: ParameterValue] = [:]
-                for (name, value) in search.oracle.settings(configuration) { parameters[name] = NetworkSearch.parameter(value) }
-                let cost = search.oracle.cost(configuration)
-                let broken = cost.map { study.violations(MetricValues(cost: $0)) } ?? []
+                let proposal = study.proposal(at: x, number: number)
                 let stored: TrialRecord
-                if let cost, !broken.isEmpty {
-                    var row = try store.start(x: x, parameters: parameters, seed: seed)
-                    row.markInfeasible(broken.joined(separator: "; "), metrics: MetricValues(cost: cost))
+                if let reason = proposal.infeasibility {
+                    var row = try store.start(x: x, parameters: proposal.parameters, seed: proposal.seed)
+                    row.markInfeasible(reason, metrics: proposal.computedMetrics)
                     try store.finish(row)
                     stored = row
                 } else {
-                    stored = try storage.planTrials(in: store.record, points: [TrialPoint(x: x, parameters: parameters, seed: seed)], at: Date())[0]
+                    stored = try storage.planTrials(in: store.record, points: [TrialPoint(x: x, parameters: proposal.parameters, seed: proposal.seed)],
+                                                    at: Date())[0]
                 }
                 guard stored.number == number else {
                     throw call.error("search: another process adds trials to study '\(store.record.name)' in \(storage.location) (trial \(stored.number) where \(number) was expected); a study has one proposer")

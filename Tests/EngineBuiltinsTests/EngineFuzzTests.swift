@@ -1,4 +1,5 @@
 import Foundation
+import NasCore
 import XCTest
 @testable import NasLang
 
@@ -7,20 +8,6 @@ import XCTest
 /// Seeded, so a failure reproduces; bounded in time, so the suite stays fast. Passing means
 /// no call traps (the process would die) and every failure is a diagnostic with a valid span.
 final class EngineFuzzTests: XCTestCase {
-    /// SplitMix64, as the language fuzz test uses.
-    struct Rng {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(1, n))) }
-        mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
-    }
-
     /// Argument values: extreme numbers (as expressions where the lexer would refuse them),
     /// wrong types and the program's own small objects. Mid-sized valid numbers are left out
     /// on purpose: `count: 100000` is legal and merely slow.
@@ -69,12 +56,12 @@ final class EngineFuzzTests: XCTestCase {
 
     """
 
-    func randomCall(_ rng: inout Rng) -> String {
+    func randomCall(_ rng: inout SeededGenerator) -> String {
         let (name, parameters) = rng.pick(Self.calls)
         var arguments: [String] = []
-        for _ in 0..<rng.below(4) {
+        for _ in 0..<rng.nextInt(below: 4) {
             let value = rng.pick(Self.values)
-            switch rng.below(6) {
+            switch rng.nextInt(below: 6) {
             case 0: arguments.append(value)  // positional
             case 1: arguments.append("\(rng.pick(["trails", "epoch", "widht", "x"])): \(value)")
             default: arguments.append("\(rng.pick(parameters)): \(value)")
@@ -122,12 +109,12 @@ final class EngineFuzzTests: XCTestCase {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("nasbook-engine-fuzz-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        var rng = Rng(state: 2026)
+        var rng = SeededGenerator(seed: 2026)
         let deadline = Date().addingTimeInterval(6)
         var programs = 0
         try LargeStack.run {
             while Date() < deadline, programs < 400 {
-                let body = (0..<(1 + rng.below(3))).map { _ in "x = " + randomCall(&rng) }.joined(separator: "\n")
+                let body = (0..<(1 + rng.nextInt(below: 3))).map { _ in "x = " + randomCall(&rng) }.joined(separator: "\n")
                 exercise(Self.prelude + body + "\n", in: dir)
                 programs += 1
             }
@@ -135,4 +122,9 @@ final class EngineFuzzTests: XCTestCase {
         print("engine fuzz: \(programs) programs in \(String(format: "%.1f", 6 - deadline.timeIntervalSinceNow)) s")
         XCTAssertGreaterThan(programs, 20)
     }
+}
+
+private extension SeededGenerator {
+    /// One of `items`, uniformly (they are never empty here).
+    mutating func pick<Element>(_ items: [Element]) -> Element { items[nextInt(below: items.count)] }
 }

@@ -1,22 +1,10 @@
+import NasCore
 import XCTest
 @testable import NasLang
 
 /// Thousands of random and mutated programs through lexer, parser, resolver and interpreter.
 /// Passing means no input traps or hangs; every failure must be a diagnostic with a valid span.
 final class FuzzTests: XCTestCase {
-    /// SplitMix64: small, seedable, the same sequence on every platform.
-    struct Rng {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(1, n))) }
-    }
-
     static let fragments = [
         "(", ")", "[", "]", "{", "}", ",", ".", ":", ";", "=", "==", "+=", "..", "~", "+", "-", "*", "/", "%",
         "<=", ">", "\n", " ", "\"", "\"s\"", "#", "\\", "1", "0", "-1", "1e308", "1e-3", "9999999999999999999",
@@ -34,26 +22,26 @@ final class FuzzTests: XCTestCase {
         return texts
     }
 
-    func mutate(_ text: String, _ rng: inout Rng) -> String {
+    func mutate(_ text: String, _ rng: inout SeededGenerator) -> String {
         var chars = Array(text)
-        for _ in 0..<(1 + rng.below(4)) {
-            let at = rng.below(chars.count + 1)
-            switch rng.below(6) {
+        for _ in 0..<(1 + rng.nextInt(below: 4)) {
+            let at = rng.nextInt(below: chars.count + 1)
+            switch rng.nextInt(below: 6) {
             case 0 where !chars.isEmpty:
-                let end = min(chars.count, at + rng.below(20))
+                let end = min(chars.count, at + rng.nextInt(below: 20))
                 if at < end { chars.removeSubrange(at..<end) }
             case 1:
-                chars.insert(contentsOf: Self.fragments[rng.below(Self.fragments.count)], at: at)
+                chars.insert(contentsOf: Self.fragments[rng.nextInt(below: Self.fragments.count)], at: at)
             case 2 where !chars.isEmpty:
-                let start = rng.below(chars.count), end = min(chars.count, start + rng.below(40))
+                let start = rng.nextInt(below: chars.count), end = min(chars.count, start + rng.nextInt(below: 40))
                 chars.insert(contentsOf: chars[start..<end], at: at)
             case 3:
                 chars = Array(chars.prefix(at))
             case 4 where chars.count > 1:
-                let i = rng.below(chars.count), j = rng.below(chars.count)
+                let i = rng.nextInt(below: chars.count), j = rng.nextInt(below: chars.count)
                 chars.swapAt(i, j)
             default:
-                chars.insert(Character(UnicodeScalar(UInt8(rng.below(128)))), at: at)
+                chars.insert(Character(UnicodeScalar(UInt8(rng.nextInt(below: 128)))), at: at)
             }
         }
         return String(chars)
@@ -83,19 +71,19 @@ final class FuzzTests: XCTestCase {
 
     func testMutatedProgramsNeverCrash() throws {
         let corpus = try corpus()
-        var rng = Rng(state: 42)
+        var rng = SeededGenerator(seed: 42)
         try LargeStack.run {
             for _ in 0..<6_000 {
-                exercise(mutate(corpus[rng.below(corpus.count)], &rng))
+                exercise(mutate(corpus[rng.nextInt(below: corpus.count)], &rng))
             }
         }
     }
 
     func testRandomFragmentSoupNeverCrashes() throws {
-        var rng = Rng(state: 7)
+        var rng = SeededGenerator(seed: 7)
         try LargeStack.run {
             for _ in 0..<4_000 {
-                let text = (0..<rng.below(40)).map { _ in Self.fragments[rng.below(Self.fragments.count)] }.joined()
+                let text = (0..<rng.nextInt(below: 40)).map { _ in Self.fragments[rng.nextInt(below: Self.fragments.count)] }.joined()
                 exercise(text)
             }
         }

@@ -1,5 +1,6 @@
 import EngineBuiltins
 import Foundation
+import NasCore
 import XCTest
 @testable import NasLang
 
@@ -37,9 +38,9 @@ final class RobustnessTests: XCTestCase {
     /// A megabyte of junk used 24 GB in `check`: diagnostics are capped per line and per file,
     /// and long lines are shown cut around the caret.
     func testAMegabyteOfJunkGivesABoundedReport() throws {
-        var rng = FuzzTests.Rng(state: 3)
+        var rng = SeededGenerator(seed: 3)
         let junk = String((0..<1_000_000).map { _ -> Character in
-            let c = rng.below(96)
+            let c = rng.nextInt(below: 96)
             return c == 95 ? "\n" : Character(UnicodeScalar(UInt8(32 + c)))
         })
         let start = Date()

@@ -20,7 +20,8 @@ public struct KernelWork: Sendable, Equatable {
     /// cores included, otherwise 1 pixel x 2 channels for 1x1 and dense, 1 pixel x 4 channels for
     /// depthwise); valid MACs (depthwise taps inside the input, the only ones its DSP kernel
     /// runs); tail MACs (convolution MACs on the last k % group values of a column, multiplied
-    /// one by one); taps gathered (pixels x taps x groups of convolutions through scratch: the
+    /// one by one; at 8 bits on DSP cores only the last channel pair does, the others multiply
+    /// the zero-padded last group as a whole word); taps gathered (pixels x taps x groups of convolutions through scratch: the
     /// gather's per-tap work, which a fit on columns alone would spread over channels).
     /// Each coefficient multiplies one of these.
     public let counts: [Double]

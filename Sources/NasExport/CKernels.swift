@@ -728,7 +728,8 @@ static inline int8_t dsp_output_fast(int32_t x, int32_t q31, int32_t c, int s, i
    columns: the four sums, requantized into d0[0], d1[0] (row0) and d0[1], d1[1] (row1, unless
    `one`). The rows' last group, padded in the columns, is read as a whole word unless `last`
    (the weights' last rows, whose padding bytes lie past the array): then value by value.
-   Always inlined with constant mode, one and last, so each variant has no test per output. */
+   Always inlined: with constant mode, one and last in the SSAT loop, which then has no test
+   per output, and once with them as arguments (dsp_pair_s8_any). */
 static inline __attribute__((always_inline)) void dsp_pair_s8(const int8_t *row0, const int8_t *row1, int k, const int16_t *cols,
                                                               const int32_t *bias, const int32_t *q31, const int32_t *right,
                                                               dsp_output out_q, int mode, int one, int last, int8_t *d0, int8_t *d1) {
@@ -774,27 +775,39 @@ static inline __attribute__((always_inline)) void dsp_pair_s8(const int8_t *row0
     }
 }
 
+/* dsp_pair_s8 with its variant chosen at run time: one copy for the pairs outside the SSAT
+   loop (each layer's last pair, and every pair of the rarer modes), so that the kernels' code
+   holds two instances of the block, not one per variant. */
+__attribute__((noinline)) static void dsp_pair_s8_any(const int8_t *row0, const int8_t *row1, int k, const int16_t *cols,
+                                                      const int32_t *bias, const int32_t *q31, const int32_t *right,
+                                                      dsp_output out_q, int mode, int one, int last, int8_t *d0, int8_t *d1) {
+    dsp_pair_s8(row0, row1, k, cols, bias, q31, right, out_q, mode, one, last, d0, d1);
+}
+
 /* Output channels [o, o_end) of two pixels (out0, out1; the same pixel twice at an odd end)
    from their interleaved columns, 8-bit rows: two channels at a time against both pixels,
    four accumulators in registers, requantized as `mode` says; an odd last channel alone. The
-   last pair (or channel) reads its rows' last group value by value (see dsp_pair_s8). */
-static inline __attribute__((always_inline)) void dsp_block_s8_mode(const int8_t *w, int k, const int16_t *cols, int o, int o_end,
-                                                                    const int32_t *bias, const int32_t *q31, const int32_t *right,
-                                                                    dsp_output out_q, int mode, int8_t *out0, int8_t *out1) {
-    const int8_t *row = w + (long)o * k;
-    const long step = 2 * (long)k;
-    for (; o + 2 < o_end; o += 2, row += step)
-        dsp_pair_s8(row, row + k, k, cols, bias + o, q31 + o, right + o, out_q, mode, 0, 0, out0 + o, out1 + o);
-    if (o + 2 == o_end) dsp_pair_s8(row, row + k, k, cols, bias + o, q31 + o, right + o, out_q, mode, 0, 1, out0 + o, out1 + o);
-    else dsp_pair_s8(row, row, k, cols, bias + o, q31 + o, right + o, out_q, mode, 1, 1, out0 + o, out1 + o);
-}
-
+   last pair (or channel) reads its rows' last group value by value (see dsp_pair_s8). The
+   common mode, SSAT, runs its pairs inline; the other modes, and an odd last channel,
+   dsp_pair_s8_any. */
 __attribute__((noinline)) static void dsp_block_s8(const int8_t *w, int k, const int16_t *cols, int o, int o_end,
                                                    const int32_t *bias, const int32_t *q31, const int32_t *right,
                                                    dsp_output out_q, dsp_requant_mode mode, int8_t *out0, int8_t *out1) {
-    if (mode == DSP_REQUANT_SSAT) dsp_block_s8_mode(w, k, cols, o, o_end, bias, q31, right, out_q, DSP_REQUANT_SSAT, out0, out1);
-    else if (mode == DSP_REQUANT_CLAMP) dsp_block_s8_mode(w, k, cols, o, o_end, bias, q31, right, out_q, DSP_REQUANT_CLAMP, out0, out1);
-    else dsp_block_s8_mode(w, k, cols, o, o_end, bias, q31, right, out_q, DSP_REQUANT_GENERAL, out0, out1);
+    const int8_t *row = w + (long)o * k;
+    const long step = 2 * (long)k;
+    if (mode == DSP_REQUANT_SSAT) {
+        for (; o + 2 < o_end; o += 2, row += step)
+            dsp_pair_s8(row, row + k, k, cols, bias + o, q31 + o, right + o, out_q, DSP_REQUANT_SSAT, 0, 0, out0 + o, out1 + o);
+        if (o + 2 == o_end) {
+            dsp_pair_s8(row, row + k, k, cols, bias + o, q31 + o, right + o, out_q, DSP_REQUANT_SSAT, 0, 1, out0 + o, out1 + o);
+            return;
+        }
+    } else {
+        for (; o + 2 < o_end; o += 2, row += step)
+            dsp_pair_s8_any(row, row + k, k, cols, bias + o, q31 + o, right + o, out_q, mode, 0, 0, out0 + o, out1 + o);
+    }
+    if (o + 2 == o_end) dsp_pair_s8_any(row, row + k, k, cols, bias + o, q31 + o, right + o, out_q, mode, 0, 1, out0 + o, out1 + o);
+    else dsp_pair_s8_any(row, row, k, cols, bias + o, q31 + o, right + o, out_q, mode, 1, 1, out0 + o, out1 + o);
 }
 
 /* nas_conv on a DSP core: two output pixels' columns (paired for the weight width) against two

@@ -193,12 +193,12 @@ public struct CostReport: Sendable {
             case .fullyConnected: Double(executed) * board.core.cyclesPerDenseMAC
             default: Double(op.elements) * board.core.cyclesPerElement
             }
-            // The instruction models are fitted to the dense kernels; a sparse layer's kernel has no
-            // fit yet, so it (and the network's instruction total) falls back to per-MAC constants
-            // over the MACs it executes.
-            let isSparse = storage?.isSparse == true
-            let predicted = isSparse ? nil : board.core.instructions.flatMap { model in
-                model.instructions(KernelWork(op, input: graph.tensors[op.inputs[0]], output: graph.tensors[op.output], bits: b.bits, dsp: model.dsp))
+            // Dense and sparse kernels both have fitted instruction models; a kernel at a width the
+            // fit did not see (and with it the network's instruction total) falls back to per-MAC
+            // constants over the MACs it executes.
+            let predicted = board.core.instructions.flatMap { model in
+                model.instructions(KernelWork(op, input: graph.tensors[op.inputs[0]], output: graph.tensors[op.output], bits: b.bits,
+                                              dsp: model.dsp, storage: storage))
             }
             let opCycles = predicted.map { $0 * board.core.instructions!.cyclesPerInstruction } ?? work + board.core.cyclesPerOp
             instructions = predicted.flatMap { p in instructions.map { $0 + p } }

@@ -20,8 +20,11 @@ public struct KernelWork: Sendable, Equatable {
     /// cores included, otherwise 1 pixel x 2 channels for 1x1 and dense, 1 pixel x 4 channels for
     /// depthwise); valid MACs (depthwise taps inside the input, the only ones its DSP kernel
     /// runs); tail MACs (convolution MACs on the last k % group values of a column, multiplied
-    /// one by one); taps gathered (pixels x taps x groups of convolutions through scratch: the
-    /// gather's per-tap work, which a fit on columns alone would spread over channels).
+    /// one by one; at 8 bits on DSP cores only the last channel pair does, the others multiply
+    /// the zero-padded last group as a whole word); taps gathered (pixels x taps x groups of convolutions through scratch: the
+    /// gather's per-tap work, which a fit on columns alone would spread over channels); map
+    /// chunks (the sparse kernels' reads of 8 bits of a layer's bitmap: every output pixel, or
+    /// pixel pair through scratch, walks every row's map; 0 for dense kernels).
     /// Each coefficient multiplies one of these.
     public let counts: [Double]
 
@@ -49,8 +52,14 @@ public struct KernelWork: Sendable, Equatable {
 
     /// `dsp`: the work as the DSP kernels (Cortex-M4, M7) do it, which run a small layer's
     /// sub-byte weights as 8-bit ones once decoded (`decodedWeightLimit`) and block 1x1
-    /// convolutions as the others (`pointwiseColumnChannels`).
-    public init(_ op: DeploymentGraph.Op, input: DeploymentGraph.TensorInfo, output: DeploymentGraph.TensorInfo, bits: Int, dsp: Bool = false) {
+    /// convolutions as the others (`pointwiseColumnChannels`). `storage`: the op's weight
+    /// encoding; a bitmap layer runs its sparse kernel (`sparse(...)`), on every core the same C.
+    public init(_ op: DeploymentGraph.Op, input: DeploymentGraph.TensorInfo, output: DeploymentGraph.TensorInfo, bits: Int,
+                dsp: Bool = false, storage: WeightStorage? = nil) {
+        if let storage, storage.isSparse, let work = Self.sparse(op, input: input, output: output, storage: storage) {
+            self = work
+            return
+        }
         let outputs = Double(output.bytes)
         let pixels = output.bytes / max(1, op.outputChannels)
         var columns = 0.0, unpaired = 0.0, blocks = 0.0, valid = Double(op.macs), tail = 0.0, gathered = 0.0
@@ -95,7 +104,50 @@ public struct KernelWork: Sendable, Equatable {
             kernel = op.kind.rawValue
             width = 8
         }
-        counts = [Double(op.macs), outputs, columns, Double(op.elements), 1, unpaired, blocks, valid, tail, gathered]
+        counts = [Double(op.macs), outputs, columns, Double(op.elements), 1, unpaired, blocks, valid, tail, gathered, 0]
+    }
+
+    /// The work of a layer stored as a bitmap of non-zeros (NasExport's SparseKernels): kernel
+    /// "conv_sparse" (through scratch, two pixels' columns at a time), "pointwise_sparse" (1x1
+    /// stride 1, read in place), "depthwise_sparse" or "dense_sparse", at the stored width class.
+    /// Its MACs are the executed ones (non-zero weights x positions); its map chunks the bytes
+    /// of map each row walk reads. Nil for ops without weights.
+    static func sparse(_ op: DeploymentGraph.Op, input: DeploymentGraph.TensorInfo, output: DeploymentGraph.TensorInfo,
+                       storage: WeightStorage) -> KernelWork? {
+        let pixels = output.bytes / max(1, op.outputChannels)
+        let macs = Double(storage.executedMACs(dense: op.macs))
+        var columns = 0.0, gathered = 0.0, chunks = 0.0
+        let kernel: String
+        switch op.operation {
+        case .convolution(let conv, let depthwise):
+            let taps = conv.taps
+            if depthwise {
+                kernel = "depthwise"
+                if op.scratchBytes > 0 {
+                    columns = Double(pixels * taps * conv.inputChannels)
+                    gathered = Double(pixels * taps)
+                }
+                chunks = Double(pixels * op.outputChannels * ((taps + 7) / 8))
+            } else {
+                let k = taps * conv.inputChannels / conv.groups
+                if op.scratchBytes > 0 {
+                    kernel = "conv"
+                    columns = Double(pixels * taps * conv.inputChannels)
+                    gathered = Double(pixels * taps * conv.groups)
+                    chunks = Double((pixels + 1) / 2 * op.outputChannels * ((k + 7) / 8))
+                } else {
+                    kernel = "pointwise"
+                    chunks = Double(pixels * op.outputChannels * ((k + 7) / 8))
+                }
+            }
+        case .fullyConnected:
+            kernel = "dense"
+            chunks = Double(op.outputChannels * ((op.weights / max(1, op.outputChannels) + 7) / 8))
+        default:
+            return nil
+        }
+        return KernelWork(kernel: kernel + "_sparse", width: widthClass(storage.bits),
+                          counts: [macs, Double(output.bytes), columns, 0, 1, 0, 0, 0, 0, gathered, chunks])
     }
 }
 

@@ -31,7 +31,7 @@ enum CKernels {
         "Cortex-M4": ["nas_conv": 1488, "nas_depthwise_conv": 928, "nas_fully_connected": 432, "nas_max_pool": 56,
                       "nas_avg_pool": 72, "nas_mean": 56, "nas_add": 64, "nas_mul": 64, "nas_lookup": 0,
                       "nas_conv_sparse": 240, "nas_depthwise_conv_sparse": 208, "nas_fully_connected_sparse": 88],
-        "Cortex-M7": ["nas_conv": 1504, "nas_depthwise_conv": 944, "nas_fully_connected": 432, "nas_max_pool": 56,
+        "Cortex-M7": ["nas_conv": 1496, "nas_depthwise_conv": 944, "nas_fully_connected": 432, "nas_max_pool": 56,
                       "nas_avg_pool": 72, "nas_mean": 64, "nas_add": 64, "nas_mul": 64, "nas_lookup": 0,
                       "nas_conv_sparse": 240, "nas_depthwise_conv_sparse": 208, "nas_fully_connected_sparse": 88],
     ]
@@ -222,14 +222,18 @@ static void gather(const int8_t *in, int16_t *column, const nas_conv_params *p, 
      AND with a shifted operand moves fields j and j + G/2 into the two halves, which SMLAD
      multiplies; the sum is corrected by 2^(bits-1) times the sum of the column's values.
    Convolution columns (im2col) are therefore stored in groups of G values (4 at 8 bits), pairs
-   (j, j + G/2) side by side; a column's last k % G values stay in order and are multiplied one
-   by one. Widths 3, 5, 6 and 7 are decoded to int8 as on other cores and multiplied as 8-bit.
+   (j, j + G/2) side by side; at 4 and 2 bits a column's last k % G values stay in order and
+   are multiplied one by one, at 8 bits the last group is padded with zeros and the two pixels'
+   columns are interleaved word by word (see "The 8-bit 2 x 2 block"). Widths 3, 5, 6 and 7
+   are decoded to int8 as on other cores and multiplied as 8-bit.
    Every convolution, 1x1 included (its two columns then on the stack), runs CMSIS-NN's 2 x 2
    block: two output channels' rows against two output pixels' columns, so each loaded weight
-   word and each loaded column word feeds two SMLADs. Where a layer's sub-byte weights are few
-   (a first layer, a small depthwise), they are decoded to int8 on the stack once per call and
-   the 8-bit kernel runs. Requantization takes the high word of one UMULL where the shift
-   allows (see dsp_requantize), the general path otherwise.
+   word and each loaded column word feeds two SMLADs (at 8 bits: 34 instructions for 32 MACs,
+   one LDRD for both pixels' column words). Where a layer's sub-byte weights are few (a first
+   layer, a small depthwise), they are decoded to int8 on the stack once per call and the 8-bit
+   kernel runs. Requantization of the 8-bit block is one SMLAL, one shift and SSAT per output
+   where every channel's shift allows (see dsp_requant_mode_of); elsewhere the high word of one
+   UMULL (dsp_requantize) or the general path.
    Integer sums in another order are the same sums: results are bit for bit the plain kernels'. */
 #if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
 #include <arm_acle.h>
@@ -241,6 +245,8 @@ static inline int32_t dsp_load32(const void *p) {
     memcpy(&v, p, 4);
     return v;
 }
+
+static inline void dsp_store32(void *p, int32_t v) { memcpy(p, &v, 4); }
 
 /* SXTB16 of x rotated right by 8: bytes 1 and 3 sign-extended into the two halves. */
 static inline int32_t dsp_sxtb16_ror8(int32_t x) {
@@ -537,24 +543,8 @@ __attribute__((noinline)) static void dsp_rows_2bit(const uint8_t *w, long start
 #undef DSP_PAIR
 
 /* Output channels [o, o_end) of two pixels (out0, out1; the same pixel twice at an odd end)
-   from their paired columns, 8-bit rows: two channels' rows at a time against both columns,
-   four accumulators (the same channel twice at an odd end: stored twice, the same values). */
-__attribute__((noinline)) static void dsp_channels_s8(const int8_t *w, int k, const int16_t *col0, const int16_t *col1,
-                                                      int o, int o_end, const int32_t *bias, const int32_t *q31,
-                                                      const int32_t *right, dsp_output out_q, int8_t *out0, int8_t *out1) {
-    for (; o < o_end; o += 2) {
-        const int o1 = o + 1 < o_end ? o + 1 : o;
-        int32_t acc[4];
-        acc[0] = acc[1] = bias[o];
-        acc[2] = acc[3] = bias[o1];
-        dsp_rows_s8(w + (long)o * k, w + (long)o1 * k, col0, col1, k, acc);
-        dsp_store2(acc[0], acc[1], q31[o], right[o], out_q, out0 + o, out1 + o);
-        dsp_store2(acc[2], acc[3], q31[o1], right[o1], out_q, out0 + o1, out1 + o1);
-    }
-}
-
-/* The same for 4- and 2-bit rows, multiplied in offset form (sum: the columns' sums), and for
-   3-, 5-, 6- and 7-bit rows, decoded NAS_CHUNK weights at a time. */
+   from their paired columns (col0, col1), two channels' rows at a time, for 4- and 2-bit rows
+   multiplied in offset form (sum: the columns' sums), and for 3-, 5-, 6- and 7-bit rows, decoded NAS_CHUNK weights at a time. */
 __attribute__((noinline)) static void dsp_channels_packed(const void *w, int bits, int k, const int16_t *col0, const int16_t *col1,
                                                           const int32_t sum[2], int o, int o_end, const int32_t *bias,
                                                           const int32_t *q31, const int32_t *right, dsp_output out_q,
@@ -588,6 +578,238 @@ __attribute__((noinline)) static void dsp_channels_packed(const void *w, int bit
     }
 }
 
+/* ---- The 8-bit 2 x 2 block ----------------------------------------------------------------
+   Its two output pixels' columns are interleaved word by word, so that one LDRD loads a pair
+   word of each: a column's values are in SMLAD pair order per group of four, (0, 2) then
+   (1, 3), the last group padded with zeros, and pair word w of pixel j is word 2w + j of the
+   block's columns. Both pixels take 2 * k4 halfwords (k4: k rounded up to a multiple of 4),
+   which the arena's scratch holds (the planner rounds buffers up to 16 bytes, 4 * k4 bytes
+   at most) and a 1x1 convolution's stack columns too. */
+
+/* Input values up to which a column of an 8-bit convolution whose channels per group are not
+   a multiple of 4 (a first layer) is staged as int8 on the stack before it is widened. */
+#define NAS_STAGED_VALUES 128
+
+/* Halfword of value t (t < k4) of pixel j in the interleaved columns. */
+static inline int dsp_block_index(int t, int j) { return 8 * (t >> 2) + 4 * (t & 1) + 2 * j + ((t >> 1) & 1); }
+
+/* Pixel j's column of input (oy, ox), channels [c0, c0 + gc), into the interleaved columns
+   `cols` (x - in_zero, padding 0). Channel runs that are whole words are widened four values
+   at a time into place; other columns (a few input channels) are first staged in natural
+   order as int8, padding as the zero point, so that the widening never branches per tap. */
+static void dsp_gather_s8(const int8_t *in, int16_t *cols, const nas_conv_params *p, int oy, int ox, int c0, int gc, int j) {
+    const int32_t zero = p->q.in_zero, zeros = (int32_t)(((uint32_t)zero & 0xFFFFu) * 0x00010001u);
+    const int iy0 = oy * p->stride - p->pad_h, ix0 = ox * p->stride - p->pad_w, k = p->kh * p->kw * gc, k4 = (k + 3) & ~3;
+    int ky, kx, i, t;
+    if (gc % 4 == 0) {
+        int16_t *dst = cols + 2 * j;
+        for (ky = 0; ky < p->kh; ky++) {
+            const int iy = iy0 + ky;
+            for (kx = 0; kx < p->kw; kx++) {
+                const int ix = ix0 + kx;
+                if (iy < 0 || iy >= p->h || ix < 0 || ix >= p->w) {
+                    for (i = 0; i < gc; i += 4, dst += 8) {
+                        dsp_store32(dst, 0);
+                        dsp_store32(dst + 4, 0);
+                    }
+                } else {
+                    const int8_t *src = in + (iy * p->w + ix) * p->c + c0, *end = src + gc;
+                    for (; src < end; src += 4, dst += 8) {
+                        const int32_t v = dsp_load32(src);
+                        dsp_store32(dst, __ssub16(__sxtb16(v), zeros));
+                        dsp_store32(dst + 4, __ssub16(dsp_sxtb16_ror8(v), zeros));
+                    }
+                }
+            }
+        }
+        return;
+    }
+    if (k4 > NAS_STAGED_VALUES) {
+        /* A long column with few channels: value by value, each to its place. */
+        for (t = 0; t < k4; t++) {
+            const int tap = t / gc, iy = iy0 + tap / p->kw, ix = ix0 + tap % p->kw;
+            const int outside = t >= k || iy < 0 || iy >= p->h || ix < 0 || ix >= p->w;
+            cols[dsp_block_index(t, j)] = (int16_t)(outside ? 0 : in[(iy * p->w + ix) * p->c + c0 + t % gc] - zero);
+        }
+        return;
+    }
+    {
+        const int row = p->kw * gc;
+        int8_t stage[NAS_STAGED_VALUES];
+        int16_t *dst = cols + 2 * j;
+        /* The padding of the last group first (the rows overwrite what is theirs). */
+        dsp_store32(stage + k4 - 4, (int32_t)(((uint32_t)zero & 0xFFu) * 0x01010101u));
+        for (ky = 0; ky < p->kh; ky++) {
+            const int iy = iy0 + ky;
+            int8_t *s = stage + ky * row;
+            if (iy < 0 || iy >= p->h) {
+                for (i = 0; i < row; i++) s[i] = (int8_t)zero;
+            } else if (gc == p->c && ix0 >= 0 && ix0 + p->kw <= p->w) {
+                const int8_t *src = in + (iy * p->w + ix0) * p->c;
+                for (i = 0; i + 4 <= row; i += 4) {
+                    int32_t v = dsp_load32(src + i);
+                    __asm__("" : "+r"(v)); /* a word copy, not a call to the library's byte-wise memcpy */
+                    dsp_store32(s + i, v);
+                }
+                for (; i < row; i++) {
+                    int32_t v = src[i];
+                    __asm__("" : "+r"(v));
+                    s[i] = (int8_t)v;
+                }
+            } else {
+                for (kx = 0; kx < p->kw; kx++, s += gc) {
+                    const int ix = ix0 + kx;
+                    const int8_t *src = in + (iy * p->w + ix) * p->c + c0;
+                    for (i = 0; i < gc; i++) s[i] = ix < 0 || ix >= p->w ? (int8_t)zero : src[i];
+                }
+            }
+        }
+        for (t = 0; t < k4; t += 4, dst += 8) {
+            const int32_t v = dsp_load32(stage + t);
+            dsp_store32(dst, __ssub16(__sxtb16(v), zeros));
+            dsp_store32(dst + 4, __ssub16(dsp_sxtb16_ror8(v), zeros));
+        }
+    }
+}
+
+/* Four weights of rows r0, r1 against the interleaved columns: eight SMLADs, each loaded
+   weight word used for both pixels, each LDRD of the columns for both rows. */
+#define DSP_BLOCK_STEP                              \
+    "ldr %[a], [%[r0]], #4\n\t"                     \
+    "ldr %[b], [%[r1]], #4\n\t"                     \
+    "ldrd %[x], %[y], [%[c]], #8\n\t"               \
+    "sxtb16 %[t], %[a]\n\t"                         \
+    "smlad %[s00], %[x], %[t], %[s00]\n\t"          \
+    "smlad %[s01], %[y], %[t], %[s01]\n\t"          \
+    "sxtb16 %[t], %[b]\n\t"                         \
+    "smlad %[s10], %[x], %[t], %[s10]\n\t"          \
+    "smlad %[s11], %[y], %[t], %[s11]\n\t"          \
+    "ldrd %[x], %[y], [%[c]], #8\n\t"               \
+    "sxtb16 %[t], %[a], ror #8\n\t"                 \
+    "smlad %[s00], %[x], %[t], %[s00]\n\t"          \
+    "smlad %[s01], %[y], %[t], %[s01]\n\t"          \
+    "sxtb16 %[t], %[b], ror #8\n\t"                 \
+    "smlad %[s10], %[x], %[t], %[s10]\n\t"          \
+    "smlad %[s11], %[y], %[t], %[s11]\n\t"
+#define DSP_BLOCK_OPERANDS                                                                                 \
+    : [r0] "+r"(row0), [r1] "+r"(row1), [c] "+r"(c), [s00] "+r"(s00), [s01] "+r"(s01), [s10] "+r"(s10), \
+      [s11] "+r"(s11), [a] "=&r"(a), [b] "=&r"(b), [x] "=&r"(x), [y] "=&r"(y), [t] "=&r"(t)
+
+/* Requantization where it is cheap, every channel of the call: a multiplier q31 >= 0 and a
+   shift right = 32 + s with 1 <= s <= 22 (multipliers below 1/2, the usual case). Then the
+   rounding of requantize(), halves away from zero, is floor((x * q31 + 2^(right - 1) - [x < 0])
+   / 2^right), and with the output zero point folded in, one SMLAL onto a 64-bit start value
+   lo = -[x < 0], hi = c - [x < 0] (c = 2^(s - 1) + zero * 2^s, per channel) and one shift of
+   the high word give zero + scale(x) (s <= 22 keeps hi + c inside 32 bits); SSAT clamps to
+   int8, and the fused activation's tighter bounds, where it has them, follow. */
+typedef enum { DSP_REQUANT_GENERAL, DSP_REQUANT_SSAT, DSP_REQUANT_CLAMP } dsp_requant_mode;
+
+static dsp_requant_mode dsp_requant_mode_of(const int32_t *q31, const int32_t *right, int o, int o_end, const nas_quant *q) {
+    for (; o < o_end; o++)
+        if (q31[o] < 0 || right[o] < 33 || right[o] > 54) return DSP_REQUANT_GENERAL;
+    return q->act_min == -128 && q->act_max == 127 ? DSP_REQUANT_SSAT : DSP_REQUANT_CLAMP;
+}
+
+/* zero + scale(x) for the fast path: see dsp_requant_mode_of. */
+static inline int32_t dsp_scale_fast(int32_t x, int32_t q31, int32_t c, int s) {
+    int32_t lo = x >> 31, hi = c + lo;
+    __asm__("smlal %0, %1, %2, %3" : "+r"(lo), "+r"(hi) : "r"(x), "r"(q31));
+    return hi >> s;
+}
+
+/* One requantized output of the fast path: SSAT to int8, and the fused activation's bounds
+   where `clamp` says they are tighter. */
+static inline int8_t dsp_output_fast(int32_t x, int32_t q31, int32_t c, int s, int clamp, dsp_output out_q) {
+    const int32_t v = __ssat(dsp_scale_fast(x, q31, c, s), 8);
+    return clamp ? dsp_clamp(v, out_q) : (int8_t)v;
+}
+
+/* Rows row0 and row1 (channels o and o + 1, or o twice when `one`) against the interleaved
+   columns: the four sums, requantized into d0[0], d1[0] (row0) and d0[1], d1[1] (row1, unless
+   `one`). The rows' last group, padded in the columns, is read as a whole word unless `last`
+   (the weights' last rows, whose padding bytes lie past the array): then value by value.
+   Always inlined: with constant mode, one and last in the SSAT loop, which then has no test
+   per output, and once with them as arguments (dsp_pair_s8_any). */
+static inline __attribute__((always_inline)) void dsp_pair_s8(const int8_t *row0, const int8_t *row1, int k, const int16_t *cols,
+                                                              const int32_t *bias, const int32_t *q31, const int32_t *right,
+                                                              dsp_output out_q, int mode, int one, int last, int8_t *d0, int8_t *d1) {
+    const int words = last ? k & ~3 : (k + 3) & ~3;
+    const int8_t *end = row0 + (words & ~15);
+    const int16_t *c = cols;
+    int32_t s00 = bias[0], s01 = s00, s10 = bias[one ? 0 : 1], s11 = s10;
+    int32_t a, b, x, y, t;
+    if (row0 < end) {
+        __asm__ volatile("1:\n\t" DSP_BLOCK_STEP DSP_BLOCK_STEP DSP_BLOCK_STEP DSP_BLOCK_STEP "cmp %[r0], %[end]\n\tbne 1b"
+                         DSP_BLOCK_OPERANDS : [end] "r"(end) : "cc", "memory");
+    }
+    if (words & 8) __asm__ volatile(DSP_BLOCK_STEP DSP_BLOCK_STEP DSP_BLOCK_OPERANDS : : "memory");
+    if (words & 4) __asm__ volatile(DSP_BLOCK_STEP DSP_BLOCK_OPERANDS : : "memory");
+    if (last) {
+        int i;
+        for (i = 0; i < (k & 3); i++) {
+            const int h = dsp_block_index(words + i, 0);
+            const int32_t u = row0[i], v = row1[i];
+            s00 += cols[h] * u; s01 += cols[h + 2] * u;
+            s10 += cols[h] * v; s11 += cols[h + 2] * v;
+        }
+    }
+    if (mode == DSP_REQUANT_GENERAL) {
+        d0[0] = dsp_requantize_general(s00, q31[0], right[0], out_q.q);
+        d1[0] = dsp_requantize_general(s01, q31[0], right[0], out_q.q);
+        if (!one) {
+            d0[1] = dsp_requantize_general(s10, q31[1], right[1], out_q.q);
+            d1[1] = dsp_requantize_general(s11, q31[1], right[1], out_q.q);
+        }
+    } else {
+        const int32_t zero2 = 2 * out_q.zero + 1, clamp = mode == DSP_REQUANT_CLAMP;
+        const int sa = right[0] - 32;
+        const int32_t qa = q31[0], ca = zero2 * (1 << (sa - 1));
+        d0[0] = dsp_output_fast(s00, qa, ca, sa, clamp, out_q);
+        d1[0] = dsp_output_fast(s01, qa, ca, sa, clamp, out_q);
+        if (!one) {
+            const int sb = right[1] - 32;
+            const int32_t qb = q31[1], cb = zero2 * (1 << (sb - 1));
+            d0[1] = dsp_output_fast(s10, qb, cb, sb, clamp, out_q);
+            d1[1] = dsp_output_fast(s11, qb, cb, sb, clamp, out_q);
+        }
+    }
+}
+
+/* dsp_pair_s8 with its variant chosen at run time: one copy for the pairs outside the SSAT
+   loop (each layer's last pair, and every pair of the rarer modes), so that the kernels' code
+   holds two instances of the block, not one per variant. */
+__attribute__((noinline)) static void dsp_pair_s8_any(const int8_t *row0, const int8_t *row1, int k, const int16_t *cols,
+                                                      const int32_t *bias, const int32_t *q31, const int32_t *right,
+                                                      dsp_output out_q, int mode, int one, int last, int8_t *d0, int8_t *d1) {
+    dsp_pair_s8(row0, row1, k, cols, bias, q31, right, out_q, mode, one, last, d0, d1);
+}
+
+/* Output channels [o, o_end) of two pixels (out0, out1; the same pixel twice at an odd end)
+   from their interleaved columns, 8-bit rows: two channels at a time against both pixels,
+   four accumulators in registers, requantized as `mode` says; an odd last channel alone. The
+   last pair (or channel) reads its rows' last group value by value (see dsp_pair_s8). The
+   common mode, SSAT, runs its pairs inline; the other modes, and an odd last channel,
+   dsp_pair_s8_any. */
+__attribute__((noinline)) static void dsp_block_s8(const int8_t *w, int k, const int16_t *cols, int o, int o_end,
+                                                   const int32_t *bias, const int32_t *q31, const int32_t *right,
+                                                   dsp_output out_q, dsp_requant_mode mode, int8_t *out0, int8_t *out1) {
+    const int8_t *row = w + (long)o * k;
+    const long step = 2 * (long)k;
+    if (mode == DSP_REQUANT_SSAT) {
+        for (; o + 2 < o_end; o += 2, row += step)
+            dsp_pair_s8(row, row + k, k, cols, bias + o, q31 + o, right + o, out_q, DSP_REQUANT_SSAT, 0, 0, out0 + o, out1 + o);
+        if (o + 2 == o_end) {
+            dsp_pair_s8(row, row + k, k, cols, bias + o, q31 + o, right + o, out_q, DSP_REQUANT_SSAT, 0, 1, out0 + o, out1 + o);
+            return;
+        }
+    } else {
+        for (; o + 2 < o_end; o += 2, row += step)
+            dsp_pair_s8_any(row, row + k, k, cols, bias + o, q31 + o, right + o, out_q, mode, 0, 0, out0 + o, out1 + o);
+    }
+    if (o + 2 == o_end) dsp_pair_s8_any(row, row + k, k, cols, bias + o, q31 + o, right + o, out_q, mode, 0, 1, out0 + o, out1 + o);
+    else dsp_pair_s8_any(row, row, k, cols, bias + o, q31 + o, right + o, out_q, mode, 1, 1, out0 + o, out1 + o);
+}
+
 /* nas_conv on a DSP core: two output pixels' columns (paired for the weight width) against two
    output channels' rows at a time, four accumulators in registers (CMSIS-NN's
    arm_nn_mat_mult_kernel_s8_s16 blocking). `scratch` holds the two columns: the arena's im2col
@@ -598,6 +820,19 @@ static void dsp_conv(const int8_t *in, int8_t *out, int16_t *scratch, const nas_
     const int pixels = p->oh * p->ow, group = dsp_group(bits);
     const dsp_output out_q = dsp_output_of(&p->q);
     int pixel, g, j;
+    if (bits == 8) {
+        const dsp_requant_mode mode = dsp_requant_mode_of(q31, right, 0, p->oc, &p->q);
+        for (pixel = 0; pixel < pixels; pixel += 2) {
+            const int last = pixels - pixel < 2 ? pixel : pixel + 1;
+            for (g = 0; g < p->groups; g++) {
+                dsp_gather_s8(in, scratch, p, pixel / p->ow, pixel % p->ow, g * gc, gc, 0);
+                dsp_gather_s8(in, scratch, p, last / p->ow, last % p->ow, g * gc, gc, 1);
+                dsp_block_s8((const int8_t *)w, k, scratch, g * goc, (g + 1) * goc, bias, q31, right, out_q, mode,
+                             out + pixel * p->oc, out + last * p->oc);
+            }
+        }
+        return;
+    }
     for (pixel = 0; pixel < pixels; pixel += 2) {
         const int count = pixels - pixel < 2 ? 1 : 2;
         const int16_t *col0 = scratch, *col1 = count == 2 ? scratch + k : scratch;
@@ -614,10 +849,7 @@ static void dsp_conv(const int8_t *in, int8_t *out, int16_t *scratch, const nas_
                 }
             }
             if (count == 1) sum[1] = sum[0];
-            if (bits == 8)
-                dsp_channels_s8((const int8_t *)w, k, col0, col1, g * goc, (g + 1) * goc, bias, q31, right, out_q, out0, out1);
-            else
-                dsp_channels_packed(w, bits, k, col0, col1, sum, g * goc, (g + 1) * goc, bias, q31, right, out_q, out0, out1);
+            dsp_channels_packed(w, bits, k, col0, col1, sum, g * goc, (g + 1) * goc, bias, q31, right, out_q, out0, out1);
         }
     }
 }
@@ -748,6 +980,7 @@ void nas_conv(const int8_t *in, int8_t *out, int16_t *scratch, const nas_conv_pa
         /* Columns in the arena's scratch, or for a 1x1 convolution on the stack; a small
            layer's sub-byte weights decoded to int8 once, here, instead of per pixel pair. */
         union {
+            int32_t align; /* the 8-bit block loads its columns with LDRD */
             int16_t columns[2 * NAS_POINTWISE_CHANNELS];
             int8_t weights[NAS_DECODED_WEIGHTS];
         } stack;

@@ -64,7 +64,9 @@ final class EmbeddedTests: XCTestCase {
             let graph = network.folded.graph
             let expected = inputs.map { network.run($0)[graph.output] }
             let board = TargetBoard(name: "test", core: .named(core.name), clockHz: 1e8, ramBytes: 1 << 20, flashBytes: 1 << 22)
-            return (c.label, core, CModelWriter(network), inputs, expected, CostReport(graph, board: board, bits: try widths(c.bits)))
+            // The cost model sees the weights as stored: pruned (or quantized-to-zero) layers sparse.
+            let cost = CostReport(graph, board: board, bits: try widths(c.bits), nonZeroWeights: network.nonZeroWeights)
+            return (c.label, core, CModelWriter(network), inputs, expected, cost)
         }
         let base = NSTemporaryDirectory() + "nasbook-embedded-\(ProcessInfo.processInfo.processIdentifier)"
         defer { try? FileManager.default.removeItem(atPath: base) }
@@ -156,7 +158,9 @@ final class EmbeddedTests: XCTestCase {
 
     /// The cost model's latency is the exported code's: its predicted instruction count (the
     /// model fitted by bench/mcu-bench --fit) is within 10% of the count measured on the emulated
-    /// M0+, M4 and M7, on networks of every family that the fit did not see, at 8 and 4 bits.
+    /// M0+, M4 and M7, on networks of every family that the fit did not see, at 8 and 4 bits, and
+    /// on pruned ones whose layers are stored as bitmaps of non-zeros (their sparse kernels have
+    /// their own fitted models).
     func testLatencyModelPredictsHeldOutNetworks() throws {
         if let missing = EmbeddedHarness.missingToolchain() { throw XCTSkip("latency check skipped: \(missing)") }
         var rng = SeededGenerator(seed: 21)
@@ -167,17 +171,21 @@ final class EmbeddedTests: XCTestCase {
             ("mobilenet", try Architectures.mobileNetV3(input: [20, 20, 3], classes: 5, width: 0.75, blocks: 3, rng: &rng)),
             ("dscnn", try Architectures.dsCNN(input: [30, 8, 1], classes: 5, filters: 24, blocks: 2, rng: &rng)),
             ("mlp", try Architectures.mlp(input: [40], classes: 4, units: 48, layers: 2, seed: 23, rng: &rng)),
+            ("cnn-pruned", try Architectures.plainCNN(input: [18, 18, 3], classes: 5, width: 10, depth: 2, seed: 31, rng: &rng)),
+            ("dscnn-pruned", try Architectures.dsCNN(input: [28, 8, 1], classes: 5, filters: 20, blocks: 2, rng: &rng)),
+            ("mlp-pruned", try Architectures.mlp(input: [56], classes: 4, units: 40, layers: 2, seed: 33, rng: &rng)),
         ]
         for (_, model) in models {
             let size = model.inputShape.reduce(1, *)
             _ = model.forward(Tensor(shape: [8] + model.inputShape, data: (0..<(8 * size)).map { _ in rng.uniform(-1.5, 1.5) }), training: true)
         }
+        for (family, model) in models where family.hasSuffix("-pruned") { try prune(model, rates: [0.7, 0.6, 0.85]) }
         var cases: [Case] = []
         for (family, model) in models {
             let weighted = try DeploymentGraph(model).ops.filter { $0.weights > 0 }.count
             for b in [8, 4] { cases.append(Case(family: family, model: model, bits: Array(repeating: b, count: weighted))) }
         }
-        var table = "network        core        measured  predicted  error\n"
+        var table = "network             core        measured  predicted  error\n"
         for r in try runAll(cases, inputs: 4) {
             let run: EmbeddedHarness.Run
             do { run = try r.run.get() } catch { XCTFail("\(r.label) on \(r.core): \(error)"); continue }
@@ -186,7 +194,8 @@ final class EmbeddedTests: XCTestCase {
             let error = (predicted - run.instructions) / run.instructions
             XCTAssertLessThanOrEqual(abs(error), 0.10, "\(r.label) on \(r.core): predicted \(predicted), measured \(run.instructions)")
             XCTAssertTrue(r.cost.latencyBasis.contains("emulated instruction counts"))
-            table += r.label.padding(toLength: 15, withPad: " ", startingAt: 0) + r.core.name.padding(toLength: 12, withPad: " ", startingAt: 0)
+            if r.label.contains("-pruned") { XCTAssertFalse(r.cost.sparseLayers.isEmpty, "\(r.label): no layer is stored sparse") }
+            table += r.label.padding(toLength: 20, withPad: " ", startingAt: 0) + r.core.name.padding(toLength: 12, withPad: " ", startingAt: 0)
                 + String(format: "%9.0f %10.0f %+6.1f%%\n", run.instructions, predicted, 100 * error)
         }
         print(table)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NasCompress
 import NasCore
 import NasCost
 import NasData
@@ -27,7 +28,8 @@ struct MCUBench: ParsableCommand {
 
     /// The networks measured: the issue's 8-bit cnn (width 16, depth 3, 32x32x3), a DS-CNN, a
     /// MobileNetV3 and an MLP. With --fit, also smaller and differently shaped ones, so every
-    /// kernel is seen at several sizes (the test's held-out networks are none of these).
+    /// kernel is seen at several sizes, and pruned ones for the sparse kernels (the test's
+    /// held-out networks are none of these).
     static func networks(fit: Bool) throws -> [(String, Model)] {
         var rng = SeededGenerator(seed: 3)
         var list: [(String, Model)] = [
@@ -50,18 +52,45 @@ struct MCUBench: ParsableCommand {
                 // 3x3 depthwise layers too large for the DSP kernels to decode their sub-byte
                 // weights once (9 x 64 > KernelWork.decodedWeightLimit), as MobileNet's 5x5 ones are.
                 ("dscnn-wide", try Architectures.dsCNN(input: [20, 8, 1], classes: 5, filters: 64, blocks: 2, rng: &rng)),
-            ]
+            ] + (try pruned)
         }
         for (_, model) in list {
             let size = model.inputShape.reduce(1, *)
             _ = model.forward(Tensor(shape: [8] + model.inputShape, data: (0..<(8 * size)).map { _ in rng.uniform(-1.5, 1.5) }), training: true)
         }
+        for (name, model) in list where name.hasSuffix("-pruned") { try prune(model, rates: [0.55, 0.8, 0.65, 0.9]) }
         return list
+    }
+
+    /// Networks pruned (unstructured, by magnitude) past the point where every width stores
+    /// their layers as a bitmap of non-zeros, so the fit sees the sparse kernels at every width
+    /// and at several sparsities (the test's held-out sparse networks are none of these).
+    static var pruned: [(String, Model)] {
+        get throws {
+            var rng = SeededGenerator(seed: 5)
+            return [
+                ("cnn-pruned", try Architectures.plainCNN(input: [16, 16, 3], classes: 5, width: 12, depth: 3, seed: 7, rng: &rng)),
+                ("cnn1d-pruned", try Architectures.plainCNN(input: [40, 4], classes: 4, width: 16, depth: 2, kernel: 5, seed: 8, rng: &rng)),
+                ("dscnn-pruned", try Architectures.dsCNN(input: [25, 10, 1], classes: 6, filters: 24, blocks: 2, rng: &rng)),
+                ("mobilenet-pruned", try Architectures.mobileNetV3(input: [16, 16, 3], classes: 4, width: 0.5, blocks: 3, rng: &rng)),
+                ("mlp-pruned", try Architectures.mlp(input: [64], classes: 5, units: 48, layers: 2, seed: 9, rng: &rng)),
+            ]
+        }
+    }
+
+    /// Zeroes the smallest-magnitude fraction of each weighted layer's weights, the rates taken
+    /// in turn.
+    static func prune(_ model: Model, rates: [Double]) throws {
+        for (i, named) in try model.weightedLayers().enumerated() {
+            let weight = named.layer.weight
+            weight.value = zip(weight.value, magnitudeMask(weight.value, rate: rates[i % rates.count])).map { $0 * $1 }
+        }
     }
 
     /// One measured op: its kernel work, the instructions it executed, the width its weights
     /// are stored at (8 for ops without weights) and whether they are stored as a bitmap of
-    /// non-zeros (then its sparse kernel ran: no fitted model, reported on its own line).
+    /// non-zeros (then its sparse kernel ran: fitted under that kernel's key, "conv_sparse/8",
+    /// and reported on its own line).
     struct Sample { let work: KernelWork; let instructions: Double; let bits: Int; let sparse: Bool }
 
     func run() throws {
@@ -95,14 +124,17 @@ struct MCUBench: ParsableCommand {
             try Self.measure(work.0, core: work.1, in: "\(base)/\(i)")
         }
 
-        // samples[core][KernelWork.key]: the dense ops, which the fit takes; stored[core][kernel/bits]:
+        // samples[core][KernelWork.key]: every op, which the fit takes (sparse ones under their
+        // sparse kernel's key); stored[core][kernel/bits]:
         // the same by stored width (a small layer's decoded sub-byte weights run the 8-bit kernel,
         // its key says 8); sparse[core][kernel/bits]: the bitmap layers.
         var samples: [String: [String: [Sample]]] = [:], stored = samples, sparse = samples
         for (i, job) in jobs.enumerated() {
             let measured = try results[i].get()
-            for s in measured where !s.sparse { samples[job.core.name, default: [:]][s.work.key, default: []].append(s) }
-            for s in measured where s.sparse { sparse[job.core.name, default: [:]]["\(s.work.kernel)/\(s.bits)", default: []].append(s) }
+            for s in measured { samples[job.core.name, default: [:]][s.work.key, default: []].append(s) }
+            for s in measured where s.sparse {
+                sparse[job.core.name, default: [:]]["\(s.work.kernel.replacingOccurrences(of: "_sparse", with: ""))/\(s.bits)", default: []].append(s)
+            }
             for s in measured where !s.sparse { stored[job.core.name, default: [:]]["\(s.work.kernel)/\(s.bits)", default: []].append(s) }
             if !fit || networks.prefix(4).contains(where: { $0.0 == job.network }) {
                 let total = measured.reduce(0) { $0 + $1.instructions }, macs = measured.reduce(0) { $0 + $1.work.counts[0] }
@@ -111,7 +143,7 @@ struct MCUBench: ParsableCommand {
             }
         }
         if let samplesFile {
-            var tsv = "core\tkey\tmacs\toutputs\tcolumns\telements\tcalls\tunpaired\tblocks\tvalid\ttail\tgathered\tinstructions\n"
+            var tsv = "core\tkey\tmacs\toutputs\tcolumns\telements\tcalls\tunpaired\tblocks\tvalid\ttail\tgathered\tchunks\tinstructions\n"
             for (core, byKey) in samples.sorted(by: { $0.key < $1.key }) {
                 for (key, list) in byKey.sorted(by: { $0.key < $1.key }) {
                     for s in list { tsv += "\(core)\t\(key)\t" + s.work.counts.map { String($0) }.joined(separator: "\t") + "\t\(s.instructions)\n" }
@@ -178,11 +210,10 @@ struct MCUBench: ParsableCommand {
         return job.graph.ops.enumerated().map { i, op in
             let bits = op.weights > 0 ? job.bits : 8
             let storage = job.writer.weightStorage[i]
-            // A sparse layer's MACs are its non-zero weights x positions, what its kernel runs.
-            let work = KernelWork(op, input: job.graph.tensors[op.inputs[0]], output: job.graph.tensors[op.output], bits: bits, dsp: core.dsp)
-            let executed = storage.map { KernelWork(kernel: work.kernel, width: work.width,
-                                                    counts: [Double($0.executedMACs(dense: op.macs))] + work.counts.dropFirst()) } ?? work
-            return Sample(work: executed, instructions: run.opInstructions[i], bits: bits, sparse: storage?.isSparse == true)
+            // A sparse layer's work is its sparse kernel's: MACs are its non-zero weights x positions.
+            let work = KernelWork(op, input: job.graph.tensors[op.inputs[0]], output: job.graph.tensors[op.output], bits: bits,
+                                  dsp: core.dsp, storage: storage)
+            return Sample(work: work, instructions: run.opInstructions[i], bits: bits, sparse: storage?.isSparse == true)
         }
     }
 
@@ -193,6 +224,8 @@ struct MCUBench: ParsableCommand {
         case "depthwise": [0, 1, 7, 6, 4]
         case "pointwise": [0, 1, 2, 5, 6, 8, 4]
         case "dense": [0, 1, 6, 4]
+        case "conv_sparse", "depthwise_sparse": [0, 1, 2, 10, 9, 4]
+        case "pointwise_sparse", "dense_sparse": [0, 1, 10, 4]
         default: [3, 4]
         }
     }

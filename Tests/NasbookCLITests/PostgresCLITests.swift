@@ -132,7 +132,7 @@ final class PostgresCLITests: XCTestCase {
         var killed: Int32?
         let deadline = Date().addingTimeInterval(120)
         while killed == nil, process.isRunning, Date() < deadline {
-            if let pid = try busyWorker(url) {
+            if let pid = try WorkerCLITests.busyWorker(url) {
                 XCTAssertEqual(kill(pid, SIGKILL), 0)
                 killed = pid
             } else {
@@ -155,19 +155,6 @@ final class PostgresCLITests: XCTestCase {
         XCTAssertEqual(status.status, 0, status.err)
         XCTAssertTrue(status.out.contains("6/6"), status.out)
         XCTAssertFalse((output + errors + status.out + status.err).contains(try cluster().password))
-    }
-
-    /// The pid of a worker holding a running trial now, from `nasbook status URL`.
-    func busyWorker(_ url: String) throws -> Int32? {
-        let status = try CLITests.nasbook(["status", url])
-        guard let section = status.out.components(separatedBy: "running trials").last else { return nil }
-        for line in section.split(separator: "\n").dropFirst(2) {
-            let columns = line.split(separator: " ")
-            guard columns.count >= 3 else { continue }
-            let owner = columns[2].split(separator: ":")
-            if owner.count == 3, let pid = Int32(owner[1]) { return pid }
-        }
-        return nil
     }
 
     func testServerStoppedMidStudyKeepsFinishedTrialsAndResumeFinishesIt() throws {
@@ -214,5 +201,51 @@ final class PostgresCLITests: XCTestCase {
         let kept = resumed.out.firstMatch(of: /resumed: (\d+) finished trials/).map { Int($0.1)! } ?? 0
         XCTAssertGreaterThanOrEqual(kept, reported, "a trial is reported only once committed:\n" + resumed.out)
         XCTAssertEqual(study(resumed.out), study(whole.out))
+    }
+
+    /// The server stops while a worker trains: the worker retries for its `--retry` window,
+    /// then exits 1 naming the server (password hidden) and the trial it could not store.
+    /// The trial it finished before is kept, and after a restart the resumed study runs the
+    /// interrupted trial under its own number and completes.
+    func testServerStoppedWhileAWorkerTrainsIsAClearWorkerErrorAndTheStudyCompletesAfterARestart() throws {
+        let cluster = try cluster()
+        let url = try cluster.createDatabase()
+        let file = try script(WorkerCLITests.script(workers: 1, trials: 3)
+            .replacingOccurrences(of: "batch: 3, lease: 3", with: "batch: 1, spawn: false, lease: 600"))
+        let worker = try RunningNasbook(["worker", url, "--study", "tiny", "--threads", "1", "--wait", "60", "--retry", "2"],
+                                        env: [StudyWorkerPause.variable: "3"], directory: directory)
+        let proposer = try RunningNasbook(["run", file, "--db", url], directory: directory)
+        XCTAssertTrue(worker.read { $0.contains("trial 2: training") }, worker.output)
+        try cluster.stop()
+        let failed = worker.finish(timeout: 90)
+        XCTAssertEqual(failed.status, 1, failed.out + failed.err)
+        XCTAssertTrue(failed.out.contains("trial 1: complete"), failed.out)
+        XCTAssertTrue(failed.out.contains("retrying for up to 2 s"), failed.out)
+        XCTAssertTrue(failed.err.contains("the study database postgresql://nas:***@127.0.0.1:\(cluster.port)/"), failed.err)
+        XCTAssertTrue(failed.err.contains("trial 2 finished training but could not be stored"), failed.err)
+        XCTAssertTrue(failed.err.contains("when the database is back, start the worker again"), failed.err)
+        XCTAssertFalse((failed.out + failed.err).contains(cluster.password))
+        XCTAssertEqual(proposer.finish(timeout: 60).status, 1, "the proposer lost the server too")
+
+        try cluster.start()
+        let again = try RunningNasbook(["worker", url, "--study", "tiny", "--threads", "1", "--wait", "60"], directory: directory)
+        let resumed = try CLITests.nasbook(["run", file, "--db", url, "--resume"], directory: directory)
+        XCTAssertEqual(resumed.status, 0, resumed.err)
+        XCTAssertTrue(resumed.out.contains("resumed: 1 finished trials"), resumed.out)
+        XCTAssertTrue(resumed.out.contains("trial 2 runs again under its own number and seed"), resumed.out)
+        XCTAssertEqual(WorkerCLITests.trialLines(resumed.out).count, 2, resumed.out)
+        let finished = again.finish(timeout: 60)
+        XCTAssertEqual(finished.status, 0, finished.err)
+        let status = try CLITests.nasbook(["status", url])
+        XCTAssertTrue(status.out.contains("3/3"), status.out)
+    }
+
+    /// As on SQLite (`WorkerCLITests`): a synchronous study on the server stopped mid-batch and
+    /// resumed runs the batch's unfinished trials under their own numbers and seeds, and ends
+    /// as the uninterrupted study, trial for trial.
+    func testAStudyInterruptedMidBatchResumesAsTheUninterruptedOne() throws {
+        let url = try cluster().createDatabase()
+        try WorkerCLITests.checkResumeMidBatch(script: try script(WorkerCLITests.script(workers: 2, trials: 6)),
+                                               whole: directory.appendingPathComponent("whole.db").path, interrupted: url)
     }
 }

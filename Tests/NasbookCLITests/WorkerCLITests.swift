@@ -54,8 +54,9 @@ final class WorkerCLITests: XCTestCase {
         return Array(lines[header + 1].split(separator: " ").map(String.init).dropFirst(3))
     }
 
-    /// The pid of a worker holding a running trial now, from `nasbook status`.
-    func busyWorker(_ database: String) throws -> Int32? {
+    /// The pid of a worker holding a running trial now, from `nasbook status` (a SQLite path or
+    /// a PostgreSQL URL).
+    static func busyWorker(_ database: String) throws -> Int32? {
         let status = try CLITests.nasbook(["status", database])
         guard let section = status.out.components(separatedBy: "running trials").last else { return nil }
         for line in section.split(separator: "\n").dropFirst(2) {
@@ -79,7 +80,7 @@ final class WorkerCLITests: XCTestCase {
         process.executableURL = CLITests.binary
         process.arguments = ["run", three, "--db", database]
         // Each worker holds its trial 1.5 s before training: the kill lands mid-trial.
-        process.environment = ProcessInfo.processInfo.environment.merging(["NASBOOK_FAULT_TRIAL_PAUSE": "1.5"]) { $1 }
+        process.environment = ProcessInfo.processInfo.environment.merging([StudyWorkerPause.variable: "1.5"]) { $1 }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -88,7 +89,7 @@ final class WorkerCLITests: XCTestCase {
         var killed: Int32?
         let deadline = Date().addingTimeInterval(120)
         while killed == nil, process.isRunning, Date() < deadline {
-            if FileManager.default.fileExists(atPath: database), let pid = try busyWorker(database) {
+            if FileManager.default.fileExists(atPath: database), let pid = try Self.busyWorker(database) {
                 XCTAssertEqual(kill(pid, SIGKILL), 0)
                 killed = pid
             } else {
@@ -185,6 +186,73 @@ final class WorkerCLITests: XCTestCase {
         XCTAssertTrue(workerLog.contains("3 trials of study 'tiny' finished"), workerLog)
     }
 
+    /// A synchronous study stopped mid-batch (Ctrl-C while the second batch trains) and
+    /// resumed runs the batch's unfinished trials under their own numbers and seeds, so the
+    /// resumed study is the uninterrupted one, trial for trial.
+    func testAStudyInterruptedMidBatchResumesAsTheUninterruptedOne() throws {
+        try Self.checkResumeMidBatch(script: try write("mid.nas", Self.script(workers: 2, trials: 6)),
+                                     whole: directory.appendingPathComponent("whole.db").path,
+                                     interrupted: directory.appendingPathComponent("mid.db").path)
+    }
+
+    /// Runs `script` (two workers, batches of 3, six trials) whole into `whole`, then into
+    /// `interrupted` stopped by Ctrl-C while its second batch trains, resumes it, and checks
+    /// that the resumed study ran the batch's unfinished trials again under their own numbers
+    /// and seeds and equals the whole one.
+    static func checkResumeMidBatch(script: String, whole: String, interrupted: String,
+                                    file: StaticString = #filePath, line: UInt = #line) throws {
+        let reference = try CLITests.nasbook(["run", script, "--db", whole])
+        XCTAssertEqual(reference.status, 0, reference.err, file: file, line: line)
+        XCTAssertEqual(trialLines(reference.out).count, 6, reference.out, file: file, line: line)
+
+        // Each worker holds its trial 3 s first: the stop lands while the second batch trains.
+        let run = try RunningNasbook(["run", script, "--db", interrupted], env: [StudyWorkerPause.variable: "3"])
+        XCTAssertTrue(run.read { trialLines($0).count >= 3 }, run.output, file: file, line: line)
+        let deadline = Date().addingTimeInterval(60)
+        while try busyWorker(interrupted) == nil, Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+        run.signal(SIGINT)
+        let stopped = run.finish()
+        XCTAssertEqual(stopped.status, 130, stopped.err, file: file, line: line)
+        XCTAssertEqual(trialLines(stopped.out).count, 3, "the second batch was cut short: \(stopped.out)", file: file, line: line)
+
+        let resumed = try CLITests.nasbook(["run", script, "--db", interrupted, "--resume"])
+        XCTAssertEqual(resumed.status, 0, resumed.err, file: file, line: line)
+        XCTAssertTrue(resumed.out.contains("again under their own numbers and seeds") || resumed.out.contains("again under its own number and seed"),
+                      resumed.out, file: file, line: line)
+        XCTAssertEqual(trialLines(stopped.out) + trialLines(resumed.out), trialLines(reference.out), resumed.out, file: file, line: line)
+        let study = { (text: String) in text.components(separatedBy: "study of space").last! }
+        XCTAssertEqual(study(resumed.out), study(reference.out), file: file, line: line)
+    }
+
+    /// SIGTERM (Slurm, Kubernetes) stops a worker cleanly mid-trial: it gives the trial back at
+    /// once (the lease here is 600 s, so only the release lets the study finish in time), marks
+    /// itself stopped and exits 143; another worker then finishes the study.
+    func testSIGTERMGivesTheTrialBackAtOnceAndStopsTheWorker() throws {
+        let script = try write("term.nas", Self.script(workers: 1, trials: 2).replacingOccurrences(of: "batch: 3, lease: 3", with: "batch: 1, spawn: false, lease: 600"))
+        let database = directory.appendingPathComponent("term.db").path
+        let worker = try RunningNasbook(["worker", database, "--study", "tiny", "--threads", "1", "--wait", "60"],
+                                        env: [StudyWorkerPause.variable: "60"], directory: directory)
+        let proposer = try RunningNasbook(["run", script, "--db", database], directory: directory)
+        XCTAssertTrue(worker.read { $0.contains("trial 1: training") }, worker.output)
+        worker.signal(SIGTERM)
+        let stopped = worker.finish(timeout: 30)
+        XCTAssertEqual(stopped.status, 143, stopped.err)
+        XCTAssertTrue(stopped.out.contains("trial 1: stopped; planned again for another worker"), stopped.out)
+        XCTAssertTrue(stopped.err.contains("gave back trial 1 (planned again at once)"), stopped.err)
+        XCTAssertTrue(stopped.err.contains("nasbook worker: stopped by SIGTERM"), stopped.err)
+        let status = try CLITests.nasbook(["status", database])
+        XCTAssertTrue(status.out.contains("running trials (0):"), status.out)
+        XCTAssertTrue(status.out.contains("stopped"), "the worker marked itself stopped: \(status.out)")
+
+        let second = try CLITests.nasbook(["worker", database, "--study", "tiny", "--threads", "1", "--wait", "60"], directory: directory)
+        XCTAssertEqual(second.status, 0, second.err)
+        XCTAssertTrue(second.err.contains("2 trials of study 'tiny' finished"), second.err)
+        let run = proposer.finish()
+        XCTAssertEqual(run.status, 0, run.err)
+        XCTAssertEqual(Self.trialLines(run.out).count, 2, run.out)
+        XCTAssertFalse(run.out.contains("sent no heartbeat"), "released, not expired: \(run.out)")
+    }
+
     func testStatusListsStudiesWorkersAndRunningTrials() throws {
         let script = try write("status.nas", Self.script(workers: 2, trials: 3))
         let database = directory.appendingPathComponent("status.db").path
@@ -204,4 +272,10 @@ final class WorkerCLITests: XCTestCase {
         XCTAssertEqual(noStudy.status, 1)
         XCTAssertTrue(noStudy.err.contains("no study named 'nope'"), noStudy.err)
     }
+}
+
+/// The worker's test hook (`StudyWorker.pauseVariable`): hold each claimed trial this many
+/// seconds before training it, so a test can act mid-trial.
+enum StudyWorkerPause {
+    static let variable = "NASBOOK_FAULT_TRIAL_PAUSE"
 }

@@ -83,6 +83,10 @@ struct WorkerCommand: ParsableCommand {
                 Console.err("nasbook worker: stopped by SIGTERM\n")
                 throw ExitCode(143)
             }
+            if interrupted {
+                Console.err("nasbook worker: stopped by Ctrl-C\n")
+                throw ExitCode(130)
+            }
             return
         } catch {
             let report = FailureReport(error)

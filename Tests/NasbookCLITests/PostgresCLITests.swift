@@ -120,18 +120,11 @@ final class PostgresCLITests: XCTestCase {
         XCTAssertEqual(WorkerCLITests.trialLines(reference.out).count, 6, reference.out)
 
         let three = try script(WorkerCLITests.script(workers: 3))
-        let process = Process()
-        process.executableURL = CLITests.binary
-        process.arguments = ["run", three, "--db", url]
         // Each worker holds its trial 1.5 s before training: the kill lands mid-trial.
-        process.environment = ProcessInfo.processInfo.environment.merging(["NASBOOK_FAULT_TRIAL_PAUSE": "1.5"]) { $1 }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
+        let run = try RunningNasbook(["run", three, "--db", url], env: [StudyWorkerPause.variable: "1.5"])
         var killed: Int32?
         let deadline = Date().addingTimeInterval(120)
-        while killed == nil, process.isRunning, Date() < deadline {
+        while killed == nil, run.process.isRunning, Date() < deadline {
             if let pid = try WorkerCLITests.busyWorker(url) {
                 XCTAssertEqual(kill(pid, SIGKILL), 0)
                 killed = pid
@@ -139,14 +132,10 @@ final class PostgresCLITests: XCTestCase {
                 Thread.sleep(forTimeInterval: 0.1)
             }
         }
-        let watchdog = DispatchWorkItem { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
-        DispatchQueue.global().asyncAfter(deadline: .now() + 180, execute: watchdog)
-        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        watchdog.cancel()
+        let finished = run.finish(timeout: 180)
+        let output = finished.out, errors = finished.err
         XCTAssertNotNil(killed, "no worker was seen training: \(output) \(errors)")
-        XCTAssertEqual(process.terminationStatus, 0, errors)
+        XCTAssertEqual(finished.status, 0, errors)
         XCTAssertTrue(output.contains("planned again for another worker"), "the killed worker's lease expired: \(output)")
         XCTAssertEqual(WorkerCLITests.trialLines(output), WorkerCLITests.trialLines(reference.out), output)
         XCTAssertEqual(study(output), study(reference.out))
@@ -166,26 +155,12 @@ final class PostgresCLITests: XCTestCase {
         XCTAssertEqual(whole.status, 0, whole.err)
 
         // Stop the server as soon as the run reported its second trial.
-        let process = Process()
-        process.executableURL = CLITests.binary
-        process.arguments = ["run", file, "--db", url]
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        var seen = ""
-        let deadline = Date().addingTimeInterval(120)
-        while !seen.contains("trial 2 [2/6]"), Date() < deadline {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            seen += String(decoding: chunk, as: UTF8.self)
-        }
-        XCTAssertTrue(seen.contains("trial 2 [2/6]"), seen)
+        let run = try RunningNasbook(["run", file, "--db", url])
+        XCTAssertTrue(run.read { $0.contains("trial 2 [2/6]") }, run.output)
         try cluster.stop()
-        seen += String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 1, seen + message)
+        let stopped = run.finish()
+        let seen = stopped.out, message = stopped.err
+        XCTAssertEqual(stopped.status, 1, seen + message)
         XCTAssertTrue(message.contains("search: the study database postgresql://nas:***@127.0.0.1:\(cluster.port)/"), message)
         XCTAssertTrue(message.contains("PostgreSQL server postgresql://nas:***@127.0.0.1:\(cluster.port)/"), message)
         XCTAssertTrue(message.contains("When the server is back, continue with `nasbook run --resume`"), message)

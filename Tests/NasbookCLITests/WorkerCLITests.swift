@@ -76,19 +76,12 @@ final class WorkerCLITests: XCTestCase {
 
         let three = try write("three.nas", Self.script(workers: 3))
         let database = directory.appendingPathComponent("three.db").path
-        let process = Process()
-        process.executableURL = CLITests.binary
-        process.arguments = ["run", three, "--db", database]
         // Each worker holds its trial 1.5 s before training: the kill lands mid-trial.
-        process.environment = ProcessInfo.processInfo.environment.merging([StudyWorkerPause.variable: "1.5"]) { $1 }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
+        let run = try RunningNasbook(["run", three, "--db", database], env: [StudyWorkerPause.variable: "1.5"])
         // Kill the first worker seen training, mid-trial.
         var killed: Int32?
         let deadline = Date().addingTimeInterval(120)
-        while killed == nil, process.isRunning, Date() < deadline {
+        while killed == nil, run.process.isRunning, Date() < deadline {
             if FileManager.default.fileExists(atPath: database), let pid = try Self.busyWorker(database) {
                 XCTAssertEqual(kill(pid, SIGKILL), 0)
                 killed = pid
@@ -97,20 +90,16 @@ final class WorkerCLITests: XCTestCase {
             }
         }
         // A proposer that never takes the dead worker's lease back would wait forever: give up.
-        let watchdog = DispatchWorkItem { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
-        DispatchQueue.global().asyncAfter(deadline: .now() + 180, execute: watchdog)
-        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        watchdog.cancel()
-        XCTAssertNotNil(killed, "no worker was seen training: \(output) \(errors)")
-        XCTAssertEqual(process.terminationStatus, 0, errors)
+        let finished = run.finish(timeout: 180)
+        let output = finished.out
+        XCTAssertNotNil(killed, "no worker was seen training: \(output) \(finished.err)")
+        XCTAssertEqual(finished.status, 0, finished.err)
         XCTAssertTrue(output.contains("planned again for another worker"), "the killed worker's lease expired: \(output)")
         // Exactly the planned trials, each once, with the configurations (and, training being
         // deterministic, the results) of the one-worker run with the same batch.
         XCTAssertEqual(Self.trialLines(output), Self.trialLines(reference.out), output)
-        let finished = try counts(database)
-        XCTAssertEqual([finished.first, finished.dropFirst(4).first, finished.last], ["6/6", "0", "0"], "six trials, none running or queued: \(finished)")
+        let counted = try counts(database)
+        XCTAssertEqual([counted.first, counted.dropFirst(4).first, counted.last], ["6/6", "0", "0"], "six trials, none running or queued: \(counted)")
         let study = { (text: String) in text.components(separatedBy: "study of space").last! }
         XCTAssertEqual(study(output), study(reference.out))
     }
@@ -118,24 +107,12 @@ final class WorkerCLITests: XCTestCase {
     func testCtrlCKeepsFinishedTrialsAndResumeFinishesTheStudy() throws {
         let script = try write("stop.nas", Self.script(workers: 2, trials: 6))
         let database = directory.appendingPathComponent("stop.db").path
-        let process = Process()
-        process.executableURL = CLITests.binary
-        process.arguments = ["run", script, "--db", database]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = Pipe()
-        try process.run()
-        var seen = ""
-        let deadline = Date().addingTimeInterval(120)
-        while Self.trialLines(seen).count < 2, Date() < deadline {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            seen += String(decoding: chunk, as: UTF8.self)
-        }
-        kill(process.processIdentifier, SIGINT)
-        seen += String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 130, seen)
+        let run = try RunningNasbook(["run", script, "--db", database])
+        run.read { Self.trialLines($0).count >= 2 }
+        run.signal(SIGINT)
+        let stopped = run.finish()
+        let seen = stopped.out
+        XCTAssertEqual(stopped.status, 130, seen)
         let kept = seen.firstMatch(of: /the study keeps its (\d+) finished trials/).map { Int($0.1)! }
         XCTAssertNotNil(kept, seen)
         XCTAssertGreaterThanOrEqual(kept ?? 0, 2, seen)
@@ -168,22 +145,14 @@ final class WorkerCLITests: XCTestCase {
     func testAWorkerStartedByHandTrainsAProposerOnlySearch() throws {
         let script = try write("hand.nas", Self.script(workers: 1, trials: 3).replacingOccurrences(of: "batch: 3", with: "batch: 2, spawn: false"))
         let database = directory.appendingPathComponent("hand.db").path
-        let worker = Process()
-        worker.executableURL = CLITests.binary
-        worker.arguments = ["worker", database, "--study", "tiny", "--threads", "1", "--wait", "60"]
-        worker.currentDirectoryURL = directory
-        let workerErr = Pipe()
-        worker.standardOutput = Pipe()
-        worker.standardError = workerErr
-        try worker.run()
+        let worker = try RunningNasbook(["worker", database, "--study", "tiny", "--threads", "1", "--wait", "60"], directory: directory)
         let run = try CLITests.nasbook(["run", script, "--db", database], directory: directory)
-        let workerLog = String(decoding: workerErr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        worker.waitUntilExit()
+        let work = worker.finish()
         XCTAssertEqual(run.status, 0, run.err)
         XCTAssertTrue(run.out.contains("waiting for workers: nasbook worker"), run.out)
         XCTAssertEqual(Self.trialLines(run.out).count, 3, run.out)
-        XCTAssertEqual(worker.terminationStatus, 0, workerLog)
-        XCTAssertTrue(workerLog.contains("3 trials of study 'tiny' finished"), workerLog)
+        XCTAssertEqual(work.status, 0, work.err)
+        XCTAssertTrue(work.err.contains("3 trials of study 'tiny' finished"), work.err)
     }
 
     /// A synchronous study stopped mid-batch (Ctrl-C while the second batch trains) and

@@ -134,7 +134,8 @@ public struct Resumption: Sendable {
     /// so a resumed study matches one that was never interrupted.
     public let interrupted: [Int]
     /// With `keepingPlanned`: the trials still to run under their stored numbers and seeds
-    /// (planned ones, and the interrupted ones planned again), in number order.
+    /// (planned ones, and the interrupted ones planned again; a live worker may have claimed
+    /// one since, so it may read `running`), in number order.
     public internal(set) var planned: [TrialRecord] = []
 
     /// Complete trials as the strategies see them (objectives minimized), in order.

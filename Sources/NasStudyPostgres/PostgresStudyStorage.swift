@@ -265,9 +265,12 @@ public final class PostgresStudyStorage: StudyStorage, @unchecked Sendable {
                 }
                 let rows = try db.execute("UPDATE study SET status = 'running' WHERE id = $1 RETURNING \(Self.studyColumns)", [id])
                 guard rows.count == 1 else { throw StudyStoreError.unsavedStudy(study.name) }
-                let trials = try Self.trials(#"WHERE "studyId" = $1 AND status <> 'planned' ORDER BY number"#, [id], db)
-                let planned = try Self.trials(#"WHERE "studyId" = $1 AND status = 'planned' ORDER BY number"#, [id], db)
-                return Resumption(reopened: try Self.study(rows, 0), finished: trials, interrupted: interrupted, planned: planned)
+                // One statement, so one snapshot: a worker may claim a planned trial meanwhile
+                // (each statement of a READ COMMITTED transaction sees the latest commits), and
+                // two reads could miss it in both.
+                let trials = try Self.trials(#"WHERE "studyId" = $1 ORDER BY number"#, [id], db)
+                return Resumption(reopened: try Self.study(rows, 0), finished: trials.filter(\.status.isFinal), interrupted: interrupted,
+                                  planned: trials.filter { !$0.status.isFinal })
             }
         }
     }

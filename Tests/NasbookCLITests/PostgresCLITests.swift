@@ -203,8 +203,12 @@ final class PostgresCLITests: XCTestCase {
         XCTAssertEqual(proposer.finish(timeout: 60).status, 1, "the proposer lost the server too")
 
         try cluster.start()
+        // The new worker starts once the resumed proposer waits for workers, so what the resume
+        // found is what the interrupted run left.
+        let resuming = try RunningNasbook(["run", file, "--db", url, "--resume"], directory: directory)
+        XCTAssertTrue(resuming.read { $0.contains("waiting for workers") }, resuming.output)
         let again = try RunningNasbook(["worker", url, "--study", "tiny", "--threads", "1", "--wait", "60"], directory: directory)
-        let resumed = try CLITests.nasbook(["run", file, "--db", url, "--resume"], directory: directory)
+        let resumed = resuming.finish()
         XCTAssertEqual(resumed.status, 0, resumed.err)
         XCTAssertTrue(resumed.out.contains("resumed: 1 finished trials"), resumed.out)
         XCTAssertTrue(resumed.out.contains("trial 2 runs again under its own number and seed"), resumed.out)

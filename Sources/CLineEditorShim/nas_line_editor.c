@@ -182,3 +182,22 @@ int nas_interrupt_take(void) {
 }
 
 void nas_interrupt_raise(void) { interrupt_flag = 1; }
+
+static volatile sig_atomic_t terminate_flag = 0;
+
+static void on_sigterm(int signal_number) {
+    (void)signal_number;
+    terminate_flag = 1;
+    interrupt_flag = 1;
+}
+
+void nas_terminate_install(void) {
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = on_sigterm;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    sigaction(SIGTERM, &action, NULL);
+}
+
+int nas_terminated(void) { return terminate_flag; }

@@ -38,6 +38,11 @@ struct ParallelOptions {
     /// Whether the search needs workers at all: one worker and batches of one is today's
     /// in-process loop, byte for byte.
     var isParallel: Bool { workers > 1 || batch > 1 || !spawn }
+
+    /// A resumed synchronous search keeps the interrupted batch's unfinished trials and runs
+    /// them under their own numbers and seeds, so it equals the uninterrupted search (an
+    /// asynchronous one depends on timing anyway, and proposes them again).
+    var keepsPlannedTrials: Bool { isParallel && workers > 0 && mode == .sync }
     // workers: 0 is a study measured outside nasbook (ask/tell): nothing runs.
 }
 
@@ -62,34 +67,47 @@ struct ParallelSearch {
         let study = search.study
         let store = study.store
         let storage = store.storage
-        let replay = try store.resume()
+        let resumption = try store.resume(keepingPlanned: options.keepsPlannedTrials)
+        let replay = resumption.trials
         try study.reload()
         var history: [Observation] = []
         var evaluated = 0, attempted = 0, proposals = 0
         // Replay: the same batches the study ran, each told in trial order; the proposals of
-        // a batch that no stored trial matches (it was interrupted) are planned first.
+        // a batch that no stored trial matches (it was interrupted) are planned first. In
+        // synchronous mode the interrupted batch's unfinished trials are still stored
+        // (planned): that batch becomes the current round, its finished trials told with the
+        // rest once all of it is done, so the study continues as if never interrupted.
         var queue: [[Double]] = []
+        var round: [Int] = []
+        let stored = (replay + resumption.planned).sorted { $0.number < $1.number }
         var index = 0
-        while index < replay.count, evaluated < trials {
+        while index < stored.count, evaluated < trials {
             let k = min(options.batch, trials - evaluated)
             let points = strategy.proposeBatch(k, after: history, pending: [], in: domain)
-            let round = replay[index..<min(index + k, replay.count)]
-            for t in round {
+            let batch = stored[index..<min(index + k, stored.count)]
+            if batch.contains(where: { !$0.status.isFinal }) {
+                round = batch.map(\.number)
+                index += batch.count
+                break
+            }
+            for t in batch {
                 history.append(search.observation(t.x, t.status, t.metrics))
                 if t.status != .infeasible { evaluated += 1; attempted += 1 }
             }
-            if round.count < k { queue = points.filter { p in !round.contains { SearchLoop.same($0.x, p) } } }
-            index += round.count
+            if batch.count < k { queue = points.filter { p in !batch.contains { SearchLoop.same($0.x, p) } } }
+            index += batch.count
         }
-        if !replay.isEmpty {
+        if !round.isEmpty {
+            let unfinished = stored.filter { round.contains($0.number) && !$0.status.isFinal }.map { String($0.number) }
+            context.write("resumed: \(replay.count) finished trials replayed through \(study.strategy); the interrupted batch's trial\(unfinished.count == 1 ? "" : "s") \(unfinished.joined(separator: ", ")) run\(unfinished.count == 1 ? "s" : "") again under \(unfinished.count == 1 ? "its" : "their") own number\(unfinished.count == 1 ? "" : "s") and seed\(unfinished.count == 1 ? "" : "s")\n")
+        } else if !replay.isEmpty {
             context.write("resumed: \(replay.count) finished trials replayed through \(study.strategy), continuing at trial \((replay.last?.number ?? 0) + 1)\n")
         }
         let mode = options.mode == .sync ? "synchronous batches of \(options.batch)" : "asynchronously, \(options.batch) at a time"
         context.write("searching \(search.decoder.dimensions.count) dimensions with \(study.strategy) for \(trials) trials on \(study.board.name), within \(study.budgetDescription); \(options.workers) worker\(options.workers == 1 ? "" : "s") x \(options.threads) thread\(options.threads == 1 ? "" : "s"), \(mode)\n")
 
         var nextNumber = (try storage.trials(of: store.record).map(\.number).max() ?? 0) + 1
-        var told = Set(replay.map(\.number))
-        var round: [Int] = []
+        var told = Set(replay.map(\.number)).subtracting(round)
         let maxProposals = trials * NetworkSearch.proposalsPerTrial
         let progress = RunningTrialsDisplay(context: context)
 
@@ -307,9 +325,14 @@ final class WorkerPool {
         for p in processes { p.waitUntilExit() }
     }
 
-    /// Ends every worker now (Ctrl-C): their leases lapse, `resume` plans their trials again.
+    /// Ends every worker now (Ctrl-C): SIGTERM, on which a worker gives its lease back at its
+    /// next safe point (within a training batch), and SIGKILL for one still running after 10 s
+    /// (its lease lapses); `resume` runs their trials again.
     func terminate() {
         for p in processes where p.isRunning { kill(p.processIdentifier, SIGTERM) }
+        let deadline = Date().addingTimeInterval(10)
+        while processes.contains(where: \.isRunning), Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        for p in processes where p.isRunning { kill(p.processIdentifier, SIGKILL) }
         for p in processes { p.waitUntilExit() }
     }
 }

@@ -70,12 +70,17 @@ final class SearchSession {
         // parallel search).
         var opened: (study: Study, replay: [TrialRecord], warnings: [String])?
         var location = try Self.storageLocation(call) ?? settings.databasePath
+        if settings.resume, !settings.cached, let location, !StudyStorageLocation.isServer(location), !FileManager.default.fileExists(atPath: location) {
+            throw call.error("search: nothing to resume: '\(location)' does not exist", at: call.optional("storage") == nil ? "space" : "storage",
+                             hint: "run without --resume to start the study")
+        }
         if parallel.isParallel, !measuredOutside, location == nil, !settings.cached { location = try TemporaryStudyFile.make() }
         if let location, !settings.cached || StudyStorageLocation.isServer(location) || FileManager.default.fileExists(atPath: location) {
             let pick: Study.Pick = settings.cached ? .index(occurrence) : settings.resume ? .latest : .new
             do {
                 // As its only proposer: a second one gets `.locked` (workers are let in).
-                opened = try Study.open(try StudyStorageLocation.open(location, as: .proposer), pick: pick, description)
+                opened = try Study.open(try StudyStorageLocation.open(location, as: .proposer), pick: pick, description,
+                                        keepingPlanned: parallel.keepsPlannedTrials)
             } catch {
                 throw call.error("search: study database \(StudyStorageLocation.redacted(location)): \(error)",
                                  at: call.optional("storage") == nil ? "space" : "storage")
@@ -167,10 +172,16 @@ final class SearchSession {
             throw call.error("worker: \(error)", at: "space")
         }
         let worker = StudyWorker(study: study, decoder: decoder, runner: runner, data: data, assignment: assignment)
-        let summary = try worker.run(log: { call.context.write($0) },
+        let summary: StudyWorker.Summary
+        do {
+            summary = try worker.run(log: { call.context.write($0) },
                                      shouldStop: { [context = call.context, span = call.span] in (try? context.checkInterrupt(at: span)) == nil })
+        } catch let unreachable as StudyWorker.Unreachable {
+            throw call.error("worker \(assignment.id): \(unreachable)", at: "space")
+        }
         throw ProgramFinished("worker \(assignment.id): \(summary.finished) trial\(summary.finished == 1 ? "" : "s") of study '\(assignment.study)' finished"
-                              + (summary.lost > 0 ? ", \(summary.lost) lost their lease and ran elsewhere" : ""))
+                              + (summary.lost > 0 ? ", \(summary.lost) lost their lease and ran elsewhere" : "")
+                              + (summary.released.isEmpty ? "" : "; stopped, and gave back trial \(summary.released.map(String.init).joined(separator: ", ")) (planned again at once)"))
     }
 
     /// The study's split, refused with a diagnostic when either part is empty: every trial

@@ -40,16 +40,56 @@ struct StudyWorker {
     struct Summary {
         var finished = 0
         var lost = 0
+        /// Trials it held when it was stopped and gave back (planned again at once).
+        var released: [Int] = []
+    }
+
+    /// The study database stopped answering for longer than the worker retries.
+    struct Unreachable: Error, CustomStringConvertible {
+        let location: String
+        let seconds: Double
+        let underlying: any Error
+        /// A trial trained to its end whose outcome could not be stored, if any.
+        let unstored: Int?
+        var description: String {
+            "the study database \(location) did not answer for \(NumberFormat.plain(seconds)) s (\(underlying))"
+                + (unstored.map { "; trial \($0) finished training but could not be stored: it runs again when the study continues" } ?? "")
+                + ". Every trial stored before is kept there; when the database is back, start the worker again (and `nasbook run --resume` the search if it stopped too)"
+        }
     }
 
     /// Runs until the study is finished, `shouldStop` (Ctrl-C, SIGTERM), or the parent proposer
-    /// is gone. Errors of the storage (the database went away) end the worker with that error.
+    /// is gone. A worker that stops gives back the lease it holds, so its trial is planned
+    /// again at once rather than after the lease timeout. When the storage fails (a database
+    /// server restarting), each call is retried with backoff for `assignment.retry` seconds;
+    /// then the worker ends with `Unreachable`.
     func run(log: (String) -> Void, shouldStop: @escaping () -> Bool) throws -> Summary {
         let storage = study.storage
         let host = ProcessInfo.processInfo.hostName
         var me = WorkerRecord(id: assignment.id, host: host, pid: Int(getpid()), threads: assignment.threads ?? Parallel.threads,
                               studyID: study.record.id)
-        try storage.registerWorker(me)
+        var unstored: Int?
+        /// `body`, retried with doubling pauses (0.25 s up to 4 s) while the storage fails,
+        /// for at most `assignment.retry` seconds from the first failure.
+        func reliably<T>(_ body: () throws -> T) throws -> T {
+            var pause = 0.25
+            var since: Date?
+            while true {
+                do { return try body() } catch {
+                    let start = since ?? Date()
+                    if since == nil {
+                        since = start
+                        log("the study database \(storage.location) did not answer (\(error)); retrying for up to \(NumberFormat.plain(assignment.retry)) s\n")
+                    }
+                    guard Date().timeIntervalSince(start) + pause <= assignment.retry, !shouldStop() else {
+                        throw Unreachable(location: storage.location, seconds: Date().timeIntervalSince(start), underlying: error, unstored: unstored)
+                    }
+                    Thread.sleep(forTimeInterval: pause)
+                    pause = min(2 * pause, 4)
+                }
+            }
+        }
+        try reliably { try storage.registerWorker(me) }
         let beat = Heartbeat(storage: storage, worker: me.id, interval: heartbeatInterval)
         beat.start()
         defer {
@@ -61,17 +101,20 @@ struct StudyWorker {
         var summary = Summary()
         func parentGone() -> Bool { assignment.parent.map { getppid() != $0 } ?? false }
         while !shouldStop(), !parentGone() {
-            guard var trial = try storage.claimTrial(in: study.record, worker: me.id, at: Date()) else {
-                try study.refresh()
+            guard var trial = try reliably({ try storage.claimTrial(in: study.record, worker: me.id, at: Date()) }) else {
+                try reliably { try study.refresh() }
                 if study.record.status == .finished { break }
                 Thread.sleep(forTimeInterval: pollInterval)
                 continue
             }
             me.state = .training
             me.heartbeat = Date()
-            try storage.registerWorker(me)
+            try reliably { try storage.registerWorker(me) }
             log("trial \(trial.number): training\n")
-            if pause > 0 { Thread.sleep(forTimeInterval: pause) }
+            if pause > 0 {
+                let end = Date().addingTimeInterval(pause)
+                while Date() < end, !shouldStop() { Thread.sleep(forTimeInterval: 0.05) }
+            }
             let configuration = decoder.decode(trial.x)
             var observer = TrialRunner.Observer()
             let trialID = trial.id
@@ -86,19 +129,25 @@ struct StudyWorker {
                     log("trial \(trial.number): lease lost, stopped; it runs again elsewhere\n")
                     continue
                 }
-                break  // stopped: the lease lapses and the proposer plans the trial again
+                // Stopped: give the lease back, so the trial is planned again now, not after
+                // the timeout (a failure here leaves it to the timeout, as a kill would).
+                summary.released = (try? storage.releaseTrials(of: me.id)) ?? []
+                for n in summary.released { log("trial \(n): stopped; planned again for another worker\n") }
+                break
             }
             let epochs = trial.apply(outcome)
-            if try storage.finish(trial, epochs: epochs, worker: me.id) {
+            unstored = trial.number
+            if try reliably({ try storage.finish(trial, epochs: epochs, worker: me.id) }) {
                 summary.finished += 1
                 log("trial \(trial.number): \(trial.status.rawValue)\n")
             } else {
                 summary.lost += 1
                 log("trial \(trial.number): lease lost before it finished; its outcome was not stored (the trial ran again elsewhere)\n")
             }
+            unstored = nil
             me.state = .waiting
             me.heartbeat = Date()
-            try storage.registerWorker(me)
+            try reliably { try storage.registerWorker(me) }
         }
         return summary
     }

@@ -20,4 +20,11 @@ public enum Interrupt {
 
     /// Sets the flag as the signal would; for tests and for cancelling from code.
     public static func raise() { nas_interrupt_raise() }
+
+    /// Makes SIGTERM (what Slurm, Kubernetes and `kill` send) stop the program as Ctrl-C does,
+    /// at a safe point, instead of killing it where it stands.
+    public static func installTermination() { nas_terminate_install() }
+
+    /// Whether SIGTERM arrived (it stays true).
+    public static var terminated: Bool { nas_terminated() != 0 }
 }

@@ -15,7 +15,7 @@ import NasCore
 /// scalarized objectives at every point it visits; each trained policy then rolls out once
 /// deterministically, and the best point any of them visited (by that acquisition) is evaluated.
 /// Points over the known budget earn no reward and are never proposed.
-public struct ARSMOBO: Strategy {
+public struct ARSMOBO: BelievingStrategy {
     public struct Settings: Sendable, Equatable {
         /// L: policies, one per cluster of the Pareto front (fewer while the front is smaller).
         public var policies = 4
@@ -74,8 +74,8 @@ public struct ARSMOBO: Strategy {
 
     public var name: String { "ars_mobo" }
 
-    public mutating func propose(after history: [Observation], in domain: SearchDomain) -> [Double] {
-        guard let candidates = policyCandidates(after: history, excluding: Set(history.map(\.x)), in: domain) else {
+    public mutating func propose(after history: [Observation], believing pending: [[Double]], in domain: SearchDomain) -> [Double] {
+        guard let candidates = policyCandidates(after: history, believing: pending, excluding: Set(history.map(\.x) + pending), in: domain) else {
             return initial.propose(after: history, in: domain)
         }
         if let x = (candidates.best.first ?? candidates.fallback)?.x { return x }
@@ -86,21 +86,19 @@ public struct ARSMOBO: Strategy {
 
     /// A batch from one round of policy training: each of the L policies' best point (by the
     /// acquisition, best first, pending points excluded), as the paper's batch proposal for
-    /// parallel workers; when the front has fewer clusters than `count` or policies agree,
-    /// the rest comes from the constant liar. Sobol points during the initial design.
+    /// parallel workers, trained while the pending points are believed (see
+    /// `BelievingStrategy`); when the front has fewer clusters than `count` or policies agree,
+    /// the rest comes from the Kriging believer. Sobol points during the initial design.
     public mutating func proposeBatch(_ count: Int, after history: [Observation], pending: [[Double]], in domain: SearchDomain) -> [[Double]] {
         if count <= 1, pending.isEmpty { return count == 1 ? [propose(after: history, in: domain)] : [] }
-        let lies = pending.map { Observation.lie(at: $0, history: history) }
-        guard let candidates = policyCandidates(after: history, excluding: Set(history.map(\.x) + pending), in: domain) else {
+        guard let candidates = policyCandidates(after: history, believing: pending, excluding: Set(history.map(\.x) + pending), in: domain) else {
             var sobol: [[Double]] = []
-            while sobol.count < count {
-                sobol.append(initial.propose(after: history + lies + sobol.map { Observation.lie(at: $0, history: history) }, in: domain))
-            }
+            while sobol.count < count { sobol.append(initial.propose(after: history, in: domain)) }
             return sobol
         }
         var chosen: [[Double]] = []
         for c in candidates.best where chosen.count < count && !chosen.contains(c.x) { chosen.append(c.x) }
-        return constantLiarBatch(count, after: history, pending: pending, chosen: chosen, in: domain)
+        return krigingBelieverBatch(count, after: history, pending: pending, chosen: chosen, in: domain)
     }
 
     /// One round of ARS-MOBO: fit the surrogates, scalarize, start a policy from each centre of
@@ -108,15 +106,17 @@ public struct ARSMOBO: Strategy {
     /// `best` holds each policy's best visited point not in `excluded`, highest score first
     /// (ties keep policy order); `fallback` the best point any training rollout visited. Nil
     /// during the initial design.
-    mutating func policyCandidates(after history: [Observation], excluding evaluated: Set<[Double]>, in domain: SearchDomain)
-        -> (best: [Candidate], fallback: Candidate?)? {
+    /// `pending` points are believed: the surrogates are conditioned on their mean there and
+    /// the believed points count as incumbents of the expected improvement.
+    mutating func policyCandidates(after history: [Observation], believing pending: [[Double]] = [], excluding evaluated: Set<[Double]>,
+                                   in domain: SearchDomain) -> (best: [Candidate], fallback: Candidate?)? {
         let successes = history.successful
         let designSize = max(2, Int((Double(domain.initialDesign) * settings.design).rounded()))
-        guard history.count >= designSize, successes.count >= 2 else { return nil }
-        let surrogates = Surrogates(history, in: domain)
+        guard !domain.inInitialDesign(history, pending: pending, size: designSize) else { return nil }
+        let surrogates = Surrogates(history, in: domain).believing(pending)
         let chebyshev = ChebyshevScalarization(randomWeightsFor: successes.map(\.objectives), reference: domain.reference,
                                                 utopia: settings.utopia, rng: &rng)
-        let acquisition = ScalarizedExpectedImprovement(history, in: domain, surrogates: surrogates, chebyshev: chebyshev,
+        let acquisition = ScalarizedExpectedImprovement(history + surrogates.fantasies(at: pending), in: domain, surrogates: surrogates, chebyshev: chebyshev,
                                                         samples: settings.samples, seed: rng.next())
         // Start points: the L-means centres of the observed front (its feasible part), each
         // pulled back into the budget when the mean of feasible points is not itself feasible.

@@ -52,7 +52,7 @@ public enum Acquisition {
 /// ParEGO (Knowles 2006): each proposal scalarizes the normalized objectives with a random
 /// augmented Chebyshev weighting, fits one GP to that, and maximizes expected improvement times
 /// the probability of feasibility (when trials have failed).
-public struct ParEGO: Strategy {
+public struct ParEGO: BelievingStrategy {
     var rng: SeededGenerator
     var initial: SobolSearch
     public init(seed: UInt64) {
@@ -61,14 +61,15 @@ public struct ParEGO: Strategy {
     }
     public var name: String { "parego" }
 
-    public mutating func propose(after history: [Observation], in domain: SearchDomain) -> [Double] {
+    public mutating func propose(after history: [Observation], believing pending: [[Double]], in domain: SearchDomain) -> [Double] {
         let successes = history.successful
-        guard history.count >= domain.initialDesign, successes.count >= 2 else { return initial.propose(after: history, in: domain) }
+        guard !domain.inInitialDesign(history, pending: pending) else { return initial.propose(after: history, in: domain) }
         let chebyshev = ChebyshevScalarization(randomWeightsFor: successes.map(\.objectives), rng: &rng)
         let scalar = successes.map { chebyshev($0.objectives) }
-        let gp = GaussianProcess(x: successes.map(\.x), y: scalar)
-        let success = SuccessModel(history)
-        let best = scalar.min()!
+        let gp = GaussianProcess(x: successes.map(\.x), y: scalar).believing(pending)
+        let success = SuccessModel(history)?.believing(pending)
+        // A pending point is believed to score the model's mean there: it may be the best.
+        let best = (scalar + pending.map { gp.predict($0).mean }).min()!
         let incumbents = successes.indices.sorted { scalar[$0] < scalar[$1] }.prefix(4).map { successes[$0].x }
         return Acquisition.maximize(in: domain, incumbents: incumbents, anchors: history.map(\.x), rng: &rng) { x in
             let p = gp.predict(x)
@@ -148,7 +149,7 @@ public struct ChebyshevScalarization: Sendable {
 /// Multi-objective BO with one GP per learned objective (exact values for analytic ones) and
 /// Monte-Carlo expected hypervolume improvement times the probability of feasibility; `noisy`
 /// uses the noisy variant (see `ExpectedHypervolumeImprovement`).
-public struct ExpectedHypervolumeSearch: Strategy {
+public struct ExpectedHypervolumeSearch: BelievingStrategy {
     var rng: SeededGenerator
     var initial: SobolSearch
     /// Proposes when EHVI is zero everywhere it looked (no candidate expected to beat the front
@@ -166,13 +167,17 @@ public struct ExpectedHypervolumeSearch: Strategy {
     }
     public var name: String { noisy ? "nehvi" : "mobo" }
 
-    public mutating func propose(after history: [Observation], in domain: SearchDomain) -> [Double] {
+    public mutating func propose(after history: [Observation], believing pending: [[Double]], in domain: SearchDomain) -> [Double] {
         let successes = history.successful
-        guard history.count >= domain.initialDesign, successes.count >= 2 else { return initial.propose(after: history, in: domain) }
-        let ehvi = ExpectedHypervolumeImprovement(history, in: domain, samples: samples, seed: rng.next(), noisy: noisy)
+        guard !domain.inInitialDesign(history, pending: pending) else { return initial.propose(after: history, in: domain) }
+        // Believed pending points join the front the improvement is measured against; the
+        // reference stays the real observations' (a fantasy is no evidence of the range).
+        let surrogates = Surrogates(history, in: domain).believing(pending)
+        let ehvi = ExpectedHypervolumeImprovement(history + surrogates.fantasies(at: pending), in: domain, surrogates: surrogates,
+                                                  reference: domain.reference(for: successes), samples: samples, seed: rng.next(), noisy: noisy)
         let incumbents = Pareto.front(successes.map(\.objectives)).prefix(8).map { successes[$0].x }
         let best = Acquisition.maximize(in: domain, incumbents: incumbents, anchors: history.map(\.x), rng: &rng, candidates: 256) { ehvi($0) }
-        return best.score > 0 ? best.x : fallback.propose(after: history, in: domain)
+        return best.score > 0 ? best.x : fallback.propose(after: history, believing: pending, in: domain)
     }
 }
 
@@ -201,12 +206,13 @@ public struct ExpectedHypervolumeImprovement {
 
     /// The domain's reference, or else the worst observed value per objective plus 10% of its range.
     /// `surrogates`: models already fitted to `history` (nil: fit them here).
-    public init(_ history: [Observation], in domain: SearchDomain, surrogates: Surrogates? = nil, samples: Int, seed: UInt64,
-                noisy: Bool = false) {
+    /// `reference`: the hypervolume's reference point (nil: the domain's for `history`).
+    public init(_ history: [Observation], in domain: SearchDomain, surrogates: Surrogates? = nil, reference: [Double]? = nil,
+                samples: Int, seed: UInt64, noisy: Bool = false) {
         self.surrogates = surrogates ?? Surrogates(history, in: domain)
         let successes = history.successful
         let m = self.surrogates.objectiveCount
-        self.reference = domain.reference(for: successes)
+        self.reference = reference ?? domain.reference(for: successes)
         var normal = SeededGenerator(seed: seed)
         draws = (0..<samples).map { _ in (0..<m).map { _ in Double(normal.nextNormal()) } }
         let reference = self.reference

@@ -305,3 +305,25 @@ public struct GaussianProcess: Sendable {
         }
     }
 }
+
+extension GaussianProcess {
+    /// This model conditioned on `points` observed at its own posterior mean: the Kriging
+    /// believer's model (see `BelievingStrategy`). Hyperparameters and the output
+    /// standardization stay those fitted to the real observations, so the fantasies change no
+    /// lengthscale and no scale, and the posterior mean stays what it was everywhere; the
+    /// variance near `points` shrinks.
+    public func believing(_ points: [[Double]]) -> GaussianProcess {
+        guard !points.isEmpty else { return self }
+        return GaussianProcess(believing: self, at: points, standardizedMeans: points.map { (predict($0).mean - mean) / scale })
+    }
+
+    private init(believing model: GaussianProcess, at points: [[Double]], standardizedMeans: [Double]) {
+        kernel = model.kernel
+        x = model.x + points
+        y = model.y + standardizedMeans
+        mean = model.mean
+        scale = model.scale
+        hyperparameters = model.hyperparameters
+        factorize()
+    }
+}

@@ -9,7 +9,7 @@ import NasCore
 /// the most hypervolume to the observed front is evaluated. The region that proposed it counts a
 /// success when the hypervolume grew (then it re-centres on the new point), a failure otherwise;
 /// regions resize as TuRBO's and restart at another front point when they collapse.
-public struct MORBO: Strategy {
+public struct MORBO: BelievingStrategy {
     /// Trust regions (MORBO's default for high-dimensional problems is 5; fewer fit a budget of
     /// a few dozen trials).
     public var regions = 3
@@ -19,7 +19,9 @@ public struct MORBO: Strategy {
     var rng: SeededGenerator
     var initial: SobolSearch
     var trustRegions: [TrustRegion] = []
-    var pending: (x: [Double], region: Int, reference: [Double])?
+    /// Proposals not yet credited, each with its region and the reference it was scored
+    /// against (several while a batch is out).
+    var outstanding: [(x: [Double], region: Int, reference: [Double])] = []
 
     public init(seed: UInt64) {
         rng = SeededGenerator(seed: seed)
@@ -28,13 +30,16 @@ public struct MORBO: Strategy {
 
     public var name: String { "morbo" }
 
-    public mutating func propose(after history: [Observation], in domain: SearchDomain) -> [Double] {
+    /// Pending points are believed (see `BelievingStrategy`): every GP is conditioned on its
+    /// mean there and the believed points join the front the sampled gains are measured
+    /// against; regions follow, and are credited by, real outcomes only.
+    public mutating func propose(after history: [Observation], believing pending: [[Double]], in domain: SearchDomain) -> [Double] {
         let successes = history.successful
-        guard history.count >= domain.initialDesign, successes.count >= 2 else { return initial.propose(after: history, in: domain) }
+        guard !domain.inInitialDesign(history, pending: pending) else { return initial.propose(after: history, in: domain) }
         let feasible = successes.filter { domain.feasible($0.x) }
         let pool = feasible.isEmpty ? successes : feasible
         let reference = domain.reference(for: successes)
-        credit(history, in: domain)
+        credit(history, pending: pending, in: domain)
         let frontIndices = Pareto.front(pool.map(\.objectives))
         let front = frontIndices.map { pool[$0].objectives }
         let contributions = Hypervolume.contributions(front, reference: reference)
@@ -49,12 +54,12 @@ public struct MORBO: Strategy {
         for x in byContribution where trustRegions.count < max(1, regions) && !trustRegions.contains(where: { $0.center == x }) {
             trustRegions.append(TrustRegion(center: x))
         }
-        let surrogates = Surrogates(history, in: domain)
+        let surrogates = Surrogates(history, in: domain).believing(pending)
         let weights = surrogates.relativeLengthscales
         var points: [[Double]] = [], owners: [Int] = []
         for r in trustRegions.indices {
             let drawn = CandidateFilter.admissible(trustRegions[r].candidates(candidatesPerRegion, weights: weights, rng: &rng),
-                                                   in: domain, success: SuccessModel(history))
+                                                   in: domain, success: SuccessModel(history)?.believing(pending))
             points += drawn
             owners += drawn.map { _ in r }
         }
@@ -63,10 +68,11 @@ public struct MORBO: Strategy {
             owners = [0]
         }
         let samples = surrogates.sample(at: points, rng: &rng)
-        let base = Hypervolume.of(front, reference: reference)
+        let believedFront = front + surrogates.fantasies(at: pending.filter(domain.feasible)).map(\.objectives)
+        let base = Hypervolume.of(believedFront, reference: reference)
         let gains = samples.map { y -> Double in
-            guard zip(y, reference).allSatisfy({ $0 < $1 }), !front.contains(where: { Pareto.dominates($0, y) || $0 == y }) else { return 0 }
-            return Hypervolume.of(front + [y], reference: reference) - base
+            guard zip(y, reference).allSatisfy({ $0 < $1 }), !believedFront.contains(where: { Pareto.dominates($0, y) || $0 == y }) else { return 0 }
+            return Hypervolume.of(believedFront + [y], reference: reference) - base
         }
         var pick = gains.indices.max { gains[$0] < gains[$1] }!
         if gains[pick] <= 0 {
@@ -74,22 +80,35 @@ public struct MORBO: Strategy {
             let chebyshev = ChebyshevScalarization(randomWeightsFor: successes.map(\.objectives), rng: &rng)
             pick = samples.indices.min { chebyshev(samples[$0]) < chebyshev(samples[$1]) }!
         }
-        pending = (points[pick], owners[pick], reference)
+        outstanding.append((points[pick], owners[pick], reference))
         return points[pick]
     }
 
-    /// The region that proposed the newest trial: a success when the trial added hypervolume
-    /// (the region then centres on it), a failure otherwise.
-    mutating func credit(_ history: [Observation], in domain: SearchDomain) {
-        guard let pending, let newest = history.last, newest.x == pending.x, pending.region < trustRegions.count else { return }
-        self.pending = nil
-        var improved = false
-        if !newest.failed, domain.feasible(newest.x) {
-            let before = Hypervolume.of(history.dropLast().successful.filter { domain.feasible($0.x) }.map(\.objectives), reference: pending.reference)
-            let after = Hypervolume.of(history.successful.filter { domain.feasible($0.x) }.map(\.objectives), reference: pending.reference)
-            improved = after > before + 1e-12
+    /// Credits the region of each outstanding proposal whose trial is now in `history`: a
+    /// success when the trial added hypervolume to the trials before it (the region then
+    /// centres on it), a failure otherwise. A proposal still pending waits (a fantasy is never
+    /// counted); one neither evaluated nor pending was dropped and is forgotten.
+    mutating func credit(_ history: [Observation], pending: [[Double]], in domain: SearchDomain) {
+        guard !outstanding.isEmpty else { return }
+        let recent = max(0, history.count - outstanding.count - pending.count - 1)
+        var waiting: [(x: [Double], region: Int, reference: [Double])] = []
+        for proposal in outstanding {
+            guard let index = history[recent...].lastIndex(where: { $0.x == proposal.x }) else {
+                if pending.contains(proposal.x) { waiting.append(proposal) }
+                continue
+            }
+            guard proposal.region < trustRegions.count else { continue }
+            let newest = history[index]
+            var improved = false
+            if !newest.failed, domain.feasible(newest.x) {
+                let feasibleBefore = Array(history[..<index]).successful.filter { domain.feasible($0.x) }.map(\.objectives)
+                let before = Hypervolume.of(feasibleBefore, reference: proposal.reference)
+                let after = Hypervolume.of(feasibleBefore + [newest.objectives], reference: proposal.reference)
+                improved = after > before + 1e-12
+            }
+            trustRegions[proposal.region].record(improved: improved, dimensions: domain.dimensions)
+            if improved { trustRegions[proposal.region].center = newest.x }
         }
-        trustRegions[pending.region].record(improved: improved, dimensions: domain.dimensions)
-        if improved { trustRegions[pending.region].center = newest.x }
+        outstanding = waiting
     }
 }

@@ -40,7 +40,8 @@ public protocol Strategy {
     /// is the constant liar (Ginsbourger, Le Riche & Carraro 2010): each pending or already
     /// chosen point enters the history with the worst objectives observed so far, and the
     /// strategy proposes again, so models steer away from it; samplers (random, Sobol) ignore
-    /// the lies and simply draw more. ARS-MOBO overrides it with its policies' distinct points.
+    /// the lies and simply draw more. The GP strategies are `BelievingStrategy`s: their batch
+    /// is the Kriging believer's, and ARS-MOBO's leads with its policies' distinct points.
     mutating func proposeBatch(_ count: Int, after history: [Observation], pending: [[Double]], in domain: SearchDomain) -> [[Double]]
 }
 

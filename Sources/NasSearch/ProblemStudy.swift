@@ -94,4 +94,35 @@ public final class ProblemStudy {
         strategy = any as! S
         return study
     }
+
+    /// How the points of a batch are chosen: by the strategy's own `proposeBatch` (the Kriging
+    /// believer for the GP strategies), or by the constant liar, which the GP strategies used
+    /// before: kept to measure one against the other.
+    public enum BatchRule: String, Sendable, CaseIterable {
+        case strategy
+        case constantLiar = "cl"
+    }
+
+    /// Runs `trials` evaluations in synchronous batches of `batch` points, as a parallel search
+    /// with `batch` workers does: each batch is proposed after every earlier one was evaluated
+    /// and is told in order (the last batch is cut to the trials left).
+    public static func run<S: Strategy>(_ problem: TestProblem, in domain: SearchDomain? = nil, strategy: inout S, trials: Int,
+                                        batch: Int, rule: BatchRule = .strategy) -> ProblemStudy {
+        precondition(batch >= 1, "a batch has at least one point")
+        let domain = domain ?? problem.domain
+        let study = ProblemStudy(problem: problem, strategy: strategy.name, trials: trials)
+        var history: [Observation] = []
+        while history.count < trials {
+            let count = min(batch, trials - history.count)
+            let points = rule == .constantLiar ? strategy.constantLiarBatch(count, after: history, pending: [], in: domain)
+                                               : strategy.proposeBatch(count, after: history, pending: [], in: domain)
+            for x in points {
+                let observation = domain.feasible(x) ? Observation(x: x, objectives: problem.evaluate(x)) : .failure(at: x)
+                study.record(observation)
+                history.append(observation)
+            }
+        }
+        try? study.study.markFinished()  // cannot fail: the memory storage holds this study
+        return study
+    }
 }

@@ -68,8 +68,10 @@ public final class Study {
 
     /// The study `pick` names in `storage` (checked against `d`; a continued study is resumed,
     /// its finished trials in `replay`) or a new one; `warnings` say what changed that does not
-    /// invalidate stored trials. Nil only for an `.index` with no such study.
-    public static func open(_ storage: any StudyStorage, pick: Pick, _ d: Description) throws
+    /// invalidate stored trials. Nil only for an `.index` with no such study. `keepingPlanned`:
+    /// a continued study keeps its planned trials, and plans its running ones again (see
+    /// `StudyStorage.resume(_:keepingPlanned:)`), for a synchronous parallel search.
+    public static func open(_ storage: any StudyStorage, pick: Pick, _ d: Description, keepingPlanned: Bool = false) throws
         -> (study: Study, replay: [TrialRecord], warnings: [String])? {
         let mine = try storage.studies().filter { $0.name == d.name || $0.name.hasPrefix(d.name + " #") }
         let chosen: StudyRecord?
@@ -88,7 +90,7 @@ public final class Study {
                     + "; this search asks for \(d.strategy), seed \(d.seed)")
             }
             let warnings = try compare(latest, d, location: storage.location)
-            let resumption = try storage.resume(latest)
+            let resumption = try storage.resume(latest, keepingPlanned: keepingPlanned)
             return (Study(storage: storage, record: resumption.study), resumption.trials, warnings)
         }
         return (try create(in: storage, d, named: mine.isEmpty ? d.name : "\(d.name) #\(mine.count + 1)"), [], [])
@@ -161,10 +163,14 @@ public final class Study {
     public func finish(_ trial: TrialRecord, epochs: [EpochRecord] = []) throws { try storage.finish(trial, epochs: epochs) }
 
     /// Drops trials a stopped run left `running` and returns the finished ones to replay.
-    public func resume() throws -> [TrialRecord] {
-        let resumption = try storage.resume(record)
+    public func resume() throws -> [TrialRecord] { try resume(keepingPlanned: false).trials }
+
+    /// Reopens the study; with `keepingPlanned` its unfinished trials stay, to run under their
+    /// own numbers and seeds (see `StudyStorage.resume(_:keepingPlanned:)`).
+    public func resume(keepingPlanned: Bool) throws -> Resumption {
+        let resumption = try storage.resume(record, keepingPlanned: keepingPlanned)
         record = resumption.study
-        return resumption.trials
+        return resumption
     }
 
     public func markFinished() throws { try storage.markFinished(record) }

@@ -65,7 +65,7 @@ extension TrialRecord {
 extension Resumption {
     /// What a backend's `resume` returns: the reopened study, its finished trials in number
     /// order, and the numbers of the trials it dropped.
-    public init(reopened study: StudyRecord, finished trials: [TrialRecord], interrupted: [Int]) {
-        self.init(study: study, trials: trials, interrupted: interrupted)
+    public init(reopened study: StudyRecord, finished trials: [TrialRecord], interrupted: [Int], planned: [TrialRecord] = []) {
+        self.init(study: study, trials: trials, interrupted: interrupted, planned: planned)
     }
 }

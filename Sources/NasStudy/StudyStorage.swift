@@ -35,7 +35,10 @@ import NasOptimize
 ///   no outcome yet and the replayed strategy proposes them again. A worker still training one
 ///   of them then finds its lease gone and its outcome is refused. One proposer per study at a
 ///   time keeps that safe (SQLite: `StudyStore(path:exclusive:)`'s lock, which workers do not
-///   take).
+///   take). `resume(_:keepingPlanned: true)` (a synchronous parallel search) instead keeps the
+///   `planned` trials and plans the `running` ones again (owner, heartbeat and curve dropped,
+///   the lease gone as above): they run under their own numbers and seeds, as the interrupted
+///   batch would have.
 /// - Existing in-process calls (`startTrial`, `finish(_:epochs:)`) keep their meaning: their
 ///   trials have no owner.
 public protocol StudyStorage: AnyObject, Sendable {
@@ -63,7 +66,8 @@ public protocol StudyStorage: AnyObject, Sendable {
     func epochs(of trial: TrialRecord) throws -> [EpochRecord]
     /// Drops the trials a dead session left `running`, marks the study `running` and returns
     /// what to replay.
-    func resume(_ study: StudyRecord) throws -> Resumption
+    /// `keepingPlanned`: planned trials stay and running ones are planned again (see above).
+    func resume(_ study: StudyRecord, keepingPlanned: Bool) throws -> Resumption
     /// The stored trials that fit `budget` (the study's own when nil), not dominated on the
     /// study's objectives, best first.
     func feasibleFront(of study: StudyRecord, within budget: [Constraint]?) throws -> [TrialRecord]
@@ -87,6 +91,10 @@ public protocol StudyStorage: AnyObject, Sendable {
     /// than `timeout` seconds before `time`: they become `planned` again, owner cleared and curve
     /// dropped. Returns their numbers. Trials without an owner (in-process runs) are untouched.
     func expireLeases(in study: StudyRecord, olderThan timeout: TimeInterval, at time: Date) throws -> [Int]
+    /// Gives back every lease `worker` holds (it is stopping: SIGTERM, Ctrl-C): its `running`
+    /// trials become `planned` again at once, as an expired lease would after the timeout.
+    /// Returns their numbers.
+    func releaseTrials(of worker: String) throws -> [Int]
     /// Stores or replaces the worker's row (a worker calls it when it starts and when its state
     /// changes).
     func registerWorker(_ worker: WorkerRecord) throws
@@ -96,6 +104,9 @@ public protocol StudyStorage: AnyObject, Sendable {
 
 extension StudyStorage {
     public func study(named name: String) throws -> StudyRecord? { try studies().first { $0.name == name } }
+
+    /// Reopens the study, dropping its planned and running trials (see the protocol's note).
+    public func resume(_ study: StudyRecord) throws -> Resumption { try resume(study, keepingPlanned: false) }
 
     /// The most recently created study: what `nasbook run --resume` picks when not told which.
     public func latestStudy() throws -> StudyRecord? { try studies().last }
@@ -122,6 +133,10 @@ public struct Resumption: Sendable {
     /// gone: the replayed strategy proposes them again and they run under the same numbers,
     /// so a resumed study matches one that was never interrupted.
     public let interrupted: [Int]
+    /// With `keepingPlanned`: the trials still to run under their stored numbers and seeds
+    /// (planned ones, and the interrupted ones planned again; a live worker may have claimed
+    /// one since, so it may read `running`), in number order.
+    public internal(set) var planned: [TrialRecord] = []
 
     /// Complete trials as the strategies see them (objectives minimized), in order.
     public var observations: [Observation] {
@@ -224,16 +239,23 @@ public final class MemoryStudyStorage: StudyStorage, @unchecked Sendable {
         }
     }
 
-    public func resume(_ study: StudyRecord) throws -> Resumption {
+    public func resume(_ study: StudyRecord, keepingPlanned: Bool) throws -> Resumption {
         try locked {
             let id = try savedID(study)
             let all = (trialRecords[id] ?? []).sorted { $0.number < $1.number }
             let running = all.filter { $0.status == .running }
-            for t in all where !t.status.isFinal { curves[t.id!] = nil }
-            trialRecords[id] = all.filter { $0.status.isFinal }
+            for t in running { curves[t.id!] = nil }
+            let planned: [TrialRecord] = keepingPlanned ? all.filter { !$0.status.isFinal }.map { t -> TrialRecord in
+                var replanned = t
+                if t.status == .running { replanned.replan() }
+                return replanned
+            } : []
+            if !keepingPlanned { for t in all where !t.status.isFinal { curves[t.id!] = nil } }
+            let finished = all.filter { $0.status.isFinal }
+            trialRecords[id] = (finished + planned).sorted { $0.number < $1.number }
             let i = studyRecords.firstIndex { $0.id == id }!
             studyRecords[i].status = .running
-            return Resumption(study: studyRecords[i], trials: trialRecords[id]!, interrupted: running.map(\.number))
+            return Resumption(study: studyRecords[i], trials: finished, interrupted: running.map(\.number), planned: planned)
         }
     }
 
@@ -312,6 +334,20 @@ public final class MemoryStudyStorage: StudyStorage, @unchecked Sendable {
                 expired.append(t.number)
             }
             return expired.sorted()
+        }
+    }
+
+    public func releaseTrials(of worker: String) throws -> [Int] {
+        locked {
+            var released: [Int] = []
+            for id in trialRecords.keys {
+                for i in trialRecords[id]!.indices where trialRecords[id]![i].status == .running && trialRecords[id]![i].owner == worker {
+                    curves[trialRecords[id]![i].id!] = nil
+                    trialRecords[id]![i].replan()
+                    released.append(trialRecords[id]![i].number)
+                }
+            }
+            return released.sorted()
         }
     }
 

@@ -202,16 +202,28 @@ public final class StudyStore: StudyStorage, Sendable {
     /// Prepares a study to continue: drops the trials a crash left `running` or `planned` (and
     /// their curves; a worker still training one loses its lease), marks the study `running`,
     /// and returns the finished trials to replay.
-    public func resume(_ study: StudyRecord) throws -> Resumption {
+    public func resume(_ study: StudyRecord, keepingPlanned: Bool) throws -> Resumption {
         let id = try savedID(study)
         return try pool.write { db in
             let interrupted = try Int.fetchAll(db, sql: "SELECT number FROM trial WHERE studyId = ? AND status = 'running' ORDER BY number",
                                                arguments: [id])
-            try db.execute(sql: "DELETE FROM trial WHERE studyId = ? AND status IN ('running', 'planned')", arguments: [id])
+            var planned: [TrialRecord] = []
+            if keepingPlanned {
+                for var trial in try TrialRecord.filter(Column("studyId") == id && Column("status") == TrialStatus.running.rawValue).fetchAll(db) {
+                    trial.replan()
+                    try trial.update(db)
+                    try db.execute(sql: "DELETE FROM epoch WHERE trialId = ?", arguments: [trial.id])
+                }
+                planned = try TrialRecord.filter(Column("studyId") == id && Column("status") == TrialStatus.planned.rawValue)
+                    .order(Column("number")).fetchAll(db)
+            } else {
+                try db.execute(sql: "DELETE FROM trial WHERE studyId = ? AND status IN ('running', 'planned')", arguments: [id])
+            }
             try db.execute(sql: "UPDATE study SET status = 'running' WHERE id = ?", arguments: [id])
             guard let reopened = try StudyRecord.fetchOne(db, key: id) else { throw StudyStoreError.unsavedStudy(study.name) }
-            let trials = try TrialRecord.filter(Column("studyId") == id).order(Column("number")).fetchAll(db)
-            return Resumption(study: reopened, trials: trials, interrupted: interrupted)
+            let trials = try TrialRecord.filter(Column("studyId") == id && Column("status") != TrialStatus.planned.rawValue)
+                .order(Column("number")).fetchAll(db)
+            return Resumption(study: reopened, trials: trials, interrupted: interrupted, planned: planned)
         }
     }
 
@@ -314,6 +326,19 @@ public final class StudyStore: StudyStorage, Sendable {
                 try db.execute(sql: "DELETE FROM epoch WHERE trialId = ?", arguments: [trial.id])
             }
             return stale.map(\.number)
+        }
+    }
+
+    public func releaseTrials(of worker: String) throws -> [Int] {
+        try immediate { db in
+            let held = try TrialRecord.fetchAll(db, sql: "SELECT * FROM trial WHERE status = 'running' AND owner = ? ORDER BY number",
+                                                arguments: [worker])
+            for var trial in held {
+                trial.replan()
+                try trial.update(db)
+                try db.execute(sql: "DELETE FROM epoch WHERE trialId = ?", arguments: [trial.id])
+            }
+            return held.map(\.number)
         }
     }
 

@@ -56,7 +56,7 @@ public enum StudyStoreError: Error, Equatable, CustomStringConvertible {
         case .trialStillRunning(let n): return "trial \(n) is still running; complete, fail or mark it infeasible before finishing it"
         case .corruptColumn(let table, let column, let reason): return "\(table).\(column) holds unreadable data: \(reason)"
         case .locked(let path, let holder):
-            return "\(path) is in use by \(holder); a study has one writer at a time: wait for it to finish or stop it, or use another --db"
+            return "\(path) is in use by \(holder); a study has one proposer (the process that runs its search) at a time, while any number of workers may join it: wait for it to finish or stop it, or use another --db"
         case .cannotLock(let path, let reason): return "cannot lock \(path): \(reason)"
         case .corrupt(let path, let detail):
             return "\(path) is damaged (\(detail)); its trials cannot be trusted: restore a backup, or move it away and start the study again"

@@ -92,6 +92,23 @@ extension PostgresStudyStorage {
         }
     }
 
+    public func releaseTrials(of worker: String) throws -> [Int] {
+        try locked { db in
+            try db.transaction {
+                let held = try db.execute("""
+                    UPDATE trial SET status = 'planned', owner = NULL, heartbeat = NULL, metrics = $2, "failureReason" = NULL,
+                                     finished = NULL, seconds = NULL
+                    WHERE status = 'running' AND owner = $1
+                    RETURNING id, number
+                    """, [worker, try StudyJSON.encode(MetricValues())])
+                for r in 0..<held.count {
+                    try db.execute(#"DELETE FROM epoch WHERE "trialId" = $1"#, [try Self.int64(held, r, "id", table: "trial")])
+                }
+                return try (0..<held.count).map { try Self.int(held, $0, "number", table: "trial") }.sorted()
+            }
+        }
+    }
+
     public func registerWorker(_ worker: WorkerRecord) throws {
         try locked { db in
             _ = try db.execute("""

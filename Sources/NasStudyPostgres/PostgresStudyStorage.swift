@@ -237,21 +237,40 @@ public final class PostgresStudyStorage: StudyStorage, @unchecked Sendable {
 
     // MARK: Resume
 
-    public func resume(_ study: StudyRecord) throws -> Resumption {
+    public func resume(_ study: StudyRecord, keepingPlanned: Bool) throws -> Resumption {
         let id = try savedID(study)
         return try locked { db in
             try db.transaction {
-                // Planned and running trials have no outcome: the replayed strategy proposes them
-                // again (a worker still training one finds its lease gone).
-                let dropped = try db.execute("""
-                    DELETE FROM trial WHERE "studyId" = $1 AND status IN ('running', 'planned') RETURNING number, status
-                    """, [id])
-                let interrupted = try (0..<dropped.count).filter { try dropped.text($0, "status") == "running" }
-                    .map { try Self.int(dropped, $0, "number", table: "trial") }.sorted()
+                let interrupted: [Int]
+                if keepingPlanned {
+                    // A synchronous batch's trials run again under their own numbers and seeds:
+                    // running ones are planned again (a worker still training one finds its lease gone).
+                    let replanned = try db.execute("""
+                        UPDATE trial SET status = 'planned', owner = NULL, heartbeat = NULL, metrics = $2, "failureReason" = NULL,
+                                         finished = NULL, seconds = NULL
+                        WHERE "studyId" = $1 AND status = 'running' RETURNING id, number
+                        """, [id, try StudyJSON.encode(MetricValues())])
+                    for r in 0..<replanned.count {
+                        try db.execute(#"DELETE FROM epoch WHERE "trialId" = $1"#, [try Self.int64(replanned, r, "id", table: "trial")])
+                    }
+                    interrupted = try (0..<replanned.count).map { try Self.int(replanned, $0, "number", table: "trial") }.sorted()
+                } else {
+                    // Planned and running trials have no outcome: the replayed strategy proposes them
+                    // again (a worker still training one finds its lease gone).
+                    let dropped = try db.execute("""
+                        DELETE FROM trial WHERE "studyId" = $1 AND status IN ('running', 'planned') RETURNING number, status
+                        """, [id])
+                    interrupted = try (0..<dropped.count).filter { try dropped.text($0, "status") == "running" }
+                        .map { try Self.int(dropped, $0, "number", table: "trial") }.sorted()
+                }
                 let rows = try db.execute("UPDATE study SET status = 'running' WHERE id = $1 RETURNING \(Self.studyColumns)", [id])
                 guard rows.count == 1 else { throw StudyStoreError.unsavedStudy(study.name) }
+                // One statement, so one snapshot: a worker may claim a planned trial meanwhile
+                // (each statement of a READ COMMITTED transaction sees the latest commits), and
+                // two reads could miss it in both.
                 let trials = try Self.trials(#"WHERE "studyId" = $1 ORDER BY number"#, [id], db)
-                return Resumption(reopened: try Self.study(rows, 0), finished: trials, interrupted: interrupted)
+                return Resumption(reopened: try Self.study(rows, 0), finished: trials.filter(\.status.isFinal), interrupted: interrupted,
+                                  planned: trials.filter { !$0.status.isFinal })
             }
         }
     }

@@ -29,7 +29,10 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         let source = SourceFile(name: file, text: try Console.readSource(file))
         let databasePath = database ?? StudySettings.defaultDatabasePath(forScript: file)
-        if resume, !StudyStorageLocation.isServer(databasePath), !FileManager.default.fileExists(atPath: databasePath) {
+        // A script that names its database (`search(..., storage: "kws.db")`) resumes from
+        // there without --db: its search checks that the database exists.
+        if resume, database != nil || !Self.namesItsStorage(source),
+           !StudyStorageLocation.isServer(databasePath), !FileManager.default.fileExists(atPath: databasePath) {
             Console.err("nasbook: nothing to resume: '\(databasePath)' does not exist; "
                         + "run without --resume to start the study, or name its database with --db\n")
             throw ExitCode(1)
@@ -58,5 +61,12 @@ struct RunCommand: ParsableCommand {
             Console.err("interrupted at the end of \(file)\n")
             throw ExitCode(130)
         }
+    }
+
+    /// Whether the script passes a `storage:` argument (a search that names its own study
+    /// database), by its tokens, so comments and strings do not count.
+    static func namesItsStorage(_ source: SourceFile) -> Bool {
+        let tokens = Lexer.tokenize(source).tokens
+        return zip(tokens, tokens.dropFirst()).contains { $0.kind == .identifier("storage") && $1.kind == .symbol(.colon) }
     }
 }

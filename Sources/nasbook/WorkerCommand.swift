@@ -15,7 +15,7 @@ struct WorkerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "worker",
         abstract: "Take and train the planned trials of a study until its search ends.",
-        discussion: "Run it in the folder the search's script ran in (its data paths are relative to it). The process that runs `search(..., workers: N)` (or `nasbook run`) proposes; workers only train. A worker killed mid-trial loses the trial's lease after the search's lease timeout and the trial runs again elsewhere; nothing finished is lost or stored twice."
+        discussion: "Run it in the folder the search's script ran in (its data paths are relative to it). The process that runs `search(..., workers: N)` (or `nasbook run`) proposes; workers only train. A worker killed mid-trial loses the trial's lease after the search's lease timeout and the trial runs again elsewhere; nothing finished is lost or stored twice. SIGTERM (Slurm, Kubernetes) or Ctrl-C stops it cleanly: it gives its trial back at once (planned again for another worker), marks itself stopped and exits 143 (130 for Ctrl-C). When the database stops answering, it retries for --retry seconds, then exits 1 naming the database."
     )
 
     @ArgumentParser.Argument(help: "The study storage: a SQLite study database path, or postgresql://user:password@host:port/db (or leave the password out and set PGPASSWORD or ~/.pgpass).")
@@ -33,6 +33,9 @@ struct WorkerCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Give up when no study of that name appears within this many seconds.", valueName: "seconds"))
     var wait: Double = 600
 
+    @Option(help: ArgumentHelp("When the study database stops answering (a server restarting), keep retrying, with backoff, this many seconds before exiting with the error.", valueName: "seconds"))
+    var retry: Double = 60
+
     @OptionGroup var access: AccessOptions
 
     func run() throws {
@@ -40,7 +43,14 @@ struct WorkerCommand: ParsableCommand {
             Console.err("nasbook worker: --threads must be at least 1\n")
             throw ExitCode(2)
         }
+        guard retry >= 0, retry.isFinite else {
+            Console.err("nasbook worker: --retry must be a number of seconds, 0 or more\n")
+            throw ExitCode(2)
+        }
         Interrupt.install()
+        // Slurm and Kubernetes stop a job with SIGTERM: stop at a safe point, give the lease
+        // back and mark the worker stopped, instead of dying mid-trial.
+        Interrupt.installTermination()
         let storage: any StudyStorage
         do {
             storage = try StudyStorageLocation.open(location, as: .worker)
@@ -57,7 +67,7 @@ struct WorkerCommand: ParsableCommand {
         Console.err("worker \(id): study '\(record.name)' in \(StudyStorageLocation.redacted(location))\n")
         let interpreter = Interpreter(registry: .withEngine(), output: Console.out)
         interpreter.studySettings = StudySettings(databasePath: location,
-                                                  worker: WorkerAssignment(study: record.name, id: id, threads: threads, parent: parent))
+                                                  worker: WorkerAssignment(study: record.name, id: id, threads: threads, parent: parent, retry: retry))
         interpreter.fileAccess = access.access(around: FileManager.default.currentDirectoryPath,
                                                files: StudyStorageLocation.scheme(of: location) == nil ? [location] : [])
         var interrupted = false
@@ -69,11 +79,23 @@ struct WorkerCommand: ParsableCommand {
             try LargeStack.run { try interpreter.run(SourceFile(name: "<script of study '\(record.name)'>", text: record.script)) }
         } catch let done as ProgramFinished {
             Console.err(done.message + "\n")
+            if Interrupt.terminated {
+                Console.err("nasbook worker: stopped by SIGTERM\n")
+                throw ExitCode(143)
+            }
+            if interrupted {
+                Console.err("nasbook worker: stopped by Ctrl-C\n")
+                throw ExitCode(130)
+            }
             return
         } catch {
             let report = FailureReport(error)
             Console.err(report.text)
             throw ExitCode(report.exitStatus)
+        }
+        if Interrupt.terminated {
+            Console.err("nasbook worker: stopped by SIGTERM before it reached the search\n")
+            throw ExitCode(143)
         }
         if interrupted { throw ExitCode(130) }
         Console.err("nasbook worker: the script of study '\(record.name)' ended without reaching its search; nothing to do\n")

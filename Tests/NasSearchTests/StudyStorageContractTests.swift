@@ -277,6 +277,54 @@ final class StudyStorageContractTests: XCTestCase {
         }
     }
 
+    /// A synchronous batch interrupted mid-way: resuming with `keepingPlanned` keeps the
+    /// planned trial and plans the running one again, both under their own numbers and seeds,
+    /// takes the running one's lease, and new trials are numbered after them.
+    func testResumeKeepingPlannedRunsTheInterruptedBatchUnderItsOwnNumbers() throws {
+        for (proposer, worker) in try sharedBackends() {
+            let study = try proposer.createStudy(record())
+            _ = try proposer.planTrials(in: study, points: points(3), at: Date())
+            var done = try XCTUnwrap(try worker.claimTrial(in: study, worker: "w1", at: Date()))
+            done.complete(metrics: [.accuracy: 0.7, .ram: 5])
+            XCTAssertTrue(try worker.finish(done, epochs: [], worker: "w1"))
+            var leased = try XCTUnwrap(try worker.claimTrial(in: study, worker: "w1", at: Date()))
+
+            let resumed = try proposer.resume(study, keepingPlanned: true)
+            XCTAssertEqual(resumed.trials.map(\.number), [1], proposer.location)
+            XCTAssertEqual(resumed.interrupted, [2], proposer.location)
+            XCTAssertEqual(resumed.planned.map(\.number), [2, 3], proposer.location)
+            XCTAssertEqual(resumed.planned.map(\.seed), [2, 3], "their own seeds (\(proposer.location))")
+            XCTAssertEqual(resumed.planned.map(\.status), [.planned, .planned], proposer.location)
+            XCTAssertEqual(resumed.planned.map(\.owner), [nil, nil], proposer.location)
+            leased.complete(metrics: [.accuracy: 0.7, .ram: 5])
+            XCTAssertFalse(try worker.finish(leased, epochs: [], worker: "w1"), "its lease went with the resume (\(worker.location))")
+            let again = try XCTUnwrap(try worker.claimTrial(in: study, worker: "w2", at: Date()))
+            XCTAssertEqual([again.number], [2], "the interrupted trial runs again first (\(worker.location))")
+            XCTAssertEqual(try proposer.planTrials(in: study, points: points(1), at: Date()).map(\.number), [4], proposer.location)
+        }
+    }
+
+    /// A stopping worker (SIGTERM) gives its leases back: its running trial is planned again at
+    /// once, other workers' leases are untouched, and its late finish is refused.
+    func testAReleasedLeaseIsPlannedAgainAtOnce() throws {
+        for (proposer, worker) in try sharedBackends() {
+            let study = try proposer.createStudy(record())
+            _ = try proposer.planTrials(in: study, points: points(3), at: Date())
+            var mine = try XCTUnwrap(try worker.claimTrial(in: study, worker: "w1", at: Date()))
+            let other = try XCTUnwrap(try worker.claimTrial(in: study, worker: "w2", at: Date()))
+            XCTAssertEqual(try worker.releaseTrials(of: "w1"), [mine.number], worker.location)
+            let trials = try proposer.trials(of: study)
+            XCTAssertEqual(trials.map(\.status), [.planned, .running, .planned], proposer.location)
+            XCTAssertEqual(trials[0].owner, nil, proposer.location)
+            XCTAssertEqual(trials[1].owner, "w2", "another worker's lease stays (\(proposer.location))")
+            mine.complete(metrics: [.accuracy: 0.7, .ram: 5])
+            XCTAssertFalse(try worker.finish(mine, epochs: [], worker: "w1"), "released, so not stored (\(worker.location))")
+            XCTAssertEqual(try worker.claimTrial(in: study, worker: "w3", at: Date())?.number, mine.number, worker.location)
+            XCTAssertEqual(try worker.releaseTrials(of: "nobody"), [], worker.location)
+            _ = other
+        }
+    }
+
     func testWorkersAreRegisteredAndUpdated() throws {
         for (a, b) in try sharedBackends() {
             let study = try a.createStudy(record())

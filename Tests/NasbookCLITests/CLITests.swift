@@ -54,6 +54,33 @@ final class CLITests: XCTestCase {
         return url.path
     }
 
+    /// A script that names its database (`search(..., storage: "named.db")`) resumes with
+    /// `--resume` alone: no --db, and no default `kws.db` needed; a storage file that does
+    /// not exist is "nothing to resume" at the argument.
+    func testResumeFindsTheDatabaseTheScriptNames() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("nasbook-named-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let text = WorkerCLITests.script(workers: 1, trials: 2)
+            .replacingOccurrences(of: "batch: 3, lease: 3", with: #"storage: "named.db""#)
+        let script = folder.appendingPathComponent("kws.nas")
+        try text.write(to: script, atomically: true, encoding: .utf8)
+        let first = try nasbook(["run", script.path])
+        XCTAssertEqual(first.status, 0, first.err)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent("named.db").path))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("kws.db").path), "the script's default database is not used")
+        let resumed = try nasbook(["run", script.path, "--resume"])
+        XCTAssertEqual(resumed.status, 0, resumed.err)
+        XCTAssertTrue(resumed.out.contains("resumed: 2 finished trials"), resumed.out)
+
+        try text.replacingOccurrences(of: "named.db", with: "other.db").write(to: script, atomically: true, encoding: .utf8)
+        let missing = try nasbook(["run", script.path, "--resume"])
+        XCTAssertEqual(missing.status, 1, missing.err)
+        XCTAssertTrue(missing.err.contains("kws.nas:11:"), missing.err)
+        XCTAssertTrue(missing.err.contains("nothing to resume: '\(folder.appendingPathComponent("other.db").path)' does not exist"), missing.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("other.db").path), "nothing created")
+    }
+
     func testRunExample() throws {
         let r = try nasbook(["run", "examples/targets.nas"])
         XCTAssertEqual(r.status, 0, r.err)

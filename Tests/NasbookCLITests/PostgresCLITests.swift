@@ -120,33 +120,22 @@ final class PostgresCLITests: XCTestCase {
         XCTAssertEqual(WorkerCLITests.trialLines(reference.out).count, 6, reference.out)
 
         let three = try script(WorkerCLITests.script(workers: 3))
-        let process = Process()
-        process.executableURL = CLITests.binary
-        process.arguments = ["run", three, "--db", url]
         // Each worker holds its trial 1.5 s before training: the kill lands mid-trial.
-        process.environment = ProcessInfo.processInfo.environment.merging(["NASBOOK_FAULT_TRIAL_PAUSE": "1.5"]) { $1 }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
+        let run = try RunningNasbook(["run", three, "--db", url], env: [StudyWorkerPause.variable: "1.5"])
         var killed: Int32?
         let deadline = Date().addingTimeInterval(120)
-        while killed == nil, process.isRunning, Date() < deadline {
-            if let pid = try busyWorker(url) {
+        while killed == nil, run.process.isRunning, Date() < deadline {
+            if let pid = try WorkerCLITests.busyWorker(url) {
                 XCTAssertEqual(kill(pid, SIGKILL), 0)
                 killed = pid
             } else {
                 Thread.sleep(forTimeInterval: 0.1)
             }
         }
-        let watchdog = DispatchWorkItem { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
-        DispatchQueue.global().asyncAfter(deadline: .now() + 180, execute: watchdog)
-        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        watchdog.cancel()
+        let finished = run.finish(timeout: 180)
+        let output = finished.out, errors = finished.err
         XCTAssertNotNil(killed, "no worker was seen training: \(output) \(errors)")
-        XCTAssertEqual(process.terminationStatus, 0, errors)
+        XCTAssertEqual(finished.status, 0, errors)
         XCTAssertTrue(output.contains("planned again for another worker"), "the killed worker's lease expired: \(output)")
         XCTAssertEqual(WorkerCLITests.trialLines(output), WorkerCLITests.trialLines(reference.out), output)
         XCTAssertEqual(study(output), study(reference.out))
@@ -155,19 +144,6 @@ final class PostgresCLITests: XCTestCase {
         XCTAssertEqual(status.status, 0, status.err)
         XCTAssertTrue(status.out.contains("6/6"), status.out)
         XCTAssertFalse((output + errors + status.out + status.err).contains(try cluster().password))
-    }
-
-    /// The pid of a worker holding a running trial now, from `nasbook status URL`.
-    func busyWorker(_ url: String) throws -> Int32? {
-        let status = try CLITests.nasbook(["status", url])
-        guard let section = status.out.components(separatedBy: "running trials").last else { return nil }
-        for line in section.split(separator: "\n").dropFirst(2) {
-            let columns = line.split(separator: " ")
-            guard columns.count >= 3 else { continue }
-            let owner = columns[2].split(separator: ":")
-            if owner.count == 3, let pid = Int32(owner[1]) { return pid }
-        }
-        return nil
     }
 
     func testServerStoppedMidStudyKeepsFinishedTrialsAndResumeFinishesIt() throws {
@@ -179,26 +155,12 @@ final class PostgresCLITests: XCTestCase {
         XCTAssertEqual(whole.status, 0, whole.err)
 
         // Stop the server as soon as the run reported its second trial.
-        let process = Process()
-        process.executableURL = CLITests.binary
-        process.arguments = ["run", file, "--db", url]
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        var seen = ""
-        let deadline = Date().addingTimeInterval(120)
-        while !seen.contains("trial 2 [2/6]"), Date() < deadline {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            seen += String(decoding: chunk, as: UTF8.self)
-        }
-        XCTAssertTrue(seen.contains("trial 2 [2/6]"), seen)
+        let run = try RunningNasbook(["run", file, "--db", url])
+        XCTAssertTrue(run.read { $0.contains("trial 2 [2/6]") }, run.output)
         try cluster.stop()
-        seen += String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 1, seen + message)
+        let stopped = run.finish()
+        let seen = stopped.out, message = stopped.err
+        XCTAssertEqual(stopped.status, 1, seen + message)
         XCTAssertTrue(message.contains("search: the study database postgresql://nas:***@127.0.0.1:\(cluster.port)/"), message)
         XCTAssertTrue(message.contains("PostgreSQL server postgresql://nas:***@127.0.0.1:\(cluster.port)/"), message)
         XCTAssertTrue(message.contains("When the server is back, continue with `nasbook run --resume`"), message)
@@ -214,5 +176,55 @@ final class PostgresCLITests: XCTestCase {
         let kept = resumed.out.firstMatch(of: /resumed: (\d+) finished trials/).map { Int($0.1)! } ?? 0
         XCTAssertGreaterThanOrEqual(kept, reported, "a trial is reported only once committed:\n" + resumed.out)
         XCTAssertEqual(study(resumed.out), study(whole.out))
+    }
+
+    /// The server stops while a worker trains: the worker retries for its `--retry` window,
+    /// then exits 1 naming the server (password hidden) and the trial it could not store.
+    /// The trial it finished before is kept, and after a restart the resumed study runs the
+    /// interrupted trial under its own number and completes.
+    func testServerStoppedWhileAWorkerTrainsIsAClearWorkerErrorAndTheStudyCompletesAfterARestart() throws {
+        let cluster = try cluster()
+        let url = try cluster.createDatabase()
+        let file = try script(WorkerCLITests.script(workers: 1, trials: 3)
+            .replacingOccurrences(of: "batch: 3, lease: 3", with: "batch: 1, spawn: false, lease: 600"))
+        let worker = try RunningNasbook(["worker", url, "--study", "tiny", "--threads", "1", "--wait", "60", "--retry", "2"],
+                                        env: [StudyWorkerPause.variable: "3"], directory: directory)
+        let proposer = try RunningNasbook(["run", file, "--db", url], directory: directory)
+        XCTAssertTrue(worker.read { $0.contains("trial 2: training") }, worker.output)
+        try cluster.stop()
+        let failed = worker.finish(timeout: 90)
+        XCTAssertEqual(failed.status, 1, failed.out + failed.err)
+        XCTAssertTrue(failed.out.contains("trial 1: complete"), failed.out)
+        XCTAssertTrue(failed.out.contains("retrying for up to 2 s"), failed.out)
+        XCTAssertTrue(failed.err.contains("the study database postgresql://nas:***@127.0.0.1:\(cluster.port)/"), failed.err)
+        XCTAssertTrue(failed.err.contains("trial 2 finished training but could not be stored"), failed.err)
+        XCTAssertTrue(failed.err.contains("when the database is back, start the worker again"), failed.err)
+        XCTAssertFalse((failed.out + failed.err).contains(cluster.password))
+        XCTAssertEqual(proposer.finish(timeout: 60).status, 1, "the proposer lost the server too")
+
+        try cluster.start()
+        // The new worker starts once the resumed proposer waits for workers, so what the resume
+        // found is what the interrupted run left.
+        let resuming = try RunningNasbook(["run", file, "--db", url, "--resume"], directory: directory)
+        XCTAssertTrue(resuming.read { $0.contains("waiting for workers") }, resuming.output)
+        let again = try RunningNasbook(["worker", url, "--study", "tiny", "--threads", "1", "--wait", "60"], directory: directory)
+        let resumed = resuming.finish()
+        XCTAssertEqual(resumed.status, 0, resumed.err)
+        XCTAssertTrue(resumed.out.contains("resumed: 1 finished trials"), resumed.out)
+        XCTAssertTrue(resumed.out.contains("trial 2 runs again under its own number and seed"), resumed.out)
+        XCTAssertEqual(WorkerCLITests.trialLines(resumed.out).count, 2, resumed.out)
+        let finished = again.finish(timeout: 60)
+        XCTAssertEqual(finished.status, 0, finished.err)
+        let status = try CLITests.nasbook(["status", url])
+        XCTAssertTrue(status.out.contains("3/3"), status.out)
+    }
+
+    /// As on SQLite (`WorkerCLITests`): a synchronous study on the server stopped mid-batch and
+    /// resumed runs the batch's unfinished trials under their own numbers and seeds, and ends
+    /// as the uninterrupted study, trial for trial.
+    func testAStudyInterruptedMidBatchResumesAsTheUninterruptedOne() throws {
+        let url = try cluster().createDatabase()
+        try WorkerCLITests.checkResumeMidBatch(script: try script(WorkerCLITests.script(workers: 2, trials: 6)),
+                                               whole: directory.appendingPathComponent("whole.db").path, interrupted: url)
     }
 }

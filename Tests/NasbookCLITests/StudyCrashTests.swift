@@ -32,24 +32,11 @@ final class StudyCrashTests: XCTestCase {
         XCTAssertEqual(whole.status, 0, whole.err)
 
         // Kill the run as soon as its third trial has been reported.
-        let process = Process()
-        process.executableURL = CLITests.binary
-        process.arguments = ["run", script.path]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = Pipe()
-        try process.run()
-        var seen = ""
-        let deadline = Date().addingTimeInterval(120)
-        while !seen.contains("trial 3 [3/6]"), Date() < deadline {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            seen += String(decoding: chunk, as: UTF8.self)
-        }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationReason, .uncaughtSignal)
-        XCTAssertTrue(seen.contains("trial 3 [3/6]"), seen)
+        let run = try RunningNasbook(["run", script.path])
+        XCTAssertTrue(run.read { $0.contains("trial 3 [3/6]") }, run.output)
+        run.signal(SIGKILL)
+        _ = run.finish()
+        XCTAssertEqual(run.process.terminationReason, .uncaughtSignal)
 
         // The default database sits beside the script; --resume replays what it kept.
         let resumed = try CLITests.nasbook(["run", script.path, "--resume"])

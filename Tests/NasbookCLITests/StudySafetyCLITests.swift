@@ -59,7 +59,7 @@ final class StudySafetyCLITests: XCTestCase {
         let second = try CLITests.nasbook(["run", script.path, "--resume"])
         XCTAssertEqual(second.status, 1, second.out + second.err)
         XCTAssertTrue(second.err.contains("is in use by process \(first.processIdentifier) ("), second.err)
-        XCTAssertTrue(second.err.contains("one writer at a time"), second.err)
+        XCTAssertTrue(second.err.contains("a study has one proposer (the process that runs its search) at a time"), second.err)
         XCTAssertFalse(second.out.contains("resumed:") || second.out.contains("trial 2"), "it ran nothing: \(second.out)")
     }
 

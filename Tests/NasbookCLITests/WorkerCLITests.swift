@@ -54,8 +54,9 @@ final class WorkerCLITests: XCTestCase {
         return Array(lines[header + 1].split(separator: " ").map(String.init).dropFirst(3))
     }
 
-    /// The pid of a worker holding a running trial now, from `nasbook status`.
-    func busyWorker(_ database: String) throws -> Int32? {
+    /// The pid of a worker holding a running trial now, from `nasbook status` (a SQLite path or
+    /// a PostgreSQL URL).
+    static func busyWorker(_ database: String) throws -> Int32? {
         let status = try CLITests.nasbook(["status", database])
         guard let section = status.out.components(separatedBy: "running trials").last else { return nil }
         for line in section.split(separator: "\n").dropFirst(2) {
@@ -75,20 +76,13 @@ final class WorkerCLITests: XCTestCase {
 
         let three = try write("three.nas", Self.script(workers: 3))
         let database = directory.appendingPathComponent("three.db").path
-        let process = Process()
-        process.executableURL = CLITests.binary
-        process.arguments = ["run", three, "--db", database]
         // Each worker holds its trial 1.5 s before training: the kill lands mid-trial.
-        process.environment = ProcessInfo.processInfo.environment.merging(["NASBOOK_FAULT_TRIAL_PAUSE": "1.5"]) { $1 }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
+        let run = try RunningNasbook(["run", three, "--db", database], env: [StudyWorkerPause.variable: "1.5"])
         // Kill the first worker seen training, mid-trial.
         var killed: Int32?
         let deadline = Date().addingTimeInterval(120)
-        while killed == nil, process.isRunning, Date() < deadline {
-            if FileManager.default.fileExists(atPath: database), let pid = try busyWorker(database) {
+        while killed == nil, run.process.isRunning, Date() < deadline {
+            if FileManager.default.fileExists(atPath: database), let pid = try Self.busyWorker(database) {
                 XCTAssertEqual(kill(pid, SIGKILL), 0)
                 killed = pid
             } else {
@@ -96,20 +90,16 @@ final class WorkerCLITests: XCTestCase {
             }
         }
         // A proposer that never takes the dead worker's lease back would wait forever: give up.
-        let watchdog = DispatchWorkItem { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
-        DispatchQueue.global().asyncAfter(deadline: .now() + 180, execute: watchdog)
-        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        watchdog.cancel()
-        XCTAssertNotNil(killed, "no worker was seen training: \(output) \(errors)")
-        XCTAssertEqual(process.terminationStatus, 0, errors)
+        let finished = run.finish(timeout: 180)
+        let output = finished.out
+        XCTAssertNotNil(killed, "no worker was seen training: \(output) \(finished.err)")
+        XCTAssertEqual(finished.status, 0, finished.err)
         XCTAssertTrue(output.contains("planned again for another worker"), "the killed worker's lease expired: \(output)")
         // Exactly the planned trials, each once, with the configurations (and, training being
         // deterministic, the results) of the one-worker run with the same batch.
         XCTAssertEqual(Self.trialLines(output), Self.trialLines(reference.out), output)
-        let finished = try counts(database)
-        XCTAssertEqual([finished.first, finished.dropFirst(4).first, finished.last], ["6/6", "0", "0"], "six trials, none running or queued: \(finished)")
+        let counted = try counts(database)
+        XCTAssertEqual([counted.first, counted.dropFirst(4).first, counted.last], ["6/6", "0", "0"], "six trials, none running or queued: \(counted)")
         let study = { (text: String) in text.components(separatedBy: "study of space").last! }
         XCTAssertEqual(study(output), study(reference.out))
     }
@@ -117,24 +107,12 @@ final class WorkerCLITests: XCTestCase {
     func testCtrlCKeepsFinishedTrialsAndResumeFinishesTheStudy() throws {
         let script = try write("stop.nas", Self.script(workers: 2, trials: 6))
         let database = directory.appendingPathComponent("stop.db").path
-        let process = Process()
-        process.executableURL = CLITests.binary
-        process.arguments = ["run", script, "--db", database]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = Pipe()
-        try process.run()
-        var seen = ""
-        let deadline = Date().addingTimeInterval(120)
-        while Self.trialLines(seen).count < 2, Date() < deadline {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            seen += String(decoding: chunk, as: UTF8.self)
-        }
-        kill(process.processIdentifier, SIGINT)
-        seen += String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 130, seen)
+        let run = try RunningNasbook(["run", script, "--db", database])
+        run.read { Self.trialLines($0).count >= 2 }
+        run.signal(SIGINT)
+        let stopped = run.finish()
+        let seen = stopped.out
+        XCTAssertEqual(stopped.status, 130, seen)
         let kept = seen.firstMatch(of: /the study keeps its (\d+) finished trials/).map { Int($0.1)! }
         XCTAssertNotNil(kept, seen)
         XCTAssertGreaterThanOrEqual(kept ?? 0, 2, seen)
@@ -167,22 +145,81 @@ final class WorkerCLITests: XCTestCase {
     func testAWorkerStartedByHandTrainsAProposerOnlySearch() throws {
         let script = try write("hand.nas", Self.script(workers: 1, trials: 3).replacingOccurrences(of: "batch: 3", with: "batch: 2, spawn: false"))
         let database = directory.appendingPathComponent("hand.db").path
-        let worker = Process()
-        worker.executableURL = CLITests.binary
-        worker.arguments = ["worker", database, "--study", "tiny", "--threads", "1", "--wait", "60"]
-        worker.currentDirectoryURL = directory
-        let workerErr = Pipe()
-        worker.standardOutput = Pipe()
-        worker.standardError = workerErr
-        try worker.run()
+        let worker = try RunningNasbook(["worker", database, "--study", "tiny", "--threads", "1", "--wait", "60"], directory: directory)
         let run = try CLITests.nasbook(["run", script, "--db", database], directory: directory)
-        let workerLog = String(decoding: workerErr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        worker.waitUntilExit()
+        let work = worker.finish()
         XCTAssertEqual(run.status, 0, run.err)
         XCTAssertTrue(run.out.contains("waiting for workers: nasbook worker"), run.out)
         XCTAssertEqual(Self.trialLines(run.out).count, 3, run.out)
-        XCTAssertEqual(worker.terminationStatus, 0, workerLog)
-        XCTAssertTrue(workerLog.contains("3 trials of study 'tiny' finished"), workerLog)
+        XCTAssertEqual(work.status, 0, work.err)
+        XCTAssertTrue(work.err.contains("3 trials of study 'tiny' finished"), work.err)
+    }
+
+    /// A synchronous study stopped mid-batch (Ctrl-C while the second batch trains) and
+    /// resumed runs the batch's unfinished trials under their own numbers and seeds, so the
+    /// resumed study is the uninterrupted one, trial for trial.
+    func testAStudyInterruptedMidBatchResumesAsTheUninterruptedOne() throws {
+        try Self.checkResumeMidBatch(script: try write("mid.nas", Self.script(workers: 2, trials: 6)),
+                                     whole: directory.appendingPathComponent("whole.db").path,
+                                     interrupted: directory.appendingPathComponent("mid.db").path)
+    }
+
+    /// Runs `script` (two workers, batches of 3, six trials) whole into `whole`, then into
+    /// `interrupted` stopped by Ctrl-C while its second batch trains, resumes it, and checks
+    /// that the resumed study ran the batch's unfinished trials again under their own numbers
+    /// and seeds and equals the whole one.
+    static func checkResumeMidBatch(script: String, whole: String, interrupted: String,
+                                    file: StaticString = #filePath, line: UInt = #line) throws {
+        let reference = try CLITests.nasbook(["run", script, "--db", whole])
+        XCTAssertEqual(reference.status, 0, reference.err, file: file, line: line)
+        XCTAssertEqual(trialLines(reference.out).count, 6, reference.out, file: file, line: line)
+
+        // Each worker holds its trial 3 s first: the stop lands while the second batch trains.
+        let run = try RunningNasbook(["run", script, "--db", interrupted], env: [StudyWorkerPause.variable: "3"])
+        XCTAssertTrue(run.read { trialLines($0).count >= 3 }, run.output, file: file, line: line)
+        let deadline = Date().addingTimeInterval(60)
+        while try busyWorker(interrupted) == nil, Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+        run.signal(SIGINT)
+        let stopped = run.finish()
+        XCTAssertEqual(stopped.status, 130, stopped.err, file: file, line: line)
+        XCTAssertEqual(trialLines(stopped.out).count, 3, "the second batch was cut short: \(stopped.out)", file: file, line: line)
+
+        let resumed = try CLITests.nasbook(["run", script, "--db", interrupted, "--resume"])
+        XCTAssertEqual(resumed.status, 0, resumed.err, file: file, line: line)
+        XCTAssertTrue(resumed.out.contains("again under their own numbers and seeds") || resumed.out.contains("again under its own number and seed"),
+                      resumed.out, file: file, line: line)
+        XCTAssertEqual(trialLines(stopped.out) + trialLines(resumed.out), trialLines(reference.out), resumed.out, file: file, line: line)
+        let study = { (text: String) in text.components(separatedBy: "study of space").last! }
+        XCTAssertEqual(study(resumed.out), study(reference.out), file: file, line: line)
+    }
+
+    /// SIGTERM (Slurm, Kubernetes) stops a worker cleanly mid-trial: it gives the trial back at
+    /// once (the lease here is 600 s, so only the release lets the study finish in time), marks
+    /// itself stopped and exits 143; another worker then finishes the study.
+    func testSIGTERMGivesTheTrialBackAtOnceAndStopsTheWorker() throws {
+        let script = try write("term.nas", Self.script(workers: 1, trials: 2).replacingOccurrences(of: "batch: 3, lease: 3", with: "batch: 1, spawn: false, lease: 600"))
+        let database = directory.appendingPathComponent("term.db").path
+        let worker = try RunningNasbook(["worker", database, "--study", "tiny", "--threads", "1", "--wait", "60"],
+                                        env: [StudyWorkerPause.variable: "60"], directory: directory)
+        let proposer = try RunningNasbook(["run", script, "--db", database], directory: directory)
+        XCTAssertTrue(worker.read { $0.contains("trial 1: training") }, worker.output)
+        worker.signal(SIGTERM)
+        let stopped = worker.finish(timeout: 30)
+        XCTAssertEqual(stopped.status, 143, stopped.err)
+        XCTAssertTrue(stopped.out.contains("trial 1: stopped; planned again for another worker"), stopped.out)
+        XCTAssertTrue(stopped.err.contains("gave back trial 1 (planned again at once)"), stopped.err)
+        XCTAssertTrue(stopped.err.contains("nasbook worker: stopped by SIGTERM"), stopped.err)
+        let status = try CLITests.nasbook(["status", database])
+        XCTAssertTrue(status.out.contains("running trials (0):"), status.out)
+        XCTAssertTrue(status.out.contains("stopped"), "the worker marked itself stopped: \(status.out)")
+
+        let second = try CLITests.nasbook(["worker", database, "--study", "tiny", "--threads", "1", "--wait", "60"], directory: directory)
+        XCTAssertEqual(second.status, 0, second.err)
+        XCTAssertTrue(second.err.contains("2 trials of study 'tiny' finished"), second.err)
+        let run = proposer.finish()
+        XCTAssertEqual(run.status, 0, run.err)
+        XCTAssertEqual(Self.trialLines(run.out).count, 2, run.out)
+        XCTAssertFalse(run.out.contains("sent no heartbeat"), "released, not expired: \(run.out)")
     }
 
     func testStatusListsStudiesWorkersAndRunningTrials() throws {
@@ -204,4 +241,10 @@ final class WorkerCLITests: XCTestCase {
         XCTAssertEqual(noStudy.status, 1)
         XCTAssertTrue(noStudy.err.contains("no study named 'nope'"), noStudy.err)
     }
+}
+
+/// The worker's test hook (`StudyWorker.pauseVariable`): hold each claimed trial this many
+/// seconds before training it, so a test can act mid-trial.
+enum StudyWorkerPause {
+    static let variable = "NASBOOK_FAULT_TRIAL_PAUSE"
 }

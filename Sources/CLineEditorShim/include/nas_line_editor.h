@@ -40,6 +40,10 @@ int nas_stdout_is_tty(void);
 void nas_interrupt_install(void);
 int nas_interrupt_take(void);
 void nas_interrupt_raise(void);
+/* SIGTERM (what Slurm and Kubernetes send) also sets the interrupt flag, and a sticky
+   terminated flag, so a worker can stop at a safe point and say why. */
+void nas_terminate_install(void);
+int nas_terminated(void);
 
 /* The CC_* codes the completion callback returns. */
 enum {

@@ -45,11 +45,15 @@ public struct WorkerAssignment: Sendable, Equatable {
     public var threads: Int?
     /// Stop when this process (the proposer that started the worker) is gone.
     public var parent: Int32?
+    /// How long the worker keeps retrying, with backoff, when the study database does not
+    /// answer (a PostgreSQL server restarting), before it exits with the error.
+    public var retry: Double
 
-    public init(study: String, id: String, threads: Int? = nil, parent: Int32? = nil) {
+    public init(study: String, id: String, threads: Int? = nil, parent: Int32? = nil, retry: Double = 60) {
         self.study = study
         self.id = id
         self.threads = threads
         self.parent = parent
+        self.retry = retry
     }
 }

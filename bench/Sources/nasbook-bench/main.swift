@@ -300,6 +300,9 @@ struct SearchBench: ParsableCommand {
     @Option var seeds = 10
     @Option(help: "The first seed (seeds run: this, this + 1, ... for --seeds seeds).") var firstSeed = 0
     @Option(help: "Comma-separated strategies to run (default: all).") var strategies: String?
+    @Option(help: "Points proposed at once (synchronous batches, as a parallel search with this many workers).") var batch = 1
+    @Option(help: "How a batch is chosen: strategy (its own proposeBatch: the Kriging believer for GP strategies) or cl (the constant liar, CL-max).")
+    var batchRule = ProblemStudy.BatchRule.strategy
     @Option(help: "ars_mobo settings to try, e.g. policies=4,iterations=8,directions=8,top=4,alpha=0.2,nu=0.3,horizon=8,move=0.1,samples=32,best=0,incumbent=0,utopia=0.25,log=0 (best=1: a rollout earns its best point's acquisition; incumbent=1: policies start at their cluster's best front point under the scalarization, not its centre; utopia: the Chebyshev ideal point's margin below the observed best; log=1: rewards are the log of a smoothed MC EI; persist=1: policies keep Θ between proposals; cluster=1: ARS trains each policy from its cluster's front points too; design: the Sobol design's size as a multiple of the domain's).")
     var arsSettings: String?
 
@@ -311,8 +314,8 @@ struct SearchBench: ParsableCommand {
         guard (1...1000).contains(dimensions), problem != "dtlz2" || dimensions >= objectives else {
             throw ValidationError("--dimensions must be from 1 to 1000 (dtlz2: at least --objectives)")
         }
-        guard (2...100).contains(layers), trials >= 1, seeds >= 1 else {
-            throw ValidationError("--layers must be from 2 to 100, --trials and --seeds at least 1")
+        guard (2...100).contains(layers), trials >= 1, seeds >= 1, batch >= 1 else {
+            throw ValidationError("--layers must be from 2 to 100, --trials, --seeds and --batch at least 1")
         }
     }
 
@@ -351,7 +354,7 @@ struct SearchBench: ParsableCommand {
         let makers: [(String, (UInt64) -> any Strategy)] = [
             ("random", { RandomSearch(seed: $0) }), ("sobol", { SobolSearch(seed: $0) }), ("nsga2", { NSGA2(seed: $0) }),
             ("parego", { ParEGO(seed: $0) }), ("mobo", { ExpectedHypervolumeSearch(seed: $0) }),
-            ("turbo", { TuRBO(seed: $0) }), ("morbo", { MORBO(seed: $0) }),
+            ("nehvi", { ExpectedHypervolumeSearch(seed: $0, noisy: true) }), ("turbo", { TuRBO(seed: $0) }), ("morbo", { MORBO(seed: $0) }),
             ("ars_mobo", { [ars] in ARSMOBO(seed: $0, settings: ars) }), ("ars_layers", { LayerwiseARSMOBO(seed: $0) }),
         ]
         let chosen = strategies.map { Set($0.split(separator: ",").map(String.init)) }
@@ -363,11 +366,14 @@ struct SearchBench: ParsableCommand {
             let start = Date()
             for seed in firstSeed..<(firstSeed + seeds) {
                 var strategy = make(UInt64(seed))
-                volumes.append(ProblemStudy.run(p, strategy: &strategy, trials: trials).hypervolume)
+                let study = batch == 1 && batchRule == .strategy ? ProblemStudy.run(p, strategy: &strategy, trials: trials)
+                    : ProblemStudy.run(p, strategy: &strategy, trials: trials, batch: batch, rule: batchRule)
+                volumes.append(study.hypervolume)
             }
             let mean = volumes.reduce(0, +) / Double(volumes.count)
             let sd = (volumes.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(volumes.count)).squareRoot()
-            let label = name == "ars_mobo" && arsSettings != nil ? "ars_mobo[\(arsSettings!)]" : name
+            var label = name == "ars_mobo" && arsSettings != nil ? "ars_mobo[\(arsSettings!)]" : name
+            if batch > 1 || batchRule != .strategy { label += " batch \(batch) \(batchRule.rawValue)" }
             print(String(format: "nasbook-%@: hypervolume %.4f +- %.4f, %.1f s per search (%@, %d trials, %d seeds)", label, mean, sd,
                          Date().timeIntervalSince(start) / Double(seeds), p.name, trials, seeds))
         }
@@ -434,3 +440,5 @@ struct RefilterBench: ParsableCommand {
                      writeSeconds * 1000 / Double(trials)))
     }
 }
+
+extension ProblemStudy.BatchRule: ExpressibleByArgument {}

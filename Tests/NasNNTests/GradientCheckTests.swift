@@ -239,6 +239,33 @@ final class GradientCheckTests: XCTestCase {
 /// than the kernel allows for the transposed input gradient, 1-D, and a grouped convolution
 /// (the im2col path) alongside.
 final class ImplicitGemmTests: XCTestCase {
+    /// The padded copy writes every float of its samples: borders zero (over a buffer of NaN),
+    /// the interior the image, for 2-D, 1-D (no top border) and one-pixel images.
+    func testPaddedCopyWritesBordersAndInterior() throws {
+        var g = TestRng(state: 2)
+        for (shape, top, left) in [([5, 4, 3], 1, 1), ([1, 9, 2], 0, 2), ([1, 1, 1], 2, 3), ([3, 2, 4], 2, 0)] {
+            let s = try Spatial(shape), count = 2
+            let image = Conv2D.PaddedImage(s: s, top: top, left: left)
+            let x = (0..<(count * s.positions * s.channels)).map { _ in g.uniform() }
+            var p = [Float](repeating: .nan, count: count * image.floats + 1)
+            p.withUnsafeMutableBufferPointer { image.fill($0.baseAddress!, from: x, count: count) }
+            XCTAssertTrue(p.last!.isNaN, "\(shape): wrote past its samples")
+            for n in 0..<count {
+                for py in 0..<image.height {
+                    for px in 0..<image.width {
+                        for c in 0..<s.channels {
+                            let y = py - top, xx = px - left
+                            let inside = y >= 0 && y < s.height && xx >= 0 && xx < s.width
+                            let expected = inside ? x[((n * s.height + y) * s.width + xx) * s.channels + c] : 0
+                            XCTAssertEqual(p[n * image.floats + (py * image.width + px) * s.channels + c], expected,
+                                           "\(shape) pad \(top),\(left) at \(n) \(py) \(px) \(c)")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     func testMatchesDirectSums() throws {
         var g = TestRng(state: 4)
         let cases: [(shape: [Int], kernel: Int, stride: Int, padding: Int?, out: Int, groups: Int)] = [

@@ -51,7 +51,7 @@ public final class Conv2D: StraightThroughFusing {
     public var parameters: [Parameter] { [weight] + (bias.map { [$0] } ?? []) }
 
     private var isDepthwise: Bool { groups == inChannels && groups == outChannels && groups > 1 }
-    private var isPointwise: Bool { kernel == (1, 1) && stride == 1 && padding == (0, 0) && groups == 1 }
+    var isPointwise: Bool { kernel == (1, 1) && stride == 1 && padding == (0, 0) && groups == 1 }
 
     func outputSpatial(_ s: Spatial) -> Spatial {
         Spatial(height: (s.height + 2 * padding.height - kernel.height) / stride + 1,
@@ -88,7 +88,7 @@ public final class Conv2D: StraightThroughFusing {
         // Only the depthwise kernel accumulates into its output; the GEMMs overwrite theirs.
         var y = isDepthwise ? Tensor(zeros: [x.batch] + o.shape(like: sample)) : Tensor(uninitialized: [x.batch] + o.shape(like: sample))
         let work = x.batch * macs(sample)
-        let shifted = !isPointwise && !isDepthwise && usesShiftedRows(s)
+        let implicit = usesImplicitGemm
         if training { input = x }
         x.data.withUnsafeBufferPointer { xp in
             weight.value.withUnsafeBufferPointer { wp in
@@ -105,14 +105,15 @@ public final class Conv2D: StraightThroughFusing {
                         Parallel.chunks(x.batch, work: work) { range, _ in
                             for n in range { depthwiseForward(xb + n * s.positions * inChannels, s, wb, yb + n * o.positions * outChannels, o) }
                         }
-                    } else if shifted {
-                        // The bias and a fused clamp are applied as the output is copied out.
+                    } else if implicit {
+                        // The bias and a fused clamp are applied per sample, while its output is in cache.
                         let lo = clamp?.lowerBound ?? -.infinity, hi = clamp?.upperBound ?? .infinity
                         let biasValues = bias?.value ?? []
                         biasValues.withUnsafeBufferPointer { bp in
                             let b = bias == nil ? nil : bp.baseAddress
                             Parallel.chunks(x.batch, work: work) { range, _ in
-                                shiftedForward(xb, s, wb, yb, samples: range, bias: b, clamp: (lo, hi))
+                                implicitForward(xb, s, wb, yb, samples: range, bias: b, clamp: (lo, hi),
+                                                finish: bias != nil || clamp != nil)
                             }
                         }
                     } else {
@@ -123,7 +124,7 @@ public final class Conv2D: StraightThroughFusing {
                 }
             }
         }
-        if !shifted, bias != nil || clamp != nil { addBias(&y, bias?.value, clamp: clamp) }
+        if !implicit, bias != nil || clamp != nil { addBias(&y, bias?.value, clamp: clamp) }
         if training {
             self.clamp = clamp
             output = clamp == nil ? nil : y
@@ -131,8 +132,9 @@ public final class Conv2D: StraightThroughFusing {
         return y
     }
 
-    /// Samples per im2col block: enough rows to keep the GEMM efficient, few enough to stay in cache.
-    private func block(_ o: Spatial) -> Int { max(1, 512 / max(1, o.positions)) }
+    /// Samples per GEMM block (im2col or implicit): enough rows to keep the GEMM efficient, few
+    /// enough for its scratch to stay in cache.
+    func block(_ o: Spatial) -> Int { max(1, 512 / max(1, o.positions)) }
 
     private func convolve(_ x: UnsafePointer<Float>, _ s: Spatial, _ w: UnsafePointer<Float>,
                           _ y: UnsafeMutablePointer<Float>, _ o: Spatial, samples: Range<Int>) {
@@ -224,19 +226,22 @@ public final class Conv2D: StraightThroughFusing {
         let s = try! Spatial(sample)
         let o = outputSpatial(s)
         // col2im and the depthwise kernel add into dx; the other paths write all of it.
-        let overwrites = isPointwise || (!isDepthwise && usesShiftedRows(s))
+        let overwrites = isPointwise || transposesForInputGradient
         let dxShape = needsInputGradient ? x.shape : [0]
         var dx = overwrites ? Tensor(uninitialized: dxShape) : Tensor(zeros: dxShape)
         let chunks = Parallel.chunkCount(x.batch)
         let work = 2 * x.batch * macs(sample)
         var partial = [Float](repeating: 0, count: chunks * weight.count)
+        let flipped = needsInputGradient && transposesForInputGradient ? inputGradientWeights() : []
         x.data.withUnsafeBufferPointer { xp in
             dy.data.withUnsafeBufferPointer { dyp in
                 weight.value.withUnsafeBufferPointer { wp in
                     dx.data.withUnsafeMutableBufferPointer { dxp in
                         partial.withUnsafeMutableBufferPointer { pp in
+                          flipped.withUnsafeBufferPointer { fp in
                             let xb = xp.baseAddress!, db = dyp.baseAddress!, wb = wp.baseAddress!
                             let dxb = needsInputGradient ? dxp.baseAddress : nil, pb = pp.baseAddress!
+                            let fb = flipped.isEmpty ? nil : fp.baseAddress
                             Parallel.chunks(x.batch, work: work) { range, chunk in
                                 let dw = pb + chunk * weight.count
                                 if isPointwise {
@@ -246,12 +251,13 @@ public final class Conv2D: StraightThroughFusing {
                                         depthwiseBackward(xb + n * s.positions * inChannels, s, db + n * o.positions * outChannels, o,
                                                           wb, dxb.map { $0 + n * s.positions * inChannels }, dw)
                                     }
-                                } else if usesShiftedRows(s) {
-                                    shiftedBackward(xb, s, db, wb, dxb, dw, samples: range)
+                                } else if usesImplicitGemm {
+                                    implicitBackward(xb, s, db, wb, flipped: fb, dxb, dw, samples: range)
                                 } else {
                                     convolveBackward(xb, s, db, o, wb, dxb, dw, range)
                                 }
                             }
+                          }
                         }
                     }
                 }

@@ -233,44 +233,97 @@ final class GradientCheckTests: XCTestCase {
     }
 }
 
-/// The im2col-free convolution must equal the im2col one (same layer, same weights).
-final class ShiftedRowsTests: XCTestCase {
-    func testMatchesIm2col() throws {
-        var g = TestRng(state: 4)
-        for (shape, kernel, out) in [([2, 16, 16, 3], 3, 8), ([1, 20, 13, 4], 5, 33), ([3, 300, 2], 5, 6)] {
-            let oneD = shape.count == 3
-            let conv = Conv2D(inChannels: shape.last!, outChannels: out, kernel: kernel, oneDimensional: oneD, rng: &g)
-            let x = g.tensor(shape)
-            let y = conv.forward(x, training: true)
-            let r = g.tensor(y.shape)
-            conv.weight.zeroGradient()
-            let dx = conv.backward(r)
-            // The reference: the same arithmetic through im2col, via an equivalent conv with
-            // explicit padding on a layer too small for the shifted path... computed directly.
-            let s = try Spatial(Array(shape.dropFirst()))
-            let kh = oneD ? 1 : kernel, kw = kernel, ph = kh / 2, pw = kw / 2
-            for n in 0..<shape[0] {
-                for oy in stride(from: 0, to: s.height, by: max(1, s.height / 5)) {
-                    for ox in stride(from: 0, to: s.width, by: max(1, s.width / 5)) {
-                        for o in [0, out - 1] {
-                            var sum = Double(conv.bias!.value[o])
-                            for ky in 0..<kh {
-                                for kx in 0..<kw {
-                                    let iy = oy + ky - ph, ix = ox + kx - pw
-                                    guard iy >= 0, iy < s.height, ix >= 0, ix < s.width else { continue }
-                                    for c in 0..<s.channels {
-                                        sum += Double(x.data[((n * s.height + iy) * s.width + ix) * s.channels + c])
-                                            * Double(conv.weight.value[((ky * kw + kx) * s.channels + c) * out + o])
-                                    }
-                                }
-                            }
-                            XCTAssertEqual(Double(y.data[((n * s.height + oy) * s.width + ox) * out + o]), sum, accuracy: 1e-3)
+/// The im2col-free convolutions (Conv2D+ImplicitGemm) against the same sums in double:
+/// forward, every weight gradient and every input gradient (border pixels, whose taps fall
+/// partly on padding, included), for stride 1 and 2, with and without padding, padding wider
+/// than the kernel allows for the transposed input gradient, 1-D, and a grouped convolution
+/// (the im2col path) alongside.
+final class ImplicitGemmTests: XCTestCase {
+    /// The padded copy writes every float of its samples: borders zero (over a buffer of NaN),
+    /// the interior the image, for 2-D, 1-D (no top border) and one-pixel images.
+    func testPaddedCopyWritesBordersAndInterior() throws {
+        var g = TestRng(state: 2)
+        for (shape, top, left) in [([5, 4, 3], 1, 1), ([1, 9, 2], 0, 2), ([1, 1, 1], 2, 3), ([3, 2, 4], 2, 0)] {
+            let s = try Spatial(shape), count = 2
+            let image = Conv2D.PaddedImage(s: s, top: top, left: left)
+            let x = (0..<(count * s.positions * s.channels)).map { _ in g.uniform() }
+            var p = [Float](repeating: .nan, count: count * image.floats + 1)
+            p.withUnsafeMutableBufferPointer { image.fill($0.baseAddress!, from: x, count: count) }
+            XCTAssertTrue(p.last!.isNaN, "\(shape): wrote past its samples")
+            for n in 0..<count {
+                for py in 0..<image.height {
+                    for px in 0..<image.width {
+                        for c in 0..<s.channels {
+                            let y = py - top, xx = px - left
+                            let inside = y >= 0 && y < s.height && xx >= 0 && xx < s.width
+                            let expected = inside ? x[((n * s.height + y) * s.width + xx) * s.channels + c] : 0
+                            XCTAssertEqual(p[n * image.floats + (py * image.width + px) * s.channels + c], expected,
+                                           "\(shape) pad \(top),\(left) at \(n) \(py) \(px) \(c)")
                         }
                     }
                 }
             }
-            XCTAssertEqual(dx.shape, x.shape)
-            XCTAssertTrue(dx.data.allSatisfy(\.isFinite))
+        }
+    }
+
+    func testMatchesDirectSums() throws {
+        var g = TestRng(state: 4)
+        let cases: [(shape: [Int], kernel: Int, stride: Int, padding: Int?, out: Int, groups: Int)] = [
+            ([2, 16, 16, 3], 3, 1, nil, 8, 1), ([1, 20, 13, 4], 5, 1, nil, 33, 1), ([3, 300, 2], 5, 1, nil, 6, 1),
+            ([2, 9, 11, 5], 3, 2, nil, 7, 1), ([2, 10, 10, 6], 1, 2, 0, 9, 1), ([2, 7, 8, 3], 3, 1, 0, 4, 1),
+            ([2, 6, 6, 2], 3, 1, 3, 5, 1), ([2, 8, 8, 4], 3, 1, nil, 6, 2), ([2, 40, 3], 3, 2, nil, 5, 1),
+        ]
+        for (shape, kernel, stride, padding, out, groups) in cases {
+            let oneD = shape.count == 3
+            let conv = Conv2D(inChannels: shape.last!, outChannels: out, kernel: kernel, stride: stride, padding: padding,
+                              groups: groups, oneDimensional: oneD, rng: &g)
+            for p in conv.parameters { p.value = p.value.map { _ in g.uniform() } }
+            let x = g.tensor(shape)
+            let y = conv.forward(x, training: true)
+            let r = g.tensor(y.shape)
+            conv.parameters.forEach { $0.zeroGradient() }
+            let dx = conv.backward(r)
+            let s = try Spatial(Array(shape.dropFirst())), o = try Spatial(Array(y.shape.dropFirst()))
+            let kh = oneD ? 1 : kernel, kw = kernel, ph = oneD ? 0 : padding ?? kernel / 2, pw = padding ?? kernel / 2
+            let gc = s.channels / groups, go = out / groups
+            var yExpected = [Double](repeating: 0, count: y.count)
+            var dwExpected = [Double](repeating: 0, count: conv.weight.count)
+            var dxExpected = [Double](repeating: 0, count: x.count)
+            for n in 0..<shape[0] {
+                for oy in 0..<o.height {
+                    for ox in 0..<o.width {
+                        let at = ((n * o.height + oy) * o.width + ox) * out
+                        for j in 0..<out { yExpected[at + j] = Double(conv.bias!.value[j]) }
+                        for ky in 0..<kh {
+                            for kx in 0..<kw {
+                                let iy = oy * stride + ky - ph, ix = ox * stride + kx - pw
+                                guard iy >= 0, iy < s.height, ix >= 0, ix < s.width else { continue }
+                                let xi = ((n * s.height + iy) * s.width + ix) * s.channels
+                                for c in 0..<s.channels {
+                                    let group = c / gc, wi = ((ky * kw + kx) * gc + c % gc) * out
+                                    for j in group * go ..< (group + 1) * go {
+                                        let xv = Double(x.data[xi + c]), wv = Double(conv.weight.value[wi + j])
+                                        let gv = Double(r.data[at + j])
+                                        yExpected[at + j] += xv * wv
+                                        dwExpected[wi + j] += xv * gv
+                                        dxExpected[xi + c] += wv * gv
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            let name = "\(shape) k\(kernel) s\(stride) p\(padding.map(String.init) ?? "same") g\(groups)"
+            XCTAssertEqual(dx.shape, x.shape, name)
+            func check(_ actual: [Float], _ expected: [Double], _ what: String) {
+                XCTAssertEqual(actual.count, expected.count, "\(what) \(name)")
+                let worst = zip(actual, expected).map { abs(Double($0) - $1) }.max() ?? 0
+                XCTAssertLessThan(worst, 1e-3, "\(what) \(name)")
+            }
+            check(y.data, yExpected, "y")
+            check(conv.weight.gradient, dwExpected, "dW")
+            check(dx.data, dxExpected, "dx")
         }
     }
 }

@@ -18,6 +18,18 @@ void nas_sgemm(int M, int N, int K,
                const float *B, long rsb, long csb,
                float *C, long ldc, int accumulate);
 
+/* nas_sgemm with rows and depth picked by offset tables, each optional (NULL: the stride):
+   A(i,k) = A[(a_row ? a_row[i] : i*rsa) + (a_k ? a_k[k] : k*csa)],
+   B(k,j) = B[(b_k ? b_k[k] : k*rsb) + j*csb], C(i,j) = C[(c_row ? c_row[i] : i*ldc) + j].
+   Same kernels and the same rounding as nas_sgemm. A convolution over a zero-padded image
+   reads its input through such tables without an im2col copy: only the real output rows,
+   only the real positions of a weight gradient's depth. C rows may overlap in memory (an
+   input gradient's taps); rows are added in order, so the sums are exact. */
+void nas_sgemm_indexed(int M, int N, int K,
+                       const float *A, const long *a_row, long rsa, const long *a_k, long csa,
+                       const float *B, const long *b_k, long rsb, long csb,
+                       float *C, const long *c_row, long ldc, int accumulate);
+
 /* im2col for one NHWC image: cols[(oy*OW+ox), (ky*KW+kx)*C + c] = x[iy, ix, c], zero outside.
    Only the channels of one group (c0 .. c0+gc) are gathered; cx is the image's channel count. */
 void nas_im2col(const float *x, int H, int W, int cx, int c0, int gc,

@@ -3,6 +3,7 @@ import NasCore
 import NasData
 import NasLang
 import NasNN
+import NasSearch
 
 /// `compress(trained, data, prune:, bits:, epochs:)`: prunes and quantizes a copy of a trained
 /// model, fine-tunes it under those constraints and reports accuracy before and after.

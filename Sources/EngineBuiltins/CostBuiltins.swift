@@ -4,6 +4,7 @@ import NasLang
 import NasNN
 import NasQuant
 import NasRender
+import NasSearch
 import NasTrial
 
 /// `cost(model, target)` and `fits(model, target, budget)`: what a model needs on a board,

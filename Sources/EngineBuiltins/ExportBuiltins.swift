@@ -6,6 +6,7 @@ import NasFiles
 import NasLang
 import NasNN
 import NasQuant
+import NasSearch
 
 /// `export(model, to:)` and the statement `export model [as tflite] to "path"`: the integer
 /// network `quantize` measures, written as C99 sources for the board or as a .tflite file.

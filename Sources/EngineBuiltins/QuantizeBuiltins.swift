@@ -3,6 +3,7 @@ import NasData
 import NasLang
 import NasNN
 import NasQuant
+import NasSearch
 
 /// `quantize(trained, data)`: the accuracy the board would get, from the integer-only path.
 enum QuantizeBuiltins {

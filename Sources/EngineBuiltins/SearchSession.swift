@@ -32,13 +32,11 @@ final class SearchSession {
         case .native(let spec as ModelSpec): base = spec
         case .none:
             // Feature vectors get the MLP, sequences the 1-D CNN, images the CNN.
-            let family = data.sampleShape.count == 1 ? "mlp" : data.sampleShape.count == 2 ? "cnn1d" : "cnn"
-            let defaults = ModelBuiltins.families.first { $0.family.rawValue == family }!
-            base = ModelSpec(family: defaults.family, settings: defaults.parameters)
+            base = ModelSpec(family: data.sampleShape.count == 1 ? .mlp : data.sampleShape.count == 2 ? .cnn1d : .cnn)
         default:
             throw call.error("search: 'model' must be a model such as cnn(kernel: 5), not \(call["model"].typeName)", at: "model")
         }
-        let decoder = try SpaceDecoder(space: space, base: base, input: data.sampleShape, classes: data.classCount, span: call.span(of: "space"))
+        let decoder = try SpaceDecoder.checked(space: space, base: base, input: data.sampleShape, classes: data.classCount, span: call.span(of: "space"))
         guard !decoder.dimensions.isEmpty else {
             throw call.error("search: space '\(space.name)' fixes every parameter; there is nothing to search", at: "space",
                              hint: "vary something: width in [8, 16, 32]")

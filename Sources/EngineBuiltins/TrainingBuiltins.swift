@@ -4,6 +4,7 @@ import NasData
 import NasLang
 import NasNN
 import NasRender
+import NasSearch
 
 /// `train(model, data, ...)`: builds the model for the data, trains it with a progress bar
 /// and returns a record of what happened; a NaN or diverging run is recorded, not fatal.

@@ -1,6 +1,6 @@
 import NasCore
-import NasLang
 import NasNN
+import NasStudy
 
 /// The values one setting accepts: a model family's (`width`, `depth`, ...), a training knob
 /// (`lr`, `epochs`, `batch`, `optimizer`) or a compression knob (`channels`, `prune`, `bits`,
@@ -8,47 +8,65 @@ import NasNN
 /// space declaring `dropout in [0, 2]` or `epochs = -1` are refused alike, at the value's span,
 /// before anything trains; and every number that becomes an `Int` is in range first (a space
 /// value of `1e19` or `inf` must be a diagnostic, not a trapping conversion).
-struct KnobDomain {
-    /// The values admitted, as a builtin parameter declares them: `train(epochs:)` and a space's
-    /// `epochs` share one type, so they are checked, and their errors worded, alike.
-    let type: ParameterType
+///
+/// Language-free: the language turns a domain into the builtin parameter type of the same
+/// name (`KnobDomain.type`, EngineBuiltins), so `train(epochs:)` and a space's `epochs` are
+/// checked, and their errors worded, alike.
+public struct KnobDomain: Sendable, Equatable {
+    /// What the knob admits.
+    public enum Values: Sendable, Equatable {
+        /// Whole numbers in the range (odd ones only when `odd`).
+        case whole(ClosedRange<Int>, odd: Bool)
+        /// Plain numbers within the limits.
+        case number(NumberLimits)
+        /// true or false.
+        case flag
+        /// One of the names.
+        case choice([String])
+    }
 
-    static func whole(_ range: ClosedRange<Int>, odd: Bool = false) -> KnobDomain { KnobDomain(type: .integer(range, odd: odd)) }
+    public let values: Values
+
+    public init(_ values: Values) { self.values = values }
+
+    public static func whole(_ range: ClosedRange<Int>, odd: Bool = false) -> KnobDomain { KnobDomain(.whole(range, odd: odd)) }
     /// [0, upper), or [0, upper] when `closed`.
-    static func fraction(upTo upper: Double, closed: Bool = false) -> KnobDomain {
-        KnobDomain(type: .number(.from(0, to: upper, upperIncluded: closed)))
+    public static func fraction(upTo upper: Double, closed: Bool = false) -> KnobDomain {
+        KnobDomain(.number(.from(0, to: upper, upperIncluded: closed)))
     }
     /// Above zero, at most `upper` (finite when `upper` is the largest finite number).
-    static func positive(upTo upper: Double) -> KnobDomain {
-        KnobDomain(type: .number(upper == .greatestFiniteMagnitude ? .positive : .positive(atMost: upper)))
+    public static func positive(upTo upper: Double) -> KnobDomain {
+        KnobDomain(.number(upper == .greatestFiniteMagnitude ? .positive : .positive(atMost: upper)))
     }
-    static let flag = KnobDomain(type: .bool)
-    static func choice(_ names: [String]) -> KnobDomain { KnobDomain(type: .choice(names)) }
+    public static let flag = KnobDomain(.flag)
+    public static func choice(_ names: [String]) -> KnobDomain { KnobDomain(.choice(names)) }
 
-    /// What the domain admits, for messages: "a whole number from 1 to 8".
-    var expectation: String { type.expectation }
+    /// Whether the domain holds whole numbers (stored as exact integers in a spec).
+    public var isWhole: Bool { if case .whole = values { return true }; return false }
 
-    /// Nil when `value` is admitted; otherwise the value as a message shows it, and a hint (a
-    /// did-you-mean for choices).
-    func problem(with value: Value) -> (shown: String, hint: String?)? { type.problem(with: value) }
+    /// An admitted value as an Int (whole-number domains only reach here after their check);
+    /// `fallback` for anything else, never a trap (a `1e19` or `inf` is not an Int).
+    public static func int(_ value: ParameterValue, default fallback: Int) -> Int {
+        guard case .number(let v) = value else { return fallback }
+        return int(v, default: fallback)
+    }
 
-    /// An admitted value as an Int (whole-number domains only reach here after `problem`).
-    static func int(_ value: Value, default fallback: Int) -> Int {
-        guard case .number(let q) = value, let v = Quantity(value: q.value.rounded()).exactInt else { return fallback }
-        return v
+    /// `v` rounded to an Int, or `fallback` when it has none.
+    public static func int(_ v: Double, default fallback: Int) -> Int {
+        Quantity(value: v.rounded()).exactInt ?? fallback
     }
 
     // MARK: - The knobs
 
     /// `train(optimizer:)` and a space's `optimizer`.
-    static let optimizers = TrainingOptions.OptimizerChoice.names
+    public static let optimizers = TrainingOptions.OptimizerChoice.names
     /// `train(schedule:)`: the learning-rate schedule after the warm-up.
-    enum Schedule: String, CaseIterable {
+    public enum Schedule: String, CaseIterable, Sendable {
         case cosine, step, constant
     }
 
     /// Training knobs a space may vary (they are `train`'s arguments of the same names).
-    static let training: [(String, KnobDomain)] = [
+    public static let training: [(String, KnobDomain)] = [
         ("lr", .positive(upTo: .greatestFiniteMagnitude)),
         ("epochs", .whole(1...10_000)),
         ("batch", .whole(1...4096)),
@@ -59,7 +77,7 @@ struct KnobDomain {
     ]
 
     /// Compression knobs a space may vary (`compress`'s arguments; `finetune` is its epochs).
-    static let compression: [(String, KnobDomain)] = [
+    public static let compression: [(String, KnobDomain)] = [
         ("channels", .fraction(upTo: 0.95, closed: true)),
         ("gradual", .flag),
         ("prune", .fraction(upTo: 1)),
@@ -71,10 +89,10 @@ struct KnobDomain {
     /// The largest width multiplier `mobilenet` takes. The multiplier scales every layer's
     /// channels (weights grow with its square); past 4x MobileNetV3-Small is far beyond any
     /// microcontroller, and `mobilenet(width: 100)` would allocate gigabytes of weights.
-    static let maxMobileNetWidth = 4.0
+    public static let maxMobileNetWidth = 4.0
 
     /// A model family's setting.
-    static func family(_ family: ModelSpec.Family, _ name: String) -> KnobDomain? {
+    public static func family(_ family: ModelSpec.Family, _ name: String) -> KnobDomain? {
         switch (family, name) {
         case (_, "batchnorm"): return .flag
         case (_, "dropout"): return .fraction(upTo: 1)
@@ -88,42 +106,25 @@ struct KnobDomain {
         }
     }
 
+    /// A training or compression knob's domain by name (`"epochs"`); nil for any other name.
+    public static func engineKnob(_ name: String) -> KnobDomain? {
+        (training + compression).first { $0.0 == name }?.1
+    }
+
     /// A training or compression knob's domain by name (`"epochs"`).
-    static func named(_ name: String) -> KnobDomain {
-        guard let d = (training + compression).first(where: { $0.0 == name })?.1 else {
+    public static func named(_ name: String) -> KnobDomain {
+        guard let d = engineKnob(name) else {
             preconditionFailure("no knob named \(name)")  // a programming error: names are literals in the engine
         }
         return d
     }
 
     /// The domain of a knob named in a space, for the families the space can build.
-    static func knob(_ name: String, families: [ModelSpec.Family]) -> [KnobDomain] {
-        if let d = (training + compression).first(where: { $0.0 == name })?.1 { return [d] }
-        if name == "family" { return [.choice(ModelBuiltins.families.map(\.family.rawValue))] }
+    public static func knob(_ name: String, families: [ModelSpec.Family]) -> [KnobDomain] {
+        if let d = engineKnob(name) { return [d] }
+        if name == "family" { return [.choice(ModelSpec.Family.allCases.map(\.rawValue))] }
         return families.compactMap { f in
-            ModelBuiltins.families.first { $0.family == f }?.parameters.contains { $0.0 == name } == true ? family(f, name) : nil
+            f.defaults.contains { $0.0 == name } ? family(f, name) : nil
         }
     }
 }
-
-extension KnobDomain {
-    /// Teaches the language the engine's knobs: `check` refuses unknown names for choice knobs,
-    /// and a space declaration is checked against every family-independent knob's domain when
-    /// it runs (the family's settings are checked at `search`, once the family is known).
-    static func register(into r: inout BuiltinRegistry) {
-        r.defineKnobChoices("optimizer", optimizers)
-        r.defineKnobChoices("family", ModelBuiltins.families.map(\.family.rawValue))
-        r.checkSpaces { space in
-            for p in space.parameters {
-                guard let domain = (training + compression).first(where: { $0.0 == p.name })?.1 else { continue }
-                for value in SpaceDecoder.choices(p) {
-                    if let (shown, hint) = domain.problem(with: value) {
-                        throw Diagnostic("space '\(space.name)': '\(p.name)' must be \(domain.expectation), not \(shown)",
-                                         at: p.span, hint: hint)
-                    }
-                }
-            }
-        }
-    }
-}
-

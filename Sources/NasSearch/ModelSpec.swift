@@ -1,18 +1,16 @@
 import NasCore
-import NasData
-import NasLang
 import NasNN
-import NasRender
+import NasStudy
 
-/// An architecture as the language holds it: a family and its hyperparameters, built into
-/// weights only when the input is known (at `train`, or for a `summary`). So
-/// `cnn(width: 16)` is a plain value a search space can vary.
-struct ModelSpec: NativeValue {
-    enum Family: String, CaseIterable {
+/// An architecture: a family and its hyperparameters, built into weights only when the input
+/// is known (at `train`, or for a `summary`). So `cnn(width: 16)` is a plain value a search
+/// space can vary. Language-free: the language shows a spec as a value (EngineBuiltins).
+public struct ModelSpec: Sendable {
+    public enum Family: String, CaseIterable, Sendable {
         case cnn, cnn1d, resnet, mobilenet, dscnn, mlp
 
         /// What `summary` and `show` assume without data: each family's usual task.
-        var defaultInput: (shape: [Int], classes: Int) {
+        public var defaultInput: (shape: [Int], classes: Int) {
             switch self {
             case .cnn, .resnet, .mobilenet: return ([32, 32, 3], 10)
             case .cnn1d: return ([128, 3], 6)
@@ -20,45 +18,42 @@ struct ModelSpec: NativeValue {
             case .mlp: return ([64], 4)
             }
         }
-    }
 
-    let family: Family
-    /// Hyperparameters in the order the builder takes them, as the user sees them.
-    let settings: [(String, Value)]
-
-    var typeName: String { "model" }
-    var memberNames: [String] { ["family"] + settings.map(\.0) + ["params", "macs"] }
-
-    func member(_ name: String) -> Value? {
-        if name == "family" { return .string(family.rawValue) }
-        if let setting = settings.first(where: { $0.0 == name }) { return setting.1 }
-        let input = family.defaultInput
-        guard let model = try? build(input: input.shape, classes: input.classes, seed: 1) else { return nil }
-        switch name {
-        case "params": return .number(Double(model.parameterCount))
-        case "macs": return .number(Double(model.macs))
-        default: return nil
+        /// The family's settings with their defaults, in the order the builder takes them
+        /// (`cnn()` is `cnn(width: 16, depth: 3, kernel: 3, batchnorm: true, dropout: 0)`).
+        public var defaults: [(String, ParameterValue)] {
+            switch self {
+            case .cnn: return [("width", .number(16)), ("depth", .number(3)), ("kernel", .number(3)), ("batchnorm", .bool(true)), ("dropout", .number(0))]
+            case .cnn1d: return [("width", .number(16)), ("depth", .number(3)), ("kernel", .number(5)), ("batchnorm", .bool(true)), ("dropout", .number(0))]
+            case .resnet: return [("width", .number(16)), ("stacks", .number(3)), ("blocks", .number(1))]
+            case .mobilenet: return [("width", .number(1)), ("blocks", .number(5))]
+            case .dscnn: return [("filters", .number(64)), ("blocks", .number(4))]
+            case .mlp: return [("units", .number(128)), ("layers", .number(3)), ("batchnorm", .bool(true)), ("dropout", .number(0))]
+            }
         }
     }
 
-    var summary: String {
+    public let family: Family
+    /// Hyperparameters in the order the builder takes them, as the user sees them.
+    public let settings: [(String, ParameterValue)]
+
+    public init(family: Family, settings: [(String, ParameterValue)]) {
+        self.family = family
+        self.settings = settings
+    }
+
+    /// The family with its default settings.
+    public init(family: Family) { self.init(family: family, settings: family.defaults) }
+
+    /// `cnn(width: 16, depth: 3, ...)`, as scripts write it.
+    public var summary: String {
         family.rawValue + "(" + settings.map { "\($0.0): \($0.1.inline)" }.joined(separator: ", ") + ")"
     }
 
     /// The layer table's title for the family's default input.
-    var defaultInputTitle: String {
+    public var defaultInputTitle: String {
         let input = family.defaultInput
         return "\(summary) on \(describe(shape: input.shape)) input, \(input.classes) classes"
-    }
-
-    func render() -> String {
-        let input = family.defaultInput
-        do {
-            let model = try build(input: input.shape, classes: input.classes, seed: 1)
-            return LayerTable.render(model, title: defaultInputTitle)
-        } catch {
-            return summary + "\n(cannot build for \(describe(shape: input.shape)): \(error))\n"
-        }
     }
 
     /// A whole-number setting; values reach a spec only through `KnobDomain` checks, and the
@@ -69,8 +64,8 @@ struct ModelSpec: NativeValue {
     }
 
     private func double(_ name: String) -> Double {
-        guard case .number(let q)? = settings.first(where: { $0.0 == name })?.1 else { return 0 }
-        return q.value
+        guard case .number(let v)? = settings.first(where: { $0.0 == name })?.1 else { return 0 }
+        return v
     }
 
     private func flag(_ name: String) -> Bool {
@@ -80,7 +75,7 @@ struct ModelSpec: NativeValue {
 
     /// An upper estimate of the weights, checked before building so a huge request is an error
     /// rather than an allocation that takes the machine down.
-    func estimatedParameters(inputChannels: Int, inputFeatures: Int = 1) -> Double {
+    public func estimatedParameters(inputChannels: Int, inputFeatures: Int = 1) -> Double {
         switch family {
         case .cnn, .cnn1d:
             var total = 0.0, channels = Double(inputChannels)
@@ -105,10 +100,10 @@ struct ModelSpec: NativeValue {
         }
     }
 
-    static let parameterLimit = 50_000_000.0
+    public static let parameterLimit = 50_000_000.0
 
     /// Weights for this input shape and class count, from the seed.
-    func build(input: [Int], classes: Int, seed: UInt64) throws -> Model {
+    public func build(input: [Int], classes: Int, seed: UInt64) throws -> Model {
         let estimate = estimatedParameters(inputChannels: input.last ?? 1, inputFeatures: input.reduce(1, *))
         guard estimate <= Self.parameterLimit else {
             throw ShapeError("\(summary) would have about \(NumberFormat.count(Int(min(estimate, 1e15)))) parameters; nasbook builds models up to \(NumberFormat.count(Int(Self.parameterLimit)))")
@@ -135,66 +130,7 @@ struct ModelSpec: NativeValue {
     }
 }
 
-/// A trained network: its weights, the spec it came from and the normalization it expects.
-struct TrainedModel: NativeValue {
-    let spec: ModelSpec
-    let model: Model
-    let normalization: Normalization?
-    /// Weight bit-widths per weighted layer once compressed; nil: 8-bit.
-    var bits: [BitWidth]? = nil
-    /// The first training samples (normalized), on which `export` calibrates int8 activations
-    /// when no data is passed: the samples `quantize` calibrates on with its defaults.
-    var calibration: [[Float]] = []
-
-    /// How many training samples a trained model keeps for calibration (`quantize`'s default).
-    static let calibrationCount = 100
-
-    var typeName: String { "trained model" }
-    var memberNames: [String] { ["spec", "params", "macs", "input", "classes"] }
-
-    func member(_ name: String) -> Value? {
-        switch name {
-        case "spec": return .native(spec)
-        case "params": return .number(Double(model.parameterCount))
-        case "macs": return .number(Double(model.macs))
-        case "input": return .list(model.inputShape.map { .number(Double($0)) })
-        case "classes": return .number(Double(model.classes))
-        default: return nil
-        }
-    }
-
-    var summary: String { "trained \(spec.summary), \(NumberFormat.count(model.parameterCount)) params" }
-
-    /// `data` split as `train` splits it (stratified, same fraction and seed) and normalized with
-    /// the statistics the model was trained with; no validation part when `fraction` is 0.
-    func split(_ data: Dataset, fraction: Double, seed: UInt64) -> (train: Dataset, validation: Dataset?) {
-        var train = data, validation: Dataset?
-        if fraction > 0 {
-            let parts = data.split(validationFraction: fraction, seed: seed)
-            train = parts.train
-            validation = parts.validation
-        }
-        if let normalization {
-            train = normalization.apply(to: train)
-            validation = validation.map { normalization.apply(to: $0) }
-        }
-        return (train, validation)
-    }
-
-    func render() -> String {
-        LayerTable.render(model, title: "trained \(spec.summary) on \(describe(shape: model.inputShape)) input, \(model.classes) classes")
-    }
-}
-
-/// The per-layer table `summary` and `show` print.
-enum LayerTable {
-    static func render(_ model: Model, title: String) -> String {
-        let rows = model.summary().map { row in
-            [String(repeating: "  ", count: row.depth) + row.kind, describe(shape: row.outputShape),
-             String(row.parameters), String(row.macs)]
-        }
-        let table = TextTable(title: title, columns: [.init("layer"), .init("output"), .init("params", .right), .init("MACs", .right)],
-                              rows: rows).render()
-        return table + "\n\(model.parameterCount) parameters, \(model.macs) MACs per inference\n"
-    }
+/// Shapes as users read them: `32x32x3`.
+public func describe(shape: [Int]) -> String {
+    shape.map(String.init).joined(separator: "x")
 }

@@ -9,7 +9,8 @@ enum SearchBuiltins {
     /// `search(trials:)` and `resume(trials:)`: how many trials a study runs.
     static let trialCount = ParameterType.integer(atLeast: 1, atMost: 100_000)
 
-    static let strategies = ["random", "sobol", "nsga2", "parego", "mobo", "nehvi", "turbo", "morbo", "ars_mobo", "ars_layers"]
+    /// The strategies' names, from their one registry (`NasOptimize.StrategyRegistry`).
+    static let strategies = StrategyRegistry.names
 
     static func register(into r: inout BuiltinRegistry, session: SearchSession) {
         // Strategy and metric names as bare words: `strategy: ars_mobo`, `s.best(by: accuracy)`.
@@ -83,24 +84,14 @@ enum SearchBuiltins {
 
     /// The strategy named `name`, or an error listing the known ones.
     static func strategy(named name: String, _ call: BuiltinCall, seed: UInt64, dimensions: Int) throws -> any Strategy {
-        if ["sobol", "parego", "mobo", "nehvi", "turbo", "morbo", "ars_mobo", "ars_layers"].contains(name), dimensions > Sobol.maxDimensions {
-            throw call.error("search: \(name) supports up to \(Sobol.maxDimensions) dimensions, this search has \(dimensions)", at: "strategy")
-        }
-        switch name {
-        case "random": return RandomSearch(seed: seed)
-        case "sobol": return SobolSearch(seed: seed)
-        case "nsga2": return NSGA2(seed: seed)
-        case "parego": return ParEGO(seed: seed)
-        case "mobo": return ExpectedHypervolumeSearch(seed: seed)
-        case "nehvi": return ExpectedHypervolumeSearch(seed: seed, noisy: true)
-        case "turbo": return TuRBO(seed: seed)
-        case "morbo": return MORBO(seed: seed)
-        case "ars_mobo": return ARSMOBO(seed: seed)
-        case "ars_layers": return LayerwiseARSMOBO(seed: seed)
-        default:
+        guard let entry = StrategyRegistry.entry(named: name) else {
             throw call.error("search: unknown strategy \"\(name)\"", at: "strategy",
                              hint: Suggestions.hint(for: name, in: strategies) ?? "use one of: " + strategies.joined(separator: ", "))
         }
+        if let limit = entry.maxDimensions, dimensions > limit {
+            throw call.error("search: \(name) supports up to \(limit) dimensions, this search has \(dimensions)", at: "strategy")
+        }
+        return entry.make(seed)
     }
 
     static func searchProblem(_ p: ProblemValue, _ call: BuiltinCall) throws -> Value {

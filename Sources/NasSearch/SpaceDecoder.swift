@@ -1,7 +1,7 @@
 import Foundation
 import NasCore
-import NasNN
 import NasCost
+import NasNN
 import NasOptimize
 import NasStudy
 import NasTrial

@@ -120,7 +120,7 @@ let package = Package(
         .testTarget(name: "NasTrialTests", dependencies: ["NasCore", "NasTrial", "NasNN", "NasData", "NasCost"]),
         .testTarget(name: "NasExportTests", dependencies: ["NasCore", "NasExport", "NasQuant", "NasNN", "NasData", "NasCost", "NasCompress"]),
         .testTarget(name: "NasQuantTests", dependencies: ["NasCore", "NasQuant", "NasNN", "NasData", "NasCost", "CNasKernels"]),
-        .testTarget(name: "EngineBuiltinsTests", dependencies: ["NasCore", "EngineBuiltins", "NasLang", "NasSearch", "NasNN", "NasCost", "NasCompress", "NasQuant",
+        .testTarget(name: "EngineBuiltinsTests", dependencies: ["NasCore", "EngineBuiltins", "NasLang", "NasSearch", "NasStudy", "NasNN", "NasCost", "NasCompress", "NasQuant",
                                                              "NasExport"]),
         .testTarget(name: "NasREPLTests", dependencies: ["NasREPL", "NasLang", "EngineBuiltins", "LineEditor"]),
         .testTarget(name: "NasbookCLITests", dependencies: ["nasbook", "PostgresTestCluster"]),

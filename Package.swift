@@ -86,7 +86,7 @@ let package = Package(
         .executableTarget(
             name: "nasbook",
             dependencies: [
-                "NasLang", "NasREPL", "LineEditor", "EngineBuiltins", "NasFiles", "NasSearch", "NasStudy",
+                "NasCore", "NasLang", "NasREPL", "LineEditor", "EngineBuiltins", "NasFiles", "NasSearch", "NasStudy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

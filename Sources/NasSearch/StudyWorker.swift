@@ -1,8 +1,6 @@
 import Foundation
 import NasCore
-import NasLang
 import NasNN
-import NasSearch
 import NasStudy
 import NasTrial
 #if canImport(Glibc)
@@ -19,16 +17,16 @@ import Glibc
 /// Workers do not decide anything: the proposer already cost-checked every planned point, and
 /// each trial's seed is stored with it, so a trial trains to the same network on any worker and
 /// any thread count.
-struct StudyWorker {
-    let study: Study
-    let decoder: SpaceDecoder
-    let runner: TrialRunner
-    let data: TrialData
-    let assignment: WorkerAssignment
+public struct StudyWorker {
+    public let study: Study
+    public let decoder: SpaceDecoder
+    public let runner: TrialRunner
+    public let data: TrialData
+    public let assignment: WorkerAssignment
     /// How often the worker renews its lease; the proposer's timeout is several times longer.
-    var heartbeatInterval: TimeInterval = 0.5
+    public var heartbeatInterval: TimeInterval = 0.5
     /// How long to wait between looks for a planned trial.
-    var pollInterval: TimeInterval = 0.2
+    public var pollInterval: TimeInterval = 0.2
 
     /// Test hook: with `NASBOOK_FAULT_TRIAL_PAUSE=S` a worker holds each claimed trial for S
     /// seconds (heartbeating) before training it, so tests of the binary can kill a worker
@@ -37,14 +35,22 @@ struct StudyWorker {
     let pause = ProcessInfo.processInfo.environment[StudyWorker.pauseVariable].flatMap(Double.init) ?? 0
 
     /// What the worker did, for its last line.
-    struct Summary {
-        var finished = 0
-        var lost = 0
+    public struct Summary {
+        public var finished = 0
+        public var lost = 0
+    }
+
+    public init(study: Study, decoder: SpaceDecoder, runner: TrialRunner, data: TrialData, assignment: WorkerAssignment) {
+        self.study = study
+        self.decoder = decoder
+        self.runner = runner
+        self.data = data
+        self.assignment = assignment
     }
 
     /// Runs until the study is finished, `shouldStop` (Ctrl-C, SIGTERM), or the parent proposer
     /// is gone. Errors of the storage (the database went away) end the worker with that error.
-    func run(log: (String) -> Void, shouldStop: @escaping () -> Bool) throws -> Summary {
+    public func run(log: (String) -> Void, shouldStop: @escaping () -> Bool) throws -> Summary {
         let storage = study.storage
         let host = ProcessInfo.processInfo.hostName
         var me = WorkerRecord(id: assignment.id, host: host, pid: Int(getpid()), threads: assignment.threads ?? Parallel.threads,

@@ -77,15 +77,16 @@ let package = Package(
         // The search use case without the language: the ask/tell loop every search runs (test
         // problems and network searches), test-problem studies, the `Study` whose trials live
         // in one `StudyStorage` (SQLite or memory) with open/resume/fingerprint checks, and the
-        // cost oracle (memoized costs of a space's points from the cost model).
-        .target(name: "NasSearch", dependencies: ["NasCore", "NasOptimize", "NasStudy", "NasStudyPostgres", "NasTrial", "NasCost"]),
+        // cost oracle (memoized costs of a space's points from the cost model); network spaces,
+        // their knobs' domains, model specs and the decoder from points to trial plans.
+        .target(name: "NasSearch", dependencies: ["NasCore", "NasOptimize", "NasStudy", "NasStudyPostgres", "NasTrial", "NasCost", "NasNN"]),
         // The engine's builtins for the language: datasets, models, training, summaries.
         .target(name: "EngineBuiltins", dependencies: ["NasCore", "NasSearch", "NasLang", "NasRender", "NasNN", "NasData", "NasCost", "NasCompress", "NasQuant", "NasOptimize", "NasTrial", "NasStudy", "NasExport", "NasFiles"]),
         // The command-line front end: REPL, run, check, replay.
         .executableTarget(
             name: "nasbook",
             dependencies: [
-                "NasLang", "NasREPL", "LineEditor", "EngineBuiltins", "NasFiles", "NasSearch", "NasStudy",
+                "NasCore", "NasLang", "NasREPL", "LineEditor", "EngineBuiltins", "NasFiles", "NasSearch", "NasStudy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -119,7 +120,7 @@ let package = Package(
         .testTarget(name: "NasTrialTests", dependencies: ["NasCore", "NasTrial", "NasNN", "NasData", "NasCost"]),
         .testTarget(name: "NasExportTests", dependencies: ["NasCore", "NasExport", "NasQuant", "NasNN", "NasData", "NasCost", "NasCompress"]),
         .testTarget(name: "NasQuantTests", dependencies: ["NasCore", "NasQuant", "NasNN", "NasData", "NasCost", "CNasKernels"]),
-        .testTarget(name: "EngineBuiltinsTests", dependencies: ["NasCore", "EngineBuiltins", "NasLang", "NasNN", "NasCost", "NasCompress", "NasQuant",
+        .testTarget(name: "EngineBuiltinsTests", dependencies: ["NasCore", "EngineBuiltins", "NasLang", "NasSearch", "NasStudy", "NasNN", "NasCost", "NasCompress", "NasQuant",
                                                              "NasExport"]),
         .testTarget(name: "NasREPLTests", dependencies: ["NasREPL", "NasLang", "EngineBuiltins", "LineEditor"]),
         .testTarget(name: "NasbookCLITests", dependencies: ["nasbook", "PostgresTestCluster"]),

@@ -72,13 +72,15 @@ extension SearchSession {
 
     /// `tell(s, t, accuracy: 0.91, latency: 3.2 ms)`, or `tell(s, t, failed: "did not flash")`.
     func tell(_ study: NetworkStudy, call: BuiltinCall) throws -> Value {
-        let number: Int
+        // The parameter's type admits a whole number from 1 or a trial record; a record's
+        // `trial` field may have been changed, so it converts without trapping.
+        let given: Double?
         switch call["trial"] {
-        case .number(let q) where q.value == q.value.rounded() && q.value >= 1: number = Int(q.value)
-        case .record(let r):
-            guard case .number(let q)? = r["trial"] else { fallthrough }
-            number = Int(q.value)
-        default:
+        case .number(let q): given = q.value
+        case .record(let r): if case .number(let q)? = r["trial"] { given = q.value } else { given = nil }
+        default: given = nil
+        }
+        guard let number = given.flatMap({ Quantity(value: $0).exactInt }), number >= 1 else {
             throw call.error("tell: 'trial' must be the record ask(s) returned, or its number", at: "trial")
         }
         guard var row = try study.store.trials().first(where: { $0.number == number }) else {

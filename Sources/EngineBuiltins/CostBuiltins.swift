@@ -1,26 +1,33 @@
 import NasCore
 import NasCost
+import NasData
 import NasLang
 import NasNN
 import NasQuant
 import NasRender
+import NasSearch
 import NasTrial
 
 /// `cost(model, target)` and `fits(model, target, budget)`: what a model needs on a board,
 /// computed from its shape alone, so budgets are checked before anything is trained.
 enum CostBuiltins {
+    /// A model spec or a trained model: the body tells them apart.
+    static let model = TypedParameter<Value>(value: "model", .anyModel)
+    /// Read by `target(_:)`, which also turns a board record into the cost model's board.
+    static let targetBoard = TypedParameter<Value>(value: "target", .board)
+    /// Fitted to the model's weighted layers by `bitWidths`.
+    static let bits = TypedParameter<Value>(value: "bits", .bitWidths, default: Value.none)
+    static let data = TypedParameter<Dataset?>(optionalDataset: "data")
+    static let budget = TypedParameter<Budget?>(optionalBudget: "budget")
+
     static func register(into r: inout BuiltinRegistry) {
-        r.register(Builtin("cost", [
-            .init("model", .anyModel), .init("target", .board), .init("bits", .bitWidths, default: Value.none),
-            .init("data", .dataset, default: Value.none),
-        ], doc: "Flash, RAM (tensor-arena plan), MACs and estimated latency of a model on a board, with a per-layer table. bits: weight bit-width, one number or a list per weighted layer (default: the model's own, 8 unless compressed).") { call in
+        r.register(Builtin("cost", declaring: [model, targetBoard, bits, data],
+                           doc: "Flash, RAM (tensor-arena plan), MACs and estimated latency of a model on a board, with a per-layer table. bits: weight bit-width, one number or a list per weighted layer (default: the model's own, 8 unless compressed).") { call in
             let (report, board) = try evaluate(call)
             return .native(CostValue(report: report, board: board.name))
         })
-        r.register(Builtin("fits", [
-            .init("model", .anyModel), .init("target", .board), .init("budget", .budget, default: Value.none),
-            .init("bits", .bitWidths, default: Value.none), .init("data", .dataset, default: Value.none),
-        ], doc: "Whether a model fits the board's RAM and flash and the budget's ram/flash/macs/params/latency limits; lists what does not.") { call in
+        r.register(Builtin("fits", declaring: [model, targetBoard, budget, bits, data],
+                           doc: "Whether a model fits the board's RAM and flash and the budget's ram/flash/macs/params/latency limits; lists what does not.") { call in
             let (report, board) = try evaluate(call)
             var violations: [Value] = []
             // Costs only: accuracy and loss are known after training, so their limits are not judged here.
@@ -28,7 +35,7 @@ enum CostBuiltins {
             for limit in NetworkStudy.boardLimits(board) where !limit.admits(costs) {
                 violations.append(.string("\(limit.metric.name) \(limit.metric.format(costs[limit.metric] ?? .nan, beside: limit.limit)) exceeds the board's \(limit.limitQuantity.description)"))
             }
-            if case .budget(let budget) = call["budget"] {
+            if let budget = try call[Self.budget] {
                 for constraint in budget.constraints {
                     guard let value = costs[constraint.metric], !constraint.admits(value) else { continue }
                     violations.append(.string("\(constraint.metric.name) \(constraint.metric.format(value, beside: constraint.limit)) violates \(constraint.description)"))
@@ -44,14 +51,13 @@ enum CostBuiltins {
         let model: Model
         var compressedBits: [BitWidth]?
         var trainedWeights = false
-        switch call["model"] {
+        switch try call[Self.model] {
         case .native(let trained as TrainedModel):
             model = trained.model
             compressedBits = trained.bits
             trainedWeights = true
         case .native(let spec as ModelSpec):
-            if call.optional("data") != nil {
-                let data = try call.dataset("data")
+            if let data = try call[Self.data] {
                 model = try ModelBuiltins.build(spec, input: data.sampleShape, classes: data.classCount, seed: 1, call: call)
             } else {
                 let input = spec.family.defaultInput

@@ -6,45 +6,51 @@ enum DatasetBuiltins {
     /// The most samples a generator makes or `take` keeps; the memory check refuses sooner for large samples.
     static let maxCount = 1 << 20
 
+    /// How many samples a generator makes.
+    static let count = TypedParameter<Int>("count", .integer(atLeast: 1, atMost: maxCount), default: 2000)
+    static let seed = TypedParameter<UInt64>.seed()
+
+    static let size = TypedParameter<Int>("size", .integer(atLeast: 8, atMost: 512), default: 32)
+    static let noise = TypedParameter<Double>("noise", .number(.nonNegative), default: 0.1)
+    static let length = TypedParameter<Int>("length", .integer(atLeast: 16, atMost: 1 << 16), default: 128)
+    static let channels = TypedParameter<Int>("channels", .integer(atLeast: 1, atMost: 64), default: 3)
+    static let split = TypedParameter<Loaders.Split>("split", default: .train)
+    static let directory = TypedParameter<String?>(optionalReadPath: "directory")
+    static let images = TypedParameter<String>(readPath: "images")
+    static let labels = TypedParameter<String>(readPath: "labels")
+    static let path = TypedParameter<String>(readPath: "path")
+    static let label = TypedParameter<String?>("label")
+    static let inputs = TypedParameter<String>(readPath: "inputs")
+    static let takeData = TypedParameter<Dataset>(dataset: "data")
+    static let takeCount = TypedParameter<Int>("count", .integer(atLeast: 1, atMost: maxCount))
+
     static func register(into r: inout BuiltinRegistry) {
-        r.register(Builtin("dataset.shapes", [
-            .init("count", .integer(atLeast: 1, atMost: maxCount), default: .number(2000)),
-            .init("size", .integer(atLeast: 8, atMost: 512), default: .number(32)),
-            .init("seed", .seed, default: .number(1)), .init("noise", .number(.nonNegative), default: .number(0.1)),
-        ], doc: "Synthetic RGB images (size x size x 3) of 10 kinds of coloured shapes on noisy backgrounds; deterministic from the seed.") { call in
-            let size = try call.integer("size")
-            let count = try call.integer("count")
+        r.register(Builtin("dataset.shapes", declaring: [count, size, seed, noise],
+                           doc: "Synthetic RGB images (size x size x 3) of 10 kinds of coloured shapes on noisy backgrounds; deterministic from the seed.") { call in
+            let size = try call[Self.size], count = try call[Self.count]
             try call.requireMemory(count * size * size * 3, for: "\(count) images of \(size)x\(size)x3")
-            let noise = try call.number("noise")
-            let seed = try call.seed()
+            let noise = try call[Self.noise], seed = try call[Self.seed]
             return try interruptible(call) { stop in
                 Synthetic.shapes(count: count, size: size, seed: seed, noise: Float(noise), shouldStop: stop)
             }
         })
-        r.register(Builtin("dataset.motion", [
-            .init("count", .integer(atLeast: 1, atMost: maxCount), default: .number(2000)),
-            .init("length", .integer(atLeast: 16, atMost: 1 << 16), default: .number(128)),
-            .init("channels", .integer(atLeast: 1, atMost: 64), default: .number(3)), .init("seed", .seed, default: .number(1)),
-        ], doc: "Synthetic accelerometer-like windows (length x channels) of 6 activities; deterministic from the seed.") { call in
-            let length = try call.integer("length")
-            let count = try call.integer("count"), channels = try call.integer("channels")
+        r.register(Builtin("dataset.motion", declaring: [count, length, channels, seed],
+                           doc: "Synthetic accelerometer-like windows (length x channels) of 6 activities; deterministic from the seed.") { call in
+            let length = try call[Self.length], count = try call[Self.count], channels = try call[Self.channels]
             try call.requireMemory(count * length * channels, for: "\(count) windows of \(length)x\(channels)")
-            let seed = try call.seed()
+            let seed = try call[Self.seed]
             return try interruptible(call) { stop in
                 Synthetic.motion(count: count, length: length, channels: channels, seed: seed, shouldStop: stop)
             }
         })
-        r.register(Builtin("dataset.fashion_mnist", [
-            .init("split", .choice(of: Loaders.Split.self), default: .string("train")),
-            .init("directory", .path, default: Value.none),
-        ], doc: "Fashion-MNIST (28x28x1, 10 classes) from Debian's dataset-fashion-mnist package or a directory of IDX files.") { call in
-            let split = try call.choice("split", as: Loaders.Split.self)
-            let directory = call.optional("directory") == nil ? nil : try call.path("directory")
+        r.register(Builtin("dataset.fashion_mnist", declaring: [split, directory],
+                           doc: "Fashion-MNIST (28x28x1, 10 classes) from Debian's dataset-fashion-mnist package or a directory of IDX files.") { call in
+            let split = try call[Self.split], directory = try call[Self.directory]
             return try load(call) { try Loaders.fashionMNIST(directory: directory, split: split) }
         })
-        r.register(Builtin("dataset.idx", [.init("images", .path), .init("labels", .path)],
+        r.register(Builtin("dataset.idx", declaring: [images, labels],
                            doc: "Images and labels in IDX format (MNIST style; .gz accepted).") { call in
-            let images = try call.path("images"), labels = try call.path("labels")
+            let images = try call[Self.images], labels = try call[Self.labels]
             return try load(call) { try Loaders.idx(images: images, labels: labels) }
         })
         r.register(Builtin("dataset.cifar10", [.init("files", .either([.path, .list(.path)]))],
@@ -57,28 +63,26 @@ enum DatasetBuiltins {
             }
             return try load(call) { try Loaders.cifar10(files: files) }
         })
-        r.register(Builtin("dataset.ts", [.init("path", .path)],
+        r.register(Builtin("dataset.ts", declaring: [path],
                            doc: "A UCR/UEA time-series classification file (.ts).") { call in
-            let path = try call.path("path")
+            let path = try call[Self.path]
             return try load(call) { try Loaders.ts(path: path) }
         })
-        r.register(Builtin("dataset.csv", [.init("path", .path), .init("label", .string, default: Value.none)],
+        r.register(Builtin("dataset.csv", declaring: [path, label],
                            doc: "Numeric features from a CSV file; the label column is `label:` or the last column.") { call in
-            let path = try call.path("path")
-            let label = call.optional("label") == nil ? nil : try call.string("label")
+            let path = try call[Self.path], label = try call[Self.label]
             return try load(call) { try Loaders.csv(path: path, labelColumn: label) }
         })
-        r.register(Builtin("dataset.npy", [.init("inputs", .path), .init("labels", .path)],
+        r.register(Builtin("dataset.npy", declaring: [inputs, labels],
                            doc: "Inputs and labels from two .npy files (C order; float32/float64/uint8 inputs).") { call in
-            let inputs = try call.path("inputs"), labels = try call.path("labels")
+            let inputs = try call[Self.inputs], labels = try call[Self.labels]
             return try load(call) { try Loaders.npy(inputs: inputs, labels: labels) }
         })
-        r.register(Builtin("take", [.init("data", .dataset), .init("count", .integer(atLeast: 1, atMost: maxCount)), .init("seed", .seed, default: .number(1))],
+        r.register(Builtin("take", declaring: [takeData, takeCount, seed],
                            doc: "A stratified random subset of `count` samples, for quick experiments.") { call in
-            let data = try call.dataset("data")
-            let count = try call.integer("count")
-            guard count < data.count else { return call["data"] }
-            let (_, kept) = data.split(validationFraction: Double(count) / Double(data.count), seed: try call.seed())
+            let data = try call[Self.takeData], count = try call[Self.takeCount]
+            guard count < data.count else { return call[Self.takeData.name] }
+            let (_, kept) = data.split(validationFraction: Double(count) / Double(data.count), seed: try call[Self.seed])
             // Stratified rounding per class can round every class down to nothing.
             guard kept.count >= 1 else {
                 throw call.error("take: \(count) of \(data.count) samples is less than half a sample per class for \(data.classCount) classes, so the stratified subset is empty",

@@ -2,6 +2,7 @@ import NasData
 import NasLang
 import NasNN
 import NasRender
+import NasSearch
 
 
 /// A dataset in the language: `data.count`, `data.shape`, `data.classes`; `show data` prints

@@ -2,6 +2,7 @@ import NasCore
 import NasFiles
 import NasLang
 import NasNN
+import NasSearch
 
 /// The engine's capabilities as language builtins. The language knows none of this: the
 /// command line composes the standard registry with these.
@@ -103,9 +104,4 @@ extension BuiltinCall {
         guard !path.hasPrefix("/"), let directory = span.file.directory else { return path }
         return directory + "/" + path
     }
-}
-
-/// Shapes as users read them: `32x32x3`.
-func describe(shape: [Int]) -> String {
-    shape.map(String.init).joined(separator: "x")
 }

@@ -1,5 +1,7 @@
 import NasCore
+import NasData
 import NasLang
+import NasSearch
 
 /// The engine's values as builtin parameter types: each kind is matched by the `typeName` its
 /// values give, and carries the hint that says how to make one. Declared once here, so `train`,
@@ -24,4 +26,71 @@ extension ParameterType {
     static let validation = ParameterType.either([.fraction, .dataset])
     /// Records (a list of them, e.g. `s.pareto`) or a study, as tables and plots take them.
     static let results = ParameterType.either([.list(.any), .kind("study")])
+}
+
+/// Typed parameters of the engine's kinds: declared with their type, read as the engine's value.
+extension TypedParameter where Wrapped == Dataset {
+    /// A dataset; with a default of `none`, a call may leave it out where the body does not
+    /// read it (`search` of a test problem), and reading it then says a dataset is needed.
+    init(dataset name: String, default defaultValue: Value? = nil) {
+        self.init(name, .dataset, default: defaultValue) { try $0.dataset($1) }
+    }
+}
+
+extension TypedParameter where Wrapped == TrainedModel {
+    init(trainedModel name: String) {
+        self.init(name, .trainedModel) { call, name in
+            guard case .native(let trained as TrainedModel) = call[name] else {
+                throw call.error("\(call.name): '\(name)' must be a trained model", at: name)  // its type admits no other
+            }
+            return trained
+        }
+    }
+}
+
+extension TypedParameter where Wrapped == ModelSpec {
+    init(modelSpec name: String) { self.init(name, .modelSpec) { try $0.modelSpec($1) } }
+}
+
+extension TypedParameter where Wrapped == UInt64 {
+    /// `seed:`, reported to the context so a session records it (`BuiltinCall.seed`).
+    static func seed(default defaultValue: Int = 1) -> TypedParameter<UInt64> {
+        TypedParameter("seed", .seed, default: .number(Double(defaultValue))) { try $0.seed($1) }
+    }
+}
+
+extension TypedParameter where Wrapped == Dataset? {
+    /// A dataset or `none` ("not given", the default).
+    init(optionalDataset name: String) {
+        self.init(name, .dataset, default: Value.none) { call, name in
+            if case .none = call[name] { return nil }
+            return try call.dataset(name)
+        }
+    }
+}
+
+extension TypedParameter where Wrapped == Budget? {
+    /// A budget block or `none` ("not given", the default).
+    init(optionalBudget name: String) {
+        self.init(name, .budget, default: Value.none) { call, name in
+            if case .budget(let budget) = call[name] { return budget }
+            return nil
+        }
+    }
+}
+
+extension TypedParameter where Wrapped == String {
+    /// A path to read, relative to the calling file and checked against the trust boundary
+    /// (`BuiltinCall.path`).
+    init(readPath name: String) { self.init(name, .path) { try $0.path($1) } }
+}
+
+extension TypedParameter where Wrapped == String? {
+    /// A path to read, or `none` ("not given", the default).
+    init(optionalReadPath name: String) {
+        self.init(name, .path, default: Value.none) { call, name in
+            if case .none = call[name] { return nil }
+            return try call.path(name)
+        }
+    }
 }

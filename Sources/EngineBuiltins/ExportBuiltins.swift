@@ -6,6 +6,7 @@ import NasFiles
 import NasLang
 import NasNN
 import NasQuant
+import NasSearch
 
 /// `export(model, to:)` and the statement `export model [as tflite] to "path"`: the integer
 /// network `quantize` measures, written as C99 sources for the board or as a .tflite file.
@@ -15,27 +16,31 @@ enum ExportBuiltins {
         case c, tflite
     }
 
+    /// A trained model, or a search trial whose network it exports.
+    static let model = TypedParameter<Value>(value: "model", .either([.trainedModel, .kind("trial")]))
+    static let to = TypedParameter<String>("to", .path)
+    static let format = TypedParameter<Format>("format", default: .c)
+    static let data = TypedParameter<Dataset?>(optionalDataset: "data")
+    static let calibration = TypedParameter<Int>("calibration", .integer(atLeast: 1, atMost: 10_000), default: TrainedModel.calibrationCount)
+
     static func register(into r: inout BuiltinRegistry) {
-        r.register(Builtin("export", [
-            .init("model", .either([.trainedModel, .kind("trial")])), .init("to", .path),
-            .init("format", .choice(of: Format.self), default: .string("c")), .init("data", .dataset, default: Value.none),
-            .init("calibration", .integer(atLeast: 1, atMost: 10_000), default: .number(Double(TrainedModel.calibrationCount))),
-        ], doc: "Writes a trained or compressed model as int8 integer-only inference: format \"c\" puts model.h, model.c (weights, a static arena of exactly the cost model's RAM, model_invoke) and the kernels in directory `to`; \"tflite\" writes a TensorFlow Lite file. Activations are calibrated on the training samples the model keeps, or on `data` if given.") { call in
+        r.register(Builtin("export", declaring: [model, to, format, data, calibration],
+                           doc: "Writes a trained or compressed model as int8 integer-only inference: format \"c\" puts model.h, model.c (weights, a static arena of exactly the cost model's RAM, model_invoke) and the kernels in directory `to`; \"tflite\" writes a TensorFlow Lite file. Activations are calibrated on the training samples the model keeps, or on `data` if given.") { call in
             try export(call)
         })
     }
 
     static func export(_ call: BuiltinCall) throws -> Value {
-        var value = call["model"]
+        var value = try call[Self.model]
         // A search trial (`export s.best(by: accuracy) to "out"`) exports its network.
         if case .record(let trial) = value, trial.kind == "trial", let network = trial["model"] { value = network }
         guard case .native(let trained as TrainedModel) = value else {
-            throw call.error("export: 'model' must be a trained model or a trained trial, not \(call["model"].typeName)", at: "model",
+            throw call.error("export: 'model' must be a trained model or a trained trial, not \(value.typeName)", at: Self.model.name,
                              hint: "train first: r = train(model, data), then export r.model to \"out\"")
         }
-        let target = try call.string("to")
+        let target = try call[Self.to]
         guard !target.isEmpty else { throw call.error("export: 'to' must name a path", at: "to") }
-        let format = try call.choice("format", as: Format.self)
+        let format = try call[Self.format]
         // A .tflite export is one file, a C export a folder: say so instead of failing at the
         // file system (or writing "x/." as the file x).
         var isFolder: ObjCBool = false
@@ -49,10 +54,9 @@ enum ExportBuiltins {
             throw call.error("export: C sources go into a folder, and \"\(target)\" is a file", at: "to",
                              hint: "name a folder: export model to \"model\" writes model/model.c and the rest")
         }
-        let count = try call.integer("calibration")
+        let count = try call[Self.calibration]
         let samples: [[Float]]
-        if call.optional("data") != nil {
-            let data = try call.dataset("data")
+        if let data = try call[Self.data] {
             guard data.sampleShape == trained.model.inputShape else {
                 throw call.error("export: the data's samples are \(describe(shape: data.sampleShape)), the model takes \(describe(shape: trained.model.inputShape))", at: "data")
             }

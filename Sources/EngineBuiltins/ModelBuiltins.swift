@@ -1,30 +1,32 @@
 import NasLang
 import NasNN
+import NasSearch
+import NasStudy
 
 /// Model families as builtins (`cnn(width: 16, depth: 3)`) and `summary`.
 enum ModelBuiltins {
-    /// One builtin per family: its parameters with defaults and the checks on them.
+    /// One builtin per family: its parameters with defaults (`ModelSpec.Family.defaults`) and
+    /// its documentation.
     struct FamilySpec {
         let family: ModelSpec.Family
-        let parameters: [(String, Value)]
         let doc: String
+
+        /// The settings with their defaults, as script values.
+        var parameters: [(String, Value)] { family.defaults.map { ($0.0, Value($0.1)) } }
     }
 
     static var families: [FamilySpec] { [
-        .init(family: .cnn, parameters: [("width", .number(16)), ("depth", .number(3)), ("kernel", .number(3)),
-                                         ("batchnorm", .bool(true)), ("dropout", .number(0))],
+        .init(family: .cnn,
               doc: "Plain CNN: depth stages of conv (+BN) + ReLU, width doubling per stage, max-pooling between, then global pooling and a classifier. 1-D on sequence data."),
-        .init(family: .cnn1d, parameters: [("width", .number(16)), ("depth", .number(3)), ("kernel", .number(5)),
-                                           ("batchnorm", .bool(true)), ("dropout", .number(0))],
+        .init(family: .cnn1d,
               doc: "The plain CNN with 1-D convolutions, for sensor windows [time, channels]."),
-        .init(family: .resnet, parameters: [("width", .number(16)), ("stacks", .number(3)), ("blocks", .number(1))],
+        .init(family: .resnet,
               doc: "ResNet after MLPerf Tiny's ResNet-8 (the defaults): stacks of basic residual blocks, filters doubling per stack."),
-        .init(family: .mobilenet, parameters: [("width", .number(1)), ("blocks", .number(5))],
+        .init(family: .mobilenet,
               doc: "MobileNetV3-style inverted residual blocks with squeeze-excite and hard-swish; width scales channels, blocks takes the first rows of the MobileNetV3-Small table (1-7)."),
-        .init(family: .dscnn, parameters: [("filters", .number(64)), ("blocks", .number(4))],
+        .init(family: .dscnn,
               doc: "DS-CNN for keyword spotting after MLPerf Tiny: a 10x4 stride-2 convolution and depthwise-separable blocks."),
-        .init(family: .mlp, parameters: [("units", .number(128)), ("layers", .number(3)), ("batchnorm", .bool(true)),
-                                         ("dropout", .number(0))],
+        .init(family: .mlp,
               doc: "Multilayer perceptron for feature vectors (CSV rows, 1-D .npy samples; other inputs are flattened): layers stages of dense units (+BN) + ReLU (+dropout), then a classifier, as in MLPerf Tiny's anomaly-detection model."),
     ] }
 
@@ -33,10 +35,10 @@ enum ModelBuiltins {
             r.register(Builtin(spec.family.rawValue, spec.parameters.map {
                 Builtin.Parameter($0.0, KnobDomain.family(spec.family, $0.0)?.type ?? .any, default: $0.1)
             }, doc: spec.doc) { call in
-                let settings: [(String, Value)] = spec.parameters.map { name, _ in
+                let settings: [(String, ParameterValue)] = spec.parameters.map { name, _ in
                     // Whole-number settings are stored as exact integers, so `cnn(width: 16.0)`
                     // and `cnn(width: 16)` are the same spec (the type admitted only whole numbers).
-                    guard case .integer? = KnobDomain.family(spec.family, name)?.type else { return (name, call[name]) }
+                    guard KnobDomain.family(spec.family, name)?.isWhole == true else { return (name, NetworkSearch.parameter(call[name])) }
                     return (name, .number(Double(KnobDomain.int(call[name], default: 0))))
                 }
                 return .native(ModelSpec(family: spec.family, settings: settings))

@@ -3,23 +3,23 @@ import NasData
 import NasLang
 import NasNN
 import NasQuant
+import NasSearch
 
 /// `quantize(trained, data)`: the accuracy the board would get, from the integer-only path.
 enum QuantizeBuiltins {
+    static let model = TypedParameter<TrainedModel>(trainedModel: "model")
+    static let data = TypedParameter<Dataset>(dataset: "data")
+    static let calibration = TypedParameter<Int>("calibration", .integer(atLeast: 1, atMost: 10_000), default: 100)
+    static let samples = TypedParameter<Int>("samples", .integer(atLeast: 1, atMost: 1 << 20), default: 500)
+    static let validation = TypedParameter<Double>("validation", .fraction, default: 0.2)
+    static let seed = TypedParameter<UInt64>.seed()
+
     static func register(into r: inout BuiltinRegistry) {
-        r.register(Builtin("quantize", [
-            .init("model", .trainedModel), .init("data", .dataset),
-            .init("calibration", .integer(atLeast: 1, atMost: 10_000), default: .number(100)),
-            .init("samples", .integer(atLeast: 1, atMost: 1 << 20), default: .number(500)),
-            .init("validation", .fraction, default: .number(0.2)), .init("seed", .seed, default: .number(1)),
-        ], doc: "Runs a trained model in int8 (per-channel weights at its bit-widths, int8 activations calibrated on training samples, int32 accumulators, fixed-point requantization) and reports float and integer accuracy on up to `samples` held-out samples.") { call in
-            guard case .native(let trained as TrainedModel) = call["model"] else {
-                throw call.error("quantize: 'model' must be a trained model", at: "model")  // its type admits no other
-            }
-            let fraction = try call.number("validation")
-            let (float, int8) = try evaluate(trained, data: try call.dataset("data"), validation: fraction, seed: try call.seed(),
-                                             calibration: try call.integer("calibration"),
-                                             samples: try call.integer("samples"), call: call)
+        r.register(Builtin("quantize", declaring: [model, data, calibration, samples, validation, seed],
+                           doc: "Runs a trained model in int8 (per-channel weights at its bit-widths, int8 activations calibrated on training samples, int32 accumulators, fixed-point requantization) and reports float and integer accuracy on up to `samples` held-out samples.") { call in
+            let trained = try call[model]
+            let (float, int8) = try evaluate(trained, data: try call[data], validation: try call[validation], seed: try call[seed],
+                                             calibration: try call[calibration], samples: try call[samples], call: call)
             return .record(Record(kind: "quantization", [
                 ("accuracy_float", .number(float)), ("accuracy_int8", .number(int8)),
                 ("bits", .list((trained.bits ?? []).map { .number(Double($0.bits)) })),

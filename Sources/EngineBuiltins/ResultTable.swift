@@ -59,7 +59,7 @@ enum ResultTable {
             // Best first; records without the value last, each group in its original order.
             order.sort { a, b in
                 switch (key.values[a], key.values[b]) {
-                case let (x?, y?): return sign * x < sign * y || (x == y && a < b)
+                case (let x?, let y?): return sign * x < sign * y || (x == y && a < b)
                 case (_?, nil): return true
                 case (nil, _?): return false
                 case (nil, nil): return a < b

@@ -1,4 +1,5 @@
 import NasCore
+import NasData
 import NasLang
 import NasOptimize
 import NasRender
@@ -9,73 +10,92 @@ enum SearchBuiltins {
     /// `search(trials:)` and `resume(trials:)`: how many trials a study runs.
     static let trialCount = ParameterType.integer(atLeast: 1, atMost: 100_000)
 
-    static let strategies = ["random", "sobol", "nsga2", "parego", "mobo", "nehvi", "turbo", "morbo", "ars_mobo", "ars_layers"]
+    /// A network study from `search(space, ...)`, for `resume`, `ask` and `tell`.
+    static let study = TypedParameter<NetworkStudy>("study", .kind("study")) { call, name in
+        guard case .native(let s as NetworkStudyValue) = call[name] else {
+            throw call.error("\(call.name): '\(name)' must be a study from search(space, ...), not \(call[name].typeName)", at: name)
+        }
+        return s.study
+    }
+    /// `resume(s, trials:)`: the trials in all; none: the study's own count.
+    static let resumeTrials = TypedParameter<Int?>("trials", trialCount)
+    /// A trial of a network study: its record (from `ask(s)`, `s.trials`, `s.pareto`) or its number.
+    static let trialReference = ParameterType.either([
+        .integer(atLeast: 1), .kind("trial", hint: "pass the record ask(s) returned (or one of s.trials), or its number"),
+    ])
+
+    // `search`'s parameters, declared once and read by `SearchSession` as `call[SearchBuiltins.trials]`.
+    /// A network space or a test problem: the body tells them apart.
+    static let space = TypedParameter<Value>(value: "space", .either([.kind("space"), .kind("problem")]))
+    static let data = TypedParameter<Dataset>(dataset: "data", default: Value.none)
+    static let target = TypedParameter<Value>(value: "target", .board, default: Value.none)
+    static let strategy = TypedParameter<String>("strategy", .choice(strategies), default: "ars_mobo")
+    static let trials = TypedParameter<Int>("trials", trialCount, default: 20)
+    static let seed = TypedParameter<UInt64>.seed()
+    static let objectives = TypedParameter<Value>(value: "objectives", .objectives, default: Value.none)
+    static let budget = TypedParameter<Value>(value: "budget", .budget, default: Value.none)
+    static let model = TypedParameter<Value>(value: "model", .modelSpec, default: Value.none)
+    /// Every trial needs samples on both sides of the split.
+    static let validation = TypedParameter<Double>("validation", .number(NumberLimits(lower: 0, lowerIncluded: false, upper: 1, upperIncluded: false)),
+                                                   default: 0.2)
+    static let workers = TypedParameter<Int>("workers", .integer(atLeast: 0, atMost: 256), default: 1)
+    /// Default: one per worker.
+    static let batch = TypedParameter<Int?>("batch", .integer(atLeast: 1, atMost: 1024))
+    static let mode = TypedParameter<ParallelOptions.Mode>("mode", default: .sync)
+    static let lease = TypedParameter<Double>("lease", .number(NumberLimits(lower: 1, upper: 86_400)), default: 30)
+    static let spawn = TypedParameter<Bool>("spawn", default: true)
+    static let storage = TypedParameter<String?>("storage")
+
+    /// The strategies' names, from their one registry (`NasOptimize.StrategyRegistry`).
+    static let strategies = StrategyRegistry.names
 
     static func register(into r: inout BuiltinRegistry, session: SearchSession) {
         // Strategy and metric names as bare words: `strategy: ars_mobo`, `s.best(by: accuracy)`.
         for name in strategies + Metric.searchable.map(\.name) { r.define(name, .string(name)) }
         r.observeBudgets { budget, context in session.budgetChanged(budget, context: context) }
-        r.register(Builtin("resume", [.init("study", .kind("study")), .init("trials", trialCount, default: Value.none)],
+        r.register(Builtin("resume", declaring: [study, resumeTrials],
                            doc: "Continues a network study stopped by Ctrl-C, or runs it on to `trials` trials in all; finished trials are kept, not rerun, and the strategy picks up where it was. `nasbook run --resume` does the same for a study in the database.") { call in
-            guard case .native(let s as NetworkStudyValue) = call["study"] else {
-                throw call.error("resume: 'study' must be a study from search(space, ...), not \(call["study"].typeName)", at: "study")
-            }
-            let trials = try call.optionalInteger("trials")
-            return try session.resume(s.study, trials: trials, call: call)
+            try session.resume(try call[study], trials: try call[resumeTrials], call: call)
         })
-        r.register(Builtin("ask", [.init("study", .kind("study"))],
+        r.register(Builtin("ask", declaring: [study],
                            doc: "For trials measured outside nasbook (a real board in the loop): t = ask(s) has the study's strategy propose the next configuration within the board and the budget, stores it as a running trial and returns it: t.trial, t.settings, t.model (its architecture, for train or export), its computed ram, flash, macs and latency. Make the study with search(space, data, target, trials: N, workers: 0) to have nasbook train nothing itself; works with --db and every storage.") { call in
-            guard case .native(let s as NetworkStudyValue) = call["study"] else {
-                throw call.error("ask: 'study' must be a study from search(space, ...), not \(call["study"].typeName)", at: "study")
-            }
-            return try session.ask(s.study, call: call)
+            try session.ask(try call[study], call: call)
         })
-        r.register(Builtin("tell", [.init("study", .kind("study")), .init("trial", .any)]
+        r.register(Builtin("tell", [study.declared, .init("trial", trialReference)]
                            + Metric.searchable.map { .init($0.rawValue, .anyQuantity, default: Value.none) }
                            + [.init("failed", .string, default: Value.none)],
                            doc: "Records what was measured for a trial from ask(s): tell(s, t, accuracy: 0.91, latency: 3.2 ms); values not given keep nasbook's computed costs; every objective needs a value, or tell(s, t, failed: \"why\").") { call in
-            guard case .native(let s as NetworkStudyValue) = call["study"] else {
-                throw call.error("tell: 'study' must be a study from search(space, ...), not \(call["study"].typeName)", at: "study")
-            }
-            return try session.tell(s.study, call: call)
+            try session.tell(try call[study], call: call)
         })
-        r.register(Builtin("problem.zdt1", [.init("dims", .integer(atLeast: 1, atMost: 1000), default: .number(10))],
+        let zdt1Dims = TypedParameter<Int>("dims", .integer(atLeast: 1, atMost: 1000), default: 10)
+        r.register(Builtin("problem.zdt1", declaring: [zdt1Dims],
                            doc: "ZDT1: two objectives, convex Pareto front f2 = 1 - sqrt(f1); dims inputs in [0, 1].") { call in
-            .native(ProblemValue(problem: .zdt1(dimensions: try call.integer("dims"))))
+            .native(ProblemValue(problem: .zdt1(dimensions: try call[zdt1Dims])))
         })
-        r.register(Builtin("problem.dtlz2", [.init("dims", .integer(atLeast: 2, atMost: 1000), default: .number(7)),
-                                              .init("objectives", .integer(atLeast: 2, atMost: 10), default: .number(3))],
+        let dtlz2Dims = TypedParameter<Int>("dims", .integer(atLeast: 2, atMost: 1000), default: 7)
+        let dtlz2Objectives = TypedParameter<Int>("objectives", .integer(atLeast: 2, atMost: 10), default: 3)
+        r.register(Builtin("problem.dtlz2", declaring: [dtlz2Dims, dtlz2Objectives],
                            doc: "DTLZ2: a spherical Pareto front in `objectives` objectives; dims inputs in [0, 1].") { call in
-            let m = try call.integer("objectives"), d = try call.integer("dims")
+            let m = try call[dtlz2Objectives], d = try call[dtlz2Dims]
             guard d >= m else { throw call.error("problem.dtlz2: needs dims >= objectives", at: "dims") }
             return .native(ProblemValue(problem: .dtlz2(dimensions: d, objectives: m)))
         })
         r.register(Builtin("problem.branin_currin", [], doc: "Branin and Currin functions: two objectives on two inputs.") { _ in
             .native(ProblemValue(problem: .braninCurrin))
         })
-        r.register(Builtin("problem.compression", [.init("layers", .integer(atLeast: 2, atMost: 100), default: .number(10)),
-                                                    .init("seed", .seed, default: .number(1))],
+        let compressionLayers = TypedParameter<Int>("layers", .integer(atLeast: 2, atMost: 100), default: 10)
+        r.register(Builtin("problem.compression", declaring: [compressionLayers, seed],
                            doc: "A synthetic compression search over a CNN: per layer a pruning rate and a bit-width, plus width and input resolution (2 layers + 2 inputs); minimizes error, flash and MACs under flash and RAM budgets, with flash and MACs known analytically.") { call in
-            .native(ProblemValue(problem: .compression(CompressionProblem(layers: try call.integer("layers"), seed: try call.seed()))))
+            .native(ProblemValue(problem: .compression(CompressionProblem(layers: try call[compressionLayers], seed: try call[seed]))))
         })
-        r.register(Builtin("search", [
-            .init("space", .either([.kind("space"), .kind("problem")])), .init("data", .dataset, default: Value.none),
-            .init("target", .board, default: Value.none),
-            .init("strategy", .choice(strategies), default: .string("ars_mobo")), .init("trials", trialCount, default: .number(20)),
-            .init("seed", .seed, default: .number(1)), .init("objectives", .objectives, default: Value.none),
-            .init("budget", .budget, default: Value.none), .init("model", .modelSpec, default: Value.none),
-            // Every trial needs samples on both sides of the split.
-            .init("validation", .number(NumberLimits(lower: 0, lowerIncluded: false, upper: 1, upperIncluded: false)), default: .number(0.2)),
-            .init("workers", .integer(atLeast: 0, atMost: 256), default: .number(1)), .init("batch", .integer(atLeast: 1, atMost: 1024), default: Value.none),
-            .init("mode", .choice(of: ParallelOptions.Mode.self), default: .string("sync")),
-            .init("lease", .number(NumberLimits(lower: 1, upper: 86_400)), default: .number(30)),
-            .init("spawn", .bool, default: .bool(true)), .init("storage", .string, default: Value.none),
-        ], doc: "Searches a space for networks for a board: search(space, data, target, strategy: ars_mobo, trials: 20, seed: 1). storage: keeps the trials in a SQLite file (\"kws.db\") or a PostgreSQL database (\"postgresql://user:password@host/db\"; workers on other machines join it with `nasbook worker URL --study NAME`), instead of the --db of `nasbook run`. workers: N trains N trials at once in N worker processes (workers: 0 trains nothing: ask/tell) (each with cores / N training threads) over the study's storage; batch: q proposals outstanding at once (default N); mode: \"sync\" (batches told in trial order: the same seed and batch give the same study whatever the workers and timing) or \"async\" (a new trial as soon as one ends); lease: seconds without a heartbeat after which a worker's trial runs again elsewhere (default 30); spawn: false only proposes, for workers started elsewhere with `nasbook worker DB --study NAME`. Each trial builds, trains, compresses (prune, bits, channels, fine-tune) and measures int8 accuracy and exact costs; networks over the board or the budget are skipped before training. Objectives and budget default to the declared `objectives` and `budget`; model sets the family and its fixed settings (default cnn; cnn1d for sequences, mlp for feature vectors). Strategies: ars_mobo (the paper's ARS-MOBOpt: expected improvement of a random Chebyshev scalarization, optimized by ARS-trained linear policies started from clusters of the Pareto front), ars_layers (our earlier per-layer ARS variant), turbo (TuRBO-1), morbo (MORBO, trust regions on the front), mobo (EHVI), nehvi (noisy EHVI: the front is resampled from the surrogates, for noisy accuracies), parego (single-candidate qParEGO), nsga2, sobol, random. Also searches test problems: search(problem.zdt1(dims: 10), strategy: mobo, trials: 60).") { call in
-            switch call["space"] {
+        r.register(Builtin("search", declaring: [space, data, target, strategy, trials, seed, objectives, budget, model, validation,
+                                                 workers, batch, mode, lease, spawn, storage],
+                           doc: "Searches a space for networks for a board: search(space, data, target, strategy: ars_mobo, trials: 20, seed: 1). storage: keeps the trials in a SQLite file (\"kws.db\") or a PostgreSQL database (\"postgresql://user:password@host/db\"; workers on other machines join it with `nasbook worker URL --study NAME`), instead of the --db of `nasbook run`. workers: N trains N trials at once in N worker processes (workers: 0 trains nothing: ask/tell) (each with cores / N training threads) over the study's storage; batch: q proposals outstanding at once (default N); mode: \"sync\" (batches told in trial order: the same seed and batch give the same study whatever the workers and timing) or \"async\" (a new trial as soon as one ends); lease: seconds without a heartbeat after which a worker's trial runs again elsewhere (default 30); spawn: false only proposes, for workers started elsewhere with `nasbook worker DB --study NAME`. Each trial builds, trains, compresses (prune, bits, channels, fine-tune) and measures int8 accuracy and exact costs; networks over the board or the budget are skipped before training. Objectives and budget default to the declared `objectives` and `budget`; model sets the family and its fixed settings (default cnn; cnn1d for sequences, mlp for feature vectors). Strategies: ars_mobo (the paper's ARS-MOBOpt: expected improvement of a random Chebyshev scalarization, optimized by ARS-trained linear policies started from clusters of the Pareto front), ars_layers (our earlier per-layer ARS variant), turbo (TuRBO-1), morbo (MORBO, trust regions on the front), mobo (EHVI), nehvi (noisy EHVI: the front is resampled from the surrogates, for noisy accuracies), parego (single-candidate qParEGO), nsga2, sobol, random. Also searches test problems: search(problem.zdt1(dims: 10), strategy: mobo, trials: 60).") { call in
+            switch try call[space] {
             case .native(let p as ProblemValue): return try searchProblem(p, call)
             case .space(let space): return try session.search(space, call)
-            default:
-                throw call.error("search: the first argument must be a space or a problem, not \(call["space"].typeName)", at: "space",
+            case let other:
+                throw call.error("search: the first argument must be a space or a problem, not \(other.typeName)", at: space.name,
                                  hint: "declare one with `space name { width in [8, 16] ... }`, or use problem.zdt1(dims: 10)")
             }
         })
@@ -83,29 +103,19 @@ enum SearchBuiltins {
 
     /// The strategy named `name`, or an error listing the known ones.
     static func strategy(named name: String, _ call: BuiltinCall, seed: UInt64, dimensions: Int) throws -> any Strategy {
-        if ["sobol", "parego", "mobo", "nehvi", "turbo", "morbo", "ars_mobo", "ars_layers"].contains(name), dimensions > Sobol.maxDimensions {
-            throw call.error("search: \(name) supports up to \(Sobol.maxDimensions) dimensions, this search has \(dimensions)", at: "strategy")
-        }
-        switch name {
-        case "random": return RandomSearch(seed: seed)
-        case "sobol": return SobolSearch(seed: seed)
-        case "nsga2": return NSGA2(seed: seed)
-        case "parego": return ParEGO(seed: seed)
-        case "mobo": return ExpectedHypervolumeSearch(seed: seed)
-        case "nehvi": return ExpectedHypervolumeSearch(seed: seed, noisy: true)
-        case "turbo": return TuRBO(seed: seed)
-        case "morbo": return MORBO(seed: seed)
-        case "ars_mobo": return ARSMOBO(seed: seed)
-        case "ars_layers": return LayerwiseARSMOBO(seed: seed)
-        default:
+        guard let entry = StrategyRegistry.entry(named: name) else {
             throw call.error("search: unknown strategy \"\(name)\"", at: "strategy",
                              hint: Suggestions.hint(for: name, in: strategies) ?? "use one of: " + strategies.joined(separator: ", "))
         }
+        if let limit = entry.maxDimensions, dimensions > limit {
+            throw call.error("search: \(name) supports up to \(limit) dimensions, this search has \(dimensions)", at: "strategy")
+        }
+        return entry.make(seed)
     }
 
     static func searchProblem(_ p: ProblemValue, _ call: BuiltinCall) throws -> Value {
-        let trials = try call.integer("trials")
-        var strategy = try strategy(named: try call.string("strategy"), call, seed: try call.seed(), dimensions: p.problem.dimensions)
+        let trials = try call[Self.trials]
+        var strategy = try strategy(named: try call[Self.strategy], call, seed: try call[Self.seed], dimensions: p.problem.dimensions)
         return .native(StudyValue(study: ProblemStudy.run(p.problem, strategy: &strategy, trials: trials)))
     }
 }

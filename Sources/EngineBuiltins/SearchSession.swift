@@ -18,11 +18,11 @@ final class SearchSession {
 
     /// `search(space, data, target, ...)`.
     func search(_ space: SearchSpace, _ call: BuiltinCall) throws -> Value {
-        let data = try call.dataset("data")
+        let data = try call[SearchBuiltins.data]
         let board = try CostBuiltins.target(call)
-        let trials = try call.integer("trials")
-        let seed = try call.seed()
-        let fraction = try call.number("validation")
+        let trials = try call[SearchBuiltins.trials]
+        let seed = try call[SearchBuiltins.seed]
+        let fraction = try call[SearchBuiltins.validation]
         guard fraction > 0, fraction < 1 else { throw call.error("search: validation must be a fraction in (0, 1)", at: "validation") }
         let trialData = try Self.trialData(data, fraction: fraction, seed: seed, call: call)
         let objectives = try self.objectives(call)
@@ -32,13 +32,11 @@ final class SearchSession {
         case .native(let spec as ModelSpec): base = spec
         case .none:
             // Feature vectors get the MLP, sequences the 1-D CNN, images the CNN.
-            let family = data.sampleShape.count == 1 ? "mlp" : data.sampleShape.count == 2 ? "cnn1d" : "cnn"
-            let defaults = ModelBuiltins.families.first { $0.family.rawValue == family }!
-            base = ModelSpec(family: defaults.family, settings: defaults.parameters)
+            base = ModelSpec(family: data.sampleShape.count == 1 ? .mlp : data.sampleShape.count == 2 ? .cnn1d : .cnn)
         default:
             throw call.error("search: 'model' must be a model such as cnn(kernel: 5), not \(call["model"].typeName)", at: "model")
         }
-        let decoder = try SpaceDecoder(space: space, base: base, input: data.sampleShape, classes: data.classCount, span: call.span(of: "space"))
+        let decoder = try SpaceDecoder.checked(space: space, base: base, input: data.sampleShape, classes: data.classCount, span: call.span(of: "space"))
         guard !decoder.dimensions.isEmpty else {
             throw call.error("search: space '\(space.name)' fixes every parameter; there is nothing to search", at: "space",
                              hint: "vary something: width in [8, 16, 32]")
@@ -49,7 +47,7 @@ final class SearchSession {
             throw call.error("search: no network of space '\(space.name)' can be built for \(describe(shape: data.sampleShape)) input", at: "space")
         }
         let reference = NetworkSearch.reference(for: objectives, budget: budget, board: board, largest: largest, classes: data.classCount)
-        var strategy = try SearchBuiltins.strategy(named: try call.string("strategy"), call, seed: seed, dimensions: decoder.dimensions.count)
+        var strategy = try SearchBuiltins.strategy(named: try call[SearchBuiltins.strategy], call, seed: seed, dimensions: decoder.dimensions.count)
         let domain = Self.domain(decoder: decoder, oracle: oracle, board: board, budget: budget, objectives: objectives,
                                  reference: reference, trials: trials)
         let settings = call.context.studySettings
@@ -116,8 +114,7 @@ final class SearchSession {
     /// The `storage:` argument: a PostgreSQL URL as it is, a SQLite path relative to the calling
     /// file and checked against the trust boundary; nil when not given.
     static func storageLocation(_ call: BuiltinCall) throws -> String? {
-        guard call.optional("storage") != nil else { return nil }
-        let location = try call.string("storage")
+        guard let location = try call[SearchBuiltins.storage] else { return nil }
         guard !location.isEmpty else {
             throw call.error("search: 'storage' is empty", at: "storage", hint: #"storage: "kws.db" or storage: "postgresql://user@host/db""#)
         }
@@ -143,13 +140,13 @@ final class SearchSession {
     /// `workers:`, `batch:`, `mode:` and `lease:` of `search`.
     func parallelOptions(_ call: BuiltinCall) throws -> ParallelOptions {
         // The declared types bound each value (SearchBuiltins); only what they cannot say is here.
-        let workers = try call.optionalInteger("workers") ?? 1
-        let batch = try call.optionalInteger("batch") ?? max(1, workers)
-        let mode = try call.choice("mode", as: ParallelOptions.Mode.self)
-        let lease = try call.number("lease")
+        let workers = try call[SearchBuiltins.workers]
+        let batch = try call[SearchBuiltins.batch] ?? max(1, workers)
+        let mode = try call[SearchBuiltins.mode]
+        let lease = try call[SearchBuiltins.lease]
         let cores = ProcessInfo.processInfo.activeProcessorCount
         var options = ParallelOptions(workers: workers, batch: batch, mode: mode, lease: lease, threads: max(1, cores / max(1, workers)))
-        options.spawn = try call.bool("spawn")
+        options.spawn = try call[SearchBuiltins.spawn]
         if !options.spawn, call.context.studySettings.databasePath == nil, call.optional("storage") == nil {
             throw call.error("search: workers started elsewhere need a study database they can open: run with --db", at: "spawn")
         }
@@ -330,7 +327,7 @@ struct NetworkStudyValue: NativeValue {
             }))
         case "evaluate":
             let study = self.study
-            return .function(.builtin(Builtin("evaluate", [.init("data", .dataset), .init("trials", .any, default: Value.none)],
+            return .function(.builtin(Builtin("evaluate", [.init("data", .dataset), .init("trials", .either([SearchBuiltins.trialReference, .list(SearchBuiltins.trialReference)]), default: Value.none)],
                                               doc: "Scores trials on a separate test split, in int8 as on the board: s.evaluate(test_data) takes the Pareto front (or trials: a list of trial records or numbers), retrains stored trials from their seeds, and returns a table of validation vs test accuracy (`.trials` as records, `.test_accuracy` the mean).") { call in
                 let test = try call.dataset("data")
                 let chosen = try Self.trials(of: study, call)

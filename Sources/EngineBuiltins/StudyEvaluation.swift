@@ -3,6 +3,7 @@ import NasCore
 import NasData
 import NasLang
 import NasRender
+import NasSearch
 import NasTrial
 
 /// The honest final number of a study: its chosen trials scored on a test split no trial was

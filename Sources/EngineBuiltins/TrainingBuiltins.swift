@@ -4,6 +4,7 @@ import NasData
 import NasLang
 import NasNN
 import NasRender
+import NasSearch
 
 /// `train(model, data, ...)`: builds the model for the data, trains it with a progress bar
 /// and returns a record of what happened; a NaN or diverging run is recorded, not fatal.
@@ -11,54 +12,59 @@ enum TrainingBuiltins {
     /// The default recipe, as NasNN defines it; `train`'s defaults show it.
     static let recipe = TrainingOptions()
 
+    static let model = TypedParameter<ModelSpec>(modelSpec: "model")
+    static let data = TypedParameter<Dataset>(dataset: "data")
+    static let epochs = TypedParameter<Int>("epochs", KnobDomain.named("epochs").type, default: 3)
+    static let lr = TypedParameter<Double>("lr", KnobDomain.named("lr").type, default: Double(recipe.learningRate))
+    static let batch = TypedParameter<Int>("batch", KnobDomain.named("batch").type, default: recipe.batchSize)
+    static let seed = TypedParameter<UInt64>.seed()
+    static let optimizer = TypedParameter<String>("optimizer", KnobDomain.named("optimizer").type, default: recipe.optimizer.name)
+    static let schedule = TypedParameter<KnobDomain.Schedule>("schedule", default: .cosine)
+    static let warmup = TypedParameter<Double>("warmup", KnobDomain.named("warmup").type, default: recipe.warmup)
+    static let smoothing = TypedParameter<Double>("smoothing", KnobDomain.named("smoothing").type, default: Double(recipe.labelSmoothing))
+    static let weightDecay = TypedParameter<Double?>("weight_decay", KnobDomain.named("weight_decay").type)
+    /// A fraction held out, or a dataset: the body tells them apart.
+    static let validation = TypedParameter<Value>(value: "validation", .validation, default: .number(0.2))
+    static let augment = TypedParameter<Bool>("augment", default: false)
+    static let normalize = TypedParameter<Bool>("normalize", default: true)
+    static let threads = TypedParameter<Int?>("threads", .integer(atLeast: 1, atMost: 1024))
+
     static func register(into r: inout BuiltinRegistry) {
-        r.register(Builtin("train", [
-            .init("model", .modelSpec), .init("data", .dataset),
-            .init("epochs", KnobDomain.named("epochs").type, default: .number(3)),
-            .init("lr", KnobDomain.named("lr").type, default: .number(Double(recipe.learningRate))),
-            .init("batch", KnobDomain.named("batch").type, default: .number(Double(recipe.batchSize))),
-            .init("seed", .seed, default: .number(1)),
-            .init("optimizer", KnobDomain.named("optimizer").type, default: .string(recipe.optimizer.name)),
-            .init("schedule", .choice(of: KnobDomain.Schedule.self), default: .string("cosine")),
-            .init("warmup", KnobDomain.named("warmup").type, default: .number(recipe.warmup)),
-            .init("smoothing", KnobDomain.named("smoothing").type, default: .number(Double(recipe.labelSmoothing))),
-            .init("weight_decay", KnobDomain.named("weight_decay").type, default: Value.none),
-            .init("validation", .validation, default: .number(0.2)), .init("augment", .bool, default: .bool(false)),
-            .init("normalize", .bool, default: .bool(true)),
-            .init("threads", .integer(atLeast: 1, atMost: 1024), default: Value.none),
-        ], doc: "Trains a model on a dataset with nasbook's recipe (docs/recipe.md): optimizer \"nesterov\" (SGD, Nesterov momentum 0.9, weight decay 5e-4), \"sgd\", \"adam\" or \"adamw\" (weight_decay: overrides the decay); schedule \"cosine\", \"step\" or \"constant\" after a linear warm-up over the `warmup` fraction of the steps; smoothing: label smoothing; validation is a fraction held out (stratified) or a dataset. Returns accuracy, loss, per-epoch curves, timing and the trained model.") { call in
+        r.register(Builtin("train", declaring: [model, data, epochs, lr, batch, seed, optimizer, schedule, warmup, smoothing,
+                                                weightDecay, validation, augment, normalize, threads],
+                           doc: "Trains a model on a dataset with nasbook's recipe (docs/recipe.md): optimizer \"nesterov\" (SGD, Nesterov momentum 0.9, weight decay 5e-4), \"sgd\", \"adam\" or \"adamw\" (weight_decay: overrides the decay); schedule \"cosine\", \"step\" or \"constant\" after a linear warm-up over the `warmup` fraction of the steps; smoothing: label smoothing; validation is a fraction held out (stratified) or a dataset. Returns accuracy, loss, per-epoch curves, timing and the trained model.") { call in
             try train(call)
         })
     }
 
     static func train(_ call: BuiltinCall) throws -> Value {
-        let spec = try call.modelSpec("model")
-        var data = try call.dataset("data")
+        let spec = try call[Self.model]
+        var data = try call[Self.data]
         var options = TrainingOptions()
-        options.epochs = try call.integer("epochs")
-        options.batchSize = try call.integer("batch")
-        options.seed = try call.seed()
-        options.learningRate = Float(try call.number("lr"))
+        options.epochs = try call[Self.epochs]
+        options.batchSize = try call[Self.batch]
+        options.seed = try call[Self.seed]
+        options.learningRate = Float(try call[Self.lr])
         options.optimizer = try optimizer(call)
-        options.warmup = try call.number("warmup")
-        options.labelSmoothing = Float(try call.number("smoothing"))
-        switch try call.choice("schedule", as: KnobDomain.Schedule.self) {
+        options.warmup = try call[Self.warmup]
+        options.labelSmoothing = Float(try call[Self.smoothing])
+        switch try call[Self.schedule] {
         case .cosine: options.schedule = .cosine
         case .constant: options.schedule = .constant
         case .step: options.schedule = .step(every: max(1, options.epochs / 3), factor: 0.1)
         }
-        if let threads = try call.optionalInteger("threads") { options.threads = threads }
+        if let threads = try call[Self.threads] { options.threads = threads }
 
         var validation: Dataset?
-        switch call["validation"] {
+        switch try call[Self.validation] {
         case .native:
-            let held = try call.dataset("validation")
+            let held = try call.dataset(Self.validation.name)
             guard held.sampleShape == data.sampleShape else {
                 throw call.error("train: validation samples are \(describe(shape: held.sampleShape)), training samples \(describe(shape: data.sampleShape))", at: "validation")
             }
             validation = held
         default:
-            let fraction = try call.number("validation")
+            let fraction = try call.number(Self.validation.name)
             if fraction > 0 {
                 let parts = data.split(validationFraction: fraction, seed: options.seed)
                 data = parts.train
@@ -68,13 +74,13 @@ enum TrainingBuiltins {
         guard data.count >= 1 else { throw call.error("train: no training samples left after the validation split", at: "data") }
 
         var normalization: Normalization?
-        if try call.bool("normalize") {
+        if try call[Self.normalize] {
             let stats = data.channelStatistics()
             data = stats.apply(to: data)
             validation = validation.map { stats.apply(to: $0) }
             normalization = stats
         }
-        if try call.bool("augment") {
+        if try call[Self.augment] {
             let augment = augmentation(for: data.sampleShape)
             let shape = data.sampleShape
             options.augment = { batch, count, rng in
@@ -101,9 +107,8 @@ enum TrainingBuiltins {
 
     /// The `optimizer:` argument (with `weight_decay:` when given) as NasNN's choice.
     static func optimizer(_ call: BuiltinCall) throws -> TrainingOptions.OptimizerChoice {
-        let name = try call.string("optimizer")
-        var decay: Float?
-        if call.optional("weight_decay") != nil { decay = Float(try call.number("weight_decay")) }
+        let name = try call[Self.optimizer]
+        let decay = try call[Self.weightDecay].map(Float.init)
         guard let choice = TrainingOptions.OptimizerChoice.named(name, weightDecay: decay) else {
             throw call.error("\(call.name): unknown optimizer \"\(name)\"", at: "optimizer",
                              hint: Suggestions.hint(for: name, in: TrainingOptions.OptimizerChoice.names)

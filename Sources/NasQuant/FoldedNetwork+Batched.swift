@@ -67,7 +67,7 @@ extension FoldedNetwork {
             buffer.initialize(repeating: 0, count: size)
             return buffer
         }
-        defer { buffers.forEach { $0.deallocate() } }
+        defer { for buffer in buffers { buffer.deallocate() } }
         nonisolated(unsafe) let targets = buffers
         forEachSubBatch(batch) { samples, _, arena, buffer in
             for t in targets.indices {

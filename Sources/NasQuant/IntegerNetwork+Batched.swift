@@ -36,7 +36,7 @@ extension IntegerNetwork {
             buffer.initialize(repeating: 0, count: size)
             return buffer
         }
-        defer { buffers.forEach { $0.deallocate() } }
+        defer { for buffer in buffers { buffer.deallocate() } }
         nonisolated(unsafe) let targets = buffers
         forEachSubBatch(batch) { samples, arena, buffer in
             for t in targets.indices {

@@ -12,6 +12,9 @@ public enum VolatileOutput {
 
     private static let number = #"-?[0-9]+(?:[.,][0-9]+)*(?:[eE][-+]?[0-9]+)?"#
     private static let timeUnit = #"(?: ?(?:ns|us|µs|ms|s|min|h)\b)?"#
+    // The patterns are literals: one that does not compile is a programming error that must
+    // trap in the first test, not a rule silently dropped.
+    // swift-format-ignore: NeverUseForceTry
     private static let rules: [NSRegularExpression] = [
         #"\b((?:seconds|samples_per_s)(?::[ ]*|[ ]+))"# + number + timeUnit,
         "()" + number + #"(?= samples/s\b)"#,

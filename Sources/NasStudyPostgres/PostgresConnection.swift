@@ -197,7 +197,7 @@ extension Array where Element == String {
     /// The strings as a NULL-terminated C array, valid inside `body`.
     fileprivate func withCStrings<R>(_ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
         let copies = map { strdup($0) }
-        defer { copies.forEach { free($0) } }
+        defer { for copy in copies { free(copy) } }
         let pointers: [UnsafePointer<CChar>?] = copies.map { UnsafePointer($0) } + [nil]
         return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
     }
@@ -207,7 +207,7 @@ extension Array where Element == String? {
     /// The strings as a C array with NULL for nil (SQL NULL), valid inside `body`.
     fileprivate func withOptionalCStrings<R>(_ body: (UnsafePointer<UnsafePointer<CChar>?>?) -> R) -> R {
         let copies = map { $0.map { strdup($0) } }
-        defer { copies.forEach { $0.map { free($0) } } }
+        defer { for case let copy? in copies { free(copy) } }
         let pointers: [UnsafePointer<CChar>?] = copies.map { $0.map { UnsafePointer($0) } ?? nil }
         return pointers.withUnsafeBufferPointer { body($0.baseAddress) }
     }

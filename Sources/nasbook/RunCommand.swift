@@ -1,7 +1,7 @@
 import ArgumentParser
+import EngineBuiltins
 import Foundation
 import LineEditor
-import EngineBuiltins
 import NasLang
 import NasSearch
 

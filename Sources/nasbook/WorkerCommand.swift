@@ -2,6 +2,7 @@ import ArgumentParser
 import EngineBuiltins
 import Foundation
 import LineEditor
+import NasCore
 import NasLang
 import NasSearch
 import NasStudy

@@ -54,6 +54,21 @@ final class AskTellTests: XCTestCase {
         tell(s, 7, accuracy: 0.9)
         """)
         XCTAssertTrue(unknown?.contains("has no trial 7") == true, unknown ?? "no error")
+        // The trial's declared type refuses what is neither a trial record nor a trial number,
+        // before the body runs: a number without an Int (1e19) is an error, not a trap.
+        let (_, huge) = run("""
+        s = search(tiny, data, target, strategy: sobol, trials: 3, seed: 1, workers: 0)
+        tell(s, 1e19, accuracy: 0.9)
+        """)
+        XCTAssertTrue(huge?.contains("'trial' must be a whole number from 1 to 2147483647 or a trial, not 1e+19") == true,
+                      huge ?? "no error")
+        let (_, edited) = run("""
+        s = search(tiny, data, target, strategy: sobol, trials: 3, seed: 1, workers: 0)
+        t = ask(s)
+        t.trial = 1e19
+        tell(s, t, accuracy: 0.9)
+        """)
+        XCTAssertTrue(edited?.contains("tell: 'trial' must be the record ask(s) returned, or its number") == true, edited ?? "no error")
     }
 
     /// In a study database the told trials stay: a later session resumes the study and asks on.

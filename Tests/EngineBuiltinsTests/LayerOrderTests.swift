@@ -4,6 +4,7 @@ import NasCost
 import NasExport
 import NasNN
 import NasQuant
+import NasSearch
 import XCTest
 @testable import EngineBuiltins
 
@@ -14,10 +15,10 @@ final class LayerOrderTests: XCTestCase {
     /// Each family at its defaults, and with the options that change its layer list.
     var variants: [ModelSpec] {
         ModelBuiltins.families.flatMap { family -> [ModelSpec] in
-            let defaults = ModelSpec(family: family.family, settings: family.parameters)
+            let defaults = ModelSpec(family: family.family)
             var variants = [defaults]
-            if family.parameters.contains(where: { $0.0 == "batchnorm" }) {
-                variants.append(ModelSpec(family: family.family, settings: family.parameters.map {
+            if defaults.settings.contains(where: { $0.0 == "batchnorm" }) {
+                variants.append(ModelSpec(family: family.family, settings: defaults.settings.map {
                     $0.0 == "batchnorm" ? ($0.0, .bool(false)) : $0.0 == "dropout" ? ($0.0, .number(0.2)) : $0
                 }))
             }

@@ -1,3 +1,5 @@
+import NasCore
+
 /// Describing target hardware. Boards are data written in .nas (`stdlib/boards.nas`) through
 /// `board(...)`, which checks units so a board can never be declared with `ram: 256`.
 enum HardwareBuiltins {

@@ -1,3 +1,5 @@
+import NasCore
+
 /// Where the study builtins (`search`, `resume`) keep their trials, set by the front end
 /// (`nasbook run --db PATH --resume`) and read through `CallContext.studySettings`. The language
 /// knows only the path; opening the store is the builtins' business, so a program without a
@@ -31,29 +33,5 @@ public struct StudySettings: Sendable, Equatable {
     /// `kws.nas` -> `kws.db` beside it: a rerun with `--resume` finds the study without being told.
     public static func defaultDatabasePath(forScript path: String) -> String {
         (path.hasSuffix(".nas") ? String(path.dropLast(4)) : path) + ".db"
-    }
-}
-
-/// What a worker process was told: which study to work for, who it is, and how many training
-/// threads each of its trials uses.
-public struct WorkerAssignment: Sendable, Equatable {
-    /// The stored study's name (`cnn`, `cnn #2`).
-    public var study: String
-    /// Unique across machines; see `WorkerRecord.newID()`.
-    public var id: String
-    /// Training threads per trial; nil: one per core.
-    public var threads: Int?
-    /// Stop when this process (the proposer that started the worker) is gone.
-    public var parent: Int32?
-    /// How long the worker keeps retrying, with backoff, when the study database does not
-    /// answer (a PostgreSQL server restarting), before it exits with the error.
-    public var retry: Double
-
-    public init(study: String, id: String, threads: Int? = nil, parent: Int32? = nil, retry: Double = 60) {
-        self.study = study
-        self.id = id
-        self.threads = threads
-        self.parent = parent
-        self.retry = retry
     }
 }

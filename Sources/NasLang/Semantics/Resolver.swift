@@ -157,9 +157,9 @@ final class Resolver {
                 report(Diagnostic("unknown name '\(n)'", at: expr.span, hint: Suggestions.hint(for: n, in: candidates)))
             }
         case .list(let items):
-            items.forEach(visit)
+            for item in items { visit(item) }
         case .record(let fields):
-            fields.forEach { visit($0.value) }
+            for field in fields { visit(field.value) }
         case .unary(_, let e):
             visit(e)
         case .binary(_, let l, let r), .range(let l, let r), .index(let l, let r):
@@ -167,7 +167,7 @@ final class Resolver {
             visit(r)
         case .call(let callee, let args):
             visit(callee)
-            args.forEach { visit($0.value) }
+            for arg in args { visit(arg.value) }
             if let builtin = builtin(called: callee) { checkArguments(args, of: builtin) }
         case .member(let base, let name):
             visit(base)

@@ -1,10 +1,9 @@
 import Foundation
 import NasCore
-import NasLang
-import NasNN
-import NasCompress
 import NasCost
+import NasNN
 import NasOptimize
+import NasStudy
 import NasTrial
 
 /// Maps points of the unit hypercube, where strategies work, to trial plans: one dimension per
@@ -12,106 +11,93 @@ import NasTrial
 /// the model family's settings (`width`, `depth`, ...), `family`, the training knobs (`lr`,
 /// `epochs`, `batch`, `optimizer`, `warmup`, `smoothing`, `weight_decay`) and the compression
 /// knobs (`channels`, `gradual` (channels switched off during training, default true), `prune`,
-/// `bits`, `finetune`, `finetune_lr`); anything else is an error at its declaration.
-struct SpaceDecoder {
+/// `bits`, `finetune`, `finetune_lr`); anything else is a `SpaceProblem`.
+///
+/// Every value the space gives a knob must be in the knob's `KnobDomain`; the language checks
+/// that at the declaration (EngineBuiltins), and decoding stays total for any value (clamped,
+/// rounded, a fallback for a wrong kind), so no input reaches a trap.
+public struct SpaceDecoder: Sendable {
     /// One searched dimension: a parameter, and for per-layer parameters the layer slot.
-    struct Dimension {
-        let parameter: SearchParameter
-        let layer: Int?
+    public struct Dimension: Sendable {
+        public let parameter: NetworkSpace.Parameter
+        public let layer: Int?
     }
 
     /// A decoded point: what the user reads (names and values) and what the engine runs.
-    struct Configuration {
-        let settings: [(String, Value)]
-        let spec: ModelSpec
-        let plan: TrialPlan
+    public struct Configuration {
+        public let settings: [(String, ParameterValue)]
+        public let spec: ModelSpec
+        public let plan: TrialPlan
     }
 
     /// The knob names, in KnobDomain's order (the domains themselves live there).
-    static let trainingKnobs = KnobDomain.training.map(\.0)
-    static let compressionKnobs = KnobDomain.compression.map(\.0)
-    static let perLayerKnobs = ["prune", "bits"]
+    public static let trainingKnobs = KnobDomain.training.map(\.0)
+    public static let compressionKnobs = KnobDomain.compression.map(\.0)
+    public static let perLayerKnobs = ["prune", "bits"]
+    /// Every name a space may use: `family`, each family's settings, the training and compression knobs.
+    public static let knownNames: [String] = {
+        var names = ["family"]
+        for family in ModelSpec.Family.allCases {
+            for (name, _) in family.defaults where !names.contains(name) { names.append(name) }
+        }
+        return names + trainingKnobs + compressionKnobs
+    }()
 
-    let space: SearchSpace
-    let base: ModelSpec
-    let input: [Int]
-    let classes: Int
-    private(set) var dimensions: [Dimension] = []
+    public let space: NetworkSpace
+    public let base: ModelSpec
+    public let input: [Int]
+    public let classes: Int
+    public private(set) var dimensions: [Dimension] = []
     /// Per-layer slots: the weighted layer count of the space's largest network.
-    private(set) var layerSlots = 0
+    public private(set) var layerSlots = 0
     /// Per slot, the largest network's layer as ARS policies see it: relative depth, share of the
     /// weights, share of the MACs, whether it is the classifier.
-    private(set) var layerFeatures: [[Double]] = []
+    public private(set) var layerFeatures: [[Double]] = []
 
-    init(space: SearchSpace, base: ModelSpec, input: [Int], classes: Int, span: SourceSpan) throws {
+    /// The decoder of `space` around `base` (the model whose settings the space does not name)
+    /// for `input`-shaped samples of `classes` classes.
+    public init(space: NetworkSpace, base: ModelSpec, input: [Int], classes: Int) throws(SpaceProblem) {
+        if let problem = Self.nameProblem(in: space) { throw problem }
         self.space = space
         self.base = base
         self.input = input
         self.classes = classes
-        var known = Set(Self.trainingKnobs + Self.compressionKnobs + ["family"])
-        for family in ModelBuiltins.families { known.formUnion(family.parameters.map(\.0)) }
-        for p in space.parameters {
-            guard known.contains(p.name) else {
-                throw Diagnostic("space '\(space.name)': nasbook does not know the parameter '\(p.name)'", at: p.span,
-                                 hint: Suggestions.hint(for: p.name, in: Array(known))
-                                    ?? "known: family, model settings (width, depth, ...), " + (Self.trainingKnobs + Self.compressionKnobs).joined(separator: ", "))
-            }
-            if p.perLayer, !Self.perLayerKnobs.contains(p.name) {
-                throw Diagnostic("'\(p.name)' cannot vary per layer", at: p.span, hint: "per layer works for: prune, bits")
-            }
-            // Values of `optimizer`, `family` and the other knobs were checked against their
-            // KnobDomain when the space was declared.
-        }
-        try Self.validate(space, base: base)
         dimensions = space.parameters.filter { !$0.domain.isFixed && !$0.perLayer }.map { Dimension(parameter: $0, layer: nil) }
         let perLayer = space.parameters.filter { !$0.domain.isFixed && $0.perLayer }
         if !perLayer.isEmpty {
-            (layerSlots, layerFeatures) = try largestNetwork(span: span)
+            guard let largest = largestNetwork() else { throw SpaceProblem.noBuildableNetwork }
+            (layerSlots, layerFeatures) = largest
             for p in perLayer {
                 dimensions += (0..<layerSlots).map { Dimension(parameter: p, layer: $0) }
             }
         }
     }
 
-    /// Every value a space can give each knob is in the knob's domain (`KnobDomain`): a space
-    /// declaring `epochs = -1`, `bits in [1, 9]` or `dropout in [0, 2]` is an error at the
-    /// declaration, before any trial runs, not a run of "complete" trials that ignored it.
-    static func validate(_ space: SearchSpace, base: ModelSpec) throws {
+    /// The first parameter whose name nasbook does not know, or that varies per layer where
+    /// only `prune` and `bits` can; nil when every name is fine.
+    public static func nameProblem(in space: NetworkSpace) -> SpaceProblem? {
+        for (i, p) in space.parameters.enumerated() {
+            guard knownNames.contains(p.name) else { return .unknownParameter(i) }
+            if p.perLayer, !perLayerKnobs.contains(p.name) { return .notPerLayer(i) }
+        }
+        return nil
+    }
+
+    /// The families a space can build: the base's, then each `family` choice.
+    public static func families(of space: NetworkSpace, base: ModelSpec) -> [ModelSpec.Family] {
         var families = [base.family]
         if let p = space.parameter("family") {
-            for case .string(let name) in choices(p) {
+            for case .string(let name) in p.domain.values {
                 if let f = ModelSpec.Family(rawValue: name), !families.contains(f) { families.append(f) }
             }
         }
-        for p in space.parameters {
-            for domain in KnobDomain.knob(p.name, families: families) {
-                if case .continuous = p.domain, case .choice = domain.type {
-                    throw Diagnostic("space '\(space.name)': '\(p.name)' is a choice, not an interval", at: p.span,
-                                     hint: "write \(p.name) in [...] with \(domain.expectation)")
-                }
-                for value in choices(p) {
-                    if let (shown, hint) = domain.problem(with: value) {
-                        throw Diagnostic("space '\(space.name)': '\(p.name)' must be \(domain.expectation), not \(shown)",
-                                         at: p.span, hint: hint)
-                    }
-                }
-            }
-        }
-    }
-
-    /// The values a parameter can take, for checks (continuous ones: the ends).
-    static func choices(_ p: SearchParameter) -> [Value] {
-        switch p.domain {
-        case .categorical(let values): return values
-        case .integer(let lo, let hi): return [.number(Double(lo)), .number(Double(hi))]
-        case .continuous(let lo, let hi, _): return [.number(lo), .number(hi)]
-        case .fixed(let v): return [v]
-        }
+        return families
     }
 
     /// The most weighted layers any architecture choice gives: architecture parameters at
-    /// both ends and every categorical choice (the families grow with their settings).
-    private func largestNetwork(span: SourceSpan) throws -> (Int, [[Double]]) {
+    /// both ends and every categorical choice (the families grow with their settings); nil
+    /// when no network of the space can be built.
+    private func largestNetwork() -> (Int, [[Double]])? {
         let architecture = dimensions.filter { !Self.trainingKnobs.contains($0.parameter.name) && !Self.compressionKnobs.contains($0.parameter.name) }
         var probes: [[Double]] = [Array(repeating: 0, count: dimensions.count), Array(repeating: 1, count: dimensions.count)]
         for (i, d) in dimensions.enumerated() where architecture.contains(where: { $0.parameter.name == d.parameter.name }) {
@@ -131,10 +117,7 @@ struct SpaceDecoder {
                 if weighted.count > largest.count { largest = weighted }
             }
         }
-        guard !largest.isEmpty else {
-            throw Diagnostic("space '\(space.name)': no network of this space can be built for \(describe(shape: input)) input",
-                             at: span)
-        }
+        guard !largest.isEmpty else { return nil }
         let weights = Double(largest.reduce(0) { $0 + $1.weights }), macs = Double(max(1, largest.reduce(0) { $0 + $1.macs }))
         let features = largest.enumerated().map { i, op in
             [Double(i) / Double(max(1, largest.count - 1)), Double(op.weights) / weights, Double(op.macs) / macs,
@@ -144,7 +127,7 @@ struct SpaceDecoder {
     }
 
     /// What each dimension decides, for strategies whose policies act per layer.
-    var descriptors: [DimensionDescriptor] {
+    public var descriptors: [DimensionDescriptor] {
         let width = layerFeatures.first?.count ?? 0
         return dimensions.map { d in
             DimensionDescriptor(layer: d.layer, decision: d.parameter.name,
@@ -153,8 +136,8 @@ struct SpaceDecoder {
     }
 
     /// Value of every non-per-layer parameter at `x` (fixed ones included), in declaration order.
-    private func globals(_ x: [Double]) -> [(String, Value)] {
-        var out: [(String, Value)] = []
+    private func globals(_ x: [Double]) -> [(String, ParameterValue)] {
+        var out: [(String, ParameterValue)] = []
         for p in space.parameters where !p.perLayer {
             if case .fixed(let v) = p.domain { out.append((p.name, v)); continue }
             let i = dimensions.firstIndex { $0.parameter.name == p.name && $0.layer == nil }!
@@ -163,31 +146,31 @@ struct SpaceDecoder {
         return out
     }
 
-    static func value(_ domain: SearchParameter.Domain, at u: Double) -> Value {
+    /// The value of `domain` at `u` in [0, 1] (clamped): equal shares of the unit interval per
+    /// choice or whole number, a log scale for log intervals.
+    public static func value(_ domain: NetworkSpace.Parameter.Domain, at u: Double) -> ParameterValue {
         let u = min(max(u, 0), 1)
         switch domain {
         case .categorical(let values): return values[min(values.count - 1, Int(u * Double(values.count)))]
         case .integer(let lo, let hi): return .number(Double(lo + min(hi - lo, Int(u * Double(hi - lo + 1)))))
         case .continuous(let lo, let hi, let log):
-            let v = log ? lo.value * pow(hi.value / lo.value, u) : lo.value + u * (hi.value - lo.value)
-            return .number(Quantity(value: v, dimension: lo.dimension))
+            return .number(log ? lo * pow(hi / lo, u) : lo + u * (hi - lo))
         case .fixed(let v): return v
         }
     }
 
-    private func modelSpec(_ settings: [(String, Value)]) -> ModelSpec {
+    private func modelSpec(_ settings: [(String, ParameterValue)]) -> ModelSpec {
         var family = base.family
         if case .string(let name)? = settings.first(where: { $0.0 == "family" })?.1, let f = ModelSpec.Family(rawValue: name) {
             family = f
         }
-        let defaults = family == base.family ? base.settings
-            : ModelBuiltins.families.first { $0.family == family }!.parameters
+        let defaults = family == base.family ? base.settings : family.defaults
         let merged = defaults.map { name, value in (name, settings.first { $0.0 == name }?.1 ?? value) }
         return ModelSpec(family: family, settings: merged)
     }
 
     /// The configuration at `x`.
-    func decode(_ x: [Double]) -> Configuration {
+    public func decode(_ x: [Double]) -> Configuration {
         var settings = globals(x)
         for p in space.parameters where p.perLayer {
             if case .fixed(let v) = p.domain { settings.append((p.name, v)); continue }
@@ -196,15 +179,15 @@ struct SpaceDecoder {
         }
         let spec = modelSpec(settings)
         func number(_ name: String, _ fallback: Double) -> Double {
-            if case .number(let q)? = settings.first(where: { $0.0 == name })?.1 { return q.value }
+            if case .number(let v)? = settings.first(where: { $0.0 == name })?.1 { return v }
             return fallback
         }
         /// A knob varied per layer is a list (its slots, sized for the space's largest network);
         /// a global or fixed one is one value for every layer.
         func perLayer(_ name: String, _ fallback: Double) -> PerLayer<Double> {
             switch settings.first(where: { $0.0 == name })?.1 {
-            case .number(let q)?: return .uniform(q.value)
-            case .list(let items)?: return .layers(items.compactMap { if case .number(let q) = $0 { return q.value } else { return nil } })
+            case .number(let v)?: return .uniform(v)
+            case .list(let items)?: return .layers(items.compactMap { if case .number(let v) = $0 { return v } else { return nil } })
             default: return .uniform(fallback)
             }
         }
@@ -212,8 +195,8 @@ struct SpaceDecoder {
         training.learningRate = Float(number("lr", Double(training.learningRate)))
         // Validated domains keep these in range; rounding handles continuous intervals over
         // whole-number knobs (`epochs in 2 ~ 8`).
-        training.epochs = max(1, KnobDomain.int(.number(number("epochs", Double(training.epochs))), default: training.epochs))
-        training.batchSize = max(1, KnobDomain.int(.number(number("batch", Double(training.batchSize))), default: training.batchSize))
+        training.epochs = max(1, KnobDomain.int(number("epochs", Double(training.epochs)), default: training.epochs))
+        training.batchSize = max(1, KnobDomain.int(number("batch", Double(training.batchSize)), default: training.batchSize))
         training.warmup = min(max(number("warmup", training.warmup), 0), 0.99)
         training.labelSmoothing = Float(min(max(number("smoothing", Double(training.labelSmoothing)), 0), 0.99))
         let decay: Float? = settings.contains { $0.0 == "weight_decay" } ? Float(max(0, number("weight_decay", 0))) : nil
@@ -224,7 +207,7 @@ struct SpaceDecoder {
             training.optimizer = choice
         }
         var fineTuning = TrainingOptions()
-        fineTuning.epochs = max(0, KnobDomain.int(.number(number("finetune", 1)), default: 1))
+        fineTuning.epochs = max(0, KnobDomain.int(number("finetune", 1), default: 1))
         fineTuning.learningRate = Float(number("finetune_lr", Double(training.learningRate) * 0.2))
         fineTuning.batchSize = training.batchSize
         fineTuning.optimizer = training.optimizer
@@ -239,5 +222,33 @@ struct SpaceDecoder {
         var planned = plan
         if case .bool(let gradual)? = settings.first(where: { $0.0 == "gradual" })?.1 { planned.gradualChannels = gradual }
         return Configuration(settings: settings, spec: spec, plan: planned)
+    }
+}
+
+/// The cost oracle of a decoded space: a configuration's architecture is keyed by its spec.
+extension CostOracle {
+    /// An oracle for the points `decoder` decodes.
+    public convenience init(decoder: SpaceDecoder, runner: TrialRunner, input: [Int], classes: Int) {
+        self.init(dimensions: decoder.dimensions.count, runner: runner, input: input, classes: classes) { x in
+            let configuration = decoder.decode(x)
+            return (configuration.plan, configuration.spec.summary)
+        }
+    }
+
+    /// The cost of the configuration's compressed network; nil when it cannot be built.
+    public func cost(_ configuration: SpaceDecoder.Configuration) -> CostReport? {
+        cost(configuration.plan, architecture: configuration.spec.summary)
+    }
+
+    /// The settings with per-layer lists cut to the layers this network has (a space's lists
+    /// are sized for its largest network), as tables and the study storage show them.
+    public func settings(_ configuration: SpaceDecoder.Configuration) -> [(String, ParameterValue)] {
+        guard let layers = weightedLayers(configuration.plan, architecture: configuration.spec.summary) else {
+            return configuration.settings
+        }
+        return configuration.settings.map { name, value in
+            if case .list(let items) = value, items.count > layers { return (name, .list(Array(items.prefix(layers)))) }
+            return (name, value)
+        }
     }
 }

@@ -1,8 +1,6 @@
 import Foundation
 import NasCore
-import NasLang
 import NasNN
-import NasSearch
 import NasStudy
 import NasTrial
 #if canImport(Glibc)
@@ -19,16 +17,16 @@ import Glibc
 /// Workers do not decide anything: the proposer already cost-checked every planned point, and
 /// each trial's seed is stored with it, so a trial trains to the same network on any worker and
 /// any thread count.
-struct StudyWorker {
-    let study: Study
-    let decoder: SpaceDecoder
-    let runner: TrialRunner
-    let data: TrialData
-    let assignment: WorkerAssignment
+public struct StudyWorker {
+    public let study: Study
+    public let decoder: SpaceDecoder
+    public let runner: TrialRunner
+    public let data: TrialData
+    public let assignment: WorkerAssignment
     /// How often the worker renews its lease; the proposer's timeout is several times longer.
-    var heartbeatInterval: TimeInterval = 0.5
+    public var heartbeatInterval: TimeInterval = 0.5
     /// How long to wait between looks for a planned trial.
-    var pollInterval: TimeInterval = 0.2
+    public var pollInterval: TimeInterval = 0.2
 
     /// Test hook: with `NASBOOK_FAULT_TRIAL_PAUSE=S` a worker holds each claimed trial for S
     /// seconds (heartbeating) before training it, so tests of the binary can kill a worker
@@ -37,25 +35,33 @@ struct StudyWorker {
     let pause = ProcessInfo.processInfo.environment[StudyWorker.pauseVariable].flatMap(Double.init) ?? 0
 
     /// What the worker did, for its last line.
-    struct Summary {
-        var finished = 0
-        var lost = 0
+    public struct Summary {
+        public var finished = 0
+        public var lost = 0
         /// Trials it held when it was stopped and gave back (planned again at once).
-        var released: [Int] = []
+        public var released: [Int] = []
     }
 
     /// The study database stopped answering for longer than the worker retries.
-    struct Unreachable: Error, CustomStringConvertible {
-        let location: String
-        let seconds: Double
-        let underlying: any Error
+    public struct Unreachable: Error, CustomStringConvertible {
+        public let location: String
+        public let seconds: Double
+        public let underlying: any Error
         /// A trial trained to its end whose outcome could not be stored, if any.
-        let unstored: Int?
-        var description: String {
+        public let unstored: Int?
+        public var description: String {
             "the study database \(location) did not answer for \(NumberFormat.plain(seconds)) s (\(underlying))"
                 + (unstored.map { "; trial \($0) finished training but could not be stored: it runs again when the study continues" } ?? "")
                 + ". Every trial stored before is kept there; when the database is back, start the worker again (and `nasbook run --resume` the search if it stopped too)"
         }
+    }
+
+    public init(study: Study, decoder: SpaceDecoder, runner: TrialRunner, data: TrialData, assignment: WorkerAssignment) {
+        self.study = study
+        self.decoder = decoder
+        self.runner = runner
+        self.data = data
+        self.assignment = assignment
     }
 
     /// Runs until the study is finished, `shouldStop` (Ctrl-C, SIGTERM), or the parent proposer
@@ -63,7 +69,7 @@ struct StudyWorker {
     /// again at once rather than after the lease timeout. When the storage fails (a database
     /// server restarting), each call is retried with backoff for `assignment.retry` seconds;
     /// then the worker ends with `Unreachable`.
-    func run(log: (String) -> Void, shouldStop: @escaping () -> Bool) throws -> Summary {
+    public func run(log: (String) -> Void, shouldStop: @escaping () -> Bool) throws -> Summary {
         let storage = study.storage
         let host = ProcessInfo.processInfo.hostName
         var me = WorkerRecord(id: assignment.id, host: host, pid: Int(getpid()), threads: assignment.threads ?? Parallel.threads,

@@ -40,6 +40,8 @@ public final class CostOracle: @unchecked Sendable {
     private var graphs = BoundedMemo<DeploymentGraph?>(capacity: CostOracle.capacity)
     /// Per shape, bit-widths and prune rates: the cost report (nil: no cost).
     private var costs = BoundedMemo<CostReport?>(capacity: CostOracle.costCapacity)
+    /// The point asked for last and its cost.
+    private var last: (x: [Double], report: CostReport?)?
     /// Graphs kept at most; a graph holds its pruned network's weights, tens of KB to a MB for
     /// a microcontroller's network, so this stays within about a GB at worst.
     public static let capacity = 1024
@@ -113,8 +115,20 @@ public final class CostOracle: @unchecked Sendable {
 
     /// The cost of the network at `x`.
     public func cost(at x: [Double]) -> CostReport? {
+        // A strategy asks twice for most points it scores (within the budget? its exact costs?):
+        // the second asks for the point just decoded.
+        lock.lock()
+        if let last, last.x == x {
+            lock.unlock()
+            return last.report
+        }
+        lock.unlock()
         let decoded = decode(x)
-        return cost(decoded.plan, architecture: decoded.architecture)
+        let report = cost(decoded.plan, architecture: decoded.architecture)
+        lock.lock()
+        last = (x, report)
+        lock.unlock()
+        return report
     }
 
     /// Graphs held now (at most `capacity`).

@@ -40,7 +40,14 @@ extension ChannelPrunable {
 /// generator that only satisfies initializers (every weight is copied).
 public struct ChannelPruner {
     let keep: [ObjectIdentifier: [Int]]
-    var rng = SeededGenerator(seed: 0)
+    var rng = OverwrittenWeights()
+
+    /// What a copy's initializer draws its weights from: nothing worth drawing, as each copy's
+    /// weights and biases are overwritten with the kept ones right after (a cost oracle prunes
+    /// thousands of networks per proposal, and drawing their weights was most of that work).
+    struct OverwrittenWeights: RandomNumberGenerator {
+        mutating func next() -> UInt64 { 0 }
+    }
 
     /// The output channels `layer` keeps (nil: all).
     func kept(by layer: Layer) -> [Int]? { keep[ObjectIdentifier(layer)] }

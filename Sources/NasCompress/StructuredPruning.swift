@@ -24,22 +24,44 @@ public enum StructuredPruning {
         return try Model(name: model.name, inputShape: model.inputShape, classes: model.classes, layers: layers)
     }
 
-    /// Chooses the channels each prunable convolution keeps, walking every block's branches.
-    static func decide(_ layers: [Layer], fraction: Double, norm: Norm, into keep: inout [ObjectIdentifier: [Int]]) {
+    /// How many of a convolution's `channels` output channels pruning `fraction` of them keeps:
+    /// the rounded rest, at least one.
+    public static func keptCount(_ channels: Int, fraction: Double) -> Int {
+        max(1, Int((Double(channels) * (1 - fraction)).rounded()))
+    }
+
+    /// The output channels of every convolution `prune` would prune, in the order it visits them.
+    /// The pruned model's shape depends on the fraction only through `keptCount` of these, so
+    /// fractions that keep the same counts give the same network (what a cost memo keys on).
+    public static func prunableChannels(_ model: Model) -> [Int] {
+        var channels: [Int] = []
+        forEachPrunable(model.network.layers) { channels.append($0.outputChannels) }
+        return channels
+    }
+
+    /// Calls `body` with every convolution whose output channels can be pruned, walking every
+    /// block's branches: one whose channels reach a mixing layer or the classifier.
+    static func forEachPrunable(_ layers: [Layer], _ body: (any WeightedLayer & ChannelPrunable) -> Void) {
         for (index, layer) in layers.enumerated() {
             if let block = layer as? any LayerBlock {
-                for branch in block.branches { decide(branch, fraction: fraction, norm: norm, into: &keep) }
+                for branch in block.branches { forEachPrunable(branch, body) }
             } else if let weighted = layer as? any WeightedLayer & ChannelPrunable, weighted.channelRole == .mixing,
                       hasConsumer(after: index, in: layers) {
-                let c = weighted.outputChannels
-                var score = [Double](repeating: 0, count: c)
-                for (i, w) in weighted.weight.value.enumerated() {
-                    score[i % c] += norm == .l1 ? Double(abs(w)) : Double(w * w)
-                }
-                let kept = max(1, Int((Double(c) * (1 - fraction)).rounded()))
-                let order = (0..<c).sorted { score[$0] != score[$1] ? score[$0] > score[$1] : $0 < $1 }
-                keep[ObjectIdentifier(weighted)] = Array(order.prefix(kept)).sorted()
+                body(weighted)
             }
+        }
+    }
+
+    /// Chooses the channels each prunable convolution keeps: those whose weights have the largest norm.
+    static func decide(_ layers: [Layer], fraction: Double, norm: Norm, into keep: inout [ObjectIdentifier: [Int]]) {
+        forEachPrunable(layers) { weighted in
+            let c = weighted.outputChannels
+            var score = [Double](repeating: 0, count: c)
+            for (i, w) in weighted.weight.value.enumerated() {
+                score[i % c] += norm == .l1 ? Double(abs(w)) : Double(w * w)
+            }
+            let order = (0..<c).sorted { score[$0] != score[$1] ? score[$0] > score[$1] : $0 < $1 }
+            keep[ObjectIdentifier(weighted)] = Array(order.prefix(keptCount(c, fraction: fraction))).sorted()
         }
     }
 

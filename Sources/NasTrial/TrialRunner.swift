@@ -30,7 +30,38 @@ public struct TrialRunner {
     /// The runtime graph of the plan's compressed architecture; bit-widths do not change it,
     /// so searches cache it per architecture.
     public func graph(of plan: TrialPlan, input: [Int], classes: Int) throws -> DeploymentGraph {
-        try DeploymentGraph(try StructuredPruning.prune(try plan.architecture(input, classes, 0), fraction: plan.channels))
+        try graph(of: try costingNetwork(of: plan, input: input, classes: classes), channels: plan.channels)
+    }
+
+    /// The untrained network costs are computed from: the plan's architecture with the
+    /// throwaway weights of seed 0. A cache may keep it per architecture and prune it at many
+    /// fractions (`graph(of:channels:)`): drawing the weights is most of what a graph costs.
+    public struct CostingNetwork {
+        let model: Model
+        /// The output channels of its prunable convolutions before channel pruning: with
+        /// `keptChannels`, what the compressed network's shape depends on besides its
+        /// architecture (the weights decide which channels go, never how many).
+        public let prunableChannels: [Int]
+
+        init(_ model: Model) {
+            self.model = model
+            prunableChannels = StructuredPruning.prunableChannels(model)
+        }
+    }
+
+    public func costingNetwork(of plan: TrialPlan, input: [Int], classes: Int) throws -> CostingNetwork {
+        CostingNetwork(try plan.architecture(input, classes, 0))
+    }
+
+    /// The runtime graph of `network` with `channels` of its prunable convolutions' output
+    /// channels removed.
+    public func graph(of network: CostingNetwork, channels: Double) throws -> DeploymentGraph {
+        try DeploymentGraph(try StructuredPruning.prune(network.model, fraction: channels))
+    }
+
+    /// How many of each of `channels` channel pruning at `fraction` keeps.
+    public static func keptChannels(_ channels: [Int], fraction: Double) -> [Int] {
+        channels.map { StructuredPruning.keptCount($0, fraction: fraction) }
     }
 
     /// Costs of a graph with per-layer bit-widths and unstructured prune rates, both fitted to its

@@ -5,7 +5,7 @@ import NasTrial
 import XCTest
 @testable import NasSearch
 
-/// The cost oracle builds each architecture's graph once, costs bit-widths on it, and finds
+/// The cost oracle builds each network shape's graph once, costs bit-widths on it, and finds
 /// the largest costs of a space without training anything.
 final class CostOracleTests: XCTestCase {
     /// Counts architecture builds; a class so the plan's closure can share it.
@@ -32,7 +32,7 @@ final class CostOracleTests: XCTestCase {
         let oracle = oracle(builds)
         let narrow4 = try XCTUnwrap(oracle.cost(at: [0.1, 0.1]))
         let narrow8 = try XCTUnwrap(oracle.cost(at: [0.2, 0.9]))
-        XCTAssertEqual(builds.count, 1, "one graph for both bit-widths")
+        XCTAssertEqual(builds.count, 1, "one build for both bit-widths")
         XCTAssertLessThan(narrow4.flashBytes, narrow8.flashBytes)
         XCTAssertEqual(narrow4.macs, narrow8.macs)
         let wide = try XCTUnwrap(oracle.cost(at: [0.9, 0.9]))
@@ -52,25 +52,55 @@ final class CostOracleTests: XCTestCase {
         XCTAssertEqual(largest[.macs], MetricValues(cost: try XCTUnwrap(oracle.cost(at: [0.9, 0.9])))[.macs])
     }
 
-    /// A knob that changes the graph continuously (a pruning rate per point) gives every point a
-    /// new key: the memo keeps at most `capacity` graphs and still answers like a fresh build.
-    func testTheMemoStaysBoundedOverAContinuousKnob() throws {
+    /// A continuous channel fraction changes the network only where it changes how many channels
+    /// a convolution keeps: the oracle builds one graph per kept count, not one per fraction (as
+    /// ARS-MOBO's rollouts visit thousands of fractions), and answers exactly as the cost model
+    /// does from scratch for every fraction. The untrained network is built once and pruned per shape.
+    func testGraphsAreMemoizedByKeptChannelsNotByTheFraction() throws {
         let board = TargetBoard(name: "test board", core: .cortexM7, clockHz: 216e6, ramBytes: 320 << 10, flashBytes: 1 << 20)
-        let oracle = CostOracle(dimensions: 1, runner: TrialRunner(board: board), input: [8, 8, 1], classes: 2) { x in
-            let plan = TrialPlan(architecture: { input, classes, seed in
-                                     var rng = SeededGenerator(seed: seed)
-                                     return try Architectures.plainCNN(input: input, classes: classes, width: 8, depth: 1,
-                                                                       seed: seed, rng: &rng)
-                                 },
-                                 training: TrainingOptions(), channels: 0.5 * x[0], bits: .uniform(8), fineTuning: TrainingOptions())
-            return (plan, "width 8")
+        let runner = TrialRunner(board: board)
+        let builds = Builds()
+        func plan(_ x: [Double]) -> TrialPlan {
+            TrialPlan(architecture: { input, classes, seed in
+                          builds.count += 1
+                          var rng = SeededGenerator(seed: seed)
+                          return try Architectures.plainCNN(input: input, classes: classes, width: 16, depth: 2, seed: seed, rng: &rng)
+                      },
+                      training: TrainingOptions(), channels: 0.9 * x[0], bits: .uniform(x[0] < 0.5 ? 4 : 8), fineTuning: TrainingOptions())
         }
-        let first = try XCTUnwrap(oracle.cost(at: [0.3]))
-        for i in 0..<(CostOracle.capacity + 200) { _ = oracle.cost(at: [Double(i) / Double(CostOracle.capacity + 200)]) }
-        XCTAssertEqual(oracle.cachedGraphs, CostOracle.capacity)
-        let again = try XCTUnwrap(oracle.cost(at: [0.3]))
-        XCTAssertEqual(first.flashBytes, again.flashBytes)
-        XCTAssertEqual(first.ramBytes, again.ramBytes)
-        XCTAssertEqual(first.macs, again.macs)
+        let oracle = CostOracle(dimensions: 1, runner: runner, input: [8, 8, 1], classes: 2) { x in (plan(x), "width 16") }
+        let points = (0..<1200).map { [Double($0) / 1200] }
+        for x in points { _ = oracle.cost(at: x) }
+        let channels = try runner.costingNetwork(of: plan([0]), input: [8, 8, 1], classes: 2).prunableChannels
+        XCTAssertFalse(channels.isEmpty, "the test network has prunable convolutions")
+        let shapes = Set(points.map { TrialRunner.keptChannels(channels, fraction: 0.9 * $0[0]) })
+        XCTAssertEqual(oracle.cachedGraphs, shapes.count, "one graph per kept-channel count")
+        XCTAssertLessThan(shapes.count, points.count / 10, "far fewer shapes than fractions")
+        XCTAssertEqual(builds.count, 2, "the architecture is built once (and once above for its channels)")
+        for x in stride(from: 0, to: points.count, by: 37).map({ points[$0] }) {
+            let memoized = try XCTUnwrap(oracle.cost(at: x))
+            let fresh = try runner.cost(of: plan(x), input: [8, 8, 1], classes: 2)
+            XCTAssertEqual(memoized.flashBytes, fresh.flashBytes, "flash at \(x)")
+            XCTAssertEqual(memoized.ramBytes, fresh.ramBytes, "RAM at \(x)")
+            XCTAssertEqual(memoized.macs, fresh.macs, "MACs at \(x)")
+            XCTAssertEqual(memoized.latencySeconds, fresh.latencySeconds, "latency at \(x)")
+        }
+    }
+
+    /// A memo over a knob that keeps changing the network (a prune rate per point) stays within
+    /// its capacity, forgetting the oldest entries first.
+    func testTheMemoStaysBoundedAndForgetsTheOldestFirst() {
+        var memo = BoundedMemo<Int?>(capacity: 3)
+        for (i, key) in ["a", "b", "c", "d"].enumerated() { memo[key] = .some(i) }
+        XCTAssertEqual(memo.count, 3)
+        XCTAssertNil(memo["a"], "the oldest went first")
+        XCTAssertEqual(memo["d"], .some(3))
+        memo["e"] = .some(nil)
+        XCTAssertEqual(memo.count, 3)
+        XCTAssertNil(memo["b"])
+        XCTAssertEqual(memo["e"], .some(nil), "a stored nil is remembered")
+        memo["c"] = .some(9)
+        XCTAssertEqual(memo["c"], .some(9), "storing a held key replaces its value")
+        XCTAssertEqual(memo.count, 3)
     }
 }

@@ -166,14 +166,17 @@ static void on_sigint(int signal_number) {
     interrupt_flag = 1;
 }
 
-void nas_interrupt_install(void) {
+/* SA_RESTART: a read or write interrupted by the signal resumes; the flag is polled. */
+static void install_flag_handler(int signal_number, void (*handler)(int)) {
     struct sigaction action;
     memset(&action, 0, sizeof action);
-    action.sa_handler = on_sigint;
+    action.sa_handler = handler;
     sigemptyset(&action.sa_mask);
     action.sa_flags = SA_RESTART;
-    sigaction(SIGINT, &action, NULL);
+    sigaction(signal_number, &action, NULL);
 }
+
+void nas_interrupt_install(void) { install_flag_handler(SIGINT, on_sigint); }
 
 int nas_interrupt_take(void) {
     int was = interrupt_flag;
@@ -191,13 +194,6 @@ static void on_sigterm(int signal_number) {
     interrupt_flag = 1;
 }
 
-void nas_terminate_install(void) {
-    struct sigaction action;
-    memset(&action, 0, sizeof action);
-    action.sa_handler = on_sigterm;
-    sigemptyset(&action.sa_mask);
-    action.sa_flags = SA_RESTART;
-    sigaction(SIGTERM, &action, NULL);
-}
+void nas_terminate_install(void) { install_flag_handler(SIGTERM, on_sigterm); }
 
 int nas_terminated(void) { return terminate_flag; }

@@ -41,17 +41,9 @@ final class ParameterTypeTests: XCTestCase {
     }
 
     func runReport(_ text: String) -> String {
-        var out = ""
-        do {
-            try LargeStack.run { try interpreter(output: { out += $0 }).run(SourceFile(name: "t.nas", text: text)) }
-        } catch let list as DiagnosticList {
-            out += list.render()
-        } catch let d as Diagnostic {
-            out += d.render()
-        } catch {
-            out += "unexpected: \(error)"
-        }
-        return out
+        var registry = BuiltinRegistry.standard()
+        registry.register(Self.probe)
+        return runProgram(text, name: "t.nas", registry: registry, modulePaths: [])
     }
 
     /// Each kind refuses a wrong literal at `check`, pointing at the argument with the type's wording.

@@ -19,9 +19,11 @@ enum Repo {
 }
 
 /// Runs a program the way `nasbook run` does and returns what it printed, diagnostics included.
-func runProgram(_ text: String, name: String = "test.nas", stepLimit: Int? = nil) -> String {
+/// `registry` and `modulePaths` let a test run its own builtins (a probe with typed parameters).
+func runProgram(_ text: String, name: String = "test.nas", stepLimit: Int? = nil,
+                registry: BuiltinRegistry = .withEngine(), modulePaths: [String] = [Repo.stdlib]) -> String {
     var out = ""
-    let interpreter = Interpreter(registry: .withEngine(), modulePaths: [Repo.stdlib], output: { out += $0 })
+    let interpreter = Interpreter(registry: registry, modulePaths: modulePaths, output: { out += $0 })
     interpreter.stepLimit = stepLimit
     do {
         try LargeStack.run { try interpreter.run(SourceFile(name: name, text: text)) }

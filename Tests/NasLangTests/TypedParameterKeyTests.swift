@@ -28,19 +28,7 @@ final class TypedParameterKeyTests: XCTestCase {
     func run(_ text: String) -> String {
         var registry = BuiltinRegistry.standard()
         registry.register(Self.probe)
-        var out = ""
-        do {
-            try LargeStack.run {
-                try Interpreter(registry: registry, modulePaths: [], output: { out += $0 }).run(SourceFile(name: "t.nas", text: text))
-            }
-        } catch let list as DiagnosticList {
-            out += list.render()
-        } catch let d as Diagnostic {
-            out += d.render()
-        } catch {
-            out += "unexpected: \(error)"
-        }
-        return out
+        return runProgram(text, name: "t.nas", registry: registry, modulePaths: [])
     }
 
     func testTheBodyReadsDefaultsAndArgumentsAsTheirSwiftTypes() {

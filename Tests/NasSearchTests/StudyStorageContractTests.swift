@@ -56,6 +56,17 @@ final class StudyStorageContractTests: XCTestCase {
         (1...count).map { TrialPoint(x: [Double($0) / 10], parameters: ["width": .number(Double(8 * $0))], seed: UInt64($0)) }
     }
 
+    /// Three planned trials, the first finished by worker "w1", the second claimed by it and
+    /// still running, the third still planned: a batch interrupted mid-way.
+    func studyInterruptedMidBatch(proposer: any StudyStorage, worker: any StudyStorage) throws -> (StudyRecord, TrialRecord) {
+        let study = try proposer.createStudy(record())
+        _ = try proposer.planTrials(in: study, points: points(3), at: Date())
+        var done = try XCTUnwrap(try worker.claimTrial(in: study, worker: "w1", at: Date()))
+        done.complete(metrics: [.accuracy: 0.7, .ram: 5])
+        XCTAssertTrue(try worker.finish(done, epochs: [], worker: "w1"))
+        return (study, try XCTUnwrap(try worker.claimTrial(in: study, worker: "w1", at: Date())))
+    }
+
     func record(_ name: String = "kws") -> StudyRecord {
         StudyRecord(name: name, strategy: "random", seed: 7, searchSpace: "width [8, 16]",
                     objectives: [Objective(.accuracy, .maximize), Objective(.ram, .minimize)],
@@ -259,12 +270,8 @@ final class StudyStorageContractTests: XCTestCase {
 
     func testResumeDropsPlannedAndLeasedTrials() throws {
         for (proposer, worker) in try sharedBackends() {
-            let study = try proposer.createStudy(record())
-            _ = try proposer.planTrials(in: study, points: points(3), at: Date())
-            var done = try XCTUnwrap(try worker.claimTrial(in: study, worker: "w1", at: Date()))
-            done.complete(metrics: [.accuracy: 0.7, .ram: 5])
-            XCTAssertTrue(try worker.finish(done, epochs: [], worker: "w1"))
-            var leased = try XCTUnwrap(try worker.claimTrial(in: study, worker: "w1", at: Date()))
+            let (study, claimed) = try studyInterruptedMidBatch(proposer: proposer, worker: worker)
+            var leased = claimed
 
             let resumed = try proposer.resume(study)
             XCTAssertEqual(resumed.trials.map(\.number), [1], proposer.location)
@@ -282,12 +289,8 @@ final class StudyStorageContractTests: XCTestCase {
     /// takes the running one's lease, and new trials are numbered after them.
     func testResumeKeepingPlannedRunsTheInterruptedBatchUnderItsOwnNumbers() throws {
         for (proposer, worker) in try sharedBackends() {
-            let study = try proposer.createStudy(record())
-            _ = try proposer.planTrials(in: study, points: points(3), at: Date())
-            var done = try XCTUnwrap(try worker.claimTrial(in: study, worker: "w1", at: Date()))
-            done.complete(metrics: [.accuracy: 0.7, .ram: 5])
-            XCTAssertTrue(try worker.finish(done, epochs: [], worker: "w1"))
-            var leased = try XCTUnwrap(try worker.claimTrial(in: study, worker: "w1", at: Date()))
+            let (study, claimed) = try studyInterruptedMidBatch(proposer: proposer, worker: worker)
+            var leased = claimed
 
             let resumed = try proposer.resume(study, keepingPlanned: true)
             XCTAssertEqual(resumed.trials.map(\.number), [1], proposer.location)

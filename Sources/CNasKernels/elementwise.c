@@ -78,19 +78,22 @@ void nas_maxpool_forward(const float *restrict x, int W, int C, int KH, int KW, 
     }
 }
 
-/* Per-channel sum and sum of squares of rows x C values, added into double accumulators
-   after every 256 rows so float rounding stays small. */
+/* nas_channel_moments (below) of one run of rows handed over in consecutive pieces, e.g. a convolution's
+   output block by block while each block is in cache: `phase` is the piece's first row within
+   the run (0 starts it and clears s, q, the float partials kept between pieces), `last` says the
+   piece ends the run. Flushing at the same rows as one call over the whole run, it rounds
+   exactly as that call does, so the statistics do not depend on how the run was cut. */
 NAS_CLONES
-void nas_channel_moments(const float *restrict x, long rows, int C, double *restrict sum, double *restrict square) {
-    float s[C], q[C];
-    for (int c = 0; c < C; c++) s[c] = q[c] = 0;
+void nas_channel_moments_resume(const float *restrict x, long rows, int C, long phase, int last, float *restrict s,
+                                float *restrict q, double *restrict sum, double *restrict square) {
+    if (phase == 0) for (int c = 0; c < C; c++) s[c] = q[c] = 0;
     for (long r = 0; r < rows; r++) {
         const float *row = x + r * C;
         for (int c = 0; c < C; c++) {
             s[c] += row[c];
             q[c] += row[c] * row[c];
         }
-        if ((r & 255) == 255 || r == rows - 1) {
+        if (((phase + r) & 255) == 255 || (last && r == rows - 1)) {
             for (int c = 0; c < C; c++) {
                 sum[c] += s[c];
                 square[c] += q[c];
@@ -98,6 +101,13 @@ void nas_channel_moments(const float *restrict x, long rows, int C, double *rest
             }
         }
     }
+}
+
+/* Per-channel sum and sum of squares of rows x C values, added into double accumulators
+   after every 256 rows so float rounding stays small. */
+void nas_channel_moments(const float *restrict x, long rows, int C, double *restrict sum, double *restrict square) {
+    float s[C], q[C];
+    nas_channel_moments_resume(x, rows, C, 0, 1, s, q, sum, square);
 }
 
 /* The same for the batch-norm backward pass: sums of g and of g * xhat. xhat = (x - mean) * inv

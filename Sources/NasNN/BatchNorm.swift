@@ -50,6 +50,13 @@ public final class BatchNorm: StraightThroughFusing {
                 kernel(range, p + chunk * 2 * c, p + chunk * 2 * c + c)
             }
         }
+        return combine(partial)
+    }
+
+    /// The per-chunk partial sums (chunk after chunk: `channels` first sums, then `channels`
+    /// second sums) added up in chunk order.
+    private func combine(_ partial: [Double]) -> (first: [Double], second: [Double]) {
+        let c = channels, chunks = partial.count / (2 * c)
         var first = [Double](repeating: 0, count: c), second = [Double](repeating: 0, count: c)
         for chunk in 0..<chunks {
             for ch in 0..<c {
@@ -60,16 +67,36 @@ public final class BatchNorm: StraightThroughFusing {
         return (first, second)
     }
 
+    /// Whether a producer that runs `samples` samples of `positions` rows each through
+    /// `Parallel.chunks` (chunked by sample) meets the same row chunks as this layer's statistics.
+    /// Then it can sum the moments itself, block by block while its output is in cache, with
+    /// `nas_channel_moments_resume` per chunk (`chunks * 2 * channels` doubles laid out as
+    /// `channelSums` lays them out), and the sums are bit for bit the ones `forward` would take.
+    static func rowChunksAlign(samples: Int, positions: Int) -> Bool {
+        let rows = samples * positions, chunks = Parallel.chunkCount(rows)
+        guard samples > 0, positions > 0, chunks == Parallel.chunkCount(samples) else { return false }
+        return (0..<chunks).allSatisfy {
+            Parallel.chunkRange($0, of: chunks, over: rows) == Parallel.chunkRange($0, of: chunks, over: samples).lowerBound * positions
+                ..< Parallel.chunkRange($0, of: chunks, over: samples).upperBound * positions
+        }
+    }
+
     public func forward(_ x: Tensor, training: Bool) -> Tensor {
         forward(x, training: training, clamp: nil)
     }
 
     public func forward(_ x: Tensor, training: Bool, clamp: ClosedRange<Float>?) -> Tensor {
+        forward(x, training: training, clamp: clamp, moments: nil)
+    }
+
+    /// `moments`: x's per-chunk moments as its producer summed them (see `rowChunksAlign`), in
+    /// place of the pass over x that would sum them here; training only.
+    func forward(_ x: Tensor, training: Bool, clamp: ClosedRange<Float>?, moments: [Double]?) -> Tensor {
         let c = channels, rows = x.count / c
         let lo = clamp?.lowerBound ?? -.infinity, hi = clamp?.upperBound ?? .infinity
         var mean = runningMean, variance = runningVariance
         if training {
-            let (sum, square) = x.data.withUnsafeBufferPointer { xp in
+            let (sum, square) = moments.map(combine) ?? x.data.withUnsafeBufferPointer { xp in
                 channelSums(rows: rows) { range, s, q in
                     nas_channel_moments(xp.baseAddress! + range.lowerBound * c, range.count, Int32(c), s, q)
                 }

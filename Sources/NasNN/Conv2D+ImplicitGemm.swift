@@ -105,14 +105,21 @@ extension Conv2D {
 
     /// Forward for samples in `range`, `block(o)` samples per GEMM: y = clamp(conv(x) + bias),
     /// the bias pass per block while its output is in cache, skipped when `finish` is false
-    /// (neither a bias nor a clamp).
+    /// (neither a bias nor a clamp). With `moments` (this chunk's sums, then sums of squares),
+    /// the finished block's per-channel moments are added there before the next block evicts it,
+    /// as one `nas_channel_moments` over the whole range would (`BatchNorm.rowChunksAlign`).
     func implicitForward(_ x: UnsafePointer<Float>, _ s: Spatial, _ w: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
-                         samples range: Range<Int>, bias: UnsafePointer<Float>?, clamp: (lo: Float, hi: Float), finish: Bool) {
+                         samples range: Range<Int>, bias: UnsafePointer<Float>?, clamp: (lo: Float, hi: Float), finish: Bool,
+                         moments: UnsafeMutablePointer<Double>? = nil) {
         let o = outputSpatial(s), image = paddedInput(s), perBlock = block(o)
         let positions = image.positionOffsets(count: min(perBlock, range.count), output: o, stride: stride)
         let taps = image.tapOffsets(kernel: kernel)
         let scratch = image.isPadded ? min(perBlock, range.count) * image.floats : 0
         var padded = [Float](unsafeUninitializedCapacity: scratch) { _, n in n = scratch }
+        // The moments' float partials, carried from block to block (nas_channel_moments_resume).
+        var partial = [Float](repeating: 0, count: moments == nil ? 0 : 2 * outChannels)
+        let c = Int32(outChannels)
+        partial.withUnsafeMutableBufferPointer { partialSums in
         positions.withUnsafeBufferPointer { rp in
             taps.withUnsafeBufferPointer { tp in
                 padded.withUnsafeMutableBufferPointer { pp in
@@ -125,11 +132,17 @@ extension Conv2D {
                         nas_sgemm_indexed(Int32(rows), Int32(outChannels), Int32(taps.count),
                                           image.isPadded ? UnsafePointer(pp.baseAddress!) : source, rp.baseAddress!, 0, tp.baseAddress!, 0,
                                           w, nil, outChannels, 1, out, nil, outChannels, 0)
-                        if finish { nas_add_bias(out, bias, rows, Int32(outChannels), clamp.lo, clamp.hi) }
+                        if finish { nas_add_bias(out, bias, rows, c, clamp.lo, clamp.hi) }
+                        if let moments, let sums = partialSums.baseAddress {
+                            nas_channel_moments_resume(out, rows, c, (n0 - range.lowerBound) * o.positions,
+                                                       n0 + count == range.upperBound ? 1 : 0, sums, sums + outChannels,
+                                                       moments, moments + outChannels)
+                        }
                         n0 += count
                     }
                 }
             }
+        }
         }
     }
 

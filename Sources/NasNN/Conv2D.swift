@@ -82,6 +82,24 @@ public final class Conv2D: StraightThroughFusing {
     }
 
     public func forward(_ x: Tensor, training: Bool, clamp: ClosedRange<Float>?) -> Tensor {
+        forward(x, training: training, clamp: clamp, moments: nil)
+    }
+
+    /// A training forward that also sums its output's per-channel moments for the BatchNorm
+    /// right after it (`BatchNorm.forward(_:training:clamp:moments:)`), block by block while the
+    /// block is in cache instead of in a pass of its own; nil (nothing run) where this layer's
+    /// blocks do not meet the batch norm's row chunks, or its path has no such blocks.
+    func forward(_ x: Tensor, momentsFor norm: BatchNorm) -> (output: Tensor, moments: [Double])? {
+        guard usesImplicitGemm, norm.channels == outChannels, let s = try? Spatial(Array(x.shape.dropFirst())),
+              BatchNorm.rowChunksAlign(samples: x.batch, positions: outputSpatial(s).positions) else { return nil }
+        var moments = [Double](repeating: 0, count: Parallel.chunkCount(x.batch) * 2 * outChannels)
+        let y = moments.withUnsafeMutableBufferPointer { forward(x, training: true, clamp: nil, moments: $0.baseAddress!) }
+        return (y, moments)
+    }
+
+    /// `moments`: where chunk k of the samples adds its output's per-channel sums (at
+    /// k * 2 * outChannels) and sums of squares (outChannels further); implicit GEMM only.
+    private func forward(_ x: Tensor, training: Bool, clamp: ClosedRange<Float>?, moments: UnsafeMutablePointer<Double>?) -> Tensor {
         let sample = Array(x.shape.dropFirst())
         let s = try! Spatial(sample)
         let o = outputSpatial(s)
@@ -111,9 +129,10 @@ public final class Conv2D: StraightThroughFusing {
                         let biasValues = bias?.value ?? []
                         biasValues.withUnsafeBufferPointer { bp in
                             let b = bias == nil ? nil : bp.baseAddress
-                            Parallel.chunks(x.batch, work: work) { range, _ in
+                            Parallel.chunks(x.batch, work: work) { range, chunk in
                                 implicitForward(xb, s, wb, yb, samples: range, bias: b, clamp: (lo, hi),
-                                                finish: bias != nil || clamp != nil)
+                                                finish: bias != nil || clamp != nil,
+                                                moments: moments.map { $0 + chunk * 2 * outChannels })
                             }
                         }
                     } else {

@@ -13,7 +13,7 @@ public enum Parallel {
         let chunks: Int
         let body: (Range<Int>, Int) -> Void
 
-        func range(_ chunk: Int) -> Range<Int> { count * chunk / chunks ..< count * (chunk + 1) / chunks }
+        func range(_ chunk: Int) -> Range<Int> { Parallel.chunkRange(chunk, of: chunks, over: count) }
     }
 
     /// Fixed chunk count: enough to keep 8 cores busy, few enough to keep GEMMs large.
@@ -38,6 +38,11 @@ public enum Parallel {
     public static func withThreads<T>(_ threads: Int?, _ body: () throws -> T) rethrows -> T {
         guard let threads else { return try body() }
         return try scopedThreads.withValue(max(1, threads)) { try body() }
+    }
+
+    /// Chunk `chunk` of `chunks` contiguous chunks of 0..<count: the one rule every region cuts by.
+    static func chunkRange(_ chunk: Int, of chunks: Int, over count: Int) -> Range<Int> {
+        count * chunk / chunks ..< count * (chunk + 1) / chunks
     }
 
     /// How many chunks `chunks` cuts `count` items into.
@@ -76,7 +81,7 @@ public enum Parallel {
     /// `chunks` contiguous chunks of 0..<count, on `workers` threads.
     private static func run(_ count: Int, chunks: Int, workers: Int, _ body: (Range<Int>, Int) -> Void) {
         if workers == 1 {
-            for chunk in 0..<chunks { body(count * chunk / chunks ..< count * (chunk + 1) / chunks, chunk) }
+            for chunk in 0..<chunks { body(chunkRange(chunk, of: chunks, over: count), chunk) }
             return
         }
         // Chunks touch disjoint parts of the buffers `body` captures; that is the whole contract.

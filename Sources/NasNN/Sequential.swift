@@ -38,6 +38,16 @@ public final class Sequential: Layer {
         var index = 0
         fused = []
         while index < layers.count {
+            // A convolution sums the moments of the batch norm after it while its output is in
+            // cache; the batch norm's own fused activation stays fused.
+            if training, index + 1 < layers.count, let conv = layers[index] as? Conv2D,
+               let norm = layers[index + 1] as? BatchNorm, let (y, moments) = conv.forward(t, momentsFor: norm) {
+                let clamp = index + 2 < layers.count ? (layers[index + 2] as? Activation)?.function.clamp : nil
+                t = norm.forward(y, training: true, clamp: clamp, moments: moments)
+                if clamp != nil { fused.insert(index + 2) }
+                index += clamp != nil ? 3 : 2
+                continue
+            }
             if index + 1 < layers.count, let producer = layers[index] as? ClampFusing,
                let clamp = (layers[index + 1] as? Activation)?.function.clamp {
                 t = producer.forward(t, training: training, clamp: clamp)

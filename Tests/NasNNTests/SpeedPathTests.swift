@@ -161,6 +161,69 @@ final class SpeedPathTests: XCTestCase {
         }
     }
 
+    /// Moments summed in pieces (nas_channel_moments_resume, as a convolution hands its output
+    /// over block by block) are bit for bit those of one nas_channel_moments over the run, for
+    /// pieces that do and do not meet its 256-row flushes.
+    func testMomentsInPiecesMatchOneCall() {
+        var g = TestRng(state: 31)
+        for (rows, piece, c) in [(1000, 100, 16), (700, 256, 8), (513, 1, 3), (300, 300, 32), (1024, 500, 64)] {
+            let x = (0..<(rows * c)).map { _ in g.uniform(-2, 3) }
+            var sum = [Double](repeating: 0, count: c), square = sum
+            nas_channel_moments(x, rows, Int32(c), &sum, &square)
+            var sumP = [Double](repeating: 0, count: c), squareP = sumP
+            var partial = [Float](repeating: .nan, count: 2 * c)  // cleared by the first piece
+            x.withUnsafeBufferPointer { xp in
+                partial.withUnsafeMutableBufferPointer { pp in
+                    var r0 = 0
+                    while r0 < rows {
+                        let n = min(piece, rows - r0)
+                        nas_channel_moments_resume(xp.baseAddress! + r0 * c, n, Int32(c), r0, r0 + n == rows ? 1 : 0,
+                                                   pp.baseAddress!, pp.baseAddress! + c, &sumP, &squareP)
+                        r0 += n
+                    }
+                }
+            }
+            XCTAssertEqual(sumP, sum, "sums, \(rows) rows in pieces of \(piece)")
+            XCTAssertEqual(squareP, square, "squares, \(rows) rows in pieces of \(piece)")
+        }
+    }
+
+    /// A convolution that sums the moments of the batch norm after it (Sequential fuses the
+    /// pair where their chunks meet) trains bit for bit like the two layers run on their own:
+    /// outputs, running statistics and every gradient, at 1 and 2 threads, for batches whose
+    /// chunks meet (several blocks per chunk, blocks across 256-row flushes) and do not.
+    func testConvolutionMomentsFusedIntoBatchNormMatchSeparateLayers() throws {
+        defer { Parallel.threads = 0 }
+        for (shape, stride, aligned) in [([80, 10, 10, 3], 1, true), ([8, 32, 32, 4], 1, true), ([16, 9, 9, 5], 2, true),
+                                         ([3, 8, 8, 3], 1, false), ([12, 7, 7, 2], 1, false)] {
+            for threads in [1, 2] {
+                Parallel.threads = threads
+                func layers() -> (Conv2D, BatchNorm, Activation) {
+                    var g = TestRng(state: 5)
+                    let conv = Conv2D(inChannels: shape.last!, outChannels: 6, kernel: 3, stride: stride, rng: &g)
+                    conv.bias!.value = conv.bias!.value.indices.map { Float($0) * 0.25 - 0.5 }
+                    return (conv, BatchNorm(channels: 6), Activation(.relu))
+                }
+                var g = TestRng(state: 9)
+                let x = g.tensor(shape)
+                let (conv, norm, relu) = layers()
+                XCTAssertEqual(conv.forward(x, momentsFor: norm) != nil, aligned, "fused path taken, \(shape)")
+                let separate = relu.forward(norm.forward(conv.forward(x, training: true), training: true), training: true)
+                let r = g.tensor(separate.shape)
+                let dxSeparate = conv.backward(norm.backward(relu.backward(r)))
+                let (fConv, fNorm, fRelu) = layers()
+                let model = Sequential([fConv, fNorm, fRelu])
+                let fused = model.forward(x, training: true)
+                XCTAssertEqual(fused, separate, "forward \(shape), \(threads) threads")
+                XCTAssertEqual(fNorm.runningMean, norm.runningMean, "running mean \(shape)")
+                XCTAssertEqual(fNorm.runningVariance, norm.runningVariance, "running variance \(shape)")
+                XCTAssertEqual(model.backward(r), dxSeparate, "dx \(shape), \(threads) threads")
+                XCTAssertEqual(model.parameters.map(\.gradient), (conv.parameters + norm.parameters).map(\.gradient),
+                               "parameter gradients \(shape), \(threads) threads")
+            }
+        }
+    }
+
     /// A FakeQuant right after a layer with a fused ReLU has its straight-through mask applied
     /// by that layer's backward (Sequential hands it over): bit for bit the gradients of
     /// running every layer on its own, for batch norm, convolution and residual producers,

@@ -54,6 +54,8 @@ void nas_maxpool_forward(const float *x, int W, int C, int KH, int KW, int strid
 /* Its gradient for one image: dx[argmax[i]] += g[i] over the n outputs, in order. */
 void nas_maxpool_backward(const float *g, const int *argmax, long n, float *dx);
 void nas_channel_moments(const float *x, long rows, int C, double *sum, double *square);
+void nas_channel_moments_resume(const float *x, long rows, int C, long phase, int last, float *s, float *q,
+                                double *sum, double *square);
 /* Batch norm. xhat = (x - mean) * inv is recomputed from the input x where needed. */
 void nas_channel_dot(const float *g, const float *x, const float *mean, const float *inv, long rows, int C,
                      double *sum_g, double *sum_gh);

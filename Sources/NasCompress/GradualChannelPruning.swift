@@ -17,14 +17,48 @@ public final class GradualChannelPruning: WeightConstraint {
     public let pruningSpan: Double
     /// Prunable convolutions with the parameters that carry their channels.
     private let groups: [ChannelGroup]
-    private var off: [Set<Int>]
+    /// Which channels of each group are off, as a mask (for choosing) and as an ascending list
+    /// (for zeroing): both change only when the schedule switches more channels off, so the
+    /// per-step passes touch just the switched-off entries of each row, with no hashing.
+    private var off: [ChannelSet]
     private var target = 0.0
 
     struct ChannelGroup {
         let conv: any WeightedLayer
-        /// Per-channel parameters after the convolution on its channels' path (batch norm scale
+        /// Every parameter holding the convolution's channels on its last axis: its filter and
+        /// bias, then the per-channel parameters after it on its channels' path (batch norm scale
         /// and shift, depthwise filters and biases), with the channel count as stride.
-        let followers: [Parameter]
+        let carriers: [Parameter]
+    }
+
+    /// The switched-off channels of one group.
+    struct ChannelSet {
+        private(set) var isOff: [Bool]
+        /// The channels whose `isOff` is true, ascending.
+        private(set) var channels: [Int] = []
+
+        init(count: Int) { isOff = [Bool](repeating: false, count: count) }
+
+        mutating func switchOff(_ more: some Sequence<Int>) {
+            for c in more where !isOff[c] { isOff[c] = true }
+            channels = isOff.indices.filter { isOff[$0] }
+        }
+
+        /// Sets the entries of the switched-off channels to zero in `values`, whose last axis
+        /// is the channel (rows of `isOff.count`; a shorter last row keeps its channels' places).
+        func zero(_ values: inout [Float]) {
+            let stride = isOff.count
+            guard !channels.isEmpty, stride > 0 else { return }
+            values.withUnsafeMutableBufferPointer { v in
+                channels.withUnsafeBufferPointer { off in
+                    var row = 0
+                    while row < v.count {
+                        for c in off where row + c < v.count { v[row + c] = 0 }
+                        row += stride
+                    }
+                }
+            }
+        }
     }
 
     public init(_ model: Model, fraction: Double, pruningSpan: Double = 0.7) throws {
@@ -34,7 +68,7 @@ public final class GradualChannelPruning: WeightConstraint {
         var found: [ChannelGroup] = []
         Self.collect(model.network.layers, into: &found)
         groups = found
-        off = found.map { _ in [] }
+        off = found.map { ChannelSet(count: $0.conv.outputChannels) }
     }
 
     /// The cubic schedule: the fraction of channels off after `step` of `totalSteps`.
@@ -53,32 +87,25 @@ public final class GradualChannelPruning: WeightConstraint {
             let c = group.conv.outputChannels
             // The same count StructuredPruning keeps for this fraction, so the end state matches it.
             let wanted = c - max(1, Int((Double(c) * (1 - target)).rounded()))
-            if off[g].count < wanted {
+            if off[g].channels.count < wanted {
                 var score = [Double](repeating: 0, count: c)
                 for (i, w) in group.conv.weight.value.enumerated() { score[i % c] += Double(abs(w)) }
-                let candidates = (0..<c).filter { !off[g].contains($0) }
+                let candidates = (0..<c).filter { !off[g].isOff[$0] }
                     .sorted { score[$0] != score[$1] ? score[$0] < score[$1] : $0 < $1 }
-                off[g].formUnion(candidates.prefix(wanted - off[g].count))
+                off[g].switchOff(candidates.prefix(wanted - off[g].channels.count))
             }
-            guard !off[g].isEmpty else { continue }
-            // Every tensor here keeps the channel on its last axis (HWIO filters, per-channel vectors).
-            for p in [group.conv.weight] + (group.conv.biasParameter.map { [$0] } ?? []) + group.followers {
-                for i in p.value.indices where off[g].contains(i % c) { p.value[i] = 0 }
-            }
+            for p in group.carriers { off[g].zero(&p.value) }
         }
     }
 
     public func release() {
-        for (g, group) in groups.enumerated() where !off[g].isEmpty {
-            let c = group.conv.outputChannels
-            for p in [group.conv.weight] + (group.conv.biasParameter.map { [$0] } ?? []) + group.followers {
-                for i in p.gradient.indices where off[g].contains(i % c) { p.gradient[i] = 0 }
-            }
+        for (g, group) in groups.enumerated() {
+            for p in group.carriers { off[g].zero(&p.gradient) }
         }
     }
 
     /// Channels switched off per prunable convolution, for tests and reports.
-    public var channelsOff: [Int] { off.map(\.count) }
+    public var channelsOff: [Int] { off.map(\.channels.count) }
 
     /// The prunable convolutions of every block's branches, each with the per-channel
     /// parameters on its channels' path (`ChannelPrunable.channelParameters`).
@@ -93,7 +120,8 @@ public final class GradualChannelPruning: WeightConstraint {
                     guard let parameters = (next as? any ChannelPrunable)?.channelParameters else { break }
                     followers += parameters
                 }
-                found.append(ChannelGroup(conv: conv, followers: followers))
+                let own = [conv.weight] + (conv.biasParameter.map { [$0] } ?? [])
+                found.append(ChannelGroup(conv: conv, carriers: own + followers))
             }
         }
     }

@@ -116,6 +116,16 @@ final class GradualChannelPruningTests: XCTestCase {
         let conv = model.network.layers.first as! Conv2D
         let zeroed = (0..<conv.outChannels).filter { c in stride(from: c, to: conv.weight.count, by: conv.outChannels).allSatisfy { conv.weight.gradient[$0] == 0 } }
         XCTAssertEqual(zeroed.count, 2)
+        // The channels left on keep their gradients, and the batch norm after the convolution
+        // loses its scale's and shift's gradients on exactly the switched-off channels.
+        for c in 0..<conv.outChannels where !zeroed.contains(c) {
+            XCTAssertTrue(stride(from: c, to: conv.weight.count, by: conv.outChannels).allSatisfy { conv.weight.gradient[$0] == 1 })
+        }
+        let norm = try XCTUnwrap(model.network.layers.lazy.compactMap { $0 as? BatchNorm }.first)
+        for c in 0..<conv.outChannels {
+            XCTAssertEqual(norm.gamma.gradient[c], zeroed.contains(c) ? 0 : 1)
+            XCTAssertEqual(norm.beta.gradient[c], zeroed.contains(c) ? 0 : 1)
+        }
     }
 }
 

@@ -57,6 +57,15 @@ public struct ARSMOBO: BelievingStrategy {
         public var trainOnCluster = false
         /// The Sobol design's size as a multiple of the domain's (`SearchDomain.initialDesign`).
         public var design = 1.0
+        /// How the evaluated point is chosen among the L trained policies' proposals: by the
+        /// scalarized EI that trained them (the paper's "best policy"), or by the noisy expected
+        /// hypervolume improvement of the posterior (nehvi's acquisition, ours): every policy is
+        /// trained under one weight vector, so its EI ranks the candidates along that one
+        /// direction only, while the hypervolume improvement ranks them by what each adds to the
+        /// whole front. Candidates no draw improves keep the EI's order behind the others.
+        /// `observedHypervolume`: the same against the observed front (mobo's plain EHVI).
+        public enum Choice: String, Sendable { case scalarized, hypervolume, observedHypervolume }
+        public var choice = Choice.scalarized
         public init() {}
     }
 
@@ -180,8 +189,17 @@ public struct ARSMOBO: BelievingStrategy {
         }
         if settings.persistent { trained = nowTrained }
         // Stable: equal scores keep policy order, so the first best is the one `propose` always took.
-        let ranked = best.enumerated().sorted { $0.element.score > $1.element.score || ($0.element.score == $1.element.score && $0.offset < $1.offset) }
-        return (ranked.map(\.element), fallback)
+        var ranked = best.enumerated().sorted { $0.element.score > $1.element.score || ($0.element.score == $1.element.score && $0.offset < $1.offset) }
+            .map(\.element)
+        if settings.choice != .scalarized, ranked.count > 1 {
+            let ehvi = ExpectedHypervolumeImprovement(history + surrogates.fantasies(at: pending), in: domain, surrogates: surrogates,
+                                                      reference: domain.reference(for: successes), samples: settings.samples,
+                                                      seed: rng.next(), noisy: settings.choice == .hypervolume)
+            let gains = ranked.map { ehvi($0.x) }
+            // Stable again: equal gains (0 where no draw improves) keep the EI's order.
+            ranked = ranked.indices.sorted { gains[$0] > gains[$1] || (gains[$0] == gains[$1] && $0 < $1) }.map { ranked[$0] }
+        }
+        return (ranked, fallback)
     }
 
     struct Candidate {

@@ -34,7 +34,8 @@ final class PaperStrategiesTests: XCTestCase {
         let plain = ProblemStudy.run(problem, strategy: &plainStrategy, trials: 16).observations
         let variants: [(String, (inout ARSMOBO.Settings) -> Void)] = [
             ("persistent", { $0.persistent = true }), ("trainOnCluster", { $0.trainOnCluster = true }),
-            ("design", { $0.design = 1.5 }),
+            ("design", { $0.design = 1.5 }), ("choice", { $0.choice = .hypervolume }),
+            ("observedChoice", { $0.choice = .observedHypervolume }),
         ]
         for (name, change) in variants {
             var settings = ARSMOBO.Settings.quick

@@ -303,7 +303,7 @@ struct SearchBench: ParsableCommand {
     @Option(help: "Points proposed at once (synchronous batches, as a parallel search with this many workers).") var batch = 1
     @Option(help: "How a batch is chosen: strategy (its own proposeBatch: the Kriging believer for GP strategies) or cl (the constant liar, CL-max).")
     var batchRule = ProblemStudy.BatchRule.strategy
-    @Option(help: "ars_mobo settings to try, e.g. policies=4,iterations=8,directions=8,top=4,alpha=0.2,nu=0.3,horizon=8,move=0.1,samples=32,best=0,incumbent=0,utopia=0.25,log=0 (best=1: a rollout earns its best point's acquisition; incumbent=1: policies start at their cluster's best front point under the scalarization, not its centre; utopia: the Chebyshev ideal point's margin below the observed best; log=1: rewards are the log of a smoothed MC EI; persist=1: policies keep Θ between proposals; cluster=1: ARS trains each policy from its cluster's front points too; design: the Sobol design's size as a multiple of the domain's).")
+    @Option(help: "ars_mobo settings to try, e.g. policies=4,iterations=8,directions=8,top=4,alpha=0.2,nu=0.3,horizon=8,move=0.1,samples=32,best=0,incumbent=0,utopia=0.25,log=0 (best=1: a rollout earns its best point's acquisition; incumbent=1: policies start at their cluster's best front point under the scalarization, not its centre; utopia: the Chebyshev ideal point's margin below the observed best; log=1: rewards are the log of a smoothed MC EI; persist=1: policies keep Θ between proposals; cluster=1: ARS trains each policy from its cluster's front points too; design: the Sobol design's size as a multiple of the domain's; pick=1: the evaluated point is the policy proposal of highest noisy EHVI, not of highest scalarized EI; pick=2: of highest EHVI over the observed front).")
     var arsSettings: String?
 
     /// The limits the language's problem builtins declare, so no option reaches a precondition.
@@ -348,6 +348,7 @@ struct SearchBench: ParsableCommand {
             case "persist": ars.persistent = value == 1
             case "cluster": ars.trainOnCluster = value == 1
             case "design": ars.design = value
+            case "pick": ars.choice = value == 2 ? .observedHypervolume : value == 1 ? .hypervolume : .scalarized
             default: throw ValidationError("ars-settings: unknown setting \(parts[0])")
             }
         }

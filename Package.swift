@@ -79,7 +79,7 @@ let package = Package(
         // in one `StudyStorage` (SQLite or memory) with open/resume/fingerprint checks, and the
         // cost oracle (memoized costs of a space's points from the cost model); network spaces,
         // their knobs' domains, model specs and the decoder from points to trial plans.
-        .target(name: "NasSearch", dependencies: ["NasCore", "NasOptimize", "NasStudy", "NasStudyPostgres", "NasTrial", "NasCost", "NasNN"]),
+        .target(name: "NasSearch", dependencies: ["NasCore", "NasOptimize", "NasStudy", "NasStudyPostgres", "NasTrial", "NasCost", "NasNN", "NasData"]),
         // The engine's builtins for the language: datasets, models, training, summaries.
         .target(name: "EngineBuiltins", dependencies: ["NasCore", "NasSearch", "NasLang", "NasRender", "NasNN", "NasData", "NasCost", "NasCompress", "NasQuant", "NasOptimize", "NasTrial", "NasStudy", "NasExport", "NasFiles"]),
         // The command-line front end: REPL, run, check, replay.

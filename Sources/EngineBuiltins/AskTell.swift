@@ -17,17 +17,6 @@ import NasStudy
 /// finished since the last one (in trial order), replaying trials it never proposed (a new
 /// session, or trials told elsewhere) as `resume` does; trials asked but not told yet are
 /// pending, so two `ask`s in a row give two different configurations.
-final class AskTellState {
-    var strategy: any Strategy
-    var history: [Observation] = []
-    /// Trial numbers the strategy has been told.
-    var told: Set<Int> = []
-    /// Trial numbers this state proposed (their proposal is not replayed).
-    var asked: Set<Int> = []
-
-    init(strategy: any Strategy) { self.strategy = strategy }
-}
-
 extension SearchSession {
     /// `ask(s)`.
     func ask(_ study: NetworkStudy, call: BuiltinCall) throws -> Value {
@@ -62,7 +51,7 @@ extension SearchSession {
             for metric in [Metric.ram, .flash, .macs, .params, .latency] {
                 if let q = computed.quantity(metric) { fields.append((metric.rawValue, .number(q))) }
             }
-            fields.append(("settings", .record(Record(kind: "settings", proposal.settings))))
+            fields.append(("settings", .record(Record(kind: "settings", proposal.settings.map { ($0.0, Value($0.1)) }))))
             fields.append(("model", .native(proposal.configuration.spec)))
             fields.append(("seed", .number(Double(proposal.seed))))
             return .record(Record(kind: "trial", fields))

@@ -1,3 +1,4 @@
+import NasData
 import NasLang
 import NasNN
 import NasSearch
@@ -32,27 +33,20 @@ enum ModelBuiltins {
 
     static func register(into r: inout BuiltinRegistry) {
         for spec in families {
-            r.register(Builtin(spec.family.rawValue, spec.parameters.map {
-                Builtin.Parameter($0.0, KnobDomain.family(spec.family, $0.0)?.type ?? .any, default: $0.1)
-            }, doc: spec.doc) { call in
-                let settings: [(String, ParameterValue)] = spec.parameters.map { name, _ in
-                    // Whole-number settings are stored as exact integers, so `cnn(width: 16.0)`
-                    // and `cnn(width: 16)` are the same spec (the type admitted only whole numbers).
-                    guard KnobDomain.family(spec.family, name)?.isWhole == true else { return (name, NetworkSearch.parameter(call[name])) }
-                    return (name, .number(Double(KnobDomain.int(call[name], default: 0))))
-                }
-                return .native(ModelSpec(family: spec.family, settings: settings))
+            let settings = spec.parameters.map { name, value in setting(name, of: spec.family, default: value) }
+            r.register(Builtin(spec.family.rawValue, declaring: settings, doc: spec.doc) { call in
+                .native(ModelSpec(family: spec.family, settings: try settings.map { ($0.name, try call[$0]) }))
             })
         }
-        r.register(Builtin("summary", [.init("model", .anyModel), .init("data", .dataset, default: Value.none)],
+        r.register(Builtin("summary", declaring: [summarized, summaryData],
                            doc: "Prints the layer table (output shape, parameters, MACs) of a model, for the data's input shape if given.") { call in
             let text: String
-            switch call["model"] {
+            let given = try call[summarized]
+            switch given {
             case .native(let n as TrainedModel):
                 text = n.render()
             case .native(let spec as ModelSpec):
-                if call.optional("data") != nil {
-                    let data = try call.dataset("data")
+                if let data = try call[summaryData] {
                     let model = try build(spec, input: data.sampleShape, classes: data.classCount, seed: 1, call: call)
                     text = LayerTable.render(model, title: "\(spec.summary) on \(data.name) (\(describe(shape: data.sampleShape)), \(data.classCount) classes)")
                 } else {
@@ -61,12 +55,30 @@ enum ModelBuiltins {
                     text = LayerTable.render(model, title: spec.defaultInputTitle)
                 }
             default:
-                throw call.error("summary: 'model' must be a model, not \(call["model"].typeName)", at: "model",
+                throw call.error("summary: 'model' must be a model, not \(given.typeName)", at: "model",
                                  hint: "make one with cnn(), resnet(), mobilenet(), dscnn(), cnn1d() or mlp()")
             }
             call.context.write(text)
             return .none
         })
+    }
+
+    /// A family's setting as a typed key: its type from `KnobDomain` (`.any` for a setting
+    /// without one), read as the value the spec stores. Whole-number settings are stored as
+    /// exact integers, so `cnn(width: 16.0)` and `cnn(width: 16)` are the same spec (the type
+    /// admitted only whole numbers).
+    static func setting(_ name: String, of family: ModelSpec.Family, default value: Value) -> TypedParameter<ParameterValue> {
+        let domain = KnobDomain.family(family, name)
+        let whole = domain?.isWhole == true
+        return TypedParameter(name, domain?.type ?? .any, default: value) { call, name in
+            whole ? .number(Double(KnobDomain.int(call[name], default: 0))) : ParameterValue(call[name])
+        }
+    }
+    /// `summary(model, data)`: a spec or a trained model, and the data whose input shape it is drawn for.
+    static let summarized = TypedParameter<Value>(value: "model", .anyModel)
+    static let summaryData = TypedParameter<Dataset?>("data", .dataset, default: Value.none) { call, name in
+        if case .none = call[name] { return nil }
+        return try call.dataset(name)
     }
 
     /// Builds a spec, turning shape errors into diagnostics at the call.

@@ -9,43 +9,6 @@ import NasTrial
 import Glibc
 #endif
 
-/// How `search(..., workers: N, batch: q, mode: "sync")` runs trials side by side.
-struct ParallelOptions {
-    /// Worker processes the proposer starts (`nasbook worker` children of the same binary).
-    var workers: Int
-    /// Proposals outstanding at once (planned or running): the batch size.
-    var batch: Int
-    var mode: Mode
-    /// A running trial whose worker has not renewed its lease for this long is planned again.
-    var lease: TimeInterval
-    /// Training threads per worker's trial: cores / workers by default.
-    var threads: Int
-    /// Start the workers as children of this process; false: only propose, for workers
-    /// started elsewhere (`nasbook worker LOCATION --study NAME` by hand, ssh, Slurm).
-    var spawn = true
-
-    enum Mode: String, CaseIterable {
-        /// Synchronous batches: the strategy proposes `batch` points, all of them finish, and
-        /// their results are told in trial order before the next batch. The same seed and batch
-        /// give the same study whatever the worker count and timing.
-        case sync
-        /// As soon as a trial finishes its result is told and a new point proposed (given the
-        /// pending ones): no worker waits for the slowest trial of a batch, but the study
-        /// depends on which trial finishes first.
-        case async
-    }
-
-    /// Whether the search needs workers at all: one worker and batches of one is today's
-    /// in-process loop, byte for byte.
-    var isParallel: Bool { workers > 1 || batch > 1 || !spawn }
-
-    /// A resumed synchronous search keeps the interrupted batch's unfinished trials and runs
-    /// them under their own numbers and seeds, so it equals the uninterrupted search (an
-    /// asynchronous one depends on timing anyway, and proposes them again).
-    var keepsPlannedTrials: Bool { isParallel && workers > 0 && mode == .sync }
-    // workers: 0 is a study measured outside nasbook (ask/tell): nothing runs.
-}
-
 /// The proposer of a parallel search: it alone asks the strategy, stores proposals as
 /// `planned` trials (over-budget ones are recorded as infeasible at once, as in-process), lets
 /// the workers claim and train them, reads their outcomes back from the storage and tells them

@@ -313,23 +313,19 @@ struct NetworkStudyValue: NativeValue {
         case "objectives": return .objectives(ObjectiveSet(name: "objectives", objectives: study.objectives))
         case "best":
             let study = self.study
-            return .function(.builtin(Builtin("best", [.init("by", .choice(Metric.searchable.map(\.name)), default: .string("accuracy"))],
+            return .function(.builtin(Builtin("best", declaring: [Self.by],
                                               doc: "The feasible trial best at a metric, with its trained network as `model`.") { call in
-                let name = try call.string("by")
-                guard let metric = Metric.searchable(named: name) else {
-                    throw call.error("best: unknown metric '\(name)'", at: "by",
-                                     hint: Suggestions.hint(for: name, in: Metric.searchable.map(\.name)))
-                }
+                let metric = try call[Self.by]
                 guard let trial = study.best(by: metric) else {
                     throw call.error("best: no trial of this study fits \(study.budgetDescription)")
                 }
-                return NetworkStudyValue(study: study).record(study.withNetwork(trial, context: call.context))
+                return NetworkStudyValue(study: study).record(study.withNetwork(trial, output: CallSearchOutput(call)))
             }))
         case "evaluate":
             let study = self.study
-            return .function(.builtin(Builtin("evaluate", [.init("data", .dataset), .init("trials", .either([SearchBuiltins.trialReference, .list(SearchBuiltins.trialReference)]), default: Value.none)],
+            return .function(.builtin(Builtin("evaluate", declaring: [Self.testData, Self.chosenTrials],
                                               doc: "Scores trials on a separate test split, in int8 as on the board: s.evaluate(test_data) takes the Pareto front (or trials: a list of trial records or numbers), retrains stored trials from their seeds, and returns a table of validation vs test accuracy (`.trials` as records, `.test_accuracy` the mean).") { call in
-                let test = try call.dataset("data")
+                let test = try call[Self.testData]
                 let chosen = try Self.trials(of: study, call)
                 guard !chosen.isEmpty else { throw call.error("evaluate: no trial to score: no trial of this study fits \(study.budgetDescription)") }
                 return .native(try StudyEvaluation.run(study, trials: chosen, on: test, call: call))
@@ -338,10 +334,24 @@ struct NetworkStudyValue: NativeValue {
         }
     }
 
+    /// `s.best(by:)`: one of the metrics a script may name.
+    static let by = TypedParameter<Metric>("by", .choice(Metric.searchable.map(\.name)), default: .string("accuracy")) { call, name in
+        let given = try call.string(name)
+        guard let metric = Metric.searchable(named: given) else {
+            throw call.error("best: unknown metric '\(given)'", at: name, hint: Suggestions.hint(for: given, in: Metric.searchable.map(\.name)))
+        }
+        return metric
+    }
+    /// `s.evaluate(data, trials:)`: the test split, and which trials (none: the front).
+    static let testData = TypedParameter<Dataset>(dataset: "data")
+    static let chosenTrials = TypedParameter<Value>(value: "trials", .either([SearchBuiltins.trialReference, .list(SearchBuiltins.trialReference)]),
+                                                    default: Value.none)
+
     /// The `trials:` argument of `evaluate`: the current front by default, else trial records
     /// (as `s.pareto` or `s.trials` give them) or trial numbers, each a completed trial.
     static func trials(of study: NetworkStudy, _ call: BuiltinCall) throws -> [NetworkTrial] {
-        guard let given = call.optional("trials") else { return study.front.map { study.trials[$0] } }
+        let given = try call[chosenTrials]
+        if case .none = given { return study.front.map { study.trials[$0] } }
         let items: [Value]
         if case .list(let list) = given { items = list } else { items = [given] }
         return try items.map { item in
@@ -373,7 +383,7 @@ struct NetworkStudyValue: NativeValue {
         }
         fields.append(("feasible", .bool(study.isFeasible(t))))
         if let why = t.outcome.reason { fields.append(("reason", .string(why))) }
-        fields.append(("settings", .record(Record(kind: "settings", t.settings))))
+        fields.append(("settings", .record(Record(kind: "settings", t.settingValues))))
         if let model = t.outcome.model {
             var trained = TrainedModel(spec: t.spec, model: model, normalization: study.normalization)
             trained.bits = t.outcome.bits

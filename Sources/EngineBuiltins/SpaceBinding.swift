@@ -56,10 +56,10 @@ extension NetworkSpace {
         self.init(name: space.name, parameters: space.parameters.map { p in
             let domain: Parameter.Domain
             switch p.domain {
-            case .categorical(let values): domain = .categorical(values.map(NetworkSearch.parameter))
+            case .categorical(let values): domain = .categorical(values.map { ParameterValue($0) })
             case .integer(let lo, let hi): domain = .integer(lo, hi)
             case .continuous(let lo, let hi, let log): domain = .continuous(lo.value, hi.value, log: log)
-            case .fixed(let v): domain = .fixed(NetworkSearch.parameter(v))
+            case .fixed(let v): domain = .fixed(ParameterValue(v))
             }
             return Parameter(p.name, domain, perLayer: p.perLayer)
         })
@@ -128,7 +128,7 @@ extension SpaceDecoder {
 }
 
 extension Value {
-    /// A setting as a script value (the inverse of `NetworkSearch.parameter` for the values
+    /// A setting as a script value (the inverse of `ParameterValue(_: Value)` for the values
     /// settings hold: plain numbers, strings, booleans and lists of them).
     init(_ setting: ParameterValue) {
         switch setting {

@@ -36,7 +36,7 @@ struct StudyEvaluation: NativeValue {
         var rows: [Row] = []
         for t in trials {
             try call.context.checkInterrupt(at: call.span)
-            let trained = study.withNetwork(t, context: call.context)
+            let trained = study.withNetwork(t, output: CallSearchOutput(call))
             guard let model = trained.outcome.model else { rows.append(Row(trial: trained, test: nil)); continue }
             let score = try? TrialRunner.accuracy(of: model, bits: trained.outcome.bits, calibration: study.calibration, on: normalized)
             rows.append(Row(trial: trained, test: score))
@@ -71,7 +71,7 @@ struct StudyEvaluation: NativeValue {
                 if let v = m.quantity(metric) { fields.append((metric.rawValue, .number(v))) }
             }
         }
-        fields.append(("settings", .record(Record(kind: "settings", row.trial.settings))))
+        fields.append(("settings", .record(Record(kind: "settings", row.trial.settingValues))))
         return .record(Record(kind: "evaluation", fields))
     }
 

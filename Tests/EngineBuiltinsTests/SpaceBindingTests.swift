@@ -14,7 +14,7 @@ final class SpaceBindingTests: XCTestCase {
                                           .string("adam"), .list([.number(4), .number(8)]), .list([])]
         for setting in settings {
             XCTAssertEqual(Value(setting).inline, setting.inline)
-            XCTAssertEqual(NetworkSearch.parameter(Value(setting)), setting, "the round trip keeps the value")
+            XCTAssertEqual(ParameterValue(Value(setting)), setting, "the round trip keeps the value")
         }
     }
 

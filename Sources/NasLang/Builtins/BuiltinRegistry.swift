@@ -1,3 +1,5 @@
+import NasCore
+
 /// The set of builtins a session can call. Engine parts contribute theirs by registering
 /// into a registry before the interpreter starts; the language core never imports them.
 public struct BuiltinRegistry {

@@ -1,3 +1,4 @@
+import NasCore
 import NasFiles
 
 /// Tree-walking evaluator. One instance holds a session's global scope: the REPL feeds it one

@@ -2,24 +2,26 @@ import Foundation
 import NasCore
 import NasCost
 import NasData
-import NasLang
 import NasNN
 import NasOptimize
-import NasRender
-import NasSearch
 import NasStudy
 import NasTrial
 
 /// One trial as a study keeps it: where the strategy asked, what that meant, what happened.
-struct NetworkTrial {
+public struct NetworkTrial {
     /// 1-based, in the order trials ran.
-    let number: Int
-    let x: [Double]
-    let settings: [(String, Value)]
+    public let number: Int
+    public let x: [Double]
+    /// The settings the point chose, per-layer lists cut to the network's layers.
+    public let settings: [(String, ParameterValue)]
     /// The architecture the settings chose, for rebuilding or exporting the network.
-    let spec: ModelSpec
-    let seed: UInt64
-    let outcome: TrialOutcome
+    public let spec: ModelSpec
+    public let seed: UInt64
+    public let outcome: TrialOutcome
+
+    public init(number: Int, x: [Double], settings: [(String, ParameterValue)], spec: ModelSpec, seed: UInt64, outcome: TrialOutcome) {
+        (self.number, self.x, self.settings, self.spec, self.seed, self.outcome) = (number, x, settings, spec, seed, outcome)
+    }
 }
 
 /// A search over real networks and everything it found. A class, because the user's budget
@@ -29,34 +31,34 @@ struct NetworkTrial {
 /// The trials live in `store` (a `NasSearch.Study` over SQLite for `--db`, over memory
 /// otherwise); `trials` is their decoded view (settings and architecture from each point,
 /// trained networks kept from this session), rebuilt from the storage after every write.
-final class NetworkStudy {
-    let space: String
-    let model: ModelSpec
-    let board: TargetBoard
-    let objectives: [Objective]
-    let strategy: String
-    let seed: UInt64
+public final class NetworkStudy {
+    public let space: String
+    public let model: ModelSpec
+    public let board: TargetBoard
+    public let objectives: [Objective]
+    public let strategy: String
+    public let seed: UInt64
     /// Per objective, the value a trial must beat to count toward the hypervolume: the budget's
     /// limit when it has one, else the board's RAM/flash, else 1.1x the largest value the space
     /// can produce (measured with the cost model); accuracy: chance (1 / classes), since a
     /// network no better than guessing is worth nothing however small; loss: ln(classes).
-    let reference: [Double]
-    var budget: Budget?
+    public let reference: [Double]
+    public var budget: Budget?
     /// Where the trials live.
-    let store: Study
+    public let store: Study
     /// How points map to networks, and their costs.
-    let decoder: SpaceDecoder
-    let oracle: CostOracle
+    public let decoder: SpaceDecoder
+    public let oracle: CostOracle
     /// The finished trials (complete, failed, infeasible) in number order, as `reload` read them.
-    private(set) var trials: [NetworkTrial] = []
+    public private(set) var trials: [NetworkTrial] = []
     /// Networks trained in this session, by trial number: the storage keeps metrics and
     /// curves, not weights.
     private var networks: [Int: (model: Model, bits: [BitWidth])] = [:]
     /// Calibration samples and normalization, so a trial's network can be exported or quantized.
-    let normalization: Normalization
-    let calibration: [[Float]]
+    public let normalization: Normalization
+    public let calibration: [[Float]]
 
-    init(space: String, model: ModelSpec, board: TargetBoard, objectives: [Objective], budget: Budget?, strategy: String,
+    public init(space: String, model: ModelSpec, board: TargetBoard, objectives: [Objective], budget: Budget?, strategy: String,
          seed: UInt64, reference: [Double], normalization: Normalization, calibration: [[Float]], store: Study,
          decoder: SpaceDecoder, oracle: CostOracle) {
         self.store = store
@@ -75,24 +77,28 @@ final class NetworkStudy {
     }
 
     /// What `resume` and retraining need: the runner, the data and the strategies' domain.
-    struct Continuation {
-        let runner: TrialRunner
-        let data: TrialData
-        let domain: SearchDomain
-        let trials: Int
+    public struct Continuation {
+        public let runner: TrialRunner
+        public let data: TrialData
+        public let domain: SearchDomain
+        public let trials: Int
+
+        public init(runner: TrialRunner, data: TrialData, domain: SearchDomain, trials: Int) {
+            (self.runner, self.data, self.domain, self.trials) = (runner, data, domain, trials)
+        }
     }
-    var continuation: Continuation?
+    public var continuation: Continuation?
     /// How the search ran its trials side by side (nil or one worker: in-process).
-    var parallel: ParallelOptions?
+    public var parallel: ParallelOptions?
     /// Where the study's storage was opened, password included (its `location` is redacted for
     /// messages): what a parallel search hands its worker processes.
-    var storageLocation: String?
+    public var storageLocation: String?
     /// The strategy `ask` proposes with, kept between asks (see `AskTellState`).
-    var askState: AskTellState?
+    public var askState: AskTellState?
 
     /// Re-reads the finished trials from the storage (a `running` row is a trial still
     /// training, or one a stop interrupted: not a result).
-    func reload() throws {
+    public func reload() throws {
         trials = try store.trials().filter(\.status.isFinal).map(view)
     }
 
@@ -112,28 +118,24 @@ final class NetworkStudy {
     /// in any process), its settings as the storage keeps them, and its computed cost with what
     /// that cost breaks. The in-process search, the parallel proposer and `ask` all store
     /// proposals through it.
-    struct Proposal {
-        let configuration: SpaceDecoder.Configuration
-        let seed: UInt64
+    public struct Proposal {
+        public let configuration: SpaceDecoder.Configuration
+        public let seed: UInt64
         /// Per-layer lists cut to this network's layers (`CostOracle.settings`).
-        let settings: [(String, Value)]
+        public let settings: [(String, ParameterValue)]
         /// Nil when the network cannot be built.
-        let cost: CostReport?
+        public let cost: CostReport?
         /// The board's or the budget's limits the computed cost breaks; empty when it fits.
-        let violations: [String]
+        public let violations: [String]
 
         /// The settings as the storage keeps them.
-        var parameters: [String: ParameterValue] {
-            var parameters: [String: ParameterValue] = [:]
-            for (name, value) in settings { parameters[name] = NetworkSearch.parameter(value) }
-            return parameters
-        }
+        public var parameters: [String: ParameterValue] { Dictionary(settings, uniquingKeysWith: { _, last in last }) }
         /// Why the proposal is infeasible before training, or nil when it may train.
-        var infeasibility: String? { violations.isEmpty ? nil : violations.joined(separator: "; ") }
-        var computedMetrics: MetricValues { cost.map { MetricValues(cost: $0) } ?? MetricValues() }
+        public var infeasibility: String? { violations.isEmpty ? nil : violations.joined(separator: "; ") }
+        public var computedMetrics: MetricValues { cost.map { MetricValues(cost: $0) } ?? MetricValues() }
     }
 
-    func proposal(at x: [Double], number: Int) -> Proposal {
+    public func proposal(at x: [Double], number: Int) -> Proposal {
         let configuration = decoder.decode(x)
         var stream = SeededGenerator(seed: seed).derived(stream: UInt64(number))
         let cost = oracle.cost(configuration)
@@ -142,17 +144,17 @@ final class NetworkStudy {
     }
 
     /// Keeps a trained network with its trial, for `best`, `evaluate` and export.
-    func keepNetwork(of number: Int, _ outcome: TrialOutcome) {
+    public func keepNetwork(of number: Int, _ outcome: TrialOutcome) {
         if let model = outcome.model { networks[number] = (model, outcome.bits) }
     }
 
     /// The trial with its network: kept from its run, or retrained from its seed for trials read
     /// back from the database (which keeps metrics and curves, not weights). Training is
     /// deterministic, so the retrained network is the one that was measured.
-    func withNetwork(_ t: NetworkTrial, context: any CallContext) -> NetworkTrial {
+    public func withNetwork(_ t: NetworkTrial, output: any SearchOutput) -> NetworkTrial {
         guard t.outcome.model == nil, t.outcome.status == .complete, let c = continuation,
               let index = trials.firstIndex(where: { $0.number == t.number }) else { return t }
-        context.write(live: "retraining trial \(t.number) from its seed (the database keeps metrics, not weights)\n", plain: "")
+        output.write(live: "retraining trial \(t.number) from its seed (the database keeps metrics, not weights)\n", plain: "")
         var interrupted = false
         let outcome = c.runner.run(decoder.decode(t.x).plan, on: c.data, seed: t.seed, interrupted: &interrupted)
         guard outcome.status == .complete else { return t }
@@ -165,19 +167,19 @@ final class NetworkStudy {
     }
 
     /// Why a trial's network breaks the board or the current budget; empty when it fits.
-    func violations(_ m: MetricValues) -> [String] { Self.violations(m, board: board, budget: budget) }
+    public func violations(_ m: MetricValues) -> [String] { Self.violations(m, board: board, budget: budget) }
 
     /// The board's memory as limits: no network larger than the board is ever feasible.
-    static func boardLimits(_ board: TargetBoard) -> [Constraint] {
+    public static func boardLimits(_ board: TargetBoard) -> [Constraint] {
         [Constraint(.ram, .lessOrEqual, Double(board.ramBytes)), Constraint(.flash, .lessOrEqual, Double(board.flashBytes))]
     }
 
     /// Everything a feasible trial must satisfy: the board's memory and the budget.
-    static func limits(board: TargetBoard, budget: Budget?) -> [Constraint] { boardLimits(board) + (budget?.constraints ?? []) }
+    public static func limits(board: TargetBoard, budget: Budget?) -> [Constraint] { boardLimits(board) + (budget?.constraints ?? []) }
 
-    var limits: [Constraint] { Self.limits(board: board, budget: budget) }
+    public var limits: [Constraint] { Self.limits(board: board, budget: budget) }
 
-    static func violations(_ m: MetricValues, board: TargetBoard, budget: Budget?) -> [String] {
+    public static func violations(_ m: MetricValues, board: TargetBoard, budget: Budget?) -> [String] {
         var out: [String] = []
         for c in boardLimits(board) {
             guard let v = m[c.metric], !c.admits(v) else { continue }
@@ -191,37 +193,37 @@ final class NetworkStudy {
     }
 
     /// Complete and within the board and the current budget.
-    func isFeasible(_ t: NetworkTrial) -> Bool {
+    public func isFeasible(_ t: NetworkTrial) -> Bool {
         guard t.outcome.status == .complete, let m = t.outcome.metrics else { return false }
         return limits.admit(m)
     }
 
     /// The trial's objectives as strategies and hypervolume see them: all minimized (accuracy
     /// negated), costs scaled by their reference so it sits at 1.
-    func minimized(_ m: MetricValues) -> [Double] { Self.minimized(m, objectives: objectives, reference: reference) }
+    public func minimized(_ m: MetricValues) -> [Double] { Self.minimized(m, objectives: objectives, reference: reference) }
 
-    static func minimized(_ m: MetricValues, objectives: [Objective], reference: [Double]) -> [Double] {
+    public static func minimized(_ m: MetricValues, objectives: [Objective], reference: [Double]) -> [Double] {
         objectives.enumerated().map { i, o in
             let v = m[o.metric] ?? reference[i]
             return o.direction == .maximize ? -v : v / reference[i]
         }
     }
 
-    var referencePoint: [Double] { Self.referencePoint(objectives, reference) }
+    public var referencePoint: [Double] { Self.referencePoint(objectives, reference) }
 
-    static func referencePoint(_ objectives: [Objective], _ reference: [Double]) -> [Double] {
+    public static func referencePoint(_ objectives: [Objective], _ reference: [Double]) -> [Double] {
         zip(objectives, reference).map { $0.direction == .maximize ? -$1 : 1 }
     }
 
     /// Indices of the feasible non-dominated trials, best first by the first objective (the
     /// one front rule, `FeasibleFront`, over the board's and the budget's limits).
-    var front: [Int] {
+    public var front: [Int] {
         FeasibleFront.select(trials.map { $0.outcome.status == .complete ? $0.outcome.metrics : nil }, numbers: trials.map(\.number),
                              within: limits, objectives: objectives)
     }
 
     /// Hypervolume of the feasible trials after each trial, in the scaled space of `minimized`.
-    var history: [Double] {
+    public var history: [Double] {
         var points: [[Double]] = [], out: [Double] = []
         for t in trials {
             if isFeasible(t) { points.append(minimized(t.outcome.metrics!)) }
@@ -230,12 +232,12 @@ final class NetworkStudy {
         return out
     }
 
-    var hypervolume: Double {
+    public var hypervolume: Double {
         Hypervolume.of(trials.filter(isFeasible).map { minimized($0.outcome.metrics!) }, reference: referencePoint)
     }
 
     /// The feasible trial best at `metric`.
-    func best(by metric: Metric) -> NetworkTrial? {
+    public func best(by metric: Metric) -> NetworkTrial? {
         let feasible = trials.filter(isFeasible)
         let better: (Double, Double) -> Bool = metric.direction == .maximize ? { $0 > $1 } : { $0 < $1 }
         return feasible.min { a, b in better(a.outcome.metrics?[metric] ?? .nan, b.outcome.metrics?[metric] ?? .nan) }
@@ -244,66 +246,42 @@ final class NetworkStudy {
     // MARK: - Display
 
     /// Settings in one short line: per-layer lists as their range.
-    static func describe(_ settings: [(String, Value)]) -> String {
+    public static func describe(_ settings: [(String, ParameterValue)]) -> String {
         settings.map { name, value in
-            if case .list(let items) = value {
-                let numbers = items.compactMap { v -> Double? in if case .number(let q) = v { return q.value }; return nil }
+            switch value {
+            case .list(let items):
+                let numbers = items.compactMap { v -> Double? in if case .number(let n) = v { return n }; return nil }
                 guard let lo = numbers.min(), let hi = numbers.max() else { return "\(name) []" }
                 return lo == hi ? "\(name) \(NumberFormat.plain(lo))" : "\(name) \(NumberFormat.short(lo))..\(NumberFormat.short(hi))"
+            case .number(let n): return "\(name) \(NumberFormat.short(n))"
+            case .string, .bool: return "\(name) \(value.inline)"
             }
-            if case .number(let q) = value, q.dimension == .none { return "\(name) \(NumberFormat.short(q.value))" }
-            return "\(name) \(value.inline)"
         }.joined(separator: ", ")
     }
 
-    static func short(_ v: Double) -> String {
+    public static func short(_ v: Double) -> String {
         // exactInt, not Int(v): a space value of 1e19 must print, not trap.
         if let whole = Quantity(value: v).exactInt { return String(whole) }
         return String(format: abs(v) < 0.01 ? "%.2g" : "%.3g", v)
     }
 
     /// Metrics shown for trials: the objectives first, then the other costs.
-    var shownMetrics: [Metric] {
+    public var shownMetrics: [Metric] {
         let first = objectives.map(\.metric)
         return first + [.accuracy, .ram, .flash, .macs, .latency].filter { !first.contains($0) }
     }
 
-    /// The trials at `indices` as a table: number, status, metrics (budget breaks marked `!`), settings.
-    func table(_ indices: [Int], title: String? = nil) -> String {
-        let metrics = shownMetrics
-        let columns = [TextTable.Column("trial", .right)] + metrics.map { TextTable.Column($0.rawValue, .right) }
-            + [TextTable.Column("status"), TextTable.Column("settings")]
-        let rows: [[String]] = indices.map { i in
-            let t = trials[i]
-            let cells = metrics.map { metric -> String in
-                guard let v = t.outcome.metrics?[metric] else { return "-" }
-                let broken = limits.contains { $0.metric == metric && !$0.admits(v) }
-                return metric.format(v) + (broken ? "!" : "")
-            }
-            let status = t.outcome.status == .complete && !isFeasible(t) ? "over budget" : t.outcome.status.rawValue
-            return [String(t.number)] + cells + [status, Self.describe(t.settings)]
-        }
-        return TextTable(title: title, columns: columns, rows: rows).render() + "\n"
-    }
-
-    var budgetDescription: String {
+    public var budgetDescription: String {
         guard let budget, !budget.constraints.isEmpty else { return "board limits" }
         return budget.constraints.map { "\($0.metric.name) \($0.comparison.rawValue) \($0.metric.format($0.limit))" }
             .joined(separator: ", ")
     }
 
-    var summary: String {
+    public var summary: String {
         let complete = trials.filter { $0.outcome.status == .complete }.count
         let feasible = trials.filter(isFeasible).count
         return "study of space \(space) (\(model.family.rawValue)) on \(board.name) with \(strategy), seed \(seed): "
             + "\(trials.count) trials, \(complete) trained, \(feasible) within \(budgetDescription); "
             + "\(front.count) on the front, hypervolume \(String(format: "%.4f", hypervolume))"
-    }
-
-    /// The front under the current budget, as `show s` and budget changes print it.
-    func frontTable() -> String {
-        let f = front
-        if f.isEmpty { return "no trial fits \(budgetDescription)\n" }
-        return table(f, title: "Pareto front (\(f.count) of \(trials.count) trials, within \(budgetDescription))")
     }
 }

@@ -2,11 +2,8 @@ import Foundation
 import NasCore
 import NasCost
 import NasData
-import NasLang
 import NasNN
 import NasOptimize
-import NasRender
-import NasSearch
 import NasStudy
 import NasTrial
 
@@ -14,19 +11,30 @@ import NasTrial
 /// decoder turns it into a plan, the cost model rejects plans that break the board or the
 /// budget (never trained), the runner trains and compresses the rest, and every trial is
 /// written to the study's storage with its outcome as it starts and ends.
-struct NetworkSearch {
-    let decoder: SpaceDecoder
-    let oracle: CostOracle
-    let runner: TrialRunner
-    let data: TrialData
-    let study: NetworkStudy
+public struct NetworkSearch {
+    public let decoder: SpaceDecoder
+    public let oracle: CostOracle
+    public let runner: TrialRunner
+    public let data: TrialData
+    public let study: NetworkStudy
+
+    public init(decoder: SpaceDecoder, oracle: CostOracle, runner: TrialRunner, data: TrialData, study: NetworkStudy) {
+        (self.decoder, self.oracle, self.runner, self.data, self.study) = (decoder, oracle, runner, data, study)
+    }
+
+    /// The study database stopped taking trials mid-search; `message` says what is kept and how
+    /// to go on (the language shows it as a diagnostic at the `search` call).
+    public struct StorageStopped: Error, CustomStringConvertible {
+        public let message: String
+        public var description: String { message }
+    }
 
     /// Proposals that were all over budget before this many trials trained end the search:
     /// the space is (almost) entirely infeasible and the user should hear so.
-    static let proposalsPerTrial = 20
+    public static let proposalsPerTrial = 20
 
     /// Reference values per objective; see `NetworkStudy.reference`.
-    static func reference(for objectives: [Objective], budget: Budget?, board: TargetBoard, largest: MetricValues,
+    public static func reference(for objectives: [Objective], budget: Budget?, board: TargetBoard, largest: MetricValues,
                           classes: Int) -> [Double] {
         objectives.map { o in
             if let c = budget?.constraint(for: o.metric), o.direction == .minimize { return c.limit }
@@ -50,15 +58,15 @@ struct NetworkSearch {
     /// Throws when the study database stops taking trials (a full disk, a PostgreSQL server
     /// that stopped or cannot be reached): the trials committed
     /// before stay in it, and going on would end in a result the database lacks.
-    func run(trials: Int, strategy: inout any Strategy, domain: SearchDomain, echoReplay: Bool = false, call: BuiltinCall) throws {
-        let context = call.context
-        let live = context.liveProgress
+    /// Every line goes to `output`, which is also asked between steps whether to stop.
+    public func run(trials: Int, strategy: inout any Strategy, domain: SearchDomain, echoReplay: Bool = false,
+                    output context: any SearchOutput) throws {
         let store = study.store
         var committedBefore = 0
         func record<T>(_ body: () throws -> T) throws -> T {
             do { return try body() } catch {
                 let kept = study.trials.count
-                throw call.error("search: the study database \(store.storage.location) stopped taking trials (\(error)); "
+                throw StorageStopped(message: "search: the study database \(store.storage.location) stopped taking trials (\(error)); "
                                  + "its \(kept) finished trial\(kept == 1 ? " is" : "s are") kept (\(kept - committedBefore) from this run). "
                                  + (StudyStorageLocation.isServer(store.storage.location)
                                     ? "When the server is back, continue with `nasbook run --resume`"
@@ -87,7 +95,7 @@ struct NetworkSearch {
         }
         if !echoReplay { context.write(header) }
         let ending = try loop.run(strategy: &strategy, domain: domain,
-                                  shouldStop: { (try? context.checkInterrupt(at: call.span)) == nil }) { x -> SearchLoop.Told in
+                                  shouldStop: { context.stopRequested }) { x -> SearchLoop.Told in
             let number = (study.trials.last?.number ?? 0) + 1
             let proposal = study.proposal(at: x, number: number)
             let seed = proposal.seed
@@ -99,7 +107,7 @@ struct NetworkSearch {
                 attempted += 1
                 var interrupted = false
                 outcome = runner.run(proposal.configuration.plan, on: data, seed: seed,
-                                     observer: observer(label: "trial \(number) [\(attempted)/\(trials)]", live: live, call: call),
+                                     observer: observer(label: "trial \(number) [\(attempted)/\(trials)]", output: context),
                                      interrupted: &interrupted)
                 context.write(live: "\r\u{1B}[K", plain: "")
                 if interrupted { return .stopped }
@@ -122,47 +130,34 @@ struct NetworkSearch {
 
     /// What the strategy is told of a trial: its objectives (minimized, scaled) when it
     /// completed, else a failure at its point.
-    func observation(_ x: [Double], _ status: TrialStatus, _ metrics: MetricValues) -> Observation {
+    public func observation(_ x: [Double], _ status: TrialStatus, _ metrics: MetricValues) -> Observation {
         Self.observation(x, status, metrics, study: study)
     }
 
-    static func observation(_ x: [Double], _ status: TrialStatus, _ metrics: MetricValues, study: NetworkStudy) -> Observation {
+    public static func observation(_ x: [Double], _ status: TrialStatus, _ metrics: MetricValues, study: NetworkStudy) -> Observation {
         status == .complete ? Observation(x: x, objectives: study.minimized(metrics)) : .failure(at: x)
     }
 
-    /// A setting as the study storage keeps it: plain JSON.
-    static func parameter(_ value: Value) -> ParameterValue {
-        switch value {
-        case .number(let q): return .number(q.value)
-        case .bool(let b): return .bool(b)
-        case .list(let items): return .list(items.map(parameter))
-        case .string(let s): return .string(s)
-        default: return .string(value.inline)
-        }
-    }
-
     /// On a terminal, one line redrawn in place with the trial's stage, epoch and loss.
-    func observer(label: String, live: Bool, call: BuiltinCall) -> TrialRunner.Observer {
-        let context = call.context
+    public func observer(label: String, output: any SearchOutput) -> TrialRunner.Observer {
+        let live = output.liveProgress
         var observer = TrialRunner.Observer()
         var lastDraw = Date.distantPast
         observer.progress = { stage, p in
             guard live, Date().timeIntervalSince(lastDraw) > 0.1 else { return }
             lastDraw = Date()
-            let fraction = (Double(p.epoch - 1) + Double(p.step) / Double(p.steps)) / Double(p.epochs)
-            context.write(live: "\r\u{1B}[K\(label) \(stage) \(p.epoch)/\(p.epochs) " + ProgressBar.render(fraction: fraction, width: 20)
-                          + String(format: "  loss %.3f  acc %.3f", p.loss, p.accuracy), plain: "")
+            output.drawTraining(label, stage: stage, p)
         }
-        observer.shouldStop = { (try? context.checkInterrupt(at: call.span)) == nil }
+        observer.shouldStop = { output.stopRequested }
         return observer
     }
 
-    private func stopped(_ context: any CallContext) {
+    private func stopped(_ context: any SearchOutput) {
         context.write("search stopped by Ctrl-C: the study keeps its \(study.trials.count) finished trials\n")
     }
 
     /// One stable line per trial (no timings, so piped output and goldens are reproducible).
-    func line(_ t: NetworkTrial, attempted: Int, of total: Int) -> String {
+    public func line(_ t: NetworkTrial, attempted: Int, of total: Int) -> String {
         let head: String
         switch t.outcome.status {
         case .complete: head = "trial \(t.number) [\(attempted)/\(total)]"

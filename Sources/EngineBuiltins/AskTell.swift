@@ -51,7 +51,7 @@ extension SearchSession {
             for metric in [Metric.ram, .flash, .macs, .params, .latency] {
                 if let q = computed.quantity(metric) { fields.append((metric.rawValue, .number(q))) }
             }
-            fields.append(("settings", .record(Record(kind: "settings", proposal.settings.map { ($0.0, Value($0.1)) }))))
+            fields.append(("settings", .settings(proposal.settings)))
             fields.append(("model", .native(proposal.configuration.spec)))
             fields.append(("seed", .number(Double(proposal.seed))))
             return .record(Record(kind: "trial", fields))

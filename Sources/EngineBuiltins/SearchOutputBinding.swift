@@ -40,9 +40,11 @@ extension NetworkSearch {
     }
 }
 
-extension NetworkTrial {
-    /// The trial's settings as script values (`t.settings`).
-    var settingValues: [(String, Value)] { settings.map { ($0.0, Value($0.1)) } }
+extension Value {
+    /// A trial's or proposal's settings as the `settings` record scripts read (`t.settings`).
+    static func settings(_ settings: [(String, ParameterValue)]) -> Value {
+        .record(Record(kind: "settings", settings.map { ($0.0, Value($0.1)) }))
+    }
 }
 
 extension ParameterValue {

@@ -383,7 +383,7 @@ struct NetworkStudyValue: NativeValue {
         }
         fields.append(("feasible", .bool(study.isFeasible(t))))
         if let why = t.outcome.reason { fields.append(("reason", .string(why))) }
-        fields.append(("settings", .record(Record(kind: "settings", t.settingValues))))
+        fields.append(("settings", .settings(t.settings)))
         if let model = t.outcome.model {
             var trained = TrainedModel(spec: t.spec, model: model, normalization: study.normalization)
             trained.bits = t.outcome.bits

@@ -71,7 +71,7 @@ struct StudyEvaluation: NativeValue {
                 if let v = m.quantity(metric) { fields.append((metric.rawValue, .number(v))) }
             }
         }
-        fields.append(("settings", .record(Record(kind: "settings", row.trial.settingValues))))
+        fields.append(("settings", .settings(row.trial.settings)))
         return .record(Record(kind: "evaluation", fields))
     }
 

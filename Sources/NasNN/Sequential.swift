@@ -30,6 +30,12 @@ public final class Sequential: Layer {
         return total
     }
 
+    /// The clamp of the activation at `index`, which the layer before it can apply to its own
+    /// output; nil when there is none there or it has no clamp form.
+    private func clamp(fusedAt index: Int) -> ClosedRange<Float>? {
+        index < layers.count ? (layers[index] as? Activation)?.function.clamp : nil
+    }
+
     /// Indices of activations the previous forward fused into the layer before them.
     private var fused: Set<Int> = []
 
@@ -42,14 +48,13 @@ public final class Sequential: Layer {
             // cache; the batch norm's own fused activation stays fused.
             if training, index + 1 < layers.count, let conv = layers[index] as? Conv2D,
                let norm = layers[index + 1] as? BatchNorm, let (y, moments) = conv.forward(t, momentsFor: norm) {
-                let clamp = index + 2 < layers.count ? (layers[index + 2] as? Activation)?.function.clamp : nil
+                let clamp = clamp(fusedAt: index + 2)
                 t = norm.forward(y, training: true, clamp: clamp, moments: moments)
                 if clamp != nil { fused.insert(index + 2) }
                 index += clamp != nil ? 3 : 2
                 continue
             }
-            if index + 1 < layers.count, let producer = layers[index] as? ClampFusing,
-               let clamp = (layers[index + 1] as? Activation)?.function.clamp {
+            if let producer = layers[index] as? ClampFusing, let clamp = clamp(fusedAt: index + 1) {
                 t = producer.forward(t, training: training, clamp: clamp)
                 fused.insert(index + 1)
                 index += 2

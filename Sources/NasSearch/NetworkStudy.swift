@@ -259,12 +259,6 @@ public final class NetworkStudy {
         }.joined(separator: ", ")
     }
 
-    public static func short(_ v: Double) -> String {
-        // exactInt, not Int(v): a space value of 1e19 must print, not trap.
-        if let whole = Quantity(value: v).exactInt { return String(whole) }
-        return String(format: abs(v) < 0.01 ? "%.2g" : "%.3g", v)
-    }
-
     /// Metrics shown for trials: the objectives first, then the other costs.
     public var shownMetrics: [Metric] {
         let first = objectives.map(\.metric)

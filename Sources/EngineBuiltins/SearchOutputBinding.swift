@@ -28,15 +28,33 @@ struct CallSearchOutput: SearchOutput {
     }
 }
 
-extension NetworkSearch {
-    /// `run(..., output:)` for a builtin call: its context is the output, and a study database
-    /// that stops taking trials is a diagnostic at the call.
-    func run(trials: Int, strategy: inout any Strategy, domain: SearchDomain, echoReplay: Bool = false, call: BuiltinCall) throws {
+extension BuiltinCall {
+    /// Runs an operation of NasSearch for this call: a `SearchFailure` it throws becomes this
+    /// call's diagnostic, at the argument the failure names. The one place the search's
+    /// failures meet the language.
+    func reporting<T>(_ body: () throws -> T) throws -> T {
         do {
-            try run(trials: trials, strategy: &strategy, domain: domain, echoReplay: echoReplay, output: CallSearchOutput(call))
-        } catch let stopped as StorageStopped {
-            throw call.error(stopped.message)
+            return try body()
+        } catch let failure as SearchFailure {
+            throw error(failure.message, at: failure.argument, hint: failure.hint)
         }
+    }
+}
+
+extension NetworkSearch {
+    /// `run(..., output:)` for a builtin call: its context is the output and its Ctrl-C the
+    /// stop, and a study database that stops taking trials is a diagnostic at the call.
+    func run(trials: Int, strategy: inout any Strategy, domain: SearchDomain, echoReplay: Bool = false, call: BuiltinCall) throws {
+        try call.reporting {
+            try run(trials: trials, strategy: &strategy, domain: domain, echoReplay: echoReplay, output: CallSearchOutput(call))
+        }
+    }
+}
+
+extension ParallelSearch {
+    /// `run(..., output:)` for a builtin call, as `NetworkSearch`'s.
+    func run(trials: Int, strategy: inout any Strategy, domain: SearchDomain, call: BuiltinCall) throws {
+        try call.reporting { try run(trials: trials, strategy: &strategy, domain: domain, output: CallSearchOutput(call)) }
     }
 }
 

@@ -328,7 +328,8 @@ struct NetworkStudyValue: NativeValue {
                 let test = try call[Self.testData]
                 let chosen = try Self.trials(of: study, call)
                 guard !chosen.isEmpty else { throw call.error("evaluate: no trial to score: no trial of this study fits \(study.budgetDescription)") }
-                return .native(try StudyEvaluation.run(study, trials: chosen, on: test, call: call))
+                let evaluation = try call.reporting { try StudyEvaluation.run(study, trials: chosen, on: test, output: CallSearchOutput(call)) }
+                return .native(EvaluationValue(study: study, evaluation: evaluation))
             }))
         default: return nil
         }

@@ -22,13 +22,6 @@ public struct NetworkSearch {
         (self.decoder, self.oracle, self.runner, self.data, self.study) = (decoder, oracle, runner, data, study)
     }
 
-    /// The study database stopped taking trials mid-search; `message` says what is kept and how
-    /// to go on (the language shows it as a diagnostic at the `search` call).
-    public struct StorageStopped: Error, CustomStringConvertible {
-        public let message: String
-        public var description: String { message }
-    }
-
     /// Proposals that were all over budget before this many trials trained end the search:
     /// the space is (almost) entirely infeasible and the user should hear so.
     public static let proposalsPerTrial = 20
@@ -55,8 +48,8 @@ public struct NetworkSearch {
     /// (`SearchLoop.replay`), so the strategy's state, and every later proposal, is what an
     /// uninterrupted search would have had.
     /// `echoReplay` prints replayed trials exactly as when they ran (`replay --cached`).
-    /// Throws when the study database stops taking trials (a full disk, a PostgreSQL server
-    /// that stopped or cannot be reached): the trials committed
+    /// Throws `SearchFailure` when the study database stops taking trials (a full disk, a
+    /// PostgreSQL server that stopped or cannot be reached): the trials committed
     /// before stay in it, and going on would end in a result the database lacks.
     /// Every line goes to `output`, which is also asked between steps whether to stop.
     public func run(trials: Int, strategy: inout any Strategy, domain: SearchDomain, echoReplay: Bool = false,
@@ -66,7 +59,7 @@ public struct NetworkSearch {
         func record<T>(_ body: () throws -> T) throws -> T {
             do { return try body() } catch {
                 let kept = study.trials.count
-                throw StorageStopped(message: "search: the study database \(store.storage.location) stopped taking trials (\(error)); "
+                throw SearchFailure("search: the study database \(store.storage.location) stopped taking trials (\(error)); "
                                  + "its \(kept) finished trial\(kept == 1 ? " is" : "s are") kept (\(kept - committedBefore) from this run). "
                                  + (StudyStorageLocation.isServer(store.storage.location)
                                     ? "When the server is back, continue with `nasbook run --resume`"

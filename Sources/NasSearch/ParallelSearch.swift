@@ -1,8 +1,6 @@
 import Foundation
 import NasCore
-import NasLang
 import NasOptimize
-import NasSearch
 import NasStudy
 import NasTrial
 #if canImport(Glibc)
@@ -16,17 +14,26 @@ import Glibc
 /// when the planned number of trials has trained. Every finished trial is in the storage the
 /// moment its worker finished it, so Ctrl-C, a killed worker or a killed proposer lose nothing
 /// that finished, and `resume` continues from what is stored.
-struct ParallelSearch {
-    let search: NetworkSearch
-    let options: ParallelOptions
-    /// Starts the worker processes once the study exists in the storage.
-    let launch: (_ study: StudyRecord) throws -> WorkerPool
+public struct ParallelSearch {
+    public let search: NetworkSearch
+    public let options: ParallelOptions
+    /// Starts the workers once the study exists in the storage: `WorkerPool.launch` for
+    /// processes of the nasbook binary, `.external()` when they are started elsewhere (or, in
+    /// a test, on threads of this process).
+    public let launch: (_ study: StudyRecord) throws -> WorkerPool
+
+    public init(search: NetworkSearch, options: ParallelOptions, launch: @escaping (_ study: StudyRecord) throws -> WorkerPool) {
+        (self.search, self.options, self.launch) = (search, options, launch)
+    }
 
     /// How often the proposer looks at the storage.
-    static let pollInterval: TimeInterval = 0.1
+    public static let pollInterval: TimeInterval = 0.1
 
-    func run(trials: Int, strategy: inout any Strategy, domain: SearchDomain, call: BuiltinCall) throws {
-        let context = call.context
+    /// Runs the study to `trials` trained trials, Ctrl-C (`output.stopRequested`: the workers
+    /// are stopped, their finished trials kept) or an exhausted space. Throws `SearchFailure`
+    /// when the workers cannot start or all exit, another process proposes into the study, or
+    /// the storage fails; every finished trial stays stored.
+    public func run(trials: Int, strategy: inout any Strategy, domain: SearchDomain, output context: any SearchOutput) throws {
         let study = search.study
         let store = study.store
         let storage = store.storage
@@ -93,7 +100,7 @@ struct ParallelSearch {
                                                     at: Date())[0]
                 }
                 guard stored.number == number else {
-                    throw call.error("search: another process adds trials to study '\(store.record.name)' in \(storage.location) (trial \(stored.number) where \(number) was expected); a study has one proposer")
+                    throw SearchFailure("search: another process adds trials to study '\(store.record.name)' in \(storage.location) (trial \(stored.number) where \(number) was expected); a study has one proposer")
                 }
                 return number
             }
@@ -154,14 +161,14 @@ struct ParallelSearch {
         do {
             pool = try launch(store.record)
         } catch {
-            throw call.error("search: cannot start \(options.workers) worker\(options.workers == 1 ? "" : "s"): \(error)")
+            throw SearchFailure("search: cannot start \(options.workers) worker\(options.workers == 1 ? "" : "s"): \(error)")
         }
         let ending: SearchLoop.Ending
         do {
             defer { pool.stop() }
             var loopEnding: SearchLoop.Ending
             while true {
-                if (try? context.checkInterrupt(at: call.span)) == nil {
+                if context.stopRequested {
                     pool.terminate()
                     loopEnding = .stopped
                     break
@@ -173,7 +180,7 @@ struct ParallelSearch {
                 }
                 if let dead = pool.allExited() {
                     progress.clear()
-                    throw call.error("search: every worker exited (\(dead)); the study keeps its \(study.trials.count) finished trials: "
+                    throw SearchFailure("search: every worker exited (\(dead)); the study keeps its \(study.trials.count) finished trials: "
                                      + "see the workers' errors above, then continue with `nasbook run --resume`")
                 }
                 progress.show(try storage.trials(of: store.record).filter { $0.status == .running }, workers: try storage.workers())
@@ -182,12 +189,12 @@ struct ParallelSearch {
             progress.clear()
             ending = loopEnding
             if ending == .completed { try store.markFinished() }
-        } catch let error as Diagnostic {
+        } catch let error as SearchFailure {
             throw error
         } catch {
             progress.clear()
             let kept = (try? study.reload()).map { study.trials.count } ?? study.trials.count
-            throw call.error("search: the study storage \(storage.location) failed (\(error)); its \(kept) finished trials are kept. "
+            throw SearchFailure("search: the study storage \(storage.location) failed (\(error)); its \(kept) finished trials are kept. "
                              + "Fix the cause, then continue with `nasbook run --resume`")
         }
         switch ending {
@@ -206,10 +213,10 @@ struct ParallelSearch {
 /// which trial, on which worker, for how long. Nothing in files and pipes (their output stays
 /// one stable line per finished trial).
 final class RunningTrialsDisplay {
-    let context: any CallContext
+    let context: any SearchOutput
     private var drawn = 0
 
-    init(context: any CallContext) { self.context = context }
+    init(context: any SearchOutput) { self.context = context }
 
     func show(_ running: [TrialRecord], workers: [WorkerRecord]) {
         guard context.liveProgress else { return }
@@ -233,15 +240,15 @@ final class RunningTrialsDisplay {
 /// The worker processes a proposer started: children of the same `nasbook` binary running
 /// `nasbook worker LOCATION --study NAME`, each exiting when the study is finished or the
 /// proposer is gone. `stop` waits for them briefly, then ends the stragglers.
-final class WorkerPool {
+public final class WorkerPool {
     private var processes: [Process] = []
 
     /// No children: the study's workers are started elsewhere.
-    static func external() -> WorkerPool { WorkerPool() }
+    public static func external() -> WorkerPool { WorkerPool() }
 
     /// The binary to start workers from: `NASBOOK_BINARY`, else this process's own executable
     /// when it is nasbook.
-    static func executable() -> String? {
+    public static func executable() -> String? {
         if let path = ProcessInfo.processInfo.environment["NASBOOK_BINARY"] { return path }
         guard let path = Bundle.main.executablePath ?? CommandLine.arguments.first else { return nil }
         // nasbook, or a copy such as nasbook-1c40dff; not a test bundle (nasbookPackageTests.xctest).
@@ -251,7 +258,7 @@ final class WorkerPool {
     }
 
     /// Starts `count` workers of `study` in `location`.
-    static func launch(count: Int, study: String, location: String, threads: Int, allowPaths: [String]) throws -> WorkerPool {
+    public static func launch(count: Int, study: String, location: String, threads: Int, allowPaths: [String]) throws -> WorkerPool {
         guard let binary = executable() else {
             throw StudyStorageLocation.LocationError(description: "workers are nasbook processes, and this program does not run inside the nasbook binary (set NASBOOK_BINARY to it)")
         }
@@ -272,7 +279,7 @@ final class WorkerPool {
     }
 
     /// The workers' exit statuses when every one of them has exited; nil while one runs.
-    func allExited() -> String? {
+    public func allExited() -> String? {
         guard !processes.isEmpty, processes.allSatisfy({ !$0.isRunning }) else { return nil }
         return processes.map { p in
             p.terminationReason == .uncaughtSignal ? "pid \(p.processIdentifier) killed by signal \(p.terminationStatus)"
@@ -281,7 +288,7 @@ final class WorkerPool {
     }
 
     /// Lets the workers see the study finished (up to 5 s), then ends those still running.
-    func stop() {
+    public func stop() {
         let deadline = Date().addingTimeInterval(5)
         while processes.contains(where: \.isRunning), Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
         for p in processes where p.isRunning { kill(p.processIdentifier, SIGTERM) }
@@ -291,7 +298,7 @@ final class WorkerPool {
     /// Ends every worker now (Ctrl-C): SIGTERM, on which a worker gives its lease back at its
     /// next safe point (within a training batch), and SIGKILL for one still running after 10 s
     /// (its lease lapses); `resume` runs their trials again.
-    func terminate() {
+    public func terminate() {
         for p in processes where p.isRunning { kill(p.processIdentifier, SIGTERM) }
         let deadline = Date().addingTimeInterval(10)
         while processes.contains(where: \.isRunning), Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
@@ -303,12 +310,12 @@ final class WorkerPool {
 /// The study file a parallel search without `--db` shares with its workers: in a fresh
 /// temporary folder, removed when the process exits (the study's trials live in it until then,
 /// as an in-memory study's live in memory).
-enum TemporaryStudyFile {
+public enum TemporaryStudyFile {
     nonisolated(unsafe) private static var folders: [String] = []
     private static let lock = NSLock()
 
     /// A new, not yet existing study file path.
-    static func make() throws -> String {
+    public static func make() throws -> String {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("nasbook-study-\(getpid())-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         lock.withLock {
@@ -318,7 +325,7 @@ enum TemporaryStudyFile {
         return folder.appendingPathComponent("study.db").path
     }
 
-    static func removeAll() {
+    public static func removeAll() {
         lock.withLock {
             for folder in folders { try? FileManager.default.removeItem(atPath: folder) }
             folders = []

@@ -1,3 +1,4 @@
+import NasCore
 import NasData
 import NasLang
 import NasNN

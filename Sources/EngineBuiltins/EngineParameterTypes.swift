@@ -1,6 +1,7 @@
 import NasCore
 import NasData
 import NasLang
+import NasNN
 import NasSearch
 
 /// The engine's values as builtin parameter types: each kind is matched by the `typeName` its

@@ -1,4 +1,5 @@
 import Foundation
+import NasCore
 import NasCost
 import NasData
 import NasExport

@@ -1,3 +1,4 @@
+import NasCore
 import NasData
 import NasLang
 import NasNN
@@ -71,7 +72,7 @@ enum ModelBuiltins {
         let domain = KnobDomain.family(family, name)
         let whole = domain?.isWhole == true
         return TypedParameter(name, domain?.type ?? .any, default: value) { call, name in
-            whole ? .number(Double(KnobDomain.int(call[name], default: 0))) : ParameterValue(call[name])
+            whole ? .number(Double(ParameterValue(call[name]).int(default: 0))) : ParameterValue(call[name])
         }
     }
     /// `summary(model, data)`: a spec or a trained model, and the data whose input shape it is drawn for.

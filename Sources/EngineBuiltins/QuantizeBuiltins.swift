@@ -1,3 +1,4 @@
+import NasCore
 import NasCost
 import NasData
 import NasLang

@@ -1,5 +1,6 @@
 import NasCore
 import NasLang
+import NasNN
 import NasSearch
 import NasStudy
 

@@ -66,3 +66,8 @@ public enum NumberFormat {
     /// `24 KB`, `25.5 KB`, `1.25 ms`.
     public static func label(_ q: Quantity) -> String { q.formatted(short) }
 }
+
+/// Shapes as users read them: `32x32x3`.
+public func describe(shape: [Int]) -> String {
+    shape.map(String.init).joined(separator: "x")
+}

@@ -40,6 +40,8 @@ public final class CostOracle: @unchecked Sendable {
     private var graphs = BoundedMemo<DeploymentGraph?>(capacity: CostOracle.capacity)
     /// Per shape, bit-widths and prune rates: the cost report (nil: no cost).
     private var costs = BoundedMemo<CostReport?>(capacity: CostOracle.costCapacity)
+    /// How many untrained networks were built: what the architecture memo saves (tests, profiles).
+    public private(set) var builtArchitectures = 0
     /// The point asked for last and its cost.
     private var last: (x: [Double], report: CostReport?)?
     /// Graphs kept at most; a graph holds its pruned network's weights, tens of KB to a MB for
@@ -63,6 +65,7 @@ public final class CostOracle: @unchecked Sendable {
     private func architecture(_ plan: TrialPlan, named architecture: String) -> TrialRunner.CostingNetwork? {
         if let known = architectures[architecture] { return known }
         let built = try? runner.costingNetwork(of: plan, input: input, classes: classes)
+        builtArchitectures += 1
         architectures[architecture] = built
         return built
     }

@@ -44,16 +44,9 @@ public struct KnobDomain: Sendable, Equatable {
     /// Whether the domain holds whole numbers (stored as exact integers in a spec).
     public var isWhole: Bool { if case .whole = values { return true }; return false }
 
-    /// An admitted value as an Int (whole-number domains only reach here after their check);
-    /// `fallback` for anything else, never a trap (a `1e19` or `inf` is not an Int).
-    public static func int(_ value: ParameterValue, default fallback: Int) -> Int {
-        guard case .number(let v) = value else { return fallback }
-        return int(v, default: fallback)
-    }
-
-    /// `v` rounded to an Int, or `fallback` when it has none.
+    /// `v` rounded to an Int, or `fallback` when it has none (`ParameterValue.int`'s rule).
     public static func int(_ v: Double, default fallback: Int) -> Int {
-        Quantity(value: v.rounded()).exactInt ?? fallback
+        ParameterValue.number(v).int(default: fallback)
     }
 
     // MARK: - The knobs

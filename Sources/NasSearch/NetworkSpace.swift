@@ -1,3 +1,4 @@
+import NasCore
 import NasStudy
 
 /// A search space over networks, as the engine reads it: each parameter a name (a model

@@ -164,9 +164,7 @@ public struct SpaceDecoder: Sendable {
         if case .string(let name)? = settings.first(where: { $0.0 == "family" })?.1, let f = ModelSpec.Family(rawValue: name) {
             family = f
         }
-        let defaults = family == base.family ? base.settings : family.defaults
-        let merged = defaults.map { name, value in (name, settings.first { $0.0 == name }?.1 ?? value) }
-        return ModelSpec(family: family, settings: merged)
+        return (family == base.family ? base : ModelSpec(family: family)).with(settings)
     }
 
     /// The configuration at `x`.
@@ -212,7 +210,7 @@ public struct SpaceDecoder: Sendable {
         fineTuning.batchSize = training.batchSize
         fineTuning.optimizer = training.optimizer
         fineTuning.labelSmoothing = training.labelSmoothing
-        let plan = TrialPlan(architecture: { input, classes, seed in try spec.build(input: input, classes: classes, seed: seed) },
+        let plan = TrialPlan(architecture: spec,
                              training: training, channels: min(max(number("channels", 0), 0), 0.95),
                              prune: perLayer("prune", 0).map { min(max($0, 0), 0.99) },
                              // Declared values are checked against the knob's domain (BitWidth.range),

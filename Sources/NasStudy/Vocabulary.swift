@@ -1,39 +1,5 @@
-// Metrics, objectives, constraints and trial status are NasCore's; what is here is the
-// store's own: how a decoded parameter is kept, and what can go wrong with the file.
-
-/// A decoded search-space parameter: stored as plain JSON (`16`, `"relu"`, `true`,
-/// `[16, 32, 64]`) so `sqlite3 study.db` shows what a trial trained.
-public indirect enum ParameterValue: Codable, Hashable, Sendable {
-    case number(Double)
-    case string(String)
-    case bool(Bool)
-    case list([ParameterValue])
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        // Numbers first: they are most parameters, and each failed attempt throws. A JSON
-        // `true` is not a Double to JSONDecoder, so the order cannot turn booleans into numbers.
-        if let n = try? container.decode(Double.self) {
-            self = .number(n)
-        } else if let b = try? container.decode(Bool.self) {
-            self = .bool(b)
-        } else if let s = try? container.decode(String.self) {
-            self = .string(s)
-        } else {
-            self = .list(try container.decode([ParameterValue].self))
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch self {
-        case .number(let n): try container.encode(n)
-        case .string(let s): try container.encode(s)
-        case .bool(let b): try container.encode(b)
-        case .list(let l): try container.encode(l)
-        }
-    }
-}
+// Metrics, objectives, constraints, trial status and parameter values are NasCore's; what is
+// here is the store's own: what can go wrong with the file.
 
 /// What went wrong with the store, in words a user can act on.
 public enum StudyStoreError: Error, Equatable, CustomStringConvertible {

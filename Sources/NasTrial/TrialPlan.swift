@@ -5,8 +5,9 @@ import NasNN
 /// how it is compressed. A search maps each point of its space to one plan, so a trial can be
 /// costed, skipped or replayed from the plan alone.
 public struct TrialPlan {
-    /// Builds the untrained network for an input shape and class count from a seed.
-    public var architecture: (_ input: [Int], _ classes: Int, _ seed: UInt64) throws -> Model
+    /// The network: a family and its settings, built for the data's input shape and class
+    /// count from the trial's seed (`ModelSpec.build`).
+    public var architecture: ModelSpec
     public var training: TrainingOptions
     /// Fraction of every prunable convolution's output channels removed (structured pruning).
     public var channels: Double
@@ -22,7 +23,7 @@ public struct TrialPlan {
     /// Fine-tuning after compression, with pruning masks, weight and int8 activation fake-quant.
     public var fineTuning: TrainingOptions
 
-    public init(architecture: @escaping (_ input: [Int], _ classes: Int, _ seed: UInt64) throws -> Model,
+    public init(architecture: ModelSpec,
                 training: TrainingOptions, channels: Double = 0, prune: PerLayer<Double> = .uniform(0),
                 bits: PerLayer<BitWidth> = .uniform(.eight),
                 fineTuning: TrainingOptions) {

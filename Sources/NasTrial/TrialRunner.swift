@@ -50,7 +50,7 @@ public struct TrialRunner {
     }
 
     public func costingNetwork(of plan: TrialPlan, input: [Int], classes: Int) throws -> CostingNetwork {
-        CostingNetwork(try plan.architecture(input, classes, 0))
+        CostingNetwork(try plan.architecture.build(input: input, classes: classes, seed: 0))
     }
 
     /// The runtime graph of `network` with `channels` of its prunable convolutions' output
@@ -118,7 +118,7 @@ public struct TrialRunner {
         let input = data.train.sampleShape, classes = data.train.classCount
         let model: Model, planned: CostReport
         do {
-            model = try plan.architecture(input, classes, seed)
+            model = try plan.architecture.build(input: input, classes: classes, seed: seed)
             planned = try cost(of: plan, input: input, classes: classes)
         } catch {
             return ended(.failed, "cannot build the network: \(error)", nil)

@@ -8,42 +8,33 @@ import XCTest
 /// The cost oracle builds each network shape's graph once, costs bit-widths on it, and finds
 /// the largest costs of a space without training anything.
 final class CostOracleTests: XCTestCase {
-    /// Counts architecture builds; a class so the plan's closure can share it.
-    final class Builds: @unchecked Sendable { var count = 0 }
-
-    func oracle(_ builds: Builds) -> CostOracle {
+    func oracle() -> CostOracle {
         let board = TargetBoard(name: "test board", core: .cortexM7, clockHz: 216e6, ramBytes: 320 << 10, flashBytes: 1 << 20)
         // x[0] picks the width (8 or 16), x[1] the bit-width (4 or 8): two architectures.
         return CostOracle(dimensions: 2, runner: TrialRunner(board: board), input: [12, 12, 1], classes: 4) { x in
             let width = x[0] < 0.5 ? 8 : 16
-            let plan = TrialPlan(architecture: { input, classes, seed in
-                                     builds.count += 1
-                                     var rng = SeededGenerator(seed: seed)
-                                     return try Architectures.plainCNN(input: input, classes: classes, width: width, depth: 2,
-                                                                       seed: seed, rng: &rng)
-                                 },
+            let plan = TrialPlan(architecture: ModelSpec(family: .cnn).with([("width", .number(Double(width))), ("depth", .number(2))]),
                                  training: TrainingOptions(), bits: .uniform(x[1] < 0.5 ? 4 : 8), fineTuning: TrainingOptions())
             return (plan, "width \(width)")
         }
     }
 
     func testEachArchitectureIsBuiltOnceAndBitWidthsCostOnIt() throws {
-        let builds = Builds()
-        let oracle = oracle(builds)
+        let oracle = oracle()
         let narrow4 = try XCTUnwrap(oracle.cost(at: [0.1, 0.1]))
         let narrow8 = try XCTUnwrap(oracle.cost(at: [0.2, 0.9]))
-        XCTAssertEqual(builds.count, 1, "one build for both bit-widths")
+        XCTAssertEqual(oracle.builtArchitectures, 1, "one build for both bit-widths")
         XCTAssertLessThan(narrow4.flashBytes, narrow8.flashBytes)
         XCTAssertEqual(narrow4.macs, narrow8.macs)
         let wide = try XCTUnwrap(oracle.cost(at: [0.9, 0.9]))
-        XCTAssertEqual(builds.count, 2)
+        XCTAssertEqual(oracle.builtArchitectures, 2)
         XCTAssertGreaterThan(wide.macs, narrow8.macs)
         XCTAssertEqual(oracle.cost(at: [0.8, 0.1])?.macs, wide.macs)
-        XCTAssertEqual(builds.count, 2)
+        XCTAssertEqual(oracle.builtArchitectures, 2)
     }
 
     func testLargestCostsBoundEveryCostOfTheSpace() throws {
-        let oracle = oracle(Builds())
+        let oracle = oracle()
         let largest = try XCTUnwrap(oracle.largestCosts(seed: 1))
         for x in [[0.1, 0.1], [0.1, 0.9], [0.9, 0.1], [0.9, 0.9]] {
             let costs = MetricValues(cost: try XCTUnwrap(oracle.cost(at: x)))
@@ -59,13 +50,8 @@ final class CostOracleTests: XCTestCase {
     func testGraphsAreMemoizedByKeptChannelsNotByTheFraction() throws {
         let board = TargetBoard(name: "test board", core: .cortexM7, clockHz: 216e6, ramBytes: 320 << 10, flashBytes: 1 << 20)
         let runner = TrialRunner(board: board)
-        let builds = Builds()
         func plan(_ x: [Double]) -> TrialPlan {
-            TrialPlan(architecture: { input, classes, seed in
-                          builds.count += 1
-                          var rng = SeededGenerator(seed: seed)
-                          return try Architectures.plainCNN(input: input, classes: classes, width: 16, depth: 2, seed: seed, rng: &rng)
-                      },
+            TrialPlan(architecture: ModelSpec(family: .cnn).with([("width", .number(16)), ("depth", .number(2))]),
                       training: TrainingOptions(), channels: 0.9 * x[0], bits: .uniform(x[0] < 0.5 ? 4 : 8), fineTuning: TrainingOptions())
         }
         let oracle = CostOracle(dimensions: 1, runner: runner, input: [8, 8, 1], classes: 2) { x in (plan(x), "width 16") }
@@ -76,7 +62,7 @@ final class CostOracleTests: XCTestCase {
         let shapes = Set(points.map { TrialRunner.keptChannels(channels, fraction: 0.9 * $0[0]) })
         XCTAssertEqual(oracle.cachedGraphs, shapes.count, "one graph per kept-channel count")
         XCTAssertLessThan(shapes.count, points.count / 10, "far fewer shapes than fractions")
-        XCTAssertEqual(builds.count, 2, "the architecture is built once (and once above for its channels)")
+        XCTAssertEqual(oracle.builtArchitectures, 1, "the architecture is built once")
         for x in stride(from: 0, to: points.count, by: 37).map({ points[$0] }) {
             let memoized = try XCTUnwrap(oracle.cost(at: x))
             let fresh = try runner.cost(of: plan(x), input: [8, 8, 1], classes: 2)

@@ -89,9 +89,9 @@ final class SpaceDecoderTests: XCTestCase {
         XCTAssertEqual(KnobDomain.knob("kernel", families: [.cnn]), [.whole(1...1024, odd: true)])
         XCTAssertEqual(KnobDomain.knob("kernel", families: [.mlp]), [], "an MLP has no kernel")
         XCTAssertEqual(KnobDomain.knob("epochs", families: []), [.whole(1...10_000)])
-        XCTAssertEqual(KnobDomain.int(.number(1e19), default: -1), -1, "no trap on a number without an Int")
-        XCTAssertEqual(KnobDomain.int(.number(.infinity), default: -1), -1)
-        XCTAssertEqual(KnobDomain.int(.number(4.6), default: -1), 5)
+        XCTAssertEqual(ParameterValue.number(1e19).int(default: -1), -1, "no trap on a number without an Int")
+        XCTAssertEqual(ParameterValue.number(.infinity).int(default: -1), -1)
+        XCTAssertEqual(ParameterValue.number(4.6).int(default: -1), 5)
     }
 
     func testModelSpecsBuildAndRefuseHugeRequests() throws {

@@ -19,11 +19,7 @@ final class TrialRunnerTests: XCTestCase {
         var fineTuning = training
         fineTuning.epochs = 1
         fineTuning.learningRate = 0.002
-        return TrialPlan(architecture: { input, classes, seed in
-                             var rng = SeededGenerator(seed: seed)
-                             return try Architectures.plainCNN(input: input, classes: classes, width: width, depth: 2, kernel: 3,
-                                                               batchNorm: true, seed: seed, rng: &rng)
-                         },
+        return TrialPlan(architecture: ModelSpec(family: .cnn).with([("width", .number(Double(width))), ("depth", .number(2))]),
                          training: training, prune: .uniform(0.3),
                          bits: bits.count == 1 ? .uniform(try! BitWidth(checking: bits[0])) : .layers(bits.map { try! BitWidth(checking: $0) }),
                          fineTuning: fineTuning)
@@ -71,11 +67,13 @@ final class TrialRunnerTests: XCTestCase {
 
     func testANetworkThatCannotBeBuiltFailsWithItsReason() {
         var broken = plan()
-        broken.architecture = { _, _, _ in throw ShapeError("no such network") }
+        // Far past the parameter limit: refused before any weight is drawn.
+        broken.architecture = broken.architecture.with([("width", .number(100_000)), ("depth", .number(3))])
         var interrupted = false
         let outcome = TrialRunner(board: Self.board).run(broken, on: Self.data, seed: 1, interrupted: &interrupted)
         XCTAssertEqual(outcome.status, .failed)
-        XCTAssertEqual(outcome.reason, "cannot build the network: no such network")
+        XCTAssertTrue(outcome.reason?.hasPrefix("cannot build the network: cnn(width: 100000, depth: 3") ?? false, outcome.reason ?? "no reason")
+        XCTAssertTrue(outcome.reason?.hasSuffix("nasbook builds models up to 50M") ?? false, outcome.reason ?? "no reason")
         XCTAssertNil(outcome.metrics)
     }
 

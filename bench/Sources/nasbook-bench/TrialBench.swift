@@ -56,12 +56,9 @@ struct TrialBench: ParsableCommand {
         fineTuning.epochs = 1
         fineTuning.learningRate = Float(lr) * 0.2
         fineTuning.batchSize = 32
-        let (width, depth) = (self.width, self.depth)
-        let plan = TrialPlan(architecture: { input, classes, seed in
-                                 var rng = SeededGenerator(seed: seed)
-                                 return try Architectures.plainCNN(input: input, classes: classes, width: width, depth: depth,
-                                                                   kernel: 3, batchNorm: true, dropout: 0, seed: seed, rng: &rng)
-                             },
+        let spec = ModelSpec(family: .cnn).with([("width", .number(Double(width))), ("depth", .number(Double(depth))), ("kernel", .number(3)),
+                                                 ("batchnorm", .bool(true)), ("dropout", .number(0))])
+        let plan = TrialPlan(architecture: spec,
                              training: training, prune: .layers(pruneRates), bits: .layers(bitWidths), fineTuning: fineTuning)
         let runner = TrialRunner(board: board)
 

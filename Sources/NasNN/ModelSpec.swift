@@ -1,10 +1,9 @@
 import NasCore
-import NasNN
-import NasStudy
 
 /// An architecture: a family and its hyperparameters, built into weights only when the input
 /// is known (at `train`, or for a `summary`). So `cnn(width: 16)` is a plain value a search
-/// space can vary. Language-free: the language shows a spec as a value (EngineBuiltins).
+/// space can vary and a trial plan holds. Language-free: the language shows a spec as a value
+/// (EngineBuiltins).
 public struct ModelSpec: Sendable {
     public enum Family: String, CaseIterable, Sendable {
         case cnn, cnn1d, resnet, mobilenet, dscnn, mlp
@@ -45,6 +44,12 @@ public struct ModelSpec: Sendable {
     /// The family with its default settings.
     public init(family: Family) { self.init(family: family, settings: family.defaults) }
 
+    /// This spec with the settings of the same names replaced by `overrides` (names the family
+    /// does not take are ignored), the others kept in their order.
+    public func with(_ overrides: [(String, ParameterValue)]) -> ModelSpec {
+        ModelSpec(family: family, settings: settings.map { name, value in (name, overrides.first { $0.0 == name }?.1 ?? value) })
+    }
+
     /// `cnn(width: 16, depth: 3, ...)`, as scripts write it.
     public var summary: String {
         family.rawValue + "(" + settings.map { "\($0.0): \($0.1.inline)" }.joined(separator: ", ") + ")"
@@ -56,11 +61,10 @@ public struct ModelSpec: Sendable {
         return "\(summary) on \(describe(shape: input.shape)) input, \(input.classes) classes"
     }
 
-    /// A whole-number setting; values reach a spec only through `KnobDomain` checks, and the
-    /// conversion stays total anyway (no trap on a huge or infinite number).
+    /// A whole-number setting; values reach a spec only through their domain's checks
+    /// (`KnobDomain`), and the conversion stays total anyway (no trap on a huge or infinite number).
     private func int(_ name: String) -> Int {
-        guard let value = settings.first(where: { $0.0 == name })?.1 else { return 0 }
-        return KnobDomain.int(value, default: 0)
+        settings.first(where: { $0.0 == name })?.1.int(default: 0) ?? 0
     }
 
     private func double(_ name: String) -> Double {
@@ -128,9 +132,4 @@ public struct ModelSpec: Sendable {
                                            rng: &rng)
         }
     }
-}
-
-/// Shapes as users read them: `32x32x3`.
-public func describe(shape: [Int]) -> String {
-    shape.map(String.init).joined(separator: "x")
 }

@@ -254,28 +254,21 @@ final class SearchSession {
             reference: NetworkStudy.referencePoint(objectives, reference))
     }
 
-    /// The `objectives:` argument, else the declared `objectives`, else accuracy, RAM and flash.
+    /// The `objectives:` argument, else the declared `objectives` block, else accuracy, RAM and
+    /// flash. (The parameter's type admits only an objectives block or none.)
     func objectives(_ call: BuiltinCall) throws -> [Objective] {
-        switch call.optional("objectives") ?? call.context.global("objectives") {
-        case .objectives(let set)?:
-            guard !set.objectives.isEmpty else { throw call.error("search: the objectives are empty", at: "objectives") }
-            return set.objectives
-        case nil, .function?:
-            return [Objective(.accuracy, .maximize), Objective(.ram, .minimize), Objective(.flash, .minimize)]
-        case let other?:
-            throw call.error("search: 'objectives' must be an objectives block, not \(other.typeName)", at: "objectives")
+        guard case .objectives(let set) = try call[SearchBuiltins.objectives] else {
+            return call.context.declaredObjectives?.objectives
+                ?? [Objective(.accuracy, .maximize), Objective(.ram, .minimize), Objective(.flash, .minimize)]
         }
+        guard !set.objectives.isEmpty else { throw call.error("search: the objectives are empty", at: "objectives") }
+        return set.objectives
     }
 
-    /// The `budget:` argument, else the declared `budget`, else none (the board's limits only).
+    /// The `budget:` argument, else the declared `budget` block, else none (the board's limits only).
     func budget(_ call: BuiltinCall) throws -> Budget? {
-        switch call.optional("budget") ?? call.context.global("budget") {
-        case .budget(let b)?: return b
-        case nil: return nil
-        case let other?:
-            if call.optional("budget") == nil { return nil }  // a global named budget that is something else
-            throw call.error("search: 'budget' must be a budget block, not \(other.typeName)", at: "budget")
-        }
+        guard case .budget(let budget) = try call[SearchBuiltins.budget] else { return call.context.declaredBudget }
+        return budget
     }
 
     /// Re-filters the studies searched under `budget`'s name and prints their fronts.

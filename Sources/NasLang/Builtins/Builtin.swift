@@ -91,9 +91,12 @@ public protocol CallContext: AnyObject {
     var liveProgress: Bool { get }
     /// Throws `Interruption` at `span` if the user pressed Ctrl-C; long builtins poll it.
     func checkInterrupt(at span: SourceSpan) throws
-    /// The value a global name holds now, so `search` can default to the declared
-    /// `objectives` and `budget` without the user passing them.
-    func global(_ name: String) -> Value?
+    /// The last unnamed `objectives { ... }` block the program declared at its top level, so
+    /// `search` can default to it without the user passing it; nil before one.
+    var declaredObjectives: ObjectiveSet? { get }
+    /// The last unnamed `budget { ... }` block declared at the top level, with its later edits
+    /// (`budget.ram = 128 KB`); nil before one.
+    var declaredBudget: Budget? { get }
     /// Where searches store their trials and whether they resume.
     var studySettings: StudySettings { get }
     /// The trust boundary: builtins check every path a program names (datasets, exports,

@@ -68,9 +68,11 @@ extension Interpreter {
         case .objectives(let name, let decls):
             let set = try makeObjectives(name?.text ?? "objectives", decls, declaredAt: statement.span)
             env.assign(name?.text ?? "objectives", .objectives(set))
+            declared(.objectives(set), named: name != nil, in: env)
         case .budget(let name, let decls):
             let budget = try makeBudget(name?.text ?? "budget", decls, in: env)
             env.assign(name?.text ?? "budget", .budget(budget))
+            declared(.budget(budget), named: name != nil, in: env)
             budgetChanged(budget)
         }
         return .normal

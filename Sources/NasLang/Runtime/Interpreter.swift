@@ -136,8 +136,24 @@ public final class Interpreter: CallContext {
 
     public func global(_ name: String) -> Value? { globals.lookup(name) }
 
-    /// Tells the registry's budget observers that `budget` now holds these limits.
+    public private(set) var declaredObjectives: ObjectiveSet?
+    public private(set) var declaredBudget: Budget?
+
+    /// Records a top-level declaration `search` defaults to: an unnamed `objectives` or
+    /// `budget` block (a named one is passed by name: `budget: tight`).
+    func declared(_ value: Value, named: Bool, in env: Environment) {
+        guard !named, env === globals else { return }
+        switch value {
+        case .objectives(let set): declaredObjectives = set
+        case .budget(let budget): declaredBudget = budget
+        default: break
+        }
+    }
+
+    /// Tells the registry's budget observers that `budget` now holds these limits (and keeps
+    /// an edit of the declared budget as the default).
     func budgetChanged(_ budget: Budget) {
+        if budget.name == declaredBudget?.name { declaredBudget = budget }
         for observer in registry.budgetObservers { observer(budget, self) }
     }
 

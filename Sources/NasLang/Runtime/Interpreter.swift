@@ -134,8 +134,6 @@ public final class Interpreter: CallContext {
         if shouldInterrupt() { throw Interruption(span: span) }
     }
 
-    public func global(_ name: String) -> Value? { globals.lookup(name) }
-
     public private(set) var declaredObjectives: ObjectiveSet?
     public private(set) var declaredBudget: Budget?
 

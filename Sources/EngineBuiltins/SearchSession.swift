@@ -64,30 +64,16 @@ final class SearchSession {
         let parallel = try parallelOptions(call)
         let measuredOutside = parallel.workers == 0
         // The trials' one home: `storage:` (a SQLite path or a postgresql:// URL), else the
-        // study database of --db, else memory (a temporary file the workers share, for a
-        // parallel search).
-        var opened: (study: Study, replay: [TrialRecord], warnings: [String])?
-        var location = try Self.storageLocation(call) ?? settings.databasePath
-        if settings.resume, !settings.cached, let location, !StudyStorageLocation.isServer(location), !FileManager.default.fileExists(atPath: location) {
-            throw call.error("search: nothing to resume: '\(location)' does not exist", at: call.optional("storage") == nil ? "space" : "storage",
-                             hint: "run without --resume to start the study")
+        // study database of --db, else memory (or a temporary file the workers share).
+        let start: Study.SearchStart = settings.cached ? .cached(occurrence: occurrence) : settings.resume ? .resume : .new
+        let home = try call.reporting {
+            try Study.forSearch(description, at: try Self.storageLocation(call) ?? settings.databasePath, start: start, parallel: parallel,
+                                argument: call.optional("storage") == nil ? "space" : "storage")
         }
-        if parallel.isParallel, !measuredOutside, location == nil, !settings.cached { location = try TemporaryStudyFile.make() }
-        if let location, !settings.cached || StudyStorageLocation.isServer(location) || FileManager.default.fileExists(atPath: location) {
-            let pick: Study.Pick = settings.cached ? .index(occurrence) : settings.resume ? .latest : .new
-            do {
-                // As its only proposer: a second one gets `.locked` (workers are let in).
-                opened = try Study.open(try StudyStorageLocation.open(location, as: .proposer), pick: pick, description,
-                                        keepingPlanned: parallel.keepsPlannedTrials)
-            } catch {
-                throw call.error("search: study database \(StudyStorageLocation.redacted(location)): \(error)",
-                                 at: call.optional("storage") == nil ? "space" : "storage")
-            }
-            // A cached replay reports the stored trials exactly as they ran, whatever nasbook
-            // replays them, so only a refusal (above) matters there.
-            if !settings.cached { for warning in opened?.warnings ?? [] { call.context.write(warning + "\n") } }
-        }
-        let store = try opened?.study ?? Study.create(in: MemoryStudyStorage(), description)
+        // A cached replay reports the stored trials exactly as they ran, whatever nasbook
+        // replays them, so only a refusal matters there.
+        if !settings.cached { for warning in home.warnings { call.context.write(warning + "\n") } }
+        let (store, location) = (home.study, home.location)
         let study = NetworkStudy(space: space.name, model: base, board: board, objectives: objectives, budget: budget,
                                  strategy: strategy.name, seed: seed, reference: reference,
                                  normalization: trialData.normalization, calibration: trialData.calibration, store: store,

@@ -27,35 +27,16 @@ extension SearchSession {
 
     /// `tell(s, t, accuracy: 0.91, latency: 3.2 ms)`, or `tell(s, t, failed: "did not flash")`.
     func tell(_ study: NetworkStudy, call: BuiltinCall) throws -> Value {
-        // The parameter's type admits a whole number from 1 or a trial record; a record's
-        // `trial` field may have been changed, so it converts without trapping.
-        let given: Double?
-        switch call["trial"] {
-        case .number(let q): given = q.value
-        case .record(let r): if case .number(let q)? = r["trial"] { given = q.value } else { given = nil }
-        default: given = nil
-        }
-        guard let number = given.flatMap({ Quantity(value: $0).exactInt }), number >= 1 else {
-            throw call.error("tell: 'trial' must be the record ask(s) returned, or its number", at: "trial")
-        }
+        let number = try call[SearchBuiltins.toldTrial]
         var measured = MetricValues()
-        for metric in Metric.searchable {
-            guard let value = call.optional(metric.rawValue) else { continue }
-            guard case .number(let q) = value, q.value.isFinite else {
-                throw call.error("tell: \(metric.rawValue) must be a number, not \(value.typeName)", at: metric.rawValue)
-            }
+        for (metric, key) in SearchBuiltins.measured {
+            guard let q = try call[key] else { continue }
             guard q.dimension == metric.dimension || q.dimension == .none else {
                 throw call.error("tell: \(metric.rawValue) is \(metric.meaning); \(q) is not", at: metric.rawValue)
             }
             measured[metric] = q.value
         }
-        let measurement: NetworkStudy.Measurement
-        if let reason = call.optional("failed") {
-            guard case .string(let why) = reason else { throw call.error("tell: failed must be a string (why)", at: "failed") }
-            measurement = .failed(why, measured)
-        } else {
-            measurement = .measured(measured)
-        }
+        let measurement: NetworkStudy.Measurement = try call[SearchBuiltins.failure].map { .failed($0, measured) } ?? .measured(measured)
         if let view = try call.reporting({ try study.tell(number, measurement) }), let c = study.continuation {
             let trained = study.trials.filter { $0.outcome.status != .infeasible }.count
             call.context.write(NetworkSearch(decoder: study.decoder, oracle: study.oracle, runner: c.runner, data: c.data, study: study)

@@ -95,3 +95,49 @@ extension TypedParameter where Wrapped == String? {
         }
     }
 }
+
+extension TypedParameter where Wrapped == NetworkStudy {
+    /// A network study from `search(space, ...)`, for `resume`, `ask` and `tell`.
+    init(networkStudy name: String) {
+        self.init(name, .kind("study")) { call, name in
+            guard case .native(let s as NetworkStudyValue) = call[name] else {
+                throw call.error("\(call.name): '\(name)' must be a study from search(space, ...), not \(call[name].typeName)", at: name)
+            }
+            return s.study
+        }
+    }
+}
+
+extension TypedParameter where Wrapped == Int {
+    /// A trial of a study named by its record (`ask(s)`, `s.trials`) or its number, read as the
+    /// number. The type admits a whole number from 1 or a trial record; a record's `trial` field
+    /// may have been changed, so it converts without trapping.
+    init(trialNumber name: String, _ type: ParameterType) {
+        self.init(name, type) { call, name in
+            let given: Double?
+            switch call[name] {
+            case .number(let q): given = q.value
+            case .record(let r): if case .number(let q)? = r["trial"] { given = q.value } else { given = nil }
+            default: given = nil
+            }
+            guard let number = given.flatMap({ Quantity(value: $0).exactInt }), number >= 1 else {
+                throw call.error("\(call.name): '\(name)' must be the record ask(s) returned, or its number", at: name)
+            }
+            return number
+        }
+    }
+}
+
+extension TypedParameter where Wrapped == Quantity? {
+    /// A finite number with its unit, or `none` ("not given", the default).
+    init(optionalQuantity name: String, _ type: ParameterType) {
+        self.init(name, type, default: Value.none) { call, name in
+            let value = call[name]
+            if case .none = value { return nil }
+            guard case .number(let q) = value, q.value.isFinite else {
+                throw call.error("\(call.name): \(name) must be a number, not \(value.typeName)", at: name)
+            }
+            return q
+        }
+    }
+}

@@ -11,18 +11,18 @@ enum SearchBuiltins {
     static let trialCount = ParameterType.integer(atLeast: 1, atMost: 100_000)
 
     /// A network study from `search(space, ...)`, for `resume`, `ask` and `tell`.
-    static let study = TypedParameter<NetworkStudy>("study", .kind("study")) { call, name in
-        guard case .native(let s as NetworkStudyValue) = call[name] else {
-            throw call.error("\(call.name): '\(name)' must be a study from search(space, ...), not \(call[name].typeName)", at: name)
-        }
-        return s.study
-    }
+    static let study = TypedParameter<NetworkStudy>(networkStudy: "study")
     /// `resume(s, trials:)`: the trials in all; none: the study's own count.
     static let resumeTrials = TypedParameter<Int?>("trials", trialCount)
     /// A trial of a network study: its record (from `ask(s)`, `s.trials`, `s.pareto`) or its number.
     static let trialReference = ParameterType.either([
         .integer(atLeast: 1), .kind("trial", hint: "pass the record ask(s) returned (or one of s.trials), or its number"),
     ])
+    /// `tell(s, t, accuracy: 0.91, latency: 3.2 ms)`: the trial, a measured value per searchable
+    /// metric (any unit here; `tell` checks each against its metric's dimension), or why it failed.
+    static let toldTrial = TypedParameter<Int>(trialNumber: "trial", trialReference)
+    static let measured = Metric.searchable.map { ($0, TypedParameter<Quantity?>(optionalQuantity: $0.rawValue, .anyQuantity)) }
+    static let failure = TypedParameter<String?>("failed", .string)
 
     // `search`'s parameters, declared once and read by `SearchSession` as `call[SearchBuiltins.trials]`.
     /// A network space or a test problem: the body tells them apart.
@@ -61,9 +61,7 @@ enum SearchBuiltins {
                            doc: "For trials measured outside nasbook (a real board in the loop): t = ask(s) has the study's strategy propose the next configuration within the board and the budget, stores it as a running trial and returns it: t.trial, t.settings, t.model (its architecture, for train or export), its computed ram, flash, macs and latency. Make the study with search(space, data, target, trials: N, workers: 0) to have nasbook train nothing itself; works with --db and every storage.") { call in
             try session.ask(try call[study], call: call)
         })
-        r.register(Builtin("tell", [study.declared, .init("trial", trialReference)]
-                           + Metric.searchable.map { .init($0.rawValue, .anyQuantity, default: Value.none) }
-                           + [.init("failed", .string, default: Value.none)],
+        r.register(Builtin("tell", declaring: [study, toldTrial] + measured.map(\.1) + [failure],
                            doc: "Records what was measured for a trial from ask(s): tell(s, t, accuracy: 0.91, latency: 3.2 ms); values not given keep nasbook's computed costs; every objective needs a value, or tell(s, t, failed: \"why\").") { call in
             try session.tell(try call[study], call: call)
         })

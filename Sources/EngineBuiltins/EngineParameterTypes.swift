@@ -53,6 +53,16 @@ extension TypedParameter where Wrapped == ModelSpec {
     init(modelSpec name: String) { self.init(name, .modelSpec) { try $0.modelSpec($1) } }
 }
 
+extension TypedParameter where Wrapped == ModelSpec? {
+    /// A model spec or `none` ("not given", the default).
+    init(optionalModelSpec name: String) {
+        self.init(name, .modelSpec, default: Value.none) { call, name in
+            if case .none = call[name] { return nil }
+            return try call.modelSpec(name)
+        }
+    }
+}
+
 extension TypedParameter where Wrapped == UInt64 {
     /// `seed:`, reported to the context so a session records it (`BuiltinCall.seed`).
     static func seed(default defaultValue: Int = 1) -> TypedParameter<UInt64> {

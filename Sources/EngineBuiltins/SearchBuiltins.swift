@@ -1,6 +1,7 @@
 import NasCore
 import NasData
 import NasLang
+import NasNN
 import NasOptimize
 import NasRender
 import NasSearch
@@ -34,7 +35,7 @@ enum SearchBuiltins {
     static let seed = TypedParameter<UInt64>.seed()
     static let objectives = TypedParameter<Value>(value: "objectives", .objectives, default: Value.none)
     static let budget = TypedParameter<Value>(value: "budget", .budget, default: Value.none)
-    static let model = TypedParameter<Value>(value: "model", .modelSpec, default: Value.none)
+    static let model = TypedParameter<ModelSpec?>(optionalModelSpec: "model")
     /// Every trial needs samples on both sides of the split.
     static let validation = TypedParameter<Double>("validation", .number(NumberLimits(lower: 0, lowerIncluded: false, upper: 1, upperIncluded: false)),
                                                    default: 0.2)

@@ -27,15 +27,9 @@ final class SearchSession {
         let trialData = try Self.trialData(data, fraction: fraction, seed: seed, call: call)
         let objectives = try self.objectives(call)
         let budget = try self.budget(call)
-        let base: ModelSpec
-        switch call["model"] {
-        case .native(let spec as ModelSpec): base = spec
-        case .none:
-            // Feature vectors get the MLP, sequences the 1-D CNN, images the CNN.
-            base = ModelSpec(family: data.sampleShape.count == 1 ? .mlp : data.sampleShape.count == 2 ? .cnn1d : .cnn)
-        default:
-            throw call.error("search: 'model' must be a model such as cnn(kernel: 5), not \(call["model"].typeName)", at: "model")
-        }
+        // Without one, feature vectors get the MLP, sequences the 1-D CNN, images the CNN.
+        let base = try call[SearchBuiltins.model]
+            ?? ModelSpec(family: data.sampleShape.count == 1 ? .mlp : data.sampleShape.count == 2 ? .cnn1d : .cnn)
         let decoder = try SpaceDecoder.checked(space: space, base: base, input: data.sampleShape, classes: data.classCount, span: call.span(of: "space"))
         guard !decoder.dimensions.isEmpty else {
             throw call.error("search: space '\(space.name)' fixes every parameter; there is nothing to search", at: "space",
@@ -68,7 +62,7 @@ final class SearchSession {
         let start: Study.SearchStart = settings.cached ? .cached(occurrence: occurrence) : settings.resume ? .resume : .new
         let home = try call.reporting {
             try Study.forSearch(description, at: try Self.storageLocation(call) ?? settings.databasePath, start: start, parallel: parallel,
-                                argument: call.optional("storage") == nil ? "space" : "storage")
+                                argument: try call[SearchBuiltins.storage] == nil ? "space" : "storage")
         }
         // A cached replay reports the stored trials exactly as they ran, whatever nasbook
         // replays them, so only a refusal matters there.
@@ -133,7 +127,7 @@ final class SearchSession {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         var options = ParallelOptions(workers: workers, batch: batch, mode: mode, lease: lease, threads: max(1, cores / max(1, workers)))
         options.spawn = try call[SearchBuiltins.spawn]
-        if !options.spawn, call.context.studySettings.databasePath == nil, call.optional("storage") == nil {
+        if !options.spawn, call.context.studySettings.databasePath == nil, try call[SearchBuiltins.storage] == nil {
             throw call.error("search: workers started elsewhere need a study database they can open: run with --db", at: "spawn")
         }
         return options

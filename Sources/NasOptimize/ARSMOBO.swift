@@ -260,7 +260,8 @@ public struct ARSMOBO: BelievingStrategy {
     /// points visited; `best` is the highest-scoring feasible visited point not already evaluated.
     func rollout(_ policy: AugmentedRandomSearch.Policy, from start: [Double], in domain: SearchDomain,
                  acquisition: ScalarizedExpectedImprovement, excluding evaluated: Set<[Double]>) -> (reward: Double, best: Candidate?) {
-        rollout(policy, from: start, in: domain, score: settings.logReward ? { acquisition.log($0) } : { acquisition($0) }, excluding: evaluated)
+        rollout(policy, from: start, in: domain, score: settings.logReward ? { acquisition.log($0) } : { acquisition($0) },
+                excluding: evaluated)
     }
 
     /// The same with any point score (`score`: the log of an acquisition when `logReward`).

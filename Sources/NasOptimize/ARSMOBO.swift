@@ -66,6 +66,23 @@ public struct ARSMOBO: BelievingStrategy {
         /// `observedHypervolume`: the same against the observed front (mobo's plain EHVI).
         public enum Choice: String, Sendable { case scalarized, hypervolume, observedHypervolume }
         public var choice = Choice.scalarized
+        /// What a rollout point scores (ours, issue 12): the Monte-Carlo EI of the Chebyshev
+        /// scalarization (the paper's), or the Monte-Carlo hypervolume improvement of the
+        /// posterior draw over the observed feasible front, on the same base samples (the same
+        /// seed draws the same normals), times the probability of feasibility: mobo's EHVI
+        /// (`ExpectedHypervolumeImprovement`), scored at every point a rollout visits.
+        /// With `.hypervolume` the weights only choose incumbent starts, and `logReward` is unused.
+        public enum Score: String, Sendable { case scalarized, hypervolume }
+        public var score = Score.scalarized
+        /// Which Chebyshev weights score a policy's rollouts (ours, issue 12): one vector per
+        /// proposal shared by all L policies (the paper's reading), or one per policy, drawn
+        /// uniformly from the simplex from the seeded generator (the first policy keeps the
+        /// proposal's vector). Policies under different weights are compared by their EI
+        /// relative to their own incumbent, EI / g*: the expected fraction by which a point
+        /// shortens the weighted Chebyshev distance from the utopian point to the best trial,
+        /// a number without units whatever the weights (ARS is unchanged by the constant factor).
+        public enum Weights: String, Sendable { case proposal, policy }
+        public var weights = Weights.proposal
         public init() {}
     }
 
@@ -125,8 +142,17 @@ public struct ARSMOBO: BelievingStrategy {
         let surrogates = Surrogates(history, in: domain).believing(pending)
         let chebyshev = ChebyshevScalarization(randomWeightsFor: successes.map(\.objectives), reference: domain.reference,
                                                 utopia: settings.utopia, rng: &rng)
-        let acquisition = ScalarizedExpectedImprovement(history + surrogates.fantasies(at: pending), in: domain, surrogates: surrogates, chebyshev: chebyshev,
-                                                        samples: settings.samples, seed: rng.next())
+        let believed = history + surrogates.fantasies(at: pending)
+        let acquisitionSeed = rng.next()
+        let acquisition = ScalarizedExpectedImprovement(believed, in: domain, surrogates: surrogates, chebyshev: chebyshev,
+                                                        samples: settings.samples, seed: acquisitionSeed)
+        // With `score = .hypervolume`: the improvement over the feasible observed (and believed)
+        // front, drawn on the same base samples as the scalarized EI (same seed, same order).
+        let hypervolume = settings.score == .hypervolume
+            ? ExpectedHypervolumeImprovement(believed.filter { $0.failed || domain.feasible($0.x) }, in: domain, surrogates: surrogates,
+                                             reference: domain.reference(for: successes), samples: max(1, settings.samples),
+                                             seed: acquisitionSeed)
+            : nil
         // Start points: the L-means centres of the observed front (its feasible part), each
         // pulled back into the budget when the mean of feasible points is not itself feasible.
         let feasible = successes.filter { domain.feasible($0.x) }
@@ -139,7 +165,28 @@ public struct ARSMOBO: BelievingStrategy {
         let clusters: [[Observation]] = centres.indices.map { c in
             frontTrials.filter { t in centres.indices.min { KMeans.distance2(t.x, centres[$0]) < KMeans.distance2(t.x, centres[$1]) } == c }
         }
+        // Each policy's scalarization and acquisition: the proposal's, or with `weights = .policy`
+        // the first policy's is the proposal's and each other draws its own (same base samples).
+        var scalarizations = [chebyshev], acquisitions = [acquisition]
+        if settings.weights == .policy {
+            for _ in centres.indices.dropFirst() {
+                let own = ChebyshevScalarization(randomWeightsFor: successes.map(\.objectives), reference: domain.reference,
+                                                 utopia: settings.utopia, rng: &rng)
+                scalarizations.append(own)
+                acquisitions.append(ScalarizedExpectedImprovement(believed, in: domain, surrogates: surrogates, chebyshev: own,
+                                                                  samples: settings.samples, seed: acquisitionSeed))
+            }
+        }
+        let scorers: [([Double]) -> Double] = centres.indices.map { c in
+            if let hypervolume { return { hypervolume($0) } }
+            let a = acquisitions[min(c, acquisitions.count - 1)]
+            guard settings.weights == .policy else { return settings.logReward ? { a.log($0) } : { a($0) } }
+            // EI / g*: comparable across the policies' weights (g* > 0 from a utopian point).
+            let scale = max(a.best, 1e-12)
+            return settings.logReward ? { a.log($0) - Foundation.log(scale) } : { a($0) / scale }
+        }
         let starts: [[Double]] = centres.indices.map { c in
+            let chebyshev = scalarizations[min(c, scalarizations.count - 1)]
             guard settings.start == .incumbent,
                   let incumbent = clusters[c].min(by: { chebyshev($0.objectives) < chebyshev($1.objectives) }) else {
                 return domain.repair(centres[c], anchors: front, rng: &repairRNG)
@@ -157,6 +204,7 @@ public struct ARSMOBO: BelievingStrategy {
         var fallback: Candidate?  // the best point any training rollout visited
         var nowTrained: [(start: [Double], weights: [Double])] = []
         for (c, start) in starts.enumerated() {
+            let score = scorers[c]
             var search = AugmentedRandomSearch(stateDimension: domain.dimensions + 1, actionDimension: domain.dimensions,
                                                settings: ars, seed: rng.next())
             if settings.persistent, let previous = trained.min(by: { KMeans.distance2($0.start, start) < KMeans.distance2($1.start, start) }),
@@ -171,7 +219,7 @@ public struct ARSMOBO: BelievingStrategy {
                     // Antithetic pairs (+, −) share a start: rollouts 2j and 2j + 1.
                     let from = states[(rolled / 2) % states.count]
                     rolled += 1
-                    let r = rollout(policy, from: from, in: domain, acquisition: acquisition, excluding: evaluated)
+                    let r = rollout(policy, from: from, in: domain, score: score, excluding: evaluated)
                     if let c = r.best, fallback == nil || c.score > fallback!.score { fallback = c }
                     return (r.reward, [])
                 }
@@ -180,7 +228,7 @@ public struct ARSMOBO: BelievingStrategy {
             // The policy's candidate: the best point of its deterministic rollouts (one per state).
             var policyBest: Candidate?
             for from in states {
-                if let c = rollout(search.policy(), from: from, in: domain, acquisition: acquisition, excluding: evaluated).best,
+                if let c = rollout(search.policy(), from: from, in: domain, score: score, excluding: evaluated).best,
                    policyBest == nil || c.score > policyBest!.score {
                     policyBest = c
                 }
@@ -212,10 +260,18 @@ public struct ARSMOBO: BelievingStrategy {
     /// points visited; `best` is the highest-scoring feasible visited point not already evaluated.
     func rollout(_ policy: AugmentedRandomSearch.Policy, from start: [Double], in domain: SearchDomain,
                  acquisition: ScalarizedExpectedImprovement, excluding evaluated: Set<[Double]>) -> (reward: Double, best: Candidate?) {
+        rollout(policy, from: start, in: domain, score: settings.logReward ? { acquisition.log($0) } : { acquisition($0) },
+                excluding: evaluated)
+    }
+
+    /// The same with any point score (`score`: the log of an acquisition when `logReward`).
+    func rollout(_ policy: AugmentedRandomSearch.Policy, from start: [Double], in domain: SearchDomain,
+                 score acquire: ([Double]) -> Double, excluding evaluated: Set<[Double]>) -> (reward: Double, best: Candidate?) {
+        let logReward = settings.logReward && settings.score == .scalarized
         var x = start, state = start + [1], previous = start
         var unused = SeededGenerator(seed: 0)  // repair draws only when it has no anchor
         // With log scores the return is log Σ EI (log-sum-exp of the points' log EI), from log 0.
-        var reward = settings.logReward ? -Double.infinity : 0.0
+        var reward = logReward ? -Double.infinity : 0.0
         var best: Candidate?
         for _ in 0..<settings.horizon {
             let action = policy.act(state)
@@ -231,8 +287,8 @@ public struct ARSMOBO: BelievingStrategy {
                 for i in x.indices { state[i] = x[i] }
             }
             previous = x
-            let score = settings.logReward ? acquisition.log(x) : acquisition(x)
-            switch (settings.reward, settings.logReward) {
+            let score = acquire(x)
+            switch (settings.reward, logReward) {
             case (.sum, false): reward += score
             case (.sum, true): reward = Self.logAdd(reward, score)
             case (.best, _): reward = max(reward, score)

@@ -36,6 +36,7 @@ final class PaperStrategiesTests: XCTestCase {
             ("persistent", { $0.persistent = true }), ("trainOnCluster", { $0.trainOnCluster = true }),
             ("design", { $0.design = 1.5 }), ("choice", { $0.choice = .hypervolume }),
             ("observedChoice", { $0.choice = .observedHypervolume }),
+            ("hypervolumeReward", { $0.score = .hypervolume }), ("policyWeights", { $0.weights = .policy }),
         ]
         for (name, change) in variants {
             var settings = ARSMOBO.Settings.quick

@@ -268,13 +268,15 @@ struct ProposalBench: ParsableCommand {
     @Option var dimensions = 20
     @Option var objectives = 3
     @Option var repetitions = 3
+    @Option(help: "ars_mobo settings, as search's --ars-settings (then only ars_mobo is timed).") var arsSettings: String?
 
-    func run() {
+    func run() throws {
         let problem = TestProblem.dtlz2(dimensions: dimensions, objectives: objectives)
         var random = RandomSearch(seed: 1)
         let history = ProblemStudy.run(problem, strategy: &random, trials: observations).observations
-        let strategies: [any Strategy] = [ARSMOBO(seed: 2), LayerwiseARSMOBO(seed: 2), TuRBO(seed: 2), MORBO(seed: 2),
-                                          ExpectedHypervolumeSearch(seed: 2), ParEGO(seed: 2), NSGA2(seed: 2)]
+        let strategies: [any Strategy] = arsSettings != nil ? [ARSMOBO(seed: 2, settings: try parseARSSettings(arsSettings))]
+            : [ARSMOBO(seed: 2), LayerwiseARSMOBO(seed: 2), TuRBO(seed: 2), MORBO(seed: 2),
+               ExpectedHypervolumeSearch(seed: 2), ParEGO(seed: 2), NSGA2(seed: 2)]
         for prototype in strategies {
             let (median, _) = milliseconds(repetitions) {
                 var strategy = prototype
@@ -284,6 +286,45 @@ struct ProposalBench: ParsableCommand {
                          prototype.name, median, observations, dimensions, objectives))
         }
     }
+}
+
+/// `--ars-settings name=value,...` of `search` and `proposal`.
+func parseARSSettings(_ text: String?) throws -> ARSMOBO.Settings {
+    var ars = ARSMOBO.Settings()
+    for pair in (text ?? "").split(separator: ",") {
+        let parts = pair.split(separator: "=").map(String.init)
+        guard parts.count == 2 else { throw ValidationError("ars-settings: expected name=value, got \(pair)") }
+        // Words first (reward=hvi, weights=policy), then numbers.
+        switch (parts[0], parts[1]) {
+        case ("reward", "hvi"): ars.score = .hypervolume; continue
+        case ("reward", "ei"): ars.score = .scalarized; continue
+        case ("weights", "policy"): ars.weights = .policy; continue
+        case ("weights", "proposal"): ars.weights = .proposal; continue
+        default: break
+        }
+        guard let value = Double(parts[1]) else { throw ValidationError("ars-settings: expected name=value, got \(pair)") }
+        switch parts[0] {
+        case "policies": ars.policies = Int(value)
+        case "iterations": ars.iterations = Int(value)
+        case "directions": ars.directions = Int(value)
+        case "top": ars.top = Int(value)
+        case "alpha": ars.stepSize = value
+        case "nu": ars.noise = value
+        case "horizon": ars.horizon = Int(value)
+        case "move": ars.moveLength = value
+        case "samples": ars.samples = Int(value)
+        case "best": ars.reward = value == 1 ? .best : .sum
+        case "incumbent": ars.start = value == 1 ? .incumbent : .centre
+        case "utopia": ars.utopia = value
+        case "log": ars.logReward = value == 1
+        case "persist": ars.persistent = value == 1
+        case "cluster": ars.trainOnCluster = value == 1
+        case "design": ars.design = value
+        case "pick": ars.choice = value == 2 ? .observedHypervolume : value == 1 ? .hypervolume : .scalarized
+        default: throw ValidationError("ars-settings: unknown setting \(parts[0])")
+        }
+    }
+    return ars
 }
 
 struct SearchBench: ParsableCommand {
@@ -303,7 +344,7 @@ struct SearchBench: ParsableCommand {
     @Option(help: "Points proposed at once (synchronous batches, as a parallel search with this many workers).") var batch = 1
     @Option(help: "How a batch is chosen: strategy (its own proposeBatch: the Kriging believer for GP strategies) or cl (the constant liar, CL-max).")
     var batchRule = ProblemStudy.BatchRule.strategy
-    @Option(help: "ars_mobo settings to try, e.g. policies=4,iterations=8,directions=8,top=4,alpha=0.2,nu=0.3,horizon=8,move=0.1,samples=32,best=0,incumbent=0,utopia=0.25,log=0 (best=1: a rollout earns its best point's acquisition; incumbent=1: policies start at their cluster's best front point under the scalarization, not its centre; utopia: the Chebyshev ideal point's margin below the observed best; log=1: rewards are the log of a smoothed MC EI; persist=1: policies keep Θ between proposals; cluster=1: ARS trains each policy from its cluster's front points too; design: the Sobol design's size as a multiple of the domain's; pick=1: the evaluated point is the policy proposal of highest noisy EHVI, not of highest scalarized EI; pick=2: of highest EHVI over the observed front).")
+    @Option(help: "ars_mobo settings to try, e.g. policies=4,iterations=8,directions=8,top=4,alpha=0.2,nu=0.3,horizon=8,move=0.1,samples=32,best=0,incumbent=0,utopia=0.25,log=0 (best=1: a rollout earns its best point's acquisition; incumbent=1: policies start at their cluster's best front point under the scalarization, not its centre; utopia: the Chebyshev ideal point's margin below the observed best; log=1: rewards are the log of a smoothed MC EI; persist=1: policies keep Θ between proposals; cluster=1: ARS trains each policy from its cluster's front points too; design: the Sobol design's size as a multiple of the domain's; pick=1: the evaluated point is the policy proposal of highest noisy EHVI, not of highest scalarized EI; pick=2: of highest EHVI over the observed front; reward=hvi: rollout points score the MC hypervolume improvement of the posterior over the observed feasible front, not the scalarized EI; weights=policy: each policy draws its own Chebyshev weights, policies compared by EI / g*).")
     var arsSettings: String?
 
     /// The limits the language's problem builtins declare, so no option reaches a precondition.
@@ -327,31 +368,7 @@ struct SearchBench: ParsableCommand {
         case "compression": p = .compression(CompressionProblem(layers: layers))
         default: throw ValidationError("unknown problem \(problem): use zdt1, dtlz2 or compression")
         }
-        var ars = ARSMOBO.Settings()
-        for pair in (arsSettings ?? "").split(separator: ",") {
-            let parts = pair.split(separator: "=").map(String.init)
-            guard parts.count == 2, let value = Double(parts[1]) else { throw ValidationError("ars-settings: expected name=value, got \(pair)") }
-            switch parts[0] {
-            case "policies": ars.policies = Int(value)
-            case "iterations": ars.iterations = Int(value)
-            case "directions": ars.directions = Int(value)
-            case "top": ars.top = Int(value)
-            case "alpha": ars.stepSize = value
-            case "nu": ars.noise = value
-            case "horizon": ars.horizon = Int(value)
-            case "move": ars.moveLength = value
-            case "samples": ars.samples = Int(value)
-            case "best": ars.reward = value == 1 ? .best : .sum
-            case "incumbent": ars.start = value == 1 ? .incumbent : .centre
-            case "utopia": ars.utopia = value
-            case "log": ars.logReward = value == 1
-            case "persist": ars.persistent = value == 1
-            case "cluster": ars.trainOnCluster = value == 1
-            case "design": ars.design = value
-            case "pick": ars.choice = value == 2 ? .observedHypervolume : value == 1 ? .hypervolume : .scalarized
-            default: throw ValidationError("ars-settings: unknown setting \(parts[0])")
-            }
-        }
+        let ars = try parseARSSettings(arsSettings)
         let makers: [(String, (UInt64) -> any Strategy)] = [
             ("random", { RandomSearch(seed: $0) }), ("sobol", { SobolSearch(seed: $0) }), ("nsga2", { NSGA2(seed: $0) }),
             ("parego", { ParEGO(seed: $0) }), ("mobo", { ExpectedHypervolumeSearch(seed: $0) }),

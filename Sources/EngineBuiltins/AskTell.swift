@@ -22,7 +22,7 @@ extension SearchSession {
         fields.append(("settings", .settings(proposal.settings)))
         fields.append(("model", .native(proposal.configuration.spec)))
         fields.append(("seed", .number(Double(proposal.seed))))
-        return .record(Record(kind: "trial", fields))
+        return .record(Record(kind: .trial, fields))
     }
 
     /// `tell(s, t, accuracy: 0.91, latency: 3.2 ms)`, or `tell(s, t, failed: "did not flash")`.

@@ -83,7 +83,7 @@ enum CompressBuiltins {
         var compressed = TrainedModel(spec: trained.spec, model: model, normalization: trained.normalization)
         compressed.bits = bits
         compressed.calibration = trained.calibration
-        return .record(Record(kind: "compression", [
+        return .record(Record(kind: .compression, [
             ("accuracy", .number(after)),
             ("accuracy_before", .number(before)),
             ("sparsity", .number(compressor.sparsity)),

@@ -41,7 +41,7 @@ enum CostBuiltins {
                     violations.append(.string("\(constraint.metric.name) \(constraint.metric.format(value, beside: constraint.limit)) violates \(constraint.description)"))
                 }
             }
-            return .record(Record(kind: "fit", [("fits", .bool(violations.isEmpty)), ("violations", .list(violations))]
+            return .record(Record(kind: .fit, [("fits", .bool(violations.isEmpty)), ("violations", .list(violations))]
                                   + summaryRecord(report).fields.map { ($0.key, $0.value) }))
         })
     }
@@ -87,7 +87,7 @@ enum CostBuiltins {
 
     /// A board record from `stdlib/boards.nas` (or `board(...)`) as the cost model's target.
     static func target(_ call: BuiltinCall) throws -> TargetBoard {
-        guard case .record(let r) = call["target"], r.kind == "board",
+        guard case .record(let r) = call["target"], r.kind == .board,
               case .string(let name)? = r["name"], case .string(let core)? = r["core"],
               case .number(let clock)? = r["clock"], case .number(let ram)? = r["ram"], case .number(let flash)? = r["flash"] else {
             throw call.error("\(call.name): 'target' must be a board, not \(call["target"].typeName)", at: "target",
@@ -108,7 +108,7 @@ enum CostBuiltins {
     }
 
     static func summaryRecord(_ report: CostReport) -> Record {
-        Record(kind: "cost", [
+        Record(kind: .cost, [
             ("flash", .number(Double(report.flashBytes), .memory)),
             ("ram", .number(Double(report.ramBytes), .memory)),
             ("macs", .number(Double(report.macs))),

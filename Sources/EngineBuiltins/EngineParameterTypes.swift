@@ -16,7 +16,7 @@ extension ParameterType {
     static let trainedModel = ParameterType.kind("trained model", hint: "train first: r = train(model, data), then pass r.model")
     /// A model trained or not: `cost`, `fits` and `summary` take either.
     static let anyModel = ParameterType.either([.modelSpec, .trainedModel])
-    static let board = ParameterType.kind("board", hint: "use \"boards\" and pass boards.nucleo_f746zg, or make one with board(...)")
+    static let board = ParameterType.record(.board, hint: "use \"boards\" and pass boards.nucleo_f746zg, or make one with board(...)")
     static let budget = ParameterType.kind("budget", hint: "declare one with `budget { ram <= 128 KB }`")
     static let objectives = ParameterType.kind("objectives", hint: "declare them with `objectives { maximize accuracy; minimize ram }`")
     /// `bits:`: one weight bit-width for every weighted layer, or a list, one per layer.

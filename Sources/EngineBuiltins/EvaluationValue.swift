@@ -40,7 +40,7 @@ struct EvaluationValue: NativeValue {
             }
         }
         fields.append(("settings", .settings(row.trial.settings)))
-        return .record(Record(kind: "evaluation", fields))
+        return .record(Record(kind: .evaluation, fields))
     }
 
     var summary: String {

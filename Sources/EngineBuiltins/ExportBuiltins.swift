@@ -18,7 +18,7 @@ enum ExportBuiltins {
     }
 
     /// A trained model, or a search trial whose network it exports.
-    static let model = TypedParameter<Value>(value: "model", .either([.trainedModel, .kind("trial")]))
+    static let model = TypedParameter<Value>(value: "model", .either([.trainedModel, .record(.trial)]))
     static let to = TypedParameter<String>("to", .path)
     static let format = TypedParameter<Format>("format", default: .c)
     static let data = TypedParameter<Dataset?>(optionalDataset: "data")
@@ -34,7 +34,7 @@ enum ExportBuiltins {
     static func export(_ call: BuiltinCall) throws -> Value {
         var value = try call[Self.model]
         // A search trial (`export s.best(by: accuracy) to "out"`) exports its network.
-        if case .record(let trial) = value, trial.kind == "trial", let network = trial["model"] { value = network }
+        if case .record(let trial) = value, trial.kind == .trial, let network = trial["model"] { value = network }
         guard case .native(let trained as TrainedModel) = value else {
             throw call.error("export: 'model' must be a trained model or a trained trial, not \(value.typeName)", at: Self.model.name,
                              hint: "train first: r = train(model, data), then export r.model to \"out\"")

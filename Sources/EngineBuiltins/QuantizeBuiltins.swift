@@ -21,7 +21,7 @@ enum QuantizeBuiltins {
             let trained = try call[model]
             let (float, int8) = try evaluate(trained, data: try call[data], validation: try call[validation], seed: try call[seed],
                                              calibration: try call[calibration], samples: try call[samples], call: call)
-            return .record(Record(kind: "quantization", [
+            return .record(Record(kind: .quantization, [
                 ("accuracy_float", .number(float)), ("accuracy_int8", .number(int8)),
                 ("bits", .list((trained.bits ?? []).map { .number(Double($0.bits)) })),
             ]))

@@ -17,7 +17,7 @@ enum SearchBuiltins {
     static let resumeTrials = TypedParameter<Int?>("trials", trialCount)
     /// A trial of a network study: its record (from `ask(s)`, `s.trials`, `s.pareto`) or its number.
     static let trialReference = ParameterType.either([
-        .integer(atLeast: 1), .kind("trial", hint: "pass the record ask(s) returned (or one of s.trials), or its number"),
+        .integer(atLeast: 1), .record(.trial, hint: "pass the record ask(s) returned (or one of s.trials), or its number"),
     ])
     /// `tell(s, t, accuracy: 0.91, latency: 3.2 ms)`: the trial, a measured value per searchable
     /// metric (any unit here; `tell` checks each against its metric's dimension), or why it failed.
@@ -156,7 +156,7 @@ struct StudyValue: NativeValue {
     }
 
     func record(_ o: Observation, trial: Int) -> Value {
-        .record(Record(kind: "trial", [("trial", .number(Double(trial + 1)))]
+        .record(Record(kind: .trial, [("trial", .number(Double(trial + 1)))]
             + o.objectives.enumerated().map { ("f\($0 + 1)", .number($1)) }))
     }
 

@@ -61,7 +61,7 @@ extension ParallelSearch {
 extension Value {
     /// A trial's or proposal's settings as the `settings` record scripts read (`t.settings`).
     static func settings(_ settings: [(String, ParameterValue)]) -> Value {
-        .record(Record(kind: "settings", settings.map { ($0.0, Value($0.1)) }))
+        .record(Record(kind: .settings, settings.map { ($0.0, Value($0.1)) }))
     }
 }
 

@@ -364,7 +364,7 @@ struct NetworkStudyValue: NativeValue {
             trained.calibration = study.calibration
             fields.append(("model", .native(trained)))
         }
-        return .record(Record(kind: "trial", fields))
+        return .record(Record(kind: .trial, fields))
     }
 
     var summary: String { study.summary }

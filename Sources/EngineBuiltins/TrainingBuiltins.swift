@@ -136,7 +136,7 @@ enum TrainingBuiltins {
             }
             return .record(Record(fields))
         }
-        return .record(Record(kind: "training", [
+        return .record(Record(kind: .training, [
             ("accuracy", .number(report.accuracy)),
             ("loss", .number(report.loss)),
             ("epochs", .list(epochs)),

@@ -53,7 +53,7 @@ public struct BuiltinRegistry {
             let builtin = builtins[name]!
             let parts = name.split(separator: ".", maxSplits: 1).map(String.init)
             if parts.count == 2 {
-                namespaces[parts[0], default: Record(kind: "module \(parts[0])")][parts[1]] = .function(.builtin(builtin))
+                namespaces[parts[0], default: Record(kind: .module(parts[0]))][parts[1]] = .function(.builtin(builtin))
             } else {
                 plain.append((name, .function(.builtin(builtin))))
             }

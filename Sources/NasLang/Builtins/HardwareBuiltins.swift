@@ -17,7 +17,7 @@ enum HardwareBuiltins {
             let ram = try call.quantity("ram", of: .memory)
             let flash = try call.quantity("flash", of: .memory)
             let cores = try call.integer("cores")
-            return .record(Record(kind: "board", [
+            return .record(Record(kind: .board, [
                 ("name", .string(try call.string("name"))), ("mcu", .string(try call.string("mcu"))),
                 ("core", .string(try call.string("core"))), ("cores", .number(Double(cores))),
                 ("clock", .number(clock)), ("ram", .number(ram)), ("flash", .number(flash)),

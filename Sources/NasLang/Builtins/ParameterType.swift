@@ -38,6 +38,8 @@ public indirect enum ParameterType: Sendable, Equatable {
         .integer(lower...upper, odd: false)
     }
     public static func kind(_ name: String) -> ParameterType { .kind(name, hint: nil) }
+    /// A record of `kind` (`board(...)`, a study's trial), matched by its type name.
+    public static func record(_ kind: RecordKind, hint: String? = nil) -> ParameterType { .kind(kind.description, hint: hint) }
     /// One of an enum's cases by their raw values, in declaration order: the enum the body
     /// switches over is the declaration, so a new case is accepted, suggested and listed at once.
     public static func choice<E: CaseIterable & RawRepresentable>(of type: E.Type) -> ParameterType where E.RawValue == String {

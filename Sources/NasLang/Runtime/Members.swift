@@ -39,7 +39,7 @@ enum Members {
         let names = names(of: value)
         let hint = Suggestions.hint(for: name.text, in: names)
         switch value {
-        case .record(let r) where r.kind?.hasPrefix("module") == true:
+        case .record(let r) where r.kind?.isModule == true:
             return Diagnostic("module '\(baseText)' has no member '\(name.text)'", at: name.span,
                               hint: hint ?? "see its members with: show \(baseText)")
         case .budget:
@@ -55,7 +55,7 @@ enum Members {
     static func set(_ container: Value, _ name: Name, _ value: Value, span: SourceSpan) throws -> Value {
         switch container {
         case .record(var r):
-            if r.kind?.hasPrefix("module") == true {
+            if r.kind?.isModule == true {
                 throw Diagnostic("module members cannot be changed", at: name.span, hint: "copy it: x = module.\(name.text)")
             }
             r[name.text] = value
@@ -70,7 +70,7 @@ enum Members {
     }
 
     private static func describe(_ p: SearchParameter) -> Record {
-        Record(kind: "parameter", [("name", .string(p.name)), ("domain", .string(p.domainDescription)),
+        Record(kind: .parameter, [("name", .string(p.name)), ("domain", .string(p.domainDescription)),
                                    ("kind", .string(p.kindDescription)), ("per_layer", .bool(p.perLayer))])
     }
 }

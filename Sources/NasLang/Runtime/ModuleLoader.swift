@@ -127,7 +127,7 @@ final class ModuleLoader {
         interpreter.fileAccess = access
         try interpreter.run(SourceFile(name: path, text: text))
         let builtinNames = Set(registry.globalValues().map(\.0))
-        var record = Record(kind: "module \(bindingName)")
+        var record = Record(kind: .module(bindingName))
         for name in interpreter.globals.localNames where !builtinNames.contains(name) && !name.hasPrefix("_") {
             record[name] = interpreter.globals.lookup(name)
         }

@@ -30,7 +30,7 @@ public enum Value {
         case .number(let q): return q.dimension == .none ? "number" : "number (\(q.dimension.noun))"
         case .string: return "string"
         case .list: return "list"
-        case .record(let r): return r.kind ?? "record"
+        case .record(let r): return r.kind?.description ?? "record"
         case .range: return "range"
         case .function: return "function"
         case .space: return "space"
@@ -59,13 +59,47 @@ public protocol NativeValue {
 }
 
 /// Fields in the order they were written: tables should look like the code that made them.
+/// What sort of record a value is, each kind named once: its name is the record's type name in
+/// messages and `type(x)`, and what builtins recognise it by (`export` takes a `.trial`'s model,
+/// `cost` a `.board`). A plain `{ ... }` has none.
+public enum RecordKind: Hashable, Sendable, CustomStringConvertible {
+    /// `board(...)` and the boards of `stdlib/boards.nas`.
+    case board
+    /// A trial of a study (`s.trials`, `ask(s)`, a test problem's trials) and its `settings`.
+    case trial, settings
+    /// What `cost`, `fits`, `train`, `compress`, `quantize` and `s.evaluate(...).trials` return.
+    case cost, fit, training, compression, quantization, evaluation
+    /// A search-space parameter (`space.width`).
+    case parameter
+    /// A module's members (`import boards`) or a builtin namespace (`dataset`): read-only.
+    case module(String)
+
+    public var description: String {
+        switch self {
+        case .board: return "board"
+        case .trial: return "trial"
+        case .settings: return "settings"
+        case .cost: return "cost"
+        case .fit: return "fit"
+        case .training: return "training"
+        case .compression: return "compression"
+        case .quantization: return "quantization"
+        case .evaluation: return "evaluation"
+        case .parameter: return "parameter"
+        case .module(let name): return "module \(name)"
+        }
+    }
+
+    public var isModule: Bool { if case .module = self { return true }; return false }
+}
+
 public struct Record {
-    /// What sort of record this is ("board", "module boards"); nil for plain `{ ... }`.
-    public var kind: String?
+    /// What sort of record this is; nil for plain `{ ... }`.
+    public var kind: RecordKind?
     public private(set) var keys: [String] = []
     private var storage: [String: Value] = [:]
 
-    public init(kind: String? = nil, _ fields: [(String, Value)] = []) {
+    public init(kind: RecordKind? = nil, _ fields: [(String, Value)] = []) {
         self.kind = kind
         for (k, v) in fields { self[k] = v }
     }

@@ -36,7 +36,7 @@ extension Value {
                 budget -= text.count
                 return text
             }
-            if let kind = r.kind, kind.hasPrefix("module") {
+            if let kind = r.kind, kind.isModule {
                 text = "<\(kind)>"
                 budget -= text.count
                 return text
@@ -96,7 +96,7 @@ extension Value {
         case .record(let r):
             let table = TextTable(title: r.kind.map { kind in
                 if let name = r["name"], case .string(let n) = name { return "\(kind) \(n)" }
-                return kind
+                return kind.description
             }, columns: [.init("field"), .init("value")], rows: r.fields.map { [$0.key, $0.value.cell] })
             return table.render()
         case .list(let items) where !items.isEmpty && items.allSatisfy({ if case .record = $0 { return true }; return false }):

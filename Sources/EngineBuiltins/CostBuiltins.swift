@@ -15,8 +15,8 @@ enum CostBuiltins {
     static let model = TypedParameter<Value>(value: "model", .anyModel)
     /// Read by `target(_:)`, which also turns a board record into the cost model's board.
     static let targetBoard = TypedParameter<Value>(value: "target", .board)
-    /// Fitted to the model's weighted layers by `bitWidths`.
-    static let bits = TypedParameter<Value>(value: "bits", .bitWidths, default: Value.none)
+    /// Fitted to the model's weighted layers in `evaluate`; none keeps the model's own widths.
+    static let bits = TypedParameter<PerLayer<BitWidth>?>(optionalBitWidths: "bits")
     static let data = TypedParameter<Dataset?>(optionalDataset: "data")
     static let budget = TypedParameter<Budget?>(optionalBudget: "budget")
 
@@ -51,7 +51,8 @@ enum CostBuiltins {
         let model: Model
         var compressedBits: [BitWidth]?
         var trainedWeights = false
-        switch try call[Self.model] {
+        let given = try call[Self.model]
+        switch given {
         case .native(let trained as TrainedModel):
             model = trained.model
             compressedBits = trained.bits
@@ -64,7 +65,7 @@ enum CostBuiltins {
                 model = try ModelBuiltins.build(spec, input: input.shape, classes: input.classes, seed: 1, call: call)
             }
         default:
-            throw call.error("\(call.name): 'model' must be a model, not \(call["model"].typeName)", at: "model")
+            throw call.error("\(call.name): 'model' must be a model, not \(given.typeName)", at: Self.model.name)
         }
         let graph: DeploymentGraph
         do {
@@ -74,10 +75,10 @@ enum CostBuiltins {
         }
         let weighted = graph.weightedOps.count
         let bits: [BitWidth]
-        if case .none = call["bits"] {
-            bits = compressedBits ?? Array(repeating: .eight, count: weighted)
+        if let widths = try call[Self.bits] {
+            bits = try call.fitted(widths, Self.bits.name, layers: weighted)
         } else {
-            bits = try call.fitted(try call.bitWidths("bits"), "bits", layers: weighted)
+            bits = compressedBits ?? Array(repeating: .eight, count: weighted)
         }
         // A trained model's pruned weights are stored as a bitmap where that is smaller: count
         // its int8 zeros at these widths (a diverged model, which cannot be exported, counts dense).
@@ -87,10 +88,11 @@ enum CostBuiltins {
 
     /// A board record from `stdlib/boards.nas` (or `board(...)`) as the cost model's target.
     static func target(_ call: BuiltinCall) throws -> TargetBoard {
-        guard case .record(let r) = call["target"], r.kind == .board,
+        let given = try call[Self.targetBoard]
+        guard case .record(let r) = given, r.kind == .board,
               case .string(let name)? = r["name"], case .string(let core)? = r["core"],
               case .number(let clock)? = r["clock"], case .number(let ram)? = r["ram"], case .number(let flash)? = r["flash"] else {
-            throw call.error("\(call.name): 'target' must be a board, not \(call["target"].typeName)", at: "target",
+            throw call.error("\(call.name): 'target' must be a board, not \(given.typeName)", at: Self.targetBoard.name,
                              hint: "use \"boards\" and pass boards.nucleo_f746zg, or make one with board(...)")
         }
         // Board records are mutable (`b.ram = 1e30 B`): check before converting, which would trap.

@@ -21,6 +21,8 @@ enum DatasetBuiltins {
     static let path = TypedParameter<String>(readPath: "path")
     static let label = TypedParameter<String?>("label")
     static let inputs = TypedParameter<String>(readPath: "inputs")
+    /// CIFAR-10's batch files: one name or a list of names.
+    static let files = TypedParameter<[String]>(readPaths: "files")
     static let takeData = TypedParameter<Dataset>(dataset: "data")
     static let takeCount = TypedParameter<Int>("count", .integer(atLeast: 1, atMost: maxCount))
 
@@ -53,14 +55,9 @@ enum DatasetBuiltins {
             let images = try call[Self.images], labels = try call[Self.labels]
             return try load(call) { try Loaders.idx(images: images, labels: labels) }
         })
-        r.register(Builtin("dataset.cifar10", [.init("files", .either([.path, .list(.path)]))],
+        r.register(Builtin("dataset.cifar10", declaring: [files],
                            doc: "CIFAR-10 binary batches: a file name or a list of them.") { call in
-            let files: [String]
-            if case .string = call["files"] {
-                files = [try call.path("files")]
-            } else {
-                files = try call.list("files").map { value in try call.checked(value.printed, .read, at: "files") }  // strings, by its type
-            }
+            let files = try call[Self.files]
             return try load(call) { try Loaders.cifar10(files: files) }
         })
         r.register(Builtin("dataset.ts", declaring: [path],

@@ -90,6 +90,27 @@ extension TypedParameter where Wrapped == Budget? {
     }
 }
 
+extension TypedParameter where Wrapped == ObjectiveSet? {
+    /// An objectives block or `none` ("not given", the default).
+    init(optionalObjectives name: String) {
+        self.init(name, .objectives, default: Value.none) { call, name in
+            if case .objectives(let objectives) = call[name] { return objectives }
+            return nil
+        }
+    }
+}
+
+extension TypedParameter where Wrapped == PerLayer<BitWidth>? {
+    /// Bit-widths, one for every weighted layer or a list, one per layer (`.bitWidths`), or
+    /// `none` ("not given", the default: the model's own); each checked by `BitWidth`.
+    init(optionalBitWidths name: String) {
+        self.init(name, .bitWidths, default: Value.none) { call, name in
+            if case .none = call[name] { return nil }
+            return try call.bitWidths(name)
+        }
+    }
+}
+
 extension TypedParameter where Wrapped == String {
     /// A path to read, relative to the calling file and checked against the trust boundary
     /// (`BuiltinCall.path`).
@@ -148,6 +169,17 @@ extension TypedParameter where Wrapped == Quantity? {
                 throw call.error("\(call.name): \(name) must be a number, not \(value.typeName)", at: name)
             }
             return q
+        }
+    }
+}
+
+extension TypedParameter where Wrapped == [String] {
+    /// A path to read or a list of them, each relative to the calling file and checked
+    /// against the trust boundary.
+    init(readPaths name: String) {
+        self.init(name, .either([.path, .list(.path)])) { call, name in
+            if case .string = call[name] { return [try call.path(name)] }
+            return try call.list(name).map { value in try call.checked(value.printed, .read, at: name) }  // strings, by its type
         }
     }
 }

@@ -8,7 +8,7 @@ import NasRender
 enum PlotData {
     /// The plot, and a note for the console about trials that could not be placed.
     static func plot(_ call: BuiltinCall) throws -> (Plot, String?) {
-        let data = call["data"]
+        let data = try call[TrialStanding.data]
         if let results = try TrialStanding.results(call) { return try scatter(call, results) }
         switch data {
         case .native(let native):
@@ -40,9 +40,9 @@ enum PlotData {
                    marker: .none, connection: .lines, colour: PlotBuiltins.palette[k % PlotBuiltins.palette.count], dotted: k % 2 == 1)
         }
         let (xLog, yLog) = try logAxes(call)
-        return Plot(title: try title(call),
-                    x: Axis(try axisName(call, "x") ?? "index", scale: xLog ? .log : .linear),
-                    y: Axis(unit.title(try axisName(call, "y") ?? "value"), scale: yLog ? .log : .linear),
+        return Plot(title: try call[PlotBuiltins.title],
+                    x: Axis(try call[PlotBuiltins.x] ?? "index", scale: xLog ? .log : .linear),
+                    y: Axis(unit.title(try call[PlotBuiltins.y] ?? "value"), scale: yLog ? .log : .linear),
                     series: series)
     }
 
@@ -51,9 +51,9 @@ enum PlotData {
         var fields: [String] = []
         for r in records { for (key, value) in r.fields where !fields.contains(key) { if case .number = value { fields.append(key) } } }
 
-        let yName = try field(call, "y", in: records, numeric: fields)
+        let yName = try field(call, PlotBuiltins.y, in: records, numeric: fields)
             ?? (fields.contains("accuracy") ? "accuracy" : fields.filter { $0 != "trial" }.dropFirst().first)
-        let xName = try field(call, "x", in: records, numeric: fields)
+        let xName = try field(call, PlotBuiltins.x, in: records, numeric: fields)
             ?? ["ram", "flash", "latency", "macs", "params"].first { fields.contains($0) && $0 != yName }
             ?? fields.first { $0 != "trial" && $0 != yName }
         guard let xName, let yName else {
@@ -99,18 +99,17 @@ enum PlotData {
                 : ReferenceLine(.horizontal, at: constraint.limit / yUnit.divisor, label: label))
         }
         let (xLog, yLog) = try logAxes(call)
-        let plot = Plot(title: try title(call), x: Axis(xUnit.title(xName), scale: xLog ? .log : .linear),
+        let plot = Plot(title: try call[PlotBuiltins.title], x: Axis(xUnit.title(xName), scale: xLog ? .log : .linear),
                         y: Axis(yUnit.title(yName), scale: yLog ? .log : .linear), series: series, referenceLines: lines)
         let note = unplaced == 0 ? nil : "\(unplaced) of \(records.count) records have no \(xName) or \(yName) and are not shown"
         return (plot, note)
     }
 
     /// The field named by parameter `x` or `y`, checked against the records; nil if not given.
-    static func field(_ call: BuiltinCall, _ parameter: String, in records: [Record], numeric: [String]) throws -> String? {
-        guard call.optional(parameter) != nil else { return nil }
-        let name = try call.string(parameter)
+    static func field(_ call: BuiltinCall, _ parameter: TypedParameter<String?>, in records: [Record], numeric: [String]) throws -> String? {
+        guard let name = try call[parameter] else { return nil }
         guard records.contains(where: { $0[name] != nil }) else {
-            throw call.error("plot: the records have no field '\(name)'", at: parameter,
+            throw call.error("plot: the records have no field '\(name)'", at: parameter.name,
                              hint: Suggestions.hint(for: name, in: numeric) ?? (numeric.isEmpty ? nil : "numeric fields: " + numeric.joined(separator: ", ")))
         }
         return name
@@ -135,22 +134,13 @@ enum PlotData {
         return NumberColumn(name: name, dimension: dimension?.0 ?? .none, values: values)
     }
 
-    static func axisName(_ call: BuiltinCall, _ parameter: String) throws -> String? {
-        try call.optional(parameter).map { _ in try call.string(parameter) }
-    }
-
-    static func title(_ call: BuiltinCall) throws -> String? {
-        try call.optional("title").map { _ in try call.string("title") }
-    }
-
     /// `plot(log:)`: which axes are logarithmic.
     enum LogAxes: String, CaseIterable {
         case x, y, xy, yx
     }
 
     static func logAxes(_ call: BuiltinCall) throws -> (x: Bool, y: Bool) {
-        guard call.optional("log") != nil else { return (false, false) }
-        let axes = try call.choice("log", as: LogAxes.self).rawValue
+        guard let axes = try call[PlotBuiltins.log]?.rawValue else { return (false, false) }
         return (axes.contains("x"), axes.contains("y"))
     }
 }

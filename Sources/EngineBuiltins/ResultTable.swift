@@ -6,11 +6,14 @@ import NasRender
 /// `table(records, budget:, sort:, front:)`: results as an aligned table with a mark per row:
 /// `●` on the Pareto front, `✗` over budget (the limits it breaks in a column), `!` failed.
 enum ResultTable {
+    /// A numeric field to sort by, best first (as the objectives or the field's metric say).
+    static let sort = TypedParameter<String?>("sort")
+    /// Keep only the rows on the Pareto front.
+    static let front = TypedParameter<Bool>("front", default: false)
+
     static func register(into r: inout BuiltinRegistry) {
-        r.register(Builtin("table", [
-            .init("data", .any), .init("budget", .budget, default: Value.none), .init("objectives", .objectives, default: Value.none),
-            .init("sort", .string, default: Value.none), .init("front", .bool, default: .bool(false)),
-        ], doc: "Prints records (a study, s.trials, or a list of records) as a table marking the Pareto front (● ; over `objectives`, else accuracy, ram and flash), budget violations (✗, with what they break) and failed trials (!). sort: a field, best first; front: true keeps only the front.") { call in
+        r.register(Builtin("table", declaring: [TrialStanding.data, TrialStanding.budget, TrialStanding.objectives, sort, front],
+                           doc: "Prints records (a study, s.trials, or a list of records) as a table marking the Pareto front (● ; over `objectives`, else accuracy, ram and flash), budget violations (✗, with what they break) and failed trials (!). sort: a field, best first; front: true keeps only the front.") { call in
             call.context.write(try render(call) + "\n")
             return .none
         })
@@ -18,7 +21,8 @@ enum ResultTable {
 
     static func render(_ call: BuiltinCall) throws -> String {
         guard let results = try TrialStanding.results(call) else {
-            throw call.error("table: 'data' must be records or a study, not \(call["data"].typeName)", at: "data",
+            let given = try call[TrialStanding.data]
+            throw call.error("table: 'data' must be records or a study, not \(given.typeName)", at: TrialStanding.data.name,
                              hint: "for example: table(s.trials, budget: budget, sort: \"accuracy\")")
         }
         let (records, budget) = (results.records, results.budget)
@@ -47,12 +51,11 @@ enum ResultTable {
         let front = Set(Pareto.front(candidates.map { i in columns.enumerated().map { k, c in signs[k] * c.values[i]! } }).map { candidates[$0] })
 
         var order = Array(records.indices)
-        if call.optional("sort") != nil {
-            let name = try call.string("sort")
+        if let name = try call[Self.sort] {
             guard numeric.contains(name) else {
                 throw fields.contains(name)
-                    ? call.error("table: can sort only by a numeric field, and '\(name)' is not one", at: "sort")
-                    : call.error("table: the records have no field '\(name)'", at: "sort", hint: Suggestions.hint(for: name, in: numeric))
+                    ? call.error("table: can sort only by a numeric field, and '\(name)' is not one", at: Self.sort.name)
+                    : call.error("table: the records have no field '\(name)'", at: Self.sort.name, hint: Suggestions.hint(for: name, in: numeric))
             }
             let key = try PlotData.column(name, of: records, call: call)
             let sign = results.maximized(name) ? -1.0 : 1.0
@@ -66,7 +69,7 @@ enum ResultTable {
                 }
             }
         }
-        if try call.bool("front") { order.removeAll { !front.contains($0) } }
+        if try call[Self.front] { order.removeAll { !front.contains($0) } }
 
         let breaks = order.contains { !standings[$0].violations.isEmpty }
         var tableColumns = fields.map { TextTable.Column($0, numeric.contains($0) ? .right : .left) }

@@ -34,6 +34,12 @@ struct TrialStanding {
         return TrialStanding(failed: failed, violations: violations)
     }
 
+    /// `data`, `budget:` and `objectives:` as `plot` and `table` declare them. `data` is any
+    /// value: records or a study are told apart here, and `plot` draws lists of numbers too.
+    static let data = TypedParameter<Value>(value: "data", .any)
+    static let budget = TypedParameter<Budget?>(optionalBudget: "budget")
+    static let objectives = TypedParameter<ObjectiveSet?>(optionalObjectives: "objectives")
+
     /// What `plot` and `table` were given to show: records, and the budget and objectives to
     /// judge them by.
     struct Results {
@@ -54,7 +60,7 @@ struct TrialStanding {
     static func results(_ call: BuiltinCall) throws -> Results? {
         var items: [Value]
         var results = Results(records: [])
-        switch call["data"] {
+        switch try call[Self.data] {
         case .native(let native):
             guard case .list(let trials)? = native.member("trials") else { return nil }
             items = trials
@@ -65,9 +71,8 @@ struct TrialStanding {
         default:
             return nil
         }
-        // The parameters' types admit only a budget, objectives or none.
-        if case .budget(let b) = call["budget"] { results.budget = b }
-        if case .objectives(let o) = call["objectives"] { results.objectives = o }
+        if let budget = try call[Self.budget] { results.budget = budget }
+        if let objectives = try call[Self.objectives] { results.objectives = objectives }
         results.records = try items.enumerated().map { i, item -> Record in
             guard case .record(let r) = item else {
                 throw call.error("\(call.name): item \(i + 1) is \(item.typeName); expected records like {ram: 40 KB, accuracy: 0.8}", at: "data")

@@ -46,4 +46,31 @@ final class TypedParameterKeyTests: XCTestCase {
         XCTAssertTrue(help.contains("  mode: one of fast, exact = \"fast\"\n"), help)
         XCTAssertEqual(Self.count.declared.name, "count")
     }
+
+    static let items = TypedParameter<[Value]>("items", .list(.any))
+    static let each = TypedParameter<Function>(function: "each")
+    static let pick = TypedParameter<Mode?>("pick")
+    static let clock = TypedParameter<Quantity>("clock", .quantity(.frequency, .positive))
+
+    /// Lists (a range read as its numbers), functions, an optional choice and a quantity in
+    /// its dimension, read through their keys.
+    static var collections: Builtin {
+        Builtin("collections", declaring: [items, each, pick, clock], doc: "Reads list and function keys.") { call in
+            let f = try call[each]
+            let mapped = try call[items].map { try call.context.call(f, [$0], at: call.span).printed }
+            return .string(mapped.joined(separator: ",") + " " + (try call[pick]?.rawValue ?? "nil") + " " + (try call[clock]).description)
+        }
+    }
+
+    func testListFunctionOptionalChoiceAndDimensionedQuantityKeys() {
+        var registry = BuiltinRegistry.standard()
+        registry.register(Self.collections)
+        let run = { (text: String) in runProgram(text, name: "t.nas", registry: registry, modulePaths: []) }
+        XCTAssertEqual(run("print(collections(1..3, fn(x) = x * 2, clock: 80 MHz))"), "2,4,6 nil 80 MHz\n")
+        XCTAssertEqual(run(#"print(collections([1], fn(x) = x, pick: "exact", clock: 1 GHz))"#), "1 exact 1 GHz\n")
+        XCTAssertTrue(run(#"print(collections([1], fn(x) = x, pick: "slow", clock: 1 GHz))"#).contains(#"'pick' must be one of "fast", "exact", not "slow""#))
+        let unitless = run("print(collections([1], fn(x) = x, clock: 80))")
+        XCTAssertTrue(unitless.contains("'clock' must be a finite frequency above 0, not the plain number 80"), unitless)
+        XCTAssertTrue(Self.collections.help.contains("  pick: one of fast, exact = none\n"), Self.collections.help)
+    }
 }

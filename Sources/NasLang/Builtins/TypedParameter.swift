@@ -100,9 +100,27 @@ extension TypedParameter where Wrapped == String? {
 }
 
 extension TypedParameter where Wrapped == Quantity {
-    /// A number with its unit (`.quantity(...)`).
+    /// A number with its unit (`.quantity(...)`); one declared in a dimension
+    /// (`.quantity(.memory, ...)`) is read in it, as `call.quantity(_:of:)` reads it.
     public init(_ name: String, _ type: ParameterType, default defaultValue: Quantity? = nil) {
-        self.init(name, type, default: defaultValue.map { .number($0) }) { try $0.quantity($1) }
+        self.init(name, type, default: defaultValue.map { .number($0) }) { call, name in
+            if case .quantity(let dimension?, _) = type { return try call.quantity(name, of: dimension) }
+            return try call.quantity(name)
+        }
+    }
+}
+
+extension TypedParameter where Wrapped == [Value] {
+    /// A list (`.list(...)`); a range is materialized into its numbers, as `call.list` does.
+    public init(_ name: String, _ type: ParameterType, default defaultValue: [Value]? = nil) {
+        self.init(name, type, default: defaultValue.map { .list($0) }) { try $0.list($1) }
+    }
+}
+
+extension TypedParameter where Wrapped == Function {
+    /// A function the body calls through `call.context.call` (`map(xs, fn(x) = x * 2)`).
+    public init(function name: String) {
+        self.init(name, .function) { try $0.function($1) }
     }
 }
 
@@ -119,6 +137,17 @@ extension TypedParameter where Wrapped: RawRepresentable & CaseIterable, Wrapped
     public init(_ name: String, default defaultValue: Wrapped? = nil) {
         self.init(name, .choice(of: Wrapped.self), default: defaultValue.map { .string($0.rawValue) }) { call, name in
             try call.choice(name, as: Wrapped.self)
+        }
+    }
+}
+
+extension TypedParameter {
+    /// One of a `String` enum's cases or `none` ("not given", the default), read as the case
+    /// or nil: `TypedParameter<LogAxes?>("log")`.
+    public init<Case>(_ name: String) where Wrapped == Case?, Case: RawRepresentable & CaseIterable, Case.RawValue == String {
+        self.init(name, .choice(of: Case.self), default: Value.none) { call, name in
+            if case .none = call[name] { return nil }
+            return try call.choice(name, as: Case.self)
         }
     }
 }

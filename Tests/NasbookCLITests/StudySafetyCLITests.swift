@@ -51,7 +51,9 @@ final class StudySafetyCLITests: XCTestCase {
         let (crashed, _, _) = try start(until: "trial 1 [1/6]")
         kill(crashed.processIdentifier, SIGKILL)
         crashed.waitUntilExit()
-        let (first, _, _) = try start(["--resume"], until: "trial 2 [2/6]")
+        // The resumed run holds the lock once it says what it replayed; waiting for a later trial
+        // line raced the kill above (a run killed after trial 2 resumes at trial 3).
+        let (first, _, _) = try start(["--resume"], until: "resumed: ")
         defer {
             kill(first.processIdentifier, SIGKILL)
             first.waitUntilExit()

@@ -18,14 +18,12 @@ struct EvaluationValue: NativeValue {
     func member(_ name: String) -> Value? {
         switch name {
         case "trials": return .list(rows.map(record))
-        case "accuracy": return .number(mean(rows.compactMap { $0.trial.outcome.metrics?[.accuracy] }))
+        case "accuracy": return .number(StudyEvaluation.mean(rows.compactMap { $0.trial.outcome.metrics?[.accuracy] }))
         case "test_accuracy": return .number(evaluation.testAccuracy)
         case "samples": return .number(Double(evaluation.samples))
         default: return nil
         }
     }
-
-    func mean(_ values: [Double]) -> Double { values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count) }
 
     /// A row as a record: `trial`, `accuracy` (validation), `test_accuracy`, `test_accuracy_float`, costs.
     func record(_ row: StudyEvaluation.Row) -> Value {

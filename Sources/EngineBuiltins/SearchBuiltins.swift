@@ -33,8 +33,8 @@ enum SearchBuiltins {
     static let strategy = TypedParameter<String>("strategy", .choice(strategies), default: "ars_mobo")
     static let trials = TypedParameter<Int>("trials", trialCount, default: 20)
     static let seed = TypedParameter<UInt64>.seed()
-    static let objectives = TypedParameter<Value>(value: "objectives", .objectives, default: Value.none)
-    static let budget = TypedParameter<Value>(value: "budget", .budget, default: Value.none)
+    static let objectives = TypedParameter<ObjectiveSet?>(optionalObjectives: "objectives")
+    static let budget = TypedParameter<Budget?>(optionalBudget: "budget")
     static let model = TypedParameter<ModelSpec?>(optionalModelSpec: "model")
     /// Every trial needs samples on both sides of the split.
     static let validation = TypedParameter<Double>("validation", .number(NumberLimits(lower: 0, lowerIncluded: false, upper: 1, upperIncluded: false)),

@@ -235,9 +235,9 @@ final class SearchSession {
     }
 
     /// The `objectives:` argument, else the declared `objectives` block, else accuracy, RAM and
-    /// flash. (The parameter's type admits only an objectives block or none.)
+    /// flash.
     func objectives(_ call: BuiltinCall) throws -> [Objective] {
-        guard case .objectives(let set) = try call[SearchBuiltins.objectives] else {
+        guard let set = try call[SearchBuiltins.objectives] else {
             return call.context.declaredObjectives?.objectives
                 ?? [Objective(.accuracy, .maximize), Objective(.ram, .minimize), Objective(.flash, .minimize)]
         }
@@ -247,8 +247,7 @@ final class SearchSession {
 
     /// The `budget:` argument, else the declared `budget` block, else none (the board's limits only).
     func budget(_ call: BuiltinCall) throws -> Budget? {
-        guard case .budget(let budget) = try call[SearchBuiltins.budget] else { return call.context.declaredBudget }
-        return budget
+        try call[SearchBuiltins.budget] ?? call.context.declaredBudget
     }
 
     /// Re-filters the studies searched under `budget`'s name and prints their fronts.

@@ -240,7 +240,7 @@ public struct ARSMOBO: BelievingStrategy {
         var ranked = best.enumerated().sorted { $0.element.score > $1.element.score || ($0.element.score == $1.element.score && $0.offset < $1.offset) }
             .map(\.element)
         if settings.choice != .scalarized, ranked.count > 1 {
-            let ehvi = ExpectedHypervolumeImprovement(history + surrogates.fantasies(at: pending), in: domain, surrogates: surrogates,
+            let ehvi = ExpectedHypervolumeImprovement(believed, in: domain, surrogates: surrogates,
                                                       reference: domain.reference(for: successes), samples: settings.samples,
                                                       seed: rng.next(), noisy: settings.choice == .hypervolume)
             let gains = ranked.map { ehvi($0.x) }

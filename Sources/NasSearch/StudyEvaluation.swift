@@ -49,5 +49,6 @@ public struct StudyEvaluation {
     public var validationAccuracy: Double { Self.mean(rows.filter { $0.test != nil }.compactMap { $0.trial.outcome.metrics?[.accuracy] }) }
     public var testAccuracy: Double { Self.mean(rows.compactMap { $0.test?.int8 }) }
 
-    static func mean(_ values: [Double]) -> Double { values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count) }
+    /// The mean of `values`; NaN when there are none.
+    public static func mean(_ values: [Double]) -> Double { values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count) }
 }

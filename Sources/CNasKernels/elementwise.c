@@ -1,6 +1,7 @@
 #include "nas_kernels.h"
 
 #include <stdint.h>
+#include <string.h>
 
 /* Elementwise and reduction loops of the layers. Swift compiles for baseline x86-64 (SSE2),
    where these loops do not vectorize well; here each is cloned for AVX-512, AVX2 and baseline
@@ -379,4 +380,23 @@ void nas_copy_bias(float *restrict dst, const float *restrict src, long rows, in
 /* Max-pooling backward for one sample: dx[argmax[i]] += g[i] for i = 0, 1, ... in order. */
 void nas_maxpool_backward(const float *restrict g, const int *restrict argmax, long n, float *restrict dx) {
     for (long i = 0; i < n; i++) dx[argmax[i]] += g[i];
+}
+
+/* The sums first, then the mask, as the two separate passes compute them: a position that two
+   overlapping windows share gets its whole sum masked (masking it twice changes nothing). The
+   mask is read off the pooled values, which are the maxima themselves, in order, instead of
+   gathering them from the pooled input; and it is computed without branches, since whether a
+   pooled ReLU output is zero is a coin toss on real data (a branchy, gathering first version
+   cost more than the two separate passes). */
+void nas_maxpool_backward_masked(const float *restrict g, const int *restrict argmax, long n,
+                                 const float *restrict pooled, float lo, float hi, float *restrict dx) {
+    for (long i = 0; i < n; i++) dx[argmax[i]] += g[i];
+    for (long i = 0; i < n; i++) {
+        const float v = pooled[i];
+        const uint32_t keep = 0u - (uint32_t)((v > lo) & (v < hi));
+        uint32_t bits;
+        memcpy(&bits, dx + argmax[i], sizeof bits);
+        bits &= keep;
+        memcpy(dx + argmax[i], &bits, sizeof bits);
+    }
 }

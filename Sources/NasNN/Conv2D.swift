@@ -4,7 +4,7 @@ import CNasKernels
 /// stride, zero padding and groups; groups == channels is a depthwise convolution.
 /// Weights are [KH, KW, Cin/groups, Cout], the layout im2col rows multiply against.
 /// A ReLU/ReLU6 right after it is applied in the bias pass (ClampFusing).
-public final class Conv2D: StraightThroughFusing {
+public final class Conv2D: ClampMaskHandingOver {
     public let kind: String
     public let kernel: (height: Int, width: Int)
     public let stride: Int
@@ -235,6 +235,12 @@ public final class Conv2D: StraightThroughFusing {
     }
 
     var keepsOutput: Bool { output != nil }
+
+    func takeClampMask() -> ClosedRange<Float>? {
+        guard let clamp, output != nil else { return nil }
+        output = nil
+        return clamp
+    }
 
     func backward(_ dy: Tensor, inside: ClosedRange<Float>) -> Tensor {
         guard let x = input else { preconditionFailure("\(kind).backward without a training forward") }

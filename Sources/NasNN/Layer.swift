@@ -62,3 +62,12 @@ protocol StraightThroughFusing: ClampFusing {
     /// zero where the output lay outside `inside` (its `straightThroughRange`).
     func backward(_ dy: Tensor, inside: ClosedRange<Float>) -> Tensor
 }
+
+/// A producer whose fused clamp a max pool right after it can apply in its own backward, so
+/// the producer's separate pass of the clamp's gradient mask over its whole output goes away:
+/// only the argmax positions receive gradient, and the mask there is the pooled value's.
+protocol ClampMaskHandingOver: StraightThroughFusing {
+    /// The clamp whose mask the last training forward kept its output for, given away with the
+    /// output: the next backward takes its `dy` as already masked. Nil when it kept none.
+    func takeClampMask() -> ClosedRange<Float>?
+}

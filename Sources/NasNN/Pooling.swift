@@ -12,6 +12,8 @@ public final class Pool: Layer {
     public var needsInputGradient = true
     private var inputShape: [Int] = []
     private var argmax: [Int32] = []
+    /// A training max pool's output, for the clamp mask its backward may apply.
+    private var pooled: Tensor?
 
     public init(_ mode: Mode, size: Int = 2, stride: Int? = nil, oneDimensional: Bool = false) {
         self.mode = mode
@@ -87,26 +89,44 @@ public final class Pool: Layer {
             inputShape = x.shape
             argmax = arg
         }
+        pooled = keepArgmax ? y : nil
         return y
     }
 
-    public func backward(_ dy: Tensor) -> Tensor {
+    public func backward(_ dy: Tensor) -> Tensor { backward(dy, clamp: nil) }
+
+    /// Whether the last forward was a training max pool, whose backward can apply a clamp mask.
+    var canApplyClampMask: Bool { mode == .max && pooled != nil }
+
+    /// `backward(dy)`, with the gradient mask of a clamp fused into the layer before applied at
+    /// the argmax positions, from the pooled values (the maxima): bit for bit what that layer's
+    /// own mask pass over the whole gradient (`clampGradient`) would make of this one.
+    func backward(_ dy: Tensor, clamp: ClosedRange<Float>?) -> Tensor {
         let sample = Array(inputShape.dropFirst())
         let s = try! Spatial(sample), o = outputSpatial(s), c = s.channels
         var dx = Tensor(zeros: inputShape)
         let strideY = oneDimensional ? 1 : stride
         let (wh, ww) = window
         let isMax = mode == .max, inverse = 1 / Float(wh * ww)
+        let maxima = clamp == nil ? [] : pooled?.data ?? []
+        pooled = nil
+        maxima.withUnsafeBufferPointer { mp in
         dy.data.withUnsafeBufferPointer { dp in
             dx.data.withUnsafeMutableBufferPointer { xp in
                 argmax.withUnsafeBufferPointer { ap in
                     let db = dp.baseAddress!, xb = xp.baseAddress!, ab = ap.baseAddress
+                    let masked = clamp == nil ? nil : mp.baseAddress
                     Parallel.chunks(inputShape[0], work: dy.count * wh * ww) { range, _ in
                         for n in range {
                             let xs = xb + n * s.positions * c
                             if isMax {
                                 let first = n * o.positions * c
-                                nas_maxpool_backward(db + first, ab! + first, o.positions * c, xs)
+                                if let clamp, let maxima = masked {
+                                    nas_maxpool_backward_masked(db + first, ab! + first, o.positions * c, maxima + first,
+                                                                clamp.lowerBound, clamp.upperBound, xs)
+                                } else {
+                                    nas_maxpool_backward(db + first, ab! + first, o.positions * c, xs)
+                                }
                                 continue
                             }
                             for oy in 0..<o.height {
@@ -125,6 +145,7 @@ public final class Pool: Layer {
                     }
                 }
             }
+        }
         }
         argmax = []
         return dx

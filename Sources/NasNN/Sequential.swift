@@ -74,6 +74,12 @@ public final class Sequential: Layer {
                 index -= 1
                 continue
             }
+            // A max pool of a layer's clamped output applies the clamp's mask itself.
+            if let pool = layers[index] as? Pool, pool.canApplyClampMask, let fold = clampMask(before: index) {
+                g = pool.backward(g, clamp: fold.clamp)
+                index = fold.producer
+                continue
+            }
             // A FakeQuant of a layer's (clamped) output: that layer applies the mask itself.
             let producer = fused.contains(index - 1) ? index - 2 : index - 1
             if let quantizer = layers[index] as? FakeQuant, producer >= 0,
@@ -86,6 +92,18 @@ public final class Sequential: Layer {
             index -= 1
         }
         return g
+    }
+
+    /// The clamp a max pool at `index` applies the gradient mask of, for the layer before the
+    /// activation it pools, which was fused into that layer: taking it hands the mask over, so
+    /// that layer's backward skips its own pass. (With a FakeQuant between them the mask needs
+    /// the unquantized outputs, which the pool never sees: that layer keeps its pass.)
+    private func clampMask(before index: Int) -> (producer: Int, clamp: ClosedRange<Float>)? {
+        let activation = index - 1
+        guard activation >= 1, fused.contains(activation),
+              let producer = layers[activation - 1] as? ClampMaskHandingOver, producer.keepsOutput,
+              let clamp = producer.takeClampMask() else { return nil }
+        return (activation - 1, clamp)
     }
 }
 

@@ -268,6 +268,49 @@ final class SpeedPathTests: XCTestCase {
         }
     }
 
+    /// A max pool after a convolution with a fused ReLU or ReLU6 applies the clamp's gradient
+    /// mask at its argmax positions instead of the convolution's pass over the whole gradient:
+    /// bit for bit the separate layers' gradients, with overlapping windows and clipped outputs;
+    /// with a FakeQuant between them (clipped ranges included) the convolution keeps its pass.
+    func testClampMaskAppliedByMaxPoolMatchesSeparateLayers() {
+        func layers(_ relu6: Bool, quantized: Bool, pool: Pool, oneD: Bool) -> [Layer] {
+            var g = TestRng(state: 31)
+            let conv = Conv2D(inChannels: 3, outChannels: 8, kernel: 3, oneDimensional: oneD, rng: &g)
+            let activation = Activation(relu6 ? .relu6 : .relu)
+            // No FakeQuant after the pool: its mask would zero the very gradients the first one's
+            // mask is tested on (a clipped value pools to the clipped level, past the second range).
+            return quantized ? [conv, activation, FakeQuant(), pool] : [conv, activation, pool]
+        }
+        var checked = 0
+        for (relu6, quantized, size, stride, oneD) in [(false, false, 2, 2, false), (true, false, 3, 2, false), (false, true, 2, 2, false),
+                                                      (true, true, 3, 1, false), (false, false, 2, 2, true), (true, true, 3, 2, true)] {
+            let label = "relu6 \(relu6) quantized \(quantized) pool \(size)/\(stride) 1-D \(oneD)"
+            let pool = { Pool(.max, size: size, stride: stride, oneDimensional: oneD) }
+            let separate = layers(relu6, quantized: quantized, pool: pool(), oneD: oneD)
+            let network = Sequential(layers(relu6, quantized: quantized, pool: pool(), oneD: oneD))
+            var g = TestRng(state: 5)
+            for step in 0..<2 {
+                if step == 1 {
+                    // Three times the weights: outputs past 6 and past the fake-quant range.
+                    for p in separate.flatMap(\.parameters) + network.parameters { p.value = p.value.map { $0 * 3 } }
+                }
+                let x = g.tensor(oneD ? [3, 20, 3] : [3, 9, 9, 3])
+                var y = x
+                for layer in separate { y = layer.forward(y, training: true) }
+                XCTAssertEqual(network.forward(x, training: true), y, "\(label) step \(step) forward")
+                XCTAssertTrue((network.layers[quantized ? 3 : 2] as! Pool).canApplyClampMask, "\(label): the pool applies no mask")
+                let r = g.tensor(y.shape)
+                var dx = r
+                for layer in separate.reversed() { dx = layer.backward(dx) }
+                XCTAssertEqual(network.backward(r), dx, "\(label) step \(step) input gradient")
+                XCTAssertEqual(network.parameters.map(\.gradient), separate.flatMap(\.parameters).map(\.gradient),
+                               "\(label) step \(step) parameter gradients")
+                checked += 1
+            }
+        }
+        XCTAssertEqual(checked, 12)
+    }
+
     /// FakeQuant's kernel against its definition (round half away from zero, clamp to int8,
     /// back to float; the mask marks values inside the range).
     func testFakeQuantMatchesDefinition() {

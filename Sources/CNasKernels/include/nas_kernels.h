@@ -53,6 +53,12 @@ void nas_maxpool_forward(const float *x, int W, int C, int KH, int KW, int strid
                          int OH, int OW, float *y, int *argmax);
 /* Its gradient for one image: dx[argmax[i]] += g[i] over the n outputs, in order. */
 void nas_maxpool_backward(const float *g, const int *argmax, long n, float *dx);
+/* The same, then the mask of a clamp fused into the layer before applied at the argmax positions
+   only (pooled: this image's pooled values, the maxima): dx where lo < max < hi, else +0. That
+   is the whole gradient nas_clamp_gradient would give without a fake-quant (qa = -inf, qb =
+   +inf: its factor is 1), since every other position is +0 either way. */
+void nas_maxpool_backward_masked(const float *g, const int *argmax, long n, const float *pooled, float lo, float hi,
+                                 float *dx);
 void nas_channel_moments(const float *x, long rows, int C, double *sum, double *square);
 void nas_channel_moments_resume(const float *x, long rows, int C, long phase, int last, float *s, float *q,
                                 double *sum, double *square);

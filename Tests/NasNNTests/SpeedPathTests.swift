@@ -258,14 +258,21 @@ final class SpeedPathTests: XCTestCase {
                     XCTAssertGreaterThan(quantized!.data.max()!, first.high * 1.5, "\(producer): nothing clipped")
                 }
                 XCTAssertEqual(network.forward(x, training: true), y, "\(producer) step \(step) forward")
-                let r = g.tensor(y.shape)
-                var dx = r
-                for layer in separate.reversed() { dx = layer.backward(dx) }
-                XCTAssertEqual(network.backward(r), dx, "\(producer) step \(step) input gradient")
-                XCTAssertEqual(network.parameters.map(\.gradient), separate.flatMap(\.parameters).map(\.gradient),
-                               "\(producer) step \(step) parameter gradients")
+                assertSameBackward(network, separate, outputShape: y.shape, rng: &g, "\(producer) step \(step)")
             }
         }
+    }
+
+    /// Backpropagates one random output gradient through `network` (fused) and through the
+    /// `separate` layers one by one, after the same forward, and asserts equal gradients.
+    private func assertSameBackward(_ network: Sequential, _ separate: [Layer], outputShape: [Int], rng: inout TestRng,
+                                    _ label: String, file: StaticString = #filePath, line: UInt = #line) {
+        let r = rng.tensor(outputShape)
+        var dx = r
+        for layer in separate.reversed() { dx = layer.backward(dx) }
+        XCTAssertEqual(network.backward(r), dx, "\(label) input gradient", file: file, line: line)
+        XCTAssertEqual(network.parameters.map(\.gradient), separate.flatMap(\.parameters).map(\.gradient),
+                       "\(label) parameter gradients", file: file, line: line)
     }
 
     /// A max pool after a convolution with a fused ReLU or ReLU6 applies the clamp's gradient
@@ -299,12 +306,7 @@ final class SpeedPathTests: XCTestCase {
                 for layer in separate { y = layer.forward(y, training: true) }
                 XCTAssertEqual(network.forward(x, training: true), y, "\(label) step \(step) forward")
                 XCTAssertTrue((network.layers[quantized ? 3 : 2] as! Pool).canApplyClampMask, "\(label): the pool applies no mask")
-                let r = g.tensor(y.shape)
-                var dx = r
-                for layer in separate.reversed() { dx = layer.backward(dx) }
-                XCTAssertEqual(network.backward(r), dx, "\(label) step \(step) input gradient")
-                XCTAssertEqual(network.parameters.map(\.gradient), separate.flatMap(\.parameters).map(\.gradient),
-                               "\(label) step \(step) parameter gradients")
+                assertSameBackward(network, separate, outputShape: y.shape, rng: &g, "\(label) step \(step)")
                 checked += 1
             }
         }

@@ -155,64 +155,86 @@ static inline __mmask16 column_mask(int cols) {
 /* Both AVX-512 kernels keep their accumulators in named variables, as the AVX2 one does, and
    copy them into an array only for the store loop. Accumulating in the array itself (indexed
    by the store loop's runtime row count) kept it in memory: clang stored every accumulator back
-   to the stack on every k step, and the kernels ran at half the AVX2 kernel's speed on Zen 4. */
+   to the stack on every k step, and the kernels ran at half the AVX2 kernel's speed on Zen 4.
+   Each kernel is also compiled as two functions, one per k loop (depth table or stride): with
+   both loops in one function, the register allocator joined their accumulators and moved and
+   spilled zmm registers on every k step of the wide kernel (14 stack accesses per step on a
+   Zen 5, where the wide kernel is 40% of a ResNet-8 training step). */
 #define NAS_REP12(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11)
 #define NAS_REP24(X) NAS_REP12(X) X(12) X(13) X(14) X(15) X(16) X(17) X(18) X(19) X(20) X(21) X(22) X(23)
+#define NAS_TABLE_LOOP(...) for (int k = 0; k < kc; k++) { const long ka = kt[k]; __VA_ARGS__ }
+#define NAS_STRIDE_LOOP(...) for (long k = 0, ka = 0; k < kc; k++, ka += csa) { __VA_ARGS__ }
+#define NAS_TILE_PARAMETERS int kc, const float *const *a, const long *kt, long csa, const float *b, \
+                            float *const *c, int j0, int accumulate, int rows, int cols
+#define NAS_TILE_ARGUMENTS kc, a, kt, csa, b, c, j0, accumulate, rows, cols
+/* A tile kernel from its body (given the k loop): one function per k loop and the dispatcher. */
+#define NAS_TILE_KERNEL(name, target_isa, BODY)                                                 \
+    __attribute__((target(target_isa), noinline)) static void name##_table(NAS_TILE_PARAMETERS) { \
+        (void)csa; BODY(NAS_TABLE_LOOP)                                                         \
+    }                                                                                           \
+    __attribute__((target(target_isa), noinline)) static void name##_stride(NAS_TILE_PARAMETERS) { \
+        (void)kt; BODY(NAS_STRIDE_LOOP)                                                         \
+    }                                                                                           \
+    static void name(NAS_TILE_PARAMETERS) {                                                     \
+        if (kt) name##_table(NAS_TILE_ARGUMENTS); else name##_stride(NAS_TILE_ARGUMENTS);        \
+    }
 
-/* 12x32 tile, 24 accumulators: for N > 16. */
+/* 12x32 tile, 24 accumulators: for N > 16. Each row's step is one asm block (broadcast, two
+   FMAs): from intrinsics, clang's scheduler issued all 12 broadcasts of a k step ahead of their
+   FMAs, and 12 broadcasts + 2 B vectors + 24 accumulators do not fit in 32 zmm registers. The
+   FMAs are the ones the intrinsics emit (vfmadd231ps: c = b a + c, rounded once). */
 #define NAS_WIDE_ZERO(i) __m512 c##i##_0 = _mm512_setzero_ps(), c##i##_1 = _mm512_setzero_ps();
-#define NAS_WIDE_STEP(i)                                                            \
-    {                                                                               \
-        const __m512 ai = _mm512_set1_ps(a[i][ka]);                                 \
-        c##i##_0 = _mm512_fmadd_ps(ai, b0, c##i##_0);                               \
-        c##i##_1 = _mm512_fmadd_ps(ai, b1, c##i##_1);                               \
+#define NAS_WIDE_POINTER(i) const float *const p##i = a[i];
+#define NAS_WIDE_STEP(i)                                                                        \
+    {                                                                                           \
+        __m512 t;                                                                               \
+        __asm__("vbroadcastss %[m], %[t]\n\t"                                                   \
+                "vfmadd231ps %[t], %[b0], %[c0]\n\t"                                            \
+                "vfmadd231ps %[t], %[b1], %[c1]"                                                \
+                : [c0] "+v"(c##i##_0), [c1] "+v"(c##i##_1), [t] "=&v"(t)                        \
+                : [m] "m"(p##i[ka]), [b0] "v"(b0), [b1] "v"(b1));                               \
     }
 #define NAS_WIDE_ROW(i) {c##i##_0, c##i##_1},
-
-__attribute__((target("avx512f")))
-static void kernel_avx512_wide(int kc, const float *const *a, const long *kt, long csa, const float *b,
-                               float *const *c, int j0, int accumulate, int rows, int cols) {
-    NAS_REP12(NAS_WIDE_ZERO)
-    NAS_K_LOOP({
-        const __m512 b0 = _mm512_load_ps(b), b1 = _mm512_load_ps(b + 16);
-        NAS_REP12(NAS_WIDE_STEP)
-        b += 32;
-    })
-    __m512 acc[12][2] = {NAS_REP12(NAS_WIDE_ROW)};
-    __mmask16 m0 = column_mask(cols), m1 = column_mask(cols - 16);
-    for (int i = 0; i < rows; i++) {
-        float *out = c[i] + j0;
-        if (accumulate) {
-            acc[i][0] = _mm512_add_ps(acc[i][0], _mm512_maskz_loadu_ps(m0, out));
-            acc[i][1] = _mm512_add_ps(acc[i][1], _mm512_maskz_loadu_ps(m1, out + 16));
-        }
-        _mm512_mask_storeu_ps(out, m0, acc[i][0]);
-        _mm512_mask_storeu_ps(out + 16, m1, acc[i][1]);
+#define NAS_WIDE_BODY(LOOP)                                                                     \
+    NAS_REP12(NAS_WIDE_ZERO)                                                                    \
+    NAS_REP12(NAS_WIDE_POINTER)                                                                 \
+    LOOP({                                                                                      \
+        const __m512 b0 = _mm512_load_ps(b), b1 = _mm512_load_ps(b + 16);                       \
+        NAS_REP12(NAS_WIDE_STEP)                                                                \
+        b += 32;                                                                                \
+    })                                                                                          \
+    __m512 acc[12][2] = {NAS_REP12(NAS_WIDE_ROW)};                                              \
+    __mmask16 m0 = column_mask(cols), m1 = column_mask(cols - 16);                              \
+    for (int i = 0; i < rows; i++) {                                                            \
+        float *out = c[i] + j0;                                                                 \
+        if (accumulate) {                                                                       \
+            acc[i][0] = _mm512_add_ps(acc[i][0], _mm512_maskz_loadu_ps(m0, out));               \
+            acc[i][1] = _mm512_add_ps(acc[i][1], _mm512_maskz_loadu_ps(m1, out + 16));          \
+        }                                                                                       \
+        _mm512_mask_storeu_ps(out, m0, acc[i][0]);                                              \
+        _mm512_mask_storeu_ps(out + 16, m1, acc[i][1]);                                         \
     }
-}
+NAS_TILE_KERNEL(kernel_avx512_wide, "avx512f", NAS_WIDE_BODY)
 
 /* 24x16 tile, 24 accumulators: for N <= 16 (narrow layers waste half of a 32-wide tile). */
 #define NAS_NARROW_ZERO(i) __m512 c##i = _mm512_setzero_ps();
 #define NAS_NARROW_STEP(i) c##i = _mm512_fmadd_ps(_mm512_set1_ps(a[i][ka]), b0, c##i);
 #define NAS_NARROW_ROW(i) c##i,
-
-__attribute__((target("avx512f")))
-static void kernel_avx512_narrow(int kc, const float *const *a, const long *kt, long csa, const float *b,
-                                 float *const *c, int j0, int accumulate, int rows, int cols) {
-    NAS_REP24(NAS_NARROW_ZERO)
-    NAS_K_LOOP({
-        const __m512 b0 = _mm512_load_ps(b);
-        NAS_REP24(NAS_NARROW_STEP)
-        b += 16;
-    })
-    __m512 acc[24] = {NAS_REP24(NAS_NARROW_ROW)};
-    __mmask16 m0 = column_mask(cols);
-    for (int i = 0; i < rows; i++) {
-        float *out = c[i] + j0;
-        if (accumulate) acc[i] = _mm512_add_ps(acc[i], _mm512_maskz_loadu_ps(m0, out));
-        _mm512_mask_storeu_ps(out, m0, acc[i]);
+#define NAS_NARROW_BODY(LOOP)                                                                   \
+    NAS_REP24(NAS_NARROW_ZERO)                                                                  \
+    LOOP({                                                                                      \
+        const __m512 b0 = _mm512_load_ps(b);                                                    \
+        NAS_REP24(NAS_NARROW_STEP)                                                              \
+        b += 16;                                                                                \
+    })                                                                                          \
+    __m512 acc[24] = {NAS_REP24(NAS_NARROW_ROW)};                                               \
+    __mmask16 m0 = column_mask(cols);                                                           \
+    for (int i = 0; i < rows; i++) {                                                            \
+        float *out = c[i] + j0;                                                                 \
+        if (accumulate) acc[i] = _mm512_add_ps(acc[i], _mm512_maskz_loadu_ps(m0, out));         \
+        _mm512_mask_storeu_ps(out, m0, acc[i]);                                                 \
     }
-}
+NAS_TILE_KERNEL(kernel_avx512_narrow, "avx512f", NAS_NARROW_BODY)
 #endif
 
 typedef struct {

@@ -360,13 +360,13 @@ public final class Conv2D: ClampMaskHandingOver {
     }
 
     /// db[c] += the sum of dy's channel c, row after row. Each channel's sum is one sequential
-    /// chain, so threads split the channels (in whole 8-float vectors), never the rows.
+    /// chain, so threads split the channels (in blocks of 16, one 64-byte line of a row), never the rows.
     private func accumulateBiasGradient(_ dy: Tensor, _ bias: Parameter) {
         let c = outChannels, rows = dy.count / c
         dy.data.withUnsafeBufferPointer { dp in
             bias.gradient.withUnsafeMutableBufferPointer { gp in
                 let g = dp.baseAddress!, db = gp.baseAddress!
-                Parallel.independentPieces(c, granularity: 8, work: dy.count) { channels in
+                Parallel.independentPieces(c, granularity: 16, work: dy.count) { channels in
                     nas_bias_gradient_channels(g, rows, Int32(c), Int32(channels.lowerBound), Int32(channels.upperBound), db)
                 }
             }

@@ -188,6 +188,55 @@ final class SpeedPathTests: XCTestCase {
         }
     }
 
+    /// The per-channel reductions (moments, the batch norm's backward sums, with and without a
+    /// clamp mask, and the bias gradient over a channel range) against their definition: per
+    /// channel one float sum row after row, added into the double after every 256 rows. The
+    /// kernels keep 16 channels' sums in registers at a time; channel counts below, at and past
+    /// one block and between blocks check that the blocks change no bit.
+    func testChannelReductionsMatchTheirDefinition() {
+        var g = TestRng(state: 47)
+        for (rows, c) in [(700, 3), (513, 16), (300, 24), (1030, 64), (257, 40)] {
+            let x = (0..<(rows * c)).map { _ in g.uniform(-2, 3) }, dy = (0..<(rows * c)).map { _ in g.uniform(-1, 1) }
+            let y = (0..<(rows * c)).map { _ in g.uniform(-0.5, 6.5) }
+            let mean = (0..<c).map { _ in g.uniform(-1, 1) }, inv = (0..<c).map { _ in g.uniform(0.5, 2) }
+            // The definition, one channel at a time.
+            func flushedSums(_ term: (Int, Int) -> (Float, Float)) -> ([Double], [Double]) {
+                var first = [Double](repeating: 0.25, count: c), second = first
+                for ch in 0..<c {
+                    var s: Float = 0, q: Float = 0
+                    for r in 0..<rows {
+                        let (a, b) = term(r, ch)
+                        s += a; q += b
+                        if r & 255 == 255 || r == rows - 1 { first[ch] += Double(s); second[ch] += Double(q); s = 0; q = 0 }
+                    }
+                }
+                return (first, second)
+            }
+            func xhat(_ r: Int, _ ch: Int) -> Float { (x[r * c + ch] - mean[ch]) * inv[ch] }
+            func masked(_ r: Int, _ ch: Int) -> Float { let v = y[r * c + ch]; return v > 0 && v < 6 ? dy[r * c + ch] : 0 }
+            let moments = flushedSums { r, ch in (x[r * c + ch], x[r * c + ch] * x[r * c + ch]) }
+            let dot = flushedSums { r, ch in (dy[r * c + ch], dy[r * c + ch] * xhat(r, ch)) }
+            let dotMasked = flushedSums { r, ch in (masked(r, ch), masked(r, ch) * xhat(r, ch)) }
+            var sum = [Double](repeating: 0.25, count: c), square = sum
+            nas_channel_moments(x, rows, Int32(c), &sum, &square)
+            XCTAssertEqual(sum, moments.0, "moment sums, \(c) channels"); XCTAssertEqual(square, moments.1, "squares, \(c) channels")
+            var sg = [Double](repeating: 0.25, count: c), sgh = sg
+            nas_channel_dot(dy, x, mean, inv, rows, Int32(c), &sg, &sgh)
+            XCTAssertEqual(sg, dot.0, "dot sums, \(c) channels"); XCTAssertEqual(sgh, dot.1, "dot products, \(c) channels")
+            var mg = [Double](repeating: 0.25, count: c), mgh = mg
+            nas_channel_dot_masked(dy, x, mean, inv, y, 0, 6, -.infinity, .infinity, rows, Int32(c), &mg, &mgh)
+            XCTAssertEqual(mg, dotMasked.0, "masked sums, \(c) channels"); XCTAssertEqual(mgh, dotMasked.1, "masked products, \(c) channels")
+            // The bias gradient over channels lo ..< hi only, the others untouched.
+            for (lo, hi) in [(0, c), (c / 3, c), (0, (c + 1) / 2)] {
+                var db = (0..<c).map { Float($0) / 8 }
+                var expected = db
+                for ch in lo..<hi { for r in 0..<rows { expected[ch] += dy[r * c + ch] } }
+                nas_bias_gradient_channels(dy, rows, Int32(c), Int32(lo), Int32(hi), &db)
+                XCTAssertEqual(db, expected, "bias gradient, \(c) channels, \(lo)..<\(hi)")
+            }
+        }
+    }
+
     /// A convolution that sums the moments of the batch norm after it (Sequential fuses the
     /// pair where their chunks meet) trains bit for bit like the two layers run on their own:
     /// outputs, running statistics and every gradient, at 1 and 2 threads, for batches whose

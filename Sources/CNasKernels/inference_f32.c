@@ -180,6 +180,67 @@ static inline __m256 activate8(__m256 v, int activation) {
                                        activation));                                                                \
     } while (0)
 
+/* P output positions side by side (ox .. ox + P - 1 of row oy, every tap of each inside the
+   image in x), channels o0 .. o0 + 8 * NV of group g: P times the independent sums of
+   NAS_CONV_BLOCK, so the adds no longer wait on each other (one position's one or two vectors
+   of sums were a chain of dependent adds, and the float scoring of a trial half of its cost),
+   and each weight vector is loaded once for the P positions. Every lane's sum is the same
+   chain, in the same tap order, as in NAS_CONV_BLOCK. */
+#define NAS_CONV_POSITIONS(NV, P)                                                                                 \
+    do {                                                                                                            \
+        __m256 a[P][NV];                                                                                            \
+        for (int q = 0; q < P; q++)                                                                                 \
+            for (int j = 0; j < NV; j++) a[q][j] = _mm256_setzero_ps();                                             \
+        for (int ky = 0; ky < s->kh; ky++) {                                                                        \
+            const int iy = oy * s->stride - s->pad_h + ky;                                                          \
+            if (iy < 0 || iy >= s->h) continue;                                                                     \
+            for (int kx = 0; kx < s->kw; kx++) {                                                                    \
+                const float *xr = xs + ((long)iy * s->w + ox * s->stride - s->pad_w + kx) * s->c;                  \
+                const long step = (long)s->stride * s->c;                                                           \
+                if (depthwise) {                                                                                    \
+                    const float *wr = w + (long)(ky * s->kw + kx) * s->oc + o0;                                     \
+                    for (int j = 0; j < NV; j++) {                                                                  \
+                        const __m256 wv = _mm256_loadu_ps(wr + 8 * j);                                              \
+                        for (int q = 0; q < P; q++)                                                                 \
+                            a[q][j] = _mm256_add_ps(a[q][j], _mm256_mul_ps(_mm256_loadu_ps(xr + q * step + o0 + 8 * j), wv)); \
+                    }                                                                                               \
+                } else {                                                                                            \
+                    const float *xg = xr + (long)g * gc;                                                            \
+                    const float *wr = w + (long)(ky * s->kw + kx) * gc * s->oc + (long)g * goc + o0;                \
+                    for (int i = 0; i < gc; i++) {                                                                  \
+                        const float *wi = wr + (long)i * s->oc;                                                     \
+                        __m256 wv[NV];                                                                              \
+                        for (int j = 0; j < NV; j++) wv[j] = _mm256_loadu_ps(wi + 8 * j);                           \
+                        for (int q = 0; q < P; q++) {                                                               \
+                            const __m256 xv = _mm256_set1_ps(xg[q * step + i]);                                     \
+                            for (int j = 0; j < NV; j++) a[q][j] = _mm256_add_ps(a[q][j], _mm256_mul_ps(xv, wv[j])); \
+                        }                                                                                           \
+                    }                                                                                               \
+                }                                                                                                   \
+            }                                                                                                       \
+        }                                                                                                           \
+        for (int q = 0; q < P; q++)                                                                                 \
+            for (int j = 0; j < NV; j++)                                                                            \
+                _mm256_storeu_ps(out + q * s->oc + o0 + 8 * j,                                                      \
+                                 activate8(_mm256_add_ps(a[q][j], _mm256_loadu_ps(bias + (long)g * goc + o0 + 8 * j)), \
+                                           activation));                                                            \
+    } while (0)
+
+/* The next 2 positions (for 3 or 4 vectors, two pairs cover the 4 positions). */
+#define NAS_CONV_POSITIONS_REST(NV, P)                                                                            \
+    do {                                                                                                            \
+        const int ox_ = ox;                                                                                         \
+        float *const out_ = out;                                                                                    \
+        {                                                                                                           \
+            const int ox = ox_ + P;                                                                                 \
+            float *const out = out_ + P * s->oc;                                                                    \
+            NAS_CONV_POSITIONS(NV, P);                                                                              \
+        }                                                                                                           \
+    } while (0)
+
+/* Positions handled side by side by NAS_CONV_POSITIONS: 8 vectors of sums at most. */
+enum { NAS_CONV_SIDE_BY_SIDE = 4 };
+
 __attribute__((target("avx2")))
 static void conv_avx2(const float *x, long count, const nas_conv_shape *s, const float *w, const float *bias,
                       int activation, float *y, float *acc) {
@@ -195,6 +256,23 @@ static void conv_avx2(const float *x, long count, const nas_conv_shape *s, const
         for (int oy = 0; oy < s->oh; oy++) {
             for (int ox = 0; ox < s->ow; ox++) {
                 float *position = y + n * out_size + ((long)oy * s->ow + ox) * s->oc;
+                /* Whole vectors of lanes and P positions whose taps all lie inside in x: side by side. */
+                const int P = NAS_CONV_SIDE_BY_SIDE;
+                if (lanes % 8 == 0 && lanes <= 32 && ox + P <= s->ow && ox * s->stride - s->pad_w >= 0 &&
+                    (ox + P - 1) * s->stride - s->pad_w + s->kw <= s->w) {
+                    for (int g = 0; g < groups; g++) {
+                        float *out = position + (long)g * goc;
+                        const int o0 = 0;
+                        switch (lanes / 8) {
+                        case 1: NAS_CONV_POSITIONS(1, NAS_CONV_SIDE_BY_SIDE); break;
+                        case 2: NAS_CONV_POSITIONS(2, NAS_CONV_SIDE_BY_SIDE); break;
+                        case 3: NAS_CONV_POSITIONS(3, 2); NAS_CONV_POSITIONS_REST(3, 2); break;
+                        default: NAS_CONV_POSITIONS(4, 2); NAS_CONV_POSITIONS_REST(4, 2); break;
+                        }
+                    }
+                    ox += P - 1;
+                    continue;
+                }
                 for (int g = 0; g < groups; g++) {
                     float *out = position + (long)g * goc;
                     int o0 = 0;

@@ -146,17 +146,23 @@ void nas_channel_moments(const float *restrict x, long rows, int C, double *rest
 /* The same for the batch-norm backward pass: sums of g and of g * xhat. xhat = (x - mean) * inv
    is recomputed from the layer's input, exactly as the forward pass computed it, instead of
    being stored: one tensor less to write and keep per batch norm. */
+/* The batch norm's backward sums of g and g * xhat, per channel block; with `y` (non-NULL), of
+   the masked gradient of a fused ReLU/ReLU6 (nas_channel_dot_masked). Inlined with y a constant
+   NULL, nas_channel_dot's loop has no mask. */
 static inline __attribute__((always_inline)) void dot_block(const float *restrict g, const float *restrict x,
-                                                             const float *restrict mean, const float *restrict inv, long rows, int C,
-                                                             double *restrict sum_g, double *restrict sum_gh, int cb, int w) {
+                                                             const float *restrict mean, const float *restrict inv,
+                                                             const float *restrict y, float lo, float hi, float qa, float qb,
+                                                             long rows, int C, double *restrict sum_g, double *restrict sum_gh,
+                                                             int cb, int w) {
     float s[NAS_CHANNEL_BLOCK], q[NAS_CHANNEL_BLOCK];
     for (int j = 0; j < w; j++) s[j] = q[j] = 0;
     for (long r = 0; r < rows; r++) {
-        const float *gr = g + r * C + cb, *xr = x + r * C + cb;
+        const float *gr = g + r * C + cb, *xr = x + r * C + cb, *yr = y ? y + r * C + cb : 0;
         for (int j = 0; j < w; j++) {
             float h = (xr[j] - mean[cb + j]) * inv[cb + j];
-            s[j] += gr[j];
-            q[j] += gr[j] * h;
+            float gv = !yr ? gr[j] : (yr[j] > lo && yr[j] < hi) ? gr[j] * NAS_INSIDE(yr[j], qa, qb) : 0;
+            s[j] += gv;
+            q[j] += gv * h;
         }
         if ((r & 255) == 255 || r == rows - 1) {
             for (int j = 0; j < w; j++) {
@@ -171,7 +177,7 @@ static inline __attribute__((always_inline)) void dot_block(const float *restric
 NAS_CLONES
 void nas_channel_dot(const float *restrict g, const float *restrict x, const float *restrict mean,
                      const float *restrict inv, long rows, int C, double *restrict sum_g, double *restrict sum_gh) {
-#define NAS_DOT_BLOCK(cb, w) dot_block(g, x, mean, inv, rows, C, sum_g, sum_gh, cb, w)
+#define NAS_DOT_BLOCK(cb, w) dot_block(g, x, mean, inv, 0, 0, 0, 0, 0, rows, C, sum_g, sum_gh, cb, w)
     NAS_BLOCKS(C, NAS_DOT_BLOCK);
 #undef NAS_DOT_BLOCK
 }
@@ -210,36 +216,11 @@ void nas_bn_input_gradient(const float *restrict g, const float *restrict x, con
 /* The batch-norm backward sums and input gradient with a fused ReLU/ReLU6: the incoming gradient
    counts only where the clamped output y was strictly inside (lo, hi), times the straight-through
    factor of a fake-quant of y (NAS_INSIDE; +-inf when none follows). */
-static inline __attribute__((always_inline)) void dot_masked_block(const float *restrict g, const float *restrict x,
-                                                                    const float *restrict mean, const float *restrict inv,
-                                                                    const float *restrict y, float lo, float hi, float qa, float qb,
-                                                                    long rows, int C, double *restrict sum_g, double *restrict sum_gh,
-                                                                    int cb, int w) {
-    float s[NAS_CHANNEL_BLOCK], q[NAS_CHANNEL_BLOCK];
-    for (int j = 0; j < w; j++) s[j] = q[j] = 0;
-    for (long r = 0; r < rows; r++) {
-        const float *gr = g + r * C + cb, *xr = x + r * C + cb, *yr = y + r * C + cb;
-        for (int j = 0; j < w; j++) {
-            float h = (xr[j] - mean[cb + j]) * inv[cb + j];
-            float gv = (yr[j] > lo && yr[j] < hi) ? gr[j] * NAS_INSIDE(yr[j], qa, qb) : 0;
-            s[j] += gv;
-            q[j] += gv * h;
-        }
-        if ((r & 255) == 255 || r == rows - 1) {
-            for (int j = 0; j < w; j++) {
-                sum_g[cb + j] += s[j];
-                sum_gh[cb + j] += q[j];
-                s[j] = q[j] = 0;
-            }
-        }
-    }
-}
-
 NAS_CLONES
 void nas_channel_dot_masked(const float *restrict g, const float *restrict x, const float *restrict mean,
                             const float *restrict inv, const float *restrict y, float lo, float hi, float qa, float qb,
                             long rows, int C, double *restrict sum_g, double *restrict sum_gh) {
-#define NAS_DOT_MASKED_BLOCK(cb, w) dot_masked_block(g, x, mean, inv, y, lo, hi, qa, qb, rows, C, sum_g, sum_gh, cb, w)
+#define NAS_DOT_MASKED_BLOCK(cb, w) dot_block(g, x, mean, inv, y, lo, hi, qa, qb, rows, C, sum_g, sum_gh, cb, w)
     NAS_BLOCKS(C, NAS_DOT_MASKED_BLOCK);
 #undef NAS_DOT_MASKED_BLOCK
 }

@@ -79,11 +79,6 @@ void nas_maxpool_forward(const float *restrict x, int W, int C, int KH, int KW, 
     }
 }
 
-/* nas_channel_moments (below) of one run of rows handed over in consecutive pieces, e.g. a convolution's
-   output block by block while each block is in cache: `phase` is the piece's first row within
-   the run (0 starts it and clears s, q, the float partials kept between pieces), `last` says the
-   piece ends the run. Flushing at the same rows as one call over the whole run, it rounds
-   exactly as that call does, so the statistics do not depend on how the run was cut. */
 /* The per-channel reductions below run over one block of at most NAS_CHANNEL_BLOCK channels at
    a time, with that block's running float sums in local arrays of constant size, which the
    compiler keeps in registers across the rows. Sums kept in an array of C (a runtime size) stayed
@@ -128,6 +123,11 @@ static inline __attribute__((always_inline)) void moments_block(const float *res
     }
 }
 
+/* nas_channel_moments (below) of one run of rows handed over in consecutive pieces, e.g. a convolution's
+   output block by block while each block is in cache: `phase` is the piece's first row within
+   the run (0 starts it and clears s, q, the float partials kept between pieces), `last` says the
+   piece ends the run. Flushing at the same rows as one call over the whole run, it rounds
+   exactly as that call does, so the statistics do not depend on how the run was cut. */
 NAS_CLONES
 void nas_channel_moments_resume(const float *restrict x, long rows, int C, long phase, int last, float *restrict s,
                                 float *restrict q, double *restrict sum, double *restrict square) {
@@ -143,9 +143,6 @@ void nas_channel_moments(const float *restrict x, long rows, int C, double *rest
     nas_channel_moments_resume(x, rows, C, 0, 1, s, q, sum, square);
 }
 
-/* The same for the batch-norm backward pass: sums of g and of g * xhat. xhat = (x - mean) * inv
-   is recomputed from the layer's input, exactly as the forward pass computed it, instead of
-   being stored: one tensor less to write and keep per batch norm. */
 /* The batch norm's backward sums of g and g * xhat, per channel block; with `y` (non-NULL), of
    the masked gradient of a fused ReLU/ReLU6 (nas_channel_dot_masked). Inlined with y a constant
    NULL, nas_channel_dot's loop has no mask. */
@@ -174,6 +171,9 @@ static inline __attribute__((always_inline)) void dot_block(const float *restric
     }
 }
 
+/* The same for the batch-norm backward pass: sums of g and of g * xhat. xhat = (x - mean) * inv
+   is recomputed from the layer's input, exactly as the forward pass computed it, instead of
+   being stored: one tensor less to write and keep per batch norm. */
 NAS_CLONES
 void nas_channel_dot(const float *restrict g, const float *restrict x, const float *restrict mean,
                      const float *restrict inv, long rows, int C, double *restrict sum_g, double *restrict sum_gh) {

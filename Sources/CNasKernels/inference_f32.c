@@ -180,13 +180,13 @@ static inline __m256 activate8(__m256 v, int activation) {
                                        activation));                                                                \
     } while (0)
 
-/* P output positions side by side (ox .. ox + P - 1 of row oy, every tap of each inside the
+/* P output positions side by side (ox + Q0 .. ox + Q0 + P - 1 of row oy, every tap of each inside the
    image in x), channels o0 .. o0 + 8 * NV of group g: P times the independent sums of
    NAS_CONV_BLOCK, so the adds no longer wait on each other (one position's one or two vectors
    of sums were a chain of dependent adds, and the float scoring of a trial half of its cost),
    and each weight vector is loaded once for the P positions. Every lane's sum is the same
    chain, in the same tap order, as in NAS_CONV_BLOCK. */
-#define NAS_CONV_POSITIONS(NV, P)                                                                                 \
+#define NAS_CONV_POSITIONS(NV, P, Q0)                                                                               \
     do {                                                                                                            \
         __m256 a[P][NV];                                                                                            \
         for (int q = 0; q < P; q++)                                                                                 \
@@ -195,7 +195,7 @@ static inline __m256 activate8(__m256 v, int activation) {
             const int iy = oy * s->stride - s->pad_h + ky;                                                          \
             if (iy < 0 || iy >= s->h) continue;                                                                     \
             for (int kx = 0; kx < s->kw; kx++) {                                                                    \
-                const float *xr = xs + ((long)iy * s->w + ox * s->stride - s->pad_w + kx) * s->c;                  \
+                const float *xr = xs + ((long)iy * s->w + (ox + Q0) * s->stride - s->pad_w + kx) * s->c;           \
                 const long step = (long)s->stride * s->c;                                                           \
                 if (depthwise) {                                                                                    \
                     const float *wr = w + (long)(ky * s->kw + kx) * s->oc + o0;                                     \
@@ -221,21 +221,9 @@ static inline __m256 activate8(__m256 v, int activation) {
         }                                                                                                           \
         for (int q = 0; q < P; q++)                                                                                 \
             for (int j = 0; j < NV; j++)                                                                            \
-                _mm256_storeu_ps(out + q * s->oc + o0 + 8 * j,                                                      \
+                _mm256_storeu_ps(out + (Q0 + q) * s->oc + o0 + 8 * j,                                               \
                                  activate8(_mm256_add_ps(a[q][j], _mm256_loadu_ps(bias + (long)g * goc + o0 + 8 * j)), \
                                            activation));                                                            \
-    } while (0)
-
-/* The next 2 positions (for 3 or 4 vectors, two pairs cover the 4 positions). */
-#define NAS_CONV_POSITIONS_REST(NV, P)                                                                            \
-    do {                                                                                                            \
-        const int ox_ = ox;                                                                                         \
-        float *const out_ = out;                                                                                    \
-        {                                                                                                           \
-            const int ox = ox_ + P;                                                                                 \
-            float *const out = out_ + P * s->oc;                                                                    \
-            NAS_CONV_POSITIONS(NV, P);                                                                              \
-        }                                                                                                           \
     } while (0)
 
 /* Positions handled side by side by NAS_CONV_POSITIONS: 8 vectors of sums at most. */
@@ -264,10 +252,11 @@ static void conv_avx2(const float *x, long count, const nas_conv_shape *s, const
                         float *out = position + (long)g * goc;
                         const int o0 = 0;
                         switch (lanes / 8) {
-                        case 1: NAS_CONV_POSITIONS(1, NAS_CONV_SIDE_BY_SIDE); break;
-                        case 2: NAS_CONV_POSITIONS(2, NAS_CONV_SIDE_BY_SIDE); break;
-                        case 3: NAS_CONV_POSITIONS(3, 2); NAS_CONV_POSITIONS_REST(3, 2); break;
-                        default: NAS_CONV_POSITIONS(4, 2); NAS_CONV_POSITIONS_REST(4, 2); break;
+                        case 1: NAS_CONV_POSITIONS(1, NAS_CONV_SIDE_BY_SIDE, 0); break;
+                        case 2: NAS_CONV_POSITIONS(2, NAS_CONV_SIDE_BY_SIDE, 0); break;
+                        /* 3 or 4 vectors: two pairs of positions. */
+                        case 3: NAS_CONV_POSITIONS(3, 2, 0); NAS_CONV_POSITIONS(3, 2, 2); break;
+                        default: NAS_CONV_POSITIONS(4, 2, 0); NAS_CONV_POSITIONS(4, 2, 2); break;
                         }
                     }
                     ox += P - 1;

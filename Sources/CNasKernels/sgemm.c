@@ -68,11 +68,13 @@ static void pack_b(const float *B, long rsb, const long *bt, long csb, int nc, i
 
 /* The k loop of every kernel: `ka` is the offset of step k into each A row. Instantiated once
    with a depth table and once with a stride, so the common strided case costs no table load. */
+#define NAS_TABLE_LOOP(...) for (int k = 0; k < kc; k++) { const long ka = kt[k]; __VA_ARGS__ }
+#define NAS_STRIDE_LOOP(...) for (long k = 0, ka = 0; k < kc; k++, ka += csa) { __VA_ARGS__ }
 #define NAS_K_LOOP(...)                                                              \
     if (kt) {                                                                        \
-        for (int k = 0; k < kc; k++) { const long ka = kt[k]; __VA_ARGS__ }          \
+        NAS_TABLE_LOOP(__VA_ARGS__)                                                  \
     } else {                                                                         \
-        for (long k = 0, ka = 0; k < kc; k++, ka += csa) { __VA_ARGS__ }             \
+        NAS_STRIDE_LOOP(__VA_ARGS__)                                                 \
     }
 
 /* Portable kernel: 4x8 tile. */
@@ -162,8 +164,6 @@ static inline __mmask16 column_mask(int cols) {
    Zen 5, where the wide kernel is 40% of a ResNet-8 training step). */
 #define NAS_REP12(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11)
 #define NAS_REP24(X) NAS_REP12(X) X(12) X(13) X(14) X(15) X(16) X(17) X(18) X(19) X(20) X(21) X(22) X(23)
-#define NAS_TABLE_LOOP(...) for (int k = 0; k < kc; k++) { const long ka = kt[k]; __VA_ARGS__ }
-#define NAS_STRIDE_LOOP(...) for (long k = 0, ka = 0; k < kc; k++, ka += csa) { __VA_ARGS__ }
 #define NAS_TILE_PARAMETERS int kc, const float *const *a, const long *kt, long csa, const float *b, \
                             float *const *c, int j0, int accumulate, int rows, int cols
 #define NAS_TILE_ARGUMENTS kc, a, kt, csa, b, c, j0, accumulate, rows, cols
